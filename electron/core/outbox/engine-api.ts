@@ -1,0 +1,58 @@
+// The outbox engine's public face, as the Electron main process and the `outbox` command use it.
+// The engine itself lives beside this file; callers depend on this interface only.
+import type { Readable } from 'node:stream';
+import type { AccountProfile } from '../../shared/account';
+import type { ComposeRequest, MessageState, OutboxEvent, OutboxMessage } from '../../shared/message';
+
+/** Sendmail-style input: exact bytes the user wrote, with the envelope taken from flags or headers. */
+export interface RawEnqueueRequest {
+  input: Readable;
+  accountId?: string;
+  /** -f: envelope sender; defaults to the account's address. */
+  envelopeFrom?: string;
+  /** Recipients given on the command line. */
+  recipients?: string[];
+  /** -t: also take recipients from To, Cc and Bcc (Bcc is then removed from the bytes). */
+  recipientsFromHeaders?: boolean;
+  /** -i: a line with a single dot does not end the input (always true when reading a file). */
+  ignoreDots?: boolean;
+  scheduledAt?: string;
+}
+
+export interface ListFilter {
+  accountId?: string;
+  states?: MessageState[];
+}
+
+export type EngineRole = 'sender' | 'producer';
+
+export interface OutboxEngine {
+  /** Recovers the spool, and becomes the sender if no live process holds the sender lock. */
+  start(): Promise<void>;
+  readonly role: EngineRole;
+  enqueue(request: ComposeRequest): Promise<OutboxMessage>;
+  enqueueRaw(request: RawEnqueueRequest): Promise<OutboxMessage>;
+  list(filter?: ListFilter): Promise<OutboxMessage[]>;
+  get(id: string): Promise<OutboxMessage | undefined>;
+  /** Makes every waiting message due now (held ones excepted) and sends them. */
+  flush(): Promise<void>;
+  /** Sends one message now, whatever its backoff or schedule. */
+  sendNow(id: string): Promise<OutboxMessage>;
+  /** Puts a failed or held message back in the queue. */
+  retry(id: string): Promise<OutboxMessage>;
+  /** Holds a waiting message (the user paused it). */
+  hold(id: string): Promise<OutboxMessage>;
+  /** Cancels a message that has not been sent: it becomes failed with reason "cancelled". */
+  cancel(id: string): Promise<OutboxMessage>;
+  /** Removes a message that is not being sent from the outbox, bytes and all. */
+  remove(id: string): Promise<void>;
+  /** Resolves when the message reaches one of the states (default: sent or failed). */
+  waitFor(id: string, states?: MessageState[]): Promise<OutboxMessage>;
+  /** Resolves when nothing is due or being sent (held, scheduled and backing-off messages may remain). */
+  idle(): Promise<void>;
+  /** Called when an account's settings or secret changed: releases its held messages and drops pooled connections. */
+  accountChanged(account: AccountProfile): void;
+  on(listener: (event: OutboxEvent) => void): () => void;
+  /** Waits for sends in flight (up to graceMs), then releases the lock and closes connections. */
+  stop(options?: { graceMs?: number }): Promise<void>;
+}

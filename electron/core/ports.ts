@@ -1,0 +1,67 @@
+// The narrow interfaces core services take through their constructors, so tests slot in fakes
+// (a fake clock for backoff) and the app and CLI slot in their own connectivity signals.
+import type { Readable } from 'node:stream';
+import type { AccountProfile } from '../shared/account';
+import type { Attempt } from '../shared/message';
+
+export interface Clock {
+  now(): number;
+  /** Like setTimeout, but through the clock so tests can advance time. */
+  setTimer(fn: () => void, ms: number): { cancel(): void };
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimer(fn, ms) {
+    const t = setTimeout(fn, Math.max(0, Math.min(ms, 2_147_000_000)));
+    t.unref?.();
+    return { cancel: () => clearTimeout(t) };
+  },
+};
+
+export interface Connectivity {
+  isOnline(): boolean;
+  /** Called with the new state whenever it changes; returns an unsubscribe function. */
+  onChange(listener: (online: boolean) => void): () => void;
+}
+
+export interface Credentials {
+  kind: 'password';
+  user: string;
+  password: string;
+}
+
+export interface SecretStore {
+  /** Throws AppError KEYCHAIN_UNAVAILABLE when no keychain is reachable. */
+  get(accountId: string): Promise<string | null>;
+  set(accountId: string, secret: string): Promise<void>;
+  delete(accountId: string): Promise<boolean>;
+}
+
+export interface SendRequest {
+  account: AccountProfile;
+  credentials: Credentials | null;
+  envelope: { from: string; to: string[] };
+  /** Opens a fresh stream of the exact RFC 5322 bytes to send. */
+  openMessage(): Readable;
+  size: number;
+  onProgress?(sentBytes: number): void;
+}
+
+/** One attempt's result, as it is recorded in the message's history. */
+export type SendResult = Omit<Attempt, 'at' | 'durationMs'>;
+
+export interface MessageSender {
+  send(request: SendRequest): Promise<SendResult>;
+  /** Drops pooled connections for one account (after its settings or password change) or all. */
+  reset(accountId?: string): void;
+  close(): Promise<void>;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

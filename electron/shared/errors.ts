@@ -1,0 +1,252 @@
+// The one error catalogue: every code the app can show, with a plain cause and a next step.
+// Core code wraps library errors into AppError; the renderer and the CLI only ever see these codes.
+
+export const ERROR_CODES = [
+  'SMTP_AUTH',
+  'SMTP_TLS',
+  'SMTP_REJECTED',
+  'SMTP_RECIPIENT',
+  'SMTP_TEMPORARY',
+  'SMTP_SIZE',
+  'SMTP_PROTOCOL',
+  'NETWORK_OFFLINE',
+  'NETWORK_REFUSED',
+  'NETWORK_TIMEOUT',
+  'NETWORK_DNS',
+  'NETWORK_DROPPED',
+  'KEYCHAIN_UNAVAILABLE',
+  'SECRET_MISSING',
+  'VALIDATION',
+  'ACCOUNT_NOT_FOUND',
+  'ACCOUNT_NEEDS_ATTENTION',
+  'ACCOUNTS_CORRUPT',
+  'MESSAGE_NOT_FOUND',
+  'MESSAGE_STATE',
+  'ATTACHMENT_UNREADABLE',
+  'SPOOL_CORRUPT',
+  'SPOOL_UNWRITABLE',
+  'DISK_FULL',
+  'LIFETIME_EXPIRED',
+  'LOCK_HELD',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface CatalogueEntry {
+  /** What happened, in plain words. */
+  readonly cause: string;
+  /** What the user can do about it. */
+  readonly next: string;
+  /** Whether Outbox retries by itself. */
+  readonly retryable: boolean;
+}
+
+export const CATALOGUE: Readonly<Record<ErrorCode, CatalogueEntry>> = {
+  SMTP_AUTH: {
+    cause: 'The mail server refused the user name or password.',
+    next: 'Check the password in the account settings. If the account has two-step sign-in, create an app password and use that.',
+    retryable: false,
+  },
+  SMTP_TLS: {
+    cause: 'A secure (TLS) connection to the mail server could not be set up.',
+    next: "Check the server name, port and security setting; Outbox never falls back to an unencrypted connection by itself.",
+    retryable: false,
+  },
+  SMTP_REJECTED: {
+    cause: 'The mail server refused the message.',
+    next: "Read the server's reply below; change the message or contact the server's administrator.",
+    retryable: false,
+  },
+  SMTP_RECIPIENT: {
+    cause: 'The mail server refused one or more recipients.',
+    next: 'Check the spelling of the refused addresses and send again to them.',
+    retryable: false,
+  },
+  SMTP_TEMPORARY: {
+    cause: 'The mail server could not take the message right now.',
+    next: 'Nothing to do: Outbox will try again by itself.',
+    retryable: true,
+  },
+  SMTP_SIZE: {
+    cause: 'The message is larger than the mail server accepts.',
+    next: 'Remove or shrink attachments, or share large files by link.',
+    retryable: false,
+  },
+  SMTP_PROTOCOL: {
+    cause: 'The mail server answered in a way Outbox did not expect.',
+    next: 'Outbox will try again; if this keeps happening, check the server name and port.',
+    retryable: true,
+  },
+  NETWORK_OFFLINE: {
+    cause: 'This computer is offline.',
+    next: 'Nothing to do: queued mail leaves by itself when the connection returns.',
+    retryable: true,
+  },
+  NETWORK_REFUSED: {
+    cause: 'The mail server refused the connection.',
+    next: 'Check the server name and port. Many networks block port 25: use 587 (STARTTLS) or 465 (TLS).',
+    retryable: true,
+  },
+  NETWORK_TIMEOUT: {
+    cause: 'The mail server did not answer in time.',
+    next: 'Outbox will try again. If it keeps timing out, the port may be blocked by your network: try 587 or 465.',
+    retryable: true,
+  },
+  NETWORK_DNS: {
+    cause: 'The mail server name could not be found.',
+    next: 'Check the server name in the account settings, and your internet connection.',
+    retryable: true,
+  },
+  NETWORK_DROPPED: {
+    cause: 'The connection to the mail server was lost while sending.',
+    next: 'Nothing to do: Outbox will try again by itself.',
+    retryable: true,
+  },
+  KEYCHAIN_UNAVAILABLE: {
+    cause: "The system keychain could not be reached, so the account's password cannot be read or stored.",
+    next: 'Unlock or start your keychain (on Linux: GNOME Keyring or KWallet with the Secret Service), then try again. Outbox never stores passwords in a file.',
+    retryable: false,
+  },
+  SECRET_MISSING: {
+    cause: "The account's password is not in the system keychain.",
+    next: 'Enter the password again in the account settings.',
+    retryable: false,
+  },
+  VALIDATION: {
+    cause: 'Some of the input is not valid.',
+    next: 'Correct the highlighted value and try again.',
+    retryable: false,
+  },
+  ACCOUNT_NOT_FOUND: {
+    cause: 'There is no account with that id.',
+    next: 'List the accounts and pick one of them.',
+    retryable: false,
+  },
+  ACCOUNT_NEEDS_ATTENTION: {
+    cause: "The account's sign-in failed, so its messages are held.",
+    next: 'Fix the password or sign in again in the account settings; held messages then leave by themselves.',
+    retryable: false,
+  },
+  ACCOUNTS_CORRUPT: {
+    cause: 'The accounts file could not be read; it was kept aside unchanged.',
+    next: 'Restore it from the kept copy or a backup, or add your accounts again.',
+    retryable: false,
+  },
+  MESSAGE_NOT_FOUND: {
+    cause: 'There is no message with that id in the outbox.',
+    next: 'List the outbox and pick one of its messages.',
+    retryable: false,
+  },
+  MESSAGE_STATE: {
+    cause: 'That cannot be done to the message in its current state.',
+    next: "Look at the message's state in the outbox first.",
+    retryable: false,
+  },
+  ATTACHMENT_UNREADABLE: {
+    cause: 'An attachment could not be read.',
+    next: 'Check that the file exists and that you may read it, then try again.',
+    retryable: false,
+  },
+  SPOOL_CORRUPT: {
+    cause: 'A message in the outbox is damaged and was moved to the quarantine folder.',
+    next: 'Open the quarantine folder to recover its content; the rest of the outbox carries on.',
+    retryable: false,
+  },
+  SPOOL_UNWRITABLE: {
+    cause: 'The outbox folder cannot be written.',
+    next: 'Check the permissions of the data folder, or point Outbox at another one.',
+    retryable: false,
+  },
+  DISK_FULL: {
+    cause: 'The disk is full, so the message could not be stored.',
+    next: 'Free some disk space and try again. Messages already in the outbox are safe.',
+    retryable: false,
+  },
+  LIFETIME_EXPIRED: {
+    cause: 'The mail server kept refusing the message for too long, so Outbox stopped trying.',
+    next: "Read the server's last reply below, then retry the message or contact the server's administrator.",
+    retryable: false,
+  },
+  LOCK_HELD: {
+    cause: 'Another Outbox process is sending the outbox.',
+    next: 'Nothing to do: that process sends your message.',
+    retryable: false,
+  },
+  INTERNAL: {
+    cause: 'Outbox hit an unexpected error.',
+    next: 'Try again; if it keeps happening, report it with the message below.',
+    retryable: false,
+  },
+};
+
+/** An error as it crosses a boundary (IPC, JSON on disk, CLI): plain data. */
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+  next: string;
+  retryable: boolean;
+  /** The server's own reply, kept word for word, when there was one. */
+  reply?: string;
+  /** SMTP reply code (e.g. 550) when there was one. */
+  responseCode?: number;
+  detail?: string;
+}
+
+export interface AppErrorOptions {
+  /** Overrides the catalogue's plain cause. */
+  message?: string;
+  next?: string;
+  retryable?: boolean;
+  reply?: string;
+  responseCode?: number;
+  detail?: string;
+  cause?: unknown;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly next: string;
+  readonly retryable: boolean;
+  readonly reply: string | undefined;
+  readonly responseCode: number | undefined;
+  readonly detail: string | undefined;
+
+  constructor(code: ErrorCode, options: AppErrorOptions = {}) {
+    const entry = CATALOGUE[code];
+    super(options.message ?? entry.cause, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.next = options.next ?? entry.next;
+    this.retryable = options.retryable ?? entry.retryable;
+    this.reply = options.reply;
+    this.responseCode = options.responseCode;
+    this.detail = options.detail;
+  }
+
+  toInfo(): ErrorInfo {
+    const info: ErrorInfo = { code: this.code, message: this.message, next: this.next, retryable: this.retryable };
+    if (this.reply !== undefined) info.reply = this.reply;
+    if (this.responseCode !== undefined) info.responseCode = this.responseCode;
+    if (this.detail !== undefined) info.detail = this.detail;
+    return info;
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}
+
+/** Any thrown value as ErrorInfo; unknown errors become INTERNAL with their message kept as detail. */
+export function toErrorInfo(value: unknown): ErrorInfo {
+  if (value instanceof AppError) return value.toInfo();
+  const detail = value instanceof Error ? value.message : String(value);
+  return new AppError('INTERNAL', { detail }).toInfo();
+}
+
+/** One line for a terminal or a log: cause, server reply, next step. */
+export function formatErrorLine(info: ErrorInfo): string {
+  const reply = info.reply ? ` Server said: "${info.reply}".` : '';
+  const detail = info.detail && !info.reply ? ` (${info.detail})` : '';
+  return `${info.message}${detail}${reply} ${info.next}`;
+}

@@ -1,0 +1,113 @@
+// Outbox messages as every tier sees them: states, attempts, and what the user asked to send.
+import { z } from 'zod';
+import type { ErrorInfo } from './errors';
+import { emailAddress } from './account';
+
+export const MESSAGE_STATES = ['queued', 'scheduled', 'sending', 'sent', 'failed', 'held'] as const;
+export type MessageState = (typeof MESSAGE_STATES)[number];
+
+export type AttemptOutcome = 'sent' | 'partial' | 'temporary' | 'permanent' | 'auth';
+
+export interface RecipientResult {
+  address: string;
+  accepted: boolean;
+  /** The server's reply to RCPT TO (or to DATA), word for word. */
+  reply?: string;
+  responseCode?: number;
+}
+
+export interface Attempt {
+  /** ISO time the attempt started. */
+  at: string;
+  durationMs: number;
+  outcome: AttemptOutcome;
+  /** Plain explanation, next step and the server's reply, for every outcome but 'sent'. */
+  error?: ErrorInfo;
+  /** The server's final reply (250 queued as ... on success). */
+  reply?: string;
+  recipients?: RecipientResult[];
+  /** The SMTP conversation, AUTH payloads redacted. */
+  transcript: string[];
+}
+
+export type HoldReason = 'user' | 'account';
+
+/** The summary every list shows; bytes stay in the spool. */
+export interface OutboxMessage {
+  id: string;
+  accountId: string;
+  state: MessageState;
+  messageId: string;
+  subject: string;
+  from: string;
+  to: string[];
+  cc: string[];
+  /** Bcc count only: envelope recipients are not shown in lists. */
+  bccCount: number;
+  envelope: { from: string; to: string[] };
+  size: number;
+  createdAt: string;
+  scheduledAt?: string;
+  nextAttemptAt?: string;
+  holdReason?: HoldReason;
+  attempts: Attempt[];
+  /** Why it failed or is held, with the server's reply. */
+  lastError?: ErrorInfo;
+  sentAt?: string;
+  /** Bytes sent in the current attempt, for progress bars. */
+  progress?: { sent: number; total: number };
+}
+
+const headerValue = z
+  .string()
+  .max(998)
+  .refine((v) => !/[\r\n]/.test(v), 'A header value cannot contain a line break');
+
+/** A mailbox: "Name <a@b.c>" or a bare address. */
+export const mailbox = z
+  .string()
+  .trim()
+  .min(3)
+  .max(998)
+  .refine((v) => !/[\r\n]/.test(v), 'An address cannot contain a line break');
+
+export const attachmentSchema = z.object({
+  path: z.string().min(1).max(4096),
+  filename: z.string().max(255).refine((v) => !/[\r\n]/.test(v)).optional(),
+  contentType: z.string().max(255).refine((v) => !/[\r\n]/.test(v)).optional(),
+});
+
+export const composeRequestSchema = z
+  .object({
+    accountId: z.string().min(1).max(64).optional(),
+    from: mailbox.optional(),
+    to: z.array(mailbox).max(1000).default([]),
+    cc: z.array(mailbox).max(1000).default([]),
+    bcc: z.array(mailbox).max(1000).default([]),
+    replyTo: mailbox.optional(),
+    subject: headerValue.default(''),
+    text: z.string().max(50_000_000).optional(),
+    html: z.string().max(50_000_000).optional(),
+    attachments: z.array(attachmentSchema).max(500).default([]),
+    headers: z
+      .record(
+        z.string().regex(/^[!-9;-~]+$/, 'A header name has printable characters and no colon').max(76),
+        headerValue,
+      )
+      .default({}),
+    scheduledAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .refine((m) => m.to.length + m.cc.length + m.bcc.length > 0, { message: 'Add at least one recipient', path: ['to'] });
+export type ComposeRequest = z.input<typeof composeRequestSchema>;
+export type ValidComposeRequest = z.output<typeof composeRequestSchema>;
+
+export { emailAddress };
+
+/** Events the engine emits: every state change, and bytes sent for large messages. */
+export type OutboxEvent =
+  | { type: 'changed'; message: OutboxMessage }
+  | { type: 'removed'; id: string }
+  | { type: 'progress'; id: string; sent: number; total: number }
+  | { type: 'account'; accountId: string; status: 'ok' | 'needs-attention'; reason?: string }
+  | { type: 'connectivity'; online: boolean }
+  | { type: 'quarantined'; file: string; error: ErrorInfo };

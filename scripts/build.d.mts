@@ -1,0 +1,2 @@
+export function buildNode(names?: string[]): Promise<void>;
+export function buildRenderer(): void;

@@ -1,0 +1,42 @@
+// Builds the Node-side bundles (main, preload, cli, bench) with esbuild and, unless --node-only, the renderer with Vite.
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const nodeOnly = process.argv.includes('--node-only');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  absWorkingDir: root,
+  // keytar is a native module; electron is provided by the runtime.
+  external: ['electron', 'keytar'],
+};
+
+const targets = {
+  main: { ...common, entryPoints: ['electron/main/index.ts'], outfile: 'dist/main/index.cjs' },
+  // Sandboxed preloads may only require 'electron': bundle everything else in.
+  preload: { ...common, entryPoints: ['electron/preload/index.ts'], outfile: 'dist/preload/index.cjs', platform: 'browser', target: 'chrome140', external: ['electron'] },
+  cli: { ...common, entryPoints: ['electron/cli/main.ts'], outfile: 'dist/cli/outbox.cjs' },
+  bench: { ...common, entryPoints: ['bench/index.ts'], outfile: 'dist/bench/index.cjs' },
+};
+
+export async function buildNode(names = Object.keys(targets)) {
+  await Promise.all(names.map((name) => build(targets[name])));
+}
+
+export function buildRenderer() {
+  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('renderer build failed');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await buildNode();
+  if (!nodeOnly) buildRenderer();
+}
