@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'DISK_FULL',
   'LIFETIME_EXPIRED',
   'LOCK_HELD',
+  'CANCELLED',
   'INTERNAL',
 ] as const;
 
@@ -171,6 +172,11 @@ export const CATALOGUE: Readonly<Record<ErrorCode, CatalogueEntry>> = {
   LOCK_HELD: {
     cause: 'Another Outbox process is sending the outbox.',
     next: 'Nothing to do: that process sends your message.',
+    retryable: false,
+  },
+  CANCELLED: {
+    cause: 'You cancelled this message, so it was not sent.',
+    next: 'Retry it to send it after all, or delete it.',
     retryable: false,
   },
   INTERNAL: {

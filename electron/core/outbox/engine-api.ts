@@ -2,6 +2,7 @@
 // The engine itself lives beside this file; callers depend on this interface only.
 import type { Readable } from 'node:stream';
 import type { AccountProfile } from '../../shared/account';
+import type { Clock, Connectivity, Credentials, Logger, MessageSender } from '../ports';
 import type { ComposeRequest, MessageState, OutboxEvent, OutboxMessage } from '../../shared/message';
 
 /** Sendmail-style input: exact bytes the user wrote, with the envelope taken from flags or headers. */
@@ -55,4 +56,30 @@ export interface OutboxEngine {
   on(listener: (event: OutboxEvent) => void): () => void;
   /** Waits for sends in flight (up to graceMs), then releases the lock and closes connections. */
   stop(options?: { graceMs?: number }): Promise<void>;
+}
+
+/** What the engine needs to know about accounts; AccountStore provides it through a small adapter. */
+export interface EngineAccounts {
+  get(id: string): Promise<AccountProfile | undefined>;
+  /** The account to send from: by id, else the one whose address matches `from`, else the default (first). */
+  pick(options: { accountId?: string; from?: string }): Promise<AccountProfile | undefined>;
+  setStatus(id: string, status: 'ok' | 'needs-attention', reason?: string): Promise<void>;
+  /** null when the account has no secret (e.g. an unauthenticated relay). Throws AppError KEYCHAIN_UNAVAILABLE. */
+  credentials(id: string): Promise<Credentials | null>;
+}
+
+export interface EngineOptions {
+  /** The data directory; the spool lives in `<dataDir>/spool`. */
+  dataDir: string;
+  accounts: EngineAccounts;
+  sender: MessageSender;
+  connectivity: Connectivity;
+  clock?: Clock;
+  logger?: Logger;
+  /** How long temporary failures are retried before the message fails (default 5 days). */
+  lifetimeMs?: number;
+  /** 'auto' (default): become the sender if the lock is free. 'producer': never send (e.g. `outbox send --queue-only`). */
+  mode?: 'auto' | 'producer';
+  /** Messages sent at once per account (default 5, matching the pool). */
+  concurrencyPerAccount?: number;
 }

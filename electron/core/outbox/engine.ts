@@ -1,0 +1,757 @@
+// The outbox engine: accepts messages durably, recovers the spool at start, and, in the one process that
+// holds the sender lock, sends due messages per account, records every attempt, and schedules retries.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { AppError, toErrorInfo } from '../../shared/errors';
+import type { AccountProfile } from '../../shared/account';
+import { composeRequestSchema, type ComposeRequest, type MessageState, type OutboxEvent, type OutboxMessage } from '../../shared/message';
+import { DirSyncer } from '../fs/dir-sync';
+import { systemClock, silentLogger, type Clock, type SendResult } from '../ports';
+import { DEFAULT_LIFETIME_MS, retryDelay } from './backoff';
+import { attachmentError, composeMessage } from './composer';
+import type { EngineOptions, EngineRole, ListFilter, OutboxEngine, RawEnqueueRequest } from './engine-api';
+import { Journal, loadState } from './journal';
+import { prepareRawMessage } from './raw-message';
+import { putEntry, recordFromSpool, toOutboxMessage, type MessageRecord } from './record';
+import { sendRequest, serveRequests, type SpoolRequest, type SpoolResponse } from './requests';
+import { SenderLock } from './sender-lock';
+import { writeSpoolFile, openSpoolBody, type SpoolMeta } from './spool-file';
+import { ensureSpool, messageFile, newMessageKey, spoolPaths, type SpoolPaths } from './spool-paths';
+import { cleanTmp, quarantine, scanQueue } from './spool-scan';
+import { SpoolWatcher } from './spool-watcher';
+
+const WAITING: MessageState[] = ['queued', 'scheduled'];
+const TERMINAL: MessageState[] = ['sent', 'failed'];
+const SENT_RETENTION_MS = 30 * 24 * 3_600_000;
+const COMPACT_AT_BYTES = 8 * 1024 * 1024;
+const PROGRESS_MIN_BYTES = 256 * 1024;
+
+export class Outbox implements OutboxEngine {
+  role: EngineRole = 'producer';
+  private readonly paths: SpoolPaths;
+  private readonly clock: Clock;
+  private readonly logger;
+  private readonly lifetimeMs: number;
+  private readonly concurrency: number;
+  private readonly autoSend: boolean;
+  private readonly dirs = new DirSyncer();
+  private readonly lock: SenderLock;
+  private journal: Journal | null = null;
+  private records = new Map<string, MessageRecord>();
+  /** Due messages per account, in order. */
+  private readonly ready = new Map<string, Set<string>>();
+  private readonly inFlight = new Map<string, { sent: number; total: number; lastEmit: number; done: Promise<void> }>();
+  private readonly inFlightPerAccount = new Map<string, number>();
+  private readonly listeners = new Set<(event: OutboxEvent) => void>();
+  private readonly idleWaiters: (() => void)[] = [];
+  private timer: { cancel(): void } | null = null;
+  private timerAt = Infinity;
+  private lockPoll: NodeJS.Timeout | null = null;
+  private watcher: SpoolWatcher | null = null;
+  private unsubscribeConnectivity: (() => void) | null = null;
+  private compacting = false;
+  private stopping = false;
+  private started = false;
+
+  constructor(private readonly options: EngineOptions & { autoSend?: boolean }) {
+    this.paths = spoolPaths(options.dataDir);
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.lifetimeMs = options.lifetimeMs ?? DEFAULT_LIFETIME_MS;
+    this.concurrency = options.concurrencyPerAccount ?? 5;
+    this.autoSend = options.autoSend ?? true;
+    this.lock = new SenderLock(this.paths.root, () => this.lostLock());
+  }
+
+  // ---- life cycle ------------------------------------------------------------------------------
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await ensureSpool(this.paths);
+    if (this.options.mode !== 'producer' && (await this.lock.tryAcquire())) await this.becomeSender();
+    else if (this.options.mode !== 'producer' && this.autoSend) this.pollLock();
+    this.unsubscribeConnectivity = this.options.connectivity.onChange((online) => {
+      this.emit({ type: 'connectivity', online });
+      if (online) this.reconnected();
+    });
+  }
+
+  private pollLock(): void {
+    this.lockPoll = setInterval(() => {
+      void this.lock.tryAcquire().then(async (got) => {
+        if (!got || this.role === 'sender' || this.stopping) return;
+        if (this.lockPoll) clearInterval(this.lockPoll);
+        this.lockPoll = null;
+        await this.becomeSender();
+      });
+    }, 3_000);
+    this.lockPoll.unref?.();
+  }
+
+  private async becomeSender(): Promise<void> {
+    const loaded = await loadState(this.paths.state);
+    this.records = loaded.records;
+    this.journal = new Journal(this.paths.state, loaded.generation, this.logger);
+    await this.journal.open();
+    this.role = 'sender';
+    await this.recover(loaded.skippedLines > 0);
+    this.watcher = new SpoolWatcher(this.paths, {
+      onQueue: () => void this.ingestNew(),
+      onRequests: () => void serveRequests(this.paths, (r) => this.serve(r)),
+    });
+    await serveRequests(this.paths, (r) => this.serve(r));
+    this.pump();
+  }
+
+  /** Brings the journal in line with the folders after a crash or a stop, then makes due messages ready. */
+  private async recover(compactNow: boolean): Promise<void> {
+    const now = this.clock.now();
+    for (const name of await fs.readdir(this.paths.trash)) {
+      const id = name.replace(/\.msg$/, '');
+      if (this.records.delete(id)) void this.journal!.append({ d: id });
+    }
+    await cleanTmp(this.paths, 3_600_000);
+    const scan = await scanQueue(this.paths, (id) => this.records.has(id));
+    for (const q of scan.quarantined) this.reportQuarantine(q.file, q.error);
+    for (const record of this.records.values()) {
+      if (record.state === 'sending') {
+        // Interrupted mid-send: send again with the same bytes and Message-ID.
+        record.state = record.scheduledAt ? 'scheduled' : 'queued';
+        delete record.nextAttemptAt;
+        void this.journal!.append(putEntry(record));
+      }
+      if (record.location === 'queue' && !scan.present.has(record.id)) {
+        if (record.state === 'sent') {
+          record.location = 'sent';
+        } else if (record.state !== 'failed' || record.lastError?.code !== 'SPOOL_CORRUPT') {
+          record.state = 'failed';
+          record.lastError = new AppError('SPOOL_CORRUPT', { message: "The message's file is missing from the outbox folder." }).toInfo();
+          void this.journal!.append(putEntry(record));
+        }
+      } else if (record.location === 'sent' || record.state === 'sent') {
+        await this.moveToSent(record);
+      }
+      if (record.state === 'sent' && record.sentAt && now - Date.parse(record.sentAt) > SENT_RETENTION_MS) {
+        await fs.rm(messageFile(this.paths, record.id, 'sent'), { force: true });
+        this.records.delete(record.id);
+        void this.journal!.append({ d: record.id });
+      }
+    }
+    for (const record of scan.found) this.adopt(record);
+    await this.journal!.drain();
+    if (compactNow || this.journal!.bytesSinceSnapshot > 1024 * 1024) await this.journal!.compact(this.records.values());
+    if (this.autoSend) this.refreshSchedule();
+  }
+
+  async stop(options: { graceMs?: number } = {}): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.timer?.cancel();
+    if (this.lockPoll) clearInterval(this.lockPoll);
+    this.unsubscribeConnectivity?.();
+    this.watcher?.close();
+    const grace = options.graceMs ?? 20_000;
+    const inFlight = [...this.inFlight.values()].map((f) => f.done);
+    if (inFlight.length > 0) {
+      let timeout: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(inFlight), new Promise((r) => (timeout = setTimeout(r, grace)))]);
+      clearTimeout(timeout);
+    }
+    await this.journal?.close();
+    await this.options.sender.close();
+    await this.lock.release();
+  }
+
+  private lostLock(): void {
+    this.logger.warn('[outbox] another process took the sender lock; this one stops sending');
+    this.role = 'producer';
+    this.watcher?.close();
+    this.timer?.cancel();
+    this.ready.clear();
+  }
+
+  // ---- accepting messages ----------------------------------------------------------------------
+
+  async enqueue(request: ComposeRequest): Promise<OutboxMessage> {
+    const parsed = composeRequestSchema.safeParse(request);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new AppError('VALIDATION', { message: `${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'invalid'}.` });
+    }
+    const valid = parsed.data;
+    const account = await this.pickAccount(valid.accountId, valid.from);
+    const now = this.clock.now();
+    const composed = await composeMessage(valid, account, new Date(now));
+    return this.store(
+      {
+        v: 1,
+        id: newMessageKey(now),
+        accountId: account.id,
+        envelope: composed.envelope,
+        messageId: composed.messageId,
+        subject: composed.subject,
+        from: composed.from,
+        to: composed.to,
+        cc: composed.cc,
+        bccCount: composed.bccCount,
+        createdAt: new Date(now).toISOString(),
+        ...(valid.scheduledAt ? { scheduledAt: new Date(valid.scheduledAt).toISOString() } : {}),
+      },
+      composed.body,
+    );
+  }
+
+  async enqueueRaw(request: RawEnqueueRequest): Promise<OutboxMessage> {
+    const now = this.clock.now();
+    const prepared = await prepareRawMessage(request, (accountId, from) => this.pickAccount(accountId, from), new Date(now));
+    return this.store(
+      {
+        v: 1,
+        id: newMessageKey(now),
+        createdAt: new Date(now).toISOString(),
+        ...prepared.meta,
+        ...(request.scheduledAt ? { scheduledAt: new Date(request.scheduledAt).toISOString() } : {}),
+      },
+      prepared.body,
+    );
+  }
+
+  private async pickAccount(accountId: string | undefined, from: string | undefined): Promise<AccountProfile> {
+    const account = await this.options.accounts.pick({ ...(accountId ? { accountId } : {}), ...(from ? { from } : {}) });
+    if (!account) {
+      throw new AppError('ACCOUNT_NOT_FOUND', {
+        message: accountId ? `There is no account "${accountId}".` : 'No account is set up to send from.',
+        next: 'Add an account first (outbox account add …, or Settings in the app).',
+      });
+    }
+    return account;
+  }
+
+  /** The durable point: once this resolves, the message survives a crash, a kill or a power cut. */
+  private async store(meta: SpoolMeta, body: NodeJS.ReadableStream & import('node:stream').Readable): Promise<OutboxMessage> {
+    const name = `${meta.id}.msg`;
+    let info;
+    try {
+      info = await writeSpoolFile(path.join(this.paths.tmp, name), path.join(this.paths.queue, name), meta, body);
+    } catch (error) {
+      throw attachmentError((error as AppError).cause ?? error) ?? error;
+    }
+    await this.dirs.sync(this.paths.queue);
+    const record = recordFromSpool(info);
+    const accepted = toOutboxMessage(record);
+    if (this.role === 'sender' && !this.records.has(record.id)) this.adopt(record);
+    this.pump();
+    return accepted;
+  }
+
+  /** Records a message found in queue/ and makes it due when it is. */
+  private adopt(record: MessageRecord): void {
+    this.records.set(record.id, record);
+    void this.commit(record);
+    if (this.autoSend) this.scheduleOne(record);
+  }
+
+  private async ingestNew(): Promise<void> {
+    if (this.role !== 'sender' || this.stopping) return;
+    const scan = await scanQueue(this.paths, (id) => this.records.has(id)).catch(() => null);
+    if (!scan) return;
+    for (const q of scan.quarantined) this.reportQuarantine(q.file, q.error);
+    for (const record of scan.found) if (!this.records.has(record.id)) this.adopt(record);
+    this.pump();
+  }
+
+  private reportQuarantine(file: string, error: ReturnType<typeof toErrorInfo>): void {
+    this.logger.error(`[outbox] moved a damaged message to ${file}: ${error.detail ?? error.message}`);
+    this.emit({ type: 'quarantined', file, error });
+  }
+
+  // ---- reading ---------------------------------------------------------------------------------
+
+  private async snapshot(): Promise<Map<string, MessageRecord>> {
+    if (this.role === 'sender') return this.records;
+    // Another process owns the journal: read what it has written, plus drops it has not seen yet.
+    const loaded = await loadState(this.paths.state);
+    const scan = await scanQueue(this.paths, (id) => loaded.records.has(id)).catch(() => null);
+    for (const record of scan?.found ?? []) loaded.records.set(record.id, record);
+    return loaded.records;
+  }
+
+  private view(record: MessageRecord): OutboxMessage {
+    const flight = this.inFlight.get(record.id);
+    return toOutboxMessage(record, flight && flight.total >= PROGRESS_MIN_BYTES ? { sent: flight.sent, total: flight.total } : undefined);
+  }
+
+  async list(filter: ListFilter = {}): Promise<OutboxMessage[]> {
+    const out: OutboxMessage[] = [];
+    for (const record of (await this.snapshot()).values()) {
+      if (filter.accountId && record.accountId !== filter.accountId) continue;
+      if (filter.states && !filter.states.includes(record.state)) continue;
+      out.push(this.view(record));
+    }
+    return out.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
+  }
+
+  async get(id: string): Promise<OutboxMessage | undefined> {
+    const record = (await this.snapshot()).get(id);
+    return record ? this.view(record) : undefined;
+  }
+
+  /** Where the exact bytes of a message are, for the Sent copy and for `outbox show --raw`. */
+  async bytesOf(id: string): Promise<{ file: string; offset: number; length: number } | undefined> {
+    const record = (await this.snapshot()).get(id);
+    if (!record) return undefined;
+    return { file: messageFile(this.paths, id, record.location), offset: record.bodyOffset, length: record.bodyLength };
+  }
+
+  on(listener: (event: OutboxEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: OutboxEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.error(`[outbox] event listener failed: ${String(error)}`);
+      }
+    }
+  }
+
+  /** Appends the record's current state; the change event goes out once it is on disk. */
+  private commit(record: MessageRecord, withAttempt = false): Promise<void> {
+    const done = this.journal!.append(putEntry(record, withAttempt));
+    const snapshot = this.view(record);
+    void done.then(() => this.emit({ type: 'changed', message: snapshot }));
+    if (!this.compacting && this.journal!.bytesSinceSnapshot > COMPACT_AT_BYTES) {
+      this.compacting = true;
+      void this.journal!.compact(this.records.values()).finally(() => (this.compacting = false));
+    }
+    return done;
+  }
+
+  waitFor(id: string, states: MessageState[] = TERMINAL): Promise<OutboxMessage> {
+    return new Promise((resolve, reject) => {
+      let poll: NodeJS.Timeout | null = null;
+      const off = this.on((event) => {
+        if (event.type === 'changed' && event.message.id === id && states.includes(event.message.state)) finish(event.message);
+      });
+      const finish = (message: OutboxMessage | undefined, error?: AppError): void => {
+        off();
+        if (poll) clearInterval(poll);
+        if (message) resolve(message);
+        else reject(error ?? new AppError('MESSAGE_NOT_FOUND'));
+      };
+      const check = async (): Promise<void> => {
+        const message = await this.get(id);
+        if (!message) finish(undefined);
+        else if (states.includes(message.state)) finish(message);
+      };
+      void check();
+      // In another process's outbox, changes show up only on disk.
+      if (this.role !== 'sender') poll = setInterval(() => void check(), 200);
+    });
+  }
+
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private isIdle(): boolean {
+    if (this.inFlight.size > 0) return false;
+    if (!this.canSend()) return true;
+    for (const set of this.ready.values()) if (set.size > 0) return false;
+    return true;
+  }
+
+  private checkIdle(): void {
+    if (this.idleWaiters.length === 0 || !this.isIdle()) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  // ---- commands (the holder applies them; others ask the holder) -------------------------------
+
+  private async viaHolder(request: SpoolRequest, local: () => Promise<OutboxMessage | undefined>): Promise<OutboxMessage | undefined> {
+    if (this.role === 'sender') return local();
+    const response = await sendRequest(this.paths, request, async () => (await this.lock.holder()) !== null);
+    if (response === null) {
+      // The holder went away: take over and do it here.
+      if (this.options.mode !== 'producer' && (await this.lock.tryAcquire())) {
+        await this.becomeSender();
+        return local();
+      }
+      throw new AppError('LOCK_HELD', { message: 'Another Outbox process holds the outbox but did not answer.', next: 'Try again in a moment.' });
+    }
+    if (!response.ok) throw Object.assign(new AppError(response.error.code, response.error), {});
+    return response.message;
+  }
+
+  private async serve(request: SpoolRequest): Promise<SpoolResponse> {
+    let message: OutboxMessage | undefined;
+    switch (request.op) {
+      case 'flush':
+        await this.flush();
+        break;
+      case 'accountChanged': {
+        const account = request.id ? await this.options.accounts.get(request.id) : undefined;
+        if (account) this.accountChanged(account);
+        break;
+      }
+      case 'remove':
+        await this.remove(request.id ?? '');
+        break;
+      default:
+        message = await this[request.op](request.id ?? '');
+    }
+    return message ? { ok: true, message } : { ok: true };
+  }
+
+  private must(id: string): MessageRecord {
+    const record = this.records.get(id);
+    if (!record) throw new AppError('MESSAGE_NOT_FOUND', { message: `There is no message "${id}" in the outbox.` });
+    return record;
+  }
+
+  async flush(): Promise<void> {
+    await this.viaHolder({ op: 'flush' }, async () => {
+      const now = this.clock.now();
+      for (const record of this.records.values()) {
+        if (!WAITING.includes(record.state) || this.inFlight.has(record.id)) continue;
+        if (record.state === 'scheduled' && record.scheduledAt && Date.parse(record.scheduledAt) > now) continue;
+        delete record.nextAttemptAt;
+        this.makeReady(record);
+      }
+      this.pump();
+      return undefined;
+    });
+  }
+
+  async sendNow(id: string): Promise<OutboxMessage> {
+    const result = await this.viaHolder({ op: 'sendNow', id }, async () => {
+      const record = this.must(id);
+      if (record.state === 'held' && record.holdReason === 'user') {
+        record.state = 'queued';
+        delete record.holdReason;
+        await this.commit(record);
+      }
+      if (!WAITING.includes(record.state) && record.state !== 'sending') {
+        throw new AppError('MESSAGE_STATE', { message: `The message is ${record.state}; only waiting messages can be sent now.` });
+      }
+      if (!this.inFlight.has(id)) {
+        delete record.nextAttemptAt;
+        this.makeReady(record);
+        this.pump();
+      }
+      // Wait for this one attempt (or report it still waiting when sending is paused).
+      await this.inFlight.get(id)?.done;
+      return this.view(record);
+    });
+    return result!;
+  }
+
+  async retry(id: string): Promise<OutboxMessage> {
+    const result = await this.viaHolder({ op: 'retry', id }, async () => {
+      const record = this.must(id);
+      if (record.state !== 'failed' && record.state !== 'held' && !WAITING.includes(record.state)) {
+        throw new AppError('MESSAGE_STATE', { message: `The message is ${record.state}; only failed, held or waiting messages can be retried.` });
+      }
+      record.state = record.scheduledAt && Date.parse(record.scheduledAt) > this.clock.now() ? 'scheduled' : 'queued';
+      delete record.holdReason;
+      delete record.nextAttemptAt;
+      delete record.firstAttemptAt;
+      await this.commit(record);
+      this.makeReady(record);
+      this.pump();
+      return this.view(record);
+    });
+    return result!;
+  }
+
+  async hold(id: string): Promise<OutboxMessage> {
+    const result = await this.viaHolder({ op: 'hold', id }, async () => {
+      const record = this.must(id);
+      if (!WAITING.includes(record.state)) throw new AppError('MESSAGE_STATE', { message: `The message is ${record.state}; only waiting messages can be held.` });
+      record.state = 'held';
+      record.holdReason = 'user';
+      this.unready(record);
+      await this.commit(record);
+      return this.view(record);
+    });
+    return result!;
+  }
+
+  async cancel(id: string): Promise<OutboxMessage> {
+    const result = await this.viaHolder({ op: 'cancel', id }, async () => {
+      const record = this.must(id);
+      if (this.inFlight.has(id)) throw new AppError('MESSAGE_STATE', { message: 'The message is being sent right now and can no longer be cancelled.' });
+      if (record.state === 'sent' || record.state === 'failed') throw new AppError('MESSAGE_STATE', { message: `The message is already ${record.state}.` });
+      record.state = 'failed';
+      delete record.holdReason;
+      delete record.nextAttemptAt;
+      record.lastError = new AppError('CANCELLED').toInfo();
+      this.unready(record);
+      await this.commit(record);
+      return this.view(record);
+    });
+    return result!;
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.viaHolder({ op: 'remove', id }, async () => {
+      const record = this.must(id);
+      if (this.inFlight.has(id)) throw new AppError('MESSAGE_STATE', { message: 'The message is being sent right now; wait for the attempt to finish.' });
+      const trashFile = path.join(this.paths.trash, `${id}.msg`);
+      // Move aside first: a crash before the journal records the removal finishes it at the next start.
+      await fs.rename(messageFile(this.paths, id, record.location), trashFile).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
+      this.unready(record);
+      this.records.delete(id);
+      await this.journal!.append({ d: id });
+      await fs.rm(trashFile, { force: true });
+      this.emit({ type: 'removed', id });
+      return undefined;
+    });
+  }
+
+  accountChanged(account: AccountProfile): void {
+    if (this.role !== 'sender') {
+      void this.viaHolder({ op: 'accountChanged', id: account.id }, async () => undefined).catch(() => {});
+      return;
+    }
+    this.options.sender.reset(account.id);
+    if (account.status !== 'ok') return;
+    for (const record of this.records.values()) {
+      if (record.accountId !== account.id || record.state !== 'held' || record.holdReason !== 'account') continue;
+      record.state = 'queued';
+      delete record.holdReason;
+      delete record.nextAttemptAt;
+      void this.commit(record);
+      this.makeReady(record);
+    }
+    this.pump();
+  }
+
+  // ---- scheduling ------------------------------------------------------------------------------
+
+  private canSend(): boolean {
+    return this.role === 'sender' && !this.stopping && this.options.connectivity.isOnline() && (this.journal?.healthy ?? false);
+  }
+
+  private makeReady(record: MessageRecord): void {
+    let set = this.ready.get(record.accountId);
+    if (!set) this.ready.set(record.accountId, (set = new Set()));
+    set.add(record.id);
+  }
+
+  private unready(record: MessageRecord): void {
+    this.ready.get(record.accountId)?.delete(record.id);
+  }
+
+  /** The time a waiting record is due, or null when it is not waiting. */
+  private dueAt(record: MessageRecord): number | null {
+    if (!WAITING.includes(record.state)) return null;
+    let at = 0;
+    if (record.nextAttemptAt) at = Date.parse(record.nextAttemptAt);
+    if (record.state === 'scheduled' && record.scheduledAt) at = Math.max(at, Date.parse(record.scheduledAt));
+    return at;
+  }
+
+  private scheduleOne(record: MessageRecord): void {
+    const at = this.dueAt(record);
+    if (at === null) return;
+    if (at <= this.clock.now()) this.makeReady(record);
+    else if (at < this.timerAt) this.armTimer(at);
+  }
+
+  private refreshSchedule(): void {
+    this.timer?.cancel();
+    this.timer = null;
+    this.timerAt = Infinity;
+    for (const record of this.records.values()) if (!this.inFlight.has(record.id)) this.scheduleOne(record);
+    this.pump();
+  }
+
+  private armTimer(at: number): void {
+    this.timer?.cancel();
+    this.timerAt = at;
+    this.timer = this.clock.setTimer(() => {
+      this.timer = null;
+      this.timerAt = Infinity;
+      this.refreshSchedule();
+    }, at - this.clock.now());
+  }
+
+  private reconnected(): void {
+    if (this.role !== 'sender') return;
+    // Failures while the network was flaky say little: everything waiting goes now.
+    for (const record of this.records.values()) {
+      if (record.state === 'queued' && record.nextAttemptAt && this.autoSend) {
+        delete record.nextAttemptAt;
+        this.makeReady(record);
+      }
+    }
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.canSend()) {
+      for (const [accountId, set] of this.ready) {
+        let busy = this.inFlightPerAccount.get(accountId) ?? 0;
+        for (const id of set) {
+          if (busy >= this.concurrency) break;
+          set.delete(id);
+          const record = this.records.get(id);
+          if (!record || !WAITING.includes(record.state) || this.inFlight.has(id)) continue;
+          busy++;
+          this.dispatch(record);
+        }
+      }
+    }
+    this.checkIdle();
+  }
+
+  // ---- sending ---------------------------------------------------------------------------------
+
+  private dispatch(record: MessageRecord): void {
+    const accountId = record.accountId;
+    this.inFlightPerAccount.set(accountId, (this.inFlightPerAccount.get(accountId) ?? 0) + 1);
+    const flight = { sent: 0, total: record.bodyLength, lastEmit: 0, done: Promise.resolve() };
+    this.inFlight.set(record.id, flight);
+    flight.done = this.attempt(record, flight)
+      .catch((error: unknown) => this.logger.error(`[outbox] ${record.id}: ${String(error)}`))
+      .finally(() => {
+        this.inFlight.delete(record.id);
+        this.inFlightPerAccount.set(accountId, (this.inFlightPerAccount.get(accountId) ?? 1) - 1);
+        this.pump();
+      });
+  }
+
+  private async attempt(record: MessageRecord, flight: { sent: number; total: number; lastEmit: number }): Promise<void> {
+    const previousState = record.state;
+    record.state = 'sending';
+    const sendingCommitted = this.commit(record);
+    const startedAt = this.clock.now();
+    let result: SendResult;
+    const account = await this.options.accounts.get(record.accountId);
+    if (!account) {
+      result = { outcome: 'permanent', error: new AppError('ACCOUNT_NOT_FOUND', { message: `The account "${record.accountId}" this message was queued for no longer exists.`, next: 'Retry the message after adding the account again, or delete it.' }).toInfo(), transcript: [] };
+    } else if (account.status === 'needs-attention') {
+      await sendingCommitted;
+      record.state = previousState;
+      return this.holdForAccount(record, account.statusReason);
+    } else {
+      result = await this.sendTo(account, record, flight);
+    }
+    await sendingCommitted;
+    await this.settle(record, result, startedAt, previousState);
+  }
+
+  private async sendTo(account: AccountProfile, record: MessageRecord, flight: { sent: number; total: number; lastEmit: number }): Promise<SendResult> {
+    try {
+      const credentials = await this.options.accounts.credentials(account.id);
+      const file = messageFile(this.paths, record.id, 'queue');
+      return await this.options.sender.send({
+        account,
+        credentials,
+        envelope: record.envelope,
+        size: record.bodyLength,
+        openMessage: () => openSpoolBody(file, record.bodyOffset),
+        onProgress: (sent) => {
+          flight.sent = sent;
+          if (flight.total < PROGRESS_MIN_BYTES) return;
+          const now = Date.now();
+          if (now - flight.lastEmit < 200 && sent < flight.total) return;
+          flight.lastEmit = now;
+          this.emit({ type: 'progress', id: record.id, sent, total: flight.total });
+        },
+      });
+    } catch (error) {
+      const info = toErrorInfo(error);
+      return { outcome: info.retryable || info.code === 'KEYCHAIN_UNAVAILABLE' ? 'temporary' : 'permanent', error: info, transcript: [] };
+    }
+  }
+
+  private async settle(record: MessageRecord, result: SendResult, startedAt: number, previousState: MessageState): Promise<void> {
+    const now = this.clock.now();
+    const networkClass = result.error?.code.startsWith('NETWORK_') ?? false;
+    if (result.outcome === 'temporary' && networkClass && !this.options.connectivity.isOnline()) {
+      // Went offline mid-attempt: not the server's fault and not an attempt; wait for the network.
+      record.state = previousState;
+      await this.commit(record);
+      return;
+    }
+    record.attempts.push({ at: new Date(startedAt).toISOString(), durationMs: now - startedAt, ...result });
+    switch (result.outcome) {
+      case 'sent':
+      case 'partial':
+        record.state = 'sent';
+        record.sentAt = new Date(now).toISOString();
+        record.location = 'sent';
+        delete record.nextAttemptAt;
+        if (result.outcome === 'partial' && result.error) record.lastError = result.error;
+        else delete record.lastError;
+        await this.commit(record, true);
+        await this.moveToSent(record);
+        return;
+      case 'temporary': {
+        record.firstAttemptAt ??= new Date(startedAt).toISOString();
+        record.lastError = result.error;
+        if (now - Date.parse(record.firstAttemptAt) >= this.lifetimeMs) {
+          record.state = 'failed';
+          delete record.nextAttemptAt;
+          record.lastError = new AppError('LIFETIME_EXPIRED', { ...(result.error?.reply ? { reply: result.error.reply } : {}), ...(result.error?.responseCode ? { responseCode: result.error.responseCode } : {}), detail: result.error?.message }).toInfo();
+        } else {
+          const failures = record.attempts.filter((a) => a && a.outcome === 'temporary').length;
+          record.state = previousState === 'scheduled' ? 'scheduled' : 'queued';
+          record.nextAttemptAt = new Date(now + retryDelay(failures)).toISOString();
+        }
+        await this.commit(record, true);
+        if (this.autoSend) this.scheduleOne(record);
+        return;
+      }
+      case 'auth': {
+        record.state = previousState;
+        record.lastError = result.error;
+        await this.commit(record, true);
+        const reason = result.error?.reply ?? result.error?.message;
+        await this.options.accounts.setStatus(record.accountId, 'needs-attention', reason);
+        this.emit({ type: 'account', accountId: record.accountId, status: 'needs-attention', ...(reason ? { reason } : {}) });
+        return this.holdForAccount(record, reason);
+      }
+      default:
+        record.state = 'failed';
+        delete record.nextAttemptAt;
+        record.lastError = result.error;
+        await this.commit(record, true);
+    }
+  }
+
+  /** The account cannot sign in: hold its waiting messages instead of hammering the server. */
+  private async holdForAccount(record: MessageRecord, reason: string | undefined): Promise<void> {
+    const error = new AppError('ACCOUNT_NEEDS_ATTENTION', reason ? { reply: reason } : {}).toInfo();
+    const commits: Promise<void>[] = [];
+    for (const other of this.records.values()) {
+      if (other.accountId !== record.accountId || this.inFlight.has(other.id) && other !== record) continue;
+      if (!WAITING.includes(other.state)) continue;
+      other.state = 'held';
+      other.holdReason = 'account';
+      if (other !== record || !other.lastError) other.lastError = error;
+      this.unready(other);
+      commits.push(this.commit(other));
+    }
+    await Promise.all(commits);
+  }
+
+  private async moveToSent(record: MessageRecord): Promise<void> {
+    // The journal already says sent; losing this rename in a crash is repaired at the next start.
+    await fs.rename(messageFile(this.paths, record.id, 'queue'), messageFile(this.paths, record.id, 'sent')).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') this.logger.warn(`[outbox] ${record.id}: could not move to sent/: ${error.code}`);
+    });
+  }
+}
+
+/** Makes a quarantine entry for a file that failed a check while sending. */
+export { quarantine };

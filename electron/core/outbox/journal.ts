@@ -1,0 +1,233 @@
+// The spool's state journal: message states and attempts as an append-only log with group commit
+// (one fdatasync covers every change made meanwhile), compacted into a snapshot now and then.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fsyncDir } from '../fs/dir-sync';
+import { mapFsError } from '../fs/fs-errors';
+import type { Logger } from '../ports';
+import type { JournalEntry, MessageRecord } from './record';
+import { applyEntry } from './record';
+
+const SNAPSHOT = 'state.snapshot';
+
+export interface LoadedState {
+  records: Map<string, MessageRecord>;
+  generation: number;
+  /** Lines that could not be read (a torn last line after a crash is expected and harmless). */
+  skippedLines: number;
+}
+
+function logName(generation: number): string {
+  return `state-${generation}.log`;
+}
+
+function parseLines(text: string, records: Map<string, MessageRecord>): number {
+  let skipped = 0;
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end);
+    start = end + 1;
+    if (!line) continue;
+    try {
+      applyEntry(records, JSON.parse(line) as JournalEntry);
+    } catch {
+      skipped++;
+    }
+  }
+  return skipped;
+}
+
+/** Reads the snapshot and the log after it. Safe to call from a process that does not hold the sender lock. */
+export async function loadState(dir: string): Promise<LoadedState> {
+  const records = new Map<string, MessageRecord>();
+  let generation = 0;
+  let skippedLines = 0;
+  for (let tries = 0; ; tries++) {
+    records.clear();
+    skippedLines = 0;
+    let snapshot = '';
+    try {
+      snapshot = await fs.readFile(path.join(dir, SNAPSHOT), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    const firstLineEnd = snapshot.indexOf('\n');
+    generation = 0;
+    if (snapshot) {
+      try {
+        generation = (JSON.parse(snapshot.slice(0, firstLineEnd < 0 ? undefined : firstLineEnd)) as { gen: number }).gen;
+      } catch {
+        skippedLines++;
+      }
+      skippedLines += parseLines(firstLineEnd < 0 ? '' : snapshot.slice(firstLineEnd + 1), records);
+    }
+    try {
+      skippedLines += parseLines(await fs.readFile(path.join(dir, logName(generation)), 'utf8'), records);
+      return { records, generation, skippedLines };
+    } catch (error) {
+      // A compaction in another process may have moved on between our two reads: read again.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      if (tries >= 3) return { records, generation, skippedLines };
+      const again = await fs.readFile(path.join(dir, SNAPSHOT), 'utf8').catch(() => '');
+      if (again === snapshot) return { records, generation, skippedLines };
+    }
+  }
+}
+
+interface Waiter {
+  resolve(): void;
+}
+
+/** The writer side; only the process holding the sender lock opens it. */
+export class Journal {
+  private handle: fs.FileHandle | null = null;
+  private size = 0;
+  private pending: string[] = [];
+  private waiters: Waiter[] = [];
+  private flushing: Promise<void> | null = null;
+  private failures = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private generation: number;
+  /** Bytes written to the log since the last snapshot. */
+  private logBytes = 0;
+  private compacting = false;
+  healthy = true;
+
+  constructor(
+    private readonly dir: string,
+    generation: number,
+    private readonly logger: Logger,
+  ) {
+    this.generation = generation;
+  }
+
+  async open(): Promise<void> {
+    const file = path.join(this.dir, logName(this.generation));
+    this.handle = await fs.open(file, 'a');
+    this.size = (await this.handle.stat()).size;
+    this.logBytes = this.size;
+  }
+
+  get bytesSinceSnapshot(): number {
+    return this.logBytes;
+  }
+
+  /** Resolves once the entry is on disk. */
+  append(entry: JournalEntry): Promise<void> {
+    this.pending.push(`${JSON.stringify(entry)}\n`);
+    const done = new Promise<void>((resolve) => this.waiters.push({ resolve }));
+    this.kick();
+    return done;
+  }
+
+  private kick(): void {
+    if (this.flushing || this.compacting || this.retryTimer || this.pending.length === 0) return;
+    this.flushing = this.flushBatch().finally(() => {
+      this.flushing = null;
+      this.kick();
+    });
+  }
+
+  private async flushBatch(): Promise<void> {
+    const lines = this.pending;
+    const waiters = this.waiters;
+    this.pending = [];
+    this.waiters = [];
+    const data = Buffer.from(lines.join(''), 'utf8');
+    try {
+      await this.handle!.write(data, 0, data.length, null);
+      await this.handle!.datasync();
+      this.size += data.length;
+      this.logBytes += data.length;
+      this.failures = 0;
+      this.healthy = true;
+      for (const w of waiters) w.resolve();
+    } catch (error) {
+      // Cut a torn tail off so the next batch starts on a clean line, then retry later: nothing is dropped.
+      await this.handle!.truncate(this.size).catch(() => {});
+      this.pending = lines.concat(this.pending);
+      this.waiters = waiters.concat(this.waiters);
+      this.failures++;
+      this.healthy = false;
+      const delay = Math.min(30_000, 500 * 2 ** Math.min(this.failures, 6));
+      this.logger.error(`[outbox] cannot write the state journal (${mapFsError(error, this.dir).code}); retrying in ${delay} ms`);
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        this.kick();
+      }, delay);
+      this.retryTimer.unref?.();
+    }
+  }
+
+  /** Waits until everything appended so far is on disk (or still failing). */
+  async drain(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  /**
+   * Writes every record into a new snapshot and starts a fresh log. `records` must already hold
+   * every appended change (the engine applies changes in memory before appending them).
+   */
+  async compact(records: Iterable<MessageRecord>): Promise<void> {
+    await this.drain();
+    if (!this.healthy || this.compacting) return;
+    this.compacting = true;
+    try {
+      await this.writeSnapshot(records);
+    } finally {
+      this.compacting = false;
+      this.kick();
+    }
+  }
+
+  private async writeSnapshot(records: Iterable<MessageRecord>): Promise<void> {
+    const next = this.generation + 1;
+    const parts: string[] = [`${JSON.stringify({ gen: next })}\n`];
+    for (const record of records) parts.push(`${JSON.stringify({ s: record } satisfies JournalEntry)}\n`);
+    // Changes appended before this point are in the snapshot; later ones go to the new log.
+    const coveredLines = this.pending;
+    const covered = this.waiters;
+    this.pending = [];
+    this.waiters = [];
+    const tmp = path.join(this.dir, `${SNAPSHOT}.tmp`);
+    let newLog: fs.FileHandle | undefined;
+    try {
+      const handle = await fs.open(tmp, 'w', 0o600);
+      try {
+        await handle.writeFile(parts.join(''), 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      newLog = await fs.open(path.join(this.dir, logName(next)), 'w');
+      await fsyncDir(this.dir);
+      await fs.rename(tmp, path.join(this.dir, SNAPSHOT));
+      await fsyncDir(this.dir);
+    } catch (error) {
+      await newLog?.close().catch(() => {});
+      this.pending = coveredLines.concat(this.pending);
+      this.waiters = covered.concat(this.waiters);
+      this.logger.warn(`[outbox] compaction skipped: ${mapFsError(error, this.dir).code}`);
+      return;
+    }
+    const old = this.handle;
+    const oldGeneration = this.generation;
+    this.handle = newLog;
+    this.generation = next;
+    this.size = 0;
+    this.logBytes = 0;
+    for (const w of covered) w.resolve();
+    await old?.close();
+    await fs.rm(path.join(this.dir, logName(oldGeneration)), { force: true });
+  }
+
+  async close(): Promise<void> {
+    await this.drain();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    await this.handle?.close();
+    this.handle = null;
+  }
+}

@@ -1,0 +1,79 @@
+// A message's full record as the journal keeps it, the journal's entry kinds, and how entries replay.
+// Replaying the same entry twice gives the same record, so a snapshot may overlap the log after it.
+import type { Attempt, OutboxMessage } from '../../shared/message';
+import type { SpoolEntryInfo } from './spool-file';
+
+export interface MessageRecord extends Omit<OutboxMessage, 'progress'> {
+  bodyOffset: number;
+  bodyLength: number;
+  sha256: string;
+  /** Time of the first real attempt (offline time before it does not count against the lifetime). */
+  firstAttemptAt?: string;
+  /** Where the bytes are: queue/ until sent, then sent/. */
+  location: 'queue' | 'sent';
+}
+
+/** One line of the journal. */
+export type JournalEntry =
+  /** put: the record's fields (without attempts), optionally with attempt number `n`. */
+  | { p: Omit<MessageRecord, 'attempts'>; a?: Attempt; n?: number }
+  /** delete */
+  | { d: string }
+  /** snapshot: a whole record */
+  | { s: MessageRecord };
+
+export function applyEntry(records: Map<string, MessageRecord>, entry: JournalEntry): void {
+  if ('s' in entry) {
+    records.set(entry.s.id, entry.s);
+    return;
+  }
+  if ('d' in entry) {
+    records.delete(entry.d);
+    return;
+  }
+  const previous = records.get(entry.p.id);
+  const attempts = previous ? previous.attempts : [];
+  if (entry.a && typeof entry.n === 'number') attempts[entry.n] = entry.a;
+  records.set(entry.p.id, { ...entry.p, attempts });
+}
+
+/** The journal entry that records `record` as it is now, with its newest attempt when `withAttempt`. */
+export function putEntry(record: MessageRecord, withAttempt = false): JournalEntry {
+  const { attempts, ...rest } = record;
+  if (withAttempt && attempts.length > 0) {
+    return { p: rest, a: attempts[attempts.length - 1]!, n: attempts.length - 1 };
+  }
+  return { p: rest };
+}
+
+export function recordFromSpool(info: SpoolEntryInfo): MessageRecord {
+  const m = info.meta;
+  const record: MessageRecord = {
+    id: m.id,
+    accountId: m.accountId,
+    state: m.scheduledAt ? 'scheduled' : 'queued',
+    messageId: m.messageId,
+    subject: m.subject,
+    from: m.from,
+    to: m.to,
+    cc: m.cc,
+    bccCount: m.bccCount,
+    envelope: m.envelope,
+    size: info.bodyLength,
+    createdAt: m.createdAt,
+    attempts: [],
+    bodyOffset: info.bodyOffset,
+    bodyLength: info.bodyLength,
+    sha256: info.sha256,
+    location: 'queue',
+  };
+  if (m.scheduledAt) record.scheduledAt = m.scheduledAt;
+  return record;
+}
+
+export function toOutboxMessage(record: MessageRecord, progress?: { sent: number; total: number }): OutboxMessage {
+  const { bodyOffset: _o, bodyLength: _l, sha256: _s, firstAttemptAt: _f, location: _loc, ...message } = record;
+  const out: OutboxMessage = { ...message, attempts: record.attempts.filter(Boolean) };
+  if (progress) out.progress = progress;
+  return out;
+}

@@ -1,0 +1,148 @@
+// The sender lock: one process at a time sends the spool and writes its journal. A lock whose process
+// is gone (or that has not been refreshed for minutes, in case its pid was reused) is taken over.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface LockOwner {
+  pid: number;
+  host: string;
+  token: string;
+  since: string;
+}
+
+const STALE_AFTER_MS = 120_000;
+const HEARTBEAT_MS = 15_000;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class SenderLock {
+  private readonly file: string;
+  private readonly owner: LockOwner;
+  private heartbeat: NodeJS.Timeout | null = null;
+  held = false;
+
+  constructor(
+    spoolDir: string,
+    private readonly onLost: () => void = () => {},
+  ) {
+    this.file = path.join(spoolDir, 'sender.lock');
+    this.owner = { pid: process.pid, host: os.hostname(), token: randomUUID(), since: new Date().toISOString() };
+  }
+
+  /** Takes the lock if it is free or stale; false when a live process holds it. */
+  async tryAcquire(): Promise<boolean> {
+    if (this.held) return true;
+    for (let round = 0; round < 3; round++) {
+      try {
+        const handle = await fs.open(this.file, 'wx', 0o600);
+        try {
+          await handle.writeFile(JSON.stringify(this.owner));
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        this.held = true;
+        this.startHeartbeat();
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      if (!(await this.removeIfStale())) return false;
+    }
+    return false;
+  }
+
+  /** Who holds the lock now, if anyone alive does. */
+  async holder(): Promise<LockOwner | null> {
+    const current = await this.read();
+    if (!current) return null;
+    return (await this.isStale(current.owner, current.mtimeMs)) ? null : current.owner;
+  }
+
+  private async read(): Promise<{ owner: LockOwner; raw: string; mtimeMs: number } | null> {
+    try {
+      const [raw, stat] = await Promise.all([fs.readFile(this.file, 'utf8'), fs.stat(this.file)]);
+      try {
+        return { owner: JSON.parse(raw) as LockOwner, raw, mtimeMs: stat.mtimeMs };
+      } catch {
+        // Cut off while being written: the writer died between create and write, or is writing now.
+        return { owner: { pid: 0, host: '', token: '', since: '' }, raw, mtimeMs: stat.mtimeMs };
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  private async isStale(owner: LockOwner, mtimeMs: number): Promise<boolean> {
+    const age = Date.now() - mtimeMs;
+    if (owner.pid === 0) return age > 5_000;
+    if (age > STALE_AFTER_MS) return true;
+    // A lock from another machine (a shared data folder) can only age out.
+    if (owner.host !== os.hostname()) return false;
+    return !isAlive(owner.pid);
+  }
+
+  private async removeIfStale(): Promise<boolean> {
+    const current = await this.read();
+    if (!current) return true;
+    if (!(await this.isStale(current.owner, current.mtimeMs))) return false;
+    // Move the stale lock aside under a unique name, then check it is the one we judged: two processes
+    // taking over at once cannot both remove a fresh lock the other just made.
+    const aside = `${this.file}.stale-${process.pid}-${randomUUID()}`;
+    try {
+      await fs.rename(this.file, aside);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+      throw error;
+    }
+    const moved = await fs.readFile(aside, 'utf8').catch(() => '');
+    if (moved !== current.raw) {
+      // We moved someone's fresh lock: put it back unless a third process already took the name.
+      await fs.link(aside, this.file).catch(() => {});
+      await fs.rm(aside, { force: true });
+      return false;
+    }
+    await fs.rm(aside, { force: true });
+    return true;
+  }
+
+  private startHeartbeat(): void {
+    this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
+    this.heartbeat.unref?.();
+  }
+
+  private async beat(): Promise<void> {
+    const current = await this.read().catch(() => null);
+    if (!current || current.owner.token !== this.owner.token) {
+      this.stopHeartbeat();
+      this.held = false;
+      this.onLost();
+      return;
+    }
+    const now = new Date();
+    await fs.utimes(this.file, now, now).catch(() => {});
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+  }
+
+  async release(): Promise<void> {
+    this.stopHeartbeat();
+    if (!this.held) return;
+    this.held = false;
+    const current = await this.read().catch(() => null);
+    if (current?.owner.token === this.owner.token) await fs.rm(this.file, { force: true });
+  }
+}

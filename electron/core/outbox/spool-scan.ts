@@ -1,0 +1,76 @@
+// Reconciles the queue folder with the journal: finds messages dropped by other processes, checks them,
+// and moves damaged ones to quarantine with a note saying why, so the rest of the queue carries on.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { AppError, toErrorInfo, type ErrorInfo } from '../../shared/errors';
+import type { MessageRecord } from './record';
+import { recordFromSpool } from './record';
+import { readSpoolFile } from './spool-file';
+import { MESSAGE_SUFFIX, type SpoolPaths } from './spool-paths';
+
+export interface ScanResult {
+  /** Files in queue/ the journal does not know yet, checked and ready to record. */
+  found: MessageRecord[];
+  quarantined: { file: string; error: ErrorInfo }[];
+  /** Names (ids) present in queue/. */
+  present: Set<string>;
+}
+
+async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  });
+  await Promise.all(workers);
+}
+
+export async function quarantine(paths: SpoolPaths, file: string, error: AppError): Promise<{ file: string; error: ErrorInfo }> {
+  const target = path.join(paths.quarantine, path.basename(file));
+  await fs.rename(file, target).catch(() => {});
+  const info = error.toInfo();
+  await fs.writeFile(`${target}.reason.txt`, `${info.message}\n${info.detail ?? ''}\n`).catch(() => {});
+  return { file: target, error: info };
+}
+
+/** Lists queue/ and checks every message `known` does not hold. */
+export async function scanQueue(paths: SpoolPaths, known: (id: string) => boolean): Promise<ScanResult> {
+  const names = await fs.readdir(paths.queue);
+  const present = new Set<string>();
+  const fresh: string[] = [];
+  for (const name of names) {
+    if (!name.endsWith(MESSAGE_SUFFIX)) continue;
+    const id = name.slice(0, -MESSAGE_SUFFIX.length);
+    present.add(id);
+    if (!known(id)) fresh.push(name);
+  }
+  const found: MessageRecord[] = [];
+  const quarantined: ScanResult['quarantined'] = [];
+  await mapLimit(fresh, 16, async (name) => {
+    const file = path.join(paths.queue, name);
+    try {
+      const info = await readSpoolFile(file, { verify: true });
+      if (`${info.meta.id}${MESSAGE_SUFFIX}` !== name) throw new AppError('SPOOL_CORRUPT', { detail: `${name}: its metadata names another message` });
+      found.push(recordFromSpool(info));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // removed meanwhile
+      const appError = error instanceof AppError ? error : new AppError('SPOOL_CORRUPT', { detail: `${name}: ${toErrorInfo(error).detail ?? ''}` });
+      quarantined.push(await quarantine(paths, file, appError));
+      present.delete(name.slice(0, -MESSAGE_SUFFIX.length));
+    }
+  });
+  found.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
+  return { found, quarantined, present };
+}
+
+/** Removes temporary files a crashed producer left behind (never a message that was accepted). */
+export async function cleanTmp(paths: SpoolPaths, olderThanMs: number): Promise<void> {
+  const now = Date.now();
+  for (const name of await fs.readdir(paths.tmp).catch(() => [] as string[])) {
+    const file = path.join(paths.tmp, name);
+    const stat = await fs.stat(file).catch(() => null);
+    if (stat && now - stat.mtimeMs > olderThanMs) await fs.rm(file, { force: true }).catch(() => {});
+  }
+  for (const name of await fs.readdir(paths.trash).catch(() => [] as string[])) {
+    await fs.rm(path.join(paths.trash, name), { force: true }).catch(() => {});
+  }
+}

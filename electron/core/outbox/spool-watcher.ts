@@ -1,0 +1,47 @@
+// Notices messages and requests dropped by other processes: a file-system watch where the OS has one,
+// and a slow rescan behind it, because watches can miss events (network drives, some container mounts).
+import fs from 'node:fs';
+import type { SpoolPaths } from './spool-paths';
+
+export class SpoolWatcher {
+  private readonly watchers: fs.FSWatcher[] = [];
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly pending = new Map<string, NodeJS.Timeout>();
+
+  constructor(paths: SpoolPaths, handlers: { onQueue(): void; onRequests(): void }, rescanMs = 5_000) {
+    this.watch(paths.queue, handlers.onQueue);
+    this.watch(paths.requests, handlers.onRequests);
+    const rescan = setInterval(() => {
+      handlers.onQueue();
+      handlers.onRequests();
+    }, rescanMs);
+    rescan.unref?.();
+    this.timers.push(rescan);
+  }
+
+  private watch(dir: string, handler: () => void): void {
+    try {
+      const watcher = fs.watch(dir, { persistent: false }, () => this.debounce(dir, handler));
+      watcher.on('error', () => watcher.close());
+      this.watchers.push(watcher);
+    } catch {
+      // No watch here: the rescan covers it.
+    }
+  }
+
+  private debounce(key: string, handler: () => void): void {
+    if (this.pending.has(key)) return;
+    const t = setTimeout(() => {
+      this.pending.delete(key);
+      handler();
+    }, 15);
+    this.pending.set(key, t);
+  }
+
+  close(): void {
+    for (const w of this.watchers) w.close();
+    for (const t of this.timers) clearInterval(t);
+    for (const t of this.pending.values()) clearTimeout(t);
+    this.watchers.length = 0;
+  }
+}
