@@ -10,7 +10,7 @@ import { systemClock, silentLogger, type Clock, type SendResult } from '../ports
 import { DEFAULT_LIFETIME_MS, retryDelay } from './backoff';
 import { attachmentError, composeMessage } from './composer';
 import type { EngineOptions, EngineRole, ListFilter, OutboxEngine, RawEnqueueRequest } from './engine-api';
-import { Journal, loadState } from './journal';
+import { DEFAULT_RESERVE_BYTES, ensureReserve, Journal, loadState } from './journal';
 import { prepareRawMessage } from './raw-message';
 import { putEntry, recordFromSpool, toOutboxMessage, type MessageRecord } from './record';
 import { sendRequest, serveRequests, type SpoolRequest, type SpoolResponse } from './requests';
@@ -34,6 +34,7 @@ export class Outbox implements OutboxEngine {
   private readonly lifetimeMs: number;
   private readonly concurrency: number;
   private readonly autoSend: boolean;
+  private readonly reserveBytes: number;
   private readonly dirs = new DirSyncer();
   private readonly lock: SenderLock;
   private journal: Journal | null = null;
@@ -53,13 +54,14 @@ export class Outbox implements OutboxEngine {
   private stopping = false;
   private started = false;
 
-  constructor(private readonly options: EngineOptions & { autoSend?: boolean }) {
+  constructor(private readonly options: EngineOptions & { autoSend?: boolean; reserveBytes?: number }) {
     this.paths = spoolPaths(options.dataDir);
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.lifetimeMs = options.lifetimeMs ?? DEFAULT_LIFETIME_MS;
     this.concurrency = options.concurrencyPerAccount ?? 5;
     this.autoSend = options.autoSend ?? true;
+    this.reserveBytes = options.reserveBytes ?? DEFAULT_RESERVE_BYTES;
     this.lock = new SenderLock(this.paths.root, () => this.lostLock());
   }
 
@@ -92,7 +94,7 @@ export class Outbox implements OutboxEngine {
   private async becomeSender(): Promise<void> {
     const loaded = await loadState(this.paths.state);
     this.records = loaded.records;
-    this.journal = new Journal(this.paths.state, loaded.generation, this.logger);
+    this.journal = new Journal(this.paths.state, loaded.generation, this.logger, this.reserveBytes);
     await this.journal.open();
     this.role = 'sender';
     await this.recover(loaded.skippedLines > 0);
@@ -231,6 +233,11 @@ export class Outbox implements OutboxEngine {
   /** The durable point: once this resolves, the message survives a crash, a kill or a power cut. */
   private async store(meta: SpoolMeta, body: NodeJS.ReadableStream & import('node:stream').Readable): Promise<OutboxMessage> {
     const name = `${meta.id}.msg`;
+    // Without the journal's reserve, accepting more mail could leave no room to record what happens to it.
+    if (!(await ensureReserve(this.paths.state, this.reserveBytes))) {
+      body.destroy();
+      throw new AppError('DISK_FULL', { detail: this.paths.root });
+    }
     let info;
     try {
       info = await writeSpoolFile(path.join(this.paths.tmp, name), path.join(this.paths.queue, name), meta, body);
@@ -389,6 +396,8 @@ export class Outbox implements OutboxEngine {
   }
 
   private async serve(request: SpoolRequest): Promise<SpoolResponse> {
+    // The request may name a message dropped a moment ago that the watcher has not reported yet.
+    if (request.id && request.op !== 'accountChanged' && !this.records.has(request.id)) await this.ingestNew();
     let message: OutboxMessage | undefined;
     switch (request.op) {
       case 'flush':

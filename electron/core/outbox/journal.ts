@@ -9,6 +9,38 @@ import type { JournalEntry, MessageRecord } from './record';
 import { applyEntry } from './record';
 
 const SNAPSHOT = 'state.snapshot';
+const RESERVE = 'reserve';
+export const DEFAULT_RESERVE_BYTES = 1024 * 1024;
+
+/**
+ * Space kept aside so that, when the disk fills up, the journal can still record what happens to the
+ * messages already accepted (sent, failed, removed); new messages are refused until it is back.
+ */
+export async function ensureReserve(dir: string, bytes: number): Promise<boolean> {
+  const file = path.join(dir, RESERVE);
+  try {
+    if ((await fs.stat(file)).size >= bytes) return true;
+  } catch {
+    // missing: make it
+  }
+  const tmp = `${file}.tmp`;
+  try {
+    const handle = await fs.open(tmp, 'w', 0o600);
+    try {
+      // Real zeros, not a sparse hole: the blocks must be allocated to be of use later.
+      const zeros = Buffer.alloc(64 * 1024);
+      for (let written = 0; written < bytes; written += zeros.length) await handle.write(zeros, 0, Math.min(zeros.length, bytes - written));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(tmp, file);
+    return true;
+  } catch {
+    await fs.rm(tmp, { force: true }).catch(() => {});
+    return false;
+  }
+}
 
 export interface LoadedState {
   records: Map<string, MessageRecord>;
@@ -99,11 +131,16 @@ export class Journal {
     private readonly dir: string,
     generation: number,
     private readonly logger: Logger,
+    private readonly reserveBytes = DEFAULT_RESERVE_BYTES,
   ) {
     this.generation = generation;
   }
 
   async open(): Promise<void> {
+    await ensureReserve(this.dir, this.reserveBytes);
+    for (const name of await fs.readdir(this.dir)) {
+      if (/^state-\d+\.log$/.test(name) && name !== logName(this.generation)) await fs.rm(path.join(this.dir, name), { force: true });
+    }
     const file = path.join(this.dir, logName(this.generation));
     this.handle = await fs.open(file, 'a');
     this.size = (await this.handle.stat()).size;
@@ -149,6 +186,7 @@ export class Journal {
       await this.handle!.truncate(this.size).catch(() => {});
       this.pending = lines.concat(this.pending);
       this.waiters = waiters.concat(this.waiters);
+      if ((error as NodeJS.ErrnoException).code === 'ENOSPC' && (await this.releaseReserve())) return;
       this.failures++;
       this.healthy = false;
       const delay = Math.min(30_000, 500 * 2 ** Math.min(this.failures, 6));
@@ -158,6 +196,16 @@ export class Journal {
         this.kick();
       }, delay);
       this.retryTimer.unref?.();
+    }
+  }
+
+  private async releaseReserve(): Promise<boolean> {
+    try {
+      await fs.rm(path.join(this.dir, RESERVE));
+      this.logger.warn('[outbox] the disk is full: using the reserved space to record message states');
+      return true;
+    } catch {
+      return false;
     }
   }
 

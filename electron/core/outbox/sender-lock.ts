@@ -96,24 +96,27 @@ export class SenderLock {
     const current = await this.read();
     if (!current) return true;
     if (!(await this.isStale(current.owner, current.mtimeMs))) return false;
-    // Move the stale lock aside under a unique name, then check it is the one we judged: two processes
-    // taking over at once cannot both remove a fresh lock the other just made.
-    const aside = `${this.file}.stale-${process.pid}-${randomUUID()}`;
+    // Only one process at a time may remove a stale lock (mkdir is atomic everywhere); otherwise a slow
+    // contender could remove the fresh lock another one has just made.
+    const mutex = `${this.file}.takeover`;
     try {
-      await fs.rename(this.file, aside);
+      await fs.mkdir(mutex);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
-      throw error;
-    }
-    const moved = await fs.readFile(aside, 'utf8').catch(() => '');
-    if (moved !== current.raw) {
-      // We moved someone's fresh lock: put it back unless a third process already took the name.
-      await fs.link(aside, this.file).catch(() => {});
-      await fs.rm(aside, { force: true });
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const stat = await fs.stat(mutex).catch(() => null);
+      // A taker that died mid-way leaves the folder behind: clear it after a while.
+      if (stat && Date.now() - stat.mtimeMs > 10_000) await fs.rm(mutex, { recursive: true, force: true });
       return false;
     }
-    await fs.rm(aside, { force: true });
-    return true;
+    try {
+      const again = await this.read();
+      if (!again) return true;
+      if (again.raw !== current.raw) return false;
+      await fs.rm(this.file, { force: true });
+      return true;
+    } finally {
+      await fs.rm(mutex, { recursive: true, force: true });
+    }
   }
 
   private startHeartbeat(): void {

@@ -246,7 +246,7 @@ describe('outbox engine', () => {
     expect((await next.engine.waitFor(a.id)).state).toBe('sent');
     const q = events.find((e) => e.type === 'quarantined');
     expect(q).toBeDefined();
-    expect(q!.type === 'quarantined' && q.error.code).toBe('SPOOL_CORRUPT');
+    expect(q?.type === 'quarantined' && q.error.code).toBe('SPOOL_CORRUPT');
     expect(await fs.readdir(path.join(dir, 'spool', 'quarantine'))).toContain(`${b.id}.msg`);
     expect(await next.engine.get(b.id)).toBeUndefined();
   });

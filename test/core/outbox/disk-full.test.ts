@@ -1,0 +1,53 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeEngine, tempDir } from './harness';
+
+// A real full disk: a tiny tmpfs. Needs root (CI runs as root); elsewhere the suite says why it skips.
+let mountPoint = '';
+let mounted = false;
+beforeAll(async () => {
+  mountPoint = await tempDir('outbox-full-');
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mountPoint], { stdio: 'pipe' });
+    mounted = true;
+  } catch (error) {
+    if (process.env.CI === 'true') throw new Error(`cannot mount a small tmpfs to test a full disk: ${String(error)}`);
+  }
+});
+afterAll(async () => {
+  if (mounted) execFileSync('umount', [mountPoint]);
+  await fs.rm(mountPoint, { recursive: true, force: true });
+});
+
+describe('a full disk', () => {
+  it('refuses new mail with DISK_FULL, leaves no partial file, and keeps every message already queued', async (ctx) => {
+    if (!mounted) ctx.skip();
+    const { engine, sender, network } = makeEngine(mountPoint);
+    network.set(false);
+    await engine.start();
+    try {
+    const accepted: string[] = [];
+    let failure: { code?: string } | undefined;
+    for (let i = 0; i < 200 && !failure; i++) {
+      try {
+        accepted.push((await engine.enqueue({ to: ['bob@example.org'], subject: `m${i}`, text: 'x'.repeat(40_000) })).id);
+      } catch (error) {
+        failure = error as { code?: string };
+      }
+    }
+    expect(failure?.code).toBe('DISK_FULL');
+    expect(accepted.length).toBeGreaterThan(3);
+    expect(await fs.readdir(path.join(mountPoint, 'spool', 'tmp'))).toEqual([]);
+    // Space comes back (a message is removed); everything accepted before still leaves intact.
+    await engine.remove(accepted.pop()!);
+    network.set(true);
+    for (const id of accepted) expect((await engine.waitFor(id)).state).toBe('sent');
+    const subjects = sender.received.map((r) => r.bytes.toString().match(/Subject: (m\d+)/)![1]);
+    expect(subjects.sort()).toEqual(accepted.map((_, i) => `m${i}`).sort());
+    } finally {
+      await engine.stop();
+    }
+  });
+});
