@@ -80,6 +80,6 @@ export interface EngineOptions {
   lifetimeMs?: number;
   /** 'auto' (default): become the sender if the lock is free. 'producer': never send (e.g. `outbox send --queue-only`). */
   mode?: 'auto' | 'producer';
-  /** Messages sent at once per account (default 5, matching the pool). */
+  /** Messages handed to the sender at once per account (default 10: twice the pool, so no connection waits). */
   concurrencyPerAccount?: number;
 }

@@ -19,12 +19,20 @@ import { writeSpoolFile, openSpoolBody, type SpoolMeta } from './spool-file';
 import { ensureSpool, messageFile, newMessageKey, spoolPaths, type SpoolPaths } from './spool-paths';
 import { cleanTmp, quarantine, scanQueue } from './spool-scan';
 import { SpoolWatcher } from './spool-watcher';
+import { BodyCache, bufferStream } from './body-cache';
 
 const WAITING: MessageState[] = ['queued', 'scheduled'];
 const TERMINAL: MessageState[] = ['sent', 'failed'];
 const SENT_RETENTION_MS = 30 * 24 * 3_600_000;
 const COMPACT_AT_BYTES = 8 * 1024 * 1024;
 const PROGRESS_MIN_BYTES = 256 * 1024;
+
+interface Flight {
+  sent: number;
+  total: number;
+  lastEmit: number;
+  releaseSlot(): void;
+}
 
 export class Outbox implements OutboxEngine {
   role: EngineRole = 'producer';
@@ -41,7 +49,7 @@ export class Outbox implements OutboxEngine {
   private records = new Map<string, MessageRecord>();
   /** Due messages per account, in order. */
   private readonly ready = new Map<string, Set<string>>();
-  private readonly inFlight = new Map<string, { sent: number; total: number; lastEmit: number; done: Promise<void> }>();
+  private readonly inFlight = new Map<string, Flight & { done: Promise<void> }>();
   private readonly inFlightPerAccount = new Map<string, number>();
   private readonly listeners = new Set<(event: OutboxEvent) => void>();
   private readonly idleWaiters: (() => void)[] = [];
@@ -51,6 +59,10 @@ export class Outbox implements OutboxEngine {
   private watcher: SpoolWatcher | null = null;
   private unsubscribeConnectivity: (() => void) | null = null;
   private compacting = false;
+  private readonly pendingMoves: MessageRecord[] = [];
+  /** Bytes of small messages this process just wrote, so sending them soon after needs no re-read. */
+  private readonly bodyCache = new BodyCache(32 * 1024 * 1024);
+  private moving = false;
   private stopping = false;
   private started = false;
 
@@ -59,7 +71,8 @@ export class Outbox implements OutboxEngine {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.lifetimeMs = options.lifetimeMs ?? DEFAULT_LIFETIME_MS;
-    this.concurrency = options.concurrencyPerAccount ?? 5;
+    // Twice the pool's connections, so a connection that finishes finds the next message already waiting.
+    this.concurrency = options.concurrencyPerAccount ?? 10;
     this.autoSend = options.autoSend ?? true;
     this.reserveBytes = options.reserveBytes ?? DEFAULT_RESERVE_BYTES;
     this.lock = new SenderLock(this.paths.root, () => this.lostLock());
@@ -99,7 +112,11 @@ export class Outbox implements OutboxEngine {
     this.role = 'sender';
     await this.recover(loaded.skippedLines > 0);
     this.watcher = new SpoolWatcher(this.paths, {
-      onQueue: () => void this.ingestNew(),
+      onQueue: (name) => {
+        // Our own moves out of queue/ also raise events: only a name we do not know is news.
+        if (name && name.endsWith('.msg') && this.records.has(name.slice(0, -4))) return;
+        this.scheduleIngest();
+      },
       onRequests: () => void serveRequests(this.paths, (r) => this.serve(r)),
     });
     await serveRequests(this.paths, (r) => this.serve(r));
@@ -153,6 +170,7 @@ export class Outbox implements OutboxEngine {
     if (this.lockPoll) clearInterval(this.lockPoll);
     this.unsubscribeConnectivity?.();
     this.watcher?.close();
+    if (this.ingestTimer) clearTimeout(this.ingestTimer);
     const grace = options.graceMs ?? 20_000;
     const inFlight = [...this.inFlight.values()].map((f) => f.done);
     if (inFlight.length > 0) {
@@ -160,6 +178,7 @@ export class Outbox implements OutboxEngine {
       await Promise.race([Promise.all(inFlight), new Promise((r) => (timeout = setTimeout(r, grace)))]);
       clearTimeout(timeout);
     }
+    if (this.inFlight.size === 0) await this.drainMoves();
     await this.journal?.close();
     await this.options.sender.close();
     await this.lock.release();
@@ -246,6 +265,7 @@ export class Outbox implements OutboxEngine {
     }
     await this.dirs.sync(this.paths.queue);
     const record = recordFromSpool(info);
+    if (info.bytes && this.role === 'sender') this.bodyCache.set(record.id, info.bytes);
     const accepted = toOutboxMessage(record);
     if (this.role === 'sender' && !this.records.has(record.id)) this.adopt(record);
     this.pump();
@@ -255,8 +275,23 @@ export class Outbox implements OutboxEngine {
   /** Records a message found in queue/ and makes it due when it is. */
   private adopt(record: MessageRecord): void {
     this.records.set(record.id, record);
-    void this.commit(record);
+    // The spool file is already the durable record of a queued message (a restart re-reads queue/),
+    // so its journal entry need not cost a sync of its own.
+    this.journal!.appendLazy(putEntry(record));
+    if (this.listeners.size > 0) this.emit({ type: 'changed', message: this.view(record) });
     if (this.autoSend) this.scheduleOne(record);
+  }
+
+  private ingestTimer: NodeJS.Timeout | null = null;
+
+  /** Gathers a burst of drops into one scan of the queue folder. */
+  private scheduleIngest(): void {
+    if (this.ingestTimer) return;
+    this.ingestTimer = setTimeout(() => {
+      this.ingestTimer = null;
+      void this.ingestNew();
+    }, 15);
+    this.ingestTimer.unref?.();
   }
 
   private async ingestNew(): Promise<void> {
@@ -308,7 +343,10 @@ export class Outbox implements OutboxEngine {
   async bytesOf(id: string): Promise<{ file: string; offset: number; length: number } | undefined> {
     const record = (await this.snapshot()).get(id);
     if (!record) return undefined;
-    return { file: messageFile(this.paths, id, record.location), offset: record.bodyOffset, length: record.bodyLength };
+    let file = messageFile(this.paths, id, record.location);
+    // A sent message's file moves to sent/ a little after the state says so.
+    if (record.location === 'sent' && !(await fs.stat(file).catch(() => null))) file = messageFile(this.paths, id, 'queue');
+    return { file, offset: record.bodyOffset, length: record.bodyLength };
   }
 
   on(listener: (event: OutboxEvent) => void): () => void {
@@ -329,8 +367,10 @@ export class Outbox implements OutboxEngine {
   /** Appends the record's current state; the change event goes out once it is on disk. */
   private commit(record: MessageRecord, withAttempt = false): Promise<void> {
     const done = this.journal!.append(putEntry(record, withAttempt));
-    const snapshot = this.view(record);
-    void done.then(() => this.emit({ type: 'changed', message: snapshot }));
+    if (this.listeners.size > 0) {
+      const snapshot = this.view(record);
+      void done.then(() => this.emit({ type: 'changed', message: snapshot }));
+    }
     if (!this.compacting && this.journal!.bytesSinceSnapshot > COMPACT_AT_BYTES) {
       this.compacting = true;
       void this.journal!.compact(this.records.values()).finally(() => (this.compacting = false));
@@ -374,6 +414,7 @@ export class Outbox implements OutboxEngine {
   }
 
   private checkIdle(): void {
+    if (this.inFlight.size === 0 && this.pendingMoves.length > 0 && !this.moving) void this.drainMoves();
     if (this.idleWaiters.length === 0 || !this.isIdle()) return;
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
@@ -513,11 +554,21 @@ export class Outbox implements OutboxEngine {
       if (this.inFlight.has(id)) throw new AppError('MESSAGE_STATE', { message: 'The message is being sent right now; wait for the attempt to finish.' });
       const trashFile = path.join(this.paths.trash, `${id}.msg`);
       // Move aside first: a crash before the journal records the removal finishes it at the next start.
-      await fs.rename(messageFile(this.paths, id, record.location), trashFile).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-      });
+      const pending = this.pendingMoves.indexOf(record);
+      if (pending >= 0) this.pendingMoves.splice(pending, 1);
+      for (const location of [record.location, 'queue'] as const) {
+        const moved = await fs.rename(messageFile(this.paths, id, location), trashFile).then(
+          () => true,
+          (error: NodeJS.ErrnoException) => {
+            if (error.code !== 'ENOENT') throw error;
+            return false;
+          },
+        );
+        if (moved) break;
+      }
       this.unready(record);
       this.records.delete(id);
+      this.bodyCache.delete(id);
       await this.journal!.append({ d: id });
       await fs.rm(trashFile, { force: true });
       this.emit({ type: 'removed', id });
@@ -627,38 +678,49 @@ export class Outbox implements OutboxEngine {
   private dispatch(record: MessageRecord): void {
     const accountId = record.accountId;
     this.inFlightPerAccount.set(accountId, (this.inFlightPerAccount.get(accountId) ?? 0) + 1);
-    const flight = { sent: 0, total: record.bodyLength, lastEmit: 0, done: Promise.resolve() };
+    let slotHeld = true;
+    // The connection slot is free once the server has answered; recording the result on disk
+    // overlaps the next message instead of holding the connection idle.
+    const releaseSlot = (): void => {
+      if (!slotHeld) return;
+      slotHeld = false;
+      this.inFlightPerAccount.set(accountId, (this.inFlightPerAccount.get(accountId) ?? 1) - 1);
+      this.pump();
+    };
+    const flight = { sent: 0, total: record.bodyLength, lastEmit: 0, done: Promise.resolve(), releaseSlot };
     this.inFlight.set(record.id, flight);
     flight.done = this.attempt(record, flight)
       .catch((error: unknown) => this.logger.error(`[outbox] ${record.id}: ${String(error)}`))
       .finally(() => {
         this.inFlight.delete(record.id);
-        this.inFlightPerAccount.set(accountId, (this.inFlightPerAccount.get(accountId) ?? 1) - 1);
-        this.pump();
+        releaseSlot();
+        this.checkIdle();
       });
   }
 
-  private async attempt(record: MessageRecord, flight: { sent: number; total: number; lastEmit: number }): Promise<void> {
+  private async attempt(record: MessageRecord, flight: Flight): Promise<void> {
     const previousState = record.state;
     record.state = 'sending';
-    const sendingCommitted = this.commit(record);
+    // Not a durable transition (after a crash 'sending' and 'queued' recover alike), so it rides along
+    // with the next batch; it lets a restart tell the user this message may have gone out twice.
+    this.journal!.appendLazy({ g: record.id });
+    if (this.listeners.size > 0) this.emit({ type: 'changed', message: this.view(record) });
     const startedAt = this.clock.now();
     let result: SendResult;
     const account = await this.options.accounts.get(record.accountId);
     if (!account) {
       result = { outcome: 'permanent', error: new AppError('ACCOUNT_NOT_FOUND', { message: `The account "${record.accountId}" this message was queued for no longer exists.`, next: 'Retry the message after adding the account again, or delete it.' }).toInfo(), transcript: [] };
     } else if (account.status === 'needs-attention') {
-      await sendingCommitted;
       record.state = previousState;
       return this.holdForAccount(record, account.statusReason);
     } else {
       result = await this.sendTo(account, record, flight);
     }
-    await sendingCommitted;
+    flight.releaseSlot();
     await this.settle(record, result, startedAt, previousState);
   }
 
-  private async sendTo(account: AccountProfile, record: MessageRecord, flight: { sent: number; total: number; lastEmit: number }): Promise<SendResult> {
+  private async sendTo(account: AccountProfile, record: MessageRecord, flight: Flight): Promise<SendResult> {
     try {
       const credentials = await this.options.accounts.credentials(account.id);
       const file = messageFile(this.paths, record.id, 'queue');
@@ -667,20 +729,25 @@ export class Outbox implements OutboxEngine {
         credentials,
         envelope: record.envelope,
         size: record.bodyLength,
-        openMessage: () => openSpoolBody(file, record.bodyOffset),
-        onProgress: (sent) => {
-          flight.sent = sent;
-          if (flight.total < PROGRESS_MIN_BYTES) return;
-          const now = Date.now();
-          if (now - flight.lastEmit < 200 && sent < flight.total) return;
-          flight.lastEmit = now;
-          this.emit({ type: 'progress', id: record.id, sent, total: flight.total });
+        openMessage: () => {
+          const cached = this.bodyCache.get(record.id);
+          return cached ? bufferStream(cached) : openSpoolBody(file, record.bodyOffset, record.bodyLength);
         },
+        // Counting bytes costs a stream stage per message: only large messages get progress bars.
+        ...(record.bodyLength >= PROGRESS_MIN_BYTES ? { onProgress: (sent: number) => this.progress(record.id, flight, sent) } : {}),
       });
     } catch (error) {
       const info = toErrorInfo(error);
       return { outcome: info.retryable || info.code === 'KEYCHAIN_UNAVAILABLE' ? 'temporary' : 'permanent', error: info, transcript: [] };
     }
+  }
+
+  private progress(id: string, flight: Flight, sent: number): void {
+    flight.sent = sent;
+    const now = Date.now();
+    if (now - flight.lastEmit < 200 && sent < flight.total) return;
+    flight.lastEmit = now;
+    this.emit({ type: 'progress', id, sent, total: flight.total });
   }
 
   private async settle(record: MessageRecord, result: SendResult, startedAt: number, previousState: MessageState): Promise<void> {
@@ -693,6 +760,7 @@ export class Outbox implements OutboxEngine {
       return;
     }
     record.attempts.push({ at: new Date(startedAt).toISOString(), durationMs: now - startedAt, ...result });
+    if (result.outcome !== 'temporary') this.bodyCache.delete(record.id);
     switch (result.outcome) {
       case 'sent':
       case 'partial':
@@ -703,7 +771,8 @@ export class Outbox implements OutboxEngine {
         if (result.outcome === 'partial' && result.error) record.lastError = result.error;
         else delete record.lastError;
         await this.commit(record, true);
-        await this.moveToSent(record);
+        // Moving the file is housekeeping: done when the engine is idle, so it never slows a flush.
+        this.pendingMoves.push(record);
         return;
       case 'temporary': {
         record.firstAttemptAt ??= new Date(startedAt).toISOString();
@@ -752,6 +821,15 @@ export class Outbox implements OutboxEngine {
       commits.push(this.commit(other));
     }
     await Promise.all(commits);
+  }
+
+  private async drainMoves(): Promise<void> {
+    this.moving = true;
+    try {
+      while (this.pendingMoves.length > 0 && this.inFlight.size === 0) await this.moveToSent(this.pendingMoves.shift()!);
+    } finally {
+      this.moving = false;
+    }
   }
 
   private async moveToSent(record: MessageRecord): Promise<void> {

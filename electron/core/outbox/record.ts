@@ -19,6 +19,8 @@ export type JournalEntry =
   | { p: Omit<MessageRecord, 'attempts'>; a?: Attempt; n?: number }
   /** delete */
   | { d: string }
+  /** going out: the message is being sent */
+  | { g: string }
   /** snapshot: a whole record */
   | { s: MessageRecord };
 
@@ -29,6 +31,11 @@ export function applyEntry(records: Map<string, MessageRecord>, entry: JournalEn
   }
   if ('d' in entry) {
     records.delete(entry.d);
+    return;
+  }
+  if ('g' in entry) {
+    const going = records.get(entry.g);
+    if (going) going.state = 'sending';
     return;
   }
   const previous = records.get(entry.p.id);

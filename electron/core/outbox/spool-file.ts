@@ -1,10 +1,10 @@
 // One queued message on disk: a fixed header line, the message's metadata as JSON, then the exact RFC 5322 bytes.
 // Written to tmp/, fsynced, then renamed into queue/ so that a half-written message is never visible.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import fsCallback, { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { AppError } from '../../shared/errors';
 import { mapFsError } from '../fs/fs-errors';
 
@@ -34,6 +34,8 @@ export interface SpoolEntryInfo {
   bodyOffset: number;
   bodyLength: number;
   sha256: string;
+  /** The body itself, for a small message just written (never read back from disk). */
+  bytes?: Buffer;
 }
 
 function headerLine(metaLength: number, bodyLength: number, sha256: string): string {
@@ -73,6 +75,8 @@ export async function writeSpoolFile(tmpPath: string, finalPath: string, meta: S
       pendingBytes += chunk.length;
       if (pendingBytes >= 256 * 1024) await drain();
     }
+    // A small message is still whole in memory here: hand it back so it can be sent without a re-read.
+    const whole = position === HEADER_LENGTH + metaBytes.length + 1 && pendingBytes > 0 ? Buffer.concat(pending, pendingBytes) : undefined;
     await drain();
     const sha256 = hash.digest('hex');
     await handle.write(headerLine(metaBytes.length, bodyLength, sha256), 0, 'latin1');
@@ -80,7 +84,9 @@ export async function writeSpoolFile(tmpPath: string, finalPath: string, meta: S
     await handle.close();
     handle = undefined;
     await fs.rename(tmpPath, finalPath);
-    return { meta, bodyOffset: HEADER_LENGTH + metaBytes.length + 1, bodyLength, sha256 };
+    const info: SpoolEntryInfo = { meta, bodyOffset: HEADER_LENGTH + metaBytes.length + 1, bodyLength, sha256 };
+    if (whole) info.bytes = whole;
+    return info;
   } catch (error) {
     await handle?.close().catch(() => {});
     await fs.rm(tmpPath, { force: true }).catch(() => {});
@@ -133,7 +139,39 @@ export async function readSpoolFile(file: string, options: { verify: boolean }):
   }
 }
 
-/** A fresh stream of the exact message bytes. */
-export function openSpoolBody(file: string, bodyOffset: number): Readable {
-  return createReadStream(file, { start: bodyOffset, highWaterMark: 256 * 1024 });
+const SMALL_BODY = 256 * 1024;
+
+/** Reads a small body with one open, one read and one close: a stream costs twice the system calls. */
+class SmallBodyStream extends Readable {
+  private started = false;
+
+  constructor(
+    private readonly file: string,
+    private readonly offset: number,
+    private readonly length: number,
+  ) {
+    super();
+  }
+
+  override _read(): void {
+    if (this.started) return;
+    this.started = true;
+    fsCallback.open(this.file, 'r', (openError, fd) => {
+      if (openError) return this.destroy(openError);
+      const buffer = Buffer.allocUnsafe(this.length);
+      fsCallback.read(fd, buffer, 0, this.length, this.offset, (readError, bytes) => {
+        fsCallback.close(fd, () => {});
+        if (readError) return this.destroy(readError);
+        if (bytes !== this.length) return this.destroy(new AppError('SPOOL_CORRUPT', { detail: `${path.basename(this.file)}: cut off` }));
+        this.push(buffer);
+        this.push(null);
+      });
+    });
+  }
+}
+
+/** A fresh stream of the exact message bytes; large ones are streamed in 256 KB steps, never held whole. */
+export function openSpoolBody(file: string, bodyOffset: number, bodyLength: number): Readable {
+  if (bodyLength <= SMALL_BODY) return new SmallBodyStream(file, bodyOffset, bodyLength);
+  return createReadStream(file, { start: bodyOffset, highWaterMark: SMALL_BODY });
 }

@@ -8,7 +8,7 @@ export class SpoolWatcher {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly pending = new Map<string, NodeJS.Timeout>();
 
-  constructor(paths: SpoolPaths, handlers: { onQueue(): void; onRequests(): void }, rescanMs = 5_000) {
+  constructor(paths: SpoolPaths, handlers: { onQueue(name?: string): void; onRequests(): void }, rescanMs = 5_000) {
     this.watch(paths.queue, handlers.onQueue);
     this.watch(paths.requests, handlers.onRequests);
     const rescan = setInterval(() => {
@@ -19,9 +19,13 @@ export class SpoolWatcher {
     this.timers.push(rescan);
   }
 
-  private watch(dir: string, handler: () => void): void {
+  private watch(dir: string, handler: (name?: string) => void): void {
     try {
-      const watcher = fs.watch(dir, { persistent: false }, () => this.debounce(dir, handler));
+      const watcher = fs.watch(dir, { persistent: false }, (_event, name) => {
+        // The name lets the handler dismiss its own moves cheaply; nameless events are gathered.
+        if (name) handler(name.toString());
+        else this.debounce(dir, () => handler());
+      });
       watcher.on('error', () => watcher.close());
       this.watchers.push(watcher);
     } catch {

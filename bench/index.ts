@@ -1,0 +1,97 @@
+// `npm run bench`: prints each figure as it is measured and, as its last line, one JSON object with
+// every figure, targets beside them. Baselines (bare nodemailer, a bare fsync'd write) run in the same run.
+import { fork } from 'node:child_process';
+import fs from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { attachmentChild, fillQueue, startupChild } from './children';
+import { round, tempDataDir } from './fixtures';
+import { benchEnqueue } from './enqueue';
+import { benchFlush } from './flush';
+import { startSink } from './smtp-sink';
+
+type ChildJob = { job: 'attachment'; dir: string; port: number } | { job: 'startup'; dir: string } | { job: 'sink' };
+
+function runChild<T>(job: ChildJob): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, ['--child', JSON.stringify(job)], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('message', (m) => {
+      resolve(m as T);
+      if (job.job !== 'sink') child.disconnect();
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => code !== 0 && reject(new Error(`bench child ${job.job} exited with ${code}`)));
+    if (job.job === 'sink') sinks.push(() => child.kill());
+  });
+}
+
+const sinks: (() => void)[] = [];
+
+async function child(job: ChildJob): Promise<void> {
+  if (job.job === 'sink') {
+    const server = await startSink();
+    process.send!((server.address() as AddressInfo).port);
+    return;
+  }
+  const result = job.job === 'attachment' ? await attachmentChild(job.dir, job.port) : await startupChild(job.dir);
+  process.send!(result);
+}
+
+async function main(): Promise<void> {
+  const log = (line: string) => console.log(line);
+  // The sink runs in its own process so it does not take CPU from what is measured.
+  const port = await runChild<number>({ job: 'sink' });
+  try {
+    log('flush: 1,000 × 2 KB through the engine vs a bare nodemailer pool (5 connections)…');
+    const flush = await benchFlush(port);
+    log(`  engine ${round(flush.engine, 0)} msg/s, bare nodemailer ${round(flush.bare, 0)} msg/s, ratio ${round(flush.ratio, 3)} (target ≥ 0.9)`);
+
+    log('enqueue: durable 10 KB enqueue, 1,000 samples…');
+    const enqueue = await benchEnqueue();
+    log(`  p50 ${round(enqueue.p50, 3)} ms, p99 ${round(enqueue.p99, 3)} ms (targets ≤ 3, ≤ 10); bare fsync'd 10 KB write p50 ${round(enqueue.bareP50, 3)} ms, p99 ${round(enqueue.bareP99, 3)} ms`);
+
+    log('attachment: peak RSS growth enqueuing and sending one 100 MB attachment…');
+    const attachmentDir = await tempDataDir('attachment');
+    const attachmentMb = await runChild<number>({ job: 'attachment', dir: attachmentDir, port });
+    await fs.rm(attachmentDir, { recursive: true, force: true });
+    log(`  ${round(attachmentMb, 1)} MB (target ≤ 64)`);
+
+    log('startup: 10,000 queued messages until ready to send…');
+    const startupDir = await tempDataDir('startup');
+    await fillQueue(startupDir, 10_000);
+    // The first start after filling compacts the journal once; the figure is the start after that.
+    const first = await runChild<{ ms: number; rssMb: number; queued: number }>({ job: 'startup', dir: startupDir });
+    const startup = await runChild<{ ms: number; rssMb: number; queued: number }>({ job: 'startup', dir: startupDir });
+    await fs.rm(startupDir, { recursive: true, force: true });
+    if (startup.queued !== 10_000) throw new Error(`startup found ${startup.queued} queued messages, not 10,000`);
+    log(`  ${round(startup.ms, 1)} ms, RSS ${round(startup.rssMb, 1)} MB (targets ≤ 500, ≤ 120); first start with compaction ${round(first.ms, 1)} ms`);
+
+    const figures = {
+      flush_ratio: round(flush.ratio, 3),
+      flush_engine_msgs_per_s: round(flush.engine, 0),
+      flush_baseline_msgs_per_s: round(flush.bare, 0),
+      enqueue_p50_ms: round(enqueue.p50, 3),
+      enqueue_p99_ms: round(enqueue.p99, 3),
+      enqueue_baseline_fsync_write_p50_ms: round(enqueue.bareP50, 3),
+      attachment_rss_mb: round(attachmentMb, 1),
+      startup_10k_ms: round(startup.ms, 1),
+      startup_10k_rss_mb: round(startup.rssMb, 1),
+      startup_10k_first_ms: round(first.ms, 1),
+    };
+    console.log(JSON.stringify(figures));
+  } finally {
+    for (const stop of sinks) stop();
+  }
+}
+
+const childIndex = process.argv.indexOf('--child');
+if (childIndex >= 0) {
+  void child(JSON.parse(process.argv[childIndex + 1]!) as ChildJob).catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+} else {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
