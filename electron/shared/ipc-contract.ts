@@ -1,0 +1,103 @@
+// The one IPC contract: every invoke channel with its argument schema and result type, and every pushed event.
+// Main validates with these schemas; the preload and the renderer derive their types from it (OutboxApi).
+import { z } from 'zod';
+import type { ErrorInfo } from './errors';
+import { accountProfileSchema, newAccountSchema, smtpSettingsSchema, type AccountProfile } from './account';
+import { composeRequestSchema, MESSAGE_STATES, type OutboxEvent, type OutboxMessage } from './message';
+
+/** What every invoke answers: Electron passes only an error's message across, so errors travel as data with a code. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+/** Type-only marker for a channel's result; carries no data at run time. */
+export interface Returns<T> {
+  readonly __returns?: T;
+}
+const returns = <T>(): Returns<T> => ({});
+
+// Spool ids become file names: no slashes, no leading dot.
+const messageId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'Not a message id');
+const accountId = accountProfileSchema.shape.id;
+/** Goes one way only, renderer to main, straight into the keychain; never part of a result. */
+const password = z.string().min(1, 'Enter the password').max(4096);
+
+export const listFilterSchema = z.strictObject({
+  accountId: accountId.optional(),
+  states: z.array(z.enum(MESSAGE_STATES)).max(MESSAGE_STATES.length).optional(),
+});
+
+const smtp = smtpSettingsSchema.shape;
+/** Settings to change on an account; omitted fields (smtp ones included) keep their stored values, so no defaults here. */
+export const accountPatchSchema = z.strictObject({
+  name: newAccountSchema.shape.name.optional(),
+  email: newAccountSchema.shape.email.optional(),
+  smtp: z
+    .strictObject({
+      host: smtp.host.optional(),
+      port: smtp.port.optional(),
+      security: smtp.security.optional(),
+      insecure: smtp.insecure.unwrap().optional(),
+      user: smtp.user.optional(),
+      authMethod: smtp.authMethod.unwrap().optional(),
+    })
+    .optional(),
+  sentCopy: z.strictObject({ enabled: z.boolean() }).optional(),
+});
+
+export interface ConnectivityState {
+  online: boolean;
+}
+
+const byId = z.tuple([messageId]);
+
+export const invokeContract = {
+  'outbox:list': { args: z.tuple([listFilterSchema.optional()]), result: returns<OutboxMessage[]>() },
+  'outbox:get': { args: byId, result: returns<OutboxMessage>() },
+  'outbox:enqueue': { args: z.tuple([composeRequestSchema]), result: returns<OutboxMessage>() },
+  'outbox:sendNow': { args: byId, result: returns<OutboxMessage>() },
+  'outbox:retry': { args: byId, result: returns<OutboxMessage>() },
+  'outbox:hold': { args: byId, result: returns<OutboxMessage>() },
+  'outbox:cancel': { args: byId, result: returns<OutboxMessage>() },
+  'outbox:remove': { args: byId, result: returns<null>() },
+  'outbox:flush': { args: z.tuple([]), result: returns<null>() },
+  'account:list': { args: z.tuple([]), result: returns<AccountProfile[]>() },
+  // The password is optional: an unauthenticated relay has none.
+  'account:add': { args: z.tuple([newAccountSchema, password.optional()]), result: returns<AccountProfile>() },
+  // A password given replaces the stored one; omitted, the stored one stays.
+  'account:update': { args: z.tuple([accountId, accountPatchSchema, password.optional()]), result: returns<AccountProfile>() },
+  'account:remove': { args: z.tuple([accountId]), result: returns<null>() },
+  'app:connectivity': { args: z.tuple([]), result: returns<ConnectivityState>() },
+} satisfies Record<`${string}:${string}`, { args: z.ZodTuple; result: Returns<unknown> }>;
+
+type InvokeContract = typeof invokeContract;
+export type InvokeChannel = keyof InvokeContract;
+export const INVOKE_CHANNELS = Object.keys(invokeContract) as InvokeChannel[];
+
+/** Arguments as the renderer passes them. */
+export type ArgsOf<C extends InvokeChannel> = z.input<InvokeContract[C]['args']>;
+/** Arguments after validation (defaults applied), as main's handlers receive them. */
+export type ValidArgsOf<C extends InvokeChannel> = z.output<InvokeContract[C]['args']>;
+export type ResultOf<C extends InvokeChannel> = InvokeContract[C]['result'] extends Returns<infer R> ? R : never;
+
+/** Events main pushes to the renderer. */
+export const eventContract = {
+  'outbox:changed': { payload: returns<OutboxEvent>() },
+} satisfies Record<`${string}:${string}`, { payload: Returns<unknown> }>;
+
+type EventContract = typeof eventContract;
+export type EventChannel = keyof EventContract;
+export type PayloadOf<E extends EventChannel> = EventContract[E]['payload'] extends Returns<infer P> ? P : never;
+export const OUTBOX_EVENT_CHANNEL = 'outbox:changed' satisfies EventChannel;
+
+type DomainOf<C extends string> = C extends `${infer D}:${string}` ? D : never;
+
+/** The API the preload exposes as `window.outbox`: `outbox:sendNow` becomes `outbox.sendNow(...)`. */
+export type OutboxApi = {
+  readonly [D in DomainOf<InvokeChannel>]: {
+    readonly [C in InvokeChannel as C extends `${D}:${infer Verb}` ? Verb : never]: (
+      ...args: ArgsOf<C>
+    ) => Promise<Result<ResultOf<C>>>;
+  };
+} & {
+  /** Subscribes to outbox events; returns the unsubscribe function. */
+  readonly onEvent: (listener: (event: PayloadOf<typeof OUTBOX_EVENT_CHANNEL>) => void) => () => void;
+};

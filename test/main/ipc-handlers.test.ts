@@ -1,0 +1,349 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { AppError } from '../../electron/shared/errors';
+import type { AccountProfile } from '../../electron/shared/account';
+import type { OutboxMessage } from '../../electron/shared/message';
+import { INVOKE_CHANNELS, invokeContract, type ArgsOf, type InvokeChannel } from '../../electron/shared/ipc-contract';
+import type { OutboxEngine } from '../../electron/core/outbox/engine-api';
+import { createChannelHandlers, type ChannelServices } from '../../electron/main/channels';
+import { registerIpcHandlers, type TrustedRenderer } from '../../electron/main/ipc-handlers';
+import { ipcMain } from './fake-electron';
+
+vi.mock('electron', () => import('./fake-electron'));
+
+const RENDERER_URL = 'file:///opt/Outbox/resources/app/dist/renderer/index.html';
+const OUR_CONTENTS_ID = 7;
+const trusted: TrustedRenderer = { url: RENDERER_URL, isTrustedWebContents: (id) => id === OUR_CONTENTS_ID };
+
+function senderEvent(overrides: { id?: number; url?: string; parent?: unknown; noFrame?: boolean } = {}) {
+  return {
+    sender: { id: overrides.id ?? OUR_CONTENTS_ID },
+    senderFrame: overrides.noFrame ? null : { url: overrides.url ?? `${RENDERER_URL}#/outbox`, parent: overrides.parent ?? null },
+  };
+}
+
+const message: OutboxMessage = {
+  id: 'm-1',
+  accountId: 'ann-example-com',
+  state: 'queued',
+  messageId: '<m-1@example.com>',
+  subject: 'Hello',
+  from: 'ann@example.com',
+  to: ['bob@example.com'],
+  cc: [],
+  bccCount: 0,
+  envelope: { from: 'ann@example.com', to: ['bob@example.com'] },
+  size: 120,
+  createdAt: '2030-01-01T10:00:00.000Z',
+  attempts: [],
+};
+
+const profile: AccountProfile = {
+  id: 'ann-example-com',
+  name: 'Ann',
+  email: 'ann@example.com',
+  smtp: { host: 'smtp.example.com', port: 587, security: 'starttls', insecure: false, user: 'ann', authMethod: 'auto' },
+  sentCopy: { enabled: false },
+  status: 'ok',
+  createdAt: '2030-01-01T09:00:00.000Z',
+};
+
+const newAccount = { name: 'Ann', email: 'ann@example.com', smtp: { host: 'smtp.example.com', port: 587, security: 'starttls' as const, user: 'ann' } };
+
+/** One well-formed call per channel; the generator below breaks them. */
+const VALID: { [C in InvokeChannel]: ArgsOf<C> } = {
+  'outbox:list': [{ accountId: 'ann-example-com', states: ['queued', 'failed'] }],
+  'outbox:get': ['m-1'],
+  'outbox:enqueue': [{ to: ['Bob <bob@example.com>'], subject: 'Hello', text: 'Hi Bob', headers: { 'X-Mailer': 'Outbox' } }],
+  'outbox:sendNow': ['m-1'],
+  'outbox:retry': ['m-1'],
+  'outbox:hold': ['m-1'],
+  'outbox:cancel': ['m-1'],
+  'outbox:remove': ['m-1'],
+  'outbox:flush': [],
+  'account:list': [],
+  'account:add': [newAccount, 'correct horse battery staple'],
+  'account:update': ['ann-example-com', { smtp: { port: 465, security: 'tls' } }, 'new password'],
+  'account:remove': ['ann-example-com'],
+  'app:connectivity': [],
+};
+
+function fakeServices() {
+  const engine = {
+    list: vi.fn(async () => [message]),
+    get: vi.fn(async (id: string) => (id === message.id ? message : undefined)),
+    enqueue: vi.fn(async () => message),
+    sendNow: vi.fn(async () => ({ ...message, state: 'sending' as const })),
+    retry: vi.fn(async () => message),
+    hold: vi.fn(async () => ({ ...message, state: 'held' as const, holdReason: 'user' as const })),
+    cancel: vi.fn(async () => ({ ...message, state: 'failed' as const })),
+    remove: vi.fn(async () => undefined),
+    flush: vi.fn(async () => undefined),
+    accountChanged: vi.fn(),
+  };
+  const accounts = {
+    list: vi.fn(async () => [profile]),
+    add: vi.fn(async () => profile),
+    update: vi.fn(async () => profile),
+    remove: vi.fn(async () => undefined),
+  };
+  const connectivity = { isOnline: vi.fn(() => false), onChange: vi.fn(() => () => {}) };
+  const services = { engine: engine as unknown as OutboxEngine, accounts, connectivity } satisfies ChannelServices;
+  const calls = (): number => [...Object.values(engine), ...Object.values(accounts)].reduce((n, fn) => n + fn.mock.calls.length, 0);
+  return { engine, accounts, connectivity, services, calls };
+}
+
+let fakes: ReturnType<typeof fakeServices>;
+let unregister: () => void;
+const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+
+beforeEach(() => {
+  unregister?.();
+  fakes = fakeServices();
+  unregister = registerIpcHandlers({ handlers: createChannelHandlers(fakes.services), trusted, logger });
+});
+
+/** Calls a channel the way Electron does: arguments structured-cloned, the event first. */
+async function invoke(channel: string, args: unknown[], event: unknown = senderEvent()): Promise<any> {
+  const handler = ipcMain.handlers.get(channel);
+  if (!handler) throw new Error(`no handler for ${channel}`);
+  return handler(event, ...structuredClone(args));
+}
+
+// ---- a small seeded generator of malformed arguments ----
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Rng = () => number;
+const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T;
+
+const STRINGS = ['', ' ', 'a', '../../etc/passwd', 'x\r\nBcc: victim@example.com', '\u0000', 'é'.repeat(300), 'a'.repeat(5000), '__proto__', 'outbox:list', '<script>alert(1)</script>', 'queued', 'not-an-address', 'ann@example.com', '2030-13-45T99:00:00Z'];
+const NUMBERS = [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, -0, 2 ** 53, 65536, 587];
+const KEYS = ['__proto__', 'constructor', 'to', 'states', 'smtp', 'password', 'id', 'extra', 'host', 'port'];
+
+function junk(rng: Rng, depth = 0): unknown {
+  switch (Math.floor(rng() * (depth > 2 ? 8 : 11))) {
+    case 0: return undefined;
+    case 1: return null;
+    case 2: return rng() < 0.5;
+    case 3: return pick(rng, NUMBERS);
+    case 4: return pick(rng, STRINGS);
+    case 5: return BigInt(Math.floor(rng() * 1000));
+    case 6: return new Date(Math.floor(rng() * 2 ** 40));
+    case 7: return new Uint8Array([1, 2, 3]);
+    case 8: return Array.from({ length: Math.floor(rng() * 4) }, () => junk(rng, depth + 1));
+    case 9: return new Map([[pick(rng, KEYS), junk(rng, depth + 1)]]);
+    default: {
+      const object: Record<string, unknown> = {};
+      for (let i = Math.floor(rng() * 4); i > 0; i--) Object.defineProperty(object, pick(rng, KEYS), { value: junk(rng, depth + 1), enumerable: true, configurable: true, writable: true });
+      return object;
+    }
+  }
+}
+
+/** Replaces one value somewhere inside `value` with junk (or the whole value). */
+function mutateDeep(rng: Rng, value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && !(value instanceof Date) && rng() < 0.7) {
+    const copy: any = Array.isArray(value) ? [...value] : { ...value };
+    const keys = Object.keys(copy);
+    if (keys.length > 0) {
+      const key = pick(rng, keys);
+      copy[key] = mutateDeep(rng, copy[key]);
+      return copy;
+    }
+  }
+  return junk(rng);
+}
+
+function malformedArgs(rng: Rng, valid: readonly unknown[]): unknown[] {
+  const args = [...valid];
+  switch (Math.floor(rng() * 6)) {
+    case 0: return Array.from({ length: Math.floor(rng() * 4) }, () => junk(rng));
+    case 1: return [...args, junk(rng)];
+    case 2: return args.slice(0, Math.max(0, args.length - 1 - Math.floor(rng() * 2)));
+    case 3: {
+      if (args.length === 0) return [junk(rng)];
+      const i = Math.floor(rng() * args.length);
+      args[i] = junk(rng);
+      return args;
+    }
+    case 4: {
+      const withExtra = args.map((a) => (a !== null && typeof a === 'object' && !Array.isArray(a) ? { ...a, [pick(rng, KEYS)]: junk(rng) } : a));
+      return withExtra.length > 0 ? withExtra : [junk(rng)];
+    }
+    default: {
+      if (args.length === 0) return [junk(rng)];
+      const i = Math.floor(rng() * args.length);
+      args[i] = mutateDeep(rng, args[i]);
+      return args;
+    }
+  }
+}
+
+// ---- tests ----
+
+describe('IPC handlers', () => {
+  it('registers every channel of the contract and nothing else', () => {
+    expect([...ipcMain.handlers.keys()].sort()).toEqual([...INVOKE_CHANNELS].sort());
+  });
+
+  it('removes its handlers again', () => {
+    unregister();
+    expect(ipcMain.handlers.size).toBe(0);
+    unregister = registerIpcHandlers({ handlers: createChannelHandlers(fakes.services), trusted, logger });
+  });
+
+  describe('refuses senders that are not the Outbox window', () => {
+    const foreign = {
+      'another webContents': senderEvent({ id: 99 }),
+      'a web page in our window': senderEvent({ url: 'https://evil.example/index.html' }),
+      'another local file': senderEvent({ url: 'file:///tmp/evil.html' }),
+      'a subframe': senderEvent({ parent: { url: RENDERER_URL } }),
+      'a frame that is gone': senderEvent({ noFrame: true }),
+    };
+    for (const [name, event] of Object.entries(foreign)) {
+      it(name, async () => {
+        for (const channel of INVOKE_CHANNELS) {
+          const result = await invoke(channel, VALID[channel], event);
+          expect(result.ok).toBe(false);
+          expect(result.error.code).toBe('INTERNAL');
+        }
+        expect(fakes.calls()).toBe(0);
+        expect(logger.warn).toHaveBeenCalled();
+      });
+    }
+  });
+
+  it('accepts our window whatever its hash or query', async () => {
+    const result = await invoke('outbox:list', [], senderEvent({ url: `${RENDERER_URL}?x=1#/sent` }));
+    expect(result).toEqual({ ok: true, value: [message] });
+  });
+
+  it('answers every well-formed call with a value from the services', async () => {
+    for (const channel of INVOKE_CHANNELS) {
+      const result = await invoke(channel, VALID[channel]);
+      expect(result, channel).toMatchObject({ ok: true });
+      expect(result).toHaveProperty('value');
+    }
+  });
+
+  it('passes validated arguments, defaults applied, to the engine', async () => {
+    const result = await invoke('outbox:enqueue', VALID['outbox:enqueue']);
+    expect(result).toEqual({ ok: true, value: message });
+    expect(fakes.engine.enqueue).toHaveBeenCalledWith(
+      expect.objectContaining({ to: ['Bob <bob@example.com>'], cc: [], bcc: [], attachments: [], subject: 'Hello' }),
+    );
+    await invoke('outbox:list', VALID['outbox:list']);
+    expect(fakes.engine.list).toHaveBeenCalledWith({ accountId: 'ann-example-com', states: ['queued', 'failed'] });
+  });
+
+  it('hands the password to the account store and never returns it', async () => {
+    fakes.accounts.add.mockResolvedValueOnce({ ...profile, password: 'leaked' } as AccountProfile);
+    const result = await invoke('account:add', VALID['account:add']);
+    expect(fakes.accounts.add).toHaveBeenCalledWith(expect.objectContaining({ email: 'ann@example.com' }), 'correct horse battery staple');
+    expect(result).toEqual({ ok: true, value: profile });
+    expect(JSON.stringify(result)).not.toContain('leaked');
+  });
+
+  it('tells the engine when an account changed, leaving unmentioned settings alone', async () => {
+    await invoke('account:update', VALID['account:update']);
+    expect(fakes.accounts.update).toHaveBeenCalledWith('ann-example-com', { smtp: { port: 465, security: 'tls' } }, 'new password');
+    expect(fakes.engine.accountChanged).toHaveBeenCalledWith(profile);
+  });
+
+  it('reports connectivity', async () => {
+    expect(await invoke('app:connectivity', [])).toEqual({ ok: true, value: { online: false } });
+  });
+
+  it('returns an AppError from the engine as code, message and next step', async () => {
+    fakes.engine.retry.mockRejectedValueOnce(new AppError('MESSAGE_STATE', { message: 'That message was already sent.' }));
+    const result = await invoke('outbox:retry', ['m-1']);
+    expect(result).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'MESSAGE_STATE', message: 'That message was already sent.', next: expect.any(String), retryable: false }),
+    });
+  });
+
+  it('answers an unknown message id with MESSAGE_NOT_FOUND', async () => {
+    const result = await invoke('outbox:get', ['m-404']);
+    expect(result.error).toMatchObject({ code: 'MESSAGE_NOT_FOUND' });
+  });
+
+  it('turns unexpected errors, thrown or synchronous, into INTERNAL envelopes and logs them', async () => {
+    fakes.engine.flush.mockRejectedValueOnce(new TypeError('boom'));
+    expect(await invoke('outbox:flush', [])).toEqual({ ok: false, error: expect.objectContaining({ code: 'INTERNAL', detail: 'boom' }) });
+    fakes.engine.hold.mockImplementationOnce(() => {
+      throw 'not even an Error';
+    });
+    expect((await invoke('outbox:hold', ['m-1'])).error.code).toBe('INTERNAL');
+    expect(logger.error).toHaveBeenCalledWith(expect.stringContaining('[ipc] outbox:flush failed'));
+  });
+
+  describe('rejects malformed arguments with a VALIDATION envelope', () => {
+    const explicit: Array<[InvokeChannel, unknown[]]> = [
+      ['outbox:list', [{ states: ['bogus'] }]],
+      ['outbox:list', [{ unexpected: true }]],
+      ['outbox:list', ['queued']],
+      ['outbox:get', []],
+      ['outbox:get', [42]],
+      ['outbox:get', ['../../accounts.json']],
+      ['outbox:get', ['.hidden']],
+      ['outbox:remove', ['a/b']],
+      ['outbox:enqueue', [{ to: [], subject: 'nobody' }]],
+      ['outbox:enqueue', [{ to: ['bob@example.com'], subject: 'Hi\r\nBcc: victim@example.com' }]],
+      ['outbox:enqueue', [{ to: ['bob@example.com'], headers: { 'Bad:Name': 'x' } }]],
+      ['outbox:enqueue', [{ to: ['bob@example.com'], scheduledAt: 'tomorrow' }]],
+      ['outbox:flush', [true]],
+      ['account:add', [{ ...newAccount, smtp: { ...newAccount.smtp, security: 'none' } }, 'pw']],
+      ['account:add', [newAccount, 12345]],
+      ['account:add', [newAccount, '']],
+      ['account:update', ['ann-example-com', { smtp: { port: 0 } }]],
+      ['account:update', ['ann-example-com', { id: 'other' }]],
+      ['account:remove', ['Not An Id']],
+      ['app:connectivity', [{}]],
+    ];
+    it.each(explicit)('%s %j', async (channel, args) => {
+      const result = await invoke(channel, args);
+      expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'VALIDATION', message: expect.any(String), next: expect.any(String) }) });
+      expect(fakes.calls()).toBe(0);
+    });
+
+    it('never echoes a refused password', async () => {
+      const password = `secret-${'x'.repeat(5000)}`;
+      const result = await invoke('account:add', [newAccount, password]);
+      expect(result.error.code).toBe('VALIDATION');
+      expect(JSON.stringify(result)).not.toContain('secret-');
+    });
+
+    const CASES_PER_CHANNEL = 300;
+    it.each([...INVOKE_CHANNELS])('%s: generated malformed calls never throw and never reach the services', async (channel) => {
+      const rng = mulberry32(0x0b0c + channel.length * 7919 + channel.charCodeAt(channel.length - 1));
+      const schema = invokeContract[channel].args;
+      let refused = 0;
+      for (let i = 0; i < CASES_PER_CHANNEL; i++) {
+        const args = malformedArgs(rng, VALID[channel]);
+        const before = fakes.calls();
+        const result = await invoke(channel, args);
+        expect(typeof result.ok).toBe('boolean');
+        if (schema.safeParse(structuredClone(args)).success) {
+          // Mutated but still well-formed (an optional field dropped, say): it reaches the services.
+          if (!result.ok) expect(result.error.code).not.toBe('VALIDATION');
+          continue;
+        }
+        refused += 1;
+        expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'VALIDATION' }) });
+        expect(fakes.calls()).toBe(before);
+      }
+      // The generator must mostly produce bad input, or this test proves little.
+      expect(refused).toBeGreaterThan(CASES_PER_CHANNEL * 0.6);
+    });
+  });
+});
