@@ -69,7 +69,7 @@ export function handle<C extends InvokeChannel>(
     try {
       if (!isTrustedSender(event, trusted)) {
         logger.warn(`[ipc] refused ${channel} from a sender that is not the Outbox window`);
-        return fail(new AppError('INTERNAL', { message: 'This request did not come from the Outbox window.', next: 'Nothing to do.' }));
+        return fail(new AppError('IPC_FORBIDDEN'));
       }
       const parsed = schema.safeParse(args);
       if (!parsed.success) return fail(new AppError('VALIDATION', { detail: describeIssues(parsed.error) }));

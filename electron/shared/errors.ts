@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   'LIFETIME_EXPIRED',
   'LOCK_HELD',
   'CANCELLED',
+  'IPC_FORBIDDEN',
   'INTERNAL',
 ] as const;
 
@@ -177,6 +178,11 @@ export const CATALOGUE: Readonly<Record<ErrorCode, CatalogueEntry>> = {
   CANCELLED: {
     cause: 'You cancelled this message, so it was not sent.',
     next: 'Retry it to send it after all, or delete it.',
+    retryable: false,
+  },
+  IPC_FORBIDDEN: {
+    cause: 'This request did not come from the Outbox window, so it was refused.',
+    next: 'Nothing to do.',
     retryable: false,
   },
   INTERNAL: {

@@ -214,7 +214,7 @@ describe('IPC handlers', () => {
         for (const channel of INVOKE_CHANNELS) {
           const result = await invoke(channel, VALID[channel], event);
           expect(result.ok).toBe(false);
-          expect(result.error.code).toBe('INTERNAL');
+          expect(result.error.code).toBe('IPC_FORBIDDEN');
         }
         expect(fakes.calls()).toBe(0);
         expect(logger.warn).toHaveBeenCalled();

@@ -1,0 +1,150 @@
+// The SMTP sender: one pooled nodemailer transport per account, reused across messages, sending the
+// spool's exact bytes and returning each attempt's outcome, explained error and redacted transcript.
+import nodemailer from 'nodemailer';
+import type { Mail, SMTPPoolOptions, SMTPPoolSentMessageInfo } from 'nodemailer';
+import type tls from 'node:tls';
+import { AppError } from '../../shared/errors';
+import { silentLogger, type Logger, type MessageSender, type SendRequest, type SendResult } from '../ports';
+import { classifyError, classifySuccess, type ClassifyContext } from './smtp-classify';
+import { explainFailure } from './smtp-explain';
+import { DESKTOP_TIMEOUTS, poolKey, poolOptions, poolSettings, refusesPlaintext, secretForms, type PoolSettings, type SmtpTimeouts } from './smtp-options';
+import { TranscriptRecorder } from './smtp-transcript';
+import { withProgress } from './progress-stream';
+
+export interface SmtpSenderOptions {
+  logger?: Logger;
+  /** Defaults: connection and greeting 15 s, socket inactivity 60 s. */
+  timeouts?: Partial<SmtpTimeouts>;
+  /** Connections per account. Default 5. */
+  maxConnections?: number;
+  /**
+   * Extra TLS options, e.g. `ca` (which replaces Node's trusted roots: pass `[...tls.rootCertificates, privateCa]`
+   * to add one). Certificate verification stays on whatever they say.
+   */
+  tls?: tls.ConnectionOptions;
+}
+
+interface Pool {
+  /** poolSettings() of the account when the pool was made (it holds the password, as nodemailer's options do). */
+  settings: string;
+  /** The account id and a hash of the settings, for logs. */
+  key: string;
+  accountId: string;
+  mail: Mail<SMTPPoolSentMessageInfo, SMTPPoolOptions>;
+  recorder: TranscriptRecorder;
+  /** Set when Outbox closed the pool: failures after that are ours, not the server's. */
+  closed: boolean;
+  /** Sends not settled yet. */
+  sending: number;
+}
+
+function notConnected(kind: 'closed-by-outbox' | 'insecure-refused', ctx: ClassifyContext, line: string): SendResult {
+  const e = explainFailure(kind, ctx);
+  return {
+    outcome: e.outcome,
+    error: new AppError(e.code, { message: e.message, next: e.next, retryable: e.outcome === 'temporary' }).toInfo(),
+    transcript: [line],
+  };
+}
+
+export class SmtpSender implements MessageSender {
+  private readonly logger: Logger;
+  private readonly settings: PoolSettings;
+  private readonly pools = new Map<string, Pool>();
+  /** Pools replaced or reset while they may still be delivering; close() forces them shut. */
+  private readonly retiring = new Set<Pool>();
+  private readonly inFlight = new Set<Promise<SendResult>>();
+  private closed = false;
+
+  constructor(options: SmtpSenderOptions = {}) {
+    this.logger = options.logger ?? silentLogger;
+    this.settings = {
+      maxConnections: options.maxConnections ?? 5,
+      timeouts: { ...DESKTOP_TIMEOUTS, ...options.timeouts },
+      tls: options.tls,
+    };
+  }
+
+  send(request: SendRequest): Promise<SendResult> {
+    const sending = this.sendOnce(request);
+    this.inFlight.add(sending);
+    void sending.finally(() => this.inFlight.delete(sending));
+    return sending;
+  }
+
+  reset(accountId?: string): void {
+    for (const pool of this.pools.values()) {
+      if (accountId === undefined || pool.accountId === accountId) this.retire(pool, false);
+    }
+  }
+
+  /** Closes every connection, including ones mid-delivery (the engine waited for those already), and waits for the sends to settle. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const pool of [...this.pools.values(), ...this.retiring]) this.retire(pool, true);
+    this.retiring.clear();
+    await Promise.allSettled(this.inFlight);
+  }
+
+  private async sendOnce(request: SendRequest): Promise<SendResult> {
+    const { account } = request;
+    const ctx: ClassifyContext = { host: account.smtp.host, port: account.smtp.port, security: account.smtp.security };
+    if (this.closed) return notConnected('closed-by-outbox', ctx, '* Not connected: the sender is closed.');
+    if (refusesPlaintext(account)) {
+      this.logger.warn(`[smtp] ${account.id}: refused to connect to ${ctx.host}:${ctx.port} without encryption`);
+      return notConnected('insecure-refused', ctx, '* Not connected: the account asks for an unencrypted connection but does not allow one.');
+    }
+
+    const pool = this.poolFor(request);
+    const transcript = pool.recorder.begin();
+    pool.sending++;
+    try {
+      const source = request.openMessage();
+      const raw = request.onProgress ? withProgress(source, request.onProgress) : source;
+      const sent = await pool.mail.sendMail({
+        // size lets a server with SIZE refuse a too-large message before it is uploaded; BODY=8BITMIME
+        // is only sent to servers that offer it and is harmless for 7-bit content.
+        envelope: { from: request.envelope.from || false, to: request.envelope.to, size: request.size, use8BitMime: true },
+        raw,
+        // Never written to the wire (the raw bytes are sent as they are): it names this send in the pool's log.
+        messageId: transcript.messageId,
+      });
+      const result: SendResult = { ...classifySuccess(sent), transcript: pool.recorder.finish(transcript) };
+      if (result.outcome === 'partial') this.logger.warn(`[smtp] ${account.id}: some recipients refused (${result.error?.responseCode ?? '?'})`);
+      return result;
+    } catch (error) {
+      const lines = pool.recorder.finish(transcript, error);
+      const result: SendResult = { ...classifyError(error, { ...ctx, closedByOutbox: pool.closed }), transcript: lines };
+      this.logger.warn(`[smtp] ${account.id}: ${result.outcome}, ${result.error?.code}${result.error?.responseCode ? ` ${result.error.responseCode}` : ''}`);
+      return result;
+    } finally {
+      if (--pool.sending === 0 && pool.closed) this.retiring.delete(pool);
+    }
+  }
+
+  private poolFor(request: SendRequest): Pool {
+    const { account, credentials } = request;
+    const settings = poolSettings(account, credentials);
+    const existing = this.pools.get(account.id);
+    if (existing?.settings === settings) return existing;
+    if (existing) this.retire(existing, false);
+    const key = poolKey(account.id, settings);
+
+    const user = credentials ? credentials.user || account.smtp.user : '';
+    const recorder = new TranscriptRecorder(secretForms(credentials ? { ...credentials, user } : null));
+    const mail = nodemailer.createTransport(poolOptions(account, credentials, this.settings, recorder.logger));
+    mail.on('error', (err: Error) => this.logger.warn(`[smtp] ${account.id}: transport error: ${err.message}`));
+    const pool: Pool = { settings, key, accountId: account.id, mail, recorder, closed: false, sending: 0 };
+    this.pools.set(account.id, pool);
+    this.logger.info(`[smtp] ${key}: new connection pool for ${account.smtp.host}:${account.smtp.port} (${account.smtp.security})`);
+    return pool;
+  }
+
+  /** Graceful: deliveries in progress finish, queued ones fail as temporary. Forced: those in progress fail too. */
+  private retire(pool: Pool, force: boolean): void {
+    if (this.pools.get(pool.accountId) === pool) this.pools.delete(pool.accountId);
+    pool.closed = true;
+    if (!force && pool.sending > 0) this.retiring.add(pool);
+    pool.mail.close({ force });
+  }
+}
