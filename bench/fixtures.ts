@@ -57,6 +57,7 @@ export function makeBenchEngine(dataDir: string, port: number, online: boolean, 
     sender: new SmtpSender({ maxConnections: 5 }),
     connectivity,
     autoSend,
+    ...(process.env.BENCH_CONCURRENCY ? { concurrencyPerAccount: Number(process.env.BENCH_CONCURRENCY) } : {}),
   });
   return { engine, connectivity };
 }

@@ -34,8 +34,5 @@ export class BodyCache {
 }
 
 export function bufferStream(body: Buffer): Readable {
-  const stream = new Readable({ read() {} });
-  stream.push(body);
-  stream.push(null);
-  return stream;
+  return Readable.from([body]);
 }
