@@ -1,0 +1,133 @@
+// Builds what a command needs on top of core/: the data folder, the account store with the keychain,
+// the reachability monitor and the outbox engine, created lazily and closed once at exit.
+import fs from 'node:fs/promises';
+import type { AccountProfile } from '../shared/account';
+import { AppError, isAppError } from '../shared/errors';
+import { AccountStore } from '../core/accounts/account-store';
+import { ReachabilityMonitor } from '../core/connectivity/reachability';
+import { mapFsError } from '../core/fs/fs-errors';
+import { createEngineAccounts } from '../core/outbox/account-adapter';
+import type { OutboxEngine } from '../core/outbox/engine-api';
+import { createOutboxEngine } from '../core/outbox/index';
+import { silentLogger, type Logger } from '../core/ports';
+import { KeychainSecretStore } from '../core/secrets/keychain';
+import { SmtpSender } from '../core/smtp/smtp-sender';
+import type { CliIo } from './io';
+
+export interface EngineMode {
+  /** 'producer' only reads and drops messages; 'auto' sends when no other process holds the lock. */
+  mode: 'auto' | 'producer';
+  /** Whether the engine sends due messages and retries by itself, rather than only what it is told to. */
+  autoSend: boolean;
+}
+
+const WHY_UNWRITABLE: Readonly<Record<string, string>> = {
+  ENOTDIR: 'part of its path is a file',
+  EROFS: 'the disk is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+};
+
+/** How long `stop()` lets sends in flight finish before the process exits. */
+const STOP_GRACE_MS = 30_000;
+
+export class CliContext {
+  readonly logger: Logger;
+  private store: AccountStore | undefined;
+  private monitor: ReachabilityMonitor | undefined;
+  private engine: OutboxEngine | undefined;
+  private hosts: string[] = [];
+
+  constructor(
+    readonly dataDir: string,
+    readonly io: CliIo,
+  ) {
+    this.logger = io.env.OUTBOX_DEBUG === '1' ? stderrLogger(io) : silentLogger;
+  }
+
+  /** Creates the data folder if needed and proves it can be written: EX_CANTCREAT early, not mid-send. */
+  async ensureDataDir(): Promise<void> {
+    try {
+      await fs.mkdir(this.dataDir, { recursive: true, mode: 0o700 });
+      await fs.access(this.dataDir, fs.constants.W_OK);
+    } catch (error) {
+      const mapped = mapFsError(error, this.dataDir);
+      if (mapped.code === 'INTERNAL') throw mapped;
+      if (mapped.code === 'DISK_FULL') throw new AppError('DISK_FULL', { message: `The disk holding ${this.dataDir} is full.`, cause: error });
+      const why = WHY_UNWRITABLE[(error as NodeJS.ErrnoException).code ?? ''] ?? 'permission denied';
+      throw new AppError(mapped.code, {
+        message: `The data folder ${this.dataDir} cannot be created or written (${why}).`,
+        next: 'Check its permissions, or give another folder with --data-dir or OUTBOX_DATA_DIR.',
+        cause: error,
+      });
+    }
+  }
+
+  accounts(): AccountStore {
+    this.store ??= new AccountStore({ dataDir: this.dataDir, secrets: new KeychainSecretStore({ logger: this.logger }), logger: this.logger });
+    return this.store;
+  }
+
+  /** Every account, or EX_CONFIG with a hint when there is none yet. */
+  async requireAccounts(): Promise<AccountProfile[]> {
+    const accounts = await this.accounts().list();
+    if (accounts.length === 0) {
+      throw new AppError('ACCOUNT_NOT_FOUND', { message: 'No account is set up to send from.', next: "Add one with 'outbox account add' (see 'outbox account --help')." });
+    }
+    return accounts;
+  }
+
+  /** An account named by id, address or name, as -a / --account take it. */
+  async resolveAccount(wanted: string): Promise<AccountProfile> {
+    const accounts = await this.requireAccounts();
+    const lower = wanted.trim().toLowerCase();
+    const found =
+      accounts.find((a) => a.id === wanted) ??
+      accounts.find((a) => a.email.toLowerCase() === lower) ??
+      accounts.find((a) => a.name.toLowerCase() === lower);
+    if (!found) {
+      throw new AppError('ACCOUNT_NOT_FOUND', { message: `There is no account "${wanted}".`, next: "Run 'outbox account list' to see the accounts." });
+    }
+    return found;
+  }
+
+  connectivity(): ReachabilityMonitor {
+    this.monitor ??= new ReachabilityMonitor({ env: this.io.env, hosts: () => this.hosts, intervalMs: 5_000 });
+    return this.monitor;
+  }
+
+  async openEngine(options: EngineMode): Promise<OutboxEngine> {
+    if (this.engine) return this.engine;
+    await this.ensureDataDir();
+    // Loopback servers need no network; knowing the hosts lets the reachability check say so.
+    this.hosts = (await this.accounts().list().catch(() => [])).map((a) => a.smtp.host);
+    const engine = createOutboxEngine({
+      dataDir: this.dataDir,
+      accounts: createEngineAccounts(this.accounts()),
+      sender: new SmtpSender({ logger: this.logger }),
+      connectivity: this.connectivity(),
+      logger: this.logger,
+      mode: options.mode,
+      autoSend: options.autoSend,
+    });
+    await engine.start();
+    this.engine = engine;
+    return engine;
+  }
+
+  async close(graceMs = STOP_GRACE_MS): Promise<void> {
+    const engine = this.engine;
+    this.engine = undefined;
+    try {
+      await engine?.stop({ graceMs });
+    } catch (error) {
+      if (!isAppError(error)) this.logger.warn(`[cli] stopping the outbox failed: ${String(error)}`);
+    }
+    this.monitor?.stop();
+  }
+}
+
+function stderrLogger(io: CliIo): Logger {
+  const write = (level: string, message: string) => io.stderr.write(`${level} ${message}\n`);
+  return { info: (m) => write('info', m), warn: (m) => write('warn', m), error: (m) => write('error', m) };
+}

@@ -1,0 +1,85 @@
+// Exit codes as sendmail and msmtp use them (sysexits.h), mapped from the error catalogue in one table,
+// and the one-line `outbox: <cause>. <next step>` every failure prints.
+import { AppError, formatErrorLine, toErrorInfo, type ErrorCode, type ErrorInfo } from '../shared/errors';
+
+export const EX = {
+  OK: 0,
+  USAGE: 64,
+  DATAERR: 65,
+  NOINPUT: 66,
+  NOUSER: 67,
+  UNAVAILABLE: 69,
+  SOFTWARE: 70,
+  CANTCREAT: 73,
+  IOERR: 74,
+  TEMPFAIL: 75,
+  PROTOCOL: 76,
+  NOPERM: 77,
+  CONFIG: 78,
+} as const;
+
+export type ExitCode = (typeof EX)[keyof typeof EX];
+
+/** Every catalogue code has an exit code, so a new code fails the type check until it is placed here. */
+export const EXIT_CODE_FOR: Readonly<Record<ErrorCode, ExitCode>> = {
+  SMTP_AUTH: EX.NOPERM,
+  SMTP_TLS: EX.UNAVAILABLE,
+  SMTP_REJECTED: EX.UNAVAILABLE,
+  SMTP_RECIPIENT: EX.NOUSER,
+  SMTP_TEMPORARY: EX.TEMPFAIL,
+  SMTP_SIZE: EX.DATAERR,
+  SMTP_PROTOCOL: EX.PROTOCOL,
+  NETWORK_OFFLINE: EX.TEMPFAIL,
+  NETWORK_REFUSED: EX.TEMPFAIL,
+  NETWORK_TIMEOUT: EX.TEMPFAIL,
+  NETWORK_DNS: EX.TEMPFAIL,
+  NETWORK_DROPPED: EX.TEMPFAIL,
+  KEYCHAIN_UNAVAILABLE: EX.TEMPFAIL,
+  SECRET_MISSING: EX.CONFIG,
+  VALIDATION: EX.DATAERR,
+  ACCOUNT_NOT_FOUND: EX.CONFIG,
+  ACCOUNT_NEEDS_ATTENTION: EX.NOPERM,
+  ACCOUNTS_CORRUPT: EX.CONFIG,
+  MESSAGE_NOT_FOUND: EX.NOINPUT,
+  MESSAGE_STATE: EX.DATAERR,
+  ATTACHMENT_UNREADABLE: EX.NOINPUT,
+  SPOOL_CORRUPT: EX.IOERR,
+  SPOOL_UNWRITABLE: EX.CANTCREAT,
+  DISK_FULL: EX.CANTCREAT,
+  LIFETIME_EXPIRED: EX.UNAVAILABLE,
+  LOCK_HELD: EX.TEMPFAIL,
+  CANCELLED: EX.UNAVAILABLE,
+  IPC_FORBIDDEN: EX.SOFTWARE,
+  INTERNAL: EX.SOFTWARE,
+};
+
+/** A wrong command line: reported like any other error, but exits 64 (EX_USAGE). */
+export class UsageError extends AppError {
+  constructor(message: string, next = "Run 'outbox --help' for usage.") {
+    super('VALIDATION', { message: sentence(message), next });
+    this.name = 'UsageError';
+  }
+}
+
+export function exitCodeFor(error: unknown): ExitCode {
+  if (error instanceof UsageError) return EX.USAGE;
+  return EXIT_CODE_FOR[toErrorInfo(error).code];
+}
+
+export function exitCodeForInfo(info: ErrorInfo): ExitCode {
+  return EXIT_CODE_FOR[info.code];
+}
+
+/** `outbox: <cause>. <next step>` on one line, the server's reply kept word for word. */
+export function errorLine(info: ErrorInfo): string {
+  return `outbox: ${formatErrorLine(info).replace(/[\r\n]+/g, ' ')}`;
+}
+
+export function errorLineFor(error: unknown): string {
+  return errorLine(toErrorInfo(error));
+}
+
+function sentence(text: string): string {
+  const t = text.trim();
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+}

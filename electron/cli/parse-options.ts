@@ -1,0 +1,41 @@
+// node:util parseArgs with the options every command shares (--help, --data-dir) and its long,
+// internal-sounding errors turned into one short UsageError line (exit 64).
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './exit-codes';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+const COMMON: Options = { help: { type: 'boolean', short: 'h' }, 'data-dir': { type: 'string' } };
+
+export type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+export function parse(command: string, argv: readonly string[], options: Options): { values: Values; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args: [...argv], options: { ...COMMON, ...options }, strict: true, allowPositionals: true });
+    return { values: values as Values, positionals };
+  } catch (error) {
+    throw usageFromParseArgs(command, error);
+  }
+}
+
+/** parseArgs' messages are long and name internals; say the same thing in one short line. */
+function usageFromParseArgs(command: string, error: unknown): UsageError {
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  const option = /'(-[^' ]+)/.exec(message)?.[1] ?? '';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new UsageError(`Unknown option ${option} for 'outbox ${command}'`);
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    if (/does not take an argument/.test(message)) return new UsageError(`Option ${option} does not take a value`);
+    if (/ambiguous/.test(message)) return new UsageError(`Option ${option} needs a value`, `Write ${option}=VALUE if the value starts with a dash.`);
+    return new UsageError(`Option ${option} needs a value`);
+  }
+  return new UsageError(message.split('\n')[0] ?? message);
+}
+
+export function str(value: Values[string]): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function list(value: Values[string]): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}

@@ -1,0 +1,129 @@
+// `outbox send`'s command line, parsed the way sendmail's getopt does: clustered flags (-ti), values glued
+// or separate (-ffrom, -f from), harmless sendmail options accepted and ignored, anything else EX_USAGE.
+import { checkMailbox, checkMailboxes } from './addresses';
+import { UsageError } from './exit-codes';
+
+export interface SendArgs {
+  recipients: string[];
+  /** -t: take recipients from To, Cc and Bcc. */
+  recipientsFromHeaders: boolean;
+  /** -i / -oi: a lone dot does not end the message. */
+  ignoreDots: boolean;
+  /** -f / -r / --from: the envelope sender. */
+  envelopeFrom?: string;
+  /** -a / --account: an account id, address or name. */
+  account?: string;
+  /** --queue-only / -odq: queue without an attempt. */
+  queueOnly: boolean;
+  /** --wait: block until sent or permanently failed. */
+  wait: boolean;
+  dataDir?: string;
+  help: boolean;
+}
+
+/** Flags that take no value: t and i matter; v, U, m and n are sendmail's and change nothing here. */
+const BOOLEAN_FLAGS = new Set(['t', 'i', 'v', 'U', 'm', 'n']);
+/** Flags that take a value, glued (-ffrom) or as the next argument (-f from). */
+const VALUE_FLAGS = new Set(['f', 'r', 'a', 'F', 'o', 'b', 'e', 'N', 'R', 'V', 'B']);
+/** -o options that only tune sendmail's own delivery or error reporting. */
+const IGNORED_O_OPTIONS = new Set(['em', 'ep', 'eq', 'ew', 'ee', 'di', 'db', 'm']);
+const LONG_BOOLEAN = new Set(['queue-only', 'wait', 'help']);
+const LONG_VALUE = new Set(['from', 'account', 'data-dir']);
+
+export function parseSendArgs(argv: readonly string[]): SendArgs {
+  const out: SendArgs = { recipients: [], recipientsFromHeaders: false, ignoreDots: false, queueOnly: false, wait: false, help: false };
+  const positionals: string[] = [];
+  let i = 0;
+  const takeValue = (flag: string, glued: string): string => {
+    if (glued !== '') return glued;
+    const next = argv[++i];
+    if (next === undefined) throw new UsageError(`Option ${flag} needs a value`);
+    return next;
+  };
+
+  for (; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = arg.slice(2, eq === -1 ? undefined : eq);
+      if (LONG_BOOLEAN.has(name)) {
+        if (eq !== -1) throw new UsageError(`Option --${name} does not take a value`);
+        if (name === 'queue-only') out.queueOnly = true;
+        else if (name === 'wait') out.wait = true;
+        else out.help = true;
+      } else if (LONG_VALUE.has(name)) {
+        const value = eq === -1 ? takeValue(`--${name}`, '') : arg.slice(eq + 1);
+        applyValue(out, name === 'from' ? 'f' : name === 'account' ? 'a' : 'data-dir', value);
+      } else {
+        throw new UsageError(`Unknown option --${name} for 'outbox send'`);
+      }
+      continue;
+    }
+    if (arg.startsWith('-') && arg.length > 1) {
+      for (let j = 1; j < arg.length; j++) {
+        const flag = arg[j]!;
+        if (flag === 'h') {
+          out.help = true;
+        } else if (BOOLEAN_FLAGS.has(flag)) {
+          if (flag === 't') out.recipientsFromHeaders = true;
+          if (flag === 'i') out.ignoreDots = true;
+        } else if (VALUE_FLAGS.has(flag)) {
+          applyValue(out, flag, takeValue(`-${flag}`, arg.slice(j + 1)));
+          break;
+        } else {
+          throw new UsageError(`Unknown option -${flag} for 'outbox send'`);
+        }
+      }
+      continue;
+    }
+    positionals.push(arg);
+  }
+
+  if (out.help) return out;
+  out.recipients = checkMailboxes(positionals, 'the recipient arguments');
+  if (out.recipients.length === 0 && !out.recipientsFromHeaders) {
+    throw new UsageError('No recipients given', "Name them after 'outbox send', or use -t to take them from the message's To, Cc and Bcc.");
+  }
+  return out;
+}
+
+function applyValue(out: SendArgs, flag: string, value: string): void {
+  switch (flag) {
+    case 'f':
+    case 'r':
+      if (value.trim() === '' || value.trim() === '<>') {
+        throw new UsageError('A null envelope sender (-f "<>") is not supported', 'Leave out -f to send from the account\'s address.');
+      }
+      out.envelopeFrom = checkMailbox(value, `-${flag}`);
+      return;
+    case 'a':
+      out.account = value;
+      return;
+    case 'data-dir':
+      out.dataDir = value;
+      return;
+    case 'o':
+      return applyOption(out, value);
+    case 'e':
+      // -eX is sendmail's old spelling of -oeX.
+      return applyOption(out, `e${value}`);
+    case 'b':
+      if (value !== 'm') {
+        throw new UsageError(`sendmail mode -b${value} is not supported; only -bm (read a message and send it) is`, "Use 'outbox queue' to list the outbox.");
+      }
+      return;
+    default:
+      // -F full name, -N/-R/-V delivery status options and -B body type: accepted for compatibility, unused.
+      return;
+  }
+}
+
+function applyOption(out: SendArgs, option: string): void {
+  if (option === 'i') out.ignoreDots = true;
+  else if (option === 'dq' || option === 'dd') out.queueOnly = true;
+  else if (!IGNORED_O_OPTIONS.has(option)) throw new UsageError(`sendmail option -o${option} is not supported`);
+}

@@ -1,0 +1,111 @@
+// The `outbox --help` text and each command's own help: what a user types, what exit codes mean,
+// and the environment variables the command reads.
+export const COMMANDS = ['send', 'compose', 'queue', 'show', 'flush', 'retry', 'cancel', 'account'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+const GLOBAL = `Global options:
+  --data-dir DIR   use DIR for accounts and the outbox (default: the app's folder,
+                   ~/.config/Outbox on Linux; or $OUTBOX_DATA_DIR)
+  --help           show help (also: outbox COMMAND --help)
+  --version        show the version`;
+
+const ENVIRONMENT = `Environment:
+  OUTBOX_DATA_DIR  the data folder, when --data-dir is not given
+  OUTBOX_OFFLINE   set to 1 to behave as if offline: messages are queued, not sent
+                   (servers on this computer count as reachable otherwise, even with no network)
+  OUTBOX_DEBUG     set to 1 to log what the outbox does to standard error`;
+
+const EXIT_CODES = `Exit codes (sysexits, as sendmail and msmtp):
+  0 ok (also when a message is queued for later)   64 usage   65 bad message or address
+  66 file missing   67 recipient refused   69 server refused   70 internal error
+  73 data folder unwritable or disk full   75 temporary (keychain, lock)
+  76 protocol   77 sign-in refused   78 no account, or the accounts file is damaged`;
+
+export const HELP: Readonly<Record<CommandName | 'main', string>> = {
+  main: `Usage: outbox [--data-dir DIR] COMMAND [OPTIONS]
+
+Outbox keeps a durable outbox of mail and sends it over SMTP, retrying until it leaves.
+
+Commands:
+  send [-t] [-i] [-f FROM] [-a ACCOUNT] [RCPT...] < message.eml
+                                  queue a message (sendmail-compatible) and send it
+  compose --to A --subject S (--text T | --text-file F) [...]
+                                  write a message from options and queue it
+  queue [--json] [--all]          list the outbox
+  show ID [--json]                one message: state, attempts, server replies, transcript
+  flush [--wait]                  send everything that is waiting now
+  retry ID                        put a failed or held message back in the queue
+  cancel ID                       cancel a message that has not been sent
+  account add|list|remove         manage sending accounts
+
+${GLOBAL}
+
+${ENVIRONMENT}
+
+${EXIT_CODES}
+`,
+  send: `Usage: outbox send [-t] [-i] [-f FROM] [-a ACCOUNT] [--queue-only] [--wait] [RCPT...] < message.eml
+
+Reads a complete message (headers and body) from standard input, queues it durably,
+prints its id and makes one attempt to send it. Offline or after a temporary failure
+it stays queued (exit 0); it leaves with the next 'outbox flush' or when the app runs.
+
+  -t               also take recipients from To, Cc and Bcc (Bcc is removed)
+  -i, -oi          a line with a single dot does not end the message
+  -f FROM, -r FROM envelope sender (default: the account's address)
+  -a ACCOUNT       account id, address or name (default: the one matching From, else the first)
+  --queue-only     queue without an attempt (also -odq)
+  --wait           wait until the message is sent or has failed for good
+
+Accepted for sendmail compatibility and ignored: -bm, -odi, -odb, -oem, -oep, -oeq, -oew,
+-om, -v, -U, -F NAME, -N DSN, -R RET, -V ENVID, -B TYPE.
+
+${EXIT_CODES}
+`,
+  compose: `Usage: outbox compose --to A [--cc B] [--bcc C] --subject S (--text T | --text-file F)
+                      [--html-file F] [--attach FILE]... [-a ACCOUNT] [--from F] [--at TIME] [--wait]
+
+  --to, --cc, --bcc ADDR   recipients; repeat the option or separate with commas
+  --subject S              the subject
+  --text T | --text-file F the plain-text body (F may be - for standard input)
+  --html-file F            an HTML body besides the text
+  --attach FILE            attach a file; repeatable
+  -a, --account ACCOUNT    account id, address or name
+  --from F                 the From address (default: the account's)
+  --at TIME                send later: "2030-05-17 09:30" (local) or ISO 8601 with an offset
+  --queue-only             queue without an attempt
+  --wait                   wait until the message is sent or has failed for good
+`,
+  queue: `Usage: outbox queue [--json] [--all]
+
+Lists the messages that have not been sent (--all: sent ones too): id, state, account,
+recipients, subject, and when the next attempt is or why it stopped.
+`,
+  show: `Usage: outbox show ID [--json]
+
+Shows one message: its state, every attempt with its time, outcome, the server's reply,
+a plain explanation and the next step, and the SMTP transcript.
+`,
+  flush: `Usage: outbox flush [--wait]
+
+Makes every waiting message due now and sends it (held messages stay held).
+--wait keeps going until each of them is sent or has failed for good.
+`,
+  retry: `Usage: outbox retry ID [--queue-only] [--wait]
+
+Puts a failed or held message back in the queue and makes one attempt to send it.
+`,
+  cancel: `Usage: outbox cancel ID
+
+Cancels a message that has not been sent; it stays in the list as failed ("cancelled").
+`,
+  account: `Usage:
+  outbox account add --name N --email E --host H --port P --security tls|starttls|none [--insecure]
+                     [--user U] [--password-stdin]
+  outbox account list [--json]
+  outbox account remove ID
+
+The password is read from standard input with --password-stdin (never from the command
+line) and kept in the system keychain. --security none needs --insecure as well.
+`,
+};

@@ -1,0 +1,63 @@
+// Accounts with a password: it is read from standard input into the real (test) keychain, used for AUTH,
+// and a refused login exits 77 with the server's reply. Needs the keyring `npm test` starts.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeKeyring } from '../peers/keyring';
+import type { SmtpPeer } from '../peers/smtp-peer';
+import { oneLine, sampleEml, startPlainPeer, Workspace } from './harness';
+
+describeKeyring('outbox with a password in the keychain', () => {
+  let ws: Workspace;
+  let peer: SmtpPeer;
+  const ids: string[] = [];
+
+  beforeAll(async () => {
+    ws = new Workspace();
+    peer = await startPlainPeer({ users: { ann: 'correct horse' } });
+  });
+
+  afterAll(async () => {
+    // Takes the test passwords out of the keychain again.
+    for (const id of ids) await ws.run(['account', 'remove', id]);
+    await peer?.close();
+    ws?.remove();
+  });
+
+  async function add(email: string, password: string): Promise<string> {
+    const r = await ws.run(
+      ['account', 'add', '--name', email, '--email', email, '--host', peer.host, '--port', String(peer.port), '--security', 'none', '--insecure', '--user', 'ann', '--password-stdin'],
+      { input: `${password}\n` },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const id = r.stdout.trim();
+    ids.push(id);
+    return id;
+  }
+
+  it('reads the password from standard input, strips the newline, and signs in with it', async () => {
+    const id = await add('ann@example.com', 'correct horse');
+    const r = await ws.run(['send', '-a', id, 'bob@example.org'], { input: sampleEml() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(peer.logins.at(-1)).toMatchObject({ username: 'ann', ok: true });
+    expect(peer.messages.at(-1)!.user).toBe('ann');
+  });
+
+  it('exits 77 with the server reply when the password is refused, and holds the message', async () => {
+    const id = await add('wrong@example.com', 'wrong password');
+    const r = await ws.run(['send', '-a', id, 'bob@example.org'], { input: sampleEml() });
+    expect(r.code).toBe(77);
+    expect(oneLine(r.stderr)).toMatch(/535/);
+    const show = await ws.run(['show', r.stdout.trim(), '--json']);
+    expect(JSON.parse(show.stdout)).toMatchObject({ state: 'held', holdReason: 'account' });
+  });
+
+  it('removes an account and its password', async () => {
+    const id = await add('gone@example.com', 'x');
+    const r = await ws.run(['account', 'remove', id]);
+    expect(r.code, r.stderr).toBe(0);
+    ids.splice(ids.indexOf(id), 1);
+    const list = await ws.run(['account', 'list', '--json']);
+    expect((JSON.parse(list.stdout) as { id: string }[]).map((a) => a.id)).not.toContain(id);
+    const again = await ws.run(['account', 'remove', id]);
+    expect(again.code).toBe(78);
+  });
+});
