@@ -7,7 +7,8 @@ import type { AccountProfile } from '../../shared/account';
 import { composeRequestSchema, type ComposeRequest, type MessageState, type OutboxEvent, type OutboxMessage } from '../../shared/message';
 import { DirSyncer } from '../fs/dir-sync';
 import { systemClock, silentLogger, type Clock, type SendResult } from '../ports';
-import { DEFAULT_LIFETIME_MS, retryDelay } from './backoff';
+import { DEFAULT_LIFETIME_MS } from './backoff';
+import { recordOutcome } from './outcome';
 import { attachmentError, composeMessage } from './composer';
 import type { EngineOptions, EngineRole, ListFilter, OutboxEngine, RawEnqueueRequest } from './engine-api';
 import { DEFAULT_RESERVE_BYTES, ensureReserve, Journal, loadState } from './journal';
@@ -17,13 +18,13 @@ import { sendRequest, serveRequests, type SpoolRequest, type SpoolResponse } fro
 import { SenderLock } from './sender-lock';
 import { writeSpoolFile, openSpoolBody, type SpoolMeta } from './spool-file';
 import { ensureSpool, messageFile, newMessageKey, spoolPaths, type SpoolPaths } from './spool-paths';
-import { cleanTmp, quarantine, scanQueue } from './spool-scan';
+import { quarantine, scanQueue } from './spool-scan';
+import { recoverSpool } from './recovery';
 import { SpoolWatcher } from './spool-watcher';
 import { BodyCache, bufferStream } from './body-cache';
 
 const WAITING: MessageState[] = ['queued', 'scheduled'];
 const TERMINAL: MessageState[] = ['sent', 'failed'];
-const SENT_RETENTION_MS = 30 * 24 * 3_600_000;
 const COMPACT_AT_BYTES = 8 * 1024 * 1024;
 const PROGRESS_MIN_BYTES = 256 * 1024;
 
@@ -125,39 +126,10 @@ export class Outbox implements OutboxEngine {
 
   /** Brings the journal in line with the folders after a crash or a stop, then makes due messages ready. */
   private async recover(compactNow: boolean): Promise<void> {
-    const now = this.clock.now();
-    for (const name of await fs.readdir(this.paths.trash)) {
-      const id = name.replace(/\.msg$/, '');
-      if (this.records.delete(id)) void this.journal!.append({ d: id });
-    }
-    await cleanTmp(this.paths, 3_600_000);
-    const scan = await scanQueue(this.paths, (id) => this.records.has(id));
-    for (const q of scan.quarantined) this.reportQuarantine(q.file, q.error);
-    for (const record of this.records.values()) {
-      if (record.state === 'sending') {
-        // Interrupted mid-send: send again with the same bytes and Message-ID.
-        record.state = record.scheduledAt ? 'scheduled' : 'queued';
-        delete record.nextAttemptAt;
-        void this.journal!.append(putEntry(record));
-      }
-      if (record.location === 'queue' && !scan.present.has(record.id)) {
-        if (record.state === 'sent') {
-          record.location = 'sent';
-        } else if (record.state !== 'failed' || record.lastError?.code !== 'SPOOL_CORRUPT') {
-          record.state = 'failed';
-          record.lastError = new AppError('SPOOL_CORRUPT', { message: "The message's file is missing from the outbox folder." }).toInfo();
-          void this.journal!.append(putEntry(record));
-        }
-      } else if (record.location === 'sent' || record.state === 'sent') {
-        await this.moveToSent(record);
-      }
-      if (record.state === 'sent' && record.sentAt && now - Date.parse(record.sentAt) > SENT_RETENTION_MS) {
-        await fs.rm(messageFile(this.paths, record.id, 'sent'), { force: true });
-        this.records.delete(record.id);
-        void this.journal!.append({ d: record.id });
-      }
-    }
-    for (const record of scan.found) this.adopt(record);
+    const result = await recoverSpool(this.paths, this.records, this.journal!, this.clock.now());
+    for (const q of result.quarantined) this.reportQuarantine(q.file, q.error);
+    for (const record of result.toMove) await this.moveToSent(record);
+    for (const record of result.found) this.adopt(record);
     await this.journal!.drain();
     if (compactNow || this.journal!.bytesSinceSnapshot > 1024 * 1024) await this.journal!.compact(this.records.values());
     if (this.autoSend) this.refreshSchedule();
@@ -751,59 +723,31 @@ export class Outbox implements OutboxEngine {
   }
 
   private async settle(record: MessageRecord, result: SendResult, startedAt: number, previousState: MessageState): Promise<void> {
-    const now = this.clock.now();
-    const networkClass = result.error?.code.startsWith('NETWORK_') ?? false;
-    if (result.outcome === 'temporary' && networkClass && !this.options.connectivity.isOnline()) {
-      // Went offline mid-attempt: not the server's fault and not an attempt; wait for the network.
-      record.state = previousState;
-      await this.commit(record);
-      return;
-    }
-    record.attempts.push({ at: new Date(startedAt).toISOString(), durationMs: now - startedAt, ...result });
-    if (result.outcome !== 'temporary') this.bodyCache.delete(record.id);
-    switch (result.outcome) {
+    const verdict = recordOutcome(record, result, {
+      startedAt,
+      now: this.clock.now(),
+      previousState,
+      lifetimeMs: this.lifetimeMs,
+      online: this.options.connectivity.isOnline(),
+    });
+    if (verdict !== 'offline' && verdict !== 'retry') this.bodyCache.delete(record.id);
+    await this.commit(record, verdict !== 'offline');
+    switch (verdict) {
       case 'sent':
-      case 'partial':
-        record.state = 'sent';
-        record.sentAt = new Date(now).toISOString();
-        record.location = 'sent';
-        delete record.nextAttemptAt;
-        if (result.outcome === 'partial' && result.error) record.lastError = result.error;
-        else delete record.lastError;
-        await this.commit(record, true);
         // Moving the file is housekeeping: done when the engine is idle, so it never slows a flush.
         this.pendingMoves.push(record);
         return;
-      case 'temporary': {
-        record.firstAttemptAt ??= new Date(startedAt).toISOString();
-        record.lastError = result.error;
-        if (now - Date.parse(record.firstAttemptAt) >= this.lifetimeMs) {
-          record.state = 'failed';
-          delete record.nextAttemptAt;
-          record.lastError = new AppError('LIFETIME_EXPIRED', { ...(result.error?.reply ? { reply: result.error.reply } : {}), ...(result.error?.responseCode ? { responseCode: result.error.responseCode } : {}), detail: result.error?.message }).toInfo();
-        } else {
-          const failures = record.attempts.filter((a) => a && a.outcome === 'temporary').length;
-          record.state = previousState === 'scheduled' ? 'scheduled' : 'queued';
-          record.nextAttemptAt = new Date(now + retryDelay(failures)).toISOString();
-        }
-        await this.commit(record, true);
+      case 'retry':
         if (this.autoSend) this.scheduleOne(record);
         return;
-      }
       case 'auth': {
-        record.state = previousState;
-        record.lastError = result.error;
-        await this.commit(record, true);
         const reason = result.error?.reply ?? result.error?.message;
         await this.options.accounts.setStatus(record.accountId, 'needs-attention', reason);
         this.emit({ type: 'account', accountId: record.accountId, status: 'needs-attention', ...(reason ? { reason } : {}) });
         return this.holdForAccount(record, reason);
       }
       default:
-        record.state = 'failed';
-        delete record.nextAttemptAt;
-        record.lastError = result.error;
-        await this.commit(record, true);
+        return;
     }
   }
 

@@ -1,0 +1,59 @@
+// Start-up repair of the spool after a crash, a kill or a stop: finishes interrupted removals, returns
+// messages caught mid-send to the queue, notices files that went missing, and prunes old sent mail.
+import fs from 'node:fs/promises';
+import { AppError } from '../../shared/errors';
+import type { Journal } from './journal';
+import { putEntry, type MessageRecord } from './record';
+import { messageFile, MESSAGE_SUFFIX, type SpoolPaths } from './spool-paths';
+import { cleanTmp, scanQueue, type ScanResult } from './spool-scan';
+
+export const SENT_RETENTION_MS = 30 * 24 * 3_600_000;
+
+export interface RecoveryResult {
+  /** Messages dropped into queue/ that the journal does not know yet. */
+  found: MessageRecord[];
+  quarantined: ScanResult['quarantined'];
+  /** Sent messages whose file is still in queue/: to be moved to sent/. */
+  toMove: MessageRecord[];
+}
+
+export async function recoverSpool(paths: SpoolPaths, records: Map<string, MessageRecord>, journal: Journal, now: number): Promise<RecoveryResult> {
+  // A removal interrupted after its file went to trash/: finish it.
+  for (const name of await fs.readdir(paths.trash)) {
+    const id = name.endsWith(MESSAGE_SUFFIX) ? name.slice(0, -MESSAGE_SUFFIX.length) : name;
+    if (records.delete(id)) void journal.append({ d: id });
+  }
+  await cleanTmp(paths, 3_600_000);
+  const scan = await scanQueue(paths, (id) => records.has(id));
+  const toMove: MessageRecord[] = [];
+  for (const record of records.values()) {
+    const inQueue = scan.present.has(record.id);
+    if (record.state === 'sending') {
+      // Interrupted mid-send: it goes again with the same bytes and Message-ID. The server may have
+      // taken it just before the interruption, so the user is told a recipient may get it twice.
+      record.state = record.scheduledAt ? 'scheduled' : 'queued';
+      delete record.nextAttemptAt;
+      record.lastError = new AppError('NETWORK_DROPPED', {
+        message: 'Outbox stopped while this message was being sent, so it is sent again; a recipient may get it twice.',
+      }).toInfo();
+      void journal.append(putEntry(record));
+    }
+    if (record.location === 'queue' && !inQueue) {
+      if (record.state === 'sent') {
+        record.location = 'sent';
+      } else if (record.lastError?.code !== 'SPOOL_CORRUPT') {
+        record.state = 'failed';
+        record.lastError = new AppError('SPOOL_CORRUPT', { message: "The message's file is missing from the outbox folder." }).toInfo();
+        void journal.append(putEntry(record));
+      }
+    } else if (inQueue && (record.location === 'sent' || record.state === 'sent')) {
+      toMove.push(record);
+    }
+    if (record.state === 'sent' && record.sentAt && now - Date.parse(record.sentAt) > SENT_RETENTION_MS) {
+      await fs.rm(messageFile(paths, record.id, 'sent'), { force: true });
+      records.delete(record.id);
+      void journal.append({ d: record.id });
+    }
+  }
+  return { found: scan.found, quarantined: scan.quarantined, toMove };
+}
