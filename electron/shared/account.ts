@@ -20,7 +20,7 @@ export const emailAddress = z
   .string()
   .trim()
   .max(320)
-  .regex(/^[^\s@<>()\[\]\\,;:"]+@[^\s@<>()\[\]\\,;:"]+$/, 'Enter an address like name@example.com');
+  .regex(/^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+$/, 'Enter an address like name@example.com');
 
 export const smtpSettingsSchema = z
   .object({

@@ -1,6 +1,6 @@
 // Batched directory fsync: many renames into one folder share one fsync, so durable enqueues
 // and state changes stay cheap under load without ever reporting a rename before it is on disk.
-import fs from 'node:fs/promises';
+import { fsyncDir } from './durable-write';
 
 export class DirSyncer {
   private readonly state = new Map<string, { running: Promise<void> | null; queued: Promise<void> | null }>();
@@ -30,16 +30,5 @@ export class DirSyncer {
         return start();
       });
     return entry.queued;
-  }
-}
-
-export async function fsyncDir(dir: string): Promise<void> {
-  // Windows cannot open a directory for fsync; NTFS journals renames itself.
-  if (process.platform === 'win32') return;
-  const handle = await fs.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

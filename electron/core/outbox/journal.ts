@@ -3,7 +3,7 @@
 import fsCallback from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fsyncDir } from '../fs/dir-sync';
+import { fsyncDir } from '../fs/durable-write';
 import { mapFsError } from '../fs/fs-errors';
 import type { Logger } from '../ports';
 import type { JournalEntry, MessageRecord } from './record';

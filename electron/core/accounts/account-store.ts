@@ -1,0 +1,294 @@
+// Account profiles in <dataDir>/accounts.json, their passwords in the keychain under the account id.
+// Shared with the `outbox` command: every call re-reads the file if another process changed it.
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { z } from 'zod';
+import { accountProfileSchema, newAccountSchema, type AccountProfile, type AccountStatus, type smtpSettingsSchema } from '../../shared/account';
+import { AppError, isAppError } from '../../shared/errors';
+import { writeFileDurable } from '../fs/durable-write';
+import { silentLogger, systemClock, type Clock, type Credentials, type Logger, type SecretStore } from '../ports';
+import { uniqueAccountId } from './account-id';
+import { isMissing, keepCorruptCopy, parseAccountsFile, sameStamp, serializeAccountsFile, statStamp, type FileStamp } from './accounts-file';
+import { bareAddress, checkSecret, normalizeSmtp, validationError, withStatus } from './profile-rules';
+
+export type NewAccountInput = z.input<typeof newAccountSchema>;
+
+/** Fields to change; `smtp` is merged into the current settings. The id never changes. */
+export interface AccountPatch {
+  name?: string;
+  email?: string;
+  smtp?: Partial<z.input<typeof smtpSettingsSchema>>;
+  sentCopy?: { enabled: boolean };
+}
+
+export interface AccountStoreOptions {
+  dataDir: string;
+  secrets: SecretStore;
+  clock?: Pick<Clock, 'now'>;
+  logger?: Logger;
+}
+
+export const ACCOUNTS_FILE = 'accounts.json';
+
+export class AccountStore {
+  readonly filePath: string;
+  private readonly dataDir: string;
+  private readonly secrets: SecretStore;
+  private readonly clock: Pick<Clock, 'now'>;
+  private readonly logger: Logger;
+  private accounts: AccountProfile[] = [];
+  /** undefined: must read; null: there is no file. */
+  private stamp: FileStamp | null | undefined;
+  /** Set while the file on disk is unreadable: every call reports it and nothing is written. */
+  private corrupt: AppError | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: AccountStoreOptions) {
+    this.dataDir = options.dataDir;
+    this.filePath = path.join(options.dataDir, ACCOUNTS_FILE);
+    this.secrets = options.secrets;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  /** Reads the file now; a missing file means no accounts. Throws ACCOUNTS_CORRUPT for a file it cannot use. */
+  load(): Promise<AccountProfile[]> {
+    return this.exclusive(async () => {
+      this.stamp = undefined;
+      await this.refresh();
+      return this.accounts.map(copy);
+    });
+  }
+
+  list(): Promise<AccountProfile[]> {
+    return this.exclusive(async () => {
+      await this.refresh();
+      return this.accounts.map(copy);
+    });
+  }
+
+  get(id: string): Promise<AccountProfile | undefined> {
+    return this.exclusive(async () => {
+      await this.refresh();
+      const found = this.accounts.find((a) => a.id === id);
+      return found && copy(found);
+    });
+  }
+
+  /** The account used when a message names none: the first one added. */
+  resolveDefault(): Promise<AccountProfile | undefined> {
+    return this.exclusive(async () => {
+      await this.refresh();
+      const first = this.accounts[0];
+      return first && copy(first);
+    });
+  }
+
+  /** The account whose address matches a From value ("Ann <ann@example.com>" or a bare address), ignoring case. */
+  findByAddress(from: string): Promise<AccountProfile | undefined> {
+    return this.exclusive(async () => {
+      await this.refresh();
+      const address = bareAddress(from);
+      const found = this.accounts.find((a) => a.email.toLowerCase() === address);
+      return found && copy(found);
+    });
+  }
+
+  /** Adds an account; its password goes to the keychain first and is taken out again if the file cannot be written. */
+  add(input: NewAccountInput, secret?: string): Promise<AccountProfile> {
+    return this.exclusive(async () => {
+      await this.refresh();
+      const parsed = newAccountSchema.safeParse(input);
+      if (!parsed.success) throw validationError(parsed.error);
+      checkSecret(secret);
+      const id = uniqueAccountId(parsed.data.email, new Set(this.accounts.map((a) => a.id)));
+      const profile = accountProfileSchema.parse({
+        id,
+        name: parsed.data.name,
+        email: parsed.data.email,
+        smtp: normalizeSmtp(parsed.data.smtp),
+        sentCopy: parsed.data.sentCopy ?? { enabled: false },
+        status: 'ok',
+        createdAt: new Date(this.clock.now()).toISOString(),
+      });
+      if (secret !== undefined) await this.secrets.set(id, secret);
+      try {
+        await this.persist([...this.accounts, profile]);
+      } catch (error) {
+        if (secret !== undefined) await this.restoreSecret(id, null);
+        throw error;
+      }
+      this.logger.info(`[accounts] added account ${id}`);
+      return copy(profile);
+    });
+  }
+
+  /** Changes settings and/or the password; either change clears a needs-attention status. */
+  update(id: string, patch: AccountPatch, secret?: string): Promise<AccountProfile> {
+    return this.exclusive(async () => {
+      await this.refresh();
+      const current = this.require(id);
+      const parsed = newAccountSchema.safeParse({
+        name: patch.name ?? current.name,
+        email: patch.email ?? current.email,
+        smtp: { ...current.smtp, ...patch.smtp },
+        sentCopy: patch.sentCopy ?? current.sentCopy,
+      });
+      if (!parsed.success) throw validationError(parsed.error);
+      checkSecret(secret);
+      let next: AccountProfile = {
+        ...current,
+        name: parsed.data.name,
+        email: parsed.data.email,
+        smtp: normalizeSmtp(parsed.data.smtp),
+        sentCopy: parsed.data.sentCopy ?? current.sentCopy,
+      };
+      if (patch.smtp !== undefined || secret !== undefined) next = withStatus(next, 'ok');
+      const previous = secret === undefined ? undefined : await this.secrets.get(id);
+      if (secret !== undefined) await this.secrets.set(id, secret);
+      try {
+        await this.persist(this.accounts.map((a) => (a.id === id ? next : a)));
+      } catch (error) {
+        if (previous !== undefined) await this.restoreSecret(id, previous);
+        throw error;
+      }
+      this.logger.info(`[accounts] updated account ${id}${secret === undefined ? '' : ' and its password'}`);
+      return copy(next);
+    });
+  }
+
+  /** Removes the profile and its keychain password; if the keychain cannot be reached, nothing is removed. */
+  remove(id: string): Promise<void> {
+    return this.exclusive(async () => {
+      await this.refresh();
+      const account = this.require(id);
+      // Kept only in memory so the password can be put back if the file cannot be written.
+      const previous = await this.secrets.get(id).catch((error: unknown) => {
+        // A relay without a user name never stored a password: removing it needs no keychain.
+        if (account.smtp.user === '' && isAppError(error) && error.code === 'KEYCHAIN_UNAVAILABLE') return null;
+        throw error;
+      });
+      if (previous !== null) await this.secrets.delete(id);
+      try {
+        await this.persist(this.accounts.filter((a) => a.id !== id));
+      } catch (error) {
+        if (previous !== null) await this.restoreSecret(id, previous);
+        throw error;
+      }
+      this.logger.info(`[accounts] removed account ${id}`);
+    });
+  }
+
+  setStatus(id: string, status: AccountStatus, reason?: string): Promise<AccountProfile> {
+    return this.exclusive(async () => {
+      await this.refresh();
+      const next = withStatus(this.require(id), status, reason);
+      await this.persist(this.accounts.map((a) => (a.id === id ? next : a)));
+      this.logger.info(`[accounts] account ${id} is now ${status}`);
+      return copy(next);
+    });
+  }
+
+  /**
+   * The login for sending, or null for an account without a user name (an unauthenticated relay).
+   * SECRET_MISSING when the account has a user name but the keychain has no password for it.
+   */
+  async credentials(id: string): Promise<Credentials | null> {
+    const account = await this.exclusive(async () => {
+      await this.refresh();
+      return this.require(id);
+    });
+    if (account.smtp.user === '') return null;
+    // Outside the queue: a keychain waiting on an unlock prompt must not hold up list() and get().
+    const password = await this.secrets.get(id);
+    if (password === null) {
+      throw new AppError('SECRET_MISSING', {
+        message: `The password of account "${account.name}" (${account.email}) is not in the system keychain.`,
+      });
+    }
+    return { kind: 'password', user: account.smtp.user, password };
+  }
+
+  private require(id: string): AccountProfile {
+    const found = this.accounts.find((a) => a.id === id);
+    if (!found) throw new AppError('ACCOUNT_NOT_FOUND', { message: `There is no account with id "${id}".` });
+    return found;
+  }
+
+  // One call at a time, so a read-modify-write in this process never interleaves with another.
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Re-reads the file if it changed since we last read it (a stat when it did not). */
+  private async refresh(): Promise<void> {
+    const stamp = await statStamp(this.filePath);
+    if (this.stamp !== undefined && sameStamp(stamp, this.stamp)) {
+      if (this.corrupt) throw this.corrupt;
+      return;
+    }
+    this.stamp = stamp;
+    this.corrupt = undefined;
+    this.accounts = [];
+    if (stamp === null) return;
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(this.filePath);
+    } catch (error) {
+      if (isMissing(error)) {
+        this.stamp = null;
+        return;
+      }
+      this.stamp = undefined;
+      throw error;
+    }
+    const parsed = parseAccountsFile(bytes);
+    if (parsed.ok) {
+      this.accounts = parsed.file.accounts;
+      return;
+    }
+    this.corrupt = await this.quarantine(bytes, parsed.reason, parsed.newer);
+    throw this.corrupt;
+  }
+
+  private async quarantine(bytes: Buffer, reason: string, newer: boolean): Promise<AppError> {
+    let kept: string;
+    try {
+      kept = `a copy was kept at ${await keepCorruptCopy(this.filePath, bytes, this.clock.now())}`;
+    } catch (error) {
+      kept = `no copy could be made (${error instanceof Error ? error.message : String(error)})`;
+    }
+    this.logger.error(`[accounts] ${this.filePath} cannot be used (${reason}); ${kept}`);
+    return new AppError('ACCOUNTS_CORRUPT', {
+      message: `The accounts file ${this.filePath} could not be read; it was left unchanged and ${kept}.`,
+      next: newer
+        ? `Use the newer version of Outbox, or move ${this.filePath} away to start with no accounts.`
+        : `Repair or restore ${this.filePath}, or move it away to start with no accounts. Outbox will not change it until then.`,
+      detail: reason,
+    });
+  }
+
+  private async persist(next: AccountProfile[]): Promise<void> {
+    // A failure here resurfaces, mapped, from the write below.
+    await mkdir(this.dataDir, { recursive: true, mode: 0o700 }).catch(() => undefined);
+    await writeFileDurable(this.filePath, serializeAccountsFile(next));
+    this.accounts = next;
+    // Our own write changes the stamp; re-reading once beats racing another writer for it.
+    this.stamp = undefined;
+  }
+
+  private async restoreSecret(id: string, previous: string | null): Promise<void> {
+    try {
+      if (previous === null) await this.secrets.delete(id);
+      else await this.secrets.set(id, previous);
+    } catch (error) {
+      this.logger.error(`[accounts] could not restore the keychain entry of account ${id}: ${(error as Error).message}`);
+    }
+  }
+}
+
+function copy(profile: AccountProfile): AccountProfile {
+  return structuredClone(profile);
+}
