@@ -1,7 +1,7 @@
 // `npm test`: runs vitest with a real, throwaway Secret Service (gnome-keyring on a private D-Bus session bus).
 // Without those tools vitest still runs; the keychain suites then skip on a laptop and fail under CI=true.
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -159,7 +159,11 @@ async function main() {
     const outcome = ci ? 'will FAIL (CI is set)' : 'will be skipped';
     console.warn(`[test] no test keyring: ${keyring.reason}; keychain tests ${outcome}`);
   }
-  const vitest = spawn(process.execPath, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...args], {
+  // A JSON report beside the usual output gives the one plain closing line CI reads ("N passed, N failed").
+  const summaryFile = path.join(os.tmpdir(), `outbox-vitest-${process.pid}.json`);
+  const ownReporter = args.some((a) => a.startsWith('--reporter'));
+  const reporters = ownReporter ? [] : ['--reporter=default', '--reporter=json', `--outputFile.json=${summaryFile}`];
+  const vitest = spawn(process.execPath, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...reporters, ...args], {
     cwd: root,
     stdio: 'inherit',
     env,
@@ -168,7 +172,19 @@ async function main() {
   process.on('exit', () => keyring.kill?.());
   const code = await supervise(vitest);
   await keyring.stop?.();
+  if (!ownReporter) printSummary(summaryFile);
   return code;
+}
+
+function printSummary(file) {
+  try {
+    const report = JSON.parse(readFileSync(file, 'utf8'));
+    rmSync(file, { force: true });
+    const skipped = report.numPendingTests + report.numTodoTests;
+    console.log(`\nvitest: ${report.numPassedTests} passed, ${report.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  } catch {
+    // No report (vitest did not get to run): its own output says why.
+  }
 }
 
 // Exit explicitly: the daemon's pipes would otherwise keep this process (and `npm test`) alive.
