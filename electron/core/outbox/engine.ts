@@ -6,9 +6,8 @@ import { AppError, toErrorInfo } from '../../shared/errors';
 import type { AccountProfile } from '../../shared/account';
 import { composeRequestSchema, type ComposeRequest, type MessageState, type OutboxEvent, type OutboxMessage } from '../../shared/message';
 import { DirSyncer } from '../fs/dir-sync';
-import { systemClock, silentLogger, type Clock, type SendResult } from '../ports';
+import { systemClock, silentLogger, type Clock } from '../ports';
 import { DEFAULT_LIFETIME_MS } from './backoff';
-import { recordOutcome } from './outcome';
 import { attachmentError, composeMessage } from './composer';
 import type { EngineOptions, EngineRole, ListFilter, OutboxEngine, RawEnqueueRequest } from './engine-api';
 import { DEFAULT_RESERVE_BYTES, ensureReserve, Journal, loadState } from './journal';
@@ -16,24 +15,16 @@ import { prepareRawMessage } from './raw-message';
 import { putEntry, recordFromSpool, toOutboxMessage, type MessageRecord } from './record';
 import { sendRequest, serveRequests, type SpoolRequest, type SpoolResponse } from './requests';
 import { SenderLock } from './sender-lock';
-import { writeSpoolFile, openSpoolBody, type SpoolMeta } from './spool-file';
+import { writeSpoolFile, type SpoolMeta } from './spool-file';
 import { ensureSpool, messageFile, newMessageKey, spoolPaths, type SpoolPaths } from './spool-paths';
-import { quarantine, scanQueue } from './spool-scan';
+import { scanQueue } from './spool-scan';
 import { recoverSpool } from './recovery';
 import { SpoolWatcher } from './spool-watcher';
-import { BodyCache, bufferStream } from './body-cache';
+import { DueQueue, WAITING } from './due-queue';
+import { Sending } from './sending';
 
-const WAITING: MessageState[] = ['queued', 'scheduled'];
 const TERMINAL: MessageState[] = ['sent', 'failed'];
 const COMPACT_AT_BYTES = 8 * 1024 * 1024;
-const PROGRESS_MIN_BYTES = 256 * 1024;
-
-interface Flight {
-  sent: number;
-  total: number;
-  lastEmit: number;
-  releaseSlot(): void;
-}
 
 export class Outbox implements OutboxEngine {
   role: EngineRole = 'producer';
@@ -48,22 +39,14 @@ export class Outbox implements OutboxEngine {
   private readonly lock: SenderLock;
   private journal: Journal | null = null;
   private records = new Map<string, MessageRecord>();
-  /** Due messages per account, in order. */
-  private readonly ready = new Map<string, Set<string>>();
-  private readonly inFlight = new Map<string, Flight & { done: Promise<void> }>();
-  private readonly inFlightPerAccount = new Map<string, number>();
+  private readonly queue: DueQueue;
+  private readonly sending: Sending;
   private readonly listeners = new Set<(event: OutboxEvent) => void>();
   private readonly idleWaiters: (() => void)[] = [];
-  private timer: { cancel(): void } | null = null;
-  private timerAt = Infinity;
   private lockPoll: NodeJS.Timeout | null = null;
   private watcher: SpoolWatcher | null = null;
   private unsubscribeConnectivity: (() => void) | null = null;
   private compacting = false;
-  private readonly pendingMoves: MessageRecord[] = [];
-  /** Bytes of small messages this process just wrote, so sending them soon after needs no re-read. */
-  private readonly bodyCache = new BodyCache(32 * 1024 * 1024);
-  private moving = false;
   private stopping = false;
   private started = false;
 
@@ -77,6 +60,30 @@ export class Outbox implements OutboxEngine {
     this.autoSend = options.autoSend ?? true;
     this.reserveBytes = options.reserveBytes ?? DEFAULT_RESERVE_BYTES;
     this.lock = new SenderLock(this.paths.root, () => this.lostLock());
+    this.queue = new DueQueue(this.clock, () => this.refreshSchedule());
+    this.sending = new Sending(
+      {
+        records: () => this.records,
+        journal: () => this.journal!,
+        commit: (record, withAttempt) => this.commit(record, withAttempt),
+        emit: (event) => this.emit(event),
+        hasListeners: () => this.listeners.size > 0,
+        view: (record) => this.view(record),
+        pump: () => this.pump(),
+        settled: () => this.checkIdle(),
+      },
+      {
+        accounts: options.accounts,
+        sender: options.sender,
+        connectivity: options.connectivity,
+        clock: this.clock,
+        logger: this.logger,
+        paths: this.paths,
+        queue: this.queue,
+        lifetimeMs: this.lifetimeMs,
+        autoSend: this.autoSend,
+      },
+    );
   }
 
   // ---- life cycle ------------------------------------------------------------------------------
@@ -128,7 +135,7 @@ export class Outbox implements OutboxEngine {
   private async recover(compactNow: boolean): Promise<void> {
     const result = await recoverSpool(this.paths, this.records, this.journal!, this.clock.now());
     for (const q of result.quarantined) this.reportQuarantine(q.file, q.error);
-    for (const record of result.toMove) await this.moveToSent(record);
+    for (const record of result.toMove) await this.sending.moveToSent(record);
     for (const record of result.found) this.adopt(record);
     await this.journal!.drain();
     if (compactNow || this.journal!.bytesSinceSnapshot > 1024 * 1024) await this.journal!.compact(this.records.values());
@@ -138,19 +145,19 @@ export class Outbox implements OutboxEngine {
   async stop(options: { graceMs?: number } = {}): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    this.timer?.cancel();
+    this.queue.resetTimer();
     if (this.lockPoll) clearInterval(this.lockPoll);
     this.unsubscribeConnectivity?.();
     this.watcher?.close();
     if (this.ingestTimer) clearTimeout(this.ingestTimer);
     const grace = options.graceMs ?? 20_000;
-    const inFlight = [...this.inFlight.values()].map((f) => f.done);
+    const inFlight = [...this.sending.inFlight.values()].map((f) => f.done);
     if (inFlight.length > 0) {
       let timeout: NodeJS.Timeout | undefined;
       await Promise.race([Promise.all(inFlight), new Promise((r) => (timeout = setTimeout(r, grace)))]);
       clearTimeout(timeout);
     }
-    if (this.inFlight.size === 0) await this.drainMoves();
+    if (this.sending.inFlight.size === 0) await this.sending.drainMoves();
     await this.journal?.close();
     await this.options.sender.close();
     await this.lock.release();
@@ -160,8 +167,7 @@ export class Outbox implements OutboxEngine {
     this.logger.warn('[outbox] another process took the sender lock; this one stops sending');
     this.role = 'producer';
     this.watcher?.close();
-    this.timer?.cancel();
-    this.ready.clear();
+    this.queue.clear();
   }
 
   // ---- accepting messages ----------------------------------------------------------------------
@@ -237,7 +243,7 @@ export class Outbox implements OutboxEngine {
     }
     await this.dirs.sync(this.paths.queue);
     const record = recordFromSpool(info);
-    if (info.bytes && this.role === 'sender') this.bodyCache.set(record.id, info.bytes);
+    if (info.bytes && this.role === 'sender') this.sending.bodyCache.set(record.id, info.bytes);
     const accepted = toOutboxMessage(record);
     if (this.role === 'sender' && !this.records.has(record.id)) this.adopt(record);
     this.pump();
@@ -251,7 +257,7 @@ export class Outbox implements OutboxEngine {
     // so its journal entry need not cost a sync of its own.
     this.journal!.appendLazy(putEntry(record));
     if (this.listeners.size > 0) this.emit({ type: 'changed', message: this.view(record) });
-    if (this.autoSend) this.scheduleOne(record);
+    if (this.autoSend) this.queue.schedule(record);
   }
 
   private ingestTimer: NodeJS.Timeout | null = null;
@@ -292,8 +298,7 @@ export class Outbox implements OutboxEngine {
   }
 
   private view(record: MessageRecord): OutboxMessage {
-    const flight = this.inFlight.get(record.id);
-    return toOutboxMessage(record, flight && flight.total >= PROGRESS_MIN_BYTES ? { sent: flight.sent, total: flight.total } : undefined);
+    return toOutboxMessage(record, this.sending.progressOf(record.id));
   }
 
   async list(filter: ListFilter = {}): Promise<OutboxMessage[]> {
@@ -379,14 +384,13 @@ export class Outbox implements OutboxEngine {
   }
 
   private isIdle(): boolean {
-    if (this.inFlight.size > 0) return false;
+    if (this.sending.inFlight.size > 0) return false;
     if (!this.canSend()) return true;
-    for (const set of this.ready.values()) if (set.size > 0) return false;
-    return true;
+    return !this.queue.hasReady();
   }
 
   private checkIdle(): void {
-    if (this.inFlight.size === 0 && this.pendingMoves.length > 0 && !this.moving) void this.drainMoves();
+    if (this.sending.inFlight.size === 0 && this.sending.hasPendingMoves) void this.sending.drainMoves();
     if (this.idleWaiters.length === 0 || !this.isIdle()) return;
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
@@ -440,10 +444,10 @@ export class Outbox implements OutboxEngine {
     await this.viaHolder({ op: 'flush' }, async () => {
       const now = this.clock.now();
       for (const record of this.records.values()) {
-        if (!WAITING.includes(record.state) || this.inFlight.has(record.id)) continue;
+        if (!WAITING.includes(record.state) || this.sending.inFlight.has(record.id)) continue;
         if (record.state === 'scheduled' && record.scheduledAt && Date.parse(record.scheduledAt) > now) continue;
         delete record.nextAttemptAt;
-        this.makeReady(record);
+        this.queue.add(record);
       }
       this.pump();
       return undefined;
@@ -461,13 +465,13 @@ export class Outbox implements OutboxEngine {
       if (!WAITING.includes(record.state) && record.state !== 'sending') {
         throw new AppError('MESSAGE_STATE', { message: `The message is ${record.state}; only waiting messages can be sent now.` });
       }
-      if (!this.inFlight.has(id)) {
+      if (!this.sending.inFlight.has(id)) {
         delete record.nextAttemptAt;
-        this.makeReady(record);
+        this.queue.add(record);
         this.pump();
       }
       // Wait for this one attempt (or report it still waiting when sending is paused).
-      await this.inFlight.get(id)?.done;
+      await this.sending.inFlight.get(id)?.done;
       return this.view(record);
     });
     return result!;
@@ -484,7 +488,7 @@ export class Outbox implements OutboxEngine {
       delete record.nextAttemptAt;
       delete record.firstAttemptAt;
       await this.commit(record);
-      this.makeReady(record);
+      this.queue.add(record);
       this.pump();
       return this.view(record);
     });
@@ -497,7 +501,7 @@ export class Outbox implements OutboxEngine {
       if (!WAITING.includes(record.state)) throw new AppError('MESSAGE_STATE', { message: `The message is ${record.state}; only waiting messages can be held.` });
       record.state = 'held';
       record.holdReason = 'user';
-      this.unready(record);
+      this.queue.remove(record);
       await this.commit(record);
       return this.view(record);
     });
@@ -507,13 +511,13 @@ export class Outbox implements OutboxEngine {
   async cancel(id: string): Promise<OutboxMessage> {
     const result = await this.viaHolder({ op: 'cancel', id }, async () => {
       const record = this.must(id);
-      if (this.inFlight.has(id)) throw new AppError('MESSAGE_STATE', { message: 'The message is being sent right now and can no longer be cancelled.' });
+      if (this.sending.inFlight.has(id)) throw new AppError('MESSAGE_STATE', { message: 'The message is being sent right now and can no longer be cancelled.' });
       if (record.state === 'sent' || record.state === 'failed') throw new AppError('MESSAGE_STATE', { message: `The message is already ${record.state}.` });
       record.state = 'failed';
       delete record.holdReason;
       delete record.nextAttemptAt;
       record.lastError = new AppError('CANCELLED').toInfo();
-      this.unready(record);
+      this.queue.remove(record);
       await this.commit(record);
       return this.view(record);
     });
@@ -523,11 +527,10 @@ export class Outbox implements OutboxEngine {
   async remove(id: string): Promise<void> {
     await this.viaHolder({ op: 'remove', id }, async () => {
       const record = this.must(id);
-      if (this.inFlight.has(id)) throw new AppError('MESSAGE_STATE', { message: 'The message is being sent right now; wait for the attempt to finish.' });
+      if (this.sending.inFlight.has(id)) throw new AppError('MESSAGE_STATE', { message: 'The message is being sent right now; wait for the attempt to finish.' });
       const trashFile = path.join(this.paths.trash, `${id}.msg`);
       // Move aside first: a crash before the journal records the removal finishes it at the next start.
-      const pending = this.pendingMoves.indexOf(record);
-      if (pending >= 0) this.pendingMoves.splice(pending, 1);
+      this.sending.forget(record);
       for (const location of [record.location, 'queue'] as const) {
         const moved = await fs.rename(messageFile(this.paths, id, location), trashFile).then(
           () => true,
@@ -538,9 +541,8 @@ export class Outbox implements OutboxEngine {
         );
         if (moved) break;
       }
-      this.unready(record);
+      this.queue.remove(record);
       this.records.delete(id);
-      this.bodyCache.delete(id);
       await this.journal!.append({ d: id });
       await fs.rm(trashFile, { force: true });
       this.emit({ type: 'removed', id });
@@ -561,7 +563,7 @@ export class Outbox implements OutboxEngine {
       delete record.holdReason;
       delete record.nextAttemptAt;
       void this.commit(record);
-      this.makeReady(record);
+      this.queue.add(record);
     }
     this.pump();
   }
@@ -572,48 +574,10 @@ export class Outbox implements OutboxEngine {
     return this.role === 'sender' && !this.stopping && this.options.connectivity.isOnline() && (this.journal?.healthy ?? false);
   }
 
-  private makeReady(record: MessageRecord): void {
-    let set = this.ready.get(record.accountId);
-    if (!set) this.ready.set(record.accountId, (set = new Set()));
-    set.add(record.id);
-  }
-
-  private unready(record: MessageRecord): void {
-    this.ready.get(record.accountId)?.delete(record.id);
-  }
-
-  /** The time a waiting record is due, or null when it is not waiting. */
-  private dueAt(record: MessageRecord): number | null {
-    if (!WAITING.includes(record.state)) return null;
-    let at = 0;
-    if (record.nextAttemptAt) at = Date.parse(record.nextAttemptAt);
-    if (record.state === 'scheduled' && record.scheduledAt) at = Math.max(at, Date.parse(record.scheduledAt));
-    return at;
-  }
-
-  private scheduleOne(record: MessageRecord): void {
-    const at = this.dueAt(record);
-    if (at === null) return;
-    if (at <= this.clock.now()) this.makeReady(record);
-    else if (at < this.timerAt) this.armTimer(at);
-  }
-
   private refreshSchedule(): void {
-    this.timer?.cancel();
-    this.timer = null;
-    this.timerAt = Infinity;
-    for (const record of this.records.values()) if (!this.inFlight.has(record.id)) this.scheduleOne(record);
+    this.queue.resetTimer();
+    for (const record of this.records.values()) if (!this.sending.inFlight.has(record.id)) this.queue.schedule(record);
     this.pump();
-  }
-
-  private armTimer(at: number): void {
-    this.timer?.cancel();
-    this.timerAt = at;
-    this.timer = this.clock.setTimer(() => {
-      this.timer = null;
-      this.timerAt = Infinity;
-      this.refreshSchedule();
-    }, at - this.clock.now());
   }
 
   private reconnected(): void {
@@ -622,7 +586,7 @@ export class Outbox implements OutboxEngine {
     for (const record of this.records.values()) {
       if (record.state === 'queued' && record.nextAttemptAt && this.autoSend) {
         delete record.nextAttemptAt;
-        this.makeReady(record);
+        this.queue.add(record);
       }
     }
     this.pump();
@@ -630,159 +594,12 @@ export class Outbox implements OutboxEngine {
 
   private pump(): void {
     if (this.canSend()) {
-      for (const [accountId, set] of this.ready) {
-        let busy = this.inFlightPerAccount.get(accountId) ?? 0;
-        for (const id of set) {
-          if (busy >= this.concurrency) break;
-          set.delete(id);
-          const record = this.records.get(id);
-          if (!record || !WAITING.includes(record.state) || this.inFlight.has(id)) continue;
-          busy++;
-          this.dispatch(record);
-        }
+      for (const id of this.queue.take(this.concurrency)) {
+        const record = this.records.get(id);
+        if (!record || !WAITING.includes(record.state) || this.sending.inFlight.has(id)) continue;
+        this.sending.dispatch(record);
       }
     }
     this.checkIdle();
   }
-
-  // ---- sending ---------------------------------------------------------------------------------
-
-  private dispatch(record: MessageRecord): void {
-    const accountId = record.accountId;
-    this.inFlightPerAccount.set(accountId, (this.inFlightPerAccount.get(accountId) ?? 0) + 1);
-    let slotHeld = true;
-    // The connection slot is free once the server has answered; recording the result on disk
-    // overlaps the next message instead of holding the connection idle.
-    const releaseSlot = (): void => {
-      if (!slotHeld) return;
-      slotHeld = false;
-      this.inFlightPerAccount.set(accountId, (this.inFlightPerAccount.get(accountId) ?? 1) - 1);
-      this.pump();
-    };
-    const flight = { sent: 0, total: record.bodyLength, lastEmit: 0, done: Promise.resolve(), releaseSlot };
-    this.inFlight.set(record.id, flight);
-    flight.done = this.attempt(record, flight)
-      .catch((error: unknown) => this.logger.error(`[outbox] ${record.id}: ${String(error)}`))
-      .finally(() => {
-        this.inFlight.delete(record.id);
-        releaseSlot();
-        this.checkIdle();
-      });
-  }
-
-  private async attempt(record: MessageRecord, flight: Flight): Promise<void> {
-    const previousState = record.state;
-    record.state = 'sending';
-    // Not a durable transition (after a crash 'sending' and 'queued' recover alike), so it rides along
-    // with the next batch; it lets a restart tell the user this message may have gone out twice.
-    this.journal!.appendLazy({ g: record.id });
-    if (this.listeners.size > 0) this.emit({ type: 'changed', message: this.view(record) });
-    const startedAt = this.clock.now();
-    let result: SendResult;
-    const account = await this.options.accounts.get(record.accountId);
-    if (!account) {
-      result = { outcome: 'permanent', error: new AppError('ACCOUNT_NOT_FOUND', { message: `The account "${record.accountId}" this message was queued for no longer exists.`, next: 'Retry the message after adding the account again, or delete it.' }).toInfo(), transcript: [] };
-    } else if (account.status === 'needs-attention') {
-      record.state = previousState;
-      return this.holdForAccount(record, account.statusReason);
-    } else {
-      result = await this.sendTo(account, record, flight);
-    }
-    flight.releaseSlot();
-    await this.settle(record, result, startedAt, previousState);
-  }
-
-  private async sendTo(account: AccountProfile, record: MessageRecord, flight: Flight): Promise<SendResult> {
-    try {
-      const credentials = await this.options.accounts.credentials(account.id);
-      const file = messageFile(this.paths, record.id, 'queue');
-      return await this.options.sender.send({
-        account,
-        credentials,
-        envelope: record.envelope,
-        size: record.bodyLength,
-        openMessage: () => {
-          const cached = this.bodyCache.get(record.id);
-          return cached ? bufferStream(cached) : openSpoolBody(file, record.bodyOffset, record.bodyLength);
-        },
-        // Counting bytes costs a stream stage per message: only large messages get progress bars.
-        ...(record.bodyLength >= PROGRESS_MIN_BYTES ? { onProgress: (sent: number) => this.progress(record.id, flight, sent) } : {}),
-      });
-    } catch (error) {
-      const info = toErrorInfo(error);
-      return { outcome: info.retryable || info.code === 'KEYCHAIN_UNAVAILABLE' ? 'temporary' : 'permanent', error: info, transcript: [] };
-    }
-  }
-
-  private progress(id: string, flight: Flight, sent: number): void {
-    flight.sent = sent;
-    const now = Date.now();
-    if (now - flight.lastEmit < 200 && sent < flight.total) return;
-    flight.lastEmit = now;
-    this.emit({ type: 'progress', id, sent, total: flight.total });
-  }
-
-  private async settle(record: MessageRecord, result: SendResult, startedAt: number, previousState: MessageState): Promise<void> {
-    const verdict = recordOutcome(record, result, {
-      startedAt,
-      now: this.clock.now(),
-      previousState,
-      lifetimeMs: this.lifetimeMs,
-      online: this.options.connectivity.isOnline(),
-    });
-    if (verdict !== 'offline' && verdict !== 'retry') this.bodyCache.delete(record.id);
-    await this.commit(record, verdict !== 'offline');
-    switch (verdict) {
-      case 'sent':
-        // Moving the file is housekeeping: done when the engine is idle, so it never slows a flush.
-        this.pendingMoves.push(record);
-        return;
-      case 'retry':
-        if (this.autoSend) this.scheduleOne(record);
-        return;
-      case 'auth': {
-        const reason = result.error?.reply ?? result.error?.message;
-        await this.options.accounts.setStatus(record.accountId, 'needs-attention', reason);
-        this.emit({ type: 'account', accountId: record.accountId, status: 'needs-attention', ...(reason ? { reason } : {}) });
-        return this.holdForAccount(record, reason);
-      }
-      default:
-        return;
-    }
-  }
-
-  /** The account cannot sign in: hold its waiting messages instead of hammering the server. */
-  private async holdForAccount(record: MessageRecord, reason: string | undefined): Promise<void> {
-    const error = new AppError('ACCOUNT_NEEDS_ATTENTION', reason ? { reply: reason } : {}).toInfo();
-    const commits: Promise<void>[] = [];
-    for (const other of this.records.values()) {
-      if (other.accountId !== record.accountId || this.inFlight.has(other.id) && other !== record) continue;
-      if (!WAITING.includes(other.state)) continue;
-      other.state = 'held';
-      other.holdReason = 'account';
-      if (other !== record || !other.lastError) other.lastError = error;
-      this.unready(other);
-      commits.push(this.commit(other));
-    }
-    await Promise.all(commits);
-  }
-
-  private async drainMoves(): Promise<void> {
-    this.moving = true;
-    try {
-      while (this.pendingMoves.length > 0 && this.inFlight.size === 0) await this.moveToSent(this.pendingMoves.shift()!);
-    } finally {
-      this.moving = false;
-    }
-  }
-
-  private async moveToSent(record: MessageRecord): Promise<void> {
-    // The journal already says sent; losing this rename in a crash is repaired at the next start.
-    await fs.rename(messageFile(this.paths, record.id, 'queue'), messageFile(this.paths, record.id, 'sent')).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') this.logger.warn(`[outbox] ${record.id}: could not move to sent/: ${error.code}`);
-    });
-  }
 }
-
-/** Makes a quarantine entry for a file that failed a check while sending. */
-export { quarantine };

@@ -1,0 +1,217 @@
+// Sending one message at a time per connection slot: the attempt itself, its outcome recorded in the
+// journal, holding an account whose sign-in fails, progress for large messages, and moving sent files.
+import fs from 'node:fs/promises';
+import type { AccountProfile } from '../../shared/account';
+import { AppError, toErrorInfo } from '../../shared/errors';
+import type { MessageState, OutboxEvent, OutboxMessage } from '../../shared/message';
+import type { Clock, Connectivity, Logger, MessageSender, SendResult } from '../ports';
+import { BodyCache, bufferStream } from './body-cache';
+import { WAITING, type DueQueue } from './due-queue';
+import type { EngineAccounts } from './engine-api';
+import type { Journal } from './journal';
+import { recordOutcome } from './outcome';
+import type { MessageRecord } from './record';
+import { openSpoolBody } from './spool-file';
+import { messageFile, type SpoolPaths } from './spool-paths';
+
+export const PROGRESS_MIN_BYTES = 256 * 1024;
+
+export interface Flight {
+  sent: number;
+  total: number;
+  lastEmit: number;
+  releaseSlot(): void;
+  done: Promise<void>;
+}
+
+/** What the engine lends the sending side. */
+export interface SendingHost {
+  records(): Map<string, MessageRecord>;
+  journal(): Journal;
+  commit(record: MessageRecord, withAttempt?: boolean): Promise<void>;
+  emit(event: OutboxEvent): void;
+  hasListeners(): boolean;
+  view(record: MessageRecord): OutboxMessage;
+  /** A connection slot is free: hand out more work. */
+  pump(): void;
+  /** A send is over and recorded. */
+  settled(): void;
+}
+
+export interface SendingDeps {
+  accounts: EngineAccounts;
+  sender: MessageSender;
+  connectivity: Connectivity;
+  clock: Clock;
+  logger: Logger;
+  paths: SpoolPaths;
+  queue: DueQueue;
+  lifetimeMs: number;
+  autoSend: boolean;
+}
+
+export class Sending {
+  readonly inFlight = new Map<string, Flight>();
+  /** Bytes of small messages this process just wrote, so sending them soon after needs no re-read. */
+  readonly bodyCache = new BodyCache(32 * 1024 * 1024);
+  private readonly pendingMoves: MessageRecord[] = [];
+  private moving = false;
+
+  constructor(
+    private readonly host: SendingHost,
+    private readonly deps: SendingDeps,
+  ) {}
+
+  /** Progress of a large message being sent, for the outbox list. */
+  progressOf(id: string): { sent: number; total: number } | undefined {
+    const flight = this.inFlight.get(id);
+    return flight && flight.total >= PROGRESS_MIN_BYTES ? { sent: flight.sent, total: flight.total } : undefined;
+  }
+
+  get hasPendingMoves(): boolean {
+    return this.pendingMoves.length > 0 && !this.moving;
+  }
+
+  /** The message is being removed: its file is no longer to be moved. */
+  forget(record: MessageRecord): void {
+    const index = this.pendingMoves.indexOf(record);
+    if (index >= 0) this.pendingMoves.splice(index, 1);
+    this.bodyCache.delete(record.id);
+  }
+
+  dispatch(record: MessageRecord): void {
+    const accountId = record.accountId;
+    this.deps.queue.acquire(accountId);
+    let slotHeld = true;
+    // The connection slot is free once the server has answered; recording the result on disk
+    // overlaps the next message instead of holding the connection idle.
+    const releaseSlot = (): void => {
+      if (!slotHeld) return;
+      slotHeld = false;
+      this.deps.queue.release(accountId);
+      this.host.pump();
+    };
+    const flight: Flight = { sent: 0, total: record.bodyLength, lastEmit: 0, done: Promise.resolve(), releaseSlot };
+    this.inFlight.set(record.id, flight);
+    flight.done = this.attempt(record, flight)
+      .catch((error: unknown) => this.deps.logger.error(`[outbox] ${record.id}: ${String(error)}`))
+      .finally(() => {
+        this.inFlight.delete(record.id);
+        releaseSlot();
+        this.host.settled();
+      });
+  }
+
+  private async attempt(record: MessageRecord, flight: Flight): Promise<void> {
+    const previousState = record.state;
+    record.state = 'sending';
+    // Not a durable transition (after a crash 'sending' and 'queued' recover alike), so it rides along
+    // with the next batch; it lets a restart tell the user this message may have gone out twice.
+    this.host.journal().appendLazy({ g: record.id });
+    if (this.host.hasListeners()) this.host.emit({ type: 'changed', message: this.host.view(record) });
+    const startedAt = this.deps.clock.now();
+    let result: SendResult;
+    const account = await this.deps.accounts.get(record.accountId);
+    if (!account) {
+      result = { outcome: 'permanent', error: new AppError('ACCOUNT_NOT_FOUND', { message: `The account "${record.accountId}" this message was queued for no longer exists.`, next: 'Retry the message after adding the account again, or delete it.' }).toInfo(), transcript: [] };
+    } else if (account.status === 'needs-attention') {
+      record.state = previousState;
+      return this.holdForAccount(record, account.statusReason);
+    } else {
+      result = await this.sendTo(account, record, flight);
+    }
+    flight.releaseSlot();
+    await this.settle(record, result, startedAt, previousState);
+  }
+
+  private async sendTo(account: AccountProfile, record: MessageRecord, flight: Flight): Promise<SendResult> {
+    try {
+      const credentials = await this.deps.accounts.credentials(account.id);
+      const file = messageFile(this.deps.paths, record.id, 'queue');
+      return await this.deps.sender.send({
+        account,
+        credentials,
+        envelope: record.envelope,
+        size: record.bodyLength,
+        openMessage: () => {
+          const cached = this.bodyCache.get(record.id);
+          return cached ? bufferStream(cached) : openSpoolBody(file, record.bodyOffset, record.bodyLength);
+        },
+        // Counting bytes costs a stream stage per message: only large messages get progress bars.
+        ...(record.bodyLength >= PROGRESS_MIN_BYTES ? { onProgress: (sent: number) => this.progress(record.id, flight, sent) } : {}),
+      });
+    } catch (error) {
+      const info = toErrorInfo(error);
+      return { outcome: info.retryable || info.code === 'KEYCHAIN_UNAVAILABLE' ? 'temporary' : 'permanent', error: info, transcript: [] };
+    }
+  }
+
+  private progress(id: string, flight: Flight, sent: number): void {
+    flight.sent = sent;
+    const now = Date.now();
+    if (now - flight.lastEmit < 200 && sent < flight.total) return;
+    flight.lastEmit = now;
+    this.host.emit({ type: 'progress', id, sent, total: flight.total });
+  }
+
+  private async settle(record: MessageRecord, result: SendResult, startedAt: number, previousState: MessageState): Promise<void> {
+    const verdict = recordOutcome(record, result, {
+      startedAt,
+      now: this.deps.clock.now(),
+      previousState,
+      lifetimeMs: this.deps.lifetimeMs,
+      online: this.deps.connectivity.isOnline(),
+    });
+    if (verdict !== 'offline' && verdict !== 'retry') this.bodyCache.delete(record.id);
+    await this.host.commit(record, verdict !== 'offline');
+    switch (verdict) {
+      case 'sent':
+        // Moving the file is housekeeping: done when the engine is idle, so it never slows a flush.
+        this.pendingMoves.push(record);
+        return;
+      case 'retry':
+        if (this.deps.autoSend) this.deps.queue.schedule(record);
+        return;
+      case 'auth': {
+        const reason = result.error?.reply ?? result.error?.message;
+        await this.deps.accounts.setStatus(record.accountId, 'needs-attention', reason);
+        this.host.emit({ type: 'account', accountId: record.accountId, status: 'needs-attention', ...(reason ? { reason } : {}) });
+        return this.holdForAccount(record, reason);
+      }
+      default:
+        return;
+    }
+  }
+
+  /** The account cannot sign in: hold its waiting messages instead of hammering the server. */
+  private async holdForAccount(record: MessageRecord, reason: string | undefined): Promise<void> {
+    const error = new AppError('ACCOUNT_NEEDS_ATTENTION', reason ? { reply: reason } : {}).toInfo();
+    const commits: Promise<void>[] = [];
+    for (const other of this.host.records().values()) {
+      if (other.accountId !== record.accountId || this.inFlight.has(other.id) && other !== record) continue;
+      if (!WAITING.includes(other.state)) continue;
+      other.state = 'held';
+      other.holdReason = 'account';
+      if (other !== record || !other.lastError) other.lastError = error;
+      this.deps.queue.remove(other);
+      commits.push(this.host.commit(other));
+    }
+    await Promise.all(commits);
+  }
+
+  async drainMoves(): Promise<void> {
+    this.moving = true;
+    try {
+      while (this.pendingMoves.length > 0 && this.inFlight.size === 0) await this.moveToSent(this.pendingMoves.shift()!);
+    } finally {
+      this.moving = false;
+    }
+  }
+
+  async moveToSent(record: MessageRecord): Promise<void> {
+    // The journal already says sent; losing this rename in a crash is repaired at the next start.
+    await fs.rename(messageFile(this.deps.paths, record.id, 'queue'), messageFile(this.deps.paths, record.id, 'sent')).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') this.deps.logger.warn(`[outbox] ${record.id}: could not move to sent/: ${error.code}`);
+    });
+  }
+}
