@@ -166,16 +166,19 @@ export class Journal {
   }
 
   /**
-   * For entries nobody waits on (a message going out): written with the next batch, or within
-   * `maxDelayMs`, so they do not cost a disk sync of their own.
+   * For entries nothing on the sending path waits on (a message going out): written with the next
+   * batch, or within `maxDelayMs`, so they do not cost a disk sync of their own.
    */
-  appendLazy(entry: JournalEntry, maxDelayMs = 50): void {
+  appendLazy(entry: JournalEntry, maxDelayMs = 50): Promise<void> {
     this.pending.push(`${JSON.stringify(entry)}\n`);
-    if (this.lazyTimer || this.syncTimer || this.flushing) return;
-    this.lazyTimer = setTimeout(() => {
-      this.lazyTimer = null;
-      this.kick();
-    }, maxDelayMs);
+    const done = new Promise<void>((resolve) => this.waiters.push({ resolve }));
+    if (!this.lazyTimer && !this.syncTimer && !this.flushing) {
+      this.lazyTimer = setTimeout(() => {
+        this.lazyTimer = null;
+        this.kick();
+      }, maxDelayMs);
+    }
+    return done;
   }
 
   private kick(): void {

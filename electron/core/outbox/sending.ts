@@ -105,10 +105,14 @@ export class Sending {
   private async attempt(record: MessageRecord, flight: Flight): Promise<void> {
     const previousState = record.state;
     record.state = 'sending';
-    // Not a durable transition (after a crash 'sending' and 'queued' recover alike), so it rides along
-    // with the next batch; it lets a restart tell the user this message may have gone out twice.
-    this.host.journal().appendLazy({ g: record.id });
-    if (this.host.hasListeners()) this.host.emit({ type: 'changed', message: this.host.view(record) });
+    // Written with the next batch rather than synced on its own: after a crash 'sending' and 'queued'
+    // recover alike, and the mark lets a restart warn that this message may have gone out twice.
+    // Like every transition it is reported once on disk; the send itself does not wait for that.
+    const going = this.host.journal().appendLazy({ g: record.id });
+    if (this.host.hasListeners()) {
+      const view = this.host.view(record);
+      void going.then(() => this.host.emit({ type: 'changed', message: view }));
+    }
     const startedAt = this.deps.clock.now();
     let result: SendResult;
     const account = await this.deps.accounts.get(record.accountId);

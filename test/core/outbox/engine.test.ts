@@ -40,7 +40,8 @@ describe('outbox engine', () => {
     expect(bytes).toContain('Subject: Hello');
     expect(bytes).toMatch(/\r\n\r\nHi Bob/);
     expect(sender.received[0]!.envelope).toEqual({ from: 'ann@acct.example.com', to: ['bob@example.org'] });
-    expect(states).toEqual(expect.arrayContaining(['sending', 'sent']));
+    // Each transition is reported once it is on disk, in order.
+    await expect.poll(() => states).toEqual(['queued', 'sending', 'sent']);
     // Sent messages leave the queue folder (once the engine is idle) but keep their bytes for the Sent copy.
     await expect.poll(() => fs.readdir(path.join(dir, 'spool', 'queue'))).toEqual([]);
     expect(await fs.readdir(path.join(dir, 'spool', 'sent'))).toEqual([`${queued.id}.msg`]);
