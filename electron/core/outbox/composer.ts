@@ -8,17 +8,9 @@ import addressparser from 'nodemailer/lib/addressparser';
 import type { AccountProfile } from '../../shared/account';
 import { AppError } from '../../shared/errors';
 import type { ValidComposeRequest } from '../../shared/message';
+import type { SpoolMeta } from './spool-file';
 
-export interface ComposedMessage {
-  messageId: string;
-  subject: string;
-  from: string;
-  to: string[];
-  cc: string[];
-  bccCount: number;
-  envelope: { from: string; to: string[] };
-  body: Readable;
-}
+export type ComposedMessage = Pick<SpoolMeta, 'messageId' | 'subject' | 'from' | 'to' | 'cc' | 'bccCount' | 'envelope'> & { body: Readable };
 
 export function newMessageId(address: string): string {
   const domain = address.includes('@') ? address.slice(address.lastIndexOf('@') + 1) : 'outbox.invalid';

@@ -6,6 +6,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { AppError } from '../../shared/errors';
+import type { OutboxMessage } from '../../shared/message';
 import { mapFsError } from '../fs/fs-errors';
 
 export const SPOOL_MAGIC = 'OUTBOX-SPOOL 1 ';
@@ -13,20 +14,10 @@ export const SPOOL_MAGIC = 'OUTBOX-SPOOL 1 ';
 export const HEADER_LENGTH = SPOOL_MAGIC.length + 10 + 1 + 12 + 1 + 64 + 1;
 
 /** What the spool keeps about a message besides its bytes. Immutable once written. */
-export interface SpoolMeta {
-  v: 1;
-  id: string;
-  accountId: string;
-  envelope: { from: string; to: string[] };
-  messageId: string;
-  subject: string;
-  from: string;
-  to: string[];
-  cc: string[];
-  bccCount: number;
-  createdAt: string;
-  scheduledAt?: string;
-}
+export type SpoolMeta = { v: 1 } & Pick<
+  OutboxMessage,
+  'id' | 'accountId' | 'envelope' | 'messageId' | 'subject' | 'from' | 'to' | 'cc' | 'bccCount' | 'createdAt' | 'scheduledAt'
+>;
 
 export interface SpoolEntryInfo {
   meta: SpoolMeta;
