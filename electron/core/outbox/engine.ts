@@ -22,6 +22,7 @@ import { recoverSpool } from './recovery';
 import { SpoolWatcher } from './spool-watcher';
 import { DueQueue, WAITING } from './due-queue';
 import { Sending } from './sending';
+import { TempFiles } from './temp-files';
 
 const TERMINAL: MessageState[] = ['sent', 'failed'];
 const COMPACT_AT_BYTES = 8 * 1024 * 1024;
@@ -36,6 +37,7 @@ export class Outbox implements OutboxEngine {
   private readonly autoSend: boolean;
   private readonly reserveBytes: number;
   private readonly dirs = new DirSyncer();
+  private readonly temps: TempFiles;
   private readonly lock: SenderLock;
   private journal: Journal | null = null;
   private records = new Map<string, MessageRecord>();
@@ -61,6 +63,7 @@ export class Outbox implements OutboxEngine {
     this.reserveBytes = options.reserveBytes ?? DEFAULT_RESERVE_BYTES;
     this.lock = new SenderLock(this.paths.root, () => this.lostLock());
     this.queue = new DueQueue(this.clock, () => this.refreshSchedule());
+    this.temps = new TempFiles(this.paths.tmp);
     this.sending = new Sending(
       {
         records: () => this.records,
@@ -158,6 +161,7 @@ export class Outbox implements OutboxEngine {
       clearTimeout(timeout);
     }
     if (this.sending.inFlight.size === 0) await this.sending.drainMoves();
+    await this.temps.close();
     await this.journal?.close();
     await this.options.sender.close();
     await this.lock.release();
@@ -237,7 +241,7 @@ export class Outbox implements OutboxEngine {
     }
     let info;
     try {
-      info = await writeSpoolFile(path.join(this.paths.tmp, name), path.join(this.paths.queue, name), meta, body);
+      info = await writeSpoolFile(() => this.temps.take(), path.join(this.paths.queue, name), meta, body);
     } catch (error) {
       throw attachmentError((error as AppError).cause ?? error) ?? error;
     }

@@ -11,6 +11,7 @@ import { mapFsError } from '../fs/fs-errors';
 
 export const SPOOL_MAGIC = 'OUTBOX-SPOOL 1 ';
 // "OUTBOX-SPOOL 1 " + meta length (10) + ' ' + body length (12) + ' ' + sha256 (64) + '\n'
+const SMALL_BODY = 256 * 1024;
 export const HEADER_LENGTH = SPOOL_MAGIC.length + 10 + 1 + 12 + 1 + 64 + 1;
 
 /** What the spool keeps about a message besides its bytes. Immutable once written. */
@@ -33,57 +34,78 @@ function headerLine(metaLength: number, bodyLength: number, sha256: string): str
   return `${SPOOL_MAGIC}${String(metaLength).padStart(10, '0')} ${String(bodyLength).padStart(12, '0')} ${sha256}\n`;
 }
 
+export interface TempFile {
+  handle: fs.FileHandle;
+  path: string;
+}
+
 /**
- * Writes meta and the streamed body to `tmpPath`, fsyncs it, and renames it to `finalPath`.
- * The caller fsyncs the destination directory. On any failure the temporary file is removed.
+ * Writes meta and the streamed body to a temporary file from `openTemp`, fsyncs it, and renames it to
+ * `finalPath`. The caller fsyncs the destination directory. On any failure the temporary file is removed.
  */
-export async function writeSpoolFile(tmpPath: string, finalPath: string, meta: SpoolMeta, body: Readable): Promise<SpoolEntryInfo> {
-  const metaBytes = Buffer.from(JSON.stringify(meta), 'utf8');
+export async function writeSpoolFile(openTemp: () => Promise<TempFile>, finalPath: string, meta: SpoolMeta, body: Readable): Promise<SpoolEntryInfo> {
+  const metaLine = Buffer.from(`${JSON.stringify(meta)}\n`, 'utf8');
+  const bodyOffset = HEADER_LENGTH + metaLine.length;
+  const hash = createHash('sha256');
+  let bodyLength = 0;
   let handle: fs.FileHandle | undefined;
+  let tmpPath = '';
   try {
-    handle = await fs.open(tmpPath, 'wx', 0o600);
-    await handle.write(headerLine(metaBytes.length, 0, '0'.repeat(64)), 0, 'latin1');
-    await handle.write(Buffer.concat([metaBytes, Buffer.from('\n')]), 0, metaBytes.length + 1, HEADER_LENGTH);
-    const hash = createHash('sha256');
-    let position = HEADER_LENGTH + metaBytes.length + 1;
-    let bodyLength = 0;
-    // Small writes are gathered so a 100 MB attachment costs few syscalls without being held in memory.
+    // Gather up to 256 KB: a small message is then written with one call, a large one in 256 KB steps,
+    // never held whole in memory.
     let pending: Buffer[] = [];
     let pendingBytes = 0;
-    const drain = async (): Promise<void> => {
-      if (pendingBytes === 0) return;
+    let position = bodyOffset;
+    const iterator = body[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await iterator.next();
+      if (!next.done) {
+        const chunk = typeof next.value === 'string' ? Buffer.from(next.value, 'utf8') : (next.value as Buffer);
+        hash.update(chunk);
+        bodyLength += chunk.length;
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes < SMALL_BODY) continue;
+      }
       const chunk = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
       pending = [];
       pendingBytes = 0;
-      await handle!.write(chunk, 0, chunk.length, position);
+      if (!handle) {
+        ({ handle, path: tmpPath } = await openTemp());
+        if (next.done) {
+          // The whole message at once, header final from the start.
+          const sha256 = hash.digest('hex');
+          await handle.writev([Buffer.from(headerLine(metaLine.length - 1, bodyLength, sha256), 'latin1'), metaLine, chunk], 0);
+          await finish(handle, tmpPath, finalPath);
+          handle = undefined;
+          const info: SpoolEntryInfo = { meta, bodyOffset, bodyLength, sha256 };
+          // Still whole in memory: hand it back so it can be sent without a re-read.
+          if (bodyLength > 0) info.bytes = chunk;
+          return info;
+        }
+        await handle.writev([Buffer.from(headerLine(metaLine.length - 1, 0, '0'.repeat(64)), 'latin1'), metaLine], 0);
+      }
+      if (chunk.length > 0) await handle.write(chunk, 0, chunk.length, position);
       position += chunk.length;
-    };
-    for await (const piece of body) {
-      const chunk = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : (piece as Buffer);
-      hash.update(chunk);
-      bodyLength += chunk.length;
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      if (pendingBytes >= 256 * 1024) await drain();
+      if (next.done) break;
     }
-    // A small message is still whole in memory here: hand it back so it can be sent without a re-read.
-    const whole = position === HEADER_LENGTH + metaBytes.length + 1 && pendingBytes > 0 ? Buffer.concat(pending, pendingBytes) : undefined;
-    await drain();
     const sha256 = hash.digest('hex');
-    await handle.write(headerLine(metaBytes.length, bodyLength, sha256), 0, 'latin1');
-    await handle.sync();
-    await handle.close();
+    await handle!.write(headerLine(metaLine.length - 1, bodyLength, sha256), 0, 'latin1');
+    await finish(handle!, tmpPath, finalPath);
     handle = undefined;
-    await fs.rename(tmpPath, finalPath);
-    const info: SpoolEntryInfo = { meta, bodyOffset: HEADER_LENGTH + metaBytes.length + 1, bodyLength, sha256 };
-    if (whole) info.bytes = whole;
-    return info;
+    return { meta, bodyOffset, bodyLength, sha256 };
   } catch (error) {
     await handle?.close().catch(() => {});
-    await fs.rm(tmpPath, { force: true }).catch(() => {});
+    if (tmpPath) await fs.rm(tmpPath, { force: true }).catch(() => {});
     body.destroy();
     throw mapFsError(error, path.dirname(finalPath));
   }
+}
+
+async function finish(handle: fs.FileHandle, tmpPath: string, finalPath: string): Promise<void> {
+  await handle.sync();
+  await handle.close();
+  await fs.rename(tmpPath, finalPath);
 }
 
 function corrupt(file: string, detail: string): AppError {
@@ -129,8 +151,6 @@ export async function readSpoolFile(file: string, options: { verify: boolean }):
     await handle.close();
   }
 }
-
-const SMALL_BODY = 256 * 1024;
 
 /** Reads a small body with one open, one read and one close: a stream costs twice the system calls. */
 class SmallBodyStream extends Readable {
