@@ -20,9 +20,9 @@ export class TempFiles {
   /** A new, empty, open temporary file. */
   async take(): Promise<TempFile> {
     const pending = this.spare;
-    this.spare = null;
-    const spare = pending ? await pending : null;
+    // The next spare is set before any wait, so concurrent takers each get their own file.
     this.spare = this.create().catch(() => null);
+    const spare = pending ? await pending : null;
     if (spare && Date.now() - spare.createdAt < SPARE_MAX_AGE_MS) return spare;
     if (spare) await discard(spare);
     return this.create();
