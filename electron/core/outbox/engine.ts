@@ -13,7 +13,7 @@ import type { EngineOptions, EngineRole, ListFilter, OutboxEngine, RawEnqueueReq
 import { DEFAULT_RESERVE_BYTES, ensureReserve, Journal, loadState } from './journal';
 import { prepareRawMessage } from './raw-message';
 import { putEntry, recordFromSpool, toOutboxMessage, type MessageRecord } from './record';
-import { sendRequest, serveRequests, type SpoolRequest, type SpoolResponse } from './requests';
+import { answerRequest, sendRequest, serveRequests, type SpoolRequest, type SpoolResponse } from './requests';
 import { SenderLock } from './sender-lock';
 import { writeSpoolFile, type SpoolMeta } from './spool-file';
 import { ensureSpool, messageFile, newMessageKey, spoolPaths, type SpoolPaths } from './spool-paths';
@@ -23,6 +23,7 @@ import { SpoolWatcher } from './spool-watcher';
 import { DueQueue, WAITING } from './due-queue';
 import { Sending } from './sending';
 import { TempFiles } from './temp-files';
+import * as transition from './transitions';
 
 const TERMINAL: MessageState[] = ['sent', 'failed'];
 const COMPACT_AT_BYTES = 8 * 1024 * 1024;
@@ -419,23 +420,7 @@ export class Outbox implements OutboxEngine {
   private async serve(request: SpoolRequest): Promise<SpoolResponse> {
     // The request may name a message dropped a moment ago that the watcher has not reported yet.
     if (request.id && request.op !== 'accountChanged' && !this.records.has(request.id)) await this.ingestNew();
-    let message: OutboxMessage | undefined;
-    switch (request.op) {
-      case 'flush':
-        await this.flush();
-        break;
-      case 'accountChanged': {
-        const account = request.id ? await this.options.accounts.get(request.id) : undefined;
-        if (account) this.accountChanged(account);
-        break;
-      }
-      case 'remove':
-        await this.remove(request.id ?? '');
-        break;
-      default:
-        message = await this[request.op](request.id ?? '');
-    }
-    return message ? { ok: true, message } : { ok: true };
+    return answerRequest(this, request, (id) => this.options.accounts.get(id));
   }
 
   private must(id: string): MessageRecord {
@@ -461,16 +446,8 @@ export class Outbox implements OutboxEngine {
   async sendNow(id: string): Promise<OutboxMessage> {
     const result = await this.viaHolder({ op: 'sendNow', id }, async () => {
       const record = this.must(id);
-      if (record.state === 'held' && record.holdReason === 'user') {
-        record.state = 'queued';
-        delete record.holdReason;
-        await this.commit(record);
-      }
-      if (!WAITING.includes(record.state) && record.state !== 'sending') {
-        throw new AppError('MESSAGE_STATE', { message: `The message is ${record.state}; only waiting messages can be sent now.` });
-      }
+      if (transition.prepareSendNow(record)) await this.commit(record);
       if (!this.sending.inFlight.has(id)) {
-        delete record.nextAttemptAt;
         this.queue.add(record);
         this.pump();
       }
@@ -484,13 +461,7 @@ export class Outbox implements OutboxEngine {
   async retry(id: string): Promise<OutboxMessage> {
     const result = await this.viaHolder({ op: 'retry', id }, async () => {
       const record = this.must(id);
-      if (record.state !== 'failed' && record.state !== 'held' && !WAITING.includes(record.state)) {
-        throw new AppError('MESSAGE_STATE', { message: `The message is ${record.state}; only failed, held or waiting messages can be retried.` });
-      }
-      record.state = record.scheduledAt && Date.parse(record.scheduledAt) > this.clock.now() ? 'scheduled' : 'queued';
-      delete record.holdReason;
-      delete record.nextAttemptAt;
-      delete record.firstAttemptAt;
+      transition.retry(record, this.clock.now());
       await this.commit(record);
       this.queue.add(record);
       this.pump();
@@ -502,9 +473,7 @@ export class Outbox implements OutboxEngine {
   async hold(id: string): Promise<OutboxMessage> {
     const result = await this.viaHolder({ op: 'hold', id }, async () => {
       const record = this.must(id);
-      if (!WAITING.includes(record.state)) throw new AppError('MESSAGE_STATE', { message: `The message is ${record.state}; only waiting messages can be held.` });
-      record.state = 'held';
-      record.holdReason = 'user';
+      transition.hold(record);
       this.queue.remove(record);
       await this.commit(record);
       return this.view(record);
@@ -515,12 +484,7 @@ export class Outbox implements OutboxEngine {
   async cancel(id: string): Promise<OutboxMessage> {
     const result = await this.viaHolder({ op: 'cancel', id }, async () => {
       const record = this.must(id);
-      if (this.sending.inFlight.has(id)) throw new AppError('MESSAGE_STATE', { message: 'The message is being sent right now and can no longer be cancelled.' });
-      if (record.state === 'sent' || record.state === 'failed') throw new AppError('MESSAGE_STATE', { message: `The message is already ${record.state}.` });
-      record.state = 'failed';
-      delete record.holdReason;
-      delete record.nextAttemptAt;
-      record.lastError = new AppError('CANCELLED').toInfo();
+      transition.cancel(record, this.sending.inFlight.has(id));
       this.queue.remove(record);
       await this.commit(record);
       return this.view(record);
@@ -562,10 +526,7 @@ export class Outbox implements OutboxEngine {
     this.options.sender.reset(account.id);
     if (account.status !== 'ok') return;
     for (const record of this.records.values()) {
-      if (record.accountId !== account.id || record.state !== 'held' || record.holdReason !== 'account') continue;
-      record.state = 'queued';
-      delete record.holdReason;
-      delete record.nextAttemptAt;
+      if (!transition.releaseAccountHold(record, account.id)) continue;
       void this.commit(record);
       this.queue.add(record);
     }

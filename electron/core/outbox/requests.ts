@@ -4,7 +4,9 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, type ErrorInfo } from '../../shared/errors';
+import type { AccountProfile } from '../../shared/account';
 import type { OutboxMessage } from '../../shared/message';
+import type { OutboxEngine } from './engine-api';
 import type { SpoolPaths } from './spool-paths';
 
 export type RequestOp = 'flush' | 'sendNow' | 'retry' | 'hold' | 'cancel' | 'remove' | 'accountChanged';
@@ -86,5 +88,29 @@ export async function serveRequests(paths: SpoolPaths, handle: (request: SpoolRe
       response = { ok: false, error: (error instanceof AppError ? error : new AppError('INTERNAL', { detail: String(error) })).toInfo() };
     }
     await writeAtomic(paths, path.join(paths.requests, name.slice(0, -REQ.length) + RES), response).catch(() => {});
+  }
+}
+
+/** Holder side: carries out one request with the engine's own commands. */
+export async function answerRequest(
+  engine: Pick<OutboxEngine, 'flush' | 'sendNow' | 'retry' | 'hold' | 'cancel' | 'remove' | 'accountChanged'>,
+  request: SpoolRequest,
+  accountById: (id: string) => Promise<AccountProfile | undefined>,
+): Promise<SpoolResponse> {
+  const id = request.id ?? '';
+  switch (request.op) {
+    case 'flush':
+      await engine.flush();
+      return { ok: true };
+    case 'accountChanged': {
+      const account = await accountById(id);
+      if (account) engine.accountChanged(account);
+      return { ok: true };
+    }
+    case 'remove':
+      await engine.remove(id);
+      return { ok: true };
+    default:
+      return { ok: true, message: await engine[request.op](id) };
   }
 }
