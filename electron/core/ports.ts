@@ -65,3 +65,22 @@ export interface Logger {
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+export interface SentCopyRequest {
+  account: AccountProfile;
+  messageId: string;
+  size: number;
+  /** Opens a fresh stream of the exact bytes that were sent. */
+  openMessage(): Promise<Readable>;
+  /** The folder remembered from an earlier copy, if any. */
+  folder?: string;
+}
+
+export type SentCopyResult =
+  | { outcome: 'saved' | 'already-there'; folder: string }
+  | { outcome: 'temporary' | 'permanent'; error: import('../shared/errors').ErrorInfo; folder?: string };
+
+/** Puts a copy of a sent message into the account's Sent folder (IMAP APPEND in the app). */
+export interface SentCopyWriter {
+  append(request: SentCopyRequest): Promise<SentCopyResult>;
+}

@@ -54,8 +54,25 @@ export interface OutboxMessage {
   /** Why it failed or is held, with the server's reply. */
   lastError?: ErrorInfo;
   sentAt?: string;
+  /** The copy in the account's Sent folder: separate from sending, with its own retries. */
+  sentCopy?: SentCopyStatus;
   /** Bytes sent in the current attempt, for progress bars. */
   progress?: { sent: number; total: number };
+}
+
+export const SENT_COPY_STATES = ['pending', 'saved', 'failed'] as const;
+export type SentCopyState = (typeof SENT_COPY_STATES)[number];
+
+export interface SentCopyStatus {
+  state: SentCopyState;
+  attempts: number;
+  /** When the next try is due, after a temporary failure. */
+  nextAttemptAt?: string;
+  /** The folder the copy went to (or is to go to). */
+  folder?: string;
+  savedAt?: string;
+  /** Why the last try failed, with the server's reply. */
+  error?: ErrorInfo;
 }
 
 const headerValue = z

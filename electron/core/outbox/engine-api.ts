@@ -2,7 +2,7 @@
 // The engine itself lives beside this file; callers depend on this interface only.
 import type { Readable } from 'node:stream';
 import type { AccountProfile } from '../../shared/account';
-import type { Clock, Connectivity, Credentials, Logger, MessageSender } from '../ports';
+import type { Clock, Connectivity, Credentials, Logger, MessageSender, SentCopyWriter } from '../ports';
 import type { ComposeRequest, MessageState, OutboxEvent, OutboxMessage } from '../../shared/message';
 
 /** Sendmail-style input: exact bytes the user wrote, with the envelope taken from flags or headers. */
@@ -80,6 +80,8 @@ export interface EngineOptions {
   lifetimeMs?: number;
   /** 'auto' (default): become the sender if the lock is free. 'producer': never send (e.g. `outbox send --queue-only`). */
   mode?: 'auto' | 'producer';
+  /** Saves a copy of each sent message in the account's Sent folder (accounts with sentCopy.enabled). */
+  sentCopy?: SentCopyWriter;
   /** Messages handed to the sender at once per account (default 10: twice the pool, so no connection waits). */
   concurrencyPerAccount?: number;
 }

@@ -2,6 +2,7 @@
 // holds the sender lock, sends due messages per account, records every attempt, and schedules retries.
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { AppError, toErrorInfo } from '../../shared/errors';
 import type { AccountProfile } from '../../shared/account';
 import { composeRequestSchema, type ComposeRequest, type MessageState, type OutboxEvent, type OutboxMessage } from '../../shared/message';
@@ -24,6 +25,7 @@ import { DueQueue, WAITING } from './due-queue';
 import { Sending } from './sending';
 import { TempFiles } from './temp-files';
 import * as transition from './transitions';
+import { SentCopies } from './sent-copies';
 
 const TERMINAL: MessageState[] = ['sent', 'failed'];
 const COMPACT_AT_BYTES = 8 * 1024 * 1024;
@@ -39,6 +41,7 @@ export class Outbox implements OutboxEngine {
   private readonly reserveBytes: number;
   private readonly dirs = new DirSyncer();
   private readonly temps: TempFiles;
+  private readonly sentCopies: SentCopies | null = null;
   private readonly lock: SenderLock;
   private journal: Journal | null = null;
   private records = new Map<string, MessageRecord>();
@@ -65,6 +68,12 @@ export class Outbox implements OutboxEngine {
     this.lock = new SenderLock(this.paths.root, () => this.lostLock());
     this.queue = new DueQueue(this.clock, () => this.refreshSchedule());
     this.temps = new TempFiles(this.paths.tmp);
+    if (options.sentCopy) {
+      this.sentCopies = new SentCopies(
+        { records: () => this.records, commit: (record) => this.commit(record), openBytes: (record) => this.openBytes(record) },
+        { writer: options.sentCopy, accounts: options.accounts, connectivity: options.connectivity, clock: this.clock, logger: this.logger },
+      );
+    }
     this.sending = new Sending(
       {
         records: () => this.records,
@@ -75,6 +84,8 @@ export class Outbox implements OutboxEngine {
         view: (record) => this.view(record),
         pump: () => this.pump(),
         settled: () => this.checkIdle(),
+        beforeSentRecorded: (record, account) => this.sentCopies?.begin(record, account),
+        afterSentRecorded: () => this.sentCopies?.kick(),
       },
       {
         accounts: options.accounts,
@@ -100,7 +111,10 @@ export class Outbox implements OutboxEngine {
     else if (this.options.mode !== 'producer' && this.autoSend) this.pollLock();
     this.unsubscribeConnectivity = this.options.connectivity.onChange((online) => {
       this.emit({ type: 'connectivity', online });
-      if (online) this.reconnected();
+      if (online) {
+        this.reconnected();
+        this.sentCopies?.kick();
+      }
     });
   }
 
@@ -123,6 +137,7 @@ export class Outbox implements OutboxEngine {
     await this.journal.open();
     this.role = 'sender';
     await this.recover(loaded.skippedLines > 0);
+    this.sentCopies?.kick();
     this.watcher = new SpoolWatcher(this.paths, {
       onQueue: (name) => {
         // Our own moves out of queue/ also raise events: only a name we do not know is news.
@@ -152,6 +167,7 @@ export class Outbox implements OutboxEngine {
     this.queue.resetTimer();
     if (this.lockPoll) clearInterval(this.lockPoll);
     this.unsubscribeConnectivity?.();
+    this.sentCopies?.stop();
     this.watcher?.close();
     if (this.ingestTimer) clearTimeout(this.ingestTimer);
     const grace = options.graceMs ?? 20_000;
@@ -324,10 +340,26 @@ export class Outbox implements OutboxEngine {
   /** Where the exact bytes of a message are, for the Sent copy and for `outbox show --raw`. */
   async bytesOf(id: string): Promise<{ file: string; offset: number; length: number } | undefined> {
     const record = (await this.snapshot()).get(id);
-    if (!record) return undefined;
-    let file = messageFile(this.paths, id, record.location);
+    return record ? this.locate(record) : undefined;
+  }
+
+  /** Opens the file before streaming, so a move from queue/ to sent/ meanwhile does not matter. */
+  private async openBytes(record: MessageRecord): Promise<Readable> {
+    for (const location of [record.location, 'queue', 'sent'] as const) {
+      try {
+        const handle = await fs.open(messageFile(this.paths, record.id, location), 'r');
+        return handle.createReadStream({ start: record.bodyOffset, end: record.bodyOffset + record.bodyLength - 1 });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+    throw new AppError('SPOOL_CORRUPT', { message: "The message's file is missing from the outbox folder." });
+  }
+
+  private async locate(record: MessageRecord): Promise<{ file: string; offset: number; length: number }> {
+    let file = messageFile(this.paths, record.id, record.location);
     // A sent message's file moves to sent/ a little after the state says so.
-    if (record.location === 'sent' && !(await fs.stat(file).catch(() => null))) file = messageFile(this.paths, id, 'queue');
+    if (record.location === 'sent' && !(await fs.stat(file).catch(() => null))) file = messageFile(this.paths, record.id, 'queue');
     return { file, offset: record.bodyOffset, length: record.bodyLength };
   }
 

@@ -36,6 +36,9 @@ export interface SendingHost {
   pump(): void;
   /** A send is over and recorded. */
   settled(): void;
+  /** The message was accepted by the server: called before that is recorded, then after. */
+  beforeSentRecorded(record: MessageRecord, account: AccountProfile): void;
+  afterSentRecorded(): void;
 }
 
 export interface SendingDeps {
@@ -125,7 +128,7 @@ export class Sending {
       result = await this.sendTo(account, record, flight);
     }
     flight.releaseSlot();
-    await this.settle(record, result, startedAt, previousState);
+    await this.settle(record, result, startedAt, previousState, account);
   }
 
   private async sendTo(account: AccountProfile, record: MessageRecord, flight: Flight): Promise<SendResult> {
@@ -158,7 +161,7 @@ export class Sending {
     this.host.emit({ type: 'progress', id, sent, total: flight.total });
   }
 
-  private async settle(record: MessageRecord, result: SendResult, startedAt: number, previousState: MessageState): Promise<void> {
+  private async settle(record: MessageRecord, result: SendResult, startedAt: number, previousState: MessageState, account: AccountProfile | undefined): Promise<void> {
     const verdict = recordOutcome(record, result, {
       startedAt,
       now: this.deps.clock.now(),
@@ -167,11 +170,13 @@ export class Sending {
       online: this.deps.connectivity.isOnline(),
     });
     if (verdict !== 'offline' && verdict !== 'retry') this.bodyCache.delete(record.id);
+    if (verdict === 'sent' && account) this.host.beforeSentRecorded(record, account);
     await this.host.commit(record, verdict !== 'offline');
     switch (verdict) {
       case 'sent':
         // Moving the file is housekeeping: done when the engine is idle, so it never slows a flush.
         this.pendingMoves.push(record);
+        this.host.afterSentRecorded();
         return;
       case 'retry':
         if (this.deps.autoSend) this.deps.queue.schedule(record);
