@@ -16,6 +16,7 @@ export function sinkAccount(port: number): AccountProfile {
     email: 'bench@example.com',
     smtp: { host: '127.0.0.1', port, security: 'none', insecure: true, user: '', authMethod: 'auto' },
     sentCopy: { enabled: false },
+    signIn: { kind: 'password' },
     status: 'ok',
     createdAt: new Date().toISOString(),
   };

@@ -22,6 +22,21 @@ export const emailAddress = z
   .max(320)
   .regex(/^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+$/, 'Enter an address like name@example.com');
 
+/**
+ * One exact server certificate the user chose to trust for one account (there is no switch that turns
+ * certificate checks off): its SHA-256 fingerprint, and the certificate itself so TLS can verify against it.
+ */
+export const pinnedCertificateSchema = z.object({
+  fingerprint256: z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'A SHA-256 fingerprint is 32 hex bytes separated by colons'),
+  pem: z.string().max(20_000).regex(/-----BEGIN CERTIFICATE-----/),
+});
+export type PinnedCertificate = z.infer<typeof pinnedCertificateSchema>;
+
+const insecureNeedsFlag = {
+  message: 'An unencrypted connection needs the explicit insecure flag',
+  path: ['insecure'],
+};
+
 export const smtpSettingsSchema = z
   .object({
     host: hostname,
@@ -31,17 +46,47 @@ export const smtpSettingsSchema = z
     insecure: z.boolean().default(false),
     user: z.string().max(320),
     authMethod: z.enum(AUTH_METHODS).default('auto'),
+    pinnedCertificate: pinnedCertificateSchema.optional(),
   })
-  .refine((s) => s.security !== 'none' || s.insecure, {
-    message: 'An unencrypted connection needs the explicit insecure flag',
-    path: ['insecure'],
-  });
+  .refine((s) => s.security !== 'none' || s.insecure, insecureNeedsFlag);
 export type SmtpSettings = z.infer<typeof smtpSettingsSchema>;
 
-/** Placeholder for the IMAP Sent-folder copy, filled in by a later issue. */
-export const sentCopySchema = z.object({ enabled: z.boolean().default(false) }).default({ enabled: false });
+/** IMAP, for the copy in the Sent folder. The user and secret are the SMTP ones unless set apart. */
+export const imapSettingsSchema = z
+  .object({
+    host: hostname,
+    port: z.number().int().min(1).max(65535),
+    security: z.enum(SECURITY_MODES),
+    insecure: z.boolean().default(false),
+    /** Absent: the SMTP user name. */
+    user: z.string().max(320).optional(),
+    /** True when IMAP has a password of its own in the keychain (under "<account id>:imap"). */
+    separateSecret: z.boolean().default(false),
+    pinnedCertificate: pinnedCertificateSchema.optional(),
+  })
+  .refine((s) => s.security !== 'none' || s.insecure, insecureNeedsFlag);
+export type ImapSettings = z.infer<typeof imapSettingsSchema>;
 
-export const ACCOUNT_STATUSES = ['ok', 'needs-attention'] as const;
+/** Whether sent mail is also filed in the Sent folder, and which folder was found or chosen. */
+export const sentCopySchema = z
+  .object({ enabled: z.boolean().default(false), folder: z.string().min(1).max(1000).optional() })
+  .default({ enabled: false });
+
+/** How the account signs in: a password (or app password), or OAuth2 with a provider from the provider data. */
+export const signInSchema = z
+  .object({
+    kind: z.enum(['password', 'oauth2']).default('password'),
+    /** A provider id from the OAuth provider data ('google', 'microsoft', …). */
+    provider: z.string().regex(/^[a-z0-9-]{1,40}$/).optional(),
+    /** Overrides the build-time client id for this account. */
+    clientId: z.string().max(500).optional(),
+  })
+  .refine((s) => s.kind !== 'oauth2' || s.provider !== undefined, { message: 'OAuth2 sign-in needs a provider', path: ['provider'] })
+  .default({ kind: 'password' });
+export type SignIn = z.infer<typeof signInSchema>;
+
+/** ok; needs-attention: the server refused the password; needs-sign-in: the OAuth grant was revoked or expired. */
+export const ACCOUNT_STATUSES = ['ok', 'needs-attention', 'needs-sign-in'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
 export const accountProfileSchema = z.object({
@@ -49,7 +94,9 @@ export const accountProfileSchema = z.object({
   name: z.string().trim().min(1).max(200),
   email: emailAddress,
   smtp: smtpSettingsSchema,
+  imap: imapSettingsSchema.optional(),
   sentCopy: sentCopySchema,
+  signIn: signInSchema,
   status: z.enum(ACCOUNT_STATUSES).default('ok'),
   /** Why the account needs attention (the server's reply to AUTH), when it does. */
   statusReason: z.string().max(2000).optional(),
@@ -62,7 +109,9 @@ export const newAccountSchema = z.object({
   name: z.string().trim().min(1).max(200),
   email: emailAddress,
   smtp: smtpSettingsSchema,
+  imap: imapSettingsSchema.optional(),
   sentCopy: sentCopySchema.optional(),
+  signIn: signInSchema.optional(),
 });
 export type NewAccount = z.infer<typeof newAccountSchema>;
 

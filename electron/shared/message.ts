@@ -1,7 +1,7 @@
 // Outbox messages as every tier sees them: states, attempts, and what the user asked to send.
 import { z } from 'zod';
 import type { ErrorInfo } from './errors';
-import { emailAddress } from './account';
+import { emailAddress, type AccountStatus } from './account';
 
 export const MESSAGE_STATES = ['queued', 'scheduled', 'sending', 'sent', 'failed', 'held'] as const;
 export type MessageState = (typeof MESSAGE_STATES)[number];
@@ -125,6 +125,6 @@ export type OutboxEvent =
   | { type: 'changed'; message: OutboxMessage }
   | { type: 'removed'; id: string }
   | { type: 'progress'; id: string; sent: number; total: number }
-  | { type: 'account'; accountId: string; status: 'ok' | 'needs-attention'; reason?: string }
+  | { type: 'account'; accountId: string; status: AccountStatus; reason?: string }
   | { type: 'connectivity'; online: boolean }
   | { type: 'quarantined'; file: string; error: ErrorInfo };

@@ -43,6 +43,7 @@ const profile: AccountProfile = {
   email: 'ann@example.com',
   smtp: { host: 'smtp.example.com', port: 587, security: 'starttls', insecure: false, user: 'ann', authMethod: 'auto' },
   sentCopy: { enabled: false },
+  signIn: { kind: 'password' },
   status: 'ok',
   createdAt: '2030-01-01T09:00:00.000Z',
 };

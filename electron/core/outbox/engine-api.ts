@@ -1,7 +1,7 @@
 // The outbox engine's public face, as the Electron main process and the `outbox` command use it.
 // The engine itself lives beside this file; callers depend on this interface only.
 import type { Readable } from 'node:stream';
-import type { AccountProfile } from '../../shared/account';
+import type { AccountProfile, AccountStatus } from '../../shared/account';
 import type { Clock, Connectivity, Credentials, Logger, MessageSender, SentCopyWriter } from '../ports';
 import type { ComposeRequest, MessageState, OutboxEvent, OutboxMessage } from '../../shared/message';
 
@@ -63,7 +63,7 @@ export interface EngineAccounts {
   get(id: string): Promise<AccountProfile | undefined>;
   /** The account to send from: by id, else the one whose address matches `from`, else the default (first). */
   pick(options: { accountId?: string; from?: string }): Promise<AccountProfile | undefined>;
-  setStatus(id: string, status: 'ok' | 'needs-attention', reason?: string): Promise<void>;
+  setStatus(id: string, status: AccountStatus, reason?: string): Promise<void>;
   /** null when the account has no secret (e.g. an unauthenticated relay). Throws AppError KEYCHAIN_UNAVAILABLE. */
   credentials(id: string): Promise<Credentials | null>;
 }

@@ -121,7 +121,8 @@ export class Sending {
     const account = await this.deps.accounts.get(record.accountId);
     if (!account) {
       result = { outcome: 'permanent', error: new AppError('ACCOUNT_NOT_FOUND', { message: `The account "${record.accountId}" this message was queued for no longer exists.`, next: 'Retry the message after adding the account again, or delete it.' }).toInfo(), transcript: [] };
-    } else if (account.status === 'needs-attention') {
+    } else if (account.status !== 'ok') {
+      // The account cannot sign in (password refused, or the OAuth grant is gone): hold, do not try.
       record.state = previousState;
       return this.holdForAccount(record, account.statusReason);
     } else {

@@ -16,6 +16,7 @@ export function account(id = 'acct', overrides: Partial<AccountProfile> = {}): A
     email: `ann@${id}.example.com`,
     smtp: { host: '127.0.0.1', port: 2525, security: 'starttls', insecure: false, user: 'ann', authMethod: 'auto' },
     sentCopy: { enabled: false },
+    signIn: { kind: 'password' },
     status: 'ok',
     createdAt: new Date(0).toISOString(),
     ...overrides,

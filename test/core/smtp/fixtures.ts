@@ -26,6 +26,7 @@ export function makeAccount(port: number, smtp: Partial<SmtpSettings> = {}, id =
     email: USER,
     smtp: { host: '127.0.0.1', port, security: 'starttls', insecure: false, user: USER, authMethod: 'auto', ...smtp },
     sentCopy: { enabled: false },
+    signIn: { kind: 'password' },
     status: 'ok',
     createdAt: '2025-01-01T00:00:00.000Z',
   };
