@@ -1,0 +1,49 @@
+// Provider definitions are data: the built-ins validate, a new provider is one more entry,
+// and the account's client id overrides the build's.
+import { describe, expect, it } from 'vitest';
+import { getProvider, oauthProviderSchema, PROVIDERS, resolveClientId } from '../../../electron/core/oauth/providers';
+
+describe('OAuth providers', () => {
+  it('asks Google for full mail access and an offline refresh token', () => {
+    const google = PROVIDERS.google;
+    expect(google.scopes).toEqual(['https://mail.google.com/']);
+    expect(google.extraAuthParams).toMatchObject({ access_type: 'offline' });
+    expect(google.smtp).toEqual({ host: 'smtp.gmail.com', port: 465, security: 'tls' });
+    expect(google.imap.host).toBe('imap.gmail.com');
+  });
+
+  it('asks Microsoft for SMTP.Send, IMAP and offline_access', () => {
+    const microsoft = PROVIDERS.microsoft;
+    expect(microsoft.scopes).toEqual([
+      'https://outlook.office.com/SMTP.Send',
+      'https://outlook.office.com/IMAP.AccessAsUser.All',
+      'offline_access',
+    ]);
+    expect(microsoft.smtp).toEqual({ host: 'smtp.office365.com', port: 587, security: 'starttls' });
+    expect(getProvider('microsoft')).toBe(microsoft);
+    expect(getProvider('toString')).toBeUndefined();
+  });
+
+  it('validates a new provider written as data and rejects a broken one', () => {
+    const entry = {
+      id: 'fastmail',
+      name: 'Example',
+      authorizationEndpoint: 'https://auth.example.com/authorize',
+      tokenEndpoint: 'https://auth.example.com/token',
+      scopes: ['mail'],
+      smtp: { host: 'smtp.example.com', port: 465, security: 'tls' },
+      imap: { host: 'imap.example.com', port: 993, security: 'tls' },
+    };
+    expect(oauthProviderSchema.parse(entry)).toMatchObject({ extraAuthParams: {}, scopeOnRefresh: false });
+    expect(oauthProviderSchema.safeParse({ ...entry, tokenEndpoint: 'not a url' }).success).toBe(false);
+    expect(oauthProviderSchema.safeParse({ ...entry, scopes: [] }).success).toBe(false);
+  });
+
+  it("prefers the account's client id over the build's", () => {
+    const config = { google: 'built-in.apps.googleusercontent.com' };
+    expect(resolveClientId('google', undefined, config)).toBe('built-in.apps.googleusercontent.com');
+    expect(resolveClientId('google', '  own-id  ', config)).toBe('own-id');
+    expect(resolveClientId('google', '', config)).toBe('built-in.apps.googleusercontent.com');
+    expect(resolveClientId('microsoft', null, config)).toBeUndefined();
+  });
+});
