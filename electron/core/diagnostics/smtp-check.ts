@@ -1,0 +1,323 @@
+// `outbox account test` for SMTP: connects, negotiates TLS, signs in and reports what it saw, step by
+// step with timings, so a failure comes with a verdict and one next step instead of a stack trace.
+import { lookup } from 'node:dns/promises';
+import net from 'node:net';
+import type tls from 'node:tls';
+import type { AuthMethod, Security } from '../../shared/account';
+import type { Credentials } from '../ports';
+import type { FailureKind, ServerContext } from '../smtp/smtp-explain';
+import { secretForms } from '../smtp/smtp-options';
+import { MAX_LINE_LENGTH } from '../smtp/smtp-transcript';
+import { failureVerdict, parseCapabilities, replyVerdict, type CertificateInfo, type ConnectionReport, type SmtpCapabilities, type Timings, type Verdict } from './connection-report';
+import { ReadFailure, ReplyReader, type Reply } from './reply-reader';
+import { pickMechanism, signIn } from './sasl';
+import { HandshakeError, certificateInfo, certificateVerdict, handshake, speaksImplicitTls, type HandshakeTarget } from './tls-probe';
+
+export interface CheckTimeouts {
+  /** DNS lookup and TCP connect, each. */
+  connect: number;
+  tls: number;
+  greeting: number;
+  /** Each command's reply. */
+  command: number;
+}
+
+export const CHECK_TIMEOUTS: CheckTimeouts = { connect: 10_000, tls: 10_000, greeting: 10_000, command: 10_000 };
+
+/** Resolves a host name; throws an error with a `code` (ENOTFOUND, EAI_AGAIN…) when it cannot. */
+export type Resolver = (host: string) => Promise<{ address: string }>;
+
+export interface SmtpCheckOptions {
+  host: string;
+  port: number;
+  security: Security;
+  insecure?: boolean;
+  user: string;
+  authMethod?: AuthMethod;
+  /** Null checks everything up to signing in. */
+  credentials: Credentials | null;
+  /** The one certificate this account trusts although it does not verify (SHA-256, colons optional). */
+  pinnedFingerprint?: string;
+  /** Extra TLS options such as `ca`; they cannot switch verification off. */
+  tls?: tls.ConnectionOptions;
+  timeouts?: Partial<CheckTimeouts>;
+  resolver?: Resolver;
+  /** The name sent with EHLO. */
+  clientName?: string;
+}
+
+const OFFLINE_CODES = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'EHOSTDOWN', 'EADDRNOTAVAIL']);
+const defaultResolver: Resolver = (host) => lookup(host);
+
+/** Ends the check with a verdict; caught in `checkSmtp`, never escapes it. */
+class Stop extends Error {
+  constructor(readonly verdict: Verdict) {
+    super(verdict.message);
+  }
+}
+
+export async function checkSmtp(options: SmtpCheckOptions): Promise<ConnectionReport> {
+  return new SmtpCheck(options).run();
+}
+
+class SmtpCheck {
+  private readonly timeouts: CheckTimeouts;
+  private readonly ctx: ServerContext;
+  private readonly reader = new ReplyReader();
+  private readonly transcript: string[] = [];
+  private readonly timings: Timings = { dnsMs: null, connectMs: null, tlsMs: null, greetingMs: null, ehloMs: null, authMs: null, totalMs: 0 };
+  private readonly sockets: net.Socket[] = [];
+  private greeting: string | null = null;
+  private capabilities: SmtpCapabilities | null = null;
+  private certificate: CertificateInfo | undefined;
+  private address = '';
+
+  constructor(private readonly o: SmtpCheckOptions) {
+    this.timeouts = { ...CHECK_TIMEOUTS, ...o.timeouts };
+    this.ctx = { host: o.host, port: o.port, security: o.security };
+  }
+
+  async run(): Promise<ConnectionReport> {
+    const started = performance.now();
+    let verdict: Verdict | null = null;
+    try {
+      await this.converse();
+    } catch (err) {
+      if (!(err instanceof Stop)) throw err;
+      verdict = err.verdict;
+      this.note(`! ${verdict.message}`);
+    } finally {
+      this.reader.detach();
+      // TLS socket before the socket beneath it: the other order crashes Node 20 (SIGSEGV in TLSWrap).
+      for (const s of this.sockets.reverse()) s.destroy();
+      this.timings.totalMs = ms(started);
+    }
+    const report: ConnectionReport = {
+      ok: verdict === null,
+      verdict,
+      server: { greeting: this.greeting, capabilities: this.capabilities },
+      timings: this.timings,
+      transcript: this.scrub(this.transcript),
+    };
+    if (this.certificate) report.certificate = this.certificate;
+    return report;
+  }
+
+  private async converse(): Promise<void> {
+    const { security } = this.o;
+    if (security === 'none' && !this.o.insecure) throw this.stop('insecure-refused');
+    await this.resolve();
+    let socket = await this.connect();
+    if (security === 'tls') socket = await this.secure(socket);
+    this.reader.attach(socket);
+
+    let t = performance.now();
+    const greeting = await this.read(this.timeouts.greeting, 'greeting');
+    this.timings.greetingMs = ms(t);
+    this.greeting = greeting.text;
+    if (greeting.code !== 220) throw new Stop(replyVerdict(greeting.text, 'greeting'));
+
+    let ehlo = await this.ehlo();
+    // Reported even when the check stops at STARTTLS: what the server offers in clear helps too.
+    this.capabilities = parseCapabilities(ehlo.lines, false);
+    const startTlsOffered = this.capabilities.startTls;
+    if (security === 'starttls') {
+      if (!startTlsOffered) throw this.stop('tls-starttls-unavailable');
+      t = performance.now();
+      const reply = await this.command('STARTTLS');
+      if (reply.code !== 220) throw new Stop({ ...failureVerdict('tls-starttls-unavailable', this.ctx), reply: reply.text });
+      this.reader.detach();
+      socket = await this.secure(socket, t);
+      this.reader.attach(socket);
+      ehlo = await this.ehlo();
+    }
+    this.capabilities = parseCapabilities(ehlo.lines, startTlsOffered);
+    if (this.o.credentials) await this.authenticate(this.o.credentials, this.capabilities.auth);
+    await this.quit();
+  }
+
+  private async resolve(): Promise<void> {
+    if (net.isIP(this.o.host)) {
+      this.address = this.o.host;
+      return;
+    }
+    const t = performance.now();
+    try {
+      const resolved = await withTimeout((this.o.resolver ?? defaultResolver)(this.o.host), this.timeouts.connect);
+      this.address = resolved.address;
+      this.timings.dnsMs = ms(t);
+      this.note(`* ${this.o.host} is ${this.address} (${this.timings.dnsMs} ms)`);
+    } catch (err) {
+      this.timings.dnsMs = ms(t);
+      throw this.stop('dns', describe(err));
+    }
+  }
+
+  private connect(): Promise<net.Socket> {
+    const t = performance.now();
+    const socket = net.connect({ host: this.address, port: this.o.port });
+    this.sockets.push(socket);
+    socket.setNoDelay(true);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(this.stop('timeout-connect')), this.timeouts.connect);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.off('error', onError);
+        socket.on('error', () => {});
+        this.timings.connectMs = ms(t);
+        this.note(`* Connected to ${this.address}:${this.o.port} (${this.timings.connectMs} ms)`);
+        resolve(socket);
+      });
+      const onError = (err: NodeJS.ErrnoException): void => {
+        clearTimeout(timer);
+        const code = err.code ?? '';
+        const kind: FailureKind = code === 'ECONNREFUSED' ? 'refused' : code === 'ETIMEDOUT' ? 'timeout-connect' : OFFLINE_CODES.has(code) ? 'offline' : 'dropped';
+        reject(this.stop(kind, describe(err)));
+      };
+      socket.once('error', onError);
+    });
+  }
+
+  private target(): HandshakeTarget {
+    return { host: this.o.host, extra: this.o.tls, timeoutMs: this.timeouts.tls };
+  }
+
+  /** Upgrades to TLS and stops unless the certificate verifies or is the pinned one. */
+  private async secure(socket: net.Socket, started = performance.now()): Promise<tls.TLSSocket> {
+    let secure: tls.TLSSocket;
+    try {
+      secure = await handshake(socket, this.target());
+    } catch (err) {
+      if (err instanceof HandshakeError) throw this.stop(err.kind, err.detail);
+      throw err;
+    }
+    this.sockets.push(secure);
+    this.timings.tlsMs = ms(started);
+    this.certificate = certificateInfo(secure, this.o.host, this.o.pinnedFingerprint);
+    this.note(`* TLS ${secure.getProtocol() ?? ''} ${secure.getCipher().name} (${this.timings.tlsMs} ms)`);
+    if (this.certificate) {
+      const c = this.certificate;
+      this.note(`* Certificate: ${c.subject}; issued by ${c.issuer}; valid ${c.validFrom} to ${c.validTo}; SHA-256 ${c.fingerprint256}`);
+    }
+    const kind = certificateVerdict(secure, this.certificate);
+    if (kind) throw this.stop(kind, String(secure.authorizationError ?? 'certificate does not match the server name'));
+    if (!secure.authorized) this.note('* Certificate not verified, but it is the one pinned for this account');
+    return secure;
+  }
+
+  private async ehlo(): Promise<Reply> {
+    const t = performance.now();
+    const reply = await this.command(`EHLO ${this.o.clientName ?? '[127.0.0.1]'}`);
+    this.timings.ehloMs = round((this.timings.ehloMs ?? 0) + ms(t));
+    if (reply.code !== 250) throw new Stop(replyVerdict(reply.text, 'ehlo'));
+    return reply;
+  }
+
+  private async authenticate(credentials: Credentials, offered: string[]): Promise<void> {
+    const mechanism = pickMechanism(this.o.authMethod ?? 'auto', offered);
+    if (!mechanism) {
+      const list = offered.length ? `it offers only ${offered.join(', ')}` : 'it offers none';
+      throw new Stop({
+        code: 'SMTP_AUTH',
+        kind: 'auth-unavailable',
+        message: `The server at ${this.o.host}:${this.o.port} does not offer a sign-in method Outbox supports (${list}).`,
+        next: offered.length ? 'Your provider may require OAuth sign-in for this account; check its settings page.' : 'Check the port and security setting: most servers only offer sign-in on 587 (STARTTLS) or 465 (TLS).',
+      });
+    }
+    const t = performance.now();
+    const reply = await signIn(mechanism, credentials.user || this.o.user, credentials.password, (line, logged) => this.command(line, logged));
+    this.timings.authMs = ms(t);
+    if (reply.code !== 235) throw new Stop(replyVerdict(reply.text, 'auth'));
+    this.note(`* Signed in with ${mechanism} (${this.timings.authMs} ms)`);
+  }
+
+  private async quit(): Promise<void> {
+    try {
+      await this.command('QUIT');
+    } catch {
+      // The check already has its answer; a server that hangs up on QUIT changes nothing.
+    }
+  }
+
+  /** Sends one line (logged as `logged` when it carries a secret) and reads the reply. */
+  private async command(line: string, logged = line): Promise<Reply> {
+    const socket = this.sockets.at(-1)!;
+    this.note(`C: ${logged}`);
+    socket.write(`${line}\r\n`);
+    return this.read(this.timeouts.command, 'command');
+  }
+
+  private async read(timeoutMs: number, stage: 'greeting' | 'command'): Promise<Reply> {
+    try {
+      const reply = await this.reader.read(timeoutMs);
+      for (const line of reply.lines) this.note(`S: ${line}`);
+      return reply;
+    } catch (err) {
+      if (!(err instanceof ReadFailure)) throw err;
+      throw await this.readFailure(err, stage);
+    }
+  }
+
+  private async readFailure(err: ReadFailure, stage: 'greeting' | 'command'): Promise<Stop> {
+    const head = err.firstBytes[0];
+    // 0x15 alert, 0x16 handshake: a TLS server answering a plaintext client.
+    if (err.reason === 'binary' && (head === 0x15 || head === 0x16)) return this.stop('tls-wrong-mode', 'binary data instead of an SMTP greeting');
+    if (err.reason === 'binary') return new Stop({ ...replyVerdict('', 'other'), detail: `Unexpected data: ${JSON.stringify(err.firstBytes.subarray(0, 40).toString('latin1'))}` });
+    if (err.reason === 'timeout' && stage === 'greeting') {
+      if (this.o.security !== 'tls') {
+        this.note('* No greeting; checking whether this port expects TLS from the start');
+        const probeTarget = { ...this.target(), timeoutMs: Math.min(this.timeouts.tls, this.timeouts.greeting) };
+        if (await speaksImplicitTls(this.address, this.o.port, probeTarget)) return this.stop('tls-wrong-mode', 'the port completed a TLS handshake');
+      }
+      return this.stop('timeout-greeting');
+    }
+    if (err.reason === 'timeout') return this.stop('timeout-socket');
+    return this.stop('dropped', err.errorCode ?? err.reason);
+  }
+
+  private stop(kind: FailureKind, detail?: string): Stop {
+    return new Stop(failureVerdict(kind, this.ctx, detail));
+  }
+
+  private note(line: string): void {
+    if (this.transcript.length < 200) this.transcript.push(line.length > MAX_LINE_LENGTH ? `${line.slice(0, MAX_LINE_LENGTH)} …` : line);
+  }
+
+  /** Belt and braces: no form of the password survives, whatever a server echoed back. */
+  private scrub(lines: string[]): string[] {
+    const secrets = secretForms(this.o.credentials).filter((s) => s.length >= 4);
+    return lines.map((l) => secrets.reduce((acc, s) => acc.replaceAll(s, '[redacted]'), l));
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+function ms(since: number): number {
+  return round(performance.now() - since);
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code ? `${code}: ${err.message}` : err.message;
+  }
+  return String(err);
+}
+
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(Object.assign(new Error('DNS lookup timed out'), { code: 'ETIMEOUT' })), timeoutMs);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
