@@ -30,6 +30,19 @@ export const ERROR_CODES = [
   'LOCK_HELD',
   'CANCELLED',
   'IPC_FORBIDDEN',
+  'IMAP_AUTH',
+  'IMAP_TLS',
+  'IMAP_UNAVAILABLE',
+  'IMAP_NO_SENT_FOLDER',
+  'IMAP_QUOTA',
+  'IMAP_APPEND_REFUSED',
+  'OAUTH_DENIED',
+  'OAUTH_STATE_MISMATCH',
+  'OAUTH_REDIRECT_MALFORMED',
+  'OAUTH_TIMEOUT',
+  'OAUTH_REFRESH_REVOKED',
+  'OAUTH_PROVIDER_ERROR',
+  'OAUTH_TEMPORARY',
   'INTERNAL',
 ] as const;
 
@@ -184,6 +197,71 @@ export const CATALOGUE: Readonly<Record<ErrorCode, CatalogueEntry>> = {
     cause: 'This request did not come from the Outbox window, so it was refused.',
     next: 'Nothing to do.',
     retryable: false,
+  },
+  IMAP_AUTH: {
+    cause: 'The IMAP server refused the user name or password, so no copy was saved in Sent.',
+    next: 'Check the IMAP password in the account settings. With two-step sign-in, create an app password and use that.',
+    retryable: false,
+  },
+  IMAP_TLS: {
+    cause: 'A secure (TLS) connection to the IMAP server could not be set up, so no copy was saved in Sent.',
+    next: 'Check the IMAP server name, port and security setting; Outbox never falls back to an unencrypted connection by itself.',
+    retryable: false,
+  },
+  IMAP_UNAVAILABLE: {
+    cause: 'The IMAP server could not be reached, so no copy was saved in Sent yet.',
+    next: 'Outbox will try again. If it keeps failing, check the IMAP server name and port (usually 993 for TLS, 143 for STARTTLS).',
+    retryable: true,
+  },
+  IMAP_NO_SENT_FOLDER: {
+    cause: 'The mailbox has no folder marked or named as Sent, so no copy was saved.',
+    next: 'Create a Sent folder in your mail program or webmail, or choose the folder in the account settings.',
+    retryable: false,
+  },
+  IMAP_QUOTA: {
+    cause: 'The mailbox on the IMAP server is full, so no copy was saved in Sent. The message itself was sent.',
+    next: 'Delete old mail or empty the trash on the server, then retry the copy.',
+    retryable: false,
+  },
+  IMAP_APPEND_REFUSED: {
+    cause: 'The IMAP server refused to store the copy in Sent. The message itself was sent.',
+    next: "Read the server's reply below; retry the copy or contact the server's administrator.",
+    retryable: false,
+  },
+  OAUTH_DENIED: {
+    cause: 'The sign-in was declined in the browser.',
+    next: 'Start the sign-in again and allow Outbox to send mail for this account.',
+    retryable: false,
+  },
+  OAUTH_STATE_MISMATCH: {
+    cause: 'The browser returned from a different sign-in than the one Outbox started, so it was ignored.',
+    next: 'Close old sign-in tabs and start the sign-in again.',
+    retryable: false,
+  },
+  OAUTH_REDIRECT_MALFORMED: {
+    cause: 'The browser came back from the provider without a sign-in code.',
+    next: 'Start the sign-in again; if it keeps happening, check the client id in the account settings.',
+    retryable: false,
+  },
+  OAUTH_TIMEOUT: {
+    cause: 'The sign-in in the browser was not finished in time.',
+    next: 'Start the sign-in again and complete it in the browser window that opens.',
+    retryable: false,
+  },
+  OAUTH_REFRESH_REVOKED: {
+    cause: 'The mail provider no longer accepts the saved sign-in (it was revoked or has expired), so the messages are held.',
+    next: 'Sign in again in the account settings; held messages then leave by themselves.',
+    retryable: false,
+  },
+  OAUTH_PROVIDER_ERROR: {
+    cause: 'The mail provider refused the sign-in request.',
+    next: 'Check the client id in the account settings, then sign in again.',
+    retryable: false,
+  },
+  OAUTH_TEMPORARY: {
+    cause: "The mail provider's sign-in service did not answer properly.",
+    next: 'Nothing to do: Outbox will try again by itself.',
+    retryable: true,
   },
   INTERNAL: {
     cause: 'Outbox hit an unexpected error.',
