@@ -7,6 +7,8 @@ import { attachmentChild, fillQueue, startupChild } from './children';
 import { round, tempDataDir } from './fixtures';
 import { benchEnqueue } from './enqueue';
 import { benchFlush } from './flush';
+import { benchDetectKnown } from './detect-known';
+import { benchDetectProbe } from './detect-probe';
 import { startSink } from './smtp-sink';
 
 type ChildJob = { job: 'attachment'; dir: string; port: number } | { job: 'startup'; dir: string } | { job: 'sink' };
@@ -68,6 +70,13 @@ async function main(): Promise<void> {
     if (startup.queued !== 10_000) throw new Error(`startup found ${startup.queued} queued messages, not 10,000`);
     log(`  ${round(startup.ms, 1)} ms, RSS ${round(startup.rssMb, 1)} MB (targets ≤ 500, ≤ 120); first start with compaction ${round(first.ms, 1)} ms`);
 
+    log('detect: a bundled provider, no network…');
+    const known = await benchDetectKnown();
+    log(`  first call ${round(known.firstMs, 2)} ms, then p50 ${round(known.p50Ms, 3)} ms (target ≤ 50)`);
+    log('detect: an unknown domain found by probing (only STARTTLS on 587 answers, the other ports never speak)…');
+    const probeMs = await benchDetectProbe();
+    log(`  ${round(probeMs, 0)} ms (target ≤ 3000; Thunderbird gives each probe 10 s)`);
+
     const figures = {
       flush_ratio: round(flush.ratio, 3),
       flush_engine_msgs_per_s: round(flush.engine, 0),
@@ -80,6 +89,8 @@ async function main(): Promise<void> {
       startup_10k_ms: round(startup.ms, 1),
       startup_10k_rss_mb: round(startup.rssMb, 1),
       startup_10k_first_ms: round(first.ms, 1),
+      detect_known_ms: round(known.firstMs, 2),
+      detect_probe_ms: round(probeMs, 0),
     };
     console.log(JSON.stringify(figures));
   } finally {
