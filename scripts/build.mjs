@@ -17,6 +17,11 @@ const common = {
   absWorkingDir: root,
   // keytar is a native module; electron is provided by the runtime.
   external: ['electron', 'keytar'],
+  // OAuth client ids are public values for a desktop client; baked in at build time, empty when not given.
+  define: {
+    'process.env.OUTBOX_OAUTH_GOOGLE_CLIENT_ID': JSON.stringify(process.env.OUTBOX_OAUTH_GOOGLE_CLIENT_ID ?? ''),
+    'process.env.OUTBOX_OAUTH_MICROSOFT_CLIENT_ID': JSON.stringify(process.env.OUTBOX_OAUTH_MICROSOFT_CLIENT_ID ?? ''),
+  },
 };
 
 const targets = {

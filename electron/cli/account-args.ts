@@ -3,7 +3,8 @@
 import { SECURITY_MODES, type Security } from '../shared/account';
 import type { Command } from './args';
 import { UsageError } from './exit-codes';
-import { parse, str } from './parse-options';
+import { isProviderId, PROVIDER_IDS, PROVIDERS, type ProviderId } from '../core/oauth/providers';
+import { parse, str, type Options, type Values } from './parse-options';
 
 export interface AccountAddArgs {
   name: string;
@@ -14,6 +15,20 @@ export interface AccountAddArgs {
   insecure: boolean;
   user: string;
   passwordStdin: boolean;
+  /** --oauth PROVIDER: sign in in the browser; host, port and security come from the provider data. */
+  oauth?: OAuthAddArgs;
+  /** IMAP for the Sent copy, when --imap-host etc. were given. */
+  imap?: ImapAddArgs;
+  /** --sent-copy / --no-sent-copy; absent: on when IMAP settings are given. */
+  sentCopy?: boolean;
+}
+
+export interface ImapAddArgs {
+  host: string;
+  port: number;
+  security: Security;
+  insecure: boolean;
+  user?: string;
 }
 
 export function parseAccount(argv: readonly string[]): { command: Command; dataDir?: string | undefined } {
@@ -31,8 +46,10 @@ export function parseAccount(argv: readonly string[]): { command: Command; dataD
     if (positionals.length !== 1) throw new UsageError("'outbox account remove' needs one account id");
     return { command: { name: 'account-remove', id: positionals[0]! }, dataDir: str(values['data-dir']) };
   }
+  if (sub === 'add' && rest.some((a) => a === '--oauth' || a.startsWith('--oauth='))) return parseAccountAddOAuth(rest);
   if (sub === 'add') return parseAccountAdd(rest);
-  throw new UsageError(`Unknown account command '${sub}'`, "Use 'outbox account add', 'list' or 'remove'.");
+  if (sub === 'test' || sub === 'trust') return parseAccountDiagnostics(sub, rest);
+  throw new UsageError(`Unknown account command '${sub}'`, "Use 'outbox account add', 'list', 'remove', 'test' or 'trust'.");
 }
 
 function parseAccountAdd(argv: readonly string[]): { command: Command; dataDir?: string | undefined } {
@@ -46,6 +63,7 @@ function parseAccountAdd(argv: readonly string[]): { command: Command; dataDir?:
     user: { type: 'string' },
     'password-stdin': { type: 'boolean' },
     password: { type: 'string' },
+    ...IMAP_ADD_OPTIONS,
   });
   if (values.help) return { command: { name: 'help', topic: 'account' } };
   if (values.password !== undefined) {
@@ -75,9 +93,121 @@ function parseAccountAdd(argv: readonly string[]): { command: Command; dataDir?:
   return {
     command: {
       name: 'account-add',
-      args: { name, email, host, port: Number(portText), security, insecure: values.insecure === true, user: str(values.user) ?? '', passwordStdin: values['password-stdin'] === true },
+      args: { name, email, host, port: Number(portText), security, insecure: values.insecure === true, user: str(values.user) ?? '', passwordStdin: values['password-stdin'] === true, ...imapAddArgs(values) },
     },
     dataDir: str(values['data-dir']),
   };
 }
 
+/** `outbox account test ID [--json]` and `outbox account trust ID --fingerprint SHA256 [--imap]`. */
+export type AccountDiagnosticsCommand =
+  | { name: 'account-test'; id: string; json: boolean }
+  | { name: 'account-trust'; id: string; fingerprint: string; server: 'smtp' | 'imap' };
+
+const IMAP_ADD_OPTIONS: Options = {
+  'imap-host': { type: 'string' },
+  'imap-port': { type: 'string' },
+  'imap-security': { type: 'string' },
+  'imap-insecure': { type: 'boolean' },
+  'imap-user': { type: 'string' },
+  'sent-copy': { type: 'boolean' },
+  'no-sent-copy': { type: 'boolean' },
+};
+
+function checkPort(option: string, text: string, hint: string): number {
+  if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) throw new UsageError(`${option} ${text} is not a port number`, hint);
+  return Number(text);
+}
+
+/** The IMAP options of `account add`, checked like the SMTP ones: all three of host, port and security, or none. */
+function imapAddArgs(values: Values): { imap?: ImapAddArgs; sentCopy?: boolean } {
+  const host = str(values['imap-host']);
+  const portText = str(values['imap-port']);
+  const securityText = str(values['imap-security']);
+  const user = str(values['imap-user']);
+  const given = host !== undefined || portText !== undefined || securityText !== undefined || user !== undefined || values['imap-insecure'] === true;
+  if (values['sent-copy'] === true && values['no-sent-copy'] === true) throw new UsageError('Give either --sent-copy or --no-sent-copy, not both');
+  const sentCopy = values['sent-copy'] === true ? true : values['no-sent-copy'] === true ? false : undefined;
+  if (!given) {
+    if (sentCopy === true) throw new UsageError('--sent-copy needs the IMAP settings', 'Add --imap-host, --imap-port and --imap-security.');
+    return sentCopy === undefined ? {} : { sentCopy };
+  }
+  if (host === undefined || portText === undefined || securityText === undefined) {
+    throw new UsageError("IMAP settings need --imap-host, --imap-port and --imap-security together");
+  }
+  const port = checkPort('--imap-port', portText, 'Use 993 for TLS, 143 for STARTTLS.');
+  if (!(SECURITY_MODES as readonly string[]).includes(securityText)) {
+    throw new UsageError(`--imap-security must be tls, starttls or none, not '${securityText}'`);
+  }
+  const security = securityText as Security;
+  if (security === 'none' && values['imap-insecure'] !== true) {
+    throw new UsageError('--imap-security none sends the password and mail unencrypted', 'Add --imap-insecure to accept that, or use tls or starttls.');
+  }
+  const imap: ImapAddArgs = { host, port, security, insecure: values['imap-insecure'] === true };
+  if (user !== undefined) imap.user = user;
+  return { imap, sentCopy: sentCopy ?? true };
+}
+
+function parseAccountDiagnostics(sub: 'test' | 'trust', argv: readonly string[]): { command: Command; dataDir?: string | undefined } {
+  const options: Options = sub === 'test' ? { json: { type: 'boolean' } } : { fingerprint: { type: 'string' }, imap: { type: 'boolean' } };
+  const { values, positionals } = parse(`account ${sub}`, argv, options);
+  if (values.help) return { command: { name: 'help', topic: 'account' } };
+  if (positionals.length !== 1) throw new UsageError(`'outbox account ${sub}' needs one account id`);
+  const id = positionals[0]!;
+  const dataDir = str(values['data-dir']);
+  if (sub === 'test') return { command: { name: 'account-test', id, json: values.json === true }, dataDir };
+  const fingerprint = str(values.fingerprint);
+  if (fingerprint === undefined) throw new UsageError("'outbox account trust' needs --fingerprint", "Copy the SHA-256 fingerprint 'outbox account test' printed.");
+  if (!/^([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$/.test(fingerprint.trim())) {
+    throw new UsageError('--fingerprint must be a SHA-256 fingerprint: 32 hex bytes, like AB:CD:…', "Copy the fingerprint 'outbox account test' printed.");
+  }
+  return { command: { name: 'account-trust', id, fingerprint: fingerprint.trim(), server: values.imap === true ? 'imap' : 'smtp' }, dataDir };
+}
+
+export interface OAuthAddArgs {
+  provider: ProviderId;
+  /** --client-id: overrides the client id built into this copy of Outbox. */
+  clientId?: string;
+}
+
+/** `outbox account add --name N --email E --oauth google|microsoft [--client-id ID]`: no server options, no password. */
+function parseAccountAddOAuth(argv: readonly string[]): { command: Command; dataDir?: string | undefined } {
+  const { values, positionals } = parse('account add', argv, {
+    name: { type: 'string' },
+    email: { type: 'string' },
+    oauth: { type: 'string' },
+    'client-id': { type: 'string' },
+    password: { type: 'string' },
+  });
+  if (values.help) return { command: { name: 'help', topic: 'account' } };
+  if (positionals.length > 0) throw new UsageError("'outbox account add' takes only options");
+  if (values.password !== undefined) throw new UsageError('--oauth signs in in the browser: there is no password to give');
+  const providerId = str(values.oauth) ?? '';
+  if (!isProviderId(providerId)) {
+    throw new UsageError(`--oauth must be ${PROVIDER_IDS.join(' or ')}, not '${providerId}'`, 'For another provider, add the account with a password or app password.');
+  }
+  const provider = PROVIDERS[providerId];
+  const name = str(values.name);
+  const email = str(values.email);
+  if (name === undefined) throw new UsageError("'outbox account add' needs --name");
+  if (email === undefined) throw new UsageError("'outbox account add' needs --email");
+  const clientId = str(values['client-id'])?.trim();
+  if (clientId === '') throw new UsageError('--client-id is empty');
+  return {
+    command: {
+      name: 'account-add',
+      args: {
+        name,
+        email,
+        host: provider.smtp.host,
+        port: provider.smtp.port,
+        security: provider.smtp.security,
+        insecure: false,
+        user: email,
+        passwordStdin: false,
+        oauth: { provider: providerId, ...(clientId ? { clientId } : {}) },
+      },
+    },
+    dataDir: str(values['data-dir']),
+  };
+}

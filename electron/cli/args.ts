@@ -2,12 +2,13 @@
 // with node:util parseArgs (send has its own sendmail-style parser). Mistakes throw UsageError (exit 64).
 import path from 'node:path';
 import { checkMailbox, checkMailboxes } from './addresses';
-import { parseAccount, type AccountAddArgs } from './account-args';
+import { parseAccount, type AccountAddArgs, type AccountDiagnosticsCommand } from './account-args';
 import { UsageError } from './exit-codes';
 import { list, parse, str, type Options, type Values } from './parse-options';
 import { parseScheduleTime } from './schedule-time';
 import { parseSendArgs, type SendArgs } from './sendmail-args';
 import { COMMANDS, type CommandName } from './usage';
+import type { DetectArgs } from './commands/detect';
 
 export type { AccountAddArgs };
 
@@ -40,7 +41,9 @@ export type Command =
   | { name: 'cancel'; id: string }
   | { name: 'account-add'; args: AccountAddArgs }
   | { name: 'account-list'; json: boolean }
-  | { name: 'account-remove'; id: string };
+  | { name: 'account-remove'; id: string }
+  | { name: 'detect'; args: DetectArgs }
+  | AccountDiagnosticsCommand;
 
 export interface CommandLine {
   dataDir?: string;
@@ -106,7 +109,8 @@ function parseCommand(name: CommandName, argv: readonly string[], cwd: string): 
   const dataDir = str(values['data-dir']);
   if (values.help) return { command: { name: 'help', topic: name } };
   if (positionals.length !== spec.ids) {
-    throw new UsageError(spec.ids === 1 ? `'outbox ${name}' needs one message id` : `'outbox ${name}' takes no arguments`);
+    const one = name === 'detect' ? 'one email address' : 'one message id';
+    throw new UsageError(spec.ids === 1 ? `'outbox ${name}' needs ${one}` : `'outbox ${name}' takes no arguments`);
   }
   const id = positionals[0] ?? '';
   switch (name) {
@@ -122,7 +126,22 @@ function parseCommand(name: CommandName, argv: readonly string[], cwd: string): 
       return { command: { name, id, wait: values.wait === true, queueOnly: values['queue-only'] === true }, dataDir };
     case 'cancel':
       return { command: { name, id }, dataDir };
+    case 'detect':
+      return { command: { name, args: detectArgs(id, values) }, dataDir };
   }
+}
+
+function detectArgs(email: string, values: Values): DetectArgs {
+  const args: DetectArgs = { email, json: values.json === true };
+  const dnsServer = str(values['dns-server']);
+  if (dnsServer !== undefined) args.dnsServer = dnsServer;
+  const timeout = str(values.timeout);
+  if (timeout !== undefined) {
+    const seconds = Number(timeout);
+    if (!(seconds > 0 && seconds <= 120)) throw new UsageError('--timeout takes a number of seconds between 0 and 120');
+    args.timeoutSeconds = seconds;
+  }
+  return args;
 }
 
 const COMMAND_OPTIONS: Readonly<Record<Exclude<CommandName, 'send' | 'account'>, { options: Options; ids: 0 | 1 }>> = {
@@ -149,6 +168,7 @@ const COMMAND_OPTIONS: Readonly<Record<Exclude<CommandName, 'send' | 'account'>,
   flush: { ids: 0, options: { wait: { type: 'boolean' } } },
   retry: { ids: 1, options: { wait: { type: 'boolean' }, 'queue-only': { type: 'boolean' } } },
   cancel: { ids: 1, options: {} },
+  detect: { ids: 1, options: { json: { type: 'boolean' }, 'dns-server': { type: 'string' }, timeout: { type: 'string' } } },
 };
 
 function composeArgs(values: Values, cwd: string): ComposeArgs {

@@ -10,8 +10,10 @@ import { createEngineAccounts } from '../core/outbox/account-adapter';
 import type { OutboxEngine } from '../core/outbox/engine-api';
 import { createOutboxEngine } from '../core/outbox/index';
 import { silentLogger, type Logger } from '../core/ports';
+import { OAuthTokenStore } from '../core/oauth/token-store';
 import { KeychainSecretStore } from '../core/secrets/keychain';
 import { SmtpSender } from '../core/smtp/smtp-sender';
+import { createSentCopyWriter } from '../core/imap/sent-copy-writer';
 import type { CliIo } from './io';
 
 export interface EngineMode {
@@ -63,8 +65,15 @@ export class CliContext {
     }
   }
 
+  private keychain: KeychainSecretStore | undefined;
+
+  secrets(): KeychainSecretStore {
+    this.keychain ??= new KeychainSecretStore({ logger: this.logger });
+    return this.keychain;
+  }
+
   accounts(): AccountStore {
-    this.store ??= new AccountStore({ dataDir: this.dataDir, secrets: new KeychainSecretStore({ logger: this.logger }), logger: this.logger });
+    this.store ??= new AccountStore({ dataDir: this.dataDir, secrets: this.secrets(), logger: this.logger, oauthTokens: new OAuthTokenStore({ secrets: this.secrets(), logger: this.logger }) });
     return this.store;
   }
 
@@ -107,6 +116,7 @@ export class CliContext {
       sender: new SmtpSender({ logger: this.logger }),
       connectivity: this.connectivity(),
       logger: this.logger,
+      sentCopy: createSentCopyWriter(this.accounts(), this.secrets(), this.logger),
       mode: options.mode,
       autoSend: options.autoSend,
     });

@@ -1,5 +1,8 @@
 // What the `outbox` command prints for people: aligned tables for the queue and the accounts,
-// and the full story of one message (attempts, server replies, explanations, transcript).
+// the full story of one message (attempts, server replies, explanations, transcript) and the connection test.
+import type { AccountReport } from '../core/diagnostics/account-check';
+import type { CertificateInfo, ConnectionReport } from '../core/diagnostics/connection-report';
+import type { ImapReport } from '../core/diagnostics/imap-check';
 import type { AccountProfile } from '../shared/account';
 import { formatErrorLine } from '../shared/errors';
 import type { Attempt, OutboxMessage } from '../shared/message';
@@ -133,4 +136,81 @@ function attemptLines(a: Attempt, n: number): string[] {
     for (const line of a.transcript) out.push(`    ${line}`);
   }
   return out;
+}
+
+/** `outbox account test`: the verdict first, then per server what it said, its certificate, timings and transcript. */
+export function accountReportText(account: AccountProfile, report: AccountReport, notes: readonly string[] = []): string {
+  const lines = [`Account ${account.id}: ${report.ok ? 'all checks passed' : 'the connection test failed'}`];
+  for (const note of notes) lines.push(`Note: ${note}`);
+  lines.push('', ...smtpSection(account, report.smtp));
+  if (report.imap && account.imap) lines.push('', ...imapSection(account, report.imap));
+  return lines.join('\n');
+}
+
+/** The command that pins the certificate, where pinning is what would help. */
+function trustHint(id: string, r: { verdict: { kind: string } | null; certificate?: CertificateInfo }, flag: string): string[] {
+  if (!r.certificate || (r.verdict?.kind !== 'tls-untrusted' && r.verdict?.kind !== 'tls-hostname')) return [];
+  return [`  To trust it:   outbox account trust ${id} --fingerprint ${r.certificate.fingerprint256}${flag}`];
+}
+
+function verdictLines(verdict: { message: string; next: string; reply?: string; detail?: string } | null): string[] {
+  if (!verdict) return ['  Verdict:       ok'];
+  const out = [`  Verdict:       ${verdict.message}`, `  Next step:     ${verdict.next}`];
+  if (verdict.reply) out.push(`  Server said:   ${verdict.reply.replace(/\s*\n\s*/g, ' | ')}`);
+  if (verdict.detail) out.push(`  Detail:        ${verdict.detail}`);
+  return out;
+}
+
+function certificateLines(cert: CertificateInfo | undefined): string[] {
+  if (!cert) return [];
+  const trust = cert.trusted && cert.hostMatches ? 'yes' : cert.pinned ? 'pinned for this account' : !cert.hostMatches ? 'no: issued for another server name' : 'no: not signed by an authority this computer trusts';
+  return [
+    `  Certificate:   ${cert.subject}`,
+    `    Issuer:      ${cert.issuer}`,
+    `    Valid:       ${cert.validFrom} to ${cert.validTo}`,
+    `    SHA-256:     ${cert.fingerprint256}`,
+    `    Trusted:     ${trust}`,
+  ];
+}
+
+function timingLine(timings: object): string {
+  const parts = Object.entries(timings)
+    .filter(([, v]) => typeof v === 'number')
+    .map(([k, v]) => `${k.replace(/Ms$/, '')} ${String(v)} ms`);
+  return `  Timings:       ${parts.join(', ')}`;
+}
+
+function transcriptLines(transcript: readonly string[]): string[] {
+  return transcript.length === 0 ? [] : ['  Transcript:', ...transcript.map((l) => `    ${l}`)];
+}
+
+function smtpSection(account: AccountProfile, r: ConnectionReport): string[] {
+  const { host, port, security } = account.smtp;
+  const lines = [`SMTP ${host}:${port} (${security})`, ...verdictLines(r.verdict), ...trustHint(account.id, r, '')];
+  if (r.server.greeting) lines.push(`  Greeting:      ${r.server.greeting.split('\n')[0]}`);
+  lines.push(...certificateLines(r.certificate));
+  const c = r.server.capabilities;
+  if (c) {
+    const caps = [
+      `AUTH ${c.auth.join(' ') || '(none)'}`,
+      c.size !== undefined ? `SIZE ${c.size}` : 'SIZE (no limit announced)',
+      ...(c.eightBitMime ? ['8BITMIME'] : []),
+      ...(c.smtpUtf8 ? ['SMTPUTF8'] : []),
+      ...(c.pipelining ? ['PIPELINING'] : []),
+      ...(c.startTls ? ['STARTTLS'] : []),
+    ];
+    lines.push(`  Capabilities:  ${caps.join(', ')}`);
+  }
+  return [...lines, timingLine(r.timings), ...transcriptLines(r.transcript)];
+}
+
+function imapSection(account: AccountProfile, r: ImapReport): string[] {
+  const where = account.imap ? `${account.imap.host}:${account.imap.port} (${account.imap.security})` : '';
+  const lines = [`IMAP ${where}`, ...verdictLines(r.verdict), ...trustHint(account.id, r, ' --imap')];
+  if (r.server.greeting) lines.push(`  Greeting:      ${r.server.greeting}`);
+  lines.push(...certificateLines(r.certificate));
+  if (r.server.capabilities.length > 0) lines.push(`  Capabilities:  ${r.server.capabilities.join(' ')}`);
+  if (r.sentFolder) lines.push(`  Sent folder:   ${r.sentFolder.path} (${r.sentFolder.how === 'special-use' ? 'marked \\Sent by the server' : r.sentFolder.how === 'name' ? 'found by its name' : 'chosen for this account'})`);
+  if (r.folders) lines.push(`  Folders:       ${r.folders.join(', ') || '(none)'}`);
+  return [...lines, timingLine(r.timings), ...transcriptLines(r.transcript)];
 }

@@ -3,10 +3,11 @@
 import packageJson from '../../package.json';
 import { resolveDataDir } from '../core/paths/data-dir';
 import { parseCommandLine, type Command } from './args';
-import { runAccountAdd, runAccountList, runAccountRemove } from './commands/account';
+import { runAccountAdd, runAccountList, runAccountRemove, runAccountTest, runAccountTrust } from './commands/account';
 import { runCompose } from './commands/compose';
 import { runCancel, runFlush, runQueue, runRetry, runShow } from './commands/queue';
 import { runSend } from './commands/send';
+import { runDetect } from './commands/detect';
 import { CliContext } from './context';
 import { errorLineFor, exitCodeFor, EX } from './exit-codes';
 import { note, out, type CliIo } from './io';
@@ -71,6 +72,8 @@ function run(ctx: CliContext, command: Exclude<Command, { name: 'help' | 'versio
   switch (command.name) {
     case 'send':
       return runSend(ctx, command.args);
+    case 'detect':
+      return runDetect(ctx.io, command.args);
     case 'compose':
       return runCompose(ctx, command.args);
     case 'queue':
@@ -89,5 +92,9 @@ function run(ctx: CliContext, command: Exclude<Command, { name: 'help' | 'versio
       return runAccountList(ctx, command);
     case 'account-remove':
       return runAccountRemove(ctx, command);
+    case 'account-test':
+      return runAccountTest(ctx, command);
+    case 'account-trust':
+      return runAccountTrust(ctx, command);
   }
 }

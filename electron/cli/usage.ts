@@ -1,6 +1,6 @@
 // The `outbox --help` text and each command's own help: what a user types, what exit codes mean,
 // and the environment variables the command reads.
-export const COMMANDS = ['send', 'compose', 'queue', 'show', 'flush', 'retry', 'cancel', 'account'] as const;
+export const COMMANDS = ['send', 'compose', 'queue', 'show', 'flush', 'retry', 'cancel', 'account', 'detect'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const GLOBAL = `Global options:
@@ -37,6 +37,11 @@ Commands:
   retry ID                        put a failed or held message back in the queue
   cancel ID                       cancel a message that has not been sent
   account add|list|remove         manage sending accounts
+  account test ID [--json]        check an account's servers and say what is wrong
+  account trust ID --fingerprint SHA256 [--imap]
+                                  trust this one server certificate for this account
+  detect EMAIL [--json] [--dns-server IP[:PORT]] [--timeout SECONDS]
+                                  find the server settings for an address, and how they were found
 
 ${GLOBAL}
 
@@ -95,6 +100,20 @@ Makes every waiting message due now and sends it (held messages stay held).
 
 Puts a failed or held message back in the queue and makes one attempt to send it.
 `,
+  detect: `Usage: outbox detect EMAIL [--json] [--dns-server IP[:PORT]] [--timeout SECONDS]
+
+Finds the SMTP (and IMAP) settings for an address: Outbox's bundled provider data (also matched on the
+domain's MX), Thunderbird's online database, the domain's own autoconfig file, SRV records, and only
+if none of those answer, a probe of smtp., mail. and the domain on 465, 587, 25 and 2525. Prints the
+ranked candidates (encrypted first; an unencrypted one is never picked by itself), every step with its
+timing, and advice on the domain's SPF, DMARC and MX records.
+
+  --json                 machine-readable result
+  --dns-server IP[:PORT] send every DNS query to this server instead of the system's
+  --timeout SECONDS      the whole search's deadline (default 8); the best found by then is shown
+
+Exits 0 when an encrypted SMTP server was found, 69 when none was.
+`,
   cancel: `Usage: outbox cancel ID
 
 Cancels a message that has not been sent; it stays in the list as failed ("cancelled").
@@ -102,10 +121,31 @@ Cancels a message that has not been sent; it stays in the list as failed ("cance
   account: `Usage:
   outbox account add --name N --email E --host H --port P --security tls|starttls|none [--insecure]
                      [--user U] [--password-stdin]
+                     [--imap-host H --imap-port P --imap-security tls|starttls|none [--imap-insecure]
+                      [--imap-user U]] [--sent-copy | --no-sent-copy]
+  outbox account add --name N --email E --oauth google|microsoft [--client-id ID]
   outbox account list [--json]
   outbox account remove ID
+  outbox account test ID [--json]
+  outbox account trust ID --fingerprint SHA256 [--imap]
 
 The password is read from standard input with --password-stdin (never from the command
 line) and kept in the system keychain. --security none needs --insecure as well.
+
+With --oauth, the servers come from the provider and you sign in in your browser: the
+address is printed first, for a computer where no browser opens. The sign-in is kept in the
+system keychain; --client-id replaces the client id built into Outbox.
+
+With the --imap-... options, a copy of each sent message is saved in the Sent folder
+(turn it off with --no-sent-copy); IMAP logs in with the same user name and password
+unless --imap-user is given. --imap-security none needs --imap-insecure.
+
+'test' connects to the SMTP server (and the IMAP server, if set), negotiates TLS, signs in
+and prints a verdict with one next step, the server's capabilities, its certificate with
+the SHA-256 fingerprint, timings and the transcript (no passwords). It exits 0 when every
+check passed, else with the exit code of the problem found.
+
+'trust' pins the server's certificate for this one account (--imap: the IMAP server's),
+but only if the server presents exactly the certificate with that fingerprint.
 `,
 };

@@ -25,11 +25,25 @@ export interface Connectivity {
   onChange(listener: (online: boolean) => void): () => void;
 }
 
-export interface Credentials {
+export interface PasswordCredentials {
   kind: 'password';
   user: string;
   password: string;
 }
+
+export interface OAuth2Credentials {
+  kind: 'oauth2';
+  user: string;
+  /** Valid when handed out (refreshed shortly before expiry); sent with SASL XOAUTH2. */
+  accessToken: string;
+  /**
+   * Asks the provider for a new token after the server refused this one (at most once per send).
+   * Throws OAuthError 'needs-sign-in' (grant revoked) or 'temporary' (token endpoint failing).
+   */
+  refresh?(): Promise<string>;
+}
+
+export type Credentials = PasswordCredentials | OAuth2Credentials;
 
 export interface SecretStore {
   /** Throws AppError KEYCHAIN_UNAVAILABLE when no keychain is reachable. */

@@ -1,16 +1,26 @@
-// What each IPC channel does: thin calls into the engine, the account store and connectivity.
+// What each IPC channel does: thin calls into the engine, the account store, the connection test and connectivity.
 // Results are plain data; account profiles are re-parsed so nothing but the profile's own fields can leave.
 import { accountProfileSchema, type AccountProfile } from '../shared/account';
 import { AppError } from '../shared/errors';
 import type { Connectivity } from '../core/ports';
 import type { OutboxEngine } from '../core/outbox/engine-api';
 import type { AccountStore } from '../core/accounts/account-store';
+import { createAccountDiagnostics, type AccountDiagnostics } from '../core/diagnostics/account-check';
+import type { AccountTestReport } from '../shared/ipc-contract';
 import type { ChannelHandlers } from './ipc-handlers';
 
 export interface ChannelServices {
   engine: OutboxEngine;
-  accounts: Pick<AccountStore, 'list' | 'add' | 'update' | 'remove'>;
+  accounts: Pick<AccountStore, 'list' | 'get' | 'add' | 'update' | 'remove' | 'credentials'>;
   connectivity: Connectivity;
+  /** The connection test and certificate pin; by default built on `accounts` (an IMAP password of its own is then not checked). */
+  diagnostics?: AccountDiagnostics;
+}
+
+/** The core report as the contract types it: a compile error here means the two drifted apart. */
+function publicReport(report: AccountTestReport): AccountTestReport {
+  const { account, ok, notes, smtp, imap } = report;
+  return imap ? { account, ok, notes, smtp, imap } : { account, ok, notes, smtp };
 }
 
 /** Strips anything the store might carry beyond the profile schema: the renderer sees profiles, never secrets. */
@@ -18,7 +28,8 @@ function publicProfile(profile: AccountProfile): AccountProfile {
   return accountProfileSchema.parse(profile);
 }
 
-export function createChannelHandlers({ engine, accounts, connectivity }: ChannelServices): ChannelHandlers {
+export function createChannelHandlers({ engine, accounts, connectivity, diagnostics }: ChannelServices): ChannelHandlers {
+  const checks = diagnostics ?? createAccountDiagnostics({ accounts });
   return {
     'outbox:list': (filter) => engine.list(filter),
     'outbox:get': async (id) => {
@@ -50,6 +61,13 @@ export function createChannelHandlers({ engine, accounts, connectivity }: Channe
     'account:remove': async (id) => {
       await accounts.remove(id);
       return null;
+    },
+    'account:test': async (id) => publicReport(await checks.test(id)),
+    'account:trust': async (id, fingerprint, server) => {
+      const profile = await checks.trust(id, fingerprint, server);
+      // The pooled connection was made under the old trust; the next send connects afresh.
+      engine.accountChanged(profile);
+      return publicProfile(profile);
     },
     'app:connectivity': async () => ({ online: connectivity.isOnline() }),
   };

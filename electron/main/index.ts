@@ -8,10 +8,13 @@ import type { OutboxEvent } from '../shared/message';
 import type { Logger } from '../core/ports';
 import { AccountStore } from '../core/accounts/account-store';
 import { KeychainSecretStore } from '../core/secrets/keychain';
+import { OAuthTokenStore } from '../core/oauth/token-store';
 import { SmtpSender } from '../core/smtp/smtp-sender';
 import { createEngineAccounts } from '../core/outbox/account-adapter';
 import { createOutboxEngine } from '../core/outbox';
+import { createSentCopyWriter } from '../core/imap/sent-copy-writer';
 import { createChannelHandlers } from './channels';
+import { createAccountDiagnostics } from '../core/diagnostics/account-check';
 import { ConnectivityMonitor } from './connectivity';
 import { pushEvent, registerIpcHandlers } from './ipc-handlers';
 import { installQuitHandler } from './lifecycle';
@@ -30,12 +33,13 @@ async function start(logger: Logger): Promise<void> {
   const dataDir = app.getPath('userData');
   logger.info(`[app] data folder ${dataDir}`);
   const secrets = new KeychainSecretStore({ logger });
-  const accounts = new AccountStore({ dataDir, secrets, logger });
+  const accounts = new AccountStore({ dataDir, secrets, logger, oauthTokens: new OAuthTokenStore({ secrets, logger }) });
   // An unreadable accounts file is kept aside and reported on every account call, where the window shows it.
   await accounts.load().catch((error: unknown) => logger.error(`[app] ${formatErrorLine(toErrorInfo(error))}`));
   const sender = new SmtpSender({ logger });
   const connectivity = new ConnectivityMonitor({ probe: () => net.isOnline(), logger });
-  const engine = createOutboxEngine({ dataDir, accounts: createEngineAccounts(accounts), sender, connectivity, logger });
+  const sentCopy = createSentCopyWriter(accounts, secrets, logger);
+  const engine = createOutboxEngine({ dataDir, accounts: createEngineAccounts(accounts), sender, connectivity, logger, sentCopy });
 
   // dist/main/index.cjs sits beside dist/preload and dist/renderer.
   const preloadPath = path.join(__dirname, '../preload/index.cjs');
@@ -43,7 +47,7 @@ async function start(logger: Logger): Promise<void> {
   const windows = new Map<number, BrowserWindow>();
 
   const unregisterIpc = registerIpcHandlers({
-    handlers: createChannelHandlers({ engine, accounts, connectivity }),
+    handlers: createChannelHandlers({ engine, accounts, connectivity, diagnostics: createAccountDiagnostics({ accounts, secrets }) }),
     trusted: { url: rendererUrl(rendererFile), isTrustedWebContents: (id) => windows.has(id) },
     logger,
   });

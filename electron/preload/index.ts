@@ -20,6 +20,8 @@ const CHANNELS = [
   'account:add',
   'account:update',
   'account:remove',
+  'account:test',
+  'account:trust',
   'app:connectivity',
 ] as const satisfies readonly InvokeChannel[];
 type Unlisted = Exclude<InvokeChannel, (typeof CHANNELS)[number]>;

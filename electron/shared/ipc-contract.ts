@@ -1,7 +1,7 @@
 // The one IPC contract: every invoke channel with its argument schema and result type, and every pushed event.
 // Main validates with these schemas; the preload and the renderer derive their types from it (OutboxApi).
 import { z } from 'zod';
-import type { ErrorInfo } from './errors';
+import type { ErrorCode, ErrorInfo } from './errors';
 import { accountProfileSchema, newAccountSchema, smtpSettingsSchema, type AccountProfile } from './account';
 import { composeRequestSchema, MESSAGE_STATES, type OutboxEvent, type OutboxMessage } from './message';
 
@@ -47,6 +47,66 @@ export interface ConnectivityState {
   online: boolean;
 }
 
+/**
+ * The connection test as the settings screen receives it. core/diagnostics builds it; channels.ts returns core's
+ * report as this type, so the compiler rejects any drift between the two. It never holds a password or token.
+ */
+export interface CheckVerdict {
+  code: ErrorCode;
+  /** Which failure ('tls-untrusted', 'auth', 'refused', …): lets the screen offer the matching action. */
+  kind: string;
+  message: string;
+  next: string;
+  reply?: string;
+  detail?: string;
+}
+
+export interface CertificateSummary {
+  subject: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+  fingerprint256: string;
+  trusted: boolean;
+  pinned: boolean;
+  hostMatches: boolean;
+  pem: string;
+}
+
+interface ServerCheck<Timings, Server> {
+  ok: boolean;
+  verdict: CheckVerdict | null;
+  server: Server;
+  certificate?: CertificateSummary;
+  /** Milliseconds per step; null for a step that did not happen. */
+  timings: Timings;
+  transcript: string[];
+}
+
+type Ms = number | null;
+
+export interface AccountTestReport {
+  account: string;
+  ok: boolean;
+  /** What could not be checked, and why (e.g. no IMAP password in the keychain). */
+  notes: string[];
+  smtp: ServerCheck<
+    { dnsMs: Ms; connectMs: Ms; tlsMs: Ms; greetingMs: Ms; ehloMs: Ms; authMs: Ms; totalMs: number },
+    {
+      greeting: string | null;
+      capabilities: { auth: string[]; size?: number; eightBitMime: boolean; smtpUtf8: boolean; pipelining: boolean; startTls: boolean; extensions: string[] } | null;
+    }
+  >;
+  imap?: ServerCheck<
+    { dnsMs: Ms; connectMs: Ms; tlsMs: Ms; greetingMs: Ms; loginMs: Ms; listMs: Ms; totalMs: number },
+    { greeting: string | null; capabilities: string[] }
+  > & { sentFolder: { path: string; how: 'special-use' | 'name' | 'configured' } | null; folders?: string[] };
+}
+
+/** Which server's certificate `account:trust` pins. */
+export const TRUSTED_SERVERS = ['smtp', 'imap'] as const;
+const sha256Fingerprint = z.string().regex(/^([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$/, 'Not a SHA-256 fingerprint');
+
 const byId = z.tuple([messageId]);
 
 export const invokeContract = {
@@ -65,6 +125,10 @@ export const invokeContract = {
   // A password given replaces the stored one; omitted, the stored one stays.
   'account:update': { args: z.tuple([accountId, accountPatchSchema, password.optional()]), result: returns<AccountProfile>() },
   'account:remove': { args: z.tuple([accountId]), result: returns<null>() },
+  // Connects to the account's servers and reports what it saw; failures are in the report, not errors.
+  'account:test': { args: z.tuple([accountId]), result: returns<AccountTestReport>() },
+  // Pins the certificate the server presents, only if it has exactly this fingerprint.
+  'account:trust': { args: z.tuple([accountId, sha256Fingerprint, z.enum(TRUSTED_SERVERS)]), result: returns<AccountProfile>() },
   'app:connectivity': { args: z.tuple([]), result: returns<ConnectivityState>() },
 } satisfies Record<`${string}:${string}`, { args: z.ZodTuple; result: Returns<unknown> }>;
 

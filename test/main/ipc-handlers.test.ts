@@ -1,8 +1,10 @@
+import net from 'node:net';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../electron/shared/errors';
 import type { AccountProfile } from '../../electron/shared/account';
 import type { OutboxMessage } from '../../electron/shared/message';
 import { INVOKE_CHANNELS, invokeContract, type ArgsOf, type InvokeChannel } from '../../electron/shared/ipc-contract';
+import type { AccountTestResult } from '../../electron/core/diagnostics/account-check';
 import type { OutboxEngine } from '../../electron/core/outbox/engine-api';
 import { createChannelHandlers, type ChannelServices } from '../../electron/main/channels';
 import { registerIpcHandlers, type TrustedRenderer } from '../../electron/main/ipc-handlers';
@@ -50,6 +52,21 @@ const profile: AccountProfile = {
 
 const newAccount = { name: 'Ann', email: 'ann@example.com', smtp: { host: 'smtp.example.com', port: 587, security: 'starttls' as const, user: 'ann' } };
 
+const FINGERPRINT = Array.from({ length: 32 }, (_, i) => (i * 7).toString(16).padStart(2, '0').toUpperCase()).join(':');
+
+const testReport: AccountTestResult = {
+  account: 'ann-example-com',
+  ok: false,
+  notes: [],
+  smtp: {
+    ok: false,
+    verdict: { code: 'SMTP_TLS', kind: 'tls-untrusted', message: 'The certificate is not trusted.', next: 'Trust this one certificate.' },
+    server: { greeting: '220 smtp.example.com ESMTP', capabilities: null },
+    timings: { dnsMs: 1, connectMs: 2, tlsMs: 3, greetingMs: 4, ehloMs: 5, authMs: null, totalMs: 15 },
+    transcript: ['C: STARTTLS', 'S: 220 Ready'],
+  },
+};
+
 /** One well-formed call per channel; the generator below breaks them. */
 const VALID: { [C in InvokeChannel]: ArgsOf<C> } = {
   'outbox:list': [{ accountId: 'ann-example-com', states: ['queued', 'failed'] }],
@@ -65,6 +82,8 @@ const VALID: { [C in InvokeChannel]: ArgsOf<C> } = {
   'account:add': [newAccount, 'correct horse battery staple'],
   'account:update': ['ann-example-com', { smtp: { port: 465, security: 'tls' } }, 'new password'],
   'account:remove': ['ann-example-com'],
+  'account:test': ['ann-example-com'],
+  'account:trust': ['ann-example-com', FINGERPRINT, 'smtp'],
   'app:connectivity': [],
 };
 
@@ -83,14 +102,20 @@ function fakeServices() {
   };
   const accounts = {
     list: vi.fn(async () => [profile]),
+    get: vi.fn(async () => profile),
+    credentials: vi.fn(async () => null),
     add: vi.fn(async () => profile),
     update: vi.fn(async () => profile),
     remove: vi.fn(async () => undefined),
   };
   const connectivity = { isOnline: vi.fn(() => false), onChange: vi.fn(() => () => {}) };
-  const services = { engine: engine as unknown as OutboxEngine, accounts, connectivity } satisfies ChannelServices;
-  const calls = (): number => [...Object.values(engine), ...Object.values(accounts)].reduce((n, fn) => n + fn.mock.calls.length, 0);
-  return { engine, accounts, connectivity, services, calls };
+  const diagnostics = {
+    test: vi.fn(async () => testReport),
+    trust: vi.fn(async () => ({ ...profile, smtp: { ...profile.smtp, pinnedCertificate: { fingerprint256: FINGERPRINT, pem: '-----BEGIN CERTIFICATE-----' } } })),
+  };
+  const services = { engine: engine as unknown as OutboxEngine, accounts, connectivity, diagnostics } satisfies ChannelServices;
+  const calls = (): number => [...Object.values(engine), ...Object.values(accounts), ...Object.values(diagnostics)].reduce((n, fn) => n + fn.mock.calls.length, 0);
+  return { engine, accounts, connectivity, diagnostics, services, calls };
 }
 
 let fakes: ReturnType<typeof fakeServices>;
@@ -260,6 +285,43 @@ describe('IPC handlers', () => {
     expect(fakes.engine.accountChanged).toHaveBeenCalledWith(profile);
   });
 
+  it('runs the connection test through the diagnostics service and returns its report', async () => {
+    const result = await invoke('account:test', ['ann-example-com']);
+    expect(fakes.diagnostics.test).toHaveBeenCalledWith('ann-example-com');
+    expect(result).toEqual({ ok: true, value: testReport });
+  });
+
+  it('pins a certificate through the diagnostics service and tells the engine the account changed', async () => {
+    const result = await invoke('account:trust', ['ann-example-com', FINGERPRINT.toLowerCase(), 'smtp']);
+    expect(fakes.diagnostics.trust).toHaveBeenCalledWith('ann-example-com', FINGERPRINT.toLowerCase(), 'smtp');
+    expect(result.value.smtp.pinnedCertificate.fingerprint256).toBe(FINGERPRINT);
+    expect(fakes.engine.accountChanged).toHaveBeenCalledWith(result.value);
+  });
+
+  it('returns a refused pin as an error envelope with the TLS code', async () => {
+    fakes.diagnostics.trust.mockRejectedValueOnce(new AppError('SMTP_TLS', { message: 'The server presents another certificate; nothing was trusted.' }));
+    const result = await invoke('account:trust', VALID['account:trust']);
+    expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'SMTP_TLS', message: expect.stringContaining('nothing was trusted') }) });
+    expect(fakes.engine.accountChanged).not.toHaveBeenCalled();
+  });
+
+  it('tests with the real checks when no diagnostics service is given (a closed loopback port here)', async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed: AccountProfile = { ...profile, smtp: { ...profile.smtp, host: '127.0.0.1', port } };
+    const { diagnostics: _fake, ...withoutDiagnostics } = fakes.services;
+    fakes.accounts.get.mockResolvedValue(closed);
+    unregister();
+    unregister = registerIpcHandlers({ handlers: createChannelHandlers(withoutDiagnostics), trusted, logger });
+
+    const result = await invoke('account:test', ['ann-example-com']);
+    expect(result.ok).toBe(true);
+    expect(result.value).toMatchObject({ account: 'ann-example-com', ok: false, smtp: { verdict: { code: 'NETWORK_REFUSED', kind: 'refused' } } });
+    expect(result.value.imap).toBeUndefined();
+  });
+
   it('reports connectivity', async () => {
     expect(await invoke('app:connectivity', [])).toEqual({ ok: true, value: { online: false } });
   });
@@ -309,6 +371,11 @@ describe('IPC handlers', () => {
       ['account:update', ['ann-example-com', { smtp: { port: 0 } }]],
       ['account:update', ['ann-example-com', { id: 'other' }]],
       ['account:remove', ['Not An Id']],
+      ['account:test', []],
+      ['account:test', ['Not An Id']],
+      ['account:trust', ['ann-example-com', 'AB:CD', 'smtp']],
+      ['account:trust', ['ann-example-com', FINGERPRINT, 'pop3']],
+      ['account:trust', ['ann-example-com', FINGERPRINT]],
       ['app:connectivity', [{}]],
     ];
     it.each(explicit)('%s %j', async (channel, args) => {

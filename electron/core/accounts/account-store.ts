@@ -18,7 +18,7 @@ export interface AccountPatch {
   name?: string;
   email?: string;
   smtp?: Partial<z.input<typeof smtpSettingsSchema>>;
-  sentCopy?: { enabled: boolean };
+  sentCopy?: { enabled: boolean; folder?: string };
 }
 
 export interface AccountStoreOptions {
@@ -26,6 +26,13 @@ export interface AccountStoreOptions {
   secrets: SecretStore;
   clock?: Pick<Clock, 'now'>;
   logger?: Logger;
+  /** Access tokens of OAuth2 accounts (OAuthTokenStore); without it such accounts cannot send. */
+  oauthTokens?: OAuthAccessTokens;
+}
+
+/** The part of OAuthTokenStore the store needs. Throws OAuthError ('needs-sign-in', 'temporary', …). */
+export interface OAuthAccessTokens {
+  accessTokenFor(accountId: string, options?: { forceRefresh?: boolean }): Promise<string>;
 }
 
 export const ACCOUNTS_FILE = 'accounts.json';
@@ -36,6 +43,7 @@ export class AccountStore {
   private readonly secrets: SecretStore;
   private readonly clock: Pick<Clock, 'now'>;
   private readonly logger: Logger;
+  private readonly oauthTokens: OAuthAccessTokens | undefined;
   private accounts: AccountProfile[] = [];
   /** undefined: must read; null: there is no file. */
   private stamp: FileStamp | null | undefined;
@@ -49,6 +57,7 @@ export class AccountStore {
     this.secrets = options.secrets;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
+    this.oauthTokens = options.oauthTokens;
   }
 
   /** Reads the file now; a missing file means no accounts. Throws ACCOUNTS_CORRUPT for a file it cannot use. */
@@ -107,7 +116,9 @@ export class AccountStore {
         name: parsed.data.name,
         email: parsed.data.email,
         smtp: normalizeSmtp(parsed.data.smtp),
+        ...(parsed.data.imap ? { imap: parsed.data.imap } : {}),
         sentCopy: parsed.data.sentCopy ?? { enabled: false },
+        signIn: parsed.data.signIn ?? { kind: 'password' },
         status: 'ok',
         createdAt: new Date(this.clock.now()).toISOString(),
       });
@@ -192,12 +203,17 @@ export class AccountStore {
   /**
    * The login for sending, or null for an account without a user name (an unauthenticated relay).
    * SECRET_MISSING when the account has a user name but the keychain has no password for it.
+   * OAuth2 accounts get a valid access token, or the OAuthError of the token store (its kind tells
+   * the engine whether to hold the account or retry later).
    */
   async credentials(id: string): Promise<Credentials | null> {
     const account = await this.exclusive(async () => {
       await this.refresh();
       return this.require(id);
     });
+    // Here rather than in the engine's adapter: every caller of credentials() (engine, connection test)
+    // needs the kind of login the account actually uses.
+    if (account.signIn.kind === 'oauth2') return this.oauthCredentials(account);
     if (account.smtp.user === '') return null;
     // Outside the queue: a keychain waiting on an unlock prompt must not hold up list() and get().
     const password = await this.secrets.get(id);
@@ -207,6 +223,19 @@ export class AccountStore {
       });
     }
     return { kind: 'password', user: account.smtp.user, password };
+  }
+
+  private async oauthCredentials(account: AccountProfile): Promise<Credentials> {
+    const tokens = this.oauthTokens;
+    if (!tokens) throw new AppError('INTERNAL', { detail: 'AccountStore has no OAuth token store for an OAuth2 account' });
+    const accessToken = await tokens.accessTokenFor(account.id);
+    return {
+      kind: 'oauth2',
+      // XOAUTH2 names the mailbox; providers take the address when no separate user name is set.
+      user: account.smtp.user || account.email,
+      accessToken,
+      refresh: () => tokens.accessTokenFor(account.id, { forceRefresh: true }),
+    };
   }
 
   private require(id: string): AccountProfile {

@@ -4,7 +4,8 @@ import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 import type tls from 'node:tls';
 import type { AuthMethod, Security } from '../../shared/account';
-import type { Credentials } from '../ports';
+import type { Credentials, OAuth2Credentials } from '../ports';
+import { xoauth2String } from '../oauth/xoauth2';
 import type { FailureKind, ServerContext } from '../smtp/smtp-explain';
 import { secretForms } from '../smtp/smtp-options';
 import { MAX_LINE_LENGTH } from '../smtp/smtp-transcript';
@@ -214,6 +215,7 @@ class SmtpCheck {
   }
 
   private async authenticate(credentials: Credentials, offered: string[]): Promise<void> {
+    if (credentials.kind === 'oauth2') return this.authenticateOAuth(credentials, offered);
     const mechanism = pickMechanism(this.o.authMethod ?? 'auto', offered);
     if (!mechanism) {
       const list = offered.length ? `it offers only ${offered.join(', ')}` : 'it offers none';
@@ -229,6 +231,23 @@ class SmtpCheck {
     this.timings.authMs = ms(t);
     if (reply.code !== 235) throw new Stop(replyVerdict(reply.text, 'auth'));
     this.note(`* Signed in with ${mechanism} (${this.timings.authMs} ms)`);
+  }
+
+  /** XOAUTH2 with the account's access token; the token is never written to the transcript. */
+  private async authenticateOAuth(credentials: OAuth2Credentials, offered: string[]): Promise<void> {
+    if (!offered.includes('XOAUTH2')) {
+      throw new Stop({
+        code: 'SMTP_AUTH',
+        kind: 'auth-unavailable',
+        message: `The server at ${this.o.host}:${this.o.port} does not offer OAuth sign-in (XOAUTH2).`,
+        next: "Check the server in the account settings against the provider's documentation, or sign in with an app password.",
+      });
+    }
+    const t = performance.now();
+    const reply = await this.command(`AUTH XOAUTH2 ${xoauth2String(credentials.user || this.o.user, credentials.accessToken)}`, 'AUTH XOAUTH2 [redacted]');
+    this.timings.authMs = ms(t);
+    if (reply.code !== 235) throw new Stop(replyVerdict(reply.text, 'auth'));
+    this.note(`* Signed in with XOAUTH2 (${this.timings.authMs} ms)`);
   }
 
   private async quit(): Promise<void> {

@@ -1,27 +1,9 @@
 // The IMAP side of an account, as the Sent-folder copy needs it: where to connect, how securely,
 // and the credentials to log in with. Settings never hold a secret; credentials come from the keychain.
-import { z } from 'zod';
-import { SECURITY_MODES } from '../../shared/account';
+import type { ImapSettings as AccountImapSettings } from '../../shared/account';
 
-export const imapSettingsSchema = z
-  .object({
-    host: z
-      .string()
-      .trim()
-      .min(1, 'Enter the server name')
-      .max(253)
-      .regex(/^[A-Za-z0-9.\-:[\]_]+$/, 'A server name has only letters, digits, dots and dashes'),
-    port: z.number().int().min(1).max(65535),
-    security: z.enum(SECURITY_MODES),
-    /** Must be true for security 'none': the user explicitly accepted an unencrypted connection. */
-    insecure: z.boolean().default(false),
-    user: z.string().max(320),
-  })
-  .refine((s) => s.security !== 'none' || s.insecure, {
-    message: 'An unencrypted connection needs the explicit insecure flag',
-    path: ['insecure'],
-  });
-export type ImapSettings = z.infer<typeof imapSettingsSchema>;
+/** An account's IMAP settings with the user name resolved (the SMTP one unless set apart). */
+export type ImapSettings = Pick<AccountImapSettings, 'host' | 'port' | 'security' | 'insecure'> & { user: string };
 
 export type ImapCredentials =
   | { kind: 'password'; user: string; password: string }

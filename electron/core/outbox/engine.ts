@@ -167,7 +167,6 @@ export class Outbox implements OutboxEngine {
     this.queue.resetTimer();
     if (this.lockPoll) clearInterval(this.lockPoll);
     this.unsubscribeConnectivity?.();
-    this.sentCopies?.stop();
     this.watcher?.close();
     if (this.ingestTimer) clearTimeout(this.ingestTimer);
     const grace = options.graceMs ?? 20_000;
@@ -177,6 +176,8 @@ export class Outbox implements OutboxEngine {
       await Promise.race([Promise.all(inFlight), new Promise((r) => (timeout = setTimeout(r, grace)))]);
       clearTimeout(timeout);
     }
+    // A copy under way is given the same grace; one cut off resumes at the next start, without a duplicate.
+    await this.sentCopies?.stop(grace);
     if (this.sending.inFlight.size === 0) await this.sending.drainMoves();
     await this.temps.close();
     await this.journal?.close();

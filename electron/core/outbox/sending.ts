@@ -150,6 +150,8 @@ export class Sending {
       });
     } catch (error) {
       const info = toErrorInfo(error);
+      // A refused OAuth refresh is a sign-in failure like a refused password: hold, never fail the message.
+      if (info.code === 'OAUTH_REFRESH_REVOKED') return { outcome: 'auth', error: info, transcript: [] };
       return { outcome: info.retryable || info.code === 'KEYCHAIN_UNAVAILABLE' ? 'temporary' : 'permanent', error: info, transcript: [] };
     }
   }
@@ -184,8 +186,10 @@ export class Sending {
         return;
       case 'auth': {
         const reason = result.error?.reply ?? result.error?.message;
-        await this.deps.accounts.setStatus(record.accountId, 'needs-attention', reason);
-        this.host.emit({ type: 'account', accountId: record.accountId, status: 'needs-attention', ...(reason ? { reason } : {}) });
+        // A revoked OAuth grant needs the browser sign-in again, not a new password.
+        const status = result.error?.code === 'OAUTH_REFRESH_REVOKED' ? 'needs-sign-in' : 'needs-attention';
+        await this.deps.accounts.setStatus(record.accountId, status, reason);
+        this.host.emit({ type: 'account', accountId: record.accountId, status, ...(reason ? { reason } : {}) });
         return this.holdForAccount(record, reason);
       }
       default:

@@ -21,7 +21,7 @@ export interface SentCopiesHost {
 }
 
 export class SentCopies {
-  private readonly running = new Set<string>();
+  private readonly running = new Map<string, Promise<void>>();
   private timer: { cancel(): void } | null = null;
   private stopped = false;
 
@@ -49,21 +49,26 @@ export class SentCopies {
         continue;
       }
       if (this.running.size >= CONCURRENCY) continue;
-      this.running.add(record.id);
-      void this.run(record)
+      const done = this.run(record)
         .catch((error: unknown) => this.deps.logger.error(`[sent-copy] ${record.id}: ${String(error)}`))
         .finally(() => {
           this.running.delete(record.id);
           this.kick();
         });
+      this.running.set(record.id, done);
     }
     this.timer?.cancel();
     this.timer = next === Infinity ? null : this.deps.clock.setTimer(() => this.kick(), next - now);
   }
 
-  stop(): void {
+  /** Stops starting copies and waits (up to `graceMs`) for the ones under way; the rest resume next time. */
+  async stop(graceMs: number): Promise<void> {
     this.stopped = true;
     this.timer?.cancel();
+    if (this.running.size === 0) return;
+    let timeout: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(this.running.values()), new Promise((resolve) => (timeout = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timeout);
   }
 
   private async run(record: MessageRecord): Promise<void> {

@@ -1,9 +1,10 @@
 // Maps an account's SMTP settings onto nodemailer pool options: TLS is never downgraded, certificate
 // checks are always on, and AUTH crosses plaintext only when the account explicitly allows it.
-import { createHash } from 'node:crypto';
-import type tls from 'node:tls';
+import { createHash, X509Certificate } from 'node:crypto';
+import tls from 'node:tls';
 import type { SMTPPoolOptions } from 'nodemailer';
-import type { AccountProfile } from '../../shared/account';
+import type { AccountProfile, PinnedCertificate } from '../../shared/account';
+import { xoauth2String } from '../oauth/xoauth2';
 import type { Credentials } from '../ports';
 
 export interface SmtpTimeouts {
@@ -30,11 +31,41 @@ export function refusesPlaintext(account: AccountProfile): boolean {
   return account.smtp.security === 'none' && !account.smtp.insecure;
 }
 
-function verifiedTls(extra: tls.ConnectionOptions | undefined): tls.ConnectionOptions {
+function verifiedTls(extra: tls.ConnectionOptions | undefined, pinned: PinnedCertificate | undefined): tls.ConnectionOptions {
   // The spread keeps the caller's `ca`, `servername`, ciphers...; the two keys after it cannot be overridden.
   const options: tls.ConnectionOptions = { ...extra, rejectUnauthorized: true };
   delete options.checkServerIdentity;
+  if (pinned && pinMatches(pinned)) Object.assign(options, pinnedTls(pinned, extra?.ca));
   return options;
+}
+
+/**
+ * Trusts one exact certificate besides the usual ones: its PEM joins the CA list (so its chain verifies,
+ * self-signed included) and only a peer with its fingerprint skips the host-name check. Any other
+ * certificate is verified exactly as without a pin.
+ */
+export function pinnedTls(pinned: PinnedCertificate, ca: tls.ConnectionOptions['ca']): Pick<tls.ConnectionOptions, 'ca' | 'checkServerIdentity'> {
+  // `ca` replaces Node's roots: keep them (or the caller's own list) next to the pinned certificate.
+  const base = ca === undefined ? [...tls.rootCertificates] : Array.isArray(ca) ? [...ca] : [ca];
+  const wanted = normalizeFingerprint(pinned.fingerprint256);
+  return {
+    ca: [...base, pinned.pem],
+    checkServerIdentity: (host, cert) =>
+      normalizeFingerprint(cert.fingerprint256 ?? '') === wanted ? undefined : tls.checkServerIdentity(host, cert),
+  };
+}
+
+/** A pin whose PEM is not the certificate it names is ignored: only that exact certificate may be trusted. */
+export function pinMatches(pinned: PinnedCertificate): boolean {
+  try {
+    return normalizeFingerprint(new X509Certificate(pinned.pem).fingerprint256) === normalizeFingerprint(pinned.fingerprint256);
+  } catch {
+    return false;
+  }
+}
+
+function normalizeFingerprint(value: string): string {
+  return value.replace(/:/g, '').toUpperCase();
 }
 
 type SecurityOptions = Pick<SMTPPoolOptions, 'secure' | 'requireTLS' | 'ignoreTLS' | 'opportunisticTLS' | 'tls'>;
@@ -42,10 +73,10 @@ type SecurityOptions = Pick<SMTPPoolOptions, 'secure' | 'requireTLS' | 'ignoreTL
 function security(account: AccountProfile, extraTls: tls.ConnectionOptions | undefined): SecurityOptions {
   switch (account.smtp.security) {
     case 'tls':
-      return { secure: true, tls: verifiedTls(extraTls) };
+      return { secure: true, tls: verifiedTls(extraTls, account.smtp.pinnedCertificate) };
     case 'starttls':
       // requireTLS sends STARTTLS whatever EHLO says and fails (ETLS) when the server refuses it.
-      return { secure: false, requireTLS: true, ignoreTLS: false, opportunisticTLS: false, tls: verifiedTls(extraTls) };
+      return { secure: false, requireTLS: true, ignoreTLS: false, opportunisticTLS: false, tls: verifiedTls(extraTls, account.smtp.pinnedCertificate) };
     case 'none':
       if (!account.smtp.insecure) throw new Error('refusesPlaintext() must be checked before building options');
       return { secure: false, requireTLS: false, ignoreTLS: true };
@@ -79,7 +110,12 @@ export function poolOptions(
     transactionLog: true,
     debug: false,
   };
-  if (credentials) {
+  if (credentials?.kind === 'oauth2') {
+    // A bare access token: nodemailer cannot refresh it, SmtpSender does (once) after a refusal.
+    options.auth = { type: 'OAuth2', user: credentials.user || account.smtp.user, accessToken: credentials.accessToken };
+    options.authMethod = 'XOAUTH2';
+    options.forceAuth = true;
+  } else if (credentials) {
     options.auth = { user: credentials.user || account.smtp.user, pass: credentials.password };
     if (account.smtp.authMethod !== 'auto') options.authMethod = account.smtp.authMethod;
     // Sign in even when EHLO does not list AUTH, so "AUTH not offered" surfaces as the server's reply
@@ -90,12 +126,14 @@ export function poolOptions(
 }
 
 /**
- * Everything a pool depends on, as one string: a change of server, security, user or password gives a
- * different one, so the account gets a new pool. Compared on every send, hashed only for a new pool.
+ * Everything a pool depends on, as one string: a change of server, security, pinned certificate, user,
+ * password or access token gives a different one, so the account gets a new pool (a refreshed token
+ * signs in on new connections). Compared on every send, hashed only for a new pool.
  */
 export function poolSettings(account: AccountProfile, credentials: Credentials | null): string {
-  const { host, port, security: mode, insecure, user, authMethod } = account.smtp;
-  return JSON.stringify([host, port, mode, insecure, user, authMethod, credentials?.user ?? null, credentials?.password ?? null]);
+  const { host, port, security: mode, insecure, user, authMethod, pinnedCertificate } = account.smtp;
+  const secret = credentials === null ? null : credentials.kind === 'oauth2' ? `oauth2:${credentials.accessToken}` : credentials.password;
+  return JSON.stringify([host, port, mode, insecure, user, authMethod, pinnedCertificate?.fingerprint256 ?? null, credentials?.user ?? null, secret]);
 }
 
 /** A pool's name for logs: the account id and a hash of its settings (never the settings themselves). */
@@ -103,8 +141,12 @@ export function poolKey(accountId: string, settings: string): string {
   return `${accountId}:${createHash('sha256').update(settings).digest('base64url').slice(0, 12)}`;
 }
 
-/** The forms a password could take on the wire (plain, and base64 as AUTH PLAIN and LOGIN send it). */
+/** The forms a password or token could take on the wire (plain, and base64 as AUTH PLAIN, LOGIN and XOAUTH2 send it). */
 export function secretForms(credentials: Credentials | null): string[] {
+  if (credentials?.kind === 'oauth2') {
+    if (!credentials.accessToken) return [];
+    return [credentials.accessToken, xoauth2String(credentials.user, credentials.accessToken)];
+  }
   if (!credentials?.password) return [];
   const { user, password } = credentials;
   const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');

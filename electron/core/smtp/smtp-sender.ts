@@ -5,7 +5,8 @@ import type { Mail, SMTPPoolOptions, SMTPPoolSentMessageInfo } from 'nodemailer'
 import type MailMessage from 'nodemailer/lib/mailer/mail-message';
 import type { Readable } from 'node:stream';
 import type tls from 'node:tls';
-import { AppError } from '../../shared/errors';
+import { AppError, toErrorInfo } from '../../shared/errors';
+import { isOAuthError } from '../oauth/oauth-error';
 import { silentLogger, type Logger, type MessageSender, type SendRequest, type SendResult } from '../ports';
 import { classifyError, classifySuccess, type ClassifyContext } from './smtp-classify';
 import { explainFailure } from './smtp-explain';
@@ -105,7 +106,7 @@ export class SmtpSender implements MessageSender {
   }
 
   send(request: SendRequest): Promise<SendResult> {
-    const sending = this.sendOnce(request);
+    const sending = this.sendWithRefresh(request);
     this.inFlight.add(sending);
     void sending.finally(() => this.inFlight.delete(sending));
     return sending;
@@ -123,6 +124,31 @@ export class SmtpSender implements MessageSender {
     for (const pool of [...this.pools.values(), ...this.retiring]) this.retire(pool, true);
     this.retiring.clear();
     await Promise.allSettled(this.inFlight);
+  }
+
+  /**
+   * An OAuth2 account whose token the server refused gets one forced refresh and one more try, on a new
+   * pool (the token is part of the pool's settings). A refused refresh is the grant gone: 'auth' with
+   * OAUTH_REFRESH_REVOKED, so the engine holds the account; a failing token endpoint is temporary.
+   */
+  private async sendWithRefresh(request: SendRequest): Promise<SendResult> {
+    const first = await this.sendOnce(request);
+    const { credentials } = request;
+    if (first.outcome !== 'auth' || credentials?.kind !== 'oauth2' || !credentials.refresh) return first;
+    let accessToken: string;
+    try {
+      accessToken = await credentials.refresh();
+    } catch (error) {
+      const info = toErrorInfo(error);
+      const revoked = isOAuthError(error, 'needs-sign-in');
+      this.logger.warn(`[smtp] ${request.account.id}: the server refused the access token and it could not be refreshed (${info.code})`);
+      return { outcome: revoked ? 'auth' : info.retryable ? 'temporary' : 'permanent', error: info, transcript: first.transcript };
+    }
+    // The store hands back the token it just obtained instead of asking again: a retry would change nothing.
+    if (accessToken === credentials.accessToken) return first;
+    this.logger.info(`[smtp] ${request.account.id}: retrying once with a refreshed access token`);
+    const second = await this.sendOnce({ ...request, credentials: { kind: 'oauth2', user: credentials.user, accessToken } });
+    return { ...second, transcript: [...first.transcript, ...second.transcript] };
   }
 
   private async sendOnce(request: SendRequest): Promise<SendResult> {

@@ -5,7 +5,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AccountStore, type NewAccountInput } from '../../../electron/core/accounts/account-store';
+import { AccountStore, type NewAccountInput, type OAuthAccessTokens } from '../../../electron/core/accounts/account-store';
+import { OAuthError } from '../../../electron/core/oauth/oauth-error';
 import type { SecretStore } from '../../../electron/core/ports';
 import { KeychainSecretStore } from '../../../electron/core/secrets/keychain';
 import { MemorySecretStore } from '../../../electron/core/secrets/memory-secret-store';
@@ -121,7 +122,7 @@ describe('AccountStore', () => {
     expect(updated.statusReason).toBeUndefined();
     const reopened = open(secrets);
     expect(await reopened.get(account.id)).toMatchObject({ status: 'ok', smtp: { host: 'smtp2.example.com' } });
-    expect((await reopened.credentials(account.id))?.password).toBe('new password');
+    expect(await reopened.credentials(account.id)).toMatchObject({ kind: 'password', password: 'new password' });
     await expect(store.update('nobody', { name: 'x' })).rejects.toMatchObject({ code: 'ACCOUNT_NOT_FOUND' });
   });
 
@@ -263,3 +264,52 @@ async function filesContaining(folder: string, needle: string): Promise<string[]
   }
   return hits;
 }
+
+describe('AccountStore with OAuth2 accounts', () => {
+  function oauthStore(secrets: SecretStore, tokens: OAuthAccessTokens): AccountStore {
+    return new AccountStore({ dataDir, secrets, oauthTokens: tokens });
+  }
+
+  const gmail = (): NewAccountInput =>
+    ann({
+      email: 'ann@gmail.com',
+      smtp: { host: 'smtp.gmail.com', port: 465, security: 'tls', user: '' },
+      imap: { host: 'imap.gmail.com', port: 993, security: 'tls' },
+      signIn: { kind: 'oauth2', provider: 'google', clientId: 'own-client' },
+    });
+
+  it('keeps the sign-in kind and the IMAP settings an account is added with', async () => {
+    const store = oauthStore(new MemorySecretStore(), { accessTokenFor: async () => 'token' });
+    const account = await store.add(gmail());
+    expect(account).toMatchObject({ signIn: { kind: 'oauth2', provider: 'google', clientId: 'own-client' }, imap: { host: 'imap.gmail.com', port: 993 } });
+    expect(await oauthStore(new MemorySecretStore(), { accessTokenFor: async () => 'token' }).get(account.id)).toMatchObject({ signIn: { kind: 'oauth2' } });
+  });
+
+  it('hands out a current access token as oauth2 credentials, with a forced refresh for after a refusal', async () => {
+    const calls: Array<{ id: string; force: boolean }> = [];
+    const store = oauthStore(new MemorySecretStore(), {
+      accessTokenFor: async (id, options) => {
+        calls.push({ id, force: options?.forceRefresh === true });
+        return options?.forceRefresh ? 'refreshed' : 'current';
+      },
+    });
+    const account = await store.add(gmail());
+    const credentials = await store.credentials(account.id);
+    expect(credentials).toMatchObject({ kind: 'oauth2', user: 'ann@gmail.com', accessToken: 'current' });
+    expect(credentials?.kind === 'oauth2' && (await credentials.refresh?.())).toBe('refreshed');
+    expect(calls).toEqual([
+      { id: account.id, force: false },
+      { id: account.id, force: true },
+    ]);
+  });
+
+  it("passes the token store's typed failure on, so the engine can hold the account or retry later", async () => {
+    const store = oauthStore(new MemorySecretStore(), {
+      accessTokenFor: async () => {
+        throw new OAuthError('needs-sign-in');
+      },
+    });
+    const account = await store.add(gmail());
+    await expect(store.credentials(account.id)).rejects.toMatchObject({ code: 'OAUTH_REFRESH_REVOKED', kind: 'needs-sign-in' });
+  });
+});

@@ -28,3 +28,19 @@ describe('choosing the sending account', () => {
     expect((await accounts.pick({}))?.id).toBe('work');
   });
 });
+
+describe('credentials for the engine', () => {
+  it('passes OAuth2 credentials and typed sign-in failures through unchanged', async () => {
+    const oauth = { kind: 'oauth2' as const, user: 'ann@gmail.com', accessToken: 'token', refresh: async () => 'refreshed' };
+    const failure = Object.assign(new Error('revoked'), { code: 'OAUTH_REFRESH_REVOKED' });
+    const accounts = createEngineAccounts({
+      ...directory(account('gmail')),
+      credentials: async (id) => {
+        if (id === 'gone') throw failure;
+        return oauth;
+      },
+    });
+    expect(await accounts.credentials('gmail')).toBe(oauth);
+    await expect(accounts.credentials('gone')).rejects.toBe(failure);
+  });
+});

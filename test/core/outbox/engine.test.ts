@@ -115,16 +115,22 @@ describe('outbox engine', () => {
     const sender = new ScriptedSender(() => ({ outcome: 'temporary', transcript: [], error: { code: 'SMTP_TEMPORARY', message: 'busy', next: 'wait', retryable: true, reply: '421 4.7.0 too busy', responseCode: 421 } }));
     const { engine } = await setup({ clock, sender, lifetimeMs: 6 * 3_600_000 });
     const m = await engine.enqueue(simple);
-    let message = await engine.waitFor(m.id, ['queued', 'failed']);
-    for (let i = 0; i < 100 && message.state !== 'failed'; i++) {
-      await new Promise((r) => setTimeout(r, 5));
+    let message = (await engine.get(m.id))!;
+    let seen = 0;
+    for (let i = 0; i < 60; i++) {
+      // Wait for the next attempt to be recorded, then move the clock to the retry it scheduled.
+      await expect
+        .poll(async () => {
+          const now = (await engine.get(m.id))!;
+          return now.state === 'failed' || (now.state === 'queued' && now.attempts.length > seen && !!now.nextAttemptAt);
+        })
+        .toBe(true);
       message = (await engine.get(m.id))!;
-      if (message.state === 'queued' && message.nextAttemptAt) {
-        const wait = Date.parse(message.nextAttemptAt) - clock.now();
-        expect(wait).toBeLessThanOrEqual(MAX_RETRY_MS);
-        clock.advance(wait);
-        await new Promise((r) => setTimeout(r, 5));
-      }
+      if (message.state === 'failed') break;
+      seen = message.attempts.length;
+      const wait = Date.parse(message.nextAttemptAt!) - clock.now();
+      expect(wait).toBeLessThanOrEqual(MAX_RETRY_MS);
+      clock.advance(wait);
     }
     expect(message.state).toBe('failed');
     expect(message.lastError?.code).toBe('LIFETIME_EXPIRED');
