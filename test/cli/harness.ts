@@ -70,7 +70,11 @@ export function startCli(args: string[], options: RunOptions = {}): RunningCli {
     stdio: [stdinFd ?? 'pipe', 'pipe', 'pipe'],
   });
   if (stdinFd !== undefined) closeSync(stdinFd);
-  else child.stdin!.end(options.input ?? '');
+  else {
+    // A command that fails before reading its input closes the pipe: that is an answer, not a test error.
+    child.stdin!.on('error', () => {});
+    child.stdin!.end(options.input ?? '');
+  }
   let stdout = '';
   let stderr = '';
   const watchers: { pattern: RegExp; resolve: (s: string) => void }[] = [];
