@@ -19,7 +19,7 @@ export interface AccountAddArgs {
   oauth?: OAuthAddArgs;
   /** IMAP for the Sent copy, when --imap-host etc. were given. */
   imap?: ImapAddArgs;
-  /** --sent-copy / --no-sent-copy; absent: on when IMAP settings are given. */
+  /** --sent-copy / --no-sent-copy; absent: on when IMAP settings are given, unless the service files its own copy. */
   sentCopy?: boolean;
 }
 
@@ -145,7 +145,7 @@ function imapAddArgs(values: Values): { imap?: ImapAddArgs; sentCopy?: boolean }
   }
   const imap: ImapAddArgs = { host, port, security, insecure: values['imap-insecure'] === true };
   if (user !== undefined) imap.user = user;
-  return { imap, sentCopy: sentCopy ?? true };
+  return sentCopy === undefined ? { imap } : { imap, sentCopy };
 }
 
 function parseAccountDiagnostics(sub: 'test' | 'trust', argv: readonly string[]): { command: Command; dataDir?: string | undefined } {

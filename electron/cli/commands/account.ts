@@ -1,5 +1,6 @@
 // `outbox account add|list|remove|test|trust`: profiles in the data folder, the password read from standard input
 // (never from argv) straight into the system keychain.
+import { defaultSentCopy } from '../../core/imap/files-own-copy';
 import { newAccountSchema, type NewAccount } from '../../shared/account';
 import { AppError } from '../../shared/errors';
 import { createAccountDiagnostics, failedCode, type AccountDiagnostics, type ServerKind } from '../../core/diagnostics/account-check';
@@ -85,7 +86,7 @@ function imapInput(args: AccountAddArgs): Pick<NewAccount, 'imap' | 'sentCopy'> 
   const { host, port, security, insecure, user } = args.imap;
   return {
     imap: { host, port, security, insecure, separateSecret: false, ...(user !== undefined ? { user } : {}) },
-    sentCopy: { enabled: args.sentCopy ?? true },
+    sentCopy: { enabled: args.sentCopy ?? defaultSentCopy(args.host, true) },
   };
 }
 
