@@ -3,7 +3,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import { accountProfileSchema, newAccountSchema, type AccountProfile, type AccountStatus, type smtpSettingsSchema } from '../../shared/account';
+import { accountProfileSchema, newAccountSchema, type AccountProfile, type AccountStatus, type imapSettingsSchema, type smtpSettingsSchema } from '../../shared/account';
 import { AppError, isAppError } from '../../shared/errors';
 import { writeFileDurable } from '../fs/durable-write';
 import { silentLogger, systemClock, type Clock, type Credentials, type Logger, type SecretStore } from '../ports';
@@ -18,6 +18,8 @@ export interface AccountPatch {
   name?: string;
   email?: string;
   smtp?: Partial<z.input<typeof smtpSettingsSchema>>;
+  /** Merged into the current IMAP settings (which must then be complete); null removes IMAP. */
+  imap?: Partial<z.input<typeof imapSettingsSchema>> | null;
   sentCopy?: { enabled: boolean; folder?: string };
 }
 
@@ -36,6 +38,12 @@ export interface OAuthAccessTokens {
 }
 
 export const ACCOUNTS_FILE = 'accounts.json';
+
+function imapAfter(current: AccountProfile, patch: AccountPatch): object | undefined {
+  if (patch.imap === null) return undefined;
+  if (patch.imap === undefined) return current.imap;
+  return { ...current.imap, ...patch.imap };
+}
 
 export class AccountStore {
   readonly filePath: string;
@@ -143,6 +151,7 @@ export class AccountStore {
         name: patch.name ?? current.name,
         email: patch.email ?? current.email,
         smtp: { ...current.smtp, ...patch.smtp },
+        ...(imapAfter(current, patch) ? { imap: imapAfter(current, patch) } : {}),
         sentCopy: patch.sentCopy ?? current.sentCopy,
       });
       if (!parsed.success) throw validationError(parsed.error);
@@ -154,6 +163,8 @@ export class AccountStore {
         smtp: normalizeSmtp(parsed.data.smtp),
         sentCopy: parsed.data.sentCopy ?? current.sentCopy,
       };
+      if (parsed.data.imap) next.imap = parsed.data.imap;
+      else delete next.imap;
       if (patch.smtp !== undefined || secret !== undefined) next = withStatus(next, 'ok');
       const previous = secret === undefined ? undefined : await this.secrets.get(id);
       if (secret !== undefined) await this.secrets.set(id, secret);

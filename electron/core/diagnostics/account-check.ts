@@ -195,13 +195,7 @@ export function createAccountDiagnostics({ accounts, secrets, connect = {} }: Ac
     async trust(id, fingerprint, server) {
       const account = await find(id);
       const pinned = await certificateToTrust(account, server, fingerprint, connect);
-      if (server === 'imap') {
-        // AccountStore.update() does not take IMAP changes yet; saying so beats pretending the pin was kept.
-        throw new AppError('VALIDATION', {
-          message: `The IMAP certificate of account ${id} is the one with fingerprint ${pinned.fingerprint256}, but Outbox cannot save an IMAP pin yet; nothing was trusted.`,
-          next: 'Use a certificate your system trusts for IMAP until then.',
-        });
-      }
+      if (server === 'imap') return accounts.update(id, { imap: { pinnedCertificate: pinned } });
       return accounts.update(id, { smtp: { pinnedCertificate: pinned } });
     },
   };
