@@ -49,7 +49,8 @@ export function parseAccount(argv: readonly string[]): { command: Command; dataD
   if (sub === 'add' && rest.some((a) => a === '--oauth' || a.startsWith('--oauth='))) return parseAccountAddOAuth(rest);
   if (sub === 'add') return parseAccountAdd(rest);
   if (sub === 'test' || sub === 'trust') return parseAccountDiagnostics(sub, rest);
-  throw new UsageError(`Unknown account command '${sub}'`, "Use 'outbox account add', 'list', 'remove', 'test' or 'trust'.");
+  if (sub === 'password' || sub === 'signin' || sub === 'set') return parseAccountFix(sub, rest);
+  throw new UsageError(`Unknown account command '${sub}'`, "Use 'outbox account add', 'list', 'remove', 'test', 'trust', 'password', 'signin' or 'set'.");
 }
 
 function parseAccountAdd(argv: readonly string[]): { command: Command; dataDir?: string | undefined } {
@@ -102,7 +103,36 @@ function parseAccountAdd(argv: readonly string[]): { command: Command; dataDir?:
 /** `outbox account test ID [--json]` and `outbox account trust ID --fingerprint SHA256 [--imap]`. */
 export type AccountDiagnosticsCommand =
   | { name: 'account-test'; id: string; json: boolean }
-  | { name: 'account-trust'; id: string; fingerprint: string; server: 'smtp' | 'imap' };
+  | { name: 'account-trust'; id: string; fingerprint: string; server: 'smtp' | 'imap' }
+  | { name: 'account-password'; id: string; imap: boolean }
+  | { name: 'account-signin'; id: string }
+  | { name: 'account-set'; id: string; sentFolder?: string; sentCopy?: boolean };
+
+/** `account password ID --password-stdin [--imap]`, `account signin ID`, `account set ID [--sent-folder F] [--sent-copy|--no-sent-copy]`. */
+function parseAccountFix(sub: 'password' | 'signin' | 'set', argv: readonly string[]): { command: Command; dataDir?: string | undefined } {
+  const options: Options =
+    sub === 'password'
+      ? { 'password-stdin': { type: 'boolean' }, imap: { type: 'boolean' }, password: { type: 'string' } }
+      : sub === 'set'
+        ? { 'sent-folder': { type: 'string' }, 'sent-copy': { type: 'boolean' }, 'no-sent-copy': { type: 'boolean' } }
+        : {};
+  const { values, positionals } = parse(`account ${sub}`, argv, options);
+  if (values.help) return { command: { name: 'help', topic: 'account' } };
+  if (positionals.length !== 1) throw new UsageError(`'outbox account ${sub}' needs one account id`);
+  const id = positionals[0]!;
+  const dataDir = str(values['data-dir']);
+  if (sub === 'signin') return { command: { name: 'account-signin', id }, dataDir };
+  if (sub === 'password') {
+    if (values.password !== undefined) throw new UsageError('A password on the command line would be visible to other users', 'Pipe it in with --password-stdin instead.');
+    if (values['password-stdin'] !== true) throw new UsageError("'outbox account password' reads the password from standard input: add --password-stdin");
+    return { command: { name: 'account-password', id, imap: values.imap === true }, dataDir };
+  }
+  if (values['sent-copy'] === true && values['no-sent-copy'] === true) throw new UsageError('Give either --sent-copy or --no-sent-copy, not both');
+  const sentFolder = str(values['sent-folder']);
+  const sentCopy = values['sent-copy'] === true ? true : values['no-sent-copy'] === true ? false : undefined;
+  if (sentFolder === undefined && sentCopy === undefined) throw new UsageError("'outbox account set' needs --sent-folder, --sent-copy or --no-sent-copy");
+  return { command: { name: 'account-set', id, ...(sentFolder !== undefined ? { sentFolder } : {}), ...(sentCopy !== undefined ? { sentCopy } : {}) }, dataDir };
+}
 
 const IMAP_ADD_OPTIONS: Options = {
   'imap-host': { type: 'string' },

@@ -8,6 +8,7 @@ import { runCompose } from './commands/compose';
 import { runCancel, runFlush, runQueue, runRetry, runShow } from './commands/queue';
 import { runSend } from './commands/send';
 import { runDetect } from './commands/detect';
+import { runAccountPassword, runAccountSet, runAccountSignIn } from './commands/account-fix';
 import { CliContext } from './context';
 import { errorLineFor, exitCodeFor, EX } from './exit-codes';
 import { note, out, type CliIo } from './io';
@@ -74,6 +75,12 @@ function run(ctx: CliContext, command: Exclude<Command, { name: 'help' | 'versio
       return runSend(ctx, command.args);
     case 'detect':
       return runDetect(ctx.io, command.args);
+    case 'account-password':
+      return runAccountPassword(ctx, command);
+    case 'account-signin':
+      return runAccountSignIn(ctx, command);
+    case 'account-set':
+      return runAccountSet(ctx, command);
     case 'compose':
       return runCompose(ctx, command.args);
     case 'queue':

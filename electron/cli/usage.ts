@@ -40,6 +40,11 @@ Commands:
   account test ID [--json]        check an account's servers and say what is wrong
   account trust ID --fingerprint SHA256 [--imap]
                                   trust this one server certificate for this account
+  account password ID --password-stdin [--imap]
+                                  a new password (held messages then leave)
+  account signin ID               sign in again with Google or Microsoft in the browser
+  account set ID [--sent-folder NAME] [--sent-copy | --no-sent-copy]
+                                  where copies of sent mail are filed
   detect EMAIL [--json] [--dns-server IP[:PORT]] [--timeout SECONDS]
                                   find the server settings for an address, and how they were found
 
@@ -128,6 +133,14 @@ Cancels a message that has not been sent; it stays in the list as failed ("cance
   outbox account remove ID
   outbox account test ID [--json]
   outbox account trust ID --fingerprint SHA256 [--imap]
+  outbox account password ID --password-stdin [--imap]
+  outbox account signin ID
+  outbox account set ID [--sent-folder NAME] [--sent-copy | --no-sent-copy]
+
+When the server refuses an account's password (or the provider its sign-in), its messages are
+held; 'password' or 'signin' fixes the account and they leave again. --imap sets a password of
+IMAP's own. 'set' picks the Sent folder, or turns the copy on or off (Gmail files its own, so
+the copy starts off there).
 
 The password is read from standard input with --password-stdin (never from the command
 line) and kept in the system keychain. --security none needs --insecure as well.

@@ -50,6 +50,22 @@ describeKeyring('outbox with a password in the keychain', () => {
     expect(JSON.parse(show.stdout)).toMatchObject({ state: 'held', holdReason: 'account' });
   });
 
+  it('lets a held message leave once the account has its right password again', async () => {
+    const id = await add('fixme@example.com', 'wrong password');
+    const sent = await ws.run(['send', '-a', id, 'bob@example.org'], { input: sampleEml() });
+    expect(sent.code).toBe(77);
+    const messageId = sent.stdout.trim();
+    const fixed = await ws.run(['account', 'password', id, '--password-stdin'], { input: 'correct horse\n' });
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(fixed.stderr).toMatch(/queued again/);
+    const list = JSON.parse((await ws.run(['account', 'list', '--json'])).stdout) as { id: string; status: string }[];
+    expect(list.find((a) => a.id === id)?.status).toBe('ok');
+    const flush = await ws.run(['flush', '--wait']);
+    expect(flush.code, flush.stderr).toBe(0);
+    expect(JSON.parse((await ws.run(['show', messageId, '--json'])).stdout)).toMatchObject({ state: 'sent' });
+    expect(peer.logins.at(-1)).toMatchObject({ username: 'ann', ok: true });
+  });
+
   it('removes an account and its password', async () => {
     const id = await add('gone@example.com', 'x');
     const r = await ws.run(['account', 'remove', id]);

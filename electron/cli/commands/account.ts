@@ -166,7 +166,7 @@ async function runAccountAddOAuth(ctx: CliContext, args: AccountAddArgs, oauth: 
  * The provider's data, with its endpoints moved to a local test server when OUTBOX_OAUTH_TEST_BASE is set.
  * Only a loopback http URL is taken, so the variable can never send a sign-in to another machine.
  */
-function oauthProvider(ctx: CliContext, oauth: OAuthAddArgs): OAuthProvider {
+export function oauthProvider(ctx: CliContext, oauth: OAuthAddArgs): OAuthProvider {
   const provider = PROVIDERS[oauth.provider];
   const base = ctx.io.env.OUTBOX_OAUTH_TEST_BASE;
   if (base === undefined || base === '') return provider;
@@ -185,7 +185,7 @@ function oauthProvider(ctx: CliContext, oauth: OAuthAddArgs): OAuthProvider {
 }
 
 /** Prints the address first (a machine without a browser, or over ssh), then tries the system browser. */
-async function openBrowser(ctx: CliContext, url: string): Promise<void> {
+export async function openBrowser(ctx: CliContext, url: string): Promise<void> {
   ctx.io.stderr.write(`outbox: sign in in your browser; if none opens, open this address:\n  ${url}\n`);
   // rundll32 rather than `start`: cmd.exe would split the URL at every '&'.
   const [command, ...argv] =

@@ -156,9 +156,20 @@ export class Outbox implements OutboxEngine {
     for (const q of result.quarantined) this.reportQuarantine(q.file, q.error);
     for (const record of result.toMove) await this.sending.moveToSent(record);
     for (const record of result.found) this.adopt(record);
+    await this.releaseFixedAccounts();
     await this.journal!.drain();
     if (compactNow || this.journal!.bytesSinceSnapshot > 1024 * 1024) await this.journal!.compact(this.records.values());
     if (this.autoSend) this.refreshSchedule();
+  }
+
+  /** Messages held for an account that was fixed while no sender ran (e.g. `outbox account password`) go back. */
+  private async releaseFixedAccounts(): Promise<void> {
+    const checked = new Map<string, boolean>();
+    for (const record of this.records.values()) {
+      if (record.state !== 'held' || record.holdReason !== 'account') continue;
+      if (!checked.has(record.accountId)) checked.set(record.accountId, (await this.options.accounts.get(record.accountId))?.status === 'ok');
+      if (checked.get(record.accountId) && transition.releaseAccountHold(record, record.accountId)) void this.commit(record);
+    }
   }
 
   async stop(options: { graceMs?: number } = {}): Promise<void> {

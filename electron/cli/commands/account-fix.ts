@@ -1,0 +1,76 @@
+// Putting an account right after its sign-in failed, or changing how its sent mail is filed: a new
+// password, a new OAuth sign-in, the Sent folder. Held messages then leave (told to whichever process sends).
+import type { AccountProfile } from '../../shared/account';
+import { AppError } from '../../shared/errors';
+import { imapSecretKey } from '../../core/imap/imap-credentials';
+import { signIn } from '../../core/oauth/authorize';
+import { isProviderId, resolveClientId } from '../../core/oauth/providers';
+import { OAuthTokenStore } from '../../core/oauth/token-store';
+import type { CliContext } from '../context';
+import { EX } from '../exit-codes';
+import { note, out, readAll } from '../io';
+import { oauthProvider, openBrowser, stripNewline } from './account';
+
+/** The engine releases the account's held messages: here if this process sends, else in the one that does. */
+async function accountFixed(ctx: CliContext, before: AccountProfile, after: AccountProfile): Promise<void> {
+  const engine = await ctx.openEngine({ mode: 'auto', autoSend: false });
+  engine.accountChanged(after);
+  if (before.status !== 'ok' && after.status === 'ok') {
+    note(ctx.io, engine.role === 'sender' ? `messages held for ${after.id} are queued again; they leave with 'outbox flush' or when the app runs.` : `messages held for ${after.id} are queued again in the Outbox process that is running.`);
+  }
+}
+
+/** `outbox account password ID --password-stdin [--imap]` */
+export async function runAccountPassword(ctx: CliContext, options: { id: string; imap: boolean }): Promise<number> {
+  const account = await ctx.resolveAccount(options.id);
+  const password = stripNewline(await readAll(ctx.io.stdin));
+  if (!password) throw new AppError('VALIDATION', { message: 'No password came in on standard input.', next: "Pipe it in: printf '%s' \"$PASSWORD\" | outbox account password ID --password-stdin" });
+  let updated: AccountProfile;
+  if (options.imap) {
+    if (!account.imap) throw new AppError('VALIDATION', { message: `Account ${account.id} has no IMAP server.`, next: 'Add the IMAP settings first.' });
+    await ctx.secrets().set(imapSecretKey(account.id), password);
+    updated = await ctx.accounts().update(account.id, { imap: { separateSecret: true } });
+  } else {
+    if (account.signIn.kind === 'oauth2') throw new AppError('VALIDATION', { message: `Account ${account.id} signs in with ${account.signIn.provider}.`, next: `Run 'outbox account signin ${account.id}' instead.` });
+    updated = await ctx.accounts().update(account.id, {}, password);
+  }
+  await accountFixed(ctx, account, updated);
+  out(ctx.io, `Saved the ${options.imap ? 'IMAP ' : ''}password of ${account.id} in the system keychain.`);
+  return EX.OK;
+}
+
+/** `outbox account signin ID`: a new OAuth sign-in in the browser, after the provider revoked the old one. */
+export async function runAccountSignIn(ctx: CliContext, options: { id: string }): Promise<number> {
+  const account = await ctx.resolveAccount(options.id);
+  const providerId = account.signIn.provider;
+  if (account.signIn.kind !== 'oauth2' || !providerId || !isProviderId(providerId)) {
+    throw new AppError('VALIDATION', { message: `Account ${account.id} signs in with a password.`, next: `Run 'outbox account password ${account.id} --password-stdin' instead.` });
+  }
+  const provider = oauthProvider(ctx, { provider: providerId, ...(account.signIn.clientId ? { clientId: account.signIn.clientId } : {}) });
+  const clientId = resolveClientId(provider.id, account.signIn.clientId);
+  if (!clientId) throw new AppError('VALIDATION', { message: `This copy of Outbox has no OAuth client id for ${provider.name}.`, next: 'Add the account again with --client-id.' });
+  const tokens = await signIn({ provider, clientId, loginHint: account.email, openBrowser: (url) => openBrowser(ctx, url) });
+  await new OAuthTokenStore({ secrets: ctx.secrets(), logger: ctx.logger }).save(account.id, {
+    providerId: provider.id,
+    clientId,
+    accessToken: tokens.accessToken,
+    refreshToken: tokens.refreshToken,
+    expiresAt: tokens.expiresAt,
+    ...(tokens.scope === undefined ? {} : { scope: tokens.scope }),
+  });
+  const updated = await ctx.accounts().setStatus(account.id, 'ok');
+  await accountFixed(ctx, account, updated);
+  out(ctx.io, `Signed ${account.id} in again.`);
+  return EX.OK;
+}
+
+/** `outbox account set ID [--sent-folder NAME] [--sent-copy | --no-sent-copy]` */
+export async function runAccountSet(ctx: CliContext, options: { id: string; sentFolder?: string; sentCopy?: boolean }): Promise<number> {
+  const account = await ctx.resolveAccount(options.id);
+  const enabled = options.sentCopy ?? (options.sentFolder !== undefined ? true : account.sentCopy.enabled);
+  if (enabled && !account.imap) throw new AppError('VALIDATION', { message: `Account ${account.id} has no IMAP server, so there is no Sent folder to file copies in.`, next: 'Add the IMAP settings first.' });
+  const folder = options.sentFolder ?? account.sentCopy.folder;
+  const updated = await ctx.accounts().update(account.id, { sentCopy: { enabled, ...(folder ? { folder } : {}) } });
+  out(ctx.io, `${account.id}: copies of sent mail ${updated.sentCopy.enabled ? `go to ${updated.sentCopy.folder ?? 'the Sent folder Outbox finds'}` : 'are not filed by Outbox'}.`);
+  return EX.OK;
+}
