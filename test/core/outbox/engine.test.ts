@@ -181,6 +181,24 @@ describe('outbox engine', () => {
     expect((await engine.waitFor(b2.id)).state).toBe('sent');
   });
 
+  it('releases messages held for an account that was fixed while no sender ran, at the next start', async () => {
+    const dir = await tempDir();
+    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+    const accounts = new MemoryAccounts(account('acct'));
+    const refusing = new ScriptedSender(() => ({ outcome: 'auth', transcript: [], error: { code: 'SMTP_AUTH', message: 'refused', next: 'fix', retryable: false, reply: '535 5.7.8 no', responseCode: 535 } }));
+    const first = makeEngine(dir, { accounts, sender: refusing });
+    await first.engine.start();
+    const m = await first.engine.enqueue(simple);
+    expect((await first.engine.waitFor(m.id, ['held'])).holdReason).toBe('account');
+    await first.engine.stop();
+    // Fixed from elsewhere (another process changed the account) while nothing was sending.
+    await accounts.setStatus('acct', 'ok');
+    const second = makeEngine(dir, { accounts });
+    await second.engine.start();
+    cleanups.push(() => second.engine.stop());
+    expect((await second.engine.waitFor(m.id)).state).toBe('sent');
+  });
+
   it('waits while offline without counting attempts, and flushes as soon as the network returns', async () => {
     const network = new FakeNetwork(false);
     const { engine, sender } = await setup({ network });
