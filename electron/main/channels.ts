@@ -15,6 +15,14 @@ export interface ChannelServices {
   connectivity: Connectivity;
   /** The connection test and certificate pin; by default built on `accounts` (an IMAP password of its own is then not checked). */
   diagnostics?: AccountDiagnostics;
+  /** OAuth sign-in in the system browser; absent where no browser can be opened. */
+  oauth?: OAuthSignIn;
+}
+
+/** The app's OAuth flows (core/oauth/oauth-accounts.ts with Electron's shell.openExternal as the browser). */
+export interface OAuthSignIn {
+  add(request: { name: string; email: string; provider: string; clientId?: string }): Promise<AccountProfile>;
+  signInAgain(id: string): Promise<AccountProfile>;
 }
 
 /** The core report as the contract types it: a compile error here means the two drifted apart. */
@@ -28,7 +36,11 @@ function publicProfile(profile: AccountProfile): AccountProfile {
   return accountProfileSchema.parse(profile);
 }
 
-export function createChannelHandlers({ engine, accounts, connectivity, diagnostics }: ChannelServices): ChannelHandlers {
+export function createChannelHandlers({ engine, accounts, connectivity, diagnostics, oauth }: ChannelServices): ChannelHandlers {
+  const signIns = (): OAuthSignIn => {
+    if (!oauth) throw new AppError('VALIDATION', { message: 'Signing in with a provider is not available here.', next: 'Add the account with an app password.' });
+    return oauth;
+  };
   const checks = diagnostics ?? createAccountDiagnostics({ accounts });
   return {
     'outbox:list': (filter) => engine.list(filter),
@@ -66,6 +78,12 @@ export function createChannelHandlers({ engine, accounts, connectivity, diagnost
     'account:trust': async (id, fingerprint, server) => {
       const profile = await checks.trust(id, fingerprint, server);
       // The pooled connection was made under the old trust; the next send connects afresh.
+      engine.accountChanged(profile);
+      return publicProfile(profile);
+    },
+    'account:addOAuth': async (request) => publicProfile(await signIns().add(request)),
+    'account:signIn': async (id) => {
+      const profile = await signIns().signInAgain(id);
       engine.accountChanged(profile);
       return publicProfile(profile);
     },

@@ -14,6 +14,7 @@ import { createEngineAccounts } from '../core/outbox/account-adapter';
 import { createOutboxEngine } from '../core/outbox';
 import { createSentCopyWriter } from '../core/imap/sent-copy-writer';
 import { createChannelHandlers } from './channels';
+import { createOAuthSignIn } from './oauth';
 import { createAccountDiagnostics } from '../core/diagnostics/account-check';
 import { ConnectivityMonitor } from './connectivity';
 import { pushEvent, registerIpcHandlers } from './ipc-handlers';
@@ -47,7 +48,13 @@ async function start(logger: Logger): Promise<void> {
   const windows = new Map<number, BrowserWindow>();
 
   const unregisterIpc = registerIpcHandlers({
-    handlers: createChannelHandlers({ engine, accounts, connectivity, diagnostics: createAccountDiagnostics({ accounts, secrets }) }),
+    handlers: createChannelHandlers({
+      engine,
+      accounts,
+      connectivity,
+      diagnostics: createAccountDiagnostics({ accounts, secrets }),
+      oauth: createOAuthSignIn(accounts, secrets, logger),
+    }),
     trusted: { url: rendererUrl(rendererFile), isTrustedWebContents: (id) => windows.has(id) },
     logger,
   });

@@ -22,6 +22,8 @@ const CHANNELS = [
   'account:remove',
   'account:test',
   'account:trust',
+  'account:addOAuth',
+  'account:signIn',
   'app:connectivity',
 ] as const satisfies readonly InvokeChannel[];
 type Unlisted = Exclude<InvokeChannel, (typeof CHANNELS)[number]>;

@@ -2,7 +2,7 @@
 // Main validates with these schemas; the preload and the renderer derive their types from it (OutboxApi).
 import { z } from 'zod';
 import type { ErrorCode, ErrorInfo } from './errors';
-import { accountProfileSchema, newAccountSchema, smtpSettingsSchema, type AccountProfile } from './account';
+import { accountProfileSchema, emailAddress, newAccountSchema, smtpSettingsSchema, type AccountProfile } from './account';
 import { composeRequestSchema, MESSAGE_STATES, type OutboxEvent, type OutboxMessage } from './message';
 
 /** What every invoke answers: Electron passes only an error's message across, so errors travel as data with a code. */
@@ -129,6 +129,20 @@ export const invokeContract = {
   'account:test': { args: z.tuple([accountId]), result: returns<AccountTestReport>() },
   // Pins the certificate the server presents, only if it has exactly this fingerprint.
   'account:trust': { args: z.tuple([accountId, sha256Fingerprint, z.enum(TRUSTED_SERVERS)]), result: returns<AccountProfile>() },
+  // Signs in with Google or Microsoft in the system browser, then adds the account; no password is involved.
+  'account:addOAuth': {
+    args: z.tuple([
+      z.strictObject({
+        name: z.string().trim().min(1).max(200),
+        email: emailAddress,
+        provider: z.string().regex(/^[a-z0-9-]{1,40}$/),
+        clientId: z.string().min(1).max(500).optional(),
+      }),
+    ]),
+    result: returns<AccountProfile>(),
+  },
+  // Signs an OAuth account in again after the provider revoked its grant; its held messages then leave.
+  'account:signIn': { args: z.tuple([accountId]), result: returns<AccountProfile>() },
   'app:connectivity': { args: z.tuple([]), result: returns<ConnectivityState>() },
 } satisfies Record<`${string}:${string}`, { args: z.ZodTuple; result: Returns<unknown> }>;
 

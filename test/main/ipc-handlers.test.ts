@@ -84,6 +84,8 @@ const VALID: { [C in InvokeChannel]: ArgsOf<C> } = {
   'account:remove': ['ann-example-com'],
   'account:test': ['ann-example-com'],
   'account:trust': ['ann-example-com', FINGERPRINT, 'smtp'],
+  'account:addOAuth': [{ name: 'Ann', email: 'ann@gmail.com', provider: 'google' }],
+  'account:signIn': ['ann-example-com'],
   'app:connectivity': [],
 };
 
@@ -113,9 +115,14 @@ function fakeServices() {
     test: vi.fn(async () => testReport),
     trust: vi.fn(async () => ({ ...profile, smtp: { ...profile.smtp, pinnedCertificate: { fingerprint256: FINGERPRINT, pem: '-----BEGIN CERTIFICATE-----' } } })),
   };
-  const services = { engine: engine as unknown as OutboxEngine, accounts, connectivity, diagnostics } satisfies ChannelServices;
-  const calls = (): number => [...Object.values(engine), ...Object.values(accounts), ...Object.values(diagnostics)].reduce((n, fn) => n + fn.mock.calls.length, 0);
-  return { engine, accounts, connectivity, diagnostics, services, calls };
+  const oauth = {
+    add: vi.fn(async () => ({ ...profile, signIn: { kind: 'oauth2' as const, provider: 'google' } })),
+    signInAgain: vi.fn(async () => profile),
+  };
+  const services = { engine: engine as unknown as OutboxEngine, accounts, connectivity, diagnostics, oauth } satisfies ChannelServices;
+  const calls = (): number =>
+    [...Object.values(engine), ...Object.values(accounts), ...Object.values(diagnostics), ...Object.values(oauth)].reduce((n, fn) => n + fn.mock.calls.length, 0);
+  return { engine, accounts, connectivity, diagnostics, oauth, services, calls };
 }
 
 let fakes: ReturnType<typeof fakeServices>;
@@ -320,6 +327,14 @@ describe('IPC handlers', () => {
     expect(result.ok).toBe(true);
     expect(result.value).toMatchObject({ account: 'ann-example-com', ok: false, smtp: { verdict: { code: 'NETWORK_REFUSED', kind: 'refused' } } });
     expect(result.value.imap).toBeUndefined();
+  });
+
+  it('adds an OAuth account through the browser sign-in, and signs one in again, telling the engine', async () => {
+    const added = await invoke('account:addOAuth', VALID['account:addOAuth']);
+    expect(added).toEqual({ ok: true, value: expect.objectContaining({ signIn: { kind: 'oauth2', provider: 'google' } }) });
+    expect(fakes.oauth.add).toHaveBeenCalledWith({ name: 'Ann', email: 'ann@gmail.com', provider: 'google' });
+    expect(await invoke('account:signIn', ['ann-example-com'])).toEqual({ ok: true, value: profile });
+    expect(fakes.engine.accountChanged).toHaveBeenCalledWith(profile);
   });
 
   it('reports connectivity', async () => {

@@ -3,9 +3,8 @@
 import type { AccountProfile } from '../../shared/account';
 import { AppError } from '../../shared/errors';
 import { imapSecretKey } from '../../core/imap/imap-credentials';
-import { signIn } from '../../core/oauth/authorize';
-import { isProviderId, resolveClientId } from '../../core/oauth/providers';
-import { OAuthTokenStore } from '../../core/oauth/token-store';
+import { signInAgain } from '../../core/oauth/oauth-accounts';
+import { isProviderId } from '../../core/oauth/providers';
 import type { CliContext } from '../context';
 import { EX } from '../exit-codes';
 import { note, out, readAll } from '../io';
@@ -47,18 +46,7 @@ export async function runAccountSignIn(ctx: CliContext, options: { id: string })
     throw new AppError('VALIDATION', { message: `Account ${account.id} signs in with a password.`, next: `Run 'outbox account password ${account.id} --password-stdin' instead.` });
   }
   const provider = oauthProvider(ctx, { provider: providerId, ...(account.signIn.clientId ? { clientId: account.signIn.clientId } : {}) });
-  const clientId = resolveClientId(provider.id, account.signIn.clientId);
-  if (!clientId) throw new AppError('VALIDATION', { message: `This copy of Outbox has no OAuth client id for ${provider.name}.`, next: 'Add the account again with --client-id.' });
-  const tokens = await signIn({ provider, clientId, loginHint: account.email, openBrowser: (url) => openBrowser(ctx, url) });
-  await new OAuthTokenStore({ secrets: ctx.secrets(), logger: ctx.logger }).save(account.id, {
-    providerId: provider.id,
-    clientId,
-    accessToken: tokens.accessToken,
-    refreshToken: tokens.refreshToken,
-    expiresAt: tokens.expiresAt,
-    ...(tokens.scope === undefined ? {} : { scope: tokens.scope }),
-  });
-  const updated = await ctx.accounts().setStatus(account.id, 'ok');
+  const updated = await signInAgain({ accounts: ctx.accounts(), secrets: ctx.secrets(), openBrowser: (url) => openBrowser(ctx, url), logger: ctx.logger }, account, provider);
   await accountFixed(ctx, account, updated);
   out(ctx.io, `Signed ${account.id} in again.`);
   return EX.OK;

@@ -6,9 +6,8 @@ import { AppError } from '../../shared/errors';
 import { createAccountDiagnostics, failedCode, type AccountDiagnostics, type ServerKind } from '../../core/diagnostics/account-check';
 import { KeychainSecretStore } from '../../core/secrets/keychain';
 import { spawn } from 'node:child_process';
-import { signIn } from '../../core/oauth/authorize';
-import { PROVIDERS, resolveClientId, type OAuthProvider } from '../../core/oauth/providers';
-import { OAuthTokenStore } from '../../core/oauth/token-store';
+import { addOAuthAccount } from '../../core/oauth/oauth-accounts';
+import { PROVIDERS, type OAuthProvider } from '../../core/oauth/providers';
 import type { OAuthAddArgs } from '../account-args';
 import type { AccountAddArgs } from '../args';
 import type { CliContext } from '../context';
@@ -119,45 +118,11 @@ export async function runAccountTrust(ctx: CliContext, options: { id: string; fi
  */
 async function runAccountAddOAuth(ctx: CliContext, args: AccountAddArgs, oauth: OAuthAddArgs): Promise<number> {
   const provider = oauthProvider(ctx, oauth);
-  const clientId = resolveClientId(provider.id, oauth.clientId);
-  if (!clientId) {
-    throw new AppError('VALIDATION', {
-      message: `This copy of Outbox has no OAuth client id for ${provider.name}.`,
-      next: "Give your app registration's client id with --client-id, or add the account with an app password.",
-    });
-  }
-  const input: NewAccount = {
-    name: args.name,
-    email: args.email,
-    smtp: { ...provider.smtp, insecure: false, user: args.email, authMethod: 'auto' },
-    imap: { ...provider.imap, insecure: false, separateSecret: false },
-    // Gmail and Microsoft 365 file submitted mail in Sent themselves: a copy of ours would be a duplicate.
-    sentCopy: { enabled: false },
-    signIn: { kind: 'oauth2', provider: provider.id, ...(oauth.clientId ? { clientId: oauth.clientId } : {}) },
-  };
-  const parsed = newAccountSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const option = FIELD_OPTIONS[String(issue.path[issue.path.length - 1] ?? '')] ?? 'an option';
-    throw new AppError('VALIDATION', { message: `The value of ${option} is not valid: ${issue.message.replace(/\.$/, '')}.`, next: `Correct ${option} and run the command again.` });
-  }
   await ctx.ensureDataDir();
-  const tokens = await signIn({ provider, clientId, loginHint: args.email, openBrowser: (url) => openBrowser(ctx, url) });
-  const account = await ctx.accounts().add(parsed.data);
-  try {
-    await new OAuthTokenStore({ secrets: ctx.secrets(), logger: ctx.logger }).save(account.id, {
-      providerId: provider.id,
-      clientId,
-      accessToken: tokens.accessToken,
-      refreshToken: tokens.refreshToken,
-      expiresAt: tokens.expiresAt,
-      ...(tokens.scope === undefined ? {} : { scope: tokens.scope }),
-    });
-  } catch (error) {
-    // An account without its tokens could never send: take it out again.
-    await ctx.accounts().remove(account.id).catch(() => undefined);
-    throw error;
-  }
+  const account = await addOAuthAccount(
+    { accounts: ctx.accounts(), secrets: ctx.secrets(), openBrowser: (url) => openBrowser(ctx, url), logger: ctx.logger },
+    { name: args.name, email: args.email, provider, ...(oauth.clientId ? { clientId: oauth.clientId } : {}) },
+  );
   out(ctx.io, account.id);
   return EX.OK;
 }

@@ -1,0 +1,35 @@
+// The app's OAuth sign-in: the shared core flow, with Electron's shell.openExternal as the system browser
+// (never an embedded web view) and only the provider's own https sign-in page ever opened.
+import { shell } from 'electron';
+import type { AccountStore } from '../core/accounts/account-store';
+import { addOAuthAccount, signInAgain } from '../core/oauth/oauth-accounts';
+import { getProvider, type OAuthProvider } from '../core/oauth/providers';
+import type { Logger, SecretStore } from '../core/ports';
+import { AppError } from '../shared/errors';
+import type { OAuthSignIn } from './channels';
+
+function providerOf(id: string | undefined): OAuthProvider {
+  const provider = id ? getProvider(id) : undefined;
+  if (!provider) throw new AppError('VALIDATION', { message: `Outbox does not know the sign-in provider "${id ?? ''}".`, next: 'Choose Google or Microsoft, or use an app password.' });
+  return provider;
+}
+
+export function createOAuthSignIn(accounts: AccountStore, secrets: SecretStore, logger: Logger): OAuthSignIn {
+  const deps = {
+    accounts,
+    secrets,
+    logger,
+    openBrowser: async (url: string) => {
+      if (!url.startsWith('https://')) throw new AppError('VALIDATION', { message: 'The sign-in page is not an https address, so it was not opened.' });
+      await shell.openExternal(url);
+    },
+  };
+  return {
+    add: (request) => addOAuthAccount(deps, { name: request.name, email: request.email, provider: providerOf(request.provider), ...(request.clientId ? { clientId: request.clientId } : {}) }),
+    async signInAgain(id) {
+      const account = await accounts.get(id);
+      if (!account) throw new AppError('ACCOUNT_NOT_FOUND');
+      return signInAgain(deps, account, providerOf(account.signIn.provider));
+    },
+  };
+}
