@@ -8,6 +8,7 @@ import type { AccountStore } from '../core/accounts/account-store';
 import { createAccountDiagnostics, type AccountDiagnostics } from '../core/diagnostics/account-check';
 import type { AccountTestReport } from '../shared/ipc-contract';
 import type { ChannelHandlers } from './ipc-handlers';
+import type { DetectionService } from '../core/autodetect/detection-service';
 
 export interface ChannelServices {
   engine: OutboxEngine;
@@ -17,6 +18,8 @@ export interface ChannelServices {
   diagnostics?: AccountDiagnostics;
   /** OAuth sign-in in the system browser; absent where no browser can be opened. */
   oauth?: OAuthSignIn;
+  /** Settings detection for the wizard (one per app session, so its cache lasts the session). */
+  detection: Pick<DetectionService, 'detect' | 'cancel' | 'verify'>;
 }
 
 /** The app's OAuth flows (core/oauth/oauth-accounts.ts with Electron's shell.openExternal as the browser). */
@@ -36,7 +39,7 @@ function publicProfile(profile: AccountProfile): AccountProfile {
   return accountProfileSchema.parse(profile);
 }
 
-export function createChannelHandlers({ engine, accounts, connectivity, diagnostics, oauth }: ChannelServices): ChannelHandlers {
+export function createChannelHandlers({ engine, accounts, connectivity, diagnostics, oauth, detection }: ChannelServices): ChannelHandlers {
   const signIns = (): OAuthSignIn => {
     if (!oauth) throw new AppError('VALIDATION', { message: 'Signing in with a provider is not available here.', next: 'Add the account with an app password.' });
     return oauth;
@@ -87,6 +90,12 @@ export function createChannelHandlers({ engine, accounts, connectivity, diagnost
       engine.accountChanged(profile);
       return publicProfile(profile);
     },
+    'settings:detect': (email, options) => detection.detect(email, options?.timeoutSeconds),
+    'settings:cancelDetect': async (email) => {
+      detection.cancel(email);
+      return null;
+    },
+    'settings:verify': (candidates, password) => detection.verify(candidates, password),
     'app:connectivity': async () => ({ online: connectivity.isOnline() }),
   };
 }

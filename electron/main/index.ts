@@ -15,6 +15,7 @@ import { createOutboxEngine } from '../core/outbox';
 import { createSentCopyWriter } from '../core/imap/sent-copy-writer';
 import { createChannelHandlers } from './channels';
 import { createOAuthSignIn } from './oauth';
+import { DetectionService } from '../core/autodetect/detection-service';
 import { createAccountDiagnostics } from '../core/diagnostics/account-check';
 import { ConnectivityMonitor } from './connectivity';
 import { pushEvent, registerIpcHandlers } from './ipc-handlers';
@@ -54,6 +55,7 @@ async function start(logger: Logger): Promise<void> {
       connectivity,
       diagnostics: createAccountDiagnostics({ accounts, secrets }),
       oauth: createOAuthSignIn(accounts, secrets, logger),
+      detection: new DetectionService(),
     }),
     trusted: { url: rendererUrl(rendererFile), isTrustedWebContents: (id) => windows.has(id) },
     logger,

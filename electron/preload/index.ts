@@ -24,6 +24,9 @@ const CHANNELS = [
   'account:trust',
   'account:addOAuth',
   'account:signIn',
+  'settings:detect',
+  'settings:cancelDetect',
+  'settings:verify',
   'app:connectivity',
 ] as const satisfies readonly InvokeChannel[];
 type Unlisted = Exclude<InvokeChannel, (typeof CHANNELS)[number]>;

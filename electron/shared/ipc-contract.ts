@@ -4,6 +4,26 @@ import { z } from 'zod';
 import type { ErrorCode, ErrorInfo } from './errors';
 import { accountProfileSchema, emailAddress, newAccountSchema, smtpSettingsSchema, type AccountProfile } from './account';
 import { composeRequestSchema, MESSAGE_STATES, type OutboxEvent, type OutboxMessage } from './message';
+import type { DetectResult, HealthAdvice, VerifyOutcome } from './autodetect';
+
+/** What settings:detect answers: the ranked candidates with the trace, and advice on the domain. */
+export type DetectReport = DetectResult & { health: HealthAdvice[] };
+
+/** A candidate as the renderer hands one back for verification: checked like any other input. */
+const candidateSchema = z.strictObject({
+  protocol: z.enum(['smtp', 'imap']),
+  host: z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9.\-:[\]_]+$/),
+  port: z.number().int().min(1).max(65535),
+  security: z.enum(['tls', 'starttls', 'none']),
+  username: z.string().max(320),
+  auth: z.array(z.enum(['password', 'oauth2'])).max(2),
+  source: z.enum(['bundled', 'bundled-mx', 'ispdb-live', 'autoconfig', 'autoconfig-http', 'srv', 'probe']),
+  verified: z
+    .strictObject({ startTls: z.boolean(), authMechanisms: z.array(z.string().max(40)).max(20), size: z.number().optional(), certificateMatchesHost: z.boolean().optional() })
+    .optional(),
+  insecure: z.boolean(),
+  notes: z.array(z.string().max(500)).max(20),
+});
 
 /** What every invoke answers: Electron passes only an error's message across, so errors travel as data with a code. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
@@ -143,6 +163,11 @@ export const invokeContract = {
   },
   // Signs an OAuth account in again after the provider revoked its grant; its held messages then leave.
   'account:signIn': { args: z.tuple([accountId]), result: returns<AccountProfile>() },
+  // Finds the settings for an address (the wizard's first step); cancelled by settings:cancelDetect.
+  'settings:detect': { args: z.tuple([emailAddress, z.strictObject({ timeoutSeconds: z.number().min(1).max(60).optional() }).optional()]), result: returns<DetectReport>() },
+  'settings:cancelDetect': { args: z.tuple([emailAddress]), result: returns<null>() },
+  // Tries the candidates in order with the user's password; the first that signs in is chosen.
+  'settings:verify': { args: z.tuple([z.array(candidateSchema).min(1).max(10), password.nullable()]), result: returns<VerifyOutcome>() },
   'app:connectivity': { args: z.tuple([]), result: returns<ConnectivityState>() },
 } satisfies Record<`${string}:${string}`, { args: z.ZodTuple; result: Returns<unknown> }>;
 

@@ -86,6 +86,9 @@ const VALID: { [C in InvokeChannel]: ArgsOf<C> } = {
   'account:trust': ['ann-example-com', FINGERPRINT, 'smtp'],
   'account:addOAuth': [{ name: 'Ann', email: 'ann@gmail.com', provider: 'google' }],
   'account:signIn': ['ann-example-com'],
+  'settings:detect': ['ann@example.com', { timeoutSeconds: 5 }],
+  'settings:cancelDetect': ['ann@example.com'],
+  'settings:verify': [[{ protocol: 'smtp', host: 'smtp.example.com', port: 465, security: 'tls', username: 'ann@example.com', auth: ['password'], source: 'bundled', insecure: false, notes: [] }], 'pw'],
   'app:connectivity': [],
 };
 
@@ -119,10 +122,15 @@ function fakeServices() {
     add: vi.fn(async () => ({ ...profile, signIn: { kind: 'oauth2' as const, provider: 'google' } })),
     signInAgain: vi.fn(async () => profile),
   };
-  const services = { engine: engine as unknown as OutboxEngine, accounts, connectivity, diagnostics, oauth } satisfies ChannelServices;
+  const detection = {
+    detect: vi.fn(async () => ({ email: 'ann@example.com', domain: 'example.com', smtp: [], imap: [], trace: [], status: 'complete' as const, health: [] })),
+    cancel: vi.fn(),
+    verify: vi.fn(async () => ({ attempts: [] })),
+  };
+  const services = { engine: engine as unknown as OutboxEngine, accounts, connectivity, diagnostics, oauth, detection } satisfies ChannelServices;
   const calls = (): number =>
-    [...Object.values(engine), ...Object.values(accounts), ...Object.values(diagnostics), ...Object.values(oauth)].reduce((n, fn) => n + fn.mock.calls.length, 0);
-  return { engine, accounts, connectivity, diagnostics, oauth, services, calls };
+    [...Object.values(engine), ...Object.values(accounts), ...Object.values(diagnostics), ...Object.values(oauth), ...Object.values(detection)].reduce((n, fn) => n + fn.mock.calls.length, 0);
+  return { engine, accounts, connectivity, diagnostics, oauth, detection, services, calls };
 }
 
 let fakes: ReturnType<typeof fakeServices>;
@@ -335,6 +343,15 @@ describe('IPC handlers', () => {
     expect(fakes.oauth.add).toHaveBeenCalledWith({ name: 'Ann', email: 'ann@gmail.com', provider: 'google' });
     expect(await invoke('account:signIn', ['ann-example-com'])).toEqual({ ok: true, value: profile });
     expect(fakes.engine.accountChanged).toHaveBeenCalledWith(profile);
+  });
+
+  it('detects settings for the wizard, cancels a search, and verifies candidates with the password', async () => {
+    expect(await invoke('settings:detect', VALID['settings:detect'])).toMatchObject({ ok: true, value: { domain: 'example.com', status: 'complete' } });
+    expect(fakes.detection.detect).toHaveBeenCalledWith('ann@example.com', 5);
+    expect(await invoke('settings:cancelDetect', ['ann@example.com'])).toEqual({ ok: true, value: null });
+    expect(fakes.detection.cancel).toHaveBeenCalledWith('ann@example.com');
+    expect(await invoke('settings:verify', VALID['settings:verify'])).toEqual({ ok: true, value: { attempts: [] } });
+    expect(fakes.detection.verify).toHaveBeenCalledWith(VALID['settings:verify'][0], 'pw');
   });
 
   it('reports connectivity', async () => {

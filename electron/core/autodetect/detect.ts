@@ -8,6 +8,9 @@ import { createHttpFetcher, type Fetcher } from './fetcher';
 import { probeDomain, type ProbePort } from './probe';
 import { lookupSrv } from './srv';
 import { Trace } from './trace';
+import type { DetectResult, DetectStatus } from '../../shared/autodetect';
+
+export type { DetectResult, DetectStatus } from '../../shared/autodetect';
 import type { Candidate, CandidateSource, ProviderConfig, TraceStep } from './types';
 
 export interface DetectOptions {
@@ -31,22 +34,7 @@ export interface DetectOptions {
   ispdbBase?: string;
 }
 
-export type DetectStatus = 'complete' | 'deadline' | 'cancelled' | 'invalid';
 
-export interface DetectResult {
-  /** The address as used (IDN domain in punycode); '' when it was not an address. */
-  email: string;
-  domain: string;
-  /** Best first; the first one that is not `insecure` is the one to offer. Plaintext is never first by itself. */
-  smtp: Candidate[];
-  imap: Candidate[];
-  /** The SMTP candidate to offer first: encrypted, with a certificate that names its host; never a plaintext one. */
-  best?: Candidate;
-  trace: TraceStep[];
-  status: DetectStatus;
-  /** Set when status is 'invalid': what is wrong with the address. */
-  error?: string;
-}
 
 interface Finding {
   provider?: ProviderConfig;

@@ -1,17 +1,10 @@
 // Deliverability advice for the sender's domain, never blocking: MX present, an SPF record that covers
 // the chosen mail server (evaluated against the server's addresses), and the DMARC policy, in plain words.
+import type { HealthAdvice } from '../../shared/autodetect';
 import type { DnsResolver } from './dns';
 
-export type HealthLevel = 'ok' | 'warning' | 'info';
+export type { HealthAdvice, HealthLevel } from '../../shared/autodetect';
 
-export interface HealthAdvice {
-  check: 'mx' | 'spf' | 'dmarc';
-  level: HealthLevel;
-  /** Plain advice with a next step where there is one. */
-  message: string;
-  /** The record found, word for word. */
-  record?: string;
-}
 
 /** RFC 7208 allows 10 lookups; beyond that receivers give up (permerror). */
 const MAX_LOOKUPS = 10;
