@@ -3,6 +3,7 @@
 import { checkDomainHealth, type HealthAdvice } from '../../core/autodetect/domain-health';
 import { detect, type DetectResult } from '../../core/autodetect/detect';
 import { createResolver, parseDnsServer } from '../../core/autodetect/dns';
+import { createHttpFetcher } from '../../core/autodetect/fetcher';
 import type { Candidate } from '../../core/autodetect/types';
 import { AppError } from '../../shared/errors';
 import { EX } from '../exit-codes';
@@ -45,7 +46,9 @@ export function detectReportText(result: DetectResult, health: readonly HealthAd
 
 export async function runDetect(io: CliIo, args: DetectArgs): Promise<number> {
   const resolver = createResolver(args.dnsServer ? { servers: [parseDnsServer(args.dnsServer)] } : {});
-  const result = await detect(args.email, { resolver, ...(args.timeoutSeconds ? { deadlineMs: args.timeoutSeconds * 1000 } : {}) });
+  // With --dns-server, the autoconfig downloads look their hosts up there too: every query goes to it.
+  const fetcher = args.dnsServer ? createHttpFetcher({ resolve4: (host) => resolver.resolve4(host) }) : undefined;
+  const result = await detect(args.email, { resolver, ...(fetcher ? { fetcher } : {}), ...(args.timeoutSeconds ? { deadlineMs: args.timeoutSeconds * 1000 } : {}) });
   if (result.status === 'invalid') {
     throw new AppError('VALIDATION', { message: `"${args.email}" is not an email address: ${result.error ?? 'it has no @'}.`, next: 'Give an address like name@example.com.' });
   }

@@ -28,6 +28,24 @@ export interface HttpFetcherOptions {
   ca?: string | string[];
   /** Where to connect instead of the URL's host (tests: loopback); TLS still verifies the URL's host name. */
   connect?: (url: URL) => { host: string; port: number };
+  /** Resolves host names with this instead of the system (`outbox detect --dns-server`: every query goes there). */
+  resolve4?: (host: string) => Promise<string[]>;
+}
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | { address: string; family: number }[], family?: number) => void;
+
+function lookupWith(resolve4: (host: string) => Promise<string[]>) {
+  return (hostname: string, options: { all?: boolean }, callback: LookupCallback): void => {
+    resolve4(hostname).then(
+      (addresses) => {
+        const first = addresses[0];
+        if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '', 4);
+        if (options.all) callback(null, addresses.map((address) => ({ address, family: 4 })));
+        else callback(null, first, 4);
+      },
+      (error: NodeJS.ErrnoException) => callback(Object.assign(error, { code: error.code ?? 'ENOTFOUND' }), '', 4),
+    );
+  };
 }
 
 const TLS_CODES = /CERT|SELF_SIGNED|ALTNAME|UNABLE_TO_VERIFY|ERR_TLS|SSL/;
@@ -46,6 +64,7 @@ export function createHttpFetcher(options: HttpFetcherOptions = {}): Fetcher {
         headers: { host: url.host, accept: 'application/xml, text/xml;q=0.9, */*;q=0.1' },
         signal,
         agent: false as const,
+        ...(options.resolve4 ? { lookup: lookupWith(options.resolve4) as never } : {}),
       };
       const onResponse = (res: http.IncomingMessage): void => {
         const declared = Number(res.headers['content-length']);
