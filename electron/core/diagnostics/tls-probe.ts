@@ -5,22 +5,8 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { FailureKind } from '../smtp/smtp-explain';
 import type { CertificateInfo } from './connection-report';
+import { EXPIRED_CERT_CODES as EXPIRED, HOSTNAME_CERT_CODES as HOSTNAME, UNTRUSTED_CERT_CODES as UNTRUSTED } from '../tls/certificate-errors';
 
-const UNTRUSTED = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_UNTRUSTED',
-  'CERT_REVOKED',
-  'CERT_REJECTED',
-  'CERT_SIGNATURE_FAILURE',
-  'CERT_CHAIN_TOO_LONG',
-  'INVALID_CA',
-]);
-const EXPIRED = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
-const HOSTNAME = new Set(['ERR_TLS_CERT_ALTNAME_INVALID', 'HOSTNAME_MISMATCH']);
 
 export interface HandshakeTarget {
   /** The name the user entered: what the certificate must be for (SNI only when it is not an address). */

@@ -5,6 +5,7 @@ import { AppError, type ErrorInfo } from '../../shared/errors';
 import type { RecipientResult } from '../../shared/message';
 import type { SendResult } from '../ports';
 import { explainFailure, explainReply, parseReply, type Explanation, type FailureKind, type ServerContext, type SmtpStage } from './smtp-explain';
+import { EXPIRED_CERT_CODES as EXPIRED, HOSTNAME_CERT_CODES as HOSTNAME, UNTRUSTED_CERT_CODES as UNTRUSTED } from '../tls/certificate-errors';
 
 export type Classified = Omit<SendResult, 'transcript'>;
 
@@ -13,21 +14,6 @@ export interface ClassifyContext extends ServerContext {
   closedByOutbox?: boolean;
 }
 
-const UNTRUSTED = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_UNTRUSTED',
-  'CERT_REVOKED',
-  'CERT_REJECTED',
-  'CERT_SIGNATURE_FAILURE',
-  'CERT_CHAIN_TOO_LONG',
-  'INVALID_CA',
-]);
-const EXPIRED = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
-const HOSTNAME = new Set(['ERR_TLS_CERT_ALTNAME_INVALID', 'HOSTNAME_MISMATCH']);
 const DNS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', 'ENODATA', 'ESERVFAIL']);
 const OFFLINE = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'EHOSTDOWN', 'EADDRNOTAVAIL']);
 const DROPPED = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ECONNECTION']);
