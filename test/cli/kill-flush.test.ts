@@ -123,7 +123,7 @@ describe('a flush killed at random moments', () => {
 
     const final = await ws.run(['flush', '--wait'], { timeoutMs: 60_000 });
     expect(final.stderr).not.toMatch(/damaged|quarantine/i);
-    expect(final.code).toBe(0);
+    expect(final.code, final.stderr).toBe(0);
 
     const queue = JSON.parse((await ws.run(['queue', '--json', '--all'])).stdout) as { id: string; state: string; messageId: string }[];
     const states = queue.reduce<Record<string, number>>((acc, m) => ({ ...acc, [m.state]: (acc[m.state] ?? 0) + 1 }), {});

@@ -107,7 +107,7 @@ export class Outbox implements OutboxEngine {
     if (this.started) return;
     this.started = true;
     await ensureSpool(this.paths);
-    if (this.options.mode !== 'producer' && (await this.lock.tryAcquire())) await this.becomeSender();
+    if (this.options.mode !== 'producer' && (await this.lock.tryAcquire())) await this.ensureSender();
     else if (this.options.mode !== 'producer' && this.autoSend) this.pollLock();
     this.unsubscribeConnectivity = this.options.connectivity.onChange((online) => {
       this.emit({ type: 'connectivity', online });
@@ -124,10 +124,20 @@ export class Outbox implements OutboxEngine {
         if (!got || this.role === 'sender' || this.stopping) return;
         if (this.lockPoll) clearInterval(this.lockPoll);
         this.lockPoll = null;
-        await this.becomeSender();
+        await this.ensureSender();
       });
     }, 3_000);
     this.lockPoll.unref?.();
+  }
+
+  private becoming: Promise<void> | null = null;
+
+  /** Becomes the sender once, however many paths (the lock poll, a request nobody answered) get there. */
+  private ensureSender(): Promise<void> {
+    if (this.becoming) return this.becoming;
+    if (this.role === 'sender') return Promise.resolve();
+    this.becoming = this.becomeSender().finally(() => (this.becoming = null));
+    return this.becoming;
   }
 
   private async becomeSender(): Promise<void> {
@@ -452,7 +462,7 @@ export class Outbox implements OutboxEngine {
     if (response === null) {
       // The holder went away: take over and do it here.
       if (this.options.mode !== 'producer' && (await this.lock.tryAcquire())) {
-        await this.becomeSender();
+        await this.ensureSender();
         return local();
       }
       throw new AppError('LOCK_HELD', { message: 'Another Outbox process holds the outbox but did not answer.', next: 'Try again in a moment.' });

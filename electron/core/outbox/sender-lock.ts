@@ -41,7 +41,7 @@ export class SenderLock {
   /** Takes the lock if it is free or stale; false when a live process holds it. */
   async tryAcquire(): Promise<boolean> {
     if (this.held) return true;
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 20; round++) {
       try {
         const handle = await fs.open(this.file, 'wx', 0o600);
         try {
@@ -56,7 +56,10 @@ export class SenderLock {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
-      if (!(await this.removeIfStale())) return false;
+      const outcome = await this.removeIfStale();
+      if (outcome === 'held') return false;
+      // Another process is taking the stale lock over right now: let it finish, then look again.
+      if (outcome === 'busy') await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
     }
     return false;
   }
@@ -85,17 +88,19 @@ export class SenderLock {
 
   private async isStale(owner: LockOwner, mtimeMs: number): Promise<boolean> {
     const age = Date.now() - mtimeMs;
-    if (owner.pid === 0) return age > 5_000;
+    // Empty or cut off: its writer died between creating and writing it (or is writing this instant).
+    if (owner.pid === 0) return age > 2_000;
     if (age > STALE_AFTER_MS) return true;
     // A lock from another machine (a shared data folder) can only age out.
     if (owner.host !== os.hostname()) return false;
     return !isAlive(owner.pid);
   }
 
-  private async removeIfStale(): Promise<boolean> {
+  /** 'gone': the lock may be taken now; 'held': a live process has it; 'busy': another process is taking it over. */
+  private async removeIfStale(): Promise<'gone' | 'held' | 'busy'> {
     const current = await this.read();
-    if (!current) return true;
-    if (!(await this.isStale(current.owner, current.mtimeMs))) return false;
+    if (!current) return 'gone';
+    if (!(await this.isStale(current.owner, current.mtimeMs))) return 'held';
     // Only one process at a time may remove a stale lock (mkdir is atomic everywhere); otherwise a slow
     // contender could remove the fresh lock another one has just made.
     const mutex = `${this.file}.takeover`;
@@ -103,20 +108,31 @@ export class SenderLock {
       await fs.mkdir(mutex);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const stat = await fs.stat(mutex).catch(() => null);
-      // A taker that died mid-way leaves the folder behind: clear it after a while.
-      if (stat && Date.now() - stat.mtimeMs > 10_000) await fs.rm(mutex, { recursive: true, force: true });
-      return false;
+      // A taker killed mid-way leaves the folder behind: clear it once its owner is gone.
+      if (await this.takerGone(mutex)) await fs.rm(mutex, { recursive: true, force: true });
+      return 'busy';
     }
     try {
+      await fs.writeFile(path.join(mutex, 'owner'), `${process.pid} ${os.hostname()}`);
       const again = await this.read();
-      if (!again) return true;
-      if (again.raw !== current.raw) return false;
+      if (!again) return 'gone';
+      if (again.raw !== current.raw) return 'busy';
       await fs.rm(this.file, { force: true });
-      return true;
+      return 'gone';
     } finally {
       await fs.rm(mutex, { recursive: true, force: true });
     }
+  }
+
+  private async takerGone(mutex: string): Promise<boolean> {
+    const [owner, stat] = await Promise.all([fs.readFile(path.join(mutex, 'owner'), 'utf8').catch(() => ''), fs.stat(mutex).catch(() => null)]);
+    if (!stat) return false;
+    const age = Date.now() - stat.mtimeMs;
+    const [pidText, host] = owner.split(' ');
+    const pid = Number(pidText);
+    // Not yet written (a taker between mkdir and write), or from another machine: only age tells.
+    if (!pid || host !== os.hostname()) return age > 2_000;
+    return !isAlive(pid) || age > 10_000;
   }
 
   private startHeartbeat(): void {

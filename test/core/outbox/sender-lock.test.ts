@@ -40,4 +40,17 @@ describe('sender lock', () => {
       expect(await fs.readdir(dir)).toEqual([]);
     }
   });
+
+  it('is not blocked by a takeover that a killed process left half done', async () => {
+    const dir = await tempDir();
+    dirs.push(dir);
+    await fs.writeFile(path.join(dir, 'sender.lock'), JSON.stringify({ pid: deadPid, host: os.hostname(), token: 'dead', since: '' }));
+    await fs.mkdir(path.join(dir, 'sender.lock.takeover'));
+    await fs.writeFile(path.join(dir, 'sender.lock.takeover', 'owner'), `${deadPid + 1} ${os.hostname()}`);
+    const lock = new SenderLock(dir);
+    const started = Date.now();
+    expect(await lock.tryAcquire()).toBe(true);
+    expect(Date.now() - started).toBeLessThan(2000);
+    await lock.release();
+  });
 });
