@@ -2,7 +2,7 @@
 import type { OutboxApi } from '../../electron/shared/ipc-contract';
 import { MessageList } from './message-list';
 import { AttentionBanner, EmptyState, ErrorBanner, OfflineBanner } from './notices';
-import { waitingCount } from './outbox-view';
+import { outboxSummary } from './outbox-view';
 import { useOutbox } from './use-outbox';
 
 export function App({ api }: { api: OutboxApi | undefined }) {
@@ -17,12 +17,11 @@ export function App({ api }: { api: OutboxApi | undefined }) {
       </div>
     );
   }
-  const waiting = waitingCount(view.messages);
   return (
     <div className="app">
       <header className="app__header">
         <h1>Outbox</h1>
-        {!view.loading && <span className="app__count">{waiting === 0 ? 'All sent' : `${waiting} waiting`}</span>}
+        {!view.loading && <span className="app__count">{outboxSummary(view.messages)}</span>}
       </header>
       {!view.online && <OfflineBanner />}
       {view.error && <ErrorBanner error={view.error} />}

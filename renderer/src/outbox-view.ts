@@ -23,6 +23,14 @@ export function withProgress(messages: OutboxMessage[], id: string, sent: number
   return messages.map((m) => (m.id === id ? { ...m, progress: { sent, total } } : m));
 }
 
+/** The header's one-line summary: what still waits and what failed; "All sent" only when both are none. */
+export function outboxSummary(messages: readonly OutboxMessage[]): string {
+  const waiting = waitingCount(messages);
+  const failed = messages.filter((m) => m.state === 'failed').length;
+  const parts = [waiting > 0 ? `${waiting} waiting` : '', failed > 0 ? `${failed} failed` : ''].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ') : 'All sent';
+}
+
 /** Messages not yet sent and not given up on. */
 export function waitingCount(messages: readonly OutboxMessage[]): number {
   return messages.filter((m) => m.state !== 'sent' && m.state !== 'failed').length;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboxMessage } from '../../electron/shared/message';
-import { recipientsLine, sortMessages, stateDetail, waitingCount, withProgress } from '../../renderer/src/outbox-view';
+import { outboxSummary, recipientsLine, sortMessages, stateDetail, waitingCount, withProgress } from '../../renderer/src/outbox-view';
 
 function message(id: string, fields: Partial<OutboxMessage> = {}): OutboxMessage {
   return {
@@ -59,5 +59,11 @@ describe('the outbox list', () => {
     const many = message('m', { to: ['a@x.org', 'b@x.org', 'c@x.org'], cc: ['d@x.org'], bccCount: 2 });
     expect(recipientsLine(many)).toBe('a@x.org, b@x.org, c@x.org and 1 more + 2 Bcc');
     expect(recipientsLine(message('b', { to: [], bccCount: 1 }))).toBe('+ 1 Bcc');
+  });
+
+  it('never says "All sent" while a message has failed', () => {
+    expect(outboxSummary([message('a', { state: 'sent' })])).toBe('All sent');
+    expect(outboxSummary([message('a', { state: 'failed' }), message('b', { state: 'sent' })])).toBe('1 failed');
+    expect(outboxSummary([message('a'), message('b', { state: 'failed' })])).toBe('1 waiting, 1 failed');
   });
 });

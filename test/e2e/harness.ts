@@ -1,0 +1,306 @@
+// End-to-end harness: the built renderer in Debian's Chromium (playwright-core), its `window.outbox` bridged with
+// page.exposeBinding to the real channel handlers and engine running in this test process, engine events pushed back.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { z } from 'zod';
+import { AppError, toErrorInfo } from '../../electron/shared/errors';
+import { INVOKE_CHANNELS, invokeContract, type InvokeChannel, type Result } from '../../electron/shared/ipc-contract';
+import type { OutboxEvent } from '../../electron/shared/message';
+import { createChannelHandlers } from '../../electron/main/channels';
+import type { ChannelHandlers } from '../../electron/main/ipc-handlers';
+import { AccountStore } from '../../electron/core/accounts/account-store';
+import { MemorySecretStore } from '../../electron/core/secrets/memory-secret-store';
+import { SmtpSender } from '../../electron/core/smtp/smtp-sender';
+import { createEngineAccounts } from '../../electron/core/outbox/account-adapter';
+import { createOutboxEngine } from '../../electron/core/outbox';
+import { DetectionService } from '../../electron/core/autodetect/detection-service';
+import type { OutboxEngine } from '../../electron/core/outbox/engine-api';
+import { FakeNetwork } from '../core/outbox/harness';
+
+/** Debian's Chromium; OUTBOX_E2E_CHROMIUM points elsewhere (e.g. a laptop's /usr/bin/chromium-browser). */
+export const CHROMIUM = process.env.OUTBOX_E2E_CHROMIUM ?? '/usr/bin/chromium';
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const ARTIFACTS_DIR = path.join(ROOT, 'test-artifacts/e2e');
+const AXE_PATH = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
+
+// Without the background-networking flags Chromium dials Google services at start, which this machine refuses noisily.
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function chromiumAvailable(): boolean {
+  return existsSync(CHROMIUM);
+}
+
+/**
+ * Builds the renderer with the app's own Vite config into a private temporary folder and returns it. Not into
+ * dist/renderer: other suites (test/build) rebuild that folder while tests run in parallel, emptying it mid-read,
+ * and a build left there by an earlier run could be stale.
+ */
+export async function buildRenderer(): Promise<{ dir: string; remove(): Promise<void> }> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'outbox-e2e-renderer-'));
+  const vite = path.join(ROOT, 'node_modules/vite/bin/vite.js');
+  const args = [vite, 'build', '--config', 'renderer/vite.config.ts', '--outDir', dir, '--emptyOutDir', '--sourcemap', 'false', '--logLevel', 'warn'];
+  const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (exitCode) => resolve({ code: exitCode, output: text }));
+  });
+  if (code !== 0 || !existsSync(path.join(dir, 'index.html'))) {
+    await fs.rm(dir, { recursive: true, force: true });
+    throw new Error(`renderer build failed (${code}):\n${output}`);
+  }
+  return { dir, remove: () => fs.rm(dir, { recursive: true, force: true }) };
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+};
+
+export interface StaticServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves a built renderer on 127.0.0.1: Chromium refuses module scripts from file:// (origin 'null'), which Electron's
+ * file protocol allows, so a plain http origin stands in. The page's own CSP meta tag still applies.
+ */
+export async function serveRenderer(dir: string): Promise<StaticServer> {
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+      // Chromium asks an http origin for a favicon, which a file:// window never does: nothing to report.
+      if (pathname === '/favicon.ico') {
+        res.writeHead(204).end();
+        return;
+      }
+      const file = path.join(dir, pathname === '/' ? 'index.html' : pathname);
+      if (!file.startsWith(dir + path.sep)) {
+        res.writeHead(403).end();
+        return;
+      }
+      try {
+        const body = await fs.readFile(file);
+        res.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+        res.end(body);
+      } catch {
+        res.writeHead(404).end();
+      }
+    })();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/index.html`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The main process's services, built as electron/main/index.ts builds them, with an in-memory keychain and a switchable network. */
+export interface Backend {
+  readonly dataDir: string;
+  readonly engine: OutboxEngine;
+  readonly accounts: AccountStore;
+  readonly network: FakeNetwork;
+  readonly handlers: ChannelHandlers;
+  /** What ipc-handlers.ts's wrapper does after its sender check: validate, call, answer with an envelope. */
+  invoke(channel: string, args: unknown[]): Promise<Result<unknown>>;
+  close(): Promise<void>;
+}
+
+export async function startBackend({ online = true }: { online?: boolean } = {}): Promise<Backend> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'outbox-e2e-'));
+  const secrets = new MemorySecretStore();
+  const accounts = new AccountStore({ dataDir, secrets });
+  await accounts.load();
+  const network = new FakeNetwork(online);
+  const sender = new SmtpSender();
+  const engine = createOutboxEngine({ dataDir, accounts: createEngineAccounts(accounts), sender, connectivity: network });
+  const handlers = createChannelHandlers({ engine, accounts, connectivity: network, detection: new DetectionService() });
+  await engine.start();
+
+  // ipc-handlers.ts exports its wrapper only bound to ipcMain (`handle`), so the same three steps are repeated here.
+  const invoke = async (channel: string, args: unknown[]): Promise<Result<unknown>> => {
+    try {
+      if (!(INVOKE_CHANNELS as string[]).includes(channel)) throw new AppError('VALIDATION', { detail: `unknown channel ${channel}` });
+      const schema = invokeContract[channel as InvokeChannel].args as unknown as z.ZodType<unknown[]>;
+      const parsed = schema.safeParse(args);
+      if (!parsed.success) return { ok: false, error: new AppError('VALIDATION', { detail: parsed.error.issues[0]?.message ?? '' }).toInfo() };
+      const call = handlers[channel as InvokeChannel] as (...a: unknown[]) => Promise<unknown>;
+      return { ok: true, value: await call(...parsed.data) };
+    } catch (error) {
+      return { ok: false, error: toErrorInfo(error) };
+    }
+  };
+
+  return {
+    dataDir,
+    engine,
+    accounts,
+    network,
+    handlers,
+    invoke,
+    close: async () => {
+      await engine.stop({ graceMs: 1000 });
+      await sender.close();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  // playwright-core gives every launch a fresh temporary user-data-dir and removes it on close.
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 20_000 });
+}
+
+/** Runs in the page before its scripts: `window.outbox` with the preload's shape, every call through the binding. */
+function installBridge(channels: readonly string[]): void {
+  type Listener = (event: unknown) => void;
+  const listeners = new Set<Listener>();
+  const w = window as unknown as {
+    __outboxInvoke: (channel: string, args: unknown[]) => Promise<unknown>;
+    __outboxEmit?: (event: unknown) => void;
+    outbox?: unknown;
+  };
+  const domains: Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>> = {};
+  for (const channel of channels) {
+    const [domain = '', verb = ''] = channel.split(':');
+    (domains[domain] ??= {})[verb] = (...args) => w.__outboxInvoke(channel, args);
+  }
+  const onEvent = (listener: Listener): (() => void) => {
+    if (typeof listener !== 'function') throw new TypeError('onEvent needs a function');
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+    };
+  };
+  Object.defineProperty(w, '__outboxEmit', {
+    value: (event: unknown) => {
+      for (const listener of listeners) listener(event);
+    },
+  });
+  Object.defineProperty(w, 'outbox', { value: Object.freeze({ ...domains, onEvent }), enumerable: true });
+}
+
+export interface AppPage {
+  readonly page: Page;
+  readonly context: BrowserContext;
+  /** Console errors and CSP violations the page reported. */
+  readonly problems: string[];
+  /** Every channel the page called, in order. */
+  readonly calls: string[];
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Opens the renderer in a new context, bridged to `backend`; engine events reach the page's onEvent listeners. */
+export async function openApp(browser: Browser, backend: Backend, url: string): Promise<AppPage> {
+  const context = await browser.newContext({ viewport: { width: 900, height: 640 }, colorScheme: 'light' });
+  const problems: string[] = [];
+  const calls: string[] = [];
+  await context.exposeBinding('__outboxInvoke', (_source, channel: string, args: unknown[]) => {
+    calls.push(channel);
+    return backend.invoke(channel, args);
+  });
+  await context.addInitScript(installBridge, INVOKE_CHANNELS);
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+  });
+
+  // Events go out in order: each waits for the previous one's delivery.
+  let delivery = Promise.resolve();
+  const unsubscribe = backend.engine.on((event: OutboxEvent) => {
+    delivery = delivery.then(() =>
+      page
+        .evaluate((e) => (window as unknown as { __outboxEmit?: (e: unknown) => void }).__outboxEmit?.(e), event)
+        .catch(() => undefined),
+    );
+  });
+  await page.goto(url);
+  await page.locator('.app__main[aria-busy="false"]').waitFor({ timeout: 10_000 });
+
+  return {
+    page,
+    context,
+    problems,
+    calls,
+    screenshot: async (name) => {
+      await fs.mkdir(ARTIFACTS_DIR, { recursive: true });
+      const file = path.join(ARTIFACTS_DIR, `${name}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      return file;
+    },
+    close: async () => {
+      unsubscribe();
+      await delivery;
+      await context.close();
+    },
+  };
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  /** CSS selectors of the offending elements, with axe's one-line reason for each. */
+  nodes: string[];
+}
+
+/**
+ * Runs axe-core on the page as it stands; returns the serious and critical violations. The page's CSP
+ * (script-src 'self') refuses an inline <script>, so axe is evaluated through the DevTools protocol instead of
+ * page.addScriptTag: that is not subject to the page's CSP, and the page keeps running under its real policy.
+ */
+export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+  const source = await fs.readFile(AXE_PATH, 'utf8');
+  await page.evaluate(source);
+  const violations = await page.evaluate(async () => {
+    type AxeNode = { target: unknown[]; failureSummary?: string };
+    type AxeResult = { violations: { id: string; impact?: string | null; help: string; nodes: AxeNode[] }[] };
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<AxeResult> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact ?? null,
+      help: v.help,
+      nodes: v.nodes.map((n) => `${n.target.map(String).join(' ')}: ${(n.failureSummary ?? '').replace(/\s+/g, ' ').trim()}`),
+    }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
