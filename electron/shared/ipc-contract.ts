@@ -5,6 +5,7 @@ import type { ErrorCode, ErrorInfo } from './errors';
 import { accountProfileSchema, emailAddress, newAccountSchema, smtpSettingsSchema, type AccountProfile } from './account';
 import { composeRequestSchema, MESSAGE_STATES, type OutboxEvent, type OutboxMessage } from './message';
 import type { DetectResult, HealthAdvice, VerifyOutcome } from './autodetect';
+import type { CertificateInfo } from './diagnostics';
 
 /** What settings:detect answers: the ranked candidates with the trace, and advice on the domain. */
 export type DetectReport = DetectResult & { health: HealthAdvice[] };
@@ -81,17 +82,8 @@ export interface CheckVerdict {
   detail?: string;
 }
 
-export interface CertificateSummary {
-  subject: string;
-  issuer: string;
-  validFrom: string;
-  validTo: string;
-  fingerprint256: string;
-  trusted: boolean;
-  pinned: boolean;
-  hostMatches: boolean;
-  pem: string;
-}
+/** The certificate as the connection test saw it (shared with core/diagnostics). */
+export type CertificateSummary = CertificateInfo;
 
 interface ServerCheck<Timings, Server> {
   ok: boolean;

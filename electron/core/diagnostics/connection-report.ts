@@ -1,6 +1,9 @@
 // What a connection check reports (server, certificate, timings, redacted transcript) and its verdicts:
 // the sender's explanations reused, reworded where a one-off test gives a different next step.
 import type { ErrorCode } from '../../shared/errors';
+import type { CertificateInfo } from '../../shared/diagnostics';
+
+export type { CertificateInfo } from '../../shared/diagnostics';
 import { explainFailure, explainReply, type FailureKind, type ServerContext, type SmtpStage } from '../smtp/smtp-explain';
 
 export type VerdictKind = FailureKind | 'auth-unavailable' | 'reply' | 'protocol';
@@ -31,21 +34,6 @@ export interface SmtpCapabilities {
   extensions: string[];
 }
 
-export interface CertificateInfo {
-  subject: string;
-  issuer: string;
-  validFrom: string;
-  validTo: string;
-  /** Upper-case hex pairs joined by colons, as node:crypto prints it. */
-  fingerprint256: string;
-  /** The chain ends at a trusted authority and the certificate is within its dates. */
-  trusted: boolean;
-  /** The account pins exactly this certificate. */
-  pinned: boolean;
-  hostMatches: boolean;
-  /** The certificate itself, so "trust this certificate" can store exactly what was shown. */
-  pem: string;
-}
 
 /** Milliseconds per step; null for a step that did not happen. */
 export interface Timings {
