@@ -1,8 +1,7 @@
 // The little of IMAP's wire format the connection check needs: whole responses up to a tagged completion
 // (literals folded in as quoted strings), capability lists, LIST entries and modified UTF-7 folder names.
-import type { Socket } from 'node:net';
 import type { FolderEntry } from '../imap/sent-folder';
-import { ReadFailure } from './reply-reader';
+import { SocketReader } from './socket-reader';
 
 export interface ImapResponse {
   /** Untagged ("* …") lines before the end, literals folded in. */
@@ -20,65 +19,24 @@ function quote(text: string): string {
 }
 
 /** Reads IMAP responses from a socket; swapped to the TLS socket after STARTTLS, like the SMTP reader. */
-export class ImapReader {
-  private socket: Socket | undefined;
-  private buffer: Buffer = Buffer.alloc(0);
-  private lines: string[] = [];
-  private waiter: { done(line: string): boolean; resolve(r: ImapResponse): void; reject(e: ReadFailure): void; timer: NodeJS.Timeout } | undefined;
-  private failure: ReadFailure | undefined;
-  private readonly onData = (chunk: Buffer): void => this.receive(chunk);
-  private readonly onClose = (): void => this.fail(new ReadFailure('closed', this.buffer));
-  private readonly onError = (err: NodeJS.ErrnoException): void => this.fail(new ReadFailure('error', this.buffer, err.code ?? err.message));
-
-  attach(socket: Socket): void {
-    this.detach();
-    this.socket = socket;
-    this.buffer = Buffer.alloc(0);
-    this.lines = [];
-    this.failure = undefined;
-    socket.on('data', this.onData);
-    socket.on('close', this.onClose);
-    socket.on('error', this.onError);
-  }
-
-  detach(): void {
-    const s = this.socket;
-    if (!s) return;
-    s.off('data', this.onData);
-    s.off('close', this.onClose);
-    s.off('error', this.onError);
-    this.socket = undefined;
+export class ImapReader extends SocketReader<ImapResponse, { done(line: string): boolean }> {
+  constructor() {
+    super(MAX_BUFFER);
   }
 
   /** The greeting: the first line, whatever it is. */
   greeting(timeoutMs: number): Promise<ImapResponse> {
-    return this.read(() => true, timeoutMs);
+    return this.startRead(timeoutMs, { done: () => true });
   }
 
   /** Lines up to the completion tagged `tag`, or up to a continuation request. */
   response(tag: string, timeoutMs: number): Promise<ImapResponse> {
-    return this.read((line) => line.startsWith(`${tag} `) || line === '+' || line.startsWith('+ '), timeoutMs);
+    return this.startRead(timeoutMs, { done: (line) => line.startsWith(`${tag} `) || line === '+' || line.startsWith('+ ') });
   }
 
-  private read(done: (line: string) => boolean, timeoutMs: number): Promise<ImapResponse> {
-    if (this.waiter) throw new Error('ImapReader: one read at a time');
-    return new Promise<ImapResponse>((resolve, reject) => {
-      const timer = setTimeout(() => this.fail(new ReadFailure('timeout', this.buffer)), timeoutMs);
-      this.waiter = { done, resolve, reject, timer };
-      if (this.failure) this.fail(this.failure);
-      else this.parse();
-    });
-  }
-
-  private receive(chunk: Buffer): void {
-    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
-    // IMAP lines start with "*", "+" or a tag; TLS records start with 0x14-0x17.
-    const first = this.buffer[0];
-    if ((first !== undefined && (first < 0x20 || first > 0x7e)) || this.buffer.length > MAX_BUFFER) {
-      this.fail(new ReadFailure('binary', this.buffer));
-      return;
-    }
-    this.parse();
+  // IMAP lines start with "*", "+" or a tag; TLS records start with 0x14-0x17.
+  protected textStart(first: number): boolean {
+    return first >= 0x20 && first <= 0x7e;
   }
 
   /** One logical line: a line whose literal "{n}" is followed by n bytes continues after them. */
@@ -101,30 +59,18 @@ export class ImapReader {
     }
   }
 
-  private parse(): void {
+  protected parse(): void {
     while (this.waiter) {
       const line = this.takeLine();
       if (line === undefined) return;
-      const { done, resolve, timer } = this.waiter;
-      if (!done(line)) {
+      if (!this.waiter.done(line)) {
         this.lines.push(line);
         continue;
       }
-      clearTimeout(timer);
-      this.waiter = undefined;
       const untagged = this.lines;
       this.lines = [];
-      resolve({ untagged, final: line });
+      this.finish({ untagged, final: line });
     }
-  }
-
-  private fail(failure: ReadFailure): void {
-    this.failure ??= failure;
-    const waiter = this.waiter;
-    if (!waiter) return;
-    clearTimeout(waiter.timer);
-    this.waiter = undefined;
-    waiter.reject(this.failure);
   }
 }
 
