@@ -1,7 +1,5 @@
 // `outbox account test` for IMAP: connects with the same TLS rules as sending (never downgraded, plaintext only
 // when allowed), logs in, lists the folders to find Sent, and reports each step with timings and a verdict.
-import { lookup } from 'node:dns/promises';
-import net from 'node:net';
 import type tls from 'node:tls';
 import type { Security } from '../../shared/account';
 import type { ErrorCode } from '../../shared/errors';
@@ -9,11 +7,13 @@ import { explainFailure as explainImap, type SentCopyFailureKind } from '../imap
 import type { ImapCredentials } from '../imap/imap-settings';
 import { pickSentFolder, type FolderEntry } from '../imap/sent-folder';
 import type { FailureKind, ServerContext } from '../smtp/smtp-explain';
-import { failureVerdict, type CertificateInfo } from './connection-report';
+import { failureVerdict } from './connection-report';
+import type { CertificateInfo } from '../../shared/diagnostics';
 import { ImapReader, capabilitiesIn, parseListLine, statusOf, type ImapResponse } from './imap-wire';
 import { ReadFailure } from './reply-reader';
 import { CHECK_TIMEOUTS, type CheckTimeouts, type Resolver } from './smtp-check';
-import { HandshakeError, certificateInfo, certificateVerdict, handshake, speaksImplicitTls } from './tls-probe';
+import { speaksImplicitTls } from './tls-probe';
+import { LinkFailure, ServerLink, ms } from './server-link';
 
 export interface ImapVerdict {
   code: ErrorCode;
@@ -63,7 +63,6 @@ export interface ImapCheckOptions {
   resolver?: Resolver;
 }
 
-const OFFLINE_CODES = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'EHOSTDOWN', 'EADDRNOTAVAIL']);
 const NETWORK_KINDS = new Set<FailureKind>(['refused', 'timeout-connect', 'timeout-greeting', 'timeout-socket', 'timeout-tls', 'dns', 'offline', 'dropped']);
 const IMAP_PORTS = 'IMAP uses 993 with TLS or 143 with STARTTLS';
 // The SMTP texts name the submission ports; IMAP's next steps name its own.
@@ -88,21 +87,24 @@ export async function checkImap(options: ImapCheckOptions): Promise<ImapReport> 
 
 class ImapCheck {
   private readonly timeouts: CheckTimeouts;
+  private readonly link: ServerLink;
   private readonly ctx: ServerContext;
   private readonly reader = new ImapReader();
   private readonly transcript: string[] = [];
   private readonly timings: ImapTimings = { dnsMs: null, connectMs: null, tlsMs: null, greetingMs: null, loginMs: null, listMs: null, totalMs: 0 };
-  private readonly sockets: net.Socket[] = [];
   private greeting: string | null = null;
   private capabilities: string[] = [];
-  private certificate: CertificateInfo | undefined;
   private sentFolder: ImapReport['sentFolder'] = null;
   private folders: string[] | undefined;
-  private address = '';
   private tagCount = 0;
 
   constructor(private readonly o: ImapCheckOptions) {
     this.timeouts = { ...CHECK_TIMEOUTS, ...o.timeouts };
+    this.link = new ServerLink(
+      { host: o.host, port: o.port, ...(o.resolver ? { resolver: o.resolver } : {}), ...(o.tls ? { tls: o.tls } : {}), ...(o.pinnedFingerprint ? { pinnedFingerprint: o.pinnedFingerprint } : {}), timeouts: this.timeouts },
+      this.timings,
+      (line) => this.note(line),
+    );
     this.ctx = { host: o.host, port: o.port, security: o.security };
   }
 
@@ -111,14 +113,14 @@ class ImapCheck {
     let verdict: ImapVerdict | null = null;
     try {
       await this.converse();
-    } catch (err) {
+    } catch (caught) {
+      const err = caught instanceof LinkFailure ? this.stop(caught.kind, caught.detail) : caught;
       if (!(err instanceof Stop)) throw err;
       verdict = err.verdict;
       this.note(`! ${verdict.message}`);
     } finally {
       this.reader.detach();
-      // TLS socket before the socket beneath it, as in the SMTP check.
-      for (const s of this.sockets.reverse()) s.destroy();
+      this.link.close();
       this.timings.totalMs = ms(started);
     }
     const report: ImapReport = {
@@ -130,16 +132,16 @@ class ImapCheck {
       transcript: this.scrub(this.transcript),
     };
     if (this.folders) report.folders = this.folders;
-    if (this.certificate) report.certificate = this.certificate;
+    if (this.link.certificate) report.certificate = this.link.certificate;
     return report;
   }
 
   private async converse(): Promise<void> {
     const { security } = this.o;
     if (security === 'none' && !this.o.insecure) throw this.imapStop('plaintext-refused');
-    await this.resolve();
-    let socket = await this.connect();
-    if (security === 'tls') socket = await this.secure(socket);
+    await this.link.resolve();
+    let socket = await this.link.connect();
+    if (security === 'tls') socket = await this.link.secure(socket);
     this.reader.attach(socket);
 
     let t = performance.now();
@@ -156,7 +158,7 @@ class ImapCheck {
       const reply = await this.command('STARTTLS');
       if (statusOf(reply.final) !== 'OK') throw new Stop({ ...this.failure('tls-starttls-unavailable'), reply: reply.final });
       this.reader.detach();
-      socket = await this.secure(socket, t);
+      socket = await this.link.secure(socket, t);
       this.reader.attach(socket);
       // What the server said in clear may have been changed by a man in the middle: ask again (RFC 3501 6.2.1).
       this.capabilities = await this.capability();
@@ -226,76 +228,14 @@ class ImapCheck {
     }
   }
 
-  private async resolve(): Promise<void> {
-    if (net.isIP(this.o.host)) {
-      this.address = this.o.host;
-      return;
-    }
-    const t = performance.now();
-    try {
-      const resolved = await withTimeout((this.o.resolver ?? ((host: string) => lookup(host)))(this.o.host), this.timeouts.connect);
-      this.address = resolved.address;
-      this.timings.dnsMs = ms(t);
-      this.note(`* ${this.o.host} is ${this.address} (${this.timings.dnsMs} ms)`);
-    } catch (err) {
-      this.timings.dnsMs = ms(t);
-      throw this.stop('dns', describe(err));
-    }
-  }
 
-  private connect(): Promise<net.Socket> {
-    const t = performance.now();
-    const socket = net.connect({ host: this.address, port: this.o.port });
-    this.sockets.push(socket);
-    socket.setNoDelay(true);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(this.stop('timeout-connect')), this.timeouts.connect);
-      const onError = (err: NodeJS.ErrnoException): void => {
-        clearTimeout(timer);
-        const code = err.code ?? '';
-        const kind: FailureKind = code === 'ECONNREFUSED' ? 'refused' : code === 'ETIMEDOUT' ? 'timeout-connect' : OFFLINE_CODES.has(code) ? 'offline' : 'dropped';
-        reject(this.stop(kind, describe(err)));
-      };
-      socket.once('error', onError);
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        socket.off('error', onError);
-        socket.on('error', () => {});
-        this.timings.connectMs = ms(t);
-        this.note(`* Connected to ${this.address}:${this.o.port} (${this.timings.connectMs} ms)`);
-        resolve(socket);
-      });
-    });
-  }
 
-  /** Upgrades to TLS and stops unless the certificate verifies or is the pinned one. */
-  private async secure(socket: net.Socket, started = performance.now()): Promise<tls.TLSSocket> {
-    let secure: tls.TLSSocket;
-    try {
-      secure = await handshake(socket, { host: this.o.host, extra: this.o.tls, timeoutMs: this.timeouts.tls });
-    } catch (err) {
-      if (err instanceof HandshakeError) throw this.stop(err.kind, err.detail);
-      throw err;
-    }
-    this.sockets.push(secure);
-    this.timings.tlsMs = ms(started);
-    this.certificate = certificateInfo(secure, this.o.host, this.o.pinnedFingerprint);
-    this.note(`* TLS ${secure.getProtocol() ?? ''} ${secure.getCipher().name} (${this.timings.tlsMs} ms)`);
-    if (this.certificate) {
-      const c = this.certificate;
-      this.note(`* Certificate: ${c.subject}; issued by ${c.issuer}; valid ${c.validFrom} to ${c.validTo}; SHA-256 ${c.fingerprint256}`);
-    }
-    const kind = certificateVerdict(secure, this.certificate);
-    if (kind) throw this.stop(kind, String(secure.authorizationError ?? 'certificate does not match the server name'));
-    if (!secure.authorized) this.note('* Certificate not verified, but it is the one pinned for this account');
-    return secure;
-  }
 
   /** Sends one tagged command (logged as `logged` when it carries a secret) and reads its response. */
   private async command(command: string, logged = command, maxNotedUntagged = 10): Promise<ImapResponse> {
     const tag = `A${++this.tagCount}`;
     this.note(`C: ${tag} ${logged}`);
-    this.sockets.at(-1)!.write(`${tag} ${command}\r\n`);
+    this.link.current.write(`${tag} ${command}\r\n`);
     return this.read(() => this.reader.response(tag, this.timeouts.command), 'command', maxNotedUntagged);
   }
 
@@ -303,7 +243,7 @@ class ImapCheck {
   private async continueWith(line: string): Promise<ImapResponse> {
     const tag = `A${this.tagCount}`;
     this.note('C: [redacted]');
-    this.sockets.at(-1)!.write(`${line}\r\n`);
+    this.link.current.write(`${line}\r\n`);
     return this.read(() => this.reader.response(tag, this.timeouts.command), 'command');
   }
 
@@ -328,7 +268,7 @@ class ImapCheck {
       if (this.o.security !== 'tls') {
         this.note('* No greeting; checking whether this port expects TLS from the start');
         const target = { host: this.o.host, extra: this.o.tls, timeoutMs: Math.min(this.timeouts.tls, this.timeouts.greeting) };
-        if (await speaksImplicitTls(this.address, this.o.port, target)) return this.stop('tls-wrong-mode', 'the port completed a TLS handshake');
+        if (await speaksImplicitTls(this.link.address, this.o.port, target)) return this.stop('tls-wrong-mode', 'the port completed a TLS handshake');
       }
       return this.stop('timeout-greeting');
     }
@@ -397,30 +337,5 @@ function b64(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64');
 }
 
-function ms(since: number): number {
-  return Math.round((performance.now() - since) * 10) / 10;
-}
 
-function describe(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return code ? `${code}: ${err.message}` : err.message;
-  }
-  return String(err);
-}
 
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(Object.assign(new Error('DNS lookup timed out'), { code: 'ETIMEOUT' })), timeoutMs);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e);
-      },
-    );
-  });
-}

@@ -1,7 +1,5 @@
 // `outbox account test` for SMTP: connects, negotiates TLS, signs in and reports what it saw, step by
 // step with timings, so a failure comes with a verdict and one next step instead of a stack trace.
-import { lookup } from 'node:dns/promises';
-import net from 'node:net';
 import type tls from 'node:tls';
 import type { AuthMethod, Security } from '../../shared/account';
 import type { Credentials, OAuth2Credentials } from '../ports';
@@ -9,10 +7,11 @@ import { xoauth2String } from '../oauth/xoauth2';
 import type { FailureKind, ServerContext } from '../smtp/smtp-explain';
 import { secretForms } from '../smtp/smtp-options';
 import { MAX_LINE_LENGTH } from '../smtp/smtp-transcript';
-import { failureVerdict, parseCapabilities, replyVerdict, type CertificateInfo, type ConnectionReport, type SmtpCapabilities, type Timings, type Verdict } from './connection-report';
+import { failureVerdict, parseCapabilities, replyVerdict, type ConnectionReport, type SmtpCapabilities, type Timings, type Verdict } from './connection-report';
 import { ReadFailure, ReplyReader, type Reply } from './reply-reader';
 import { pickMechanism, signIn } from './sasl';
-import { HandshakeError, certificateInfo, certificateVerdict, handshake, speaksImplicitTls, type HandshakeTarget } from './tls-probe';
+import { speaksImplicitTls } from './tls-probe';
+import { LinkFailure, ServerLink, ms, type Resolver } from './server-link';
 
 export interface CheckTimeouts {
   /** DNS lookup and TCP connect, each. */
@@ -26,7 +25,7 @@ export interface CheckTimeouts {
 export const CHECK_TIMEOUTS: CheckTimeouts = { connect: 10_000, tls: 10_000, greeting: 10_000, command: 10_000 };
 
 /** Resolves a host name; throws an error with a `code` (ENOTFOUND, EAI_AGAIN…) when it cannot. */
-export type Resolver = (host: string) => Promise<{ address: string }>;
+export type { Resolver };
 
 export interface SmtpCheckOptions {
   host: string;
@@ -47,8 +46,6 @@ export interface SmtpCheckOptions {
   clientName?: string;
 }
 
-const OFFLINE_CODES = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'EHOSTDOWN', 'EADDRNOTAVAIL']);
-const defaultResolver: Resolver = (host) => lookup(host);
 
 /** Ends the check with a verdict; caught in `checkSmtp`, never escapes it. */
 class Stop extends Error {
@@ -63,18 +60,21 @@ export async function checkSmtp(options: SmtpCheckOptions): Promise<ConnectionRe
 
 class SmtpCheck {
   private readonly timeouts: CheckTimeouts;
+  private readonly link: ServerLink;
   private readonly ctx: ServerContext;
   private readonly reader = new ReplyReader();
   private readonly transcript: string[] = [];
   private readonly timings: Timings = { dnsMs: null, connectMs: null, tlsMs: null, greetingMs: null, ehloMs: null, authMs: null, totalMs: 0 };
-  private readonly sockets: net.Socket[] = [];
   private greeting: string | null = null;
   private capabilities: SmtpCapabilities | null = null;
-  private certificate: CertificateInfo | undefined;
-  private address = '';
 
   constructor(private readonly o: SmtpCheckOptions) {
     this.timeouts = { ...CHECK_TIMEOUTS, ...o.timeouts };
+    this.link = new ServerLink(
+      { host: o.host, port: o.port, ...(o.resolver ? { resolver: o.resolver } : {}), ...(o.tls ? { tls: o.tls } : {}), ...(o.pinnedFingerprint ? { pinnedFingerprint: o.pinnedFingerprint } : {}), timeouts: this.timeouts },
+      this.timings,
+      (line) => this.note(line),
+    );
     this.ctx = { host: o.host, port: o.port, security: o.security };
   }
 
@@ -83,14 +83,14 @@ class SmtpCheck {
     let verdict: Verdict | null = null;
     try {
       await this.converse();
-    } catch (err) {
+    } catch (caught) {
+      const err = caught instanceof LinkFailure ? this.stop(caught.kind, caught.detail) : caught;
       if (!(err instanceof Stop)) throw err;
       verdict = err.verdict;
       this.note(`! ${verdict.message}`);
     } finally {
       this.reader.detach();
-      // TLS socket before the socket beneath it: the other order crashes Node 20 (SIGSEGV in TLSWrap).
-      for (const s of this.sockets.reverse()) s.destroy();
+      this.link.close();
       this.timings.totalMs = ms(started);
     }
     const report: ConnectionReport = {
@@ -100,16 +100,16 @@ class SmtpCheck {
       timings: this.timings,
       transcript: this.scrub(this.transcript),
     };
-    if (this.certificate) report.certificate = this.certificate;
+    if (this.link.certificate) report.certificate = this.link.certificate;
     return report;
   }
 
   private async converse(): Promise<void> {
     const { security } = this.o;
     if (security === 'none' && !this.o.insecure) throw this.stop('insecure-refused');
-    await this.resolve();
-    let socket = await this.connect();
-    if (security === 'tls') socket = await this.secure(socket);
+    await this.link.resolve();
+    let socket = await this.link.connect();
+    if (security === 'tls') socket = await this.link.secure(socket);
     this.reader.attach(socket);
 
     let t = performance.now();
@@ -128,7 +128,7 @@ class SmtpCheck {
       const reply = await this.command('STARTTLS');
       if (reply.code !== 220) throw new Stop({ ...failureVerdict('tls-starttls-unavailable', this.ctx), reply: reply.text });
       this.reader.detach();
-      socket = await this.secure(socket, t);
+      socket = await this.link.secure(socket, t);
       this.reader.attach(socket);
       ehlo = await this.ehlo();
     }
@@ -137,74 +137,9 @@ class SmtpCheck {
     await this.quit();
   }
 
-  private async resolve(): Promise<void> {
-    if (net.isIP(this.o.host)) {
-      this.address = this.o.host;
-      return;
-    }
-    const t = performance.now();
-    try {
-      const resolved = await withTimeout((this.o.resolver ?? defaultResolver)(this.o.host), this.timeouts.connect);
-      this.address = resolved.address;
-      this.timings.dnsMs = ms(t);
-      this.note(`* ${this.o.host} is ${this.address} (${this.timings.dnsMs} ms)`);
-    } catch (err) {
-      this.timings.dnsMs = ms(t);
-      throw this.stop('dns', describe(err));
-    }
-  }
 
-  private connect(): Promise<net.Socket> {
-    const t = performance.now();
-    const socket = net.connect({ host: this.address, port: this.o.port });
-    this.sockets.push(socket);
-    socket.setNoDelay(true);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(this.stop('timeout-connect')), this.timeouts.connect);
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        socket.off('error', onError);
-        socket.on('error', () => {});
-        this.timings.connectMs = ms(t);
-        this.note(`* Connected to ${this.address}:${this.o.port} (${this.timings.connectMs} ms)`);
-        resolve(socket);
-      });
-      const onError = (err: NodeJS.ErrnoException): void => {
-        clearTimeout(timer);
-        const code = err.code ?? '';
-        const kind: FailureKind = code === 'ECONNREFUSED' ? 'refused' : code === 'ETIMEDOUT' ? 'timeout-connect' : OFFLINE_CODES.has(code) ? 'offline' : 'dropped';
-        reject(this.stop(kind, describe(err)));
-      };
-      socket.once('error', onError);
-    });
-  }
 
-  private target(): HandshakeTarget {
-    return { host: this.o.host, extra: this.o.tls, timeoutMs: this.timeouts.tls };
-  }
 
-  /** Upgrades to TLS and stops unless the certificate verifies or is the pinned one. */
-  private async secure(socket: net.Socket, started = performance.now()): Promise<tls.TLSSocket> {
-    let secure: tls.TLSSocket;
-    try {
-      secure = await handshake(socket, this.target());
-    } catch (err) {
-      if (err instanceof HandshakeError) throw this.stop(err.kind, err.detail);
-      throw err;
-    }
-    this.sockets.push(secure);
-    this.timings.tlsMs = ms(started);
-    this.certificate = certificateInfo(secure, this.o.host, this.o.pinnedFingerprint);
-    this.note(`* TLS ${secure.getProtocol() ?? ''} ${secure.getCipher().name} (${this.timings.tlsMs} ms)`);
-    if (this.certificate) {
-      const c = this.certificate;
-      this.note(`* Certificate: ${c.subject}; issued by ${c.issuer}; valid ${c.validFrom} to ${c.validTo}; SHA-256 ${c.fingerprint256}`);
-    }
-    const kind = certificateVerdict(secure, this.certificate);
-    if (kind) throw this.stop(kind, String(secure.authorizationError ?? 'certificate does not match the server name'));
-    if (!secure.authorized) this.note('* Certificate not verified, but it is the one pinned for this account');
-    return secure;
-  }
 
   private async ehlo(): Promise<Reply> {
     const t = performance.now();
@@ -260,7 +195,7 @@ class SmtpCheck {
 
   /** Sends one line (logged as `logged` when it carries a secret) and reads the reply. */
   private async command(line: string, logged = line): Promise<Reply> {
-    const socket = this.sockets.at(-1)!;
+    const socket = this.link.current;
     this.note(`C: ${logged}`);
     socket.write(`${line}\r\n`);
     return this.read(this.timeouts.command, 'command');
@@ -285,8 +220,8 @@ class SmtpCheck {
     if (err.reason === 'timeout' && stage === 'greeting') {
       if (this.o.security !== 'tls') {
         this.note('* No greeting; checking whether this port expects TLS from the start');
-        const probeTarget = { ...this.target(), timeoutMs: Math.min(this.timeouts.tls, this.timeouts.greeting) };
-        if (await speaksImplicitTls(this.address, this.o.port, probeTarget)) return this.stop('tls-wrong-mode', 'the port completed a TLS handshake');
+        const probeTarget = { host: this.o.host, extra: this.o.tls, timeoutMs: Math.min(this.timeouts.tls, this.timeouts.greeting) };
+        if (await speaksImplicitTls(this.link.address, this.o.port, probeTarget)) return this.stop('tls-wrong-mode', 'the port completed a TLS handshake');
       }
       return this.stop('timeout-greeting');
     }
@@ -313,30 +248,5 @@ function round(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
-function ms(since: number): number {
-  return round(performance.now() - since);
-}
 
-function describe(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return code ? `${code}: ${err.message}` : err.message;
-  }
-  return String(err);
-}
 
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(Object.assign(new Error('DNS lookup timed out'), { code: 'ETIMEOUT' })), timeoutMs);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e);
-      },
-    );
-  });
-}
