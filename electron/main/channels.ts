@@ -6,7 +6,11 @@ import type { Connectivity } from '../core/ports';
 import type { OutboxEngine } from '../core/outbox/engine-api';
 import type { AccountStore } from '../core/accounts/account-store';
 import { createAccountDiagnostics, type AccountDiagnostics } from '../core/diagnostics/account-check';
-import type { AccountTestReport } from '../shared/ipc-contract';
+import type { AccountTestReport, AppCommand, DetectStepEvent, OutboxSummary } from '../shared/ipc-contract';
+import type { OutboxMessage } from '../shared/message';
+import type { ComposeService } from '../core/compose/compose-service';
+import type { DraftStore } from '../core/compose/draft-store';
+import type { AttachmentStaging } from '../core/compose/attachment-staging';
 import type { ChannelHandlers } from './ipc-handlers';
 import type { DetectionService } from '../core/autodetect/detection-service';
 
@@ -20,6 +24,27 @@ export interface ChannelServices {
   oauth?: OAuthSignIn;
   /** Settings detection for the wizard (one per app session, so its cache lasts the session). */
   detection: Pick<DetectionService, 'detect' | 'cancel' | 'verify'>;
+  /** Compose: sending from the window, Edit, drafts and staged attachments. */
+  compose: ComposeService;
+  drafts: DraftStore;
+  staging: AttachmentStaging;
+  /** The OS file picker (Electron's dialog); resolves with the chosen paths, none when cancelled. */
+  pickFiles: () => Promise<string[]>;
+  /** Pushes a detection step to the window while settings:detect runs. */
+  onDetectStep?: (event: DetectStepEvent) => void;
+  /** Commands that came before the window was listening (a mailto: link at launch); taking them empties the list. */
+  takeCommands?: () => AppCommand[];
+  /** Re-reads the OS's connectivity at once. */
+  pollConnectivity?: () => void;
+}
+
+/** The list's view of a message: transcripts stay in main until outbox:get asks for one. */
+export function summarize(message: OutboxMessage): OutboxSummary {
+  const { attempts, ...rest } = message;
+  const last = attempts[attempts.length - 1];
+  if (!last) return { ...rest, attemptCount: 0 };
+  const { transcript: _transcript, ...lastAttempt } = last;
+  return { ...rest, attemptCount: attempts.length, lastAttempt };
 }
 
 /** The app's OAuth flows (core/oauth/oauth-accounts.ts with Electron's shell.openExternal as the browser). */
@@ -39,20 +64,22 @@ function publicProfile(profile: AccountProfile): AccountProfile {
   return accountProfileSchema.parse(profile);
 }
 
-export function createChannelHandlers({ engine, accounts, connectivity, diagnostics, oauth, detection }: ChannelServices): ChannelHandlers {
+export function createChannelHandlers(services: ChannelServices): ChannelHandlers {
+  const { engine, accounts, connectivity, diagnostics, oauth, detection, compose, drafts, staging } = services;
   const signIns = (): OAuthSignIn => {
     if (!oauth) throw new AppError('VALIDATION', { message: 'Signing in with a provider is not available here.', next: 'Add the account with an app password.' });
     return oauth;
   };
   const checks = diagnostics ?? createAccountDiagnostics({ accounts });
   return {
-    'outbox:list': (filter) => engine.list(filter),
+    'outbox:list': async (filter) => (await engine.list(filter)).map(summarize),
     'outbox:get': async (id) => {
       const message = await engine.get(id);
       if (!message) throw new AppError('MESSAGE_NOT_FOUND');
       return message;
     },
-    'outbox:enqueue': (request) => engine.enqueue(request),
+    'outbox:enqueue': (request) => compose.send(request),
+    'outbox:edit': (id) => compose.edit(id),
     'outbox:sendNow': (id) => engine.sendNow(id),
     'outbox:retry': (id) => engine.retry(id),
     'outbox:hold': (id) => engine.hold(id),
@@ -77,7 +104,11 @@ export function createChannelHandlers({ engine, accounts, connectivity, diagnost
       await accounts.remove(id);
       return null;
     },
-    'account:test': async (id) => publicReport(await checks.test(id)),
+    'account:test': async (id) => {
+      const report = publicReport(await checks.test(id));
+      await rememberSizeLimit(id, report);
+      return report;
+    },
     'account:trust': async (id, fingerprint, server) => {
       const profile = await checks.trust(id, fingerprint, server);
       // The pooled connection was made under the old trust; the next send connects afresh.
@@ -90,12 +121,46 @@ export function createChannelHandlers({ engine, accounts, connectivity, diagnost
       engine.accountChanged(profile);
       return publicProfile(profile);
     },
-    'settings:detect': (email, options) => detection.detect(email, options?.timeoutSeconds),
+    'settings:detect': (email, options) =>
+      detection.detect(email, options?.timeoutSeconds, services.onDetectStep ? (step) => services.onDetectStep?.({ email, step }) : undefined),
     'settings:cancelDetect': async (email) => {
       detection.cancel(email);
       return null;
     },
     'settings:verify': (candidates, password) => detection.verify(candidates, password),
+    'draft:list': () => drafts.list(),
+    'draft:save': (draft) => drafts.save(draft),
+    'draft:remove': async (id) => {
+      await drafts.remove(id);
+      return null;
+    },
+    'attachment:pick': async () => {
+      const paths = await services.pickFiles();
+      const staged = [];
+      for (const file of paths) staged.push(await staging.fromPath(file));
+      return staged;
+    },
+    'attachment:stage': (file) => staging.fromBytes(file.name, file.contentType, file.bytes),
+    'attachment:discard': async (id) => {
+      // A draft may still hold it (Compose discards only what it attached itself); the sweep at start tidies later.
+      if (!(await drafts.attachmentsInUse()).has(id)) await staging.discard(id);
+      return null;
+    },
     'app:connectivity': async () => ({ online: connectivity.isOnline() }),
+    'app:connectivityHint': async () => {
+      // The hint only makes main look again: the window's own online flag is not trusted as the answer.
+      services.pollConnectivity?.();
+      return { online: connectivity.isOnline() };
+    },
+    'app:takeCommands': async () => services.takeCommands?.() ?? [],
   };
+
+  /** Compose warns against the server's SIZE limit: keep the latest one a successful test saw. */
+  async function rememberSizeLimit(id: string, report: AccountTestReport): Promise<void> {
+    const size = report.smtp.server.capabilities?.size;
+    if (!report.smtp.ok || !size) return;
+    const current = await accounts.get(id);
+    if (!current || current.smtp.maxSize === size) return;
+    engine.accountChanged(await accounts.update(id, { smtp: { maxSize: size } }));
+  }
 }

@@ -4,6 +4,9 @@ import { app, BrowserWindow, dialog, net, powerMonitor } from 'electron';
 import path from 'node:path';
 import { formatErrorLine, toErrorInfo } from '../shared/errors';
 import { OUTBOX_EVENT_CHANNEL } from '../shared/ipc-contract';
+import { AttachmentStaging } from '../core/compose/attachment-staging';
+import { ComposeService } from '../core/compose/compose-service';
+import { DraftStore } from '../core/compose/draft-store';
 import type { OutboxEvent } from '../shared/message';
 import type { Logger } from '../core/ports';
 import { AccountStore } from '../core/accounts/account-store';
@@ -48,6 +51,15 @@ async function start(logger: Logger): Promise<void> {
   const rendererFile = path.join(__dirname, '../renderer/index.html');
   const windows = new Map<number, BrowserWindow>();
 
+  const staging = new AttachmentStaging(path.join(dataDir, 'attachments'));
+  const drafts = new DraftStore(path.join(dataDir, 'drafts'), staging);
+  // Files staged for a Compose that was closed without a draft: gone after a day.
+  void drafts
+    .attachmentsInUse()
+    .then((inUse) => staging.sweep(inUse))
+    .catch((error: unknown) => logger.warn(`[app] could not tidy staged attachments: ${String(error)}`));
+  const focusedWindow = (): BrowserWindow | undefined => BrowserWindow.getFocusedWindow() ?? windows.values().next().value;
+
   const unregisterIpc = registerIpcHandlers({
     handlers: createChannelHandlers({
       engine,
@@ -56,6 +68,19 @@ async function start(logger: Logger): Promise<void> {
       diagnostics: createAccountDiagnostics({ accounts, secrets }),
       oauth: createOAuthSignIn(accounts, secrets, logger),
       detection: new DetectionService(),
+      compose: new ComposeService({ engine, drafts, staging }),
+      drafts,
+      staging,
+      pickFiles: async () => {
+        const parent = focusedWindow();
+        const options = { title: 'Attach files', properties: ['openFile', 'multiSelections'] as Array<'openFile' | 'multiSelections'> };
+        const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+        return result.canceled ? [] : result.filePaths;
+      },
+      onDetectStep: (event) => {
+        for (const win of windows.values()) pushEvent(win.webContents, 'settings:step', event);
+      },
+      pollConnectivity: () => connectivity.poll(),
     }),
     trusted: { url: rendererUrl(rendererFile), isTrustedWebContents: (id) => windows.has(id) },
     logger,

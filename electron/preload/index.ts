@@ -1,4 +1,4 @@
-// The sandboxed preload: exposes `window.outbox` — one ipcRenderer.invoke per contract channel, plus onEvent —
+// The sandboxed preload: exposes `window.outbox` — one ipcRenderer.invoke per contract channel, plus on(event) —
 // and never ipcRenderer itself or Electron's event objects.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { EventChannel, InvokeChannel, OutboxApi, PayloadOf } from '../shared/ipc-contract';
@@ -10,6 +10,7 @@ const CHANNELS = [
   'outbox:list',
   'outbox:get',
   'outbox:enqueue',
+  'outbox:edit',
   'outbox:sendNow',
   'outbox:retry',
   'outbox:hold',
@@ -27,14 +28,24 @@ const CHANNELS = [
   'settings:detect',
   'settings:cancelDetect',
   'settings:verify',
+  'draft:list',
+  'draft:save',
+  'draft:remove',
+  'attachment:pick',
+  'attachment:stage',
+  'attachment:discard',
   'app:connectivity',
+  'app:connectivityHint',
+  'app:takeCommands',
 ] as const satisfies readonly InvokeChannel[];
 type Unlisted = Exclude<InvokeChannel, (typeof CHANNELS)[number]>;
 const everyChannelListed: [Unlisted] extends [never] ? true : Unlisted = true;
 void everyChannelListed;
 
-const EVENT_CHANNEL = 'outbox:changed' satisfies EventChannel;
-type OutboxEventPayload = PayloadOf<typeof EVENT_CHANNEL>;
+const EVENTS = ['outbox:changed', 'settings:step', 'app:command'] as const satisfies readonly EventChannel[];
+type UnlistedEvent = Exclude<EventChannel, (typeof EVENTS)[number]>;
+const everyEventListed: [UnlistedEvent] extends [never] ? true : UnlistedEvent = true;
+void everyEventListed;
 
 export function buildApi(): OutboxApi {
   const domains: Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>> = {};
@@ -42,16 +53,18 @@ export function buildApi(): OutboxApi {
     const [domain = '', verb = ''] = channel.split(':');
     (domains[domain] ??= {})[verb] = (...args) => ipcRenderer.invoke(channel, ...args);
   }
-  const onEvent = (listener: (event: OutboxEventPayload) => void): (() => void) => {
-    if (typeof listener !== 'function') throw new TypeError('onEvent needs a function');
-    const forward = (_event: IpcRendererEvent, payload: OutboxEventPayload): void => listener(payload);
-    ipcRenderer.on(EVENT_CHANNEL, forward);
+  const on = <E extends EventChannel>(channel: E, listener: (payload: PayloadOf<E>) => void): (() => void) => {
+    if (!(EVENTS as readonly string[]).includes(channel)) throw new TypeError(`No event ${String(channel)}`);
+    if (typeof listener !== 'function') throw new TypeError('on needs a function');
+    // The Electron event object stays here: the page gets the payload only.
+    const forward = (_event: IpcRendererEvent, payload: PayloadOf<E>): void => listener(payload);
+    ipcRenderer.on(channel, forward);
     return () => {
-      ipcRenderer.removeListener(EVENT_CHANNEL, forward);
+      ipcRenderer.removeListener(channel, forward);
     };
   };
   // The one cast: the object is built from the same names OutboxApi is derived from.
-  return { ...domains, onEvent } as unknown as OutboxApi;
+  return { ...domains, on } as unknown as OutboxApi;
 }
 
 contextBridge.exposeInMainWorld('outbox', buildApi());

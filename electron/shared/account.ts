@@ -47,6 +47,8 @@ export const smtpSettingsSchema = z
     user: z.string().max(320),
     authMethod: z.enum(AUTH_METHODS).default('auto'),
     pinnedCertificate: pinnedCertificateSchema.optional(),
+    /** The server's SIZE limit in bytes, as last seen (connection test, wizard); Compose warns against it. */
+    maxSize: z.number().int().positive().optional(),
   })
   .refine((s) => s.security !== 'none' || s.insecure, insecureNeedsFlag);
 export type SmtpSettings = z.infer<typeof smtpSettingsSchema>;

@@ -3,8 +3,9 @@
 import { z } from 'zod';
 import type { ErrorCode, ErrorInfo } from './errors';
 import { accountProfileSchema, emailAddress, newAccountSchema, smtpSettingsSchema, type AccountProfile } from './account';
-import { composeRequestSchema, MESSAGE_STATES, type OutboxEvent, type OutboxMessage } from './message';
-import type { DetectResult, HealthAdvice, VerifyOutcome } from './autodetect';
+import { MESSAGE_STATES, type Attempt, type OutboxEvent, type OutboxMessage } from './message';
+import type { DetectResult, HealthAdvice, TraceStep, VerifyOutcome } from './autodetect';
+import { draftId, draftSaveSchema, droppedFileSchema, sendRequestSchema, stagedAttachmentId, type ComposePrefill, type Draft, type StagedAttachment } from './compose';
 import type { CertificateInfo } from './diagnostics';
 
 /** What settings:detect answers: the ranked candidates with the trace, and advice on the domain. */
@@ -59,6 +60,7 @@ export const accountPatchSchema = z.strictObject({
       insecure: smtp.insecure.unwrap().optional(),
       user: smtp.user.optional(),
       authMethod: smtp.authMethod.unwrap().optional(),
+      maxSize: smtp.maxSize,
     })
     .optional(),
   sentCopy: z.strictObject({ enabled: z.boolean() }).optional(),
@@ -121,10 +123,38 @@ const sha256Fingerprint = z.string().regex(/^([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2
 
 const byId = z.tuple([messageId]);
 
+/** An attempt as lists carry it: the transcript stays in main until asked for (outbox:get). */
+export type AttemptSummary = Omit<Attempt, 'transcript'>;
+/** A message as outbox:list carries it: everything but the attempts' transcripts. */
+export type OutboxSummary = Omit<OutboxMessage, 'attempts'> & { attemptCount: number; lastAttempt?: AttemptSummary };
+
+/** Screens the main process may bring forward (menu, notifications, tray). */
+export const SCREENS = ['outbox', 'compose', 'settings'] as const;
+export type Screen = (typeof SCREENS)[number];
+
+/** What the main process asks the window to do: from the menu, a notification, a mailto: link, or quitting. */
+export type AppCommand =
+  | { type: 'compose'; prefill?: ComposePrefill }
+  | { type: 'open-message'; id: string }
+  | { type: 'show'; screen: Screen }
+  | { type: 'send' }
+  /** Quitting waits for this many sends in flight; the window shows a note until they finish or time out. */
+  | { type: 'quitting'; sending: number };
+
+/** One step of a running detection, as it happens (settings:detect answers with all of them at the end). */
+export interface DetectStepEvent {
+  email: string;
+  step: TraceStep;
+}
+
 export const invokeContract = {
-  'outbox:list': { args: z.tuple([listFilterSchema.optional()]), result: returns<OutboxMessage[]>() },
+  'outbox:list': { args: z.tuple([listFilterSchema.optional()]), result: returns<OutboxSummary[]>() },
+  // The whole message, transcripts included.
   'outbox:get': { args: byId, result: returns<OutboxMessage>() },
-  'outbox:enqueue': { args: z.tuple([composeRequestSchema]), result: returns<OutboxMessage>() },
+  // Puts a message written in Compose into the outbox; attachments are staged ids, never paths.
+  'outbox:enqueue': { args: z.tuple([sendRequestSchema]), result: returns<OutboxMessage>() },
+  // Takes a message that has not been sent back out of the outbox into a draft (Edit).
+  'outbox:edit': { args: byId, result: returns<Draft>() },
   'outbox:sendNow': { args: byId, result: returns<OutboxMessage>() },
   'outbox:retry': { args: byId, result: returns<OutboxMessage>() },
   'outbox:hold': { args: byId, result: returns<OutboxMessage>() },
@@ -160,7 +190,20 @@ export const invokeContract = {
   'settings:cancelDetect': { args: z.tuple([emailAddress]), result: returns<null>() },
   // Tries the candidates in order with the user's password; the first that signs in is chosen.
   'settings:verify': { args: z.tuple([z.array(candidateSchema).min(1).max(10), password.nullable()]), result: returns<VerifyOutcome>() },
+  'draft:list': { args: z.tuple([]), result: returns<Draft[]>() },
+  // Creates the draft when no id is given; answers with the draft as stored.
+  'draft:save': { args: z.tuple([draftSaveSchema]), result: returns<Draft>() },
+  'draft:remove': { args: z.tuple([draftId]), result: returns<null>() },
+  // Shows the OS file picker; the chosen files are copied into staging. Empty when the user cancels.
+  'attachment:pick': { args: z.tuple([]), result: returns<StagedAttachment[]>() },
+  // A file dropped on the window: its bytes, staged like a picked file.
+  'attachment:stage': { args: z.tuple([droppedFileSchema]), result: returns<StagedAttachment>() },
+  'attachment:discard': { args: z.tuple([stagedAttachmentId]), result: returns<null>() },
   'app:connectivity': { args: z.tuple([]), result: returns<ConnectivityState>() },
+  // The window saw the browser's online/offline event: main checks its own signal at once.
+  'app:connectivityHint': { args: z.tuple([z.boolean()]), result: returns<ConnectivityState>() },
+  // Commands that arrived before the window could hear them (a mailto: link that launched the app).
+  'app:takeCommands': { args: z.tuple([]), result: returns<AppCommand[]>() },
 } satisfies Record<`${string}:${string}`, { args: z.ZodTuple; result: Returns<unknown> }>;
 
 type InvokeContract = typeof invokeContract;
@@ -176,12 +219,15 @@ export type ResultOf<C extends InvokeChannel> = InvokeContract[C]['result'] exte
 /** Events main pushes to the renderer. */
 export const eventContract = {
   'outbox:changed': { payload: returns<OutboxEvent>() },
+  'settings:step': { payload: returns<DetectStepEvent>() },
+  'app:command': { payload: returns<AppCommand>() },
 } satisfies Record<`${string}:${string}`, { payload: Returns<unknown> }>;
 
 type EventContract = typeof eventContract;
 export type EventChannel = keyof EventContract;
 export type PayloadOf<E extends EventChannel> = EventContract[E]['payload'] extends Returns<infer P> ? P : never;
 export const OUTBOX_EVENT_CHANNEL = 'outbox:changed' satisfies EventChannel;
+export const EVENT_CHANNELS = Object.keys(eventContract) as EventChannel[];
 
 type DomainOf<C extends string> = C extends `${infer D}:${string}` ? D : never;
 
@@ -193,6 +239,6 @@ export type OutboxApi = {
     ) => Promise<Result<ResultOf<C>>>;
   };
 } & {
-  /** Subscribes to outbox events; returns the unsubscribe function. */
-  readonly onEvent: (listener: (event: PayloadOf<typeof OUTBOX_EVENT_CHANNEL>) => void) => () => void;
+  /** Subscribes to one of the pushed events; returns the unsubscribe function. */
+  readonly on: <E extends EventChannel>(channel: E, listener: (payload: PayloadOf<E>) => void) => () => void;
 };

@@ -1,12 +1,12 @@
 // The outbox as a list: one row per message with its state badge, recipients and where it stands.
-import type { OutboxMessage } from '../../electron/shared/message';
+import type { OutboxSummary } from '../../electron/shared/ipc-contract';
 import { recipientsLine, STATE_LABEL, stateDetail } from './outbox-view';
 
-export function StateBadge({ state }: { state: OutboxMessage['state'] }) {
+export function StateBadge({ state }: { state: OutboxSummary['state'] }) {
   return <span className={`badge badge--${state}`}>{STATE_LABEL[state]}</span>;
 }
 
-function MessageRow({ message }: { message: OutboxMessage }) {
+function MessageRow({ message }: { message: OutboxSummary }) {
   const error = message.state === 'failed' || message.state === 'held' ? message.lastError : undefined;
   return (
     <li className={`message message--${message.state}`}>
@@ -26,7 +26,7 @@ function MessageRow({ message }: { message: OutboxMessage }) {
   );
 }
 
-export function MessageList({ messages }: { messages: readonly OutboxMessage[] }) {
+export function MessageList({ messages }: { messages: readonly OutboxSummary[] }) {
   return (
     <ul className="messages" aria-label="Messages in the outbox">
       {messages.map((message) => (

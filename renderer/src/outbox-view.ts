@@ -1,5 +1,6 @@
 // Pure helpers behind the outbox list: ordering, progress updates and the words shown for each state.
-import type { MessageState, OutboxMessage } from '../../electron/shared/message';
+import type { MessageState } from '../../electron/shared/message';
+import type { OutboxSummary } from '../../electron/shared/ipc-contract';
 
 /** Messages that need the user come first; within a state, the newest first. */
 const STATE_ORDER: Readonly<Record<MessageState, number>> = { failed: 0, held: 1, sending: 2, queued: 3, scheduled: 4, sent: 5 };
@@ -13,18 +14,18 @@ export const STATE_LABEL: Readonly<Record<MessageState, string>> = {
   held: 'On hold',
 };
 
-export function sortMessages(messages: readonly OutboxMessage[]): OutboxMessage[] {
+export function sortMessages(messages: readonly OutboxSummary[]): OutboxSummary[] {
   return [...messages].sort(
     (a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || b.createdAt.localeCompare(a.createdAt),
   );
 }
 
-export function withProgress(messages: OutboxMessage[], id: string, sent: number, total: number): OutboxMessage[] {
+export function withProgress(messages: OutboxSummary[], id: string, sent: number, total: number): OutboxSummary[] {
   return messages.map((m) => (m.id === id ? { ...m, progress: { sent, total } } : m));
 }
 
 /** The header's one-line summary: what still waits and what failed; "All sent" only when both are none. */
-export function outboxSummary(messages: readonly OutboxMessage[]): string {
+export function outboxSummary(messages: readonly OutboxSummary[]): string {
   const waiting = waitingCount(messages);
   const failed = messages.filter((m) => m.state === 'failed').length;
   const parts = [waiting > 0 ? `${waiting} waiting` : '', failed > 0 ? `${failed} failed` : ''].filter(Boolean);
@@ -32,7 +33,7 @@ export function outboxSummary(messages: readonly OutboxMessage[]): string {
 }
 
 /** Messages not yet sent and not given up on. */
-export function waitingCount(messages: readonly OutboxMessage[]): number {
+export function waitingCount(messages: readonly OutboxSummary[]): number {
   return messages.filter((m) => m.state !== 'sent' && m.state !== 'failed').length;
 }
 
@@ -45,7 +46,7 @@ function formatTime(iso: string | undefined): string {
 }
 
 /** One line on where the message stands, next to its badge. */
-export function stateDetail(message: OutboxMessage): string {
+export function stateDetail(message: OutboxSummary): string {
   switch (message.state) {
     case 'sent':
       return `Sent ${formatTime(message.sentAt)}`;
@@ -64,7 +65,7 @@ export function stateDetail(message: OutboxMessage): string {
   }
 }
 
-export function recipientsLine(message: OutboxMessage): string {
+export function recipientsLine(message: OutboxSummary): string {
   const shown = [...message.to, ...message.cc];
   const hidden = message.bccCount > 0 ? ` + ${message.bccCount} Bcc` : '';
   if (shown.length === 0) return hidden.trim() || 'No recipients';

@@ -3,12 +3,12 @@ import { useEffect, useState } from 'react';
 import type { AccountProfile } from '../../electron/shared/account';
 import type { ErrorInfo } from '../../electron/shared/errors';
 import type { OutboxApi, Result } from '../../electron/shared/ipc-contract';
-import type { OutboxMessage } from '../../electron/shared/message';
+import type { OutboxSummary } from '../../electron/shared/ipc-contract';
 import { sortMessages, withProgress } from './outbox-view';
 
 export interface OutboxView {
   loading: boolean;
-  messages: OutboxMessage[];
+  messages: OutboxSummary[];
   accounts: AccountProfile[];
   online: boolean;
   /** The last call that failed, to show with its next step. */
@@ -35,7 +35,7 @@ const REFRESH_DELAY_MS = 100;
 
 export function useOutbox(api: OutboxApi | undefined): OutboxView {
   const [loading, setLoading] = useState(true);
-  const [messages, setMessages] = useState<OutboxMessage[]>([]);
+  const [messages, setMessages] = useState<OutboxSummary[]>([]);
   const [accounts, setAccounts] = useState<AccountProfile[]>([]);
   const [online, setOnline] = useState(true);
   const [listError, setListError] = useState<ErrorInfo | null>(null);
@@ -71,7 +71,7 @@ export function useOutbox(api: OutboxApi | undefined): OutboxView {
     };
 
     // Subscribe before the first load, so no change slips between the two.
-    const unsubscribe = api.onEvent((event) => {
+    const unsubscribe = api.on('outbox:changed', (event) => {
       switch (event.type) {
         case 'progress':
           setMessages((current) => withProgress(current, event.id, event.sent, event.total));

@@ -11,8 +11,19 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { z } from 'zod';
 import { AppError, toErrorInfo } from '../../electron/shared/errors';
-import { INVOKE_CHANNELS, invokeContract, type InvokeChannel, type Result } from '../../electron/shared/ipc-contract';
-import type { OutboxEvent } from '../../electron/shared/message';
+import {
+  EVENT_CHANNELS,
+  INVOKE_CHANNELS,
+  invokeContract,
+  type AppCommand,
+  type EventChannel,
+  type InvokeChannel,
+  type PayloadOf,
+  type Result,
+} from '../../electron/shared/ipc-contract';
+import { AttachmentStaging } from '../../electron/core/compose/attachment-staging';
+import { ComposeService } from '../../electron/core/compose/compose-service';
+import { DraftStore } from '../../electron/core/compose/draft-store';
 import { createChannelHandlers } from '../../electron/main/channels';
 import type { ChannelHandlers } from '../../electron/main/ipc-handlers';
 import { AccountStore } from '../../electron/core/accounts/account-store';
@@ -135,10 +146,24 @@ export interface Backend {
   readonly handlers: ChannelHandlers;
   /** What ipc-handlers.ts's wrapper does after its sender check: validate, call, answer with an envelope. */
   invoke(channel: string, args: unknown[]): Promise<Result<unknown>>;
+  /** Files the next attachment:pick "chooses" in the OS picker (the test sets them; empty = cancelled). */
+  picks: string[];
+  /** Commands waiting for app:takeCommands, as a mailto: launch leaves them. */
+  commands: AppCommand[];
+  /** Pushes an event to every open page, as main's pushEvent does. */
+  push<E extends EventChannel>(channel: E, payload: PayloadOf<E>): void;
+  /** Open pages register here to receive pushed events. */
+  readonly sinks: Set<(channel: EventChannel, payload: unknown) => void>;
   close(): Promise<void>;
 }
 
-export async function startBackend({ online = true }: { online?: boolean } = {}): Promise<Backend> {
+export interface BackendOptions {
+  online?: boolean;
+  /** Detection as the wizard uses it; tests point its resolver and fetcher at local peers. */
+  detection?: DetectionService;
+}
+
+export async function startBackend({ online = true, detection = new DetectionService() }: BackendOptions = {}): Promise<Backend> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'outbox-e2e-'));
   const secrets = new MemorySecretStore();
   const accounts = new AccountStore({ dataDir, secrets });
@@ -146,7 +171,25 @@ export async function startBackend({ online = true }: { online?: boolean } = {})
   const network = new FakeNetwork(online);
   const sender = new SmtpSender();
   const engine = createOutboxEngine({ dataDir, accounts: createEngineAccounts(accounts), sender, connectivity: network });
-  const handlers = createChannelHandlers({ engine, accounts, connectivity: network, detection: new DetectionService() });
+  const staging = new AttachmentStaging(path.join(dataDir, 'attachments'));
+  const drafts = new DraftStore(path.join(dataDir, 'drafts'), staging);
+  const sinks = new Set<(channel: EventChannel, payload: unknown) => void>();
+  const push = <E extends EventChannel>(channel: E, payload: PayloadOf<E>): void => {
+    for (const sink of sinks) sink(channel, payload);
+  };
+  const backend = { picks: [] as string[], commands: [] as AppCommand[] };
+  const handlers = createChannelHandlers({
+    engine,
+    accounts,
+    connectivity: network,
+    detection,
+    compose: new ComposeService({ engine, drafts, staging }),
+    drafts,
+    staging,
+    pickFiles: async () => backend.picks.splice(0),
+    onDetectStep: (event) => push('settings:step', event),
+    takeCommands: () => backend.commands.splice(0),
+  });
   await engine.start();
 
   // ipc-handlers.ts exports its wrapper only bound to ipcMain (`handle`), so the same three steps are repeated here.
@@ -163,19 +206,23 @@ export async function startBackend({ online = true }: { online?: boolean } = {})
     }
   };
 
-  return {
+  const unsubscribeEngine = engine.on((event) => push('outbox:changed', event));
+  return Object.assign(backend, {
     dataDir,
     engine,
     accounts,
     network,
     handlers,
     invoke,
+    push,
+    sinks,
     close: async () => {
+      unsubscribeEngine();
       await engine.stop({ graceMs: 1000 });
       await sender.close();
       await fs.rm(dataDir, { recursive: true, force: true });
     },
-  };
+  });
 }
 
 export async function launchChromium(): Promise<Browser> {
@@ -184,12 +231,12 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** Runs in the page before its scripts: `window.outbox` with the preload's shape, every call through the binding. */
-function installBridge(channels: readonly string[]): void {
+function installBridge({ channels, events }: { channels: readonly string[]; events: readonly string[] }): void {
   type Listener = (event: unknown) => void;
-  const listeners = new Set<Listener>();
+  const listeners = new Map<string, Set<Listener>>(events.map((e) => [e, new Set<Listener>()]));
   const w = window as unknown as {
     __outboxInvoke: (channel: string, args: unknown[]) => Promise<unknown>;
-    __outboxEmit?: (event: unknown) => void;
+    __outboxEmit?: (channel: string, event: unknown) => void;
     outbox?: unknown;
   };
   const domains: Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>> = {};
@@ -197,19 +244,21 @@ function installBridge(channels: readonly string[]): void {
     const [domain = '', verb = ''] = channel.split(':');
     (domains[domain] ??= {})[verb] = (...args) => w.__outboxInvoke(channel, args);
   }
-  const onEvent = (listener: Listener): (() => void) => {
-    if (typeof listener !== 'function') throw new TypeError('onEvent needs a function');
-    listeners.add(listener);
+  const on = (channel: string, listener: Listener): (() => void) => {
+    const set = listeners.get(channel);
+    if (!set) throw new TypeError(`No event ${channel}`);
+    if (typeof listener !== 'function') throw new TypeError('on needs a function');
+    set.add(listener);
     return () => {
-      listeners.delete(listener);
+      set.delete(listener);
     };
   };
   Object.defineProperty(w, '__outboxEmit', {
-    value: (event: unknown) => {
-      for (const listener of listeners) listener(event);
+    value: (channel: string, event: unknown) => {
+      for (const listener of listeners.get(channel) ?? []) listener(event);
     },
   });
-  Object.defineProperty(w, 'outbox', { value: Object.freeze({ ...domains, onEvent }), enumerable: true });
+  Object.defineProperty(w, 'outbox', { value: Object.freeze({ ...domains, on }), enumerable: true });
 }
 
 export interface AppPage {
@@ -232,7 +281,7 @@ export async function openApp(browser: Browser, backend: Backend, url: string): 
     calls.push(channel);
     return backend.invoke(channel, args);
   });
-  await context.addInitScript(installBridge, INVOKE_CHANNELS);
+  await context.addInitScript(installBridge, { channels: INVOKE_CHANNELS, events: EVENT_CHANNELS });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   page.on('console', (message) => {
@@ -245,13 +294,20 @@ export async function openApp(browser: Browser, backend: Backend, url: string): 
 
   // Events go out in order: each waits for the previous one's delivery.
   let delivery = Promise.resolve();
-  const unsubscribe = backend.engine.on((event: OutboxEvent) => {
+  const sink = (channel: EventChannel, payload: unknown): void => {
     delivery = delivery.then(() =>
       page
-        .evaluate((e) => (window as unknown as { __outboxEmit?: (e: unknown) => void }).__outboxEmit?.(e), event)
+        .evaluate(
+          ([c, e]) => (window as unknown as { __outboxEmit?: (c: string, e: unknown) => void }).__outboxEmit?.(c as string, e),
+          [channel, payload] as const,
+        )
         .catch(() => undefined),
     );
-  });
+  };
+  backend.sinks.add(sink);
+  const unsubscribe = (): void => {
+    backend.sinks.delete(sink);
+  };
   await page.goto(url);
   await page.locator('.app__main[aria-busy="false"]').waitFor({ timeout: 10_000 });
 

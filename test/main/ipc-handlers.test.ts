@@ -6,7 +6,7 @@ import type { OutboxMessage } from '../../electron/shared/message';
 import { INVOKE_CHANNELS, invokeContract, type ArgsOf, type InvokeChannel } from '../../electron/shared/ipc-contract';
 import type { AccountTestResult } from '../../electron/core/diagnostics/account-check';
 import type { OutboxEngine } from '../../electron/core/outbox/engine-api';
-import { createChannelHandlers, type ChannelServices } from '../../electron/main/channels';
+import { createChannelHandlers, summarize, type ChannelServices } from '../../electron/main/channels';
 import { registerIpcHandlers, type TrustedRenderer } from '../../electron/main/ipc-handlers';
 import { ipcMain } from './fake-electron';
 
@@ -71,7 +71,8 @@ const testReport: AccountTestResult = {
 const VALID: { [C in InvokeChannel]: ArgsOf<C> } = {
   'outbox:list': [{ accountId: 'ann-example-com', states: ['queued', 'failed'] }],
   'outbox:get': ['m-1'],
-  'outbox:enqueue': [{ to: ['Bob <bob@example.com>'], subject: 'Hello', text: 'Hi Bob', headers: { 'X-Mailer': 'Outbox' } }],
+  'outbox:enqueue': [{ to: ['Bob <bob@example.com>'], subject: 'Hello', text: 'Hi Bob', attachments: ['att-0123456789ab'], draftId: 'draft-0123456789ab' }],
+  'outbox:edit': ['m-1'],
   'outbox:sendNow': ['m-1'],
   'outbox:retry': ['m-1'],
   'outbox:hold': ['m-1'],
@@ -89,7 +90,15 @@ const VALID: { [C in InvokeChannel]: ArgsOf<C> } = {
   'settings:detect': ['ann@example.com', { timeoutSeconds: 5 }],
   'settings:cancelDetect': ['ann@example.com'],
   'settings:verify': [[{ protocol: 'smtp', host: 'smtp.example.com', port: 465, security: 'tls', username: 'ann@example.com', auth: ['password'], source: 'bundled', insecure: false, notes: [] }], 'pw'],
+  'draft:list': [],
+  'draft:save': [{ id: 'draft-0123456789ab', to: ['bob@exa'], subject: 'Half written', html: '<p>Hi</p>', text: 'Hi', attachments: ['att-0123456789ab'] }],
+  'draft:remove': ['draft-0123456789ab'],
+  'attachment:pick': [],
+  'attachment:stage': [{ name: 'notes.txt', contentType: 'text/plain', bytes: new Uint8Array([104, 105]) }],
+  'attachment:discard': ['att-0123456789ab'],
   'app:connectivity': [],
+  'app:connectivityHint': [true],
+  'app:takeCommands': [],
 };
 
 function fakeServices() {
@@ -127,10 +136,37 @@ function fakeServices() {
     cancel: vi.fn(),
     verify: vi.fn(async () => ({ attempts: [] })),
   };
-  const services = { engine: engine as unknown as OutboxEngine, accounts, connectivity, diagnostics, oauth, detection } satisfies ChannelServices;
+  const draft = { id: 'draft-0123456789ab', to: ['bob@exa'], cc: [], bcc: [], subject: 'Half written', html: '<p>Hi</p>', text: 'Hi', attachments: [], updatedAt: '2026-11-27T10:00:00.000Z' };
+  const staged = { id: 'att-0123456789ab', name: 'notes.txt', size: 2, contentType: 'text/plain' };
+  const compose = { send: vi.fn(async () => message), edit: vi.fn(async () => draft) };
+  const drafts = { list: vi.fn(async () => [draft]), save: vi.fn(async () => draft), remove: vi.fn(async () => undefined), attachmentsInUse: vi.fn(async () => new Set<string>()) };
+  const staging = { fromPath: vi.fn(async () => staged), fromBytes: vi.fn(async () => staged), discard: vi.fn(async () => undefined) };
+  const pickFiles = vi.fn(async () => ['/home/ann/notes.txt']);
+  const services = {
+    engine: engine as unknown as OutboxEngine,
+    accounts,
+    connectivity,
+    diagnostics,
+    oauth,
+    detection,
+    compose: compose as unknown as ChannelServices['compose'],
+    drafts: drafts as unknown as ChannelServices['drafts'],
+    staging: staging as unknown as ChannelServices['staging'],
+    pickFiles,
+  } satisfies ChannelServices;
   const calls = (): number =>
-    [...Object.values(engine), ...Object.values(accounts), ...Object.values(diagnostics), ...Object.values(oauth), ...Object.values(detection)].reduce((n, fn) => n + fn.mock.calls.length, 0);
-  return { engine, accounts, connectivity, diagnostics, oauth, detection, services, calls };
+    [
+      ...Object.values(engine),
+      ...Object.values(accounts),
+      ...Object.values(diagnostics),
+      ...Object.values(oauth),
+      ...Object.values(detection),
+      ...Object.values(compose),
+      ...Object.values(drafts),
+      ...Object.values(staging),
+      pickFiles,
+    ].reduce((n, fn) => n + fn.mock.calls.length, 0);
+  return { engine, accounts, connectivity, diagnostics, oauth, detection, compose, drafts, staging, pickFiles, services, calls };
 }
 
 let fakes: ReturnType<typeof fakeServices>;
@@ -265,7 +301,7 @@ describe('IPC handlers', () => {
 
   it('accepts our window whatever its hash or query', async () => {
     const result = await invoke('outbox:list', [], senderEvent({ url: `${RENDERER_URL}?x=1#/sent` }));
-    expect(result).toEqual({ ok: true, value: [message] });
+    expect(result).toEqual({ ok: true, value: [summarize(message)] });
   });
 
   it('answers every well-formed call with a value from the services', async () => {
@@ -276,11 +312,11 @@ describe('IPC handlers', () => {
     }
   });
 
-  it('passes validated arguments, defaults applied, to the engine', async () => {
+  it('passes validated arguments, defaults applied, to Compose and the engine', async () => {
     const result = await invoke('outbox:enqueue', VALID['outbox:enqueue']);
     expect(result).toEqual({ ok: true, value: message });
-    expect(fakes.engine.enqueue).toHaveBeenCalledWith(
-      expect.objectContaining({ to: ['Bob <bob@example.com>'], cc: [], bcc: [], attachments: [], subject: 'Hello' }),
+    expect(fakes.compose.send).toHaveBeenCalledWith(
+      expect.objectContaining({ to: ['Bob <bob@example.com>'], cc: [], bcc: [], attachments: ['att-0123456789ab'], subject: 'Hello', html: '', draftId: 'draft-0123456789ab' }),
     );
     await invoke('outbox:list', VALID['outbox:list']);
     expect(fakes.engine.list).toHaveBeenCalledWith({ accountId: 'ann-example-com', states: ['queued', 'failed'] });
@@ -347,7 +383,7 @@ describe('IPC handlers', () => {
 
   it('detects settings for the wizard, cancels a search, and verifies candidates with the password', async () => {
     expect(await invoke('settings:detect', VALID['settings:detect'])).toMatchObject({ ok: true, value: { domain: 'example.com', status: 'complete' } });
-    expect(fakes.detection.detect).toHaveBeenCalledWith('ann@example.com', 5);
+    expect(fakes.detection.detect).toHaveBeenCalledWith('ann@example.com', 5, undefined);
     expect(await invoke('settings:cancelDetect', ['ann@example.com'])).toEqual({ ok: true, value: null });
     expect(fakes.detection.cancel).toHaveBeenCalledWith('ann@example.com');
     expect(await invoke('settings:verify', VALID['settings:verify'])).toEqual({ ok: true, value: { attempts: [] } });
@@ -394,7 +430,16 @@ describe('IPC handlers', () => {
       ['outbox:remove', ['a/b']],
       ['outbox:enqueue', [{ to: [], subject: 'nobody' }]],
       ['outbox:enqueue', [{ to: ['bob@example.com'], subject: 'Hi\r\nBcc: victim@example.com' }]],
-      ['outbox:enqueue', [{ to: ['bob@example.com'], headers: { 'Bad:Name': 'x' } }]],
+      ['outbox:enqueue', [{ to: ['bob@example.com'], headers: { 'X-Any': 'x' } }]],
+      ['outbox:enqueue', [{ to: ['bob@example.com'], attachments: [{ path: '/home/ann/.ssh/id_rsa' }] }]],
+      ['outbox:enqueue', [{ to: ['bob@example.com'], attachments: ['../../accounts.json'] }]],
+      ['outbox:enqueue', [{ to: ['bob@example.com'], from: 'ceo@example.com' }]],
+      ['draft:save', [{ id: '../x', to: [] }]],
+      ['draft:save', [{ subject: 'a\nb' }]],
+      ['attachment:stage', [{ name: '../../.bashrc', contentType: 'text/plain', bytes: new Uint8Array(1) }]],
+      ['attachment:stage', [{ name: 'a.txt', contentType: 'text/plain', bytes: 'not bytes' }]],
+      ['attachment:discard', ['/etc/passwd']],
+      ['app:connectivityHint', ['yes']],
       ['outbox:enqueue', [{ to: ['bob@example.com'], scheduledAt: 'tomorrow' }]],
       ['outbox:flush', [true]],
       ['account:add', [{ ...newAccount, smtp: { ...newAccount.smtp, security: 'none' } }, 'pw']],

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { INVOKE_CHANNELS, type OutboxApi } from '../../electron/shared/ipc-contract';
+import { EVENT_CHANNELS, INVOKE_CHANNELS, type OutboxApi } from '../../electron/shared/ipc-contract';
 import type { OutboxEvent } from '../../electron/shared/message';
 
 const electron = await vi.hoisted(async () => {
@@ -26,7 +26,7 @@ describe('the preload', () => {
     const exposed = Object.entries(api).flatMap(([domain, value]) =>
       typeof value === 'function' ? [domain] : Object.keys(value).map((verb) => `${domain}:${verb}`),
     );
-    expect(exposed.sort()).toEqual([...INVOKE_CHANNELS, 'onEvent'].sort());
+    expect(exposed.sort()).toEqual([...INVOKE_CHANNELS, 'on'].sort());
   });
 
   it('never hands out ipcRenderer or its functions', () => {
@@ -50,7 +50,7 @@ describe('the preload', () => {
 
   it('delivers pushed events without the Electron event object, until unsubscribed', () => {
     const listener = vi.fn();
-    const off = api.onEvent(listener);
+    const off = api.on('outbox:changed', listener);
     const payload: OutboxEvent = { type: 'connectivity', online: false };
     electron.ipcRenderer.emit('outbox:changed', { sender: electron.ipcRenderer, senderId: 0 }, payload);
     expect(listener).toHaveBeenCalledTimes(1);
@@ -61,7 +61,19 @@ describe('the preload', () => {
     expect(electron.ipcRenderer.listenerCount('outbox:changed')).toBe(0);
   });
 
+  it('subscribes to every event channel of the contract, and to nothing else', () => {
+    for (const channel of EVENT_CHANNELS) {
+      const listener = vi.fn();
+      const off = api.on(channel, listener);
+      electron.ipcRenderer.emit(channel, {}, { probe: channel });
+      expect(listener).toHaveBeenCalledWith({ probe: channel });
+      off();
+    }
+    expect(() => api.on('outbox:secret' as never, vi.fn())).toThrow(TypeError);
+    expect(electron.ipcRenderer.listenerCount('outbox:secret')).toBe(0);
+  });
+
   it('refuses a listener that is not a function', () => {
-    expect(() => api.onEvent('nope' as never)).toThrow(TypeError);
+    expect(() => api.on('outbox:changed', 'nope' as never)).toThrow(TypeError);
   });
 });

@@ -1,12 +1,12 @@
 // Renders the components to markup (no DOM needed) to check what a user reads.
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { OutboxMessage } from '../../electron/shared/message';
+import type { OutboxSummary } from '../../electron/shared/ipc-contract';
 import { App } from '../../renderer/src/app';
 import { MessageList } from '../../renderer/src/message-list';
 import { EmptyState, OfflineBanner } from '../../renderer/src/notices';
 
-const failed: OutboxMessage = {
+const failed: OutboxSummary = {
   id: 'm-1',
   accountId: 'ann-example-com',
   state: 'failed',
@@ -19,7 +19,7 @@ const failed: OutboxMessage = {
   envelope: { from: 'ann@example.com', to: ['bob@example.com'] },
   size: 100,
   createdAt: '2030-01-01T10:00:00.000Z',
-  attempts: [],
+  attemptCount: 0,
   lastError: {
     code: 'SMTP_RECIPIENT',
     message: 'The mail server refused one or more recipients.',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { OutboxMessage } from '../../electron/shared/message';
+import type { OutboxSummary } from '../../electron/shared/ipc-contract';
 import { outboxSummary, recipientsLine, sortMessages, stateDetail, waitingCount, withProgress } from '../../renderer/src/outbox-view';
 
-function message(id: string, fields: Partial<OutboxMessage> = {}): OutboxMessage {
+function message(id: string, fields: Partial<OutboxSummary> = {}): OutboxSummary {
   return {
     id,
     accountId: 'ann-example-com',
@@ -16,7 +16,7 @@ function message(id: string, fields: Partial<OutboxMessage> = {}): OutboxMessage
     envelope: { from: 'ann@example.com', to: ['bob@example.com'] },
     size: 100,
     createdAt: '2030-01-01T10:00:00.000Z',
-    attempts: [],
+    attemptCount: 0,
     ...fields,
   };
 }

@@ -32,6 +32,8 @@ export interface DetectOptions {
   /** Extra CA certificates the probe trusts (tests). */
   probeCa?: string | string[];
   ispdbBase?: string;
+  /** Called with each trace step as it is recorded. */
+  onStep?: (step: TraceStep) => void;
 }
 
 
@@ -120,7 +122,7 @@ async function lookupMxProvider(domain: string, resolver: DnsResolver, trace: Tr
 
 /** Runs detection for one address; never throws for bad input, missing domains or network trouble. */
 export async function detect(input: string, options: DetectOptions = {}): Promise<DetectResult> {
-  const trace = new Trace();
+  const trace = new Trace(undefined, options.onStep);
   const parsed = parseEmailAddress(input);
   if (!parsed.ok) {
     trace.add('address', 'error', parsed.reason);

@@ -1,7 +1,7 @@
 // The wizard's detection for one app session: one cache per session, one search per address that a
 // newer search or a cancel stops, domain-health advice beside the result, and verification.
 import type { DetectReport } from '../../shared/ipc-contract';
-import type { Candidate, VerifyOutcome } from '../../shared/autodetect';
+import type { Candidate, TraceStep, VerifyOutcome } from '../../shared/autodetect';
 import { checkDomainHealth } from './domain-health';
 import { DetectCache, detect, type DetectOptions } from './detect';
 import { createResolver } from './dns';
@@ -25,7 +25,7 @@ export class DetectionService {
 
   constructor(private readonly options: { detect?: Partial<DetectOptions>; verify?: VerifyOptions } = {}) {}
 
-  async detect(email: string, timeoutSeconds?: number): Promise<DetectReport> {
+  async detect(email: string, timeoutSeconds?: number, onStep?: (step: TraceStep) => void): Promise<DetectReport> {
     const key = email.trim().toLowerCase();
     this.running.get(key)?.abort();
     const controller = new AbortController();
@@ -37,6 +37,7 @@ export class DetectionService {
         resolver,
         cache: this.cache,
         signal: controller.signal,
+        ...(onStep ? { onStep } : {}),
         ...(timeoutSeconds ? { deadlineMs: timeoutSeconds * 1000 } : {}),
       });
       // Advice never blocks the wizard: a slow or failing DNS here only leaves it out.

@@ -6,7 +6,11 @@ export class Trace {
   readonly steps: TraceStep[] = [];
   private readonly origin: number;
 
-  constructor(private readonly now: () => number = () => performance.now()) {
+  constructor(
+    private readonly now: () => number = () => performance.now(),
+    /** Hears each step as it is recorded (the wizard shows them live). */
+    private readonly onStep?: (step: TraceStep) => void,
+  ) {
     this.origin = now();
   }
 
@@ -18,7 +22,13 @@ export class Trace {
   begin(step: string): (outcome: TraceStep['outcome'], detail: string) => void {
     const started = this.now();
     return (outcome, detail) => {
-      this.steps.push({ step, startedMs: Math.round(started - this.origin), durationMs: Math.round(this.now() - started), outcome, detail });
+      const recorded: TraceStep = { step, startedMs: Math.round(started - this.origin), durationMs: Math.round(this.now() - started), outcome, detail };
+      this.steps.push(recorded);
+      try {
+        this.onStep?.(recorded);
+      } catch {
+        // A listener's trouble is not detection's.
+      }
     };
   }
 

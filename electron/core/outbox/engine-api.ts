@@ -35,6 +35,8 @@ export interface OutboxEngine {
   enqueueRaw(request: RawEnqueueRequest): Promise<OutboxMessage>;
   list(filter?: ListFilter): Promise<OutboxMessage[]>;
   get(id: string): Promise<OutboxMessage | undefined>;
+  /** Where a message's exact bytes are (Sent copy, `outbox show --raw`, Edit). */
+  bytesOf(id: string): Promise<{ file: string; offset: number; length: number } | undefined>;
   /** Makes every waiting message due now (held ones excepted) and sends them. */
   flush(): Promise<void>;
   /** Sends one message now, whatever its backoff or schedule. */

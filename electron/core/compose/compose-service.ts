@@ -1,0 +1,103 @@
+// Compose's work in main: a message from the window goes into the outbox with its staged attachments, then its
+// draft and staged files are let go; Edit takes an unsent message back out into a draft.
+import fs from 'node:fs/promises';
+import { simpleParser, type AddressObject } from 'mailparser';
+import { sendRequestSchema, type Draft, type SendRequest } from '../../shared/compose';
+import { AppError } from '../../shared/errors';
+import type { OutboxMessage } from '../../shared/message';
+import type { OutboxEngine } from '../outbox/engine-api';
+import type { AttachmentStaging } from './attachment-staging';
+import type { DraftStore } from './draft-store';
+
+/** The engine as Compose needs it, plus where a message's exact bytes are. */
+export type ComposeEngine = Pick<OutboxEngine, 'enqueue' | 'get' | 'hold' | 'remove'> & {
+  bytesOf(id: string): Promise<{ file: string; offset: number; length: number } | undefined>;
+};
+
+const EDITABLE = new Set(['queued', 'scheduled', 'held', 'failed']);
+
+export class ComposeService {
+  constructor(private readonly deps: { engine: ComposeEngine; drafts: DraftStore; staging: AttachmentStaging }) {}
+
+  /** Durably in the outbox before this resolves; only then are the draft and its staged files removed. */
+  async send(input: SendRequest): Promise<OutboxMessage> {
+    const request = sendRequestSchema.parse(input);
+    const files = await Promise.all(request.attachments.map((id) => this.deps.staging.get(id)));
+    const message = await this.deps.engine.enqueue({
+      ...(request.accountId ? { accountId: request.accountId } : {}),
+      to: request.to,
+      cc: request.cc,
+      bcc: request.bcc,
+      subject: request.subject,
+      text: request.text,
+      ...(request.html.trim() ? { html: request.html } : {}),
+      attachments: files.map((f) => ({ path: f.path, filename: f.name, ...(f.contentType ? { contentType: f.contentType } : {}) })),
+      ...(request.scheduledAt ? { scheduledAt: request.scheduledAt } : {}),
+    });
+    // The bytes are in the spool now; what is left behind is only tidied up, and failing to do so loses nothing.
+    if (request.draftId) await this.deps.drafts.remove(request.draftId).catch(() => undefined);
+    const stillUsed = await this.deps.drafts.attachmentsInUse().catch(() => new Set<string>(request.attachments));
+    for (const file of files) if (!stillUsed.has(file.id)) await this.deps.staging.discard(file.id).catch(() => undefined);
+    return message;
+  }
+
+  /** Holds the message, rebuilds it as a draft from its own bytes, then removes it from the outbox. */
+  async edit(id: string): Promise<Draft> {
+    const message = await this.deps.engine.get(id);
+    if (!message) throw new AppError('MESSAGE_NOT_FOUND');
+    if (!EDITABLE.has(message.state)) {
+      throw new AppError('MESSAGE_STATE', {
+        message: message.state === 'sent' ? 'This message was already sent; it cannot be edited.' : 'The message is being sent right now.',
+        next: message.state === 'sent' ? 'Write a new message instead.' : 'Wait for this attempt to finish, then try again.',
+      });
+    }
+    // Held first, so it cannot leave while it is being turned into a draft.
+    if (message.state === 'queued' || message.state === 'scheduled') await this.deps.engine.hold(id);
+    const where = await this.deps.engine.bytesOf(id);
+    if (!where) throw new AppError('MESSAGE_NOT_FOUND');
+    const bytes = await readRange(where.file, where.offset, where.length);
+    const parsed = await simpleParser(bytes, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
+    const staged = [];
+    for (const attachment of parsed.attachments) {
+      staged.push(await this.deps.staging.fromBytes(attachment.filename ?? 'attachment', attachment.contentType, attachment.content));
+    }
+    const to = message.to;
+    const cc = message.cc;
+    const shown = new Set([...addresses(parsed.to), ...addresses(parsed.cc)].map((a) => a.toLowerCase()));
+    const bcc = message.envelope.to.filter((a) => !shown.has(a.toLowerCase()));
+    const draft = await this.deps.drafts.save({
+      accountId: message.accountId,
+      to,
+      cc,
+      bcc,
+      subject: message.subject,
+      html: typeof parsed.html === 'string' ? parsed.html : '',
+      text: parsed.text ?? '',
+      attachments: staged.map((a) => a.id),
+      ...(message.scheduledAt && Date.parse(message.scheduledAt) > Date.now() ? { scheduledAt: message.scheduledAt } : {}),
+    });
+    await this.deps.engine.remove(id);
+    return draft;
+  }
+}
+
+function addresses(field: AddressObject | AddressObject[] | undefined): string[] {
+  const list = Array.isArray(field) ? field : field ? [field] : [];
+  return list.flatMap((o) => o.value.flatMap((a) => (a.address ? [a.address] : (a.group ?? []).flatMap((g) => (g.address ? [g.address] : [])))));
+}
+
+async function readRange(file: string, offset: number, length: number): Promise<Buffer> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    let read = 0;
+    while (read < length) {
+      const { bytesRead } = await handle.read(buffer, read, length - read, offset + read);
+      if (bytesRead === 0) break;
+      read += bytesRead;
+    }
+    return buffer.subarray(0, read);
+  } finally {
+    await handle.close();
+  }
+}
