@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { outboxApi } from './api';
 import { App } from './app';
+import './theme.css';
 import './styles.css';
 
 const root = document.getElementById('root');
