@@ -71,8 +71,18 @@ export interface DetectResult {
   best?: Candidate;
   trace: TraceStep[];
   status: DetectStatus;
+  /** The provider the settings came from, when known (bundled data or an autoconfig file). */
+  provider?: DetectedProvider;
   /** Set when status is 'invalid': what is wrong with the address. */
   error?: string;
+}
+
+export interface DetectedProvider {
+  name: string;
+  /** Its help pages (e.g. how to make an app password). */
+  documentation?: string[];
+  /** The OAuth provider id ('google', 'microsoft') whose sign-in these servers accept, when Outbox offers it. */
+  signIn?: string;
 }
 
 export type HealthLevel = 'ok' | 'warning' | 'info';

@@ -135,7 +135,9 @@ export async function detect(input: string, options: DetectOptions = {}): Promis
   const finish = (findings: Finding[], status: DetectStatus): DetectResult => {
     const { smtp, imap } = buildCandidates(findings, email);
     const best = smtp.find((c) => !c.insecure && c.verified?.certificateMatchesHost !== false);
-    return { email: email.address, domain, smtp, imap, ...(best ? { best } : {}), trace: [...trace.steps], status };
+    const known = findings.find((f) => f.provider)?.provider;
+    const provider = known ? { name: known.displayName, ...(known.documentation?.length ? { documentation: known.documentation } : {}) } : undefined;
+    return { email: email.address, domain, smtp, imap, ...(best ? { best } : {}), ...(provider ? { provider } : {}), trace: [...trace.steps], status };
   };
 
   const cached = options.cache?.get(domain);

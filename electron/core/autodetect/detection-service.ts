@@ -1,7 +1,8 @@
 // The wizard's detection for one app session: one cache per session, one search per address that a
 // newer search or a cancel stops, domain-health advice beside the result, and verification.
 import type { DetectReport } from '../../shared/ipc-contract';
-import type { Candidate, TraceStep, VerifyOutcome } from '../../shared/autodetect';
+import type { Candidate, DetectResult, TraceStep, VerifyOutcome } from '../../shared/autodetect';
+import { PROVIDER_IDS, PROVIDERS } from '../oauth/providers';
 import { checkDomainHealth } from './domain-health';
 import { DetectCache, detect, type DetectOptions } from './detect';
 import { createResolver } from './dns';
@@ -17,6 +18,16 @@ async function withinMs<T>(work: Promise<T[]>, ms: number): Promise<T[]> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Offers "Sign in with Google/Microsoft" when the found SMTP servers are that provider's and accept OAuth2. */
+function withSignIn(result: DetectResult): DetectResult {
+  const oauthHosts = new Set(result.smtp.filter((c) => c.auth.includes('oauth2')).map((c) => c.host.toLowerCase()));
+  const serves = (id: (typeof PROVIDER_IDS)[number], host: string): boolean =>
+    host === PROVIDERS[id].smtp.host.toLowerCase() || PROVIDERS[id].serverDomains.some((d) => host.endsWith(`.${d}`));
+  const signIn = PROVIDER_IDS.find((id) => [...oauthHosts].some((host) => serves(id, host)));
+  if (!signIn) return result;
+  return { ...result, provider: { ...(result.provider ?? { name: PROVIDERS[signIn].name }), signIn } };
 }
 
 export class DetectionService {
@@ -42,7 +53,7 @@ export class DetectionService {
       });
       // Advice never blocks the wizard: a slow or failing DNS here only leaves it out.
       const health = result.domain && result.status !== 'cancelled' ? await withinMs(checkDomainHealth(result.domain, result.best?.host, resolver), HEALTH_MS) : [];
-      return { ...result, health };
+      return { ...withSignIn(result), health };
     } finally {
       if (this.running.get(key) === controller) this.running.delete(key);
     }

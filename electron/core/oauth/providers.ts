@@ -24,6 +24,8 @@ export const oauthProviderSchema = z.object({
   scopeOnRefresh: z.boolean().default(false),
   smtp: serverSchema,
   imap: serverSchema,
+  /** Domains of the mail servers that accept this provider's tokens: the wizard offers its sign-in for them. */
+  serverDomains: z.array(z.string().min(3)).default([]),
 });
 export type OAuthProvider = z.infer<typeof oauthProviderSchema>;
 
@@ -38,6 +40,7 @@ const BUILT_IN = {
     extraAuthParams: { access_type: 'offline', prompt: 'consent' },
     smtp: { host: 'smtp.gmail.com', port: 465, security: 'tls' },
     imap: { host: 'imap.gmail.com', port: 993, security: 'tls' },
+    serverDomains: ['gmail.com', 'googlemail.com'],
   },
   microsoft: {
     id: 'microsoft',
@@ -53,6 +56,7 @@ const BUILT_IN = {
     scopeOnRefresh: true,
     smtp: { host: 'smtp.office365.com', port: 587, security: 'starttls' },
     imap: { host: 'outlook.office365.com', port: 993, security: 'tls' },
+    serverDomains: ['office365.com', 'outlook.com'],
   },
 } as const;
 

@@ -33,4 +33,21 @@ describe('the wizard detection service', () => {
     expect(report.status).toBe('cancelled');
     expect(Date.now() - started).toBeLessThan(3000);
   });
+
+  it('names the provider and offers the matching sign-in (Google for Gmail, Microsoft for Outlook.com, none for Yahoo)', async () => {
+    const service = new DetectionService({ detect: { resolver: createResolver({ servers: [dns.server], timeoutMs: 500 }), fetcher: offlineFetcher as never } });
+    expect((await service.detect('ann@gmail.com')).provider).toMatchObject({ name: 'Google Mail', signIn: 'google' });
+    expect((await service.detect('ann@outlook.com')).provider).toMatchObject({ signIn: 'microsoft' });
+    const yahoo = await service.detect('ann@yahoo.com');
+    expect(yahoo.provider?.name).toMatch(/Yahoo/);
+    expect(yahoo.provider?.signIn).toBeUndefined();
+  });
+
+  it('reports each step to the listener as it happens, the same steps the report ends with', async () => {
+    const service = new DetectionService({ detect: { resolver: createResolver({ servers: [dns.server], timeoutMs: 500 }), fetcher: offlineFetcher as never, deadlineMs: 2000 } });
+    const heard: string[] = [];
+    const report = await service.detect('ann@nowhere.test', undefined, (step) => heard.push(`${step.step}:${step.outcome}`));
+    expect(heard.length).toBeGreaterThan(2);
+    expect(heard).toEqual(report.trace.map((step) => `${step.step}:${step.outcome}`));
+  });
 });
