@@ -19,6 +19,8 @@ const config = {
   // Native code cannot be dlopen()ed from inside an asar archive: keytar.node must lie next to it. electron-builder's
   // smart unpack would usually catch it too; saying so here keeps it from depending on that heuristic.
   asarUnpack: ['**/*.node'],
+  // The tray icon is read at run time from process.resourcesPath (main/tray.ts): outside the asar, beside it.
+  extraResources: [{ from: 'build/icon.png', to: 'icon.png' }],
   // keytar is an N-API module: one binary works in every Electron of the same OS and arch, so no rebuild
   // against Electron's headers is needed (and `npm run dist` builds only for the current OS, whose
   // keytar.node npm install already produced).

@@ -1,5 +1,5 @@
 // Connectivity for the app: polls a cheap online probe (Electron's net.isOnline) on an unref'd timer
-// and tells listeners only when the state changes.
+// and tells listeners only when the state changes; wake-up signals from the OS make it look at once.
 import { systemClock, silentLogger, type Clock, type Connectivity, type Logger } from '../core/ports';
 
 export interface ConnectivityMonitorOptions {
@@ -79,4 +79,28 @@ export class ConnectivityMonitor implements Connectivity {
       this.schedule();
     }, this.intervalMs);
   }
+}
+
+/** Electron's powerMonitor, as far as connectivity cares. */
+export interface PowerSignals {
+  on(event: 'resume' | 'unlock-screen', listener: () => void): unknown;
+  off(event: 'resume' | 'unlock-screen', listener: () => void): unknown;
+}
+
+/**
+ * The signals that feed the monitor, besides its own 3-second poll of net.isOnline() (Chromium's view of the
+ * network interfaces; Electron 45 has no change event for it, neither on `net` nor on a session):
+ * - powerMonitor 'resume': after sleep the interfaces come back within seconds; look now, not at the next tick.
+ * - powerMonitor 'unlock-screen': a laptop opened elsewhere often joined another network meanwhile.
+ * - the renderer's online/offline events arrive through app:connectivityHint, which channels.ts turns into a poll.
+ * Returns the function that stops listening.
+ */
+export function listenForWakeSignals(power: PowerSignals, monitor: Pick<ConnectivityMonitor, 'poll'>): () => void {
+  const poll = (): void => monitor.poll();
+  power.on('resume', poll);
+  power.on('unlock-screen', poll);
+  return () => {
+    power.off('resume', poll);
+    power.off('unlock-screen', poll);
+  };
 }

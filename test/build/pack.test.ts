@@ -96,6 +96,12 @@ describe('the packed app (linux x64, stand-in Electron)', () => {
     expect(asarFiles).toContain('node_modules/keytar/build/Release/keytar.node');
   });
 
+  it('ships the tray icon outside the asar, where the tray reads it at run time', () => {
+    const icon = readFileSync(path.join(appOutDir, 'resources', 'icon.png'));
+    expect(icon.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(icon.equals(readFileSync(path.join(root, 'build', 'icon.png')))).toBe(true);
+  });
+
   it('renames the Electron executable after the app', () => {
     // Linux names the executable after the package (lowercase, as Linux commands are); Windows and macOS
     // use the product file name, checked here through electron-builder's own AppInfo.

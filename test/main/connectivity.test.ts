@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Clock } from '../../electron/core/ports';
-import { ConnectivityMonitor } from '../../electron/main/connectivity';
+import { EventEmitter } from 'node:events';
+import { ConnectivityMonitor, listenForWakeSignals } from '../../electron/main/connectivity';
 
 /** A clock whose timers fire only when the test advances it. */
 function manualClock() {
@@ -105,5 +106,30 @@ describe('ConnectivityMonitor', () => {
     expect(timer.hasRef()).toBe(false);
     monitor.dispose();
     spy.mockRestore();
+  });
+});
+
+describe('wake-up signals', () => {
+  it('looks at the network at once after sleep or an unlock, and stops listening when asked', () => {
+    const { clock } = manualClock();
+    let online = false;
+    const monitor = new ConnectivityMonitor({ probe: () => online, clock, intervalMs: 60_000 });
+    const changes: boolean[] = [];
+    monitor.onChange((value) => changes.push(value));
+    const power = new EventEmitter();
+    const stop = listenForWakeSignals(power, monitor);
+
+    online = true;
+    power.emit('resume');
+    expect(changes).toEqual([true]);
+    online = false;
+    power.emit('unlock-screen');
+    expect(changes).toEqual([true, false]);
+
+    stop();
+    online = true;
+    power.emit('resume');
+    expect(changes).toEqual([true, false]);
+    expect(power.listenerCount('resume') + power.listenerCount('unlock-screen')).toBe(0);
   });
 });

@@ -38,14 +38,58 @@ export class FakeWebContents extends EventEmitter {
   }
 }
 
+interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 export class BrowserWindow extends EventEmitter {
   static readonly created: BrowserWindow[] = [];
+  /** What BrowserWindow.getFocusedWindow() answers; tests set it. */
+  static focused: BrowserWindow | null = null;
+  static getFocusedWindow(): BrowserWindow | null {
+    return BrowserWindow.focused;
+  }
   readonly webContents = new FakeWebContents();
   readonly loadFile = vi.fn(async (_file: string) => undefined);
+  bounds: Rect;
+  minimized = false;
+  maximized = false;
+  fullScreen = false;
   readonly show = vi.fn();
+  readonly focus = vi.fn();
+  readonly restore = vi.fn(() => void (this.minimized = false));
+  readonly setBounds = vi.fn((bounds: Rect) => void (this.bounds = { ...bounds }));
+  readonly maximize = vi.fn(() => void (this.maximized = true));
+  readonly setFullScreen = vi.fn((flag: boolean) => void (this.fullScreen = flag));
   constructor(readonly options: Record<string, any>) {
     super();
+    this.bounds = { x: 0, y: 0, width: options.width ?? 800, height: options.height ?? 600 };
     BrowserWindow.created.push(this);
+  }
+  getNormalBounds(): Rect {
+    return { ...this.bounds };
+  }
+  isMinimized(): boolean {
+    return this.minimized;
+  }
+  isMaximized(): boolean {
+    return this.maximized;
+  }
+  isFullScreen(): boolean {
+    return this.fullScreen;
+  }
+  /** What the user's close button does: 'close' (preventable), then 'closed'. */
+  close(): boolean {
+    const event = { preventDefault: vi.fn() };
+    this.emit('close', event);
+    if (event.preventDefault.mock.calls.length > 0) return false;
+    this.webContents.destroyed = true;
+    this.webContents.emit('destroyed');
+    this.emit('closed');
+    return true;
   }
 }
 
@@ -65,6 +109,7 @@ export const ipcMain = {
 
 export const shell = {
   openExternal: vi.fn(async (_url: string) => undefined),
+  openPath: vi.fn(async (_path: string) => ''),
 };
 
 /** A will-navigate / will-attach-webview style event. */
@@ -78,6 +123,16 @@ class FakeApp extends EventEmitter {
   readonly quit = vi.fn(() => void this.emit('before-quit', { preventDefault: vi.fn() }));
   readonly exit = vi.fn();
   readonly enableSandbox = vi.fn();
+  isPackaged = false;
+  readonly setAppUserModelId = vi.fn();
+  readonly setAsDefaultProtocolClient = vi.fn((_protocol: string, _path?: string, _args?: string[]) => true);
+  readonly isDefaultProtocolClient = vi.fn((_protocol: string, _path?: string, _args?: string[]) => false);
+  readonly setBadgeCount = vi.fn((_count?: number) => true);
+  /** Present on macOS only, like Electron's. */
+  dock: { setBadge: ReturnType<typeof vi.fn> } | undefined = undefined;
+  getAppPath(): string {
+    return '/nonexistent/app';
+  }
   private ready!: () => void;
   private readonly readyPromise = new Promise<void>((resolve) => (this.ready = resolve));
   whenReady(): Promise<void> {
@@ -100,3 +155,69 @@ export const app = new FakeApp();
 export const dialog = { showErrorBox: vi.fn() };
 export const net = { isOnline: vi.fn(() => true) };
 export const powerMonitor = new EventEmitter();
+
+export class Notification extends EventEmitter {
+  static supported = true;
+  static readonly created: Notification[] = [];
+  static isSupported(): boolean {
+    return Notification.supported;
+  }
+  readonly show = vi.fn();
+  constructor(readonly options: { title: string; body?: string }) {
+    super();
+    Notification.created.push(this);
+  }
+}
+
+export class Tray extends EventEmitter {
+  static readonly created: Tray[] = [];
+  readonly setToolTip = vi.fn();
+  readonly setContextMenu = vi.fn();
+  readonly destroy = vi.fn();
+  constructor(readonly image: unknown) {
+    super();
+    Tray.created.push(this);
+  }
+}
+
+/** A built menu keeps its template so tests can find items and click them. */
+export const Menu = {
+  buildFromTemplate: (template: any[]) => ({ template }),
+  setApplicationMenu: vi.fn(),
+};
+
+/** Images remember where they came from and the sizes they were given, which is all the tests look at. */
+export class FakeImage {
+  readonly representations: Array<{ scaleFactor: number; width?: number; height?: number }> = [];
+  constructor(
+    readonly file: string | null,
+    readonly width = 1024,
+  ) {}
+  isEmpty(): boolean {
+    return this.file === null && this.representations.length === 0;
+  }
+  resize(options: { width?: number }): FakeImage {
+    return new FakeImage(this.file, options.width ?? this.width);
+  }
+  toPNG(): Buffer {
+    return Buffer.alloc(0);
+  }
+  addRepresentation(representation: { scaleFactor: number; width?: number; height?: number }): void {
+    this.representations.push(representation);
+  }
+}
+
+export const nativeImage = {
+  createFromPath: (file: string) => new FakeImage(file),
+  createEmpty: () => new FakeImage(null),
+};
+
+export const screen = {
+  displays: [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }],
+  getAllDisplays(): Array<{ workArea: Rect }> {
+    return this.displays;
+  },
+  getPrimaryDisplay(): { workArea: Rect } {
+    return this.displays[0]!;
+  },
+};

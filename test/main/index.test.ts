@@ -1,37 +1,97 @@
 // The composition root against a fake Electron and the real core: engine, account store, spool in a temp folder.
-import { mkdtemp, rm } from 'node:fs/promises';
+// The tests run in order against one started app, as Electron would run it: links first, quitting last.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
 import { INVOKE_CHANNELS } from '../../electron/shared/ipc-contract';
-import { app, BrowserWindow, ipcMain, net } from './fake-electron';
+import { app, BrowserWindow, ipcMain, Menu, net, Notification, Tray, type FakeImage } from './fake-electron';
 
 vi.mock('electron', () => import('./fake-electron'));
 
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'outbox-main-'));
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
+// A relay that takes a message's DATA and then holds its reply until the test lets it go: a send in flight.
+let releaseData: (() => void) | undefined;
+let dataArrived!: () => void;
+const dataStarted = new Promise<void>((resolve) => (dataArrived = resolve));
+const stallingRelay = new SMTPServer({
+  authOptional: true,
+  hideSTARTTLS: true,
+  logger: false,
+  disableReverseLookup: true,
+  onData(stream, _session, callback) {
+    stream.resume();
+    stream.on('end', () => {
+      releaseData = () => callback(null, '2.0.0 Ok: queued as STALLED1');
+      dataArrived();
+    });
+  },
+});
+await new Promise<void>((resolve) => stallingRelay.listen(0, '127.0.0.1', resolve));
+const relayPort = (stallingRelay.server.address() as AddressInfo).port;
+afterAll(() => new Promise<void>((resolve) => stallingRelay.close(() => resolve())));
+
+let win: BrowserWindow;
+let call: (channel: string, ...args: unknown[]) => Promise<any>;
+
 describe('the composition root', () => {
-  it('starts the services, opens the window, answers over IPC, and stops the engine once on quit', async () => {
+  beforeAll(async () => {
     app.userData = dataDir;
+    // A window placed on the (fake) 1920x1080 display last time, maximized.
+    await writeFile(path.join(dataDir, 'window-state.json'), JSON.stringify({ bounds: { x: 100, y: 80, width: 1200, height: 800 }, maximized: true }));
     // Offline, so the queued message below stays put instead of being sent.
     net.isOnline.mockReturnValue(false);
     vi.spyOn(console, 'log').mockImplementation(() => {});
     await import('../../electron/main/index');
+  });
+
+  it('listens for a macOS open-url link before the app is ready, and keeps it for the window', async () => {
     expect(app.enableSandbox).toHaveBeenCalled();
+    // The Windows notification identity is set on Windows only.
+    expect(app.setAppUserModelId).not.toHaveBeenCalled();
+    const event = { preventDefault: vi.fn() };
+    app.emit('open-url', event, 'mailto:early@example.com?subject=From%20a%20link');
+    expect(event.preventDefault).toHaveBeenCalled();
     app.becomeReady();
 
     await vi.waitFor(() => expect(BrowserWindow.created).toHaveLength(1));
-    const win = BrowserWindow.created[0]!;
+    win = BrowserWindow.created[0]!;
+    const rendererFile = win.loadFile.mock.calls[0]?.[0] ?? '';
+    const sender = { sender: { id: win.webContents.id }, senderFrame: { url: `file://${rendererFile}`, parent: null } };
+    call = (channel, ...args) => ipcMain.handlers.get(channel)!(sender, ...args);
+    await vi.waitFor(() => expect(ipcMain.handlers.size).toBeGreaterThan(0));
+
+    expect(await call('app:takeCommands')).toEqual({
+      ok: true,
+      value: [{ type: 'compose', prefill: { to: ['early@example.com'], cc: [], bcc: [], subject: 'From a link', body: '' } }],
+    });
+    expect(await call('app:takeCommands')).toEqual({ ok: true, value: [] });
+  });
+
+  it('opens the window sandboxed, where it was last time, with every channel answered', () => {
     expect(win.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true });
     expect(win.options.webPreferences.preload).toMatch(/[\\/]preload[\\/]index\.cjs$/);
-    const rendererFile = win.loadFile.mock.calls[0]?.[0] ?? '';
-    expect(rendererFile).toMatch(/[\\/]renderer[\\/]index\.html$/);
+    expect(win.loadFile.mock.calls[0]?.[0]).toMatch(/[\\/]renderer[\\/]index\.html$/);
+    expect(win.bounds).toEqual({ x: 100, y: 80, width: 1200, height: 800 });
+    expect(win.maximized).toBe(true);
     expect([...ipcMain.handlers.keys()].sort()).toEqual([...INVOKE_CHANNELS].sort());
+  });
 
-    const event = { sender: { id: win.webContents.id }, senderFrame: { url: `file://${rendererFile}`, parent: null } };
-    const call = (channel: string, ...args: unknown[]): Promise<any> => ipcMain.handlers.get(channel)!(event, ...args);
+  it('sets the application menu and shows the waiting count in the tray (Linux here)', async () => {
+    expect(Menu.setApplicationMenu).toHaveBeenCalledTimes(1);
+    const template = Menu.setApplicationMenu.mock.calls[0]?.[0].template as Array<{ label?: string }>;
+    expect(template.map((item) => item.label)).toContain('&File');
+    expect(Tray.created).toHaveLength(1);
+    // The app icon from the source tree, at 1x and 2x of Linux's 24-point tray size.
+    expect((Tray.created[0]!.image as FakeImage).representations.map((r) => r.width)).toEqual([24, 48]);
+    expect(Tray.created[0]!.setToolTip).toHaveBeenLastCalledWith('Outbox — nothing waiting');
+  });
 
+  it('answers over IPC, streams engine events to the window, and counts what waits', async () => {
     expect(await call('outbox:list')).toEqual({ ok: true, value: [] });
     expect(await call('app:connectivity')).toEqual({ ok: true, value: { online: false } });
     // An unauthenticated relay: no keychain needed.
@@ -39,15 +99,65 @@ describe('the composition root', () => {
     expect(added).toMatchObject({ ok: true, value: { email: 'me@example.com', status: 'ok' } });
     const queued = await call('outbox:enqueue', { to: ['you@example.com'], subject: 'Hello', text: 'Hi' });
     expect(queued).toMatchObject({ ok: true, value: { subject: 'Hello', accountId: added.value.id } });
-    await vi.waitFor(() =>
-      expect(win.webContents.send).toHaveBeenCalledWith('outbox:changed', expect.objectContaining({ type: 'changed' })),
-    );
+    await vi.waitFor(() => expect(win.webContents.send).toHaveBeenCalledWith('outbox:changed', expect.objectContaining({ type: 'changed' })));
+    await vi.waitFor(() => expect(Tray.created[0]!.setToolTip).toHaveBeenLastCalledWith('Outbox — 1 waiting'));
+  });
 
-    const before = { preventDefault: vi.fn() };
-    app.emit('before-quit', before);
-    expect(before.preventDefault).toHaveBeenCalled();
-    app.emit('before-quit', { preventDefault: vi.fn() });
-    await vi.waitFor(() => expect(app.quit).toHaveBeenCalledTimes(1));
+  it('brings the window forward for a second launch and pushes its link once the page has loaded', async () => {
+    win.minimized = true;
+    app.emit('second-instance', {}, ['/usr/bin/outbox', 'mailto:second@example.com']);
+    expect(win.restore).toHaveBeenCalled();
+    expect(win.focus).toHaveBeenCalled();
+    // The page has not finished loading in this fake: the command waits for takeCommands or the load.
+    expect(win.webContents.send).not.toHaveBeenCalledWith('app:command', expect.anything());
+    win.webContents.emit('did-finish-load');
+    expect(win.webContents.send).toHaveBeenCalledWith('app:command', expect.objectContaining({ type: 'compose', prefill: expect.objectContaining({ to: ['second@example.com'] }) }));
+
+    app.emit('second-instance', {}, ['/usr/bin/outbox', 'mailto:third@example.com']);
+    expect(win.webContents.send).toHaveBeenLastCalledWith('app:command', expect.objectContaining({ prefill: expect.objectContaining({ to: ['third@example.com'] }) }));
+  });
+
+  it("checks Electron's own signal when the renderer hints at a change", async () => {
+    net.isOnline.mockClear();
+    expect(await call('app:connectivityHint', true)).toEqual({ ok: true, value: { online: false } });
+    expect(net.isOnline).toHaveBeenCalled();
+  });
+
+  it('quitting with a send in flight shows the note, keeps the window, and quits once the send is done', async () => {
+    // The first message stays put (its relay does not exist); the second goes to the stalling relay.
+    const [waiting] = (await call('outbox:list')).value;
+    expect(await call('outbox:hold', waiting.id)).toMatchObject({ ok: true });
+    const relay = await call('account:add', { name: 'Slow relay', email: 'slow@example.com', smtp: { host: '127.0.0.1', port: relayPort, security: 'none', insecure: true, user: '' } });
+    expect(relay).toMatchObject({ ok: true });
+    const queued = await call('outbox:enqueue', { accountId: relay.value.id, to: ['you@example.com'], subject: 'Slow one', text: 'Hi' });
+    expect(queued).toMatchObject({ ok: true });
+    net.isOnline.mockReturnValue(true);
+    await call('app:connectivityHint', true);
+    await dataStarted;
+
+    // The held message and the one being sent.
+    await vi.waitFor(() => expect(Tray.created[0]!.setToolTip).toHaveBeenLastCalledWith('Outbox — 2 waiting'));
+    win.setBounds({ x: 120, y: 90, width: 1000, height: 700 });
+    // Closing the last window quits on Linux: with a send in flight, the window stays up and quitting waits.
+    expect(win.close()).toBe(false);
+    expect(app.quit).toHaveBeenCalledTimes(1);
+    const again = { preventDefault: vi.fn() };
+    app.emit('before-quit', again);
+    expect(again.preventDefault).toHaveBeenCalled();
+    await vi.waitFor(() => expect(win.webContents.send).toHaveBeenCalledWith('app:command', { type: 'quitting', sending: 1 }));
+    // While the send is finishing, the window stays open to show the note, and the app does not quit.
+    expect(win.close()).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(app.quit).toHaveBeenCalledTimes(1);
+
+    releaseData!();
+    await vi.waitFor(() => expect(app.quit).toHaveBeenCalledTimes(2), { timeout: 5_000 });
+    // The window saw the message land, and the user (window not focused) is told.
+    expect(win.webContents.send).toHaveBeenCalledWith('outbox:changed', expect.objectContaining({ type: 'changed', message: expect.objectContaining({ subject: 'Slow one', state: 'sent' }) }));
+    expect(Notification.created.map((n) => n.options.title)).toContain('Sent: Slow one');
     expect(ipcMain.handlers.size).toBe(0);
+    expect(Tray.created[0]!.destroy).toHaveBeenCalled();
+    expect(win.close()).toBe(true);
+    await vi.waitFor(async () => expect(JSON.parse(await readFile(path.join(dataDir, 'window-state.json'), 'utf8')).bounds).toEqual({ x: 120, y: 90, width: 1000, height: 700 }));
   });
 });

@@ -47,4 +47,49 @@ describe('quitting', () => {
     requestQuit();
     await vi.waitFor(() => expect(app.quit).toHaveBeenCalled(), { timeout: 1000 });
   });
+
+  it('with a send in flight, tells the window first and quits only once the send has finished', async () => {
+    const { app, requestQuit } = fakeApp();
+    const order: string[] = [];
+    let finish!: () => void;
+    const onWaitingForSends = vi.fn((n: number) => void order.push(`note ${n}`));
+    const handle = installQuitHandler(app as never, {
+      sendsInFlight: async () => 1,
+      onWaitingForSends,
+      stop: () => {
+        order.push('stop');
+        return new Promise<void>((resolve) => (finish = resolve));
+      },
+    });
+    expect(handle.phase()).toBe('running');
+    requestQuit();
+    await vi.waitFor(() => expect(order).toEqual(['note 1', 'stop']));
+    expect(handle.phase()).toBe('stopping');
+    // The window (which stays open while stopping) hears a second Quit as nothing new.
+    expect(requestQuit().preventDefault).toHaveBeenCalled();
+    expect(onWaitingForSends).toHaveBeenCalledTimes(1);
+    expect(app.quit).not.toHaveBeenCalled();
+
+    finish();
+    await vi.waitFor(() => expect(app.quit).toHaveBeenCalledTimes(1));
+    expect(handle.phase()).toBe('stopped');
+  });
+
+  it('shows no note when nothing is being sent', async () => {
+    const { app, requestQuit } = fakeApp();
+    const onWaitingForSends = vi.fn();
+    installQuitHandler(app as never, { sendsInFlight: () => 0, onWaitingForSends, stop: async () => undefined });
+    requestQuit();
+    await vi.waitFor(() => expect(app.quit).toHaveBeenCalled());
+    expect(onWaitingForSends).not.toHaveBeenCalled();
+  });
+
+  it('still stops and quits when the sends cannot be counted', async () => {
+    const { app, requestQuit } = fakeApp();
+    const stop = vi.fn(async () => undefined);
+    installQuitHandler(app as never, { sendsInFlight: async () => Promise.reject(new Error('spool gone')), onWaitingForSends: vi.fn(), stop });
+    requestQuit();
+    await vi.waitFor(() => expect(app.quit).toHaveBeenCalled());
+    expect(stop).toHaveBeenCalledTimes(1);
+  });
 });

@@ -1,0 +1,79 @@
+// Shows the waiting count where each OS expects it: a tray icon with tooltip and menu on Windows and Linux,
+// the Dock badge on macOS (and the launcher badge on Linux docks that support one).
+import type { Menu, MenuItemConstructorOptions } from 'electron';
+import { silentLogger, type Logger } from '../core/ports';
+
+/** The parts of Electron's Tray used here. */
+export interface TrayLike {
+  setToolTip(text: string): void;
+  setContextMenu(menu: Menu | null): void;
+  on(event: 'click', listener: () => void): unknown;
+  destroy(): void;
+}
+
+export interface TrayActions {
+  open: () => void;
+  compose: () => void;
+  sendAll: () => void;
+  quit: () => void;
+}
+
+export interface IndicatorOptions {
+  platform: NodeJS.Platform;
+  /** app.dock on macOS (undefined elsewhere). */
+  dock?: { setBadge(text: string): void };
+  /** app.setBadgeCount: the launcher badge on Linux (Unity LauncherEntry); absent or false where unsupported. */
+  setBadgeCount?: (count: number) => boolean;
+  /** Makes the tray icon; called only on Windows and Linux. */
+  createTray: () => TrayLike;
+  buildMenu: (template: MenuItemConstructorOptions[]) => Menu;
+  actions: TrayActions;
+  logger?: Logger;
+}
+
+export function trayTooltip(waiting: number): string {
+  return waiting === 0 ? 'Outbox — nothing waiting' : `Outbox — ${waiting} waiting`;
+}
+
+export function trayMenuTemplate(actions: TrayActions): MenuItemConstructorOptions[] {
+  return [
+    { label: 'Open Outbox', click: () => actions.open() },
+    { label: 'New Message', click: () => actions.compose() },
+    { label: 'Send All Now', click: () => actions.sendAll() },
+    { type: 'separator' },
+    { label: 'Quit Outbox', click: () => actions.quit() },
+  ];
+}
+
+export class QueueIndicator {
+  private tray: TrayLike | undefined;
+
+  constructor(private readonly options: IndicatorOptions) {
+    const { platform, logger = silentLogger } = options;
+    if (platform === 'win32' || platform === 'linux') {
+      try {
+        const tray = options.createTray();
+        tray.setContextMenu(options.buildMenu(trayMenuTemplate(options.actions)));
+        // Windows opens the window on click; on Linux most trays only show the menu, which has Open Outbox.
+        tray.on('click', () => options.actions.open());
+        this.tray = tray;
+      } catch (error) {
+        // A Linux desktop without a status area: the count still shows in the window.
+        logger.warn(`[tray] no tray icon: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    this.show(0);
+  }
+
+  show(waiting: number): void {
+    const { platform, dock, setBadgeCount } = this.options;
+    this.tray?.setToolTip(trayTooltip(waiting));
+    if (platform === 'darwin') dock?.setBadge(waiting > 0 ? String(waiting) : '');
+    else if (platform === 'linux') setBadgeCount?.(waiting);
+  }
+
+  dispose(): void {
+    this.tray?.destroy();
+    this.tray = undefined;
+  }
+}
