@@ -10,6 +10,8 @@ import { benchFlush } from './flush';
 import { benchDetectKnown } from './detect-known';
 import { benchDetectProbe } from './detect-probe';
 import { startSink } from './smtp-sink';
+import { benchRenderer, type RendererFigures } from './renderer';
+import path from 'node:path';
 
 type ChildJob = { job: 'attachment'; dir: string; port: number } | { job: 'startup'; dir: string } | { job: 'sink' };
 
@@ -77,6 +79,22 @@ async function main(): Promise<void> {
     const probeMs = await benchDetectProbe();
     log(`  ${round(probeMs, 0)} ms (target ≤ 3000; Thunderbird gives each probe 10 s)`);
 
+    log('renderer: built JS gzipped; first outbox render (200 messages) and 10,000-message render in headless Chromium…');
+    // dist/bench/index.cjs sits two folders below the project root.
+    const renderer: RendererFigures = await benchRenderer(path.resolve(__dirname, '../..')).catch((error: unknown) => ({
+      jsGzipKb: null,
+      firstRenderMs: null,
+      firstRenderBlankMs: null,
+      render10kMs: null,
+      render100Ms: null,
+      note: `renderer bench failed: ${error instanceof Error ? error.message : String(error)}`,
+    }));
+    const r = (value: number | null, digits: number) => (value === null ? null : round(value, digits));
+    if (renderer.note) log(`  note: ${renderer.note}`);
+    log(`  JS ${r(renderer.jsGzipKb, 1) ?? 'n/a'} KB gzipped (target ≤ 250)`);
+    log(`  first render ${r(renderer.firstRenderMs, 1) ?? 'n/a'} ms (target ≤ 500); blank page on the same server ${r(renderer.firstRenderBlankMs, 1) ?? 'n/a'} ms`);
+    log(`  10,000 messages ${r(renderer.render10kMs, 1) ?? 'n/a'} ms to the first painted frame (target ≤ 100); 100 messages ${r(renderer.render100Ms, 1) ?? 'n/a'} ms`);
+
     const figures = {
       flush_ratio: round(flush.ratio, 3),
       flush_engine_msgs_per_s: round(flush.engine, 0),
@@ -91,6 +109,11 @@ async function main(): Promise<void> {
       startup_10k_first_ms: round(first.ms, 1),
       detect_known_ms: round(known.firstMs, 2),
       detect_probe_ms: round(probeMs, 0),
+      renderer_js_gzip_kb: r(renderer.jsGzipKb, 1),
+      first_render_ms: r(renderer.firstRenderMs, 1),
+      first_render_blank_ms: r(renderer.firstRenderBlankMs, 1),
+      outbox_10k_render_ms: r(renderer.render10kMs, 1),
+      outbox_100_render_ms: r(renderer.render100Ms, 1),
     };
     console.log(JSON.stringify(figures));
   } finally {
