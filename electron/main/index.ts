@@ -32,7 +32,7 @@ import { QueueIndicator } from './tray';
 import { applyWindowState, loadWindowState, placeWindow, trackWindowState, type Rect, type WindowStateTracker } from './window-state';
 import { pushEvent, registerIpcHandlers } from './ipc-handlers';
 import { installQuitHandler } from './lifecycle';
-import { createMainWindow, rendererUrl } from './window';
+import { createMainWindow, guardAllWebContents, rendererUrl } from './window';
 
 /** electron-builder's appId: notifications and the mailto: registration hang on it. */
 const APP_ID = 'app.outbox.desktop';
@@ -281,6 +281,8 @@ function main(logger: Logger): void {
     return;
   }
   app.enableSandbox();
+  // Before 'ready', so every webContents ever created gets the same fences as the main window.
+  guardAllWebContents(app, logger);
   // The identity Windows shows notifications under; the same id electron-builder gives the installed app.
   if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
   const commands = new CommandRouter();

@@ -88,7 +88,7 @@ export async function registerMailtoHandler(
   if (app.isDefaultProtocolClient('mailto', ...args)) return false;
   const executable = args[0] ?? runtime.execPath;
   if ((await memory.read()) === executable) return false;
-  const done = app.setAsDefaultProtocolClient('mailto', ...args);
+  const done = app.setAsDefaultProtocolClient('mailto', ...args); // eng-disable PROTOCOL_HANDLER_JS_CHECK: mailto: only, by design; links go through parseMailto into a Compose prefill, never loaded
   logger.info(`[mailto] ${done ? 'registered as' : 'could not register as'} the mailto: handler`);
   await memory.write(executable);
   return done;

