@@ -67,10 +67,10 @@ describe.skipIf(!haveChromium)('the compose screen in Chromium', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
   });
 
-  async function setUp(): Promise<{ backend: Backend; peer: SmtpPeer }> {
-    const peer = await startSmtpPeer({ certs: makeCerts(), server: { hideSTARTTLS: true } });
+  async function setUp(options: { online?: boolean; beforeReply?: () => Promise<void> } = {}): Promise<{ backend: Backend; peer: SmtpPeer }> {
+    const peer = await startSmtpPeer({ certs: makeCerts(), server: { hideSTARTTLS: true }, ...(options.beforeReply ? { beforeReply: options.beforeReply } : {}) });
     cleanups.push(() => peer.close());
-    const backend = await startBackend();
+    const backend = await startBackend({ online: options.online ?? true });
     cleanups.push(() => backend.close());
     await backend.accounts.add(relay(peer.port));
     return { backend, peer };
@@ -85,8 +85,11 @@ describe.skipIf(!haveChromium)('the compose screen in Chromium', () => {
     await app.page.getByRole('combobox', { name: 'To' }).waitFor();
   }
 
-  it('sends a chip, bold text and a picked file as HTML, text and attachment, and shows it sent', async () => {
-    const { backend, peer } = await setUp();
+  it('sends a chip, bold text and a picked file as HTML, text and attachment, showing it queued, sending, then sent', async () => {
+    // Offline at first, so the message is seen waiting; then the server holds its reply, so it is seen sending.
+    let release!: () => void;
+    const replyHeld = new Promise<void>((resolve) => (release = resolve));
+    const { backend, peer } = await setUp({ online: false, beforeReply: () => replyHeld });
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'outbox-e2e-attach-'));
     cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
     const file = path.join(dir, 'figures.csv');
@@ -119,6 +122,12 @@ describe.skipIf(!haveChromium)('the compose screen in Chromium', () => {
 
     await page.getByRole('textbox', { name: 'Message' }).click();
     await page.keyboard.press('Control+Enter');
+    const row = page.locator('[role=option]', { hasText: 'Quarterly numbers' });
+    await row.locator('.badge--queued').waitFor({ timeout: 10_000 });
+    backend.network.set(true);
+    await row.locator('.badge--sending').waitFor({ timeout: 10_000 });
+    await app.screenshot('compose-sent-sending');
+    release();
     const received = await until('the peer to receive the message', () => peer.messages[0]);
     expect(received.to).toEqual(['bob@example.test']);
     const mail = await simpleParser(received.raw);

@@ -23,6 +23,8 @@ export interface SmtpPeerOptions {
   authMethods?: string[];
   /** Anything else smtp-server takes (hideSTARTTLS, size, onRcptTo, ...). */
   server?: Partial<SMTPServerOptions>;
+  /** Awaited after a message's DATA arrived and before the server answers: a test holds a send in flight with it. */
+  beforeReply?: () => Promise<void>;
 }
 
 export interface SmtpPeer {
@@ -69,7 +71,8 @@ export async function startSmtpPeer(options: SmtpPeerOptions): Promise<SmtpPeer>
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
+      stream.on('end', async () => {
+        await options.beforeReply?.();
         messages.push({
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
