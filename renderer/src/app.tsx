@@ -170,7 +170,10 @@ function Shell({ api }: { api: OutboxApi }) {
   );
 }
 
-/** Every screen change moves focus to the new screen's heading, so keyboard and screen-reader users start there. */
+/**
+ * Every screen change moves focus to the new screen's heading, so keyboard and screen-reader users start there;
+ * Compose instead starts in its first address field, where a person writing mail types first.
+ */
 function useFocusHeadingOnChange(route: Route): void {
   const first = useRef(true);
   const token = route.screen === 'compose' ? `compose-${route.intent.key}` : route.screen === 'settings' ? `settings-${route.key}` : 'outbox';
@@ -183,7 +186,8 @@ function useFocusHeadingOnChange(route: Route): void {
     let tries = 0;
     // A screen may render its heading a frame or two later (after loading a draft); look for a short while.
     const focus = (): void => {
-      const heading = document.querySelector<HTMLElement>('#main h2');
+      const start = route.screen === 'compose' ? document.querySelector<HTMLElement>('#main input[role="combobox"]') : null;
+      const heading = start ?? document.querySelector<HTMLElement>('#main h2');
       if (heading) {
         if (!heading.hasAttribute('tabindex')) heading.tabIndex = -1;
         heading.focus();

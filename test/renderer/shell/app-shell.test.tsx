@@ -16,6 +16,7 @@ vi.mock('../../../renderer/src/shell/screens', () => ({
     return (
       <section>
         <h2 tabIndex={-1}>Compose stand-in</h2>
+        <input role="combobox" aria-label="To" aria-expanded={false} />
         <p data-testid="intent">{JSON.stringify({ ...props.intent, key: undefined })}</p>
         <button type="button" onClick={() => props.onSent(full('just-sent', { subject: 'Just sent', state: 'queued' }))}>
           Stand-in send
@@ -67,12 +68,18 @@ describe('the app shell', () => {
     expect(document.querySelector('.app__count')?.textContent).toBe('3 waiting, 1 failed');
   });
 
-  it('opens Compose on the latest draft from "New message" and moves focus to its heading', async () => {
+  it('opens Compose on the latest draft from "New message", ready to type the first recipient', async () => {
     await start(fakeApi());
     fireEvent.click(screen.getByRole('button', { name: 'New message' }));
     expect(intent()).toEqual({ kind: 'resume' });
     expect(current()).toBe('New message');
-    await waitFor(() => expect(document.activeElement?.textContent).toBe('Compose stand-in'));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('combobox', { name: 'To' })));
+  });
+
+  it('moves focus to the heading of the other screens', async () => {
+    await start(fakeApi());
+    fireEvent.click(screen.getByRole('button', { name: 'Accounts' }));
+    await waitFor(() => expect(document.activeElement?.textContent).toBe('Accounts stand-in'));
   });
 
   it('goes back to the Outbox with the sent message selected', async () => {
