@@ -1,29 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Clock } from '../../electron/core/ports';
 import { EventEmitter } from 'node:events';
 import { ConnectivityMonitor, listenForWakeSignals } from '../../electron/main/connectivity';
+import { manualClock } from './manual-clock';
 
-/** A clock whose timers fire only when the test advances it. */
-function manualClock() {
-  let now = 0;
-  let timers: Array<{ at: number; fn: () => void; cancelled: boolean }> = [];
-  const clock: Clock = {
-    now: () => now,
-    setTimer(fn, ms) {
-      const timer = { at: now + ms, fn, cancelled: false };
-      timers.push(timer);
-      return { cancel: () => void (timer.cancelled = true) };
-    },
-  };
-  const advance = (ms: number): void => {
-    now += ms;
-    const due = timers.filter((t) => t.at <= now && !t.cancelled);
-    timers = timers.filter((t) => !due.includes(t));
-    for (const t of due) t.fn();
-  };
-  const pending = (): number => timers.filter((t) => !t.cancelled).length;
-  return { clock, advance, pending };
-}
 
 describe('ConnectivityMonitor', () => {
   it('starts from the probe and polls it on the interval, reporting changes only', () => {

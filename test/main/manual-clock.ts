@@ -1,5 +1,5 @@
 // A clock whose timers fire only when a test advances it, so debounces and coalescing run without sleeping.
-// Shared by the shell's tests (notifications, queue count, window state).
+// Shared by the shell's tests (connectivity, notifications, queue count, window state).
 import type { Clock } from '../../electron/core/ports';
 
 export function manualClock() {
