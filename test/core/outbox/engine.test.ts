@@ -119,11 +119,15 @@ describe('outbox engine', () => {
     let seen = 0;
     for (let i = 0; i < 60; i++) {
       // Wait for the next attempt to be recorded, then move the clock to the retry it scheduled.
+      // Generous: on a loaded 2-core machine one attempt (journal commit included) can take over a second.
       await expect
-        .poll(async () => {
-          const now = (await engine.get(m.id))!;
-          return now.state === 'failed' || (now.state === 'queued' && now.attempts.length > seen && !!now.nextAttemptAt);
-        })
+        .poll(
+          async () => {
+            const now = (await engine.get(m.id))!;
+            return now.state === 'failed' || (now.state === 'queued' && now.attempts.length > seen && !!now.nextAttemptAt);
+          },
+          { timeout: 10_000 },
+        )
         .toBe(true);
       message = (await engine.get(m.id))!;
       if (message.state === 'failed') break;
