@@ -1,65 +1,16 @@
-// What the renderer bench serves and injects: the built renderer on 127.0.0.1 (plus a blank page as the baseline),
+// What the renderer bench adds to the site scripts/renderer-site.ts builds and serves: a blank page as the baseline,
 // and a stand-in `window.outbox` that answers from synthetic data, so the figures measure the page and not IPC.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
+import { buildRenderer, type BuiltRenderer } from '../scripts/renderer-site';
 
 export const BLANK_PAGE = 'blank.html';
 
-/** Builds the renderer with the app's own Vite config into a temporary folder (never dist/renderer, which builds share). */
-export async function buildRendererInto(root: string): Promise<{ dir: string; remove(): Promise<void> }> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'outbox-bench-renderer-'));
-  const vite = path.join(root, 'node_modules/vite/bin/vite.js');
-  const args = [vite, 'build', '--config', 'renderer/vite.config.ts', '--outDir', dir, '--emptyOutDir', '--sourcemap', 'false', '--logLevel', 'warn'];
-  const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let text = '';
-    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (exitCode) => resolve({ code: exitCode, output: text }));
-  });
-  if (code !== 0 || !existsSync(path.join(dir, 'index.html'))) {
-    await fs.rm(dir, { recursive: true, force: true });
-    throw new Error(`renderer build failed (${code}):\n${output}`);
-  }
-  // The baseline: the same server, the same navigation, a page with nothing to run.
-  await fs.writeFile(path.join(dir, BLANK_PAGE), '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>blank</title></head><body></body></html>');
-  return { dir, remove: () => fs.rm(dir, { recursive: true, force: true }) };
-}
-
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
-
-export async function serve(dir: string): Promise<{ origin: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
-    const file = path.join(dir, pathname === '/' ? 'index.html' : pathname);
-    if (!file.startsWith(dir + path.sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    fs.readFile(file).then(
-      (body) => res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body),
-      () => res.writeHead(404).end(),
-    );
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+/** The renderer as the e2e suites build it, plus the baseline: the same server, the same navigation, a page with nothing to run. */
+export async function buildWithBlankPage(root: string): Promise<BuiltRenderer> {
+  const built = await buildRenderer(root);
+  await fs.writeFile(path.join(built.dir, BLANK_PAGE), '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>blank</title></head><body></body></html>');
+  return built;
 }
 
 /**

@@ -1,15 +1,14 @@
 // The renderer's figures: built JS size gzipped, time to a first outbox with 200 messages, and the 10,000-message
 // render, measured in headless Chromium with the page's own performance marks; baselines measured in the same run.
-import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { median } from './fixtures';
-import { BLANK_PAGE, buildRendererInto, installStandIn, serve } from './renderer-page';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable, serveRenderer } from '../scripts/renderer-site';
+import { BLANK_PAGE, buildWithBlankPage, installStandIn } from './renderer-page';
 
-const CHROMIUM = process.env.OUTBOX_E2E_CHROMIUM ?? '/usr/bin/chromium';
 const LOADS = 7;
 
 export interface RendererFigures {
@@ -55,23 +54,18 @@ async function medianOf(times: number, sample: () => Promise<number>): Promise<n
 }
 
 export async function benchRenderer(root: string): Promise<RendererFigures> {
-  const built = await buildRendererInto(root);
+  const built = await buildWithBlankPage(root);
   const figures: RendererFigures = { jsGzipKb: await jsGzipKb(built.dir), firstRenderMs: null, firstRenderBlankMs: null, render10kMs: null, render100Ms: null };
-  if (!existsSync(CHROMIUM)) {
+  if (!chromiumAvailable()) {
     await built.remove();
     return { ...figures, note: `no Chromium at ${CHROMIUM}: browser figures left null` };
   }
-  const site = await serve(built.dir);
+  const site = await serveRenderer(built.dir);
   let browser: Browser | undefined;
   try {
     // Loaded at run time, not bundled: playwright-core finds its own files relative to its package.
     const { chromium } = createRequire(path.join(root, 'package.json'))('playwright-core') as typeof import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      timeout: 20_000,
-    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 20_000 });
     const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
     await context.addInitScript(installStandIn);
     const page = await context.newPage();

@@ -4,81 +4,19 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import type { NewAccount } from '../../electron/shared/account';
+import { expect, it } from 'vitest';
 import { makeCerts } from '../peers/certs';
 import { startSmtpPeer, type SmtpPeer } from '../peers/smtp-peer';
-import {
-  CHROMIUM,
-  chromiumAvailable,
-  buildRenderer,
-  launchChromium,
-  openApp,
-  seriousAxeViolations,
-  serveRenderer,
-  startBackend,
-  type AppPage,
-  type Backend,
-  type StaticServer,
-} from './harness';
+import { seriousAxeViolations, type AppPage, type Backend } from './harness';
+import { describeInChromium, relayAccount, until } from './suite';
 
-const haveChromium = chromiumAvailable();
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-if (!haveChromium && !inCi) console.warn(`[e2e] skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
-
-function relay(port: number): NewAccount {
-  return { name: 'Ann Example', email: 'ann@example.test', smtp: { host: '127.0.0.1', port, security: 'none', insecure: true, user: '', authMethod: 'auto' } };
-}
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-if (!haveChromium && inCi) {
-  it('has Chromium installed under CI', () => {
-    expect.fail(`No Chromium at ${CHROMIUM}: .ci/run installs the chromium package`);
-  });
-}
-
-describe.skipIf(!haveChromium)('the compose screen in Chromium', () => {
-  let browser: Browser;
-  let site: StaticServer;
-  let built: Awaited<ReturnType<typeof buildRenderer>> | undefined;
-  const cleanups: (() => Promise<unknown>)[] = [];
-
-  beforeAll(async () => {
-    built = await buildRenderer();
-    site = await serveRenderer(built.dir);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-    await built?.remove();
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-  });
-
+describeInChromium('the compose screen in Chromium', (suite) => {
   async function setUp(options: { online?: boolean; beforeReply?: () => Promise<void> } = {}): Promise<{ backend: Backend; peer: SmtpPeer }> {
     const peer = await startSmtpPeer({ certs: makeCerts(), server: { hideSTARTTLS: true }, ...(options.beforeReply ? { beforeReply: options.beforeReply } : {}) });
-    cleanups.push(() => peer.close());
-    const backend = await startBackend({ online: options.online ?? true });
-    cleanups.push(() => backend.close());
-    await backend.accounts.add(relay(peer.port));
+    suite.cleanup(() => peer.close());
+    const backend = await suite.backend({ online: options.online ?? true });
+    await backend.accounts.add(relayAccount(peer.port));
     return { backend, peer };
-  }
-  async function open(backend: Backend): Promise<AppPage> {
-    const app = await openApp(browser, backend, site.url);
-    cleanups.push(() => app.close());
-    return app;
   }
   async function openCompose(app: AppPage): Promise<void> {
     await app.page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'New message' }).click();
@@ -91,11 +29,11 @@ describe.skipIf(!haveChromium)('the compose screen in Chromium', () => {
     const replyHeld = new Promise<void>((resolve) => (release = resolve));
     const { backend, peer } = await setUp({ online: false, beforeReply: () => replyHeld });
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'outbox-e2e-attach-'));
-    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+    suite.cleanup(() => fs.rm(dir, { recursive: true, force: true }));
     const file = path.join(dir, 'figures.csv');
     await fs.writeFile(file, 'quarter,total\nQ1,1200\n');
 
-    const app = await open(backend);
+    const app = await suite.open(backend);
     await openCompose(app);
     const page = app.page;
     await page.getByRole('combobox', { name: 'To' }).fill('Bob Example <bob@example.test>');
@@ -148,7 +86,7 @@ describe.skipIf(!haveChromium)('the compose screen in Chromium', () => {
 
   it('brings the draft back after the window is closed and opened again', async () => {
     const { backend } = await setUp();
-    const first = await open(backend);
+    const first = await suite.open(backend);
     await openCompose(first);
     await first.page.getByRole('combobox', { name: 'To' }).fill('carol@example.test');
     await first.page.keyboard.press('Tab');
@@ -164,7 +102,7 @@ describe.skipIf(!haveChromium)('the compose screen in Chromium', () => {
     });
     await first.close();
 
-    const second = await open(backend);
+    const second = await suite.open(backend);
     await openCompose(second);
     const page = second.page;
     await page.getByRole('list', { name: 'To recipients' }).getByText('carol@example.test').waitFor();
@@ -187,7 +125,7 @@ describe.skipIf(!haveChromium)('the compose screen in Chromium', () => {
       },
     ]);
     expect(saved.ok).toBe(true);
-    const app = await open(backend);
+    const app = await suite.open(backend);
     const requests: string[] = [];
     const dialogs: string[] = [];
     app.page.on('request', (request) => requests.push(request.url()));
@@ -202,14 +140,14 @@ describe.skipIf(!haveChromium)('the compose screen in Chromium', () => {
     await app.page.waitForTimeout(300);
     // Nothing was fetched or run. Chromium still reports the style and handler attributes it met while DOMPurify
     // parsed the draft (in a windowless document, where they are blocked anyway): those reports are the only problems.
-    expect(requests.filter((url) => !url.startsWith(new URL(site.url).origin))).toEqual([]);
+    expect(requests.filter((url) => !url.startsWith(suite.site.origin))).toEqual([]);
     expect(dialogs).toEqual([]);
     expect(app.problems.filter((p) => !/^(Applying inline style|Executing inline event handler) violates/.test(p))).toEqual([]);
   });
 
   it('formats from the keyboard: a list from the toolbar, a link through its panel, both in the saved draft', async () => {
     const { backend } = await setUp();
-    const app = await open(backend);
+    const app = await suite.open(backend);
     await openCompose(app);
     const page = app.page;
     const editor = page.getByRole('textbox', { name: 'Message' });
@@ -246,7 +184,7 @@ describe.skipIf(!haveChromium)('the compose screen in Chromium', () => {
 
   it('attaches a file dropped on the screen, showing the drop zone while dragging', async () => {
     const { backend } = await setUp();
-    const app = await open(backend);
+    const app = await suite.open(backend);
     await openCompose(app);
     const page = app.page;
     const files = await page.evaluateHandle(() => {

@@ -1,13 +1,9 @@
 // End-to-end harness: the built renderer in Debian's Chromium (playwright-core), its `window.outbox` bridged with
 // page.exposeBinding to the real channel handlers and engine running in this test process, engine events pushed back.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { z } from 'zod';
 import { AppError, toErrorInfo } from '../../electron/shared/errors';
@@ -34,108 +30,11 @@ import { createOutboxEngine } from '../../electron/core/outbox';
 import { DetectionService } from '../../electron/core/autodetect/detection-service';
 import type { OutboxEngine } from '../../electron/core/outbox/engine-api';
 import { FakeNetwork } from '../core/outbox/harness';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/renderer-site';
 
-/** Debian's Chromium; OUTBOX_E2E_CHROMIUM points elsewhere (e.g. a laptop's /usr/bin/chromium-browser). */
-export const CHROMIUM = process.env.OUTBOX_E2E_CHROMIUM ?? '/usr/bin/chromium';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const ARTIFACTS_DIR = path.join(ROOT, 'test-artifacts/e2e');
 const AXE_PATH = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
-
-// Without the background-networking flags Chromium dials Google services at start, which this machine refuses noisily.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-export function chromiumAvailable(): boolean {
-  return existsSync(CHROMIUM);
-}
-
-/**
- * Builds the renderer with the app's own Vite config into a private temporary folder and returns it. Not into
- * dist/renderer: other suites (test/build) rebuild that folder while tests run in parallel, emptying it mid-read,
- * and a build left there by an earlier run could be stale.
- */
-export async function buildRenderer(): Promise<{ dir: string; remove(): Promise<void> }> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'outbox-e2e-renderer-'));
-  const vite = path.join(ROOT, 'node_modules/vite/bin/vite.js');
-  const args = [vite, 'build', '--config', 'renderer/vite.config.ts', '--outDir', dir, '--emptyOutDir', '--sourcemap', 'false', '--logLevel', 'warn'];
-  const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let text = '';
-    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (exitCode) => resolve({ code: exitCode, output: text }));
-  });
-  if (code !== 0 || !existsSync(path.join(dir, 'index.html'))) {
-    await fs.rm(dir, { recursive: true, force: true });
-    throw new Error(`renderer build failed (${code}):\n${output}`);
-  }
-  return { dir, remove: () => fs.rm(dir, { recursive: true, force: true }) };
-}
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
-
-export interface StaticServer {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
-/**
- * Serves a built renderer on 127.0.0.1: Chromium refuses module scripts from file:// (origin 'null'), which Electron's
- * file protocol allows, so a plain http origin stands in. The page's own CSP meta tag still applies.
- */
-export async function serveRenderer(dir: string): Promise<StaticServer> {
-  const server = http.createServer((req, res) => {
-    void (async () => {
-      const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
-      // Chromium asks an http origin for a favicon, which a file:// window never does: nothing to report.
-      if (pathname === '/favicon.ico') {
-        res.writeHead(204).end();
-        return;
-      }
-      const file = path.join(dir, pathname === '/' ? 'index.html' : pathname);
-      if (!file.startsWith(dir + path.sep)) {
-        res.writeHead(403).end();
-        return;
-      }
-      try {
-        const body = await fs.readFile(file);
-        res.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-        res.end(body);
-      } catch {
-        res.writeHead(404).end();
-      }
-    })();
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/index.html`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 /** The main process's services, built as electron/main/index.ts builds them, with an in-memory keychain and a switchable network. */
 export interface Backend {

@@ -1,30 +1,13 @@
 // The outbox screen end to end: built renderer in Chromium, real handlers and engine, real SMTP peers on loopback.
 // Screenshots go to test-artifacts/e2e/; axe-core checks each screen for serious or critical violations.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import type { NewAccount } from '../../electron/shared/account';
+import { expect, it } from 'vitest';
 import type { OutboxApi, OutboxSummary } from '../../electron/shared/ipc-contract';
 import type { OutboxMessage } from '../../electron/shared/message';
 import { makeCerts } from '../peers/certs';
 import { startRawSmtp } from '../peers/raw-smtp';
 import { startSmtpPeer } from '../peers/smtp-peer';
-import {
-  CHROMIUM,
-  chromiumAvailable,
-  buildRenderer,
-  launchChromium,
-  openApp,
-  seriousAxeViolations,
-  serveRenderer,
-  startBackend,
-  type AppPage,
-  type Backend,
-  type StaticServer,
-} from './harness';
-
-const haveChromium = chromiumAvailable();
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-if (!haveChromium && !inCi) console.warn(`[e2e] skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+import { seriousAxeViolations, type AppPage, type Backend } from './harness';
+import { describeInChromium, relayAccount, until } from './suite';
 
 /**
  * `window.outbox` as the bridge installs it (renderer/src/api.ts declares it only for the renderer's own program).
@@ -32,66 +15,27 @@ if (!haveChromium && !inCi) console.warn(`[e2e] skipped: no Chromium at ${CHROMI
  */
 type Bridged = { outbox: OutboxApi };
 
-function relay(port: number): NewAccount {
-  return { name: 'Ann Example', email: 'ann@example.test', smtp: { host: '127.0.0.1', port, security: 'none', insecure: true, user: '', authMethod: 'auto' } };
-}
-
 /** Resolves when every listed message reached `state`, or fails after `ms`. */
 async function engineReaches(backend: Backend, ids: string[], state: OutboxMessage['state'], ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const list = await backend.engine.list();
-    if (ids.every((id) => list.find((m) => m.id === id)?.state === state)) return;
-    if (Date.now() > deadline) throw new Error(`messages did not reach ${state}: ${JSON.stringify(list.map((m) => [m.id, m.state]))}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  let list: OutboxMessage[] = [];
+  await until(
+    () => `messages to reach ${state}: ${JSON.stringify(list.map((m) => [m.id, m.state]))}`,
+    async () => {
+      list = await backend.engine.list();
+      return ids.every((id) => list.find((m) => m.id === id)?.state === state) ? true : undefined;
+    },
+    ms,
+  );
 }
 
-// A laptop without Chromium skips the suite; CI must not pass by skipping it.
-if (!haveChromium && inCi) {
-  it('has Chromium installed under CI', () => {
-    expect.fail(`No Chromium at ${CHROMIUM}: .ci/run installs the chromium package`);
-  });
-}
-
-describe.skipIf(!haveChromium)('the outbox screen in Chromium', () => {
-  let browser: Browser;
-  let site: StaticServer;
-  let built: Awaited<ReturnType<typeof buildRenderer>> | undefined;
-  const cleanups: (() => Promise<unknown>)[] = [];
-
-  beforeAll(async () => {
-    built = await buildRenderer();
-    site = await serveRenderer(built.dir);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-    await built?.remove();
-  });
-  afterEach(async () => {
-    // Newest first: the page before the backend before the servers it talks to.
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-  });
-
-  async function open(backend: Backend): Promise<AppPage> {
-    const app = await openApp(browser, backend, site.url);
-    cleanups.push(() => app.close());
-    return app;
-  }
-  async function backendUp(online = true): Promise<Backend> {
-    const backend = await startBackend({ online });
-    cleanups.push(() => backend.close());
-    return backend;
-  }
+describeInChromium('the outbox screen in Chromium', (suite) => {
   async function expectAccessible(app: AppPage): Promise<void> {
     expect(await seriousAxeViolations(app.page)).toEqual([]);
   }
 
   it('takes a new user with no account straight to adding one, and the Outbox tells them what to do first', async () => {
-    const backend = await backendUp();
-    const app = await open(backend);
+    const backend = await suite.backend();
+    const app = await suite.open(backend);
     const nav = app.page.getByRole('navigation', { name: 'Main' });
     await nav.locator('[aria-current="page"]', { hasText: 'Accounts' }).waitFor();
     expect(await app.page.locator('.app__count').innerText()).toBe('No messages yet');
@@ -123,10 +67,10 @@ describe.skipIf(!haveChromium)('the outbox screen in Chromium', () => {
         },
       },
     });
-    cleanups.push(() => peer.close());
-    const backend = await backendUp();
-    const app = await open(backend);
-    const added = await app.page.evaluate((account) => (window as unknown as Bridged).outbox.account.add(account), relay(peer.port));
+    suite.cleanup(() => peer.close());
+    const backend = await suite.backend();
+    const app = await suite.open(backend);
+    const added = await app.page.evaluate((account) => (window as unknown as Bridged).outbox.account.add(account), relayAccount(peer.port));
     expect(added.ok).toBe(true);
     // account:add pushes no event today, so the page learns of the account only on its next load.
     await app.page.reload();
@@ -166,10 +110,10 @@ describe.skipIf(!haveChromium)('the outbox screen in Chromium', () => {
 
   it('goes offline, queues two messages, comes back and watches them leave', async () => {
     const peer = await startSmtpPeer({ certs: makeCerts(), server: { hideSTARTTLS: true } });
-    cleanups.push(() => peer.close());
-    const backend = await backendUp(true);
-    await backend.accounts.add(relay(peer.port));
-    const app = await open(backend);
+    suite.cleanup(() => peer.close());
+    const backend = await suite.backend({ online: true });
+    await backend.accounts.add(relayAccount(peer.port));
+    const app = await suite.open(backend);
     await app.page.getByRole('heading', { name: 'Nothing waiting to be sent' }).waitFor();
     expect(await app.page.locator('.banner--offline').count()).toBe(0);
 
@@ -198,10 +142,10 @@ describe.skipIf(!haveChromium)('the outbox screen in Chromium', () => {
   it("explains a 550 in plain words and shows the server's reply", async () => {
     const reply = '550 5.1.1 <nobody@example.test>: Recipient address rejected: User unknown in local recipient table';
     const raw = await startRawSmtp({ rcpt: reply });
-    cleanups.push(() => raw.close());
-    const backend = await backendUp();
-    await backend.accounts.add(relay(raw.port));
-    const app = await open(backend);
+    suite.cleanup(() => raw.close());
+    const backend = await suite.backend();
+    await backend.accounts.add(relayAccount(raw.port));
+    const app = await suite.open(backend);
 
     const queued = await app.page.evaluate(() => (window as unknown as Bridged).outbox.outbox.enqueue({ to: ['nobody@example.test'], subject: 'Invoice 2026-117', text: 'Hello' }));
     if (!queued.ok) throw new Error(queued.error.message);
@@ -233,11 +177,11 @@ describe.skipIf(!haveChromium)('the outbox screen in Chromium', () => {
   });
 
   it('scrolls 10,000 messages with only a window of rows in the DOM', async () => {
-    const backend = await backendUp();
-    await backend.accounts.add(relay(2525));
+    const backend = await suite.backend();
+    await backend.accounts.add(relayAccount(2525));
     // The engine holds no 10,000 messages here: outbox:list answers with synthetic ones, everything else is real.
     const many = Array.from({ length: 10_000 }, (_, i) => syntheticMessage(i));
-    const app = await open(withList(backend, many));
+    const app = await suite.open(withList(backend, many));
     const list = app.page.getByRole('listbox', { name: 'Messages in the outbox' });
     await list.getByRole('option').first().waitFor();
     expect(await app.page.locator('.app__count').innerText()).toBe('10,000 waiting');
@@ -276,10 +220,10 @@ describe.skipIf(!haveChromium)('the outbox screen in Chromium', () => {
   });
 
   it('opens the message a notification points at, scrolled into view', async () => {
-    const backend = await backendUp();
-    await backend.accounts.add(relay(2525));
+    const backend = await suite.backend();
+    await backend.accounts.add(relayAccount(2525));
     const many = Array.from({ length: 2_000 }, (_, i) => syntheticMessage(i));
-    const app = await open(withList(backend, many));
+    const app = await suite.open(withList(backend, many));
     await app.page.getByRole('option').first().waitFor();
     backend.push('app:command', { type: 'open-message', id: 'syn-1500' });
     const row = app.page.getByRole('option', { name: /Message 1500\b/ });
@@ -295,10 +239,10 @@ describe.skipIf(!haveChromium)('the outbox screen in Chromium', () => {
     it(`passes axe on every screen in ${scheme} mode, with screenshots`, async () => {
       const reply = '550 5.1.1 <nobody@example.test>: Recipient address rejected';
       const raw = await startRawSmtp({ rcpt: reply });
-      cleanups.push(() => raw.close());
-      const backend = await backendUp();
-      await backend.accounts.add(relay(raw.port));
-      const app = await open(backend);
+      suite.cleanup(() => raw.close());
+      const backend = await suite.backend();
+      await backend.accounts.add(relayAccount(raw.port));
+      const app = await suite.open(backend);
       await app.page.emulateMedia({ colorScheme: scheme });
       const queued = await app.page.evaluate(() => (window as unknown as Bridged).outbox.outbox.enqueue({ to: ['nobody@example.test'], subject: 'Refused one', text: 'Hello' }));
       if (!queued.ok) throw new Error(queued.error.message);

@@ -1,48 +1,22 @@
 // The add-account wizard end to end: built renderer in Chromium, the real channel handlers and detection, a DNS
 // server on loopback publishing SRV for example.test, and a real SMTP server that wants STARTTLS and a password.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { DetectionService } from '../../electron/core/autodetect/detection-service';
 import { createResolver } from '../../electron/core/autodetect/dns';
 import { makeCerts } from '../peers/certs';
 import { startDnsServer, type DnsPeer } from '../peers/dns-server';
 import { startSmtpPeer, type SmtpPeer } from '../peers/smtp-peer';
-import {
-  CHROMIUM,
-  buildRenderer,
-  chromiumAvailable,
-  launchChromium,
-  openApp,
-  seriousAxeViolations,
-  serveRenderer,
-  startBackend,
-  type AppPage,
-  type Backend,
-  type StaticServer,
-} from './harness';
-
-const haveChromium = chromiumAvailable();
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-if (!haveChromium && !inCi) console.warn(`[e2e] skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+import { seriousAxeViolations, type AppPage, type Backend } from './harness';
+import { describeInChromium } from './suite';
 
 const ADDRESS = 'ann@example.test';
 const PASSWORD = 'correct horse battery staple';
 
-// A laptop without Chromium skips the suite; CI must not pass by skipping it.
-if (!haveChromium && inCi) {
-  it('has Chromium installed under CI', () => {
-    expect.fail(`No Chromium at ${CHROMIUM}: .ci/run installs the chromium package`);
-  });
-}
-
-describe.skipIf(!haveChromium)('the add-account wizard in Chromium', () => {
-  let browser: Browser;
-  let site: StaticServer;
-  let built: Awaited<ReturnType<typeof buildRenderer>> | undefined;
+describeInChromium('the add-account wizard in Chromium', (suite) => {
   let dns: DnsPeer;
   let smtp: SmtpPeer;
   const certs = makeCerts();
-  const cleanups: (() => Promise<unknown>)[] = [];
 
   beforeAll(async () => {
     smtp = await startSmtpPeer({ certs, users: { [ADDRESS]: PASSWORD } });
@@ -56,19 +30,10 @@ describe.skipIf(!haveChromium)('the add-account wizard in Chromium', () => {
       // IMAP's SRV never answers, so the search runs about a second: long enough to watch its steps arrive.
       silent: ['_imaps._tcp.example.test'],
     });
-    built = await buildRenderer();
-    site = await serveRenderer(built.dir);
-    browser = await launchChromium();
   });
   afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-    await built?.remove();
     await dns?.close();
     await smtp?.close();
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
   });
 
   function detection(): DetectionService {
@@ -85,11 +50,8 @@ describe.skipIf(!haveChromium)('the add-account wizard in Chromium', () => {
   }
 
   async function open(): Promise<{ app: AppPage; backend: Backend }> {
-    const backend = await startBackend({ detection: detection() });
-    cleanups.push(() => backend.close());
-    const app = await openApp(browser, backend, site.url);
-    cleanups.push(() => app.close());
-    return { app, backend };
+    const backend = await suite.backend({ detection: detection() });
+    return { app: await suite.open(backend), backend };
   }
 
   async function expectAccessible(page: Page): Promise<void> {

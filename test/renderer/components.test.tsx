@@ -5,7 +5,7 @@ import type { OutboxSummary } from '../../electron/shared/ipc-contract';
 import { App } from '../../renderer/src/app';
 import { MessageList } from '../../renderer/src/outbox/message-list';
 import { AttentionBanner, EmptyState, ErrorBanner, OfflineBanner } from '../../renderer/src/outbox/notices';
-import { account } from './outbox/fake-api';
+import { account } from './fake-api';
 
 const failed: OutboxSummary = {
   id: 'm-1',

@@ -6,7 +6,8 @@ import type { OutboxSummary } from '../../../electron/shared/ipc-contract';
 import { ComposeScreen, type ComposeScreenProps } from '../../../renderer/src/compose/compose-screen';
 import type { ComposeIntent } from '../../../renderer/src/compose/intent';
 import type { SendRequest } from '../../../electron/shared/compose';
-import { account, draft, fakeApi, FakeFailure, sentMessage } from './fake-api';
+import { account } from '../fake-api';
+import { composeApi, draft, FakeFailure, sentMessage } from './fake-api';
 
 afterEach(() => {
   cleanup();
@@ -24,7 +25,7 @@ function recent(to: string[], createdAt = '2030-01-01T10:00:00.000Z'): OutboxSum
   return { id: `m-${createdAt}`, accountId: 'ann-example-com', state: 'sent', messageId: '<x@y>', subject: 's', from: 'ann@example.com', to, cc: [], bccCount: 0, envelope: { from: 'ann@example.com', to }, size: 1, createdAt, attemptCount: 1 };
 }
 
-async function open(fake: ReturnType<typeof fakeApi>, props: Partial<ComposeScreenProps> = {}, intent: ComposeIntent = { kind: 'new', key: 1 }) {
+async function open(fake: ReturnType<typeof composeApi>, props: Partial<ComposeScreenProps> = {}, intent: ComposeIntent = { kind: 'new', key: 1 }) {
   const onSent = vi.fn();
   const onClose = vi.fn();
   const view = render(<ComposeScreen api={fake.api} accounts={[account()]} messages={[]} intent={intent} onSent={onSent} onClose={onClose} {...props} />);
@@ -47,7 +48,7 @@ function typeBody(html: string): void {
 
 describe('recipient chips', () => {
   it('makes chips from typing and from a paste, and flags the invalid one', async () => {
-    await open(fakeApi());
+    await open(composeApi());
     type(toInput(), 'bob@example.com');
     fireEvent.keyDown(toInput(), { key: 'Enter' });
     fireEvent.paste(toInput(), { clipboardData: { getData: () => 'a@x.com, Bob <b@y.org>; c@z' } });
@@ -61,7 +62,7 @@ describe('recipient chips', () => {
   });
 
   it('commits on comma and semicolon as typed, removes with Backspace and with the chip button', async () => {
-    await open(fakeApi());
+    await open(composeApi());
     type(toInput(), 'a@x.com,');
     type(toInput(), 'b@y.org;');
     type(toInput(), 'c@z.net');
@@ -78,7 +79,7 @@ describe('recipient chips', () => {
 describe('suggestions', () => {
   it('offers recent addresses and takes one chosen with the arrow keys and Enter', async () => {
     const messages = [recent(['Bob Example <bob@example.com>', 'carol@example.org']), recent(['Bobby Tables <bobby@school.example>'], '2030-02-01T00:00:00.000Z')];
-    await open(fakeApi(), { messages });
+    await open(composeApi(), { messages });
     type(toInput(), 'bo');
     const list = screen.getByRole('listbox', { name: 'Suggestions for To' });
     expect(toInput().getAttribute('aria-expanded')).toBe('true');
@@ -97,7 +98,7 @@ describe('suggestions', () => {
   });
 
   it('closes the list with Escape and keeps the typed text', async () => {
-    await open(fakeApi(), { messages: [recent(['carol@example.org'])] });
+    await open(composeApi(), { messages: [recent(['carol@example.org'])] });
     type(toInput(), 'car');
     expect(toInput().getAttribute('aria-expanded')).toBe('true');
     fireEvent.keyDown(toInput(), { key: 'Escape' });
@@ -108,7 +109,7 @@ describe('suggestions', () => {
 
 describe('sending', () => {
   it('enqueues the message with its draft id and attachments, then hands it to the shell', async () => {
-    const fake = fakeApi();
+    const fake = composeApi();
     const opened = draft({ id: 'draft-open0001', to: ['bob@example.com'], subject: 'Report', html: '<div>old</div>', text: 'old', attachments: [{ id: 'att-file00001', name: 'report.pdf', size: 2048, contentType: 'application/pdf' }] });
     const { onSent } = await open(fake, {}, { kind: 'draft', draft: opened, key: 2 });
     expect(screen.getByText('report.pdf')).toBeTruthy();
@@ -137,7 +138,7 @@ describe('sending', () => {
   });
 
   it('refuses to send to an invalid address and names it', async () => {
-    const fake = fakeApi();
+    const fake = composeApi();
     const { onSent } = await open(fake);
     type(toInput(), 'c@z');
     fireEvent.keyDown(toInput(), { key: 'Enter' });
@@ -150,7 +151,7 @@ describe('sending', () => {
   });
 
   it('asks before sending without a subject, and sends on "Send anyway" from the menu command', async () => {
-    const fake = fakeApi();
+    const fake = composeApi();
     await open(fake);
     type(toInput(), 'bob@example.com');
     act(() => fake.emit('app:command', { type: 'send' }));
@@ -162,7 +163,7 @@ describe('sending', () => {
   });
 
   it("shows the error's cause, next step and the server's reply, and keeps the message", async () => {
-    const fake = fakeApi({
+    const fake = composeApi({
       'outbox:enqueue': () => {
         throw new FakeFailure({ code: 'SMTP_REJECTED', message: 'The mail server refused the message.', next: 'Read the reply.', retryable: false, reply: '554 5.7.1 Spam detected' });
       },
@@ -183,7 +184,7 @@ describe('sending', () => {
 
   it('sends once however often Send is pressed while the first is in flight', async () => {
     let answer!: () => void;
-    const fake = fakeApi({ 'outbox:enqueue': (r: SendRequest) => new Promise((resolve) => (answer = () => resolve(sentMessage(r)))) });
+    const fake = composeApi({ 'outbox:enqueue': (r: SendRequest) => new Promise((resolve) => (answer = () => resolve(sentMessage(r)))) });
     await open(fake);
     type(toInput(), 'bob@example.com');
     fireEvent.change(screen.getByLabelText('Subject'), { target: { value: 'Hi' } });
@@ -199,7 +200,7 @@ describe('sending', () => {
 
 describe('send later', () => {
   it('schedules for the chosen time and refuses one in the past', async () => {
-    const fake = fakeApi();
+    const fake = composeApi();
     const { onSent } = await open(fake);
     type(toInput(), 'bob@example.com');
     fireEvent.change(screen.getByLabelText('Subject'), { target: { value: 'Later' } });
@@ -228,7 +229,7 @@ describe('send later', () => {
 describe('attachments', () => {
   it("warns when the attachments exceed the account's SIZE limit, in its own numbers", async () => {
     const big = { id: 'att-big000001', name: 'video.mp4', size: 24 * 1024 * 1024, contentType: 'video/mp4' };
-    const fake = fakeApi({ 'attachment:pick': () => [big] });
+    const fake = composeApi({ 'attachment:pick': () => [big] });
     await open(fake, { accounts: [account({ smtp: { ...account().smtp, maxSize: 25 * 1024 * 1024 } })] });
     expect(screen.queryByText(/accepts at most/)).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Attach files…' }));
@@ -244,7 +245,7 @@ describe('attachments', () => {
   });
 
   it('stages dropped files from their bytes', async () => {
-    const fake = fakeApi({ 'attachment:stage': (file: { name: string; bytes: Uint8Array }) => ({ id: 'att-drop00001', name: file.name, size: file.bytes.byteLength, contentType: 'text/plain' }) });
+    const fake = composeApi({ 'attachment:stage': (file: { name: string; bytes: Uint8Array }) => ({ id: 'att-drop00001', name: file.name, size: file.bytes.byteLength, contentType: 'text/plain' }) });
     const { container } = await open(fake);
     const file = new File(['hello'], 'notes.txt', { type: 'text/plain' });
     const root = container.querySelector('.compose') as HTMLElement;
@@ -263,7 +264,7 @@ describe('attachments', () => {
 describe('drafts', () => {
   it('saves 800 ms after the last change, creates the draft once, then updates it', async () => {
     vi.useFakeTimers();
-    const fake = fakeApi();
+    const fake = composeApi();
     await open(fake);
     fireEvent.change(screen.getByLabelText('Subject'), { target: { value: 'Plans' } });
     await act(async () => void vi.advanceTimersByTime(500));
@@ -285,7 +286,7 @@ describe('drafts', () => {
   });
 
   it('saves what the timer had not saved yet when the screen closes', async () => {
-    const fake = fakeApi();
+    const fake = composeApi();
     const { unmount } = await open(fake);
     fireEvent.change(screen.getByLabelText('Subject'), { target: { value: 'Typed just before leaving' } });
     expect(fake.callsTo('draft:save')).toEqual([]);
@@ -297,7 +298,7 @@ describe('drafts', () => {
   it('keeps the text when a save fails and tries again on the next change', async () => {
     vi.useFakeTimers();
     let fail = true;
-    const fake = fakeApi({
+    const fake = composeApi({
       'draft:save': (input: { subject: string }) => {
         if (fail) throw new FakeFailure({ code: 'DISK_FULL', message: 'The disk is full.', next: 'Free some space.', retryable: false });
         return draft({ id: 'draft-saved0001', subject: input.subject });
@@ -320,7 +321,7 @@ describe('drafts', () => {
   it('opens the newest draft when resuming, Cc shown and its body sanitised', async () => {
     const newest = draft({ id: 'draft-newest001', to: ['bob@example.com'], cc: ['carol@example.org'], subject: 'Newest', html: '<div>Hi <b>there</b><img src="https://tracker.example/p.gif"></div>', updatedAt: '2030-05-02T10:00:00.000Z' });
     const older = draft({ id: 'draft-older0001', subject: 'Older', updatedAt: '2030-05-01T10:00:00.000Z' });
-    const fake = fakeApi({ 'draft:list': () => [newest, older] });
+    const fake = composeApi({ 'draft:list': () => [newest, older] });
     await open(fake, {}, { kind: 'resume', key: 3 });
     expect(screen.getByLabelText('Subject')).toHaveProperty('value', 'Newest');
     expect(chipsOf('To').map((c) => c.querySelector('.compose-chip__text')?.textContent)).toEqual(['bob@example.com']);
@@ -349,7 +350,7 @@ describe('drafts', () => {
   });
 
   it('starts empty when resuming with no draft, and puts a mailto: body in as text', async () => {
-    const fake = fakeApi();
+    const fake = composeApi();
     const { rerender, onSent, onClose } = await open(fake, {}, { kind: 'resume', key: 1 });
     expect(screen.getByLabelText('Subject')).toHaveProperty('value', '');
     rerender(
@@ -368,7 +369,7 @@ describe('drafts', () => {
   });
 
   it('discards the draft after asking, and closes', async () => {
-    const fake = fakeApi();
+    const fake = composeApi();
     const { onClose } = await open(fake, {}, { kind: 'draft', draft: draft({ id: 'draft-gone0001', subject: 'Gone' }), key: 4 });
     fireEvent.click(screen.getByRole('button', { name: 'Discard' }));
     expect(fake.callsTo('draft:remove')).toEqual([]);
@@ -381,12 +382,12 @@ describe('drafts', () => {
 
 describe('accounts', () => {
   it('marks an account that needs attention, and explains when there is none', async () => {
-    const { unmount } = await open(fakeApi(), { accounts: [account(), account({ id: 'work', name: 'Work', email: 'ann@work.example', status: 'needs-sign-in' })] });
+    const { unmount } = await open(composeApi(), { accounts: [account(), account({ id: 'work', name: 'Work', email: 'ann@work.example', status: 'needs-sign-in' })] });
     const from = screen.getByLabelText('From');
     expect(within(from).getAllByRole('option').map((o) => o.textContent)).toEqual(['Ann Example <ann@example.com>', 'Work <ann@work.example> — needs sign-in']);
     unmount();
     const onAddAccount = vi.fn();
-    await open(fakeApi(), { accounts: [], onAddAccount });
+    await open(composeApi(), { accounts: [], onAddAccount });
     expect(screen.getByText(/There is no account to send from yet/)).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Add an account' }));
     expect(onAddAccount).toHaveBeenCalled();

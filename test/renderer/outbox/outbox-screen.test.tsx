@@ -4,7 +4,8 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../../renderer/src/app';
-import { account, fakeApi, full, ok, summary, type FakeApi } from './fake-api';
+import { account, ok, type FakeApi } from '../fake-api';
+import { appApi, full, summary } from './fake-api';
 
 afterEach(cleanup);
 
@@ -34,7 +35,7 @@ function rows(): HTMLElement[] {
 
 describe('the outbox screen', () => {
   it('filters by state with counts, and by account', async () => {
-    const fake = fakeApi({
+    const fake = appApi({
       accounts: [account(), account({ id: 'work', name: 'Work', email: 'ann@work.test' })],
       messages: [summary('q1'), summary('q2', { accountId: 'work' }), rejected, summary('s1', { state: 'sent', sentAt: '2030-01-01T11:00:00.000Z' })],
     });
@@ -54,7 +55,7 @@ describe('the outbox screen', () => {
   });
 
   it("explains a failure in the details: cause, next step, the server's reply and the code", async () => {
-    const fake = fakeApi({ messages: [rejected] });
+    const fake = appApi({ messages: [rejected] });
     await renderApp(fake);
     fireEvent.click(screen.getByRole('option', { name: /Invoice 2026-117/ }));
     const details = screen.getByRole('region', { name: 'Invoice 2026-117' });
@@ -66,7 +67,7 @@ describe('the outbox screen', () => {
   });
 
   it('loads the transcript only when asked, through outbox.get', async () => {
-    const fake = fakeApi({ messages: [rejected] });
+    const fake = appApi({ messages: [rejected] });
     fake.calls['outbox:get'].mockResolvedValue(
       ok(full('m-550', { state: 'failed', attempts: [{ at: '2030-01-01T10:01:00.000Z', durationMs: 420, outcome: 'permanent', transcript: ['S: 220 mx ready', 'C: RCPT TO:<nobody@example.test>', 'S: 550 5.1.1 rejected'] }] })),
     );
@@ -80,7 +81,7 @@ describe('the outbox screen', () => {
   });
 
   it('offers only the actions the state allows, and calls the matching method', async () => {
-    const fake = fakeApi({ messages: [rejected, summary('q1', { subject: 'Queued one' }), summary('s1', { state: 'sending', subject: 'Going now' })] });
+    const fake = appApi({ messages: [rejected, summary('q1', { subject: 'Queued one' }), summary('s1', { state: 'sending', subject: 'Going now' })] });
     fake.calls['outbox:retry'].mockResolvedValue(ok(full('m-550', { state: 'queued', subject: 'Invoice 2026-117' })));
     fake.calls['outbox:hold'].mockResolvedValue(ok(full('q1', { state: 'held', holdReason: 'user', subject: 'Queued one' })));
     await renderApp(fake);
@@ -105,7 +106,7 @@ describe('the outbox screen', () => {
   });
 
   it('deletes only after an inline confirmation', async () => {
-    const fake = fakeApi({ messages: [rejected] });
+    const fake = appApi({ messages: [rejected] });
     await renderApp(fake);
     fireEvent.click(screen.getByRole('option', { name: /Invoice/ }));
     fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
@@ -116,7 +117,7 @@ describe('the outbox screen', () => {
   });
 
   it('shows a refused action as cause and next step', async () => {
-    const fake = fakeApi({ messages: [summary('q1', { subject: 'Queued one' })] });
+    const fake = appApi({ messages: [summary('q1', { subject: 'Queued one' })] });
     fake.calls['outbox:sendNow'].mockResolvedValue({
       ok: false,
       error: { code: 'MESSAGE_STATE', message: 'That cannot be done to the message in its current state.', next: "Look at the message's state in the outbox first.", retryable: false },
@@ -130,7 +131,7 @@ describe('the outbox screen', () => {
   });
 
   it('counts the messages that wait in the offline banner', async () => {
-    const fake = fakeApi({ online: false, messages: [summary('a'), summary('b', { state: 'scheduled' }), summary('c', { state: 'sent' })] });
+    const fake = appApi({ online: false, messages: [summary('a'), summary('b', { state: 'scheduled' }), summary('c', { state: 'sent' })] });
     await renderApp(fake);
     expect(screen.getByText(/You are offline/).closest('[role="status"]')?.textContent).toContain('2 messages wait and leave by themselves when the connection returns');
     act(() => fake.emit('outbox:changed', { type: 'connectivity', online: true }));
@@ -138,7 +139,7 @@ describe('the outbox screen', () => {
   });
 
   it('applies changed and removed events to the list without reloading it; account events reload', async () => {
-    const fake = fakeApi({ messages: [summary('a', { subject: 'First' })] });
+    const fake = appApi({ messages: [summary('a', { subject: 'First' })] });
     await renderApp(fake);
     expect(fake.calls['outbox:list']).toHaveBeenCalledTimes(1);
     act(() => {
@@ -157,7 +158,7 @@ describe('the outbox screen', () => {
   });
 
   it('shows a progress bar while a large message is being sent', async () => {
-    const fake = fakeApi({ messages: [summary('big', { state: 'sending', subject: 'Photos' })] });
+    const fake = appApi({ messages: [summary('big', { state: 'sending', subject: 'Photos' })] });
     await renderApp(fake);
     act(() => fake.emit('outbox:changed', { type: 'progress', id: 'big', sent: 3_000_000, total: 4_000_000 }));
     const bar = await screen.findByRole('progressbar', { name: 'Sending Photos' });
@@ -165,7 +166,7 @@ describe('the outbox screen', () => {
   });
 
   it('asks for the sign-in to be fixed, with the server reply and a way to Accounts', async () => {
-    const fake = fakeApi({ accounts: [account({ status: 'needs-attention', statusReason: '535 5.7.8 Authentication credentials invalid' })], messages: [summary('h', { state: 'held', holdReason: 'account' })] });
+    const fake = appApi({ accounts: [account({ status: 'needs-attention', statusReason: '535 5.7.8 Authentication credentials invalid' })], messages: [summary('h', { state: 'held', holdReason: 'account' })] });
     await renderApp(fake);
     expect(screen.getByText('535 5.7.8 Authentication credentials invalid').tagName).toBe('PRE');
     expect(screen.getByRole('option').textContent).toContain("Held until the account's sign-in is fixed");
@@ -174,7 +175,7 @@ describe('the outbox screen', () => {
   });
 
   it('tells a user with an account but no message how to write one', async () => {
-    const fake = fakeApi({ messages: [] });
+    const fake = appApi({ messages: [] });
     await renderApp(fake);
     screen.getByRole('heading', { name: 'Nothing waiting to be sent' });
     fireEvent.click(screen.getByRole('button', { name: 'Write a message' }));
@@ -197,7 +198,7 @@ describe('the outbox screen', () => {
         ],
       },
     });
-    await renderApp(fakeApi({ messages: [partial] }));
+    await renderApp(appApi({ messages: [partial] }));
     fireEvent.click(screen.getByRole('option', { name: /Team lunch/ }));
     const table = screen.getByRole('table', { name: 'Per recipient' });
     const cells = within(table).getAllByRole('row').map((row) => row.textContent);
@@ -205,7 +206,7 @@ describe('the outbox screen', () => {
   });
 
   it('closes the details with Escape and gives focus back to the list', async () => {
-    await renderApp(fakeApi({ messages: [rejected] }));
+    await renderApp(appApi({ messages: [rejected] }));
     fireEvent.click(screen.getByRole('option', { name: /Invoice/ }));
     const close = screen.getByRole('button', { name: 'Close details' });
     close.focus();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { candidateFromForm, defaultName, manualDefaults, validateHost, validatePort, validateServerForm } from '../../../renderer/src/settings/server-form';
-import { candidate } from './fake-api';
+import { candidate } from './fixtures';
 
 describe('hand-entered server settings', () => {
   it('accepts server names and addresses, and explains what is wrong with others', () => {

@@ -4,7 +4,8 @@ import { act, cleanup, fireEvent, render, screen, within } from '@testing-librar
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AccountTestReport } from '../../../electron/shared/ipc-contract';
 import { SettingsScreen } from '../../../renderer/src/settings/settings-screen';
-import { HEALTH, candidate, fakeApi, ok, profile } from './fake-api';
+import { fakeApi, ok } from '../fake-api';
+import { HEALTH, candidate, profile } from './fixtures';
 
 afterEach(cleanup);
 

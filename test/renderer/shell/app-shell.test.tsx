@@ -5,7 +5,8 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-libra
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ComposeSlotProps, SettingsSlotProps } from '../../../renderer/src/shell/screens';
 import { App } from '../../../renderer/src/app';
-import { fakeApi, full, summary, type FakeApi } from '../outbox/fake-api';
+import type { FakeApi } from '../fake-api';
+import { appApi, full, summary } from '../outbox/fake-api';
 
 const seen = vi.hoisted(() => ({ compose: [] as unknown[], settings: [] as unknown[] }));
 
@@ -56,20 +57,20 @@ function intent(): unknown {
 
 describe('the app shell', () => {
   it('opens the account wizard on a first start with no account', async () => {
-    await start(fakeApi({ accounts: [] }));
+    await start(appApi({ accounts: [] }));
     await screen.findByText('Accounts stand-in');
     expect(screen.getByTestId('wizard').textContent).toBe('wizard');
     expect(current()).toBe('Accounts');
   });
 
   it('starts on the Outbox with the summary in the header when there is an account', async () => {
-    await start(fakeApi({ messages: [summary('a'), summary('b'), summary('c'), summary('f', { state: 'failed' })] }));
+    await start(appApi({ messages: [summary('a'), summary('b'), summary('c'), summary('f', { state: 'failed' })] }));
     expect(current()).toBe('Outbox');
     expect(document.querySelector('.app__count')?.textContent).toBe('3 waiting, 1 failed');
   });
 
   it('opens Compose on the latest draft from "New message", ready to type the first recipient', async () => {
-    await start(fakeApi());
+    await start(appApi());
     fireEvent.click(screen.getByRole('button', { name: 'New message' }));
     expect(intent()).toEqual({ kind: 'resume' });
     expect(current()).toBe('New message');
@@ -77,13 +78,13 @@ describe('the app shell', () => {
   });
 
   it('moves focus to the heading of the other screens', async () => {
-    await start(fakeApi());
+    await start(appApi());
     fireEvent.click(screen.getByRole('button', { name: 'Accounts' }));
     await waitFor(() => expect(document.activeElement?.textContent).toBe('Accounts stand-in'));
   });
 
   it('goes back to the Outbox with the sent message selected', async () => {
-    const fake = fakeApi();
+    const fake = appApi();
     await start(fake);
     fireEvent.click(screen.getByRole('button', { name: 'New message' }));
     fireEvent.click(screen.getByRole('button', { name: 'Stand-in send' }));
@@ -93,7 +94,7 @@ describe('the app shell', () => {
   });
 
   it('opens Compose on the draft that Edit took out of the outbox', async () => {
-    const fake = fakeApi({ messages: [summary('q', { subject: 'Fix me' })] });
+    const fake = appApi({ messages: [summary('q', { subject: 'Fix me' })] });
     const draft = { id: 'draft-0123456789', to: ['bob@example.com'], subject: 'Fix me' };
     fake.calls['outbox:edit'].mockResolvedValue({ ok: true, value: draft });
     await start(fake);
@@ -106,7 +107,7 @@ describe('the app shell', () => {
 
   it('applies the commands that launched the app, in order, then live ones', async () => {
     const prefill = { to: ['carol@example.com'], cc: [], bcc: [], subject: 'From a mailto: link', body: '' };
-    const fake = fakeApi({ commands: [{ type: 'show', screen: 'settings' }, { type: 'compose', prefill }] });
+    const fake = appApi({ commands: [{ type: 'show', screen: 'settings' }, { type: 'compose', prefill }] });
     await start(fake);
     await screen.findByText('Compose stand-in');
     expect(fake.calls['app:takeCommands']).toHaveBeenCalledTimes(1);
@@ -119,7 +120,7 @@ describe('the app shell', () => {
   });
 
   it('opens a message asked for by a notification', async () => {
-    const fake = fakeApi({ messages: [summary('a', { subject: 'Alpha' }), summary('b', { subject: 'Beta' })] });
+    const fake = appApi({ messages: [summary('a', { subject: 'Alpha' }), summary('b', { subject: 'Beta' })] });
     await start(fake);
     fireEvent.click(screen.getByRole('button', { name: 'Accounts' }));
     act(() => fake.emit('app:command', { type: 'open-message', id: 'b' }));
@@ -129,7 +130,7 @@ describe('the app shell', () => {
   });
 
   it('switches screens with Ctrl+N, Ctrl+, and Ctrl+1', async () => {
-    await start(fakeApi());
+    await start(appApi());
     fireEvent.keyDown(window, { key: 'n', ctrlKey: true });
     expect(intent()).toEqual({ kind: 'resume' });
     fireEvent.keyDown(window, { key: ',', metaKey: true });
@@ -141,7 +142,7 @@ describe('the app shell', () => {
   });
 
   it("forwards the browser's offline event to main and shows its answer", async () => {
-    const fake = fakeApi({ messages: [summary('a')] });
+    const fake = appApi({ messages: [summary('a')] });
     await start(fake);
     fake.calls['app:connectivityHint'].mockResolvedValue({ ok: true, value: { online: false } });
     act(() => {
@@ -152,7 +153,7 @@ describe('the app shell', () => {
   });
 
   it('offers a skip link to the main content', async () => {
-    await start(fakeApi());
+    await start(appApi());
     const link = screen.getByRole('link', { name: 'Skip to main content' });
     expect(link.getAttribute('href')).toBe('#main');
     expect(document.getElementById('main')?.tagName).toBe('MAIN');

@@ -8,7 +8,7 @@ import {
   type WizardAction,
   type WizardState,
 } from '../../../../renderer/src/settings/wizard/wizard-state';
-import { HEALTH, candidate } from '../fake-api';
+import { HEALTH, candidate } from '../fixtures';
 
 const tls = candidate({ host: 'smtp.example.com', port: 465, security: 'tls' });
 const starttls = candidate({ host: 'smtp.example.com', port: 587, security: 'starttls', source: 'srv', verified: { startTls: true, authMechanisms: ['PLAIN'], size: 35_000_000 } });

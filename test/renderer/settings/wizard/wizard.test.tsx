@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DetectReport } from '../../../../electron/shared/ipc-contract';
 import type { VerifyOutcome } from '../../../../electron/shared/autodetect';
 import { Wizard } from '../../../../renderer/src/settings/wizard/wizard';
-import { HEALTH, candidate, fakeApi, ok, profile } from '../fake-api';
+import { fakeApi, ok } from '../../fake-api';
+import { HEALTH, candidate, profile } from '../fixtures';
 
 afterEach(cleanup);
 
