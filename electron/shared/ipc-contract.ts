@@ -2,7 +2,7 @@
 // Main validates with these schemas; the preload and the renderer derive their types from it (OutboxApi).
 import { z } from 'zod';
 import type { ErrorCode, ErrorInfo } from './errors';
-import { accountProfileSchema, emailAddress, newAccountSchema, smtpSettingsSchema, type AccountProfile } from './account';
+import { accountProfileSchema, emailAddress, imapSettingsSchema, newAccountSchema, smtpSettingsSchema, type AccountProfile } from './account';
 import { MESSAGE_STATES, type Attempt, type OutboxEvent, type OutboxMessage } from './message';
 import type { DetectResult, HealthAdvice, TraceStep, VerifyOutcome } from './autodetect';
 import { draftId, draftSaveSchema, droppedFileSchema, sendRequestSchema, stagedAttachmentId, type ComposePrefill, type Draft, type StagedAttachment } from './compose';
@@ -48,6 +48,7 @@ export const listFilterSchema = z.strictObject({
 });
 
 const smtp = smtpSettingsSchema.shape;
+const imap = imapSettingsSchema.shape;
 /** Settings to change on an account; omitted fields (smtp ones included) keep their stored values, so no defaults here. */
 export const accountPatchSchema = z.strictObject({
   name: newAccountSchema.shape.name.optional(),
@@ -62,6 +63,11 @@ export const accountPatchSchema = z.strictObject({
       authMethod: smtp.authMethod.unwrap().optional(),
       maxSize: smtp.maxSize,
     })
+    .optional(),
+  /** The IMAP server for the Sent copy, whole; null removes it. Its password stays as stored. */
+  imap: z
+    .strictObject({ host: imap.host, port: imap.port, security: imap.security, insecure: imap.insecure.unwrap(), user: imap.user })
+    .nullable()
     .optional(),
   sentCopy: z.strictObject({ enabled: z.boolean() }).optional(),
 });

@@ -112,14 +112,51 @@ describe('the accounts list', () => {
     fake.answer('account:update', () => ok(profile()));
     fireEvent.click(screen.getByRole('button', { name: 'Edit' }));
     const form = screen.getByRole('form', { name: 'Edit ann@example.com' });
-    fireEvent.change(within(form).getByLabelText('Port'), { target: { value: '587' } });
-    fireEvent.change(within(form).getByLabelText('Security'), { target: { value: 'starttls' } });
+    const smtpGroup = within(form).getByRole('group', { name: 'Outgoing server (SMTP)' });
+    fireEvent.change(within(smtpGroup).getByLabelText('Port'), { target: { value: '587' } });
+    fireEvent.change(within(smtpGroup).getByLabelText('Security'), { target: { value: 'starttls' } });
     fireEvent.change(within(form).getByLabelText('New password'), { target: { value: 'n3w' } });
     await act(async () => fireEvent.click(within(form).getByRole('button', { name: 'Save changes' })));
     expect(fake.callsTo('account:update')).toEqual([
       ['ann-example-com', { name: 'Ann', smtp: { host: 'smtp.example.com', port: 587, security: 'starttls', insecure: false, user: 'ann@example.com' } }, 'n3w'],
     ]);
     expect(screen.queryByRole('form', { name: 'Edit ann@example.com' })).toBeNull();
+  });
+
+  it('adds an IMAP server for the Sent copy from Edit, guessing it from the SMTP host, and turns the copy on', async () => {
+    const { imap: _none, ...withoutImap } = profile({ sentCopy: { enabled: false } });
+    const { fake } = setup([withoutImap]);
+    fake.answer('account:update', () => ok(profile()));
+    expect(screen.getByText('Needs an IMAP server: add one under Edit.')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Edit' }));
+    const form = screen.getByRole('form', { name: 'Edit ann@example.com' });
+    fireEvent.click(within(form).getByRole('checkbox', { name: /Save a copy of sent mail/ }));
+    const imapGroup = within(form).getByRole('group', { name: 'Sent folder (IMAP)' });
+    expect((within(imapGroup).getByLabelText('Server') as HTMLInputElement).value).toBe('imap.example.com');
+    expect((within(imapGroup).getByLabelText('Port') as HTMLInputElement).value).toBe('993');
+    await act(async () => fireEvent.click(within(form).getByRole('button', { name: 'Save changes' })));
+    expect(fake.callsTo('account:update')).toEqual([
+      [
+        'ann-example-com',
+        {
+          name: 'Ann',
+          smtp: { host: 'smtp.example.com', port: 465, security: 'tls', insecure: false, user: 'ann@example.com' },
+          imap: { host: 'imap.example.com', port: 993, security: 'tls', insecure: false, user: 'ann@example.com' },
+          sentCopy: { enabled: true },
+        },
+        undefined,
+      ],
+    ]);
+  });
+
+  it('removes the IMAP server from Edit, which ends the Sent copy', async () => {
+    const { fake } = setup();
+    fake.answer('account:update', () => ok(profile()));
+    fireEvent.click(screen.getByRole('button', { name: 'Edit' }));
+    const form = screen.getByRole('form', { name: 'Edit ann@example.com' });
+    fireEvent.click(within(form).getByRole('checkbox', { name: /Save a copy of sent mail/ }));
+    await act(async () => fireEvent.click(within(form).getByRole('button', { name: 'Save changes' })));
+    expect(fake.callsTo('account:update')[0]?.[1]).toMatchObject({ imap: null, sentCopy: { enabled: false } });
   });
 
   it('signs an expired OAuth account in again', async () => {

@@ -118,7 +118,7 @@ export function AccountCard({ api, account, health, onHealth, onChanged }: Props
         </label>
         {account.imap ? null : (
           <span className="field__hint" id={`account-${account.id}-sent-hint`}>
-            Needs an IMAP server; add the account again with IMAP to turn this on.
+            Needs an IMAP server: add one under Edit.
           </span>
         )}
       </div>
