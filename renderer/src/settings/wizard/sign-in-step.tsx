@@ -23,7 +23,7 @@ export function SignInStep({ state, dispatch, onTest, onOAuth, oauth }: Props) {
   const docs = (provider?.documentation ?? []).filter((url) => /^https:\/\//i.test(url));
   const submit = (event: FormEvent): void => {
     event.preventDefault();
-    if (state.password !== '') onTest();
+    if (state.password !== '' || state.noSignIn) onTest();
   };
   return (
     <section className="settings-step" aria-labelledby="wizard-sign-in-heading">
@@ -59,6 +59,7 @@ export function SignInStep({ state, dispatch, onTest, onOAuth, oauth }: Props) {
               type={shown ? 'text' : 'password'}
               autoComplete="current-password"
               value={state.password}
+              disabled={state.noSignIn}
               aria-describedby={docs.length > 0 ? 'wizard-password-hint' : undefined}
               onChange={(e) => dispatch({ type: 'password', password: e.target.value })}
             />
@@ -84,11 +85,21 @@ export function SignInStep({ state, dispatch, onTest, onOAuth, oauth }: Props) {
           ) : null}
           <span className="field__hint">Kept in your system's keychain, never in Outbox's files.</span>
         </div>
+        <label className="settings-check">
+          <input type="checkbox" checked={state.noSignIn} onChange={(e) => dispatch({ type: 'no-sign-in', enabled: e.target.checked })} /> This server
+          lets me send without signing in (a relay on my network)
+        </label>
+        {state.noSignIn ? (
+          <p className="field__hint">
+            Outbox checks the connection without a password; a server that does want one says so at the first send, and the
+            message then waits until you add the password.
+          </p>
+        ) : null}
         <div className="settings-actions">
           <button type="button" className="btn" onClick={() => dispatch({ type: 'back' })}>
             Back
           </button>
-          <button type="submit" className="btn btn--primary" disabled={state.password === ''}>
+          <button type="submit" className="btn btn--primary" disabled={state.password === '' && !state.noSignIn}>
             Test connection
           </button>
         </div>

@@ -29,6 +29,8 @@ export interface WizardState {
   imap: number;
   sentCopy: boolean;
   password: string;
+  /** The server lets this computer send without signing in (a relay on the user's network). */
+  noSignIn: boolean;
   verifying: boolean;
   outcome?: VerifyOutcome;
   saving: boolean;
@@ -50,6 +52,7 @@ export type WizardAction =
   | { type: 'imap'; index: number }
   | { type: 'to-sign-in' }
   | { type: 'password'; password: string }
+  | { type: 'no-sign-in'; enabled: boolean }
   | { type: 'verify-start' }
   | { type: 'verify-done'; outcome: VerifyOutcome }
   | { type: 'verify-failed'; error: ErrorInfo }
@@ -61,7 +64,7 @@ export type WizardAction =
   | { type: 'back' };
 
 export function initialWizard(): WizardState {
-  return { step: 'address', email: '', name: '', nameEdited: false, detecting: false, liveSteps: [], cancelled: false, selected: 0, imap: -1, sentCopy: false, password: '', verifying: false, saving: false };
+  return { step: 'address', email: '', name: '', nameEdited: false, detecting: false, liveSteps: [], cancelled: false, selected: 0, imap: -1, sentCopy: false, password: '', noSignIn: false, verifying: false, saving: false };
 }
 
 /** Gmail files its own copy of what it sends over SMTP; a second one over IMAP would be a duplicate. */
@@ -127,6 +130,8 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return { ...state, step: 'sign-in', error: undefined };
     case 'password':
       return { ...state, password: action.password };
+    case 'no-sign-in':
+      return { ...state, noSignIn: action.enabled, password: action.enabled ? '' : state.password, outcome: undefined };
     case 'verify-start':
       return { ...state, step: 'test', verifying: true, outcome: undefined, error: undefined };
     case 'verify-done':
@@ -179,6 +184,11 @@ export function untestable(state: WizardState): boolean {
   return chosenCandidate(state)?.security === 'none';
 }
 
+/** What verification and saving send as the secret: none for a server that needs no sign-in. */
+export function secretOf(state: WizardState): string | null {
+  return state.noSignIn || state.password === '' ? null : state.password;
+}
+
 /** The account to save: the candidate that signed in (or the chosen one, when it could not be tested). */
 export function accountToSave(state: WizardState): NewAccount | undefined {
   const smtp = state.outcome?.chosen ?? (untestable(state) ? chosenCandidate(state) : undefined);
@@ -192,7 +202,7 @@ export function accountToSave(state: WizardState): NewAccount | undefined {
       port: smtp.port,
       security: smtp.security,
       insecure: smtp.security === 'none',
-      user: smtp.username,
+      user: state.noSignIn ? '' : smtp.username,
       authMethod: 'auto',
       ...(smtp.verified?.size ? { maxSize: smtp.verified.size } : {}),
     },

@@ -10,7 +10,7 @@ import { SaveStep } from './save-step';
 import { SettingsStep } from './settings-step';
 import { SignInStep } from './sign-in-step';
 import { TestStep } from './test-step';
-import { accountToSave, candidatesToVerify, initialWizard, untestable, wizardReducer } from './wizard-state';
+import { accountToSave, candidatesToVerify, initialWizard, secretOf, untestable, wizardReducer } from './wizard-state';
 
 export interface WizardProps {
   api: OutboxApi;
@@ -80,7 +80,7 @@ export function Wizard({ api, onSaved, onClose }: WizardProps) {
       return;
     }
     try {
-      const result = await api.settings.verify(candidatesToVerify(state), state.password);
+      const result = await api.settings.verify(candidatesToVerify(state), secretOf(state));
       if (!mounted.current) return;
       dispatch(result.ok ? { type: 'verify-done', outcome: result.value } : { type: 'verify-failed', error: result.error });
     } catch (error) {
@@ -93,7 +93,7 @@ export function Wizard({ api, onSaved, onClose }: WizardProps) {
     if (!account) return;
     dispatch({ type: 'save-start' });
     try {
-      const result = await api.account.add(account, state.password === '' ? undefined : state.password);
+      const result = await api.account.add(account, secretOf(state) ?? undefined);
       if (!mounted.current) return;
       if (result.ok) onSaved(result.value, state.report?.health ?? []);
       else dispatch({ type: 'save-failed', error: result.error });

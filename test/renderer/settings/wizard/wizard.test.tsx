@@ -178,6 +178,23 @@ describe('the add-account wizard', () => {
     expect(onSaved).toHaveBeenCalledWith(saved, HEALTH);
   });
 
+  it('adds a relay that needs no sign-in: checked and saved without a password or user name', async () => {
+    const { fake } = setup();
+    await reachSignIn(fake);
+    fake.answer('settings:verify', () => ok({ chosen: starttls, attempts: [{ candidate: starttls, ok: true, verdict: null }] }));
+    fake.answer('account:add', () => ok(profile()));
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'typed by mistake' } });
+    fireEvent.click(screen.getByRole('checkbox', { name: /send without signing in/ }));
+    expect((screen.getByLabelText('Password') as HTMLInputElement).disabled).toBe(true);
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Test connection' })));
+    expect(fake.callsTo('settings:verify')[0]?.[1]).toBeNull();
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Continue' })));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save account' })));
+    const [account, password] = fake.callsTo('account:add')[0] as [{ smtp: { user: string } }, unknown];
+    expect(account.smtp.user).toBe('');
+    expect(password).toBeUndefined();
+  });
+
   it('explains a failed save as cause and next step and stays on the step', async () => {
     const { fake, onSaved } = setup();
     await reachSignIn(fake);
