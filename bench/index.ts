@@ -87,6 +87,9 @@ async function main(): Promise<void> {
       firstRenderBlankMs: null,
       render10kMs: null,
       render100Ms: null,
+      scroll10kFrameMs: null,
+      scroll10kFrameP95Ms: null,
+      idleFrameMs: null,
       note: `renderer bench failed: ${error instanceof Error ? error.message : String(error)}`,
     }));
     const r = (value: number | null, digits: number) => (value === null ? null : round(value, digits));
@@ -94,6 +97,9 @@ async function main(): Promise<void> {
     log(`  JS ${r(renderer.jsGzipKb, 1) ?? 'n/a'} KB gzipped (target ≤ 250)`);
     log(`  first render ${r(renderer.firstRenderMs, 1) ?? 'n/a'} ms (target ≤ 500); blank page on the same server ${r(renderer.firstRenderBlankMs, 1) ?? 'n/a'} ms`);
     log(`  10,000 messages ${r(renderer.render10kMs, 1) ?? 'n/a'} ms to the first painted frame (target ≤ 100); 100 messages ${r(renderer.render100Ms, 1) ?? 'n/a'} ms`);
+    log(
+      `  scrolling 10,000 messages: a frame every ${r(renderer.scroll10kFrameMs, 1) ?? 'n/a'} ms (p95 ${r(renderer.scroll10kFrameP95Ms, 1) ?? 'n/a'} ms); standing still ${r(renderer.idleFrameMs, 1) ?? 'n/a'} ms`,
+    );
 
     const figures = {
       flush_ratio: round(flush.ratio, 3),
@@ -114,6 +120,9 @@ async function main(): Promise<void> {
       first_render_blank_ms: r(renderer.firstRenderBlankMs, 1),
       outbox_10k_render_ms: r(renderer.render10kMs, 1),
       outbox_100_render_ms: r(renderer.render100Ms, 1),
+      outbox_10k_scroll_frame_ms: r(renderer.scroll10kFrameMs, 1),
+      outbox_10k_scroll_frame_p95_ms: r(renderer.scroll10kFrameP95Ms, 1),
+      idle_frame_ms: r(renderer.idleFrameMs, 1),
     };
     console.log(JSON.stringify(figures));
   } finally {

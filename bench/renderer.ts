@@ -17,6 +17,11 @@ export interface RendererFigures {
   firstRenderBlankMs: number | null;
   render10kMs: number | null;
   render100Ms: number | null;
+  /** Scrolling the 10,000-message outbox in wheel-sized steps: the median and 95th-percentile gap between frames. */
+  scroll10kFrameMs: number | null;
+  scroll10kFrameP95Ms: number | null;
+  /** The same gap on the same page standing still: the display's own pace, the baseline for the two above. */
+  idleFrameMs: number | null;
   /** Why the browser figures are missing, when they are. */
   note?: string;
 }
@@ -42,6 +47,31 @@ async function listRender(page: Page, url: string): Promise<number> {
   return page.evaluate(() => performance.getEntriesByName('outbox:painted')[0]!.startTime - performance.getEntriesByName('outbox:list-received')[0]!.startTime);
 }
 
+/** Frame gaps while scrolling the list from top to bottom in 2,500-pixel steps, one step per frame (or standing still). */
+async function scrollFrames(page: Page, url: string, still: boolean): Promise<number[]> {
+  await page.goto(url);
+  await page.waitForFunction(() => performance.getEntriesByName('outbox:painted').length > 0, undefined, { timeout: 30_000 });
+  return page.evaluate(async (standStill) => {
+    const el = document.querySelector<HTMLElement>('[role="listbox"]')!;
+    const gaps: number[] = [];
+    await new Promise((r) => requestAnimationFrame(r));
+    let last = performance.now();
+    for (let top = 0; top <= el.scrollHeight; top += 2500) {
+      if (!standStill) el.scrollTop = top;
+      await new Promise((r) => requestAnimationFrame(r));
+      const now = performance.now();
+      gaps.push(now - last);
+      last = now;
+    }
+    return gaps;
+  }, still);
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
 async function blank(page: Page, url: string): Promise<number> {
   await page.goto(url, { waitUntil: 'load' });
   return page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd);
@@ -55,7 +85,16 @@ async function medianOf(times: number, sample: () => Promise<number>): Promise<n
 
 export async function benchRenderer(root: string): Promise<RendererFigures> {
   const built = await buildWithBlankPage(root);
-  const figures: RendererFigures = { jsGzipKb: await jsGzipKb(built.dir), firstRenderMs: null, firstRenderBlankMs: null, render10kMs: null, render100Ms: null };
+  const figures: RendererFigures = {
+    jsGzipKb: await jsGzipKb(built.dir),
+    firstRenderMs: null,
+    firstRenderBlankMs: null,
+    render10kMs: null,
+    render100Ms: null,
+    scroll10kFrameMs: null,
+    scroll10kFrameP95Ms: null,
+    idleFrameMs: null,
+  };
   if (!chromiumAvailable()) {
     await built.remove();
     return { ...figures, note: `no Chromium at ${CHROMIUM}: browser figures left null` };
@@ -77,6 +116,11 @@ export async function benchRenderer(root: string): Promise<RendererFigures> {
     figures.firstRenderBlankMs = await medianOf(LOADS, () => blank(page, `${site.origin}/${BLANK_PAGE}`));
     figures.render10kMs = await medianOf(LOADS, () => listRender(page, app(10_000)));
     figures.render100Ms = await medianOf(LOADS, () => listRender(page, app(100)));
+    const scrolling = await scrollFrames(page, app(10_000), false);
+    const idle = await scrollFrames(page, app(10_000), true);
+    figures.scroll10kFrameMs = median(scrolling);
+    figures.scroll10kFrameP95Ms = percentile(scrolling, 0.95);
+    figures.idleFrameMs = median(idle);
     return figures;
   } finally {
     await browser?.close();

@@ -187,24 +187,31 @@ describeInChromium('the outbox screen in Chromium', (suite) => {
     expect(await app.page.locator('.app__count').innerText()).toBe('10,000 waiting');
     expect(await list.getByRole('option').count()).toBeLessThan(100);
 
-    // Scroll to the end in steps, as a wheel would, timing the frames on the way.
-    const frames = await app.page.evaluate(async () => {
+    // Scroll to the end in steps, as a wheel would: after each frame the visible part of the list is covered by
+    // rows (no blank gap a user would see) and the DOM still holds only a window of them. How fast those frames
+    // come is a benchmark figure (outbox_10k_scroll_frame_ms in npm run bench), not a test.
+    const scrolled = await app.page.evaluate(async () => {
       const el = document.querySelector<HTMLElement>('[role="listbox"]')!;
-      const gaps: number[] = [];
-      let last = performance.now();
+      let steps = 0;
+      let mostRows = 0;
+      const blank: number[] = [];
       for (let top = 0; top <= el.scrollHeight; top += 2500) {
         el.scrollTop = top;
         await new Promise((r) => requestAnimationFrame(r));
-        const now = performance.now();
-        gaps.push(now - last);
-        last = now;
+        await new Promise((r) => requestAnimationFrame(r));
+        const view = el.getBoundingClientRect();
+        const rows = [...el.querySelectorAll('[role="option"]')].map((row) => row.getBoundingClientRect());
+        mostRows = Math.max(mostRows, rows.length);
+        const covered = (y: number) => rows.some((r) => r.top <= y && r.bottom > y);
+        const bottom = Math.min(view.bottom, view.top + el.scrollHeight - el.scrollTop) - 1;
+        if (!covered(view.top + 1) || !covered(bottom)) blank.push(el.scrollTop);
+        steps++;
       }
-      gaps.sort((a, b) => a - b);
-      return { median: gaps[Math.floor(gaps.length / 2)]!, count: gaps.length };
+      return { steps, mostRows, blank };
     });
-    expect(frames.count).toBeGreaterThan(300);
-    // A frame per step at the display's pace (headless Chromium runs at 60 Hz): no step waits on a long render.
-    expect(frames.median).toBeLessThan(50);
+    expect(scrolled.steps).toBeGreaterThan(300);
+    expect(scrolled.blank).toEqual([]);
+    expect(scrolled.mostRows).toBeLessThan(100);
     await list.getByRole('option', { name: /Message 9999\b/ }).waitFor();
     expect(await list.getByRole('option').count()).toBeLessThan(100);
 
