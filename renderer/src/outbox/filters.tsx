@@ -1,5 +1,5 @@
-// The outbox's filters: one account (a select) and one state (toggle buttons with counts).
-// Counts follow the chosen account, so the buttons always say how many rows they would show.
+// The outbox's filters: words to search for, one account (a select) and one state (toggle buttons with counts).
+// Counts follow the chosen account and search, so the buttons always say how many rows they would show.
 import type { AccountProfile } from '../../../electron/shared/account';
 import { STATE_FILTER_LABEL, STATE_FILTERS, type ListFilter, type StateFilter } from './outbox-view';
 
@@ -13,6 +13,22 @@ export interface FiltersProps {
 export function Filters({ accounts, filter, counts, onChange }: FiltersProps) {
   return (
     <div className="outbox-filters">
+      <label className="outbox-filters__search">
+        <span className="visually-hidden">Search messages</span>
+        <input
+          type="search"
+          className="input"
+          placeholder="Search subject or address"
+          value={filter.text ?? ''}
+          onChange={(event) => onChange({ ...filter, text: event.target.value })}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape' && (filter.text ?? '') !== '') {
+              event.stopPropagation();
+              onChange({ ...filter, text: '' });
+            }
+          }}
+        />
+      </label>
       {accounts.length > 1 && (
         <label className="outbox-filters__account">
           <span>Account</span>
@@ -39,7 +55,7 @@ export function Filters({ accounts, filter, counts, onChange }: FiltersProps) {
             aria-pressed={filter.state === state}
             onClick={() => onChange({ ...filter, state })}
           >
-            {STATE_FILTER_LABEL[state]} <span className="outbox-filter__count">{counts[state]}</span>
+            {STATE_FILTER_LABEL[state]} <span className="outbox-filter__count">{counts[state].toLocaleString()}</span>
           </button>
         ))}
       </div>

@@ -23,15 +23,15 @@ export interface OutboxScreenProps {
   onOpenAccounts(startWizard: boolean): void;
 }
 
-const ALL: ListFilter = { accountId: null, state: 'all' };
+const ALL: ListFilter = { accountId: null, state: 'all', text: '' };
 
 export function OutboxScreen({ api, data, selectedId, onSelect, reveal, onEdit, onCompose, onOpenAccounts }: OutboxScreenProps) {
   const [filter, setFilter] = useState<ListFilter>(ALL);
   const { messages, accounts } = data;
   const shown = useMemo(() => filterMessages(messages, filter), [messages, filter]);
-  const counts = useMemo(() => stateCounts(messages, filter.accountId), [messages, filter.accountId]);
+  const counts = useMemo(() => stateCounts(messages, filter.accountId, filter.text), [messages, filter.accountId, filter.text]);
   // The offline banner speaks for every account, whatever the filter shows.
-  const waiting = useMemo(() => (filter.accountId === null ? counts.waiting : waitingCount(messages)), [messages, counts, filter.accountId]);
+  const waiting = useMemo(() => waitingCount(messages), [messages]);
   const selected = useMemo(() => (selectedId === null ? undefined : messages.find((m) => m.id === selectedId)), [messages, selectedId]);
 
   // A message asked for by a command or just sent must be visible, whatever the filters hid.

@@ -100,18 +100,35 @@ function isWaiting(message: OutboxSummary): boolean {
 export interface ListFilter {
   accountId: string | null;
   state: StateFilter;
+  /** Words to find in the subject, the sender or a recipient; '' shows everything. */
+  text?: string;
+}
+
+/** A test for the search words: every word must appear (case-insensitively) in the subject, sender or recipients. */
+function textMatcher(text: string | undefined): ((m: OutboxSummary) => boolean) | null {
+  const words = (text ?? '').toLocaleLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return null;
+  return (m) => {
+    const haystack = `${m.subject}\n${m.from}\n${m.to.join('\n')}\n${m.cc.join('\n')}`.toLocaleLowerCase();
+    return words.every((word) => haystack.includes(word));
+  };
 }
 
 export function filterMessages(messages: readonly OutboxSummary[], filter: ListFilter): readonly OutboxSummary[] {
-  if (filter.accountId === null && filter.state === 'all') return messages;
-  return messages.filter((m) => (filter.accountId === null || m.accountId === filter.accountId) && matchesState(m, filter.state));
+  const matchesText = textMatcher(filter.text);
+  if (filter.accountId === null && filter.state === 'all' && !matchesText) return messages;
+  return messages.filter(
+    (m) => (filter.accountId === null || m.accountId === filter.accountId) && matchesState(m, filter.state) && (!matchesText || matchesText(m)),
+  );
 }
 
-/** How many messages each state filter would show, within the chosen account: one pass. */
-export function stateCounts(messages: readonly OutboxSummary[], accountId: string | null): Record<StateFilter, number> {
+/** How many messages each state filter would show, within the chosen account and search: one pass. */
+export function stateCounts(messages: readonly OutboxSummary[], accountId: string | null, text?: string): Record<StateFilter, number> {
   const counts: Record<StateFilter, number> = { all: 0, waiting: 0, failed: 0, sent: 0, held: 0, scheduled: 0 };
+  const matchesText = textMatcher(text);
   for (const m of messages) {
     if (accountId !== null && m.accountId !== accountId) continue;
+    if (matchesText && !matchesText(m)) continue;
     counts.all += 1;
     if (isWaiting(m)) counts.waiting += 1;
     if (m.state === 'failed' || m.state === 'sent' || m.state === 'held' || m.state === 'scheduled') counts[m.state] += 1;

@@ -54,6 +54,21 @@ describe('the outbox screen', () => {
     expect(screen.getByRole('button', { name: /^All 1$/ })).toBeTruthy();
   });
 
+  it('searches subjects and addresses as you type, counts following, and Escape clears the search', async () => {
+    const fake = appApi({ messages: [summary('q1', { subject: 'Quarterly numbers' }), summary('q2', { subject: 'Lunch on Friday' }), rejected] });
+    await renderApp(fake);
+    const search = screen.getByRole('searchbox', { name: 'Search messages' });
+    fireEvent.change(search, { target: { value: 'invoice' } });
+    expect(rows().map((r) => r.dataset.id)).toEqual(['m-550']);
+    expect(screen.getByRole('button', { name: /^All 1$/ })).toBeTruthy();
+    fireEvent.change(search, { target: { value: 'nothing like this' } });
+    expect(rows()).toHaveLength(0);
+    expect(screen.getByText(/No messages match these filters/)).toBeTruthy();
+    fireEvent.keyDown(search, { key: 'Escape' });
+    expect((search as HTMLInputElement).value).toBe('');
+    expect(rows()).toHaveLength(3);
+  });
+
   it("explains a failure in the details: cause, next step, the server's reply and the code", async () => {
     const fake = appApi({ messages: [rejected] });
     await renderApp(fake);

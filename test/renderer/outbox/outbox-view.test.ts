@@ -113,6 +113,20 @@ describe('the outbox list', () => {
     expect(stateCounts(list, null)).toEqual({ all: 4, waiting: 3, failed: 1, sent: 0, held: 1, scheduled: 1 });
   });
 
+  it('finds messages by words in the subject, sender or recipients, every word required, case ignored', () => {
+    const list = [
+      message('a', { subject: 'Quarterly numbers', to: ['Bob <bob@example.com>'] }),
+      message('b', { subject: 'Lunch', to: ['carol@example.org'], cc: ['Bob <bob@example.com>'] }),
+      message('c', { subject: 'Invoice 117', to: ['dave@example.net'], state: 'failed' }),
+    ];
+    expect(filterMessages(list, { accountId: null, state: 'all', text: 'bob' }).map((m) => m.id)).toEqual(['a', 'b']);
+    expect(filterMessages(list, { accountId: null, state: 'all', text: 'BOB lunch' }).map((m) => m.id)).toEqual(['b']);
+    expect(filterMessages(list, { accountId: null, state: 'all', text: '  ' }).map((m) => m.id)).toEqual(['a', 'b', 'c']);
+    expect(filterMessages(list, { accountId: null, state: 'failed', text: 'invoice' }).map((m) => m.id)).toEqual(['c']);
+    expect(stateCounts(list, null, 'example.org')).toMatchObject({ all: 1, failed: 0 });
+    expect(stateCounts(list, null, 'example.net')).toMatchObject({ all: 1, failed: 1 });
+  });
+
   it('offers each action only in the states where the engine accepts it', () => {
     expect(actionsFor('sending')).toEqual({ sendNow: false, retry: false, edit: false, pause: false, cancel: false, remove: false });
     expect(actionsFor('failed')).toEqual({ sendNow: false, retry: true, edit: true, pause: false, cancel: false, remove: true });
