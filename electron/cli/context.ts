@@ -9,6 +9,7 @@ import { mapFsError } from '../core/fs/fs-errors';
 import { createEngineAccounts } from '../core/outbox/account-adapter';
 import type { OutboxEngine } from '../core/outbox/engine-api';
 import { createOutboxEngine } from '../core/outbox/index';
+import { PreferencesStore } from '../core/preferences/preferences-store';
 import { silentLogger, type Logger } from '../core/ports';
 import { OAuthTokenStore } from '../core/oauth/token-store';
 import { KeychainSecretStore } from '../core/secrets/keychain';
@@ -110,6 +111,9 @@ export class CliContext {
     await this.ensureDataDir();
     // Loopback servers need no network; knowing the hosts lets the reachability check say so.
     this.hosts = (await this.accounts().list().catch(() => [])).map((a) => a.smtp.host);
+    // The app's preferences apply here too: this process may be the one sending.
+    const preferences = new PreferencesStore(this.dataDir, this.logger);
+    await preferences.load();
     const engine = createOutboxEngine({
       dataDir: this.dataDir,
       accounts: createEngineAccounts(this.accounts()),
@@ -119,6 +123,7 @@ export class CliContext {
       sentCopy: createSentCopyWriter(this.accounts(), this.secrets(), this.logger),
       mode: options.mode,
       autoSend: options.autoSend,
+      lifetimeMs: () => preferences.retryLifetimeMs(),
     });
     await engine.start();
     this.engine = engine;

@@ -11,6 +11,7 @@ import type { OutboxMessage } from '../shared/message';
 import type { ComposeService } from '../core/compose/compose-service';
 import type { DraftStore } from '../core/compose/draft-store';
 import type { AttachmentStaging } from '../core/compose/attachment-staging';
+import type { PreferencesStore } from '../core/preferences/preferences-store';
 import type { ChannelHandlers } from './ipc-handlers';
 import type { DetectionService } from '../core/autodetect/detection-service';
 
@@ -28,6 +29,7 @@ export interface ChannelServices {
   compose: ComposeService;
   drafts: DraftStore;
   staging: AttachmentStaging;
+  preferences: Pick<PreferencesStore, 'get' | 'update'>;
   /** The OS file picker (Electron's dialog); resolves with the chosen paths, none when cancelled. */
   pickFiles: () => Promise<string[]>;
   /** Pushes a detection step to the window while settings:detect runs. */
@@ -152,6 +154,8 @@ export function createChannelHandlers(services: ChannelServices): ChannelHandler
       services.pollConnectivity?.();
       return { online: connectivity.isOnline() };
     },
+    'app:preferences': async () => services.preferences.get(),
+    'app:setPreferences': (patch) => services.preferences.update(patch),
     'app:takeCommands': async () => services.takeCommands?.() ?? [],
   };
 

@@ -9,6 +9,7 @@ import { writeFileDurable } from '../core/fs/durable-write';
 import { AttachmentStaging } from '../core/compose/attachment-staging';
 import { ComposeService } from '../core/compose/compose-service';
 import { DraftStore } from '../core/compose/draft-store';
+import { PreferencesStore } from '../core/preferences/preferences-store';
 import type { OutboxEvent } from '../shared/message';
 import type { Logger } from '../core/ports';
 import { AccountStore } from '../core/accounts/account-store';
@@ -72,7 +73,17 @@ async function start(logger: Logger, commands: CommandRouter): Promise<{ showWin
   const sender = new SmtpSender({ logger });
   const connectivity = new ConnectivityMonitor({ probe: () => net.isOnline(), logger });
   const sentCopy = createSentCopyWriter(accounts, secrets, logger);
-  const engine = createOutboxEngine({ dataDir, accounts: createEngineAccounts(accounts), sender, connectivity, logger, sentCopy });
+  const preferences = new PreferencesStore(dataDir, logger);
+  await preferences.load();
+  const engine = createOutboxEngine({
+    dataDir,
+    accounts: createEngineAccounts(accounts),
+    sender,
+    connectivity,
+    logger,
+    sentCopy,
+    lifetimeMs: () => preferences.retryLifetimeMs(),
+  });
 
   // dist/main/index.cjs sits beside dist/preload and dist/renderer.
   const preloadPath = path.join(__dirname, '../preload/index.cjs');
@@ -102,6 +113,7 @@ async function start(logger: Logger, commands: CommandRouter): Promise<{ showWin
       compose: new ComposeService({ engine, drafts, staging }),
       drafts,
       staging,
+      preferences,
       pickFiles: async () => {
         const parent = focusedWindow();
         const options = { title: 'Attach files', properties: ['openFile', 'multiSelections'] as Array<'openFile' | 'multiSelections'> };
@@ -126,6 +138,7 @@ async function start(logger: Logger, commands: CommandRouter): Promise<{ showWin
     isSupported: () => Notification.isSupported(),
     create: (spec) => keepAlive(new Notification({ title: spec.title, body: spec.body })),
     isWindowFocused: () => BrowserWindow.getFocusedWindow() !== null,
+    notifyOnSent: () => preferences.get().notifyOnSent,
     onClick: (id) => command(id === undefined ? { type: 'show', screen: 'outbox' } : { type: 'open-message', id }),
   });
   // Electron drops a notification's click handler once the object is garbage-collected: hold the recent ones.

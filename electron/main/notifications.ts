@@ -20,6 +20,8 @@ export interface NotifierOptions {
   create: (spec: NotificationSpec) => ShownNotification;
   /** Whether the user is looking at the app now: a send they can see needs no notification. */
   isWindowFocused: () => boolean;
+  /** The user's preference: announce successful sends at all (failures are always announced). Default yes. */
+  notifyOnSent?: () => boolean;
   /** A notification was clicked: the message's id, or undefined for a summary of several. */
   onClick: (id: string | undefined) => void;
   /** Events within this quiet time are gathered into one notification (default 2 s). */
@@ -86,7 +88,8 @@ export class SendNotifier {
     if (outcomes.length === 0 || !this.options.isSupported()) return;
     const failed = outcomes.filter((o) => !o.sent);
     // Failures always need the user; successes only when they are not watching the window.
-    const sent = this.options.isWindowFocused() ? [] : outcomes.filter((o) => o.sent);
+    const wantsSent = this.options.notifyOnSent?.() ?? true;
+    const sent = !wantsSent || this.options.isWindowFocused() ? [] : outcomes.filter((o) => o.sent);
     if (sent.length > 0) this.show(sent, describeSent);
     if (failed.length > 0) this.show(failed, describeFailed);
   }

@@ -36,6 +36,8 @@ const CHANNELS = [
   'attachment:discard',
   'app:connectivity',
   'app:connectivityHint',
+  'app:preferences',
+  'app:setPreferences',
   'app:takeCommands',
 ] as const satisfies readonly InvokeChannel[];
 type Unlisted = Exclude<InvokeChannel, (typeof CHANNELS)[number]>;

@@ -5,6 +5,7 @@ import type { ErrorCode, ErrorInfo } from './errors';
 import { accountProfileSchema, emailAddress, imapSettingsSchema, newAccountSchema, smtpSettingsSchema, type AccountProfile } from './account';
 import { MESSAGE_STATES, type Attempt, type OutboxEvent, type OutboxMessage } from './message';
 import type { DetectResult, HealthAdvice, TraceStep, VerifyOutcome } from './autodetect';
+import { preferencesPatchSchema, type Preferences } from './preferences';
 import { draftId, draftSaveSchema, droppedFileSchema, sendRequestSchema, stagedAttachmentId, type ComposePrefill, type Draft, type StagedAttachment } from './compose';
 import type { CertificateInfo } from './diagnostics';
 
@@ -208,6 +209,9 @@ export const invokeContract = {
   'app:connectivity': { args: z.tuple([]), result: returns<ConnectivityState>() },
   // The window saw the browser's online/offline event: main checks its own signal at once.
   'app:connectivityHint': { args: z.tuple([z.boolean()]), result: returns<ConnectivityState>() },
+  'app:preferences': { args: z.tuple([]), result: returns<Preferences>() },
+  // Changes the given preferences only; a new retry time applies to messages already waiting.
+  'app:setPreferences': { args: z.tuple([preferencesPatchSchema]), result: returns<Preferences>() },
   // Commands that arrived before the window could hear them (a mailto: link that launched the app).
   'app:takeCommands': { args: z.tuple([]), result: returns<AppCommand[]>() },
 } satisfies Record<`${string}:${string}`, { args: z.ZodTuple; result: Returns<unknown> }>;

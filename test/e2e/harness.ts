@@ -20,6 +20,7 @@ import {
 import { AttachmentStaging } from '../../electron/core/compose/attachment-staging';
 import { ComposeService } from '../../electron/core/compose/compose-service';
 import { DraftStore } from '../../electron/core/compose/draft-store';
+import { PreferencesStore } from '../../electron/core/preferences/preferences-store';
 import { createChannelHandlers } from '../../electron/main/channels';
 import type { ChannelHandlers } from '../../electron/main/ipc-handlers';
 import { AccountStore } from '../../electron/core/accounts/account-store';
@@ -85,6 +86,7 @@ export async function startBackend({ online = true, detection = new DetectionSer
     compose: new ComposeService({ engine, drafts, staging }),
     drafts,
     staging,
+    preferences: new PreferencesStore(dataDir),
     pickFiles: async () => backend.picks.splice(0),
     onDetectStep: (event) => push('settings:step', event),
     takeCommands: () => backend.commands.splice(0),

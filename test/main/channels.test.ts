@@ -6,6 +6,7 @@ import { createChannelHandlers, summarize, type ChannelServices } from '../../el
 import { AttachmentStaging } from '../../electron/core/compose/attachment-staging';
 import { DraftStore } from '../../electron/core/compose/draft-store';
 import { ComposeService } from '../../electron/core/compose/compose-service';
+import { PreferencesStore } from '../../electron/core/preferences/preferences-store';
 import type { OutboxMessage } from '../../electron/shared/message';
 import type { AccountTestReport } from '../../electron/shared/ipc-contract';
 import { account, tempDir } from '../core/outbox/harness';
@@ -40,6 +41,7 @@ function services(overrides: Partial<ChannelServices> = {}) {
     drafts,
     staging,
     pickFiles: async () => [] as string[],
+    preferences: new PreferencesStore(dir),
     ...overrides,
   } as unknown as ChannelServices;
   return { handlers: createChannelHandlers(base), accounts, engine, staging, drafts };
@@ -117,5 +119,13 @@ describe('channels', () => {
     const { handlers } = services({ takeCommands: () => queue.splice(0) });
     expect(await handlers['app:takeCommands']()).toEqual([{ type: 'show', screen: 'settings' }]);
     expect(await handlers['app:takeCommands']()).toEqual([]);
+  });
+
+  it('reads and changes the preferences, keeping what the patch leaves out', async () => {
+    const { handlers } = services();
+    expect(await handlers['app:preferences']()).toEqual({ retryLifetimeHours: 120, notifyOnSent: true });
+    expect(await handlers['app:setPreferences']({ retryLifetimeHours: 24 })).toEqual({ retryLifetimeHours: 24, notifyOnSent: true });
+    const again = new PreferencesStore(dir);
+    expect(await again.load()).toEqual({ retryLifetimeHours: 24, notifyOnSent: true });
   });
 });

@@ -100,6 +100,8 @@ const VALID: { [C in InvokeChannel]: ArgsOf<C> } = {
   'attachment:discard': ['att-0123456789ab'],
   'app:connectivity': [],
   'app:connectivityHint': [true],
+  'app:preferences': [],
+  'app:setPreferences': [{ retryLifetimeHours: 24, notifyOnSent: false }],
   'app:takeCommands': [],
 };
 
@@ -144,6 +146,8 @@ function fakeServices() {
   const drafts = { list: vi.fn(async () => [draft]), save: vi.fn(async () => draft), remove: vi.fn(async () => undefined), attachmentsInUse: vi.fn(async () => new Set<string>()) };
   const staging = { fromPath: vi.fn(async () => staged), fromBytes: vi.fn(async () => staged), discard: vi.fn(async () => undefined) };
   const pickFiles = vi.fn(async () => ['/home/ann/notes.txt']);
+  const prefs = { retryLifetimeHours: 120, notifyOnSent: true };
+  const preferences = { get: vi.fn(() => prefs), update: vi.fn(async () => prefs) };
   const services = {
     engine: engine as unknown as OutboxEngine,
     accounts,
@@ -154,6 +158,7 @@ function fakeServices() {
     compose: compose as unknown as ChannelServices['compose'],
     drafts: drafts as unknown as ChannelServices['drafts'],
     staging: staging as unknown as ChannelServices['staging'],
+    preferences,
     pickFiles,
   } satisfies ChannelServices;
   const calls = (): number =>
@@ -166,6 +171,7 @@ function fakeServices() {
       ...Object.values(compose),
       ...Object.values(drafts),
       ...Object.values(staging),
+      ...Object.values(preferences),
       pickFiles,
     ].reduce((n, fn) => n + fn.mock.calls.length, 0);
   return { engine, accounts, connectivity, diagnostics, oauth, detection, compose, drafts, staging, pickFiles, services, calls };

@@ -22,7 +22,7 @@ function message(id: string, state: MessageState, extra: Partial<OutboxMessage> 
   };
 }
 
-function setup(options: { focused?: boolean; supported?: boolean } = {}) {
+function setup(options: { focused?: boolean; supported?: boolean; notifyOnSent?: () => boolean } = {}) {
   const { clock, advance } = manualClock();
   const shown: Array<NotificationSpec & { click: () => void }> = [];
   const onClick = vi.fn();
@@ -39,6 +39,7 @@ function setup(options: { focused?: boolean; supported?: boolean } = {}) {
     },
     onClick,
     clock,
+    ...(options.notifyOnSent ? { notifyOnSent: options.notifyOnSent } : {}),
   });
   const move = (id: string, ...states: MessageState[]): void => {
     for (const state of states) notifier.handle({ type: 'changed', message: message(id, state) });
@@ -55,6 +56,19 @@ describe('send notifications', () => {
     expect(shown).toEqual([expect.objectContaining({ title: 'Sent: Subject m1', body: 'To to-m1@example.com' })]);
     shown[0]!.click();
     expect(onClick).toHaveBeenCalledWith('m1');
+  });
+
+  it('keeps quiet about sends when the user turned that off, still announcing failures, and follows a change at once', () => {
+    let wanted = false;
+    const { shown, advance, move } = setup({ notifyOnSent: () => wanted });
+    move('m1', 'queued', 'sending', 'sent');
+    move('m2', 'queued', 'sending', 'failed');
+    advance(2_000);
+    expect(shown.map((n) => n.title)).toEqual(['Not sent: Subject m2']);
+    wanted = true;
+    move('m3', 'queued', 'sending', 'sent');
+    advance(2_000);
+    expect(shown.map((n) => n.title)).toEqual(['Not sent: Subject m2', 'Sent: Subject m3']);
   });
 
   it('explains a failure with the error and its next step', () => {

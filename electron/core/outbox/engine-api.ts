@@ -78,8 +78,8 @@ export interface EngineOptions {
   connectivity: Connectivity;
   clock?: Clock;
   logger?: Logger;
-  /** How long temporary failures are retried before the message fails (default 5 days). */
-  lifetimeMs?: number;
+  /** How long temporary failures are retried before the message fails (default 5 days); a function is read at every attempt. */
+  lifetimeMs?: number | (() => number);
   /** 'auto' (default): become the sender if the lock is free. 'producer': never send (e.g. `outbox send --queue-only`). */
   mode?: 'auto' | 'producer';
   /** Saves a copy of each sent message in the account's Sent folder (accounts with sentCopy.enabled). */

@@ -35,7 +35,7 @@ export class Outbox implements OutboxEngine {
   private readonly paths: SpoolPaths;
   private readonly clock: Clock;
   private readonly logger;
-  private readonly lifetimeMs: number;
+  private readonly lifetimeMs: () => number;
   private readonly concurrency: number;
   private readonly autoSend: boolean;
   private readonly reserveBytes: number;
@@ -60,7 +60,8 @@ export class Outbox implements OutboxEngine {
     this.paths = spoolPaths(options.dataDir);
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
-    this.lifetimeMs = options.lifetimeMs ?? DEFAULT_LIFETIME_MS;
+    const lifetime = options.lifetimeMs ?? DEFAULT_LIFETIME_MS;
+    this.lifetimeMs = typeof lifetime === 'function' ? lifetime : () => lifetime;
     // Twice the pool's connections, so a connection that finishes finds the next message already waiting.
     this.concurrency = options.concurrencyPerAccount ?? 10;
     this.autoSend = options.autoSend ?? true;

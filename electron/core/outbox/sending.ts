@@ -49,7 +49,8 @@ export interface SendingDeps {
   logger: Logger;
   paths: SpoolPaths;
   queue: DueQueue;
-  lifetimeMs: number;
+  /** Read at every outcome: the user may change it while messages wait. */
+  lifetimeMs: () => number;
   autoSend: boolean;
 }
 
@@ -169,7 +170,7 @@ export class Sending {
       startedAt,
       now: this.deps.clock.now(),
       previousState,
-      lifetimeMs: this.deps.lifetimeMs,
+      lifetimeMs: this.deps.lifetimeMs(),
       online: this.deps.connectivity.isOnline(),
     });
     if (verdict !== 'offline' && verdict !== 'retry') this.bodyCache.delete(record.id);

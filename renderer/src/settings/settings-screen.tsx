@@ -5,6 +5,7 @@ import type { AccountProfile } from '../../../electron/shared/account';
 import type { HealthAdvice } from '../../../electron/shared/autodetect';
 import type { OutboxApi } from '../../../electron/shared/ipc-contract';
 import { AccountCard } from './accounts/account-card';
+import { PreferencesPanel } from './preferences-panel';
 import { Wizard } from './wizard/wizard';
 import './settings.css';
 
@@ -97,6 +98,7 @@ export function SettingsScreen({ api, accounts, onAccountsChanged, startWizard, 
           ))}
         </ul>
       )}
+      <PreferencesPanel api={api} />
     </div>
   );
 }

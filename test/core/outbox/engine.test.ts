@@ -110,6 +110,25 @@ describe('outbox engine', () => {
     expect(sent.attempts.map((a) => a.outcome)).toEqual(['temporary', 'sent']);
   });
 
+  it('applies a retry time the user shortened to messages already waiting, at their next attempt', async () => {
+    const clock = new ManualClock();
+    let lifetimeMs = 5 * 24 * 3_600_000;
+    const sender = new ScriptedSender(() => ({ outcome: 'temporary', transcript: [], error: { code: 'SMTP_TEMPORARY', message: 'busy', next: 'wait', retryable: true, reply: '451 4.3.0 try later', responseCode: 451 } }));
+    const { engine } = await setup({ clock, sender, lifetimeMs: () => lifetimeMs });
+    const m = await engine.enqueue(simple);
+    const waiting = await expect
+      .poll(async () => engine.get(m.id))
+      .toMatchObject({ state: 'queued', attempts: [expect.anything()] })
+      .then(() => engine.get(m.id));
+    // Two hours of trying is all the user wants now; the first attempt was more than that ago by the next one.
+    lifetimeMs = 2 * 3_600_000;
+    clock.advance(3 * 3_600_000);
+    const failed = await engine.waitFor(m.id);
+    expect(failed.state).toBe('failed');
+    expect(failed.lastError).toMatchObject({ code: 'LIFETIME_EXPIRED', reply: '451 4.3.0 try later' });
+    expect(failed.attempts).toHaveLength(waiting!.attempts.length + 1);
+  });
+
   it('gives up after the lifetime with the last server reply, never waiting more than an hour between tries', async () => {
     const clock = new ManualClock();
     const sender = new ScriptedSender(() => ({ outcome: 'temporary', transcript: [], error: { code: 'SMTP_TEMPORARY', message: 'busy', next: 'wait', retryable: true, reply: '421 4.7.0 too busy', responseCode: 421 } }));

@@ -1,0 +1,58 @@
+// preferences.json in the data folder: read once, validated, written durably on change; the app and the
+// `outbox` command read the same file. An unreadable file means the defaults, never a failure to start.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { preferencesPatchSchema, preferencesSchema, type Preferences, type PreferencesPatch } from '../../shared/preferences';
+import { writeFileDurable } from '../fs/durable-write';
+import { mapFsError } from '../fs/fs-errors';
+import { silentLogger, type Logger } from '../ports';
+
+export class PreferencesStore {
+  readonly filePath: string;
+  private current: Preferences = preferencesSchema.parse({});
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(dataDir: string, private readonly logger: Logger = silentLogger) {
+    this.filePath = path.join(dataDir, 'preferences.json');
+  }
+
+  async load(): Promise<Preferences> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.filePath, 'utf8');
+    } catch {
+      return this.current;
+    }
+    try {
+      this.current = preferencesSchema.parse(JSON.parse(text));
+    } catch {
+      this.logger.warn(`[preferences] ${this.filePath} could not be read; using the defaults until preferences are saved again`);
+    }
+    return this.current;
+  }
+
+  get(): Preferences {
+    return { ...this.current };
+  }
+
+  /** How long temporary failures are retried, for the engine (read at every attempt, so a change applies at once). */
+  retryLifetimeMs(): number {
+    return this.current.retryLifetimeHours * 3_600_000;
+  }
+
+  update(patch: PreferencesPatch): Promise<Preferences> {
+    const run = this.writes.then(async () => {
+      const next = preferencesSchema.parse({ ...this.current, ...preferencesPatchSchema.parse(patch) });
+      try {
+        await fs.mkdir(path.dirname(this.filePath), { recursive: true });
+        await writeFileDurable(this.filePath, `${JSON.stringify(next, null, 2)}\n`);
+      } catch (error) {
+        throw mapFsError(error, 'the preferences file');
+      }
+      this.current = next;
+      return this.get();
+    });
+    this.writes = run.catch(() => undefined);
+    return run;
+  }
+}
