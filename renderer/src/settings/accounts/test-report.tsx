@@ -21,7 +21,7 @@ function Certificate({ certificate }: { certificate: CertificateSummary }) {
       <dd>{certificate.issuer}</dd>
       <dt>Valid</dt>
       <dd>
-        {certificate.validFrom} to {certificate.validTo}
+        {day(certificate.validFrom)} to {day(certificate.validTo)}
       </dd>
       <dt>SHA-256 fingerprint</dt>
       <dd>
@@ -131,4 +131,12 @@ function TrustButton({ fingerprint, server, onTrust, busy }: { fingerprint: stri
       </button>
     </div>
   );
+}
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+
+/** A certificate date as people read one; kept as given when it is not a date. */
+function day(value: string): string {
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? value : dateFormat.format(time);
 }
