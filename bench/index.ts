@@ -10,7 +10,7 @@ import { benchFlush } from './flush';
 import { benchDetectKnown } from './detect-known';
 import { benchDetectProbe } from './detect-probe';
 import { startSink } from './smtp-sink';
-import { benchRenderer, type RendererFigures } from './renderer';
+import { benchRenderer, noRendererFigures, type RendererFigures } from './renderer';
 import path from 'node:path';
 
 type ChildJob = { job: 'attachment'; dir: string; port: number } | { job: 'startup'; dir: string } | { job: 'sink' };
@@ -81,17 +81,9 @@ async function main(): Promise<void> {
 
     log('renderer: built JS gzipped; first outbox render (200 messages) and 10,000-message render in headless Chromium…');
     // dist/bench/index.cjs sits two folders below the project root.
-    const renderer: RendererFigures = await benchRenderer(path.resolve(__dirname, '../..')).catch((error: unknown) => ({
-      jsGzipKb: null,
-      firstRenderMs: null,
-      firstRenderBlankMs: null,
-      render10kMs: null,
-      render100Ms: null,
-      scroll10kFrameMs: null,
-      scroll10kFrameP95Ms: null,
-      idleFrameMs: null,
-      note: `renderer bench failed: ${error instanceof Error ? error.message : String(error)}`,
-    }));
+    const renderer: RendererFigures = await benchRenderer(path.resolve(__dirname, '../..')).catch((error: unknown) =>
+      noRendererFigures(`renderer bench failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
     const r = (value: number | null, digits: number) => (value === null ? null : round(value, digits));
     if (renderer.note) log(`  note: ${renderer.note}`);
     log(`  JS ${r(renderer.jsGzipKb, 1) ?? 'n/a'} KB gzipped (target ≤ 250)`);

@@ -83,10 +83,10 @@ async function medianOf(times: number, sample: () => Promise<number>): Promise<n
   return median(values);
 }
 
-export async function benchRenderer(root: string): Promise<RendererFigures> {
-  const built = await buildWithBlankPage(root);
-  const figures: RendererFigures = {
-    jsGzipKb: await jsGzipKb(built.dir),
+/** Every figure missing, with the reason when there is one (the bench failed). */
+export function noRendererFigures(note?: string): RendererFigures {
+  return {
+    jsGzipKb: null,
     firstRenderMs: null,
     firstRenderBlankMs: null,
     render10kMs: null,
@@ -94,7 +94,13 @@ export async function benchRenderer(root: string): Promise<RendererFigures> {
     scroll10kFrameMs: null,
     scroll10kFrameP95Ms: null,
     idleFrameMs: null,
+    ...(note ? { note } : {}),
   };
+}
+
+export async function benchRenderer(root: string): Promise<RendererFigures> {
+  const built = await buildWithBlankPage(root);
+  const figures: RendererFigures = { ...noRendererFigures(), jsGzipKb: await jsGzipKb(built.dir) };
   if (!chromiumAvailable()) {
     await built.remove();
     return { ...figures, note: `no Chromium at ${CHROMIUM}: browser figures left null` };
