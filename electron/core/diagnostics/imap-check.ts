@@ -1,19 +1,16 @@
 // `outbox account test` for IMAP: connects with the same TLS rules as sending (never downgraded, plaintext only
 // when allowed), logs in, lists the folders to find Sent, and reports each step with timings and a verdict.
-import type tls from 'node:tls';
-import type { Security } from '../../shared/account';
 import type { ErrorCode } from '../../shared/errors';
 import { explainFailure as explainImap, type SentCopyFailureKind } from '../imap/imap-explain';
 import type { ImapCredentials } from '../imap/imap-settings';
 import { pickSentFolder, type FolderEntry } from '../imap/sent-folder';
-import type { FailureKind, ServerContext } from '../smtp/smtp-explain';
+import type { FailureKind } from '../smtp/smtp-explain';
 import { failureVerdict } from './connection-report';
 import type { CertificateInfo } from '../../shared/diagnostics';
 import { ImapReader, capabilitiesIn, parseListLine, statusOf, type ImapResponse } from './imap-wire';
 import { ReadFailure } from './reply-reader';
-import { CHECK_TIMEOUTS, type CheckTimeouts, type Resolver } from './smtp-check';
-import { speaksImplicitTls } from './tls-probe';
-import { LinkFailure, ServerLink, ms } from './server-link';
+import { ms } from './server-link';
+import { CheckSession, Stop, type SessionOptions } from './check-session';
 
 export interface ImapVerdict {
   code: ErrorCode;
@@ -48,19 +45,11 @@ export interface ImapReport {
   transcript: string[];
 }
 
-export interface ImapCheckOptions {
-  host: string;
-  port: number;
-  security: Security;
-  insecure?: boolean;
+export interface ImapCheckOptions extends SessionOptions {
   /** Null checks everything up to logging in. */
   credentials: ImapCredentials | null;
   /** The folder the account saves sent mail to, if one was chosen or remembered. */
   folder?: string;
-  pinnedFingerprint?: string;
-  tls?: tls.ConnectionOptions;
-  timeouts?: Partial<CheckTimeouts>;
-  resolver?: Resolver;
 }
 
 const NETWORK_KINDS = new Set<FailureKind>(['refused', 'timeout-connect', 'timeout-greeting', 'timeout-socket', 'timeout-tls', 'dns', 'offline', 'dropped']);
@@ -75,23 +64,11 @@ const IMAP_NEXT: Partial<Record<FailureKind, string>> = {
   'tls-starttls-unavailable': `Use port 993 with TLS if your provider offers it; ${IMAP_PORTS}.`,
 };
 
-class Stop extends Error {
-  constructor(readonly verdict: ImapVerdict) {
-    super(verdict.message);
-  }
-}
-
 export async function checkImap(options: ImapCheckOptions): Promise<ImapReport> {
-  return new ImapCheck(options).run();
+  return new ImapCheck(options).check();
 }
 
-class ImapCheck {
-  private readonly timeouts: CheckTimeouts;
-  private readonly link: ServerLink;
-  private readonly ctx: ServerContext;
-  private readonly reader = new ImapReader();
-  private readonly transcript: string[] = [];
-  private readonly timings: ImapTimings = { dnsMs: null, connectMs: null, tlsMs: null, greetingMs: null, loginMs: null, listMs: null, totalMs: 0 };
+class ImapCheck extends CheckSession<ImapVerdict, ImapTimings, ImapReader> {
   private greeting: string | null = null;
   private capabilities: string[] = [];
   private sentFolder: ImapReport['sentFolder'] = null;
@@ -99,37 +76,18 @@ class ImapCheck {
   private tagCount = 0;
 
   constructor(private readonly o: ImapCheckOptions) {
-    this.timeouts = { ...CHECK_TIMEOUTS, ...o.timeouts };
-    this.link = new ServerLink(
-      { host: o.host, port: o.port, ...(o.resolver ? { resolver: o.resolver } : {}), ...(o.tls ? { tls: o.tls } : {}), ...(o.pinnedFingerprint ? { pinnedFingerprint: o.pinnedFingerprint } : {}), timeouts: this.timeouts },
-      this.timings,
-      (line) => this.note(line),
-    );
-    this.ctx = { host: o.host, port: o.port, security: o.security };
+    super(o, { dnsMs: null, connectMs: null, tlsMs: null, greetingMs: null, loginMs: null, listMs: null, totalMs: 0 }, new ImapReader(), 'IMAP');
   }
 
-  async run(): Promise<ImapReport> {
-    const started = performance.now();
-    let verdict: ImapVerdict | null = null;
-    try {
-      await this.converse();
-    } catch (caught) {
-      const err = caught instanceof LinkFailure ? this.stop(caught.kind, caught.detail) : caught;
-      if (!(err instanceof Stop)) throw err;
-      verdict = err.verdict;
-      this.note(`! ${verdict.message}`);
-    } finally {
-      this.reader.detach();
-      this.link.close();
-      this.timings.totalMs = ms(started);
-    }
+  async check(): Promise<ImapReport> {
+    const { verdict, transcript } = await this.run(() => this.converse());
     const report: ImapReport = {
       ok: verdict === null,
       verdict,
       server: { greeting: this.greeting, capabilities: this.capabilities },
       timings: this.timings,
       sentFolder: this.sentFolder,
-      transcript: this.scrub(this.transcript),
+      transcript,
     };
     if (this.folders) report.folders = this.folders;
     if (this.link.certificate) report.certificate = this.link.certificate;
@@ -260,22 +218,6 @@ class ImapCheck {
     }
   }
 
-  private async readFailure(err: ReadFailure, stage: 'greeting' | 'command'): Promise<Stop> {
-    const head = err.firstBytes[0];
-    if (err.reason === 'binary' && (head === 0x15 || head === 0x16)) return this.stop('tls-wrong-mode', 'binary data instead of an IMAP greeting');
-    if (err.reason === 'binary') return this.imapStop('protocol', undefined, `Unexpected data: ${JSON.stringify(err.firstBytes.subarray(0, 40).toString('latin1'))}`);
-    if (err.reason === 'timeout' && stage === 'greeting') {
-      if (this.o.security !== 'tls') {
-        this.note('* No greeting; checking whether this port expects TLS from the start');
-        const target = { host: this.o.host, extra: this.o.tls, timeoutMs: Math.min(this.timeouts.tls, this.timeouts.greeting) };
-        if (await speaksImplicitTls(this.link.address, this.o.port, target)) return this.stop('tls-wrong-mode', 'the port completed a TLS handshake');
-      }
-      return this.stop('timeout-greeting');
-    }
-    if (err.reason === 'timeout') return this.stop('timeout-socket');
-    return this.stop('dropped', err.errorCode ?? err.reason);
-  }
-
   /** A connection or TLS failure, worded as for SMTP but with IMAP's codes and ports. */
   private failure(kind: FailureKind, detail?: string): ImapVerdict {
     const base = failureVerdict(kind, this.ctx, detail);
@@ -286,11 +228,15 @@ class ImapCheck {
     return verdict;
   }
 
-  private stop(kind: FailureKind, detail?: string): Stop {
+  protected stop(kind: FailureKind, detail?: string): Stop<ImapVerdict> {
     return new Stop(this.failure(kind, detail));
   }
 
-  private imapStop(kind: SentCopyFailureKind, reply?: string, detail?: string): Stop {
+  protected unexpectedData(detail: string): Stop<ImapVerdict> {
+    return this.imapStop('protocol', undefined, detail);
+  }
+
+  private imapStop(kind: SentCopyFailureKind, reply?: string, detail?: string): Stop<ImapVerdict> {
     const info = explainImap(kind, reply, detail);
     const verdict: ImapVerdict = { code: info.code, kind, message: TEST_MESSAGES[kind] ?? info.message, next: info.next };
     if (reply) verdict.reply = reply;
@@ -298,18 +244,11 @@ class ImapCheck {
     return new Stop(verdict);
   }
 
-  private note(line: string): void {
-    if (this.transcript.length < 200) this.transcript.push(line.length > 500 ? `${line.slice(0, 500)} …` : line);
-  }
-
-  /** Belt and braces: no form of the password or token survives, whatever a server echoed back. */
-  private scrub(lines: string[]): string[] {
+  protected secretForms(): string[] {
     const c = this.o.credentials;
-    const secrets: string[] = [];
-    if (c?.kind === 'password') secrets.push(c.password, b64(c.password), b64(`\u0000${c.user}\u0000${c.password}`), quoted(c.password));
-    if (c?.kind === 'oauth2') secrets.push(c.accessToken, b64(`user=${c.user}\u0001auth=Bearer ${c.accessToken}\u0001\u0001`));
-    const long = secrets.filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
-    return lines.map((l) => long.reduce((acc, s) => acc.replaceAll(s, '[redacted]'), l));
+    if (c?.kind === 'password') return [c.password, b64(c.password), b64(`\u0000${c.user}\u0000${c.password}`), quoted(c.password)];
+    if (c?.kind === 'oauth2') return [c.accessToken, b64(`user=${c.user}\u0001auth=Bearer ${c.accessToken}\u0001\u0001`)];
+    return [];
   }
 }
 

@@ -1,105 +1,45 @@
 // `outbox account test` for SMTP: connects, negotiates TLS, signs in and reports what it saw, step by
 // step with timings, so a failure comes with a verdict and one next step instead of a stack trace.
-import type tls from 'node:tls';
-import type { AuthMethod, Security } from '../../shared/account';
+import type { AuthMethod } from '../../shared/account';
 import type { Credentials, OAuth2Credentials } from '../ports';
 import { xoauth2String } from '../oauth/xoauth2';
-import type { FailureKind, ServerContext } from '../smtp/smtp-explain';
+import type { FailureKind } from '../smtp/smtp-explain';
 import { secretForms } from '../smtp/smtp-options';
-import { MAX_LINE_LENGTH } from '../smtp/smtp-transcript';
 import { failureVerdict, parseCapabilities, replyVerdict, type ConnectionReport, type SmtpCapabilities, type Timings, type Verdict } from './connection-report';
 import { ReadFailure, ReplyReader, type Reply } from './reply-reader';
 import { pickMechanism, signIn } from './sasl';
-import { speaksImplicitTls } from './tls-probe';
-import { LinkFailure, ServerLink, ms, type Resolver } from './server-link';
+import { ms, type Resolver } from './server-link';
+import { CheckSession, Stop, type SessionOptions } from './check-session';
 
-export interface CheckTimeouts {
-  /** DNS lookup and TCP connect, each. */
-  connect: number;
-  tls: number;
-  greeting: number;
-  /** Each command's reply. */
-  command: number;
-}
-
-export const CHECK_TIMEOUTS: CheckTimeouts = { connect: 10_000, tls: 10_000, greeting: 10_000, command: 10_000 };
+export { CHECK_TIMEOUTS, type CheckTimeouts } from './check-session';
 
 /** Resolves a host name; throws an error with a `code` (ENOTFOUND, EAI_AGAIN…) when it cannot. */
 export type { Resolver };
 
-export interface SmtpCheckOptions {
-  host: string;
-  port: number;
-  security: Security;
-  insecure?: boolean;
+export interface SmtpCheckOptions extends SessionOptions {
   user: string;
   authMethod?: AuthMethod;
   /** Null checks everything up to signing in. */
   credentials: Credentials | null;
-  /** The one certificate this account trusts although it does not verify (SHA-256, colons optional). */
-  pinnedFingerprint?: string;
-  /** Extra TLS options such as `ca`; they cannot switch verification off. */
-  tls?: tls.ConnectionOptions;
-  timeouts?: Partial<CheckTimeouts>;
-  resolver?: Resolver;
   /** The name sent with EHLO. */
   clientName?: string;
 }
 
-
-/** Ends the check with a verdict; caught in `checkSmtp`, never escapes it. */
-class Stop extends Error {
-  constructor(readonly verdict: Verdict) {
-    super(verdict.message);
-  }
-}
-
 export async function checkSmtp(options: SmtpCheckOptions): Promise<ConnectionReport> {
-  return new SmtpCheck(options).run();
+  return new SmtpCheck(options).check();
 }
 
-class SmtpCheck {
-  private readonly timeouts: CheckTimeouts;
-  private readonly link: ServerLink;
-  private readonly ctx: ServerContext;
-  private readonly reader = new ReplyReader();
-  private readonly transcript: string[] = [];
-  private readonly timings: Timings = { dnsMs: null, connectMs: null, tlsMs: null, greetingMs: null, ehloMs: null, authMs: null, totalMs: 0 };
+class SmtpCheck extends CheckSession<Verdict, Timings, ReplyReader> {
   private greeting: string | null = null;
   private capabilities: SmtpCapabilities | null = null;
 
   constructor(private readonly o: SmtpCheckOptions) {
-    this.timeouts = { ...CHECK_TIMEOUTS, ...o.timeouts };
-    this.link = new ServerLink(
-      { host: o.host, port: o.port, ...(o.resolver ? { resolver: o.resolver } : {}), ...(o.tls ? { tls: o.tls } : {}), ...(o.pinnedFingerprint ? { pinnedFingerprint: o.pinnedFingerprint } : {}), timeouts: this.timeouts },
-      this.timings,
-      (line) => this.note(line),
-    );
-    this.ctx = { host: o.host, port: o.port, security: o.security };
+    super(o, { dnsMs: null, connectMs: null, tlsMs: null, greetingMs: null, ehloMs: null, authMs: null, totalMs: 0 }, new ReplyReader(), 'SMTP');
   }
 
-  async run(): Promise<ConnectionReport> {
-    const started = performance.now();
-    let verdict: Verdict | null = null;
-    try {
-      await this.converse();
-    } catch (caught) {
-      const err = caught instanceof LinkFailure ? this.stop(caught.kind, caught.detail) : caught;
-      if (!(err instanceof Stop)) throw err;
-      verdict = err.verdict;
-      this.note(`! ${verdict.message}`);
-    } finally {
-      this.reader.detach();
-      this.link.close();
-      this.timings.totalMs = ms(started);
-    }
-    const report: ConnectionReport = {
-      ok: verdict === null,
-      verdict,
-      server: { greeting: this.greeting, capabilities: this.capabilities },
-      timings: this.timings,
-      transcript: this.scrub(this.transcript),
-    };
+  async check(): Promise<ConnectionReport> {
+    const { verdict, transcript } = await this.run(() => this.converse());
+    const report: ConnectionReport = { ok: verdict === null, verdict, server: { greeting: this.greeting, capabilities: this.capabilities }, timings: this.timings, transcript };
     if (this.link.certificate) report.certificate = this.link.certificate;
     return report;
   }
@@ -212,35 +152,16 @@ class SmtpCheck {
     }
   }
 
-  private async readFailure(err: ReadFailure, stage: 'greeting' | 'command'): Promise<Stop> {
-    const head = err.firstBytes[0];
-    // 0x15 alert, 0x16 handshake: a TLS server answering a plaintext client.
-    if (err.reason === 'binary' && (head === 0x15 || head === 0x16)) return this.stop('tls-wrong-mode', 'binary data instead of an SMTP greeting');
-    if (err.reason === 'binary') return new Stop({ ...replyVerdict('', 'other'), detail: `Unexpected data: ${JSON.stringify(err.firstBytes.subarray(0, 40).toString('latin1'))}` });
-    if (err.reason === 'timeout' && stage === 'greeting') {
-      if (this.o.security !== 'tls') {
-        this.note('* No greeting; checking whether this port expects TLS from the start');
-        const probeTarget = { host: this.o.host, extra: this.o.tls, timeoutMs: Math.min(this.timeouts.tls, this.timeouts.greeting) };
-        if (await speaksImplicitTls(this.link.address, this.o.port, probeTarget)) return this.stop('tls-wrong-mode', 'the port completed a TLS handshake');
-      }
-      return this.stop('timeout-greeting');
-    }
-    if (err.reason === 'timeout') return this.stop('timeout-socket');
-    return this.stop('dropped', err.errorCode ?? err.reason);
-  }
-
-  private stop(kind: FailureKind, detail?: string): Stop {
+  protected stop(kind: FailureKind, detail?: string): Stop<Verdict> {
     return new Stop(failureVerdict(kind, this.ctx, detail));
   }
 
-  private note(line: string): void {
-    if (this.transcript.length < 200) this.transcript.push(line.length > MAX_LINE_LENGTH ? `${line.slice(0, MAX_LINE_LENGTH)} …` : line);
+  protected unexpectedData(detail: string): Stop<Verdict> {
+    return new Stop({ ...replyVerdict('', 'other'), detail });
   }
 
-  /** Belt and braces: no form of the password survives, whatever a server echoed back. */
-  private scrub(lines: string[]): string[] {
-    const secrets = secretForms(this.o.credentials).filter((s) => s.length >= 4);
-    return lines.map((l) => secrets.reduce((acc, s) => acc.replaceAll(s, '[redacted]'), l));
+  protected secretForms(): string[] {
+    return secretForms(this.o.credentials);
   }
 }
 
