@@ -1,41 +1,17 @@
 // Shared setup for the connection-check tests: check options aimed at a loopback peer, short timeouts,
 // silent and closed ports, and cleanup that frees every port even when a test fails.
 import net from 'node:net';
-import { afterEach } from 'vitest';
 import type { SmtpCheckOptions } from '../../../electron/core/diagnostics/smtp-check';
 
-export const USER = 'alice@example.test';
-export const PASSWORD = 'correct-horse-battery-staple';
+// The same credentials and cleanup as the sender's tests: one place says what a password looks like on the wire.
+import { PASSWORD, USER } from '../smtp/fixtures';
 
-/** Every form the password could take on the wire: plain, base64, and the AUTH PLAIN blob. */
-export const PASSWORD_FORMS = [
-  PASSWORD,
-  Buffer.from(PASSWORD).toString('base64'),
-  Buffer.from(`\u0000${USER}\u0000${PASSWORD}`).toString('base64'),
-];
+export { PASSWORD, PASSWORD_FORMS, USER, useCleanup } from '../smtp/fixtures';
 
 /** Stalls fail within a third of a second. */
 export const FAST = { connect: 1_000, tls: 300, greeting: 300, command: 1_000 };
 
 export type Cleanup = (close: () => Promise<void> | void) => void;
-
-export function useCleanup(): Cleanup {
-  const closers: Array<() => Promise<void> | void> = [];
-  afterEach(async () => {
-    let failure: unknown;
-    for (const close of closers.splice(0).reverse()) {
-      try {
-        await close();
-      } catch (error) {
-        failure ??= error;
-      }
-    }
-    if (failure) throw failure;
-  });
-  return (close) => {
-    closers.push(close);
-  };
-}
 
 export function checkOptions(port: number, overrides: Partial<SmtpCheckOptions> = {}): SmtpCheckOptions {
   return {
