@@ -2,7 +2,7 @@
 // provider's redirect to our listener: PKCE S256 end to end, and each way the redirect or exchange fails.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { authorizationUrl, signIn } from '../../../electron/core/oauth/authorize';
-import { isOAuthError, type OAuthErrorKind } from '../../../electron/core/oauth/oauth-error';
+import { expectKind, failureOf } from './oauth-expect';
 import { challengeFor } from '../../../electron/core/oauth/pkce';
 import { PROVIDERS } from '../../../electron/core/oauth/providers';
 import { browse, isClosed, startMockOAuth, type BrowserVisit, type MockOAuth } from '../../peers/oauth-peer';
@@ -17,16 +17,6 @@ afterEach(async () => {
   await mock.stop();
 });
 
-async function failureOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => new Error('expected a failure'),
-    (e: unknown) => e,
-  );
-}
-
-function expectKind(error: unknown, kind: OAuthErrorKind): void {
-  expect(isOAuthError(error, kind), `expected OAuthError '${kind}', got ${String(error)}`).toBe(true);
-}
 
 describe('signIn', () => {
   it('signs in with PKCE S256 through the browser and the loopback redirect', async () => {

@@ -3,7 +3,7 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLoopbackRedirect, type LoopbackRedirect } from '../../../electron/core/oauth/loopback';
-import { isOAuthError, type OAuthErrorKind } from '../../../electron/core/oauth/oauth-error';
+import { expectFailure, expectKind, failureOf } from './oauth-expect';
 import { isClosed } from '../../peers/oauth-peer';
 
 const STATE = 'the-state-we-sent';
@@ -19,13 +19,6 @@ function callback(loopback: LoopbackRedirect, query: Record<string, string>): Pr
   return fetch(`${loopback.redirectUri}?${new URLSearchParams(query).toString()}`);
 }
 
-async function expectKind(promise: Promise<unknown>, kind: OAuthErrorKind): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isOAuthError(error, kind), `expected OAuthError '${kind}', got ${String(error)}`).toBe(true);
-}
 
 afterEach(async () => {
   await Promise.all(open.splice(0).map((l) => l.close()));
@@ -74,22 +67,22 @@ describe('startLoopbackRedirect', () => {
     const res = await callback(loopback, { code: 'stolen', state: 'someone-elses' });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('different sign-in');
-    await expectKind(loopback.waitForCode(), 'state-mismatch');
+    await expectFailure(loopback.waitForCode(), 'state-mismatch');
     expect(await isClosed(loopback.redirectUri)).toBe(true);
   });
 
   it('reports access_denied as a declined sign-in with the provider words kept', async () => {
     const loopback = await start();
     await callback(loopback, { error: 'access_denied', error_description: 'The user said no', state: STATE });
-    const error = await loopback.waitForCode().catch((e: unknown) => e);
-    expect(isOAuthError(error, 'denied')).toBe(true);
+    const error = await failureOf(loopback.waitForCode());
+    expectKind(error, 'denied');
     expect((error as { reply?: string }).reply).toBe('access_denied: The user said no');
   });
 
   it('reports another provider error as a provider error', async () => {
     const loopback = await start();
     await callback(loopback, { error: 'invalid_request', state: STATE });
-    await expectKind(loopback.waitForCode(), 'provider-error');
+    await expectFailure(loopback.waitForCode(), 'provider-error');
   });
 
   it('reports a redirect without a code as malformed', async () => {
@@ -97,13 +90,13 @@ describe('startLoopbackRedirect', () => {
     const res = await callback(loopback, { state: STATE });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('You can close this window');
-    await expectKind(loopback.waitForCode(), 'malformed-redirect');
+    await expectFailure(loopback.waitForCode(), 'malformed-redirect');
   });
 
   it('times out cleanly when no redirect comes', async () => {
     const loopback = await start(150);
     const started = Date.now();
-    await expectKind(loopback.waitForCode(), 'timeout');
+    await expectFailure(loopback.waitForCode(), 'timeout');
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(await isClosed(loopback.redirectUri)).toBe(true);
   });
@@ -112,7 +105,7 @@ describe('startLoopbackRedirect', () => {
     const controller = new AbortController();
     const loopback = await start(5_000, controller.signal);
     controller.abort();
-    await expectKind(loopback.waitForCode(), 'cancelled');
+    await expectFailure(loopback.waitForCode(), 'cancelled');
     expect(await isClosed(loopback.redirectUri)).toBe(true);
   });
 });

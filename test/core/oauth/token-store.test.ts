@@ -1,7 +1,7 @@
 // OAuthTokenStore against oauth2-mock-server and raw loopback endpoints: refresh before expiry and on demand,
 // a refused grant marks the account without losing tokens, failures stay temporary, one refresh at a time.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isOAuthError, type OAuthErrorKind } from '../../../electron/core/oauth/oauth-error';
+import { expectKind, failureOf } from './oauth-expect';
 import type { OAuthProvider } from '../../../electron/core/oauth/providers';
 import { OAuthTokenStore } from '../../../electron/core/oauth/token-store';
 import type { Logger } from '../../../electron/core/ports';
@@ -58,16 +58,6 @@ async function seed(store: OAuthTokenStore): Promise<void> {
   });
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => new Error('expected a failure'),
-    (e: unknown) => e,
-  );
-}
-
-function expectKind(error: unknown, kind: OAuthErrorKind): void {
-  expect(isOAuthError(error, kind), `expected OAuthError '${kind}', got ${String(error)}`).toBe(true);
-}
 
 describe('OAuthTokenStore', () => {
   it('keeps the tokens as one JSON keychain entry per account and hands out the valid access token', async () => {
