@@ -11,6 +11,7 @@ import { createChannelHandlers, summarize, type ChannelServices } from '../../el
 import { registerIpcHandlers, type TrustedRenderer } from '../../electron/main/ipc-handlers';
 import { ipcMain } from './fake-electron';
 import { malformedCall, seedFor } from '../security/malformed-args';
+import { account } from '../renderer/fake-api';
 
 vi.mock('electron', () => import('./fake-electron'));
 
@@ -41,16 +42,8 @@ const message: OutboxMessage = {
   attempts: [],
 };
 
-const profile: AccountProfile = {
-  id: 'ann-example-com',
-  name: 'Ann',
-  email: 'ann@example.com',
-  smtp: { host: 'smtp.example.com', port: 587, security: 'starttls', insecure: false, user: 'ann', authMethod: 'auto' },
-  sentCopy: { enabled: false },
-  signIn: { kind: 'password' },
-  status: 'ok',
-  createdAt: '2030-01-01T09:00:00.000Z',
-};
+// The same saved account the window's tests use.
+const profile: AccountProfile = account({ name: 'Ann' });
 
 const newAccount = { name: 'Ann', email: 'ann@example.com', smtp: { host: 'smtp.example.com', port: 587, security: 'starttls' as const, user: 'ann' } };
 

@@ -6,21 +6,12 @@ import { App } from '../../renderer/src/app';
 import { MessageList } from '../../renderer/src/outbox/message-list';
 import { AttentionBanner, EmptyState, ErrorBanner, OfflineBanner } from '../../renderer/src/outbox/notices';
 import { account } from './fake-api';
+import { summary } from './outbox/fake-api';
 
-const failed: OutboxSummary = {
-  id: 'm-1',
-  accountId: 'ann-example-com',
+const failed: OutboxSummary = summary('m-1', {
   state: 'failed',
-  messageId: '<m-1@example.com>',
   subject: '',
-  from: 'ann@example.com',
-  to: ['bob@example.com'],
-  cc: [],
-  bccCount: 0,
-  envelope: { from: 'ann@example.com', to: ['bob@example.com'] },
   size: 100,
-  createdAt: '2030-01-01T10:00:00.000Z',
-  attemptCount: 0,
   lastError: {
     code: 'SMTP_RECIPIENT',
     message: 'The mail server refused one or more recipients.',
@@ -28,7 +19,7 @@ const failed: OutboxSummary = {
     retryable: false,
     reply: '550 5.1.1 <bob@example.com>: Recipient address rejected',
   },
-};
+});
 
 const none = (): void => undefined;
 

@@ -15,25 +15,11 @@ import {
   waitingCount,
   withProgress,
 } from '../../../renderer/src/outbox/outbox-view';
-import { full } from './fake-api';
+import { full, summary } from './fake-api';
 
+/** A summary whose subject is its id, so orderings read plainly. */
 function message(id: string, fields: Partial<OutboxSummary> = {}): OutboxSummary {
-  return {
-    id,
-    accountId: 'ann-example-com',
-    state: 'queued',
-    messageId: `<${id}@example.com>`,
-    subject: id,
-    from: 'ann@example.com',
-    to: ['bob@example.com'],
-    cc: [],
-    bccCount: 0,
-    envelope: { from: 'ann@example.com', to: ['bob@example.com'] },
-    size: 100,
-    createdAt: '2030-01-01T10:00:00.000Z',
-    attemptCount: 0,
-    ...fields,
-  };
+  return summary(id, { subject: id, size: 100, ...fields });
 }
 
 describe('the outbox list', () => {
