@@ -1,5 +1,8 @@
 // Whether a real Secret Service (the throwaway gnome-keyring that scripts/test.mjs starts) is there for tests,
-// and describeKeyring(), which skips keychain suites without one on a laptop but fails them under CI.
+// and describeKeyring(), which skips keychain suites without one on a laptop but fails them under CI; filesContaining()
+// looks for a leaked secret on disk.
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, it } from 'vitest';
 
 export function keyringAvailable(): boolean {
@@ -28,4 +31,15 @@ export function describeKeyring(name: string, body: () => void): void {
   } else {
     describe.skip(`${name} (skipped: no test keyring: ${keyringUnavailableReason()})`, body);
   }
+}
+
+/** Files under `folder` whose bytes contain `needle`: a secret must be found in none of the app's files. */
+export async function filesContaining(folder: string, needle: string): Promise<string[]> {
+  const hits: string[] = [];
+  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    if ((await readFile(file)).includes(needle)) hits.push(file);
+  }
+  return hits;
 }

@@ -11,7 +11,7 @@ import type { SecretStore } from '../../../electron/core/ports';
 import { KeychainSecretStore } from '../../../electron/core/secrets/keychain';
 import { MemorySecretStore } from '../../../electron/core/secrets/memory-secret-store';
 import { AppError } from '../../../electron/shared/errors';
-import { describeKeyring } from '../../peers/keyring';
+import { describeKeyring, filesContaining } from '../../peers/keyring';
 
 let dataDir: string;
 let accountsPath: string;
@@ -255,15 +255,6 @@ describeKeyring('AccountStore with the real keychain', () => {
   });
 });
 
-async function filesContaining(folder: string, needle: string): Promise<string[]> {
-  const hits: string[] = [];
-  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const file = path.join(entry.parentPath, entry.name);
-    if ((await readFile(file)).includes(needle)) hits.push(file);
-  }
-  return hits;
-}
 
 describe('AccountStore with OAuth2 accounts', () => {
   function oauthStore(secrets: SecretStore, tokens: OAuthAccessTokens): AccountStore {

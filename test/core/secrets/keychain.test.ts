@@ -2,7 +2,7 @@
 // then every call fails with KEYCHAIN_UNAVAILABLE and no password lands anywhere else.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../../electron/core/ports';
 import { KeychainSecretStore } from '../../../electron/core/secrets/keychain';
-import { describeKeyring } from '../../peers/keyring';
+import { describeKeyring, filesContaining } from '../../peers/keyring';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const testId = () => `test-${randomUUID().slice(0, 8)}`;
@@ -133,12 +133,3 @@ function runNode(script: string, env: NodeJS.ProcessEnv, cwd: string): Promise<s
   });
 }
 
-async function filesContaining(folder: string, needle: string): Promise<string[]> {
-  const hits: string[] = [];
-  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const file = path.join(entry.parentPath, entry.name);
-    if ((await readFile(file)).includes(needle)) hits.push(file);
-  }
-  return hits;
-}
