@@ -166,6 +166,10 @@ describeInChromium('the outbox screen in Chromium', (suite) => {
     expect(await details.locator('.outbox-error__cause').first().innerText()).toBe(lastError?.message);
     expect(await details.locator('.outbox-error__next').first().innerText()).toBe(lastError?.next);
     expect(await details.locator('pre.outbox-reply').first().innerText()).toContain('Recipient address rejected: User unknown');
+    // The reply once: not again inside nodemailer's "Can't send mail - all recipients were rejected: …".
+    const why = await details.locator('.outbox-details__why').innerText();
+    expect(why.split('Recipient address rejected: User unknown')).toHaveLength(2);
+    expect(why).not.toContain("Can't send mail");
     expect(await details.innerText()).toContain(lastError?.code ?? '(no code)');
     await details.getByRole('button', { name: 'Show transcript' }).click();
     await details.locator('.outbox-transcript', { hasText: 'RCPT TO' }).waitFor();

@@ -19,13 +19,16 @@ const OFFLINE = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'EHOSTDOWN',
 const DROPPED = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ECONNECTION']);
 
 function info(explanation: Explanation, extra: { reply?: string; responseCode?: number; detail?: string; message?: string } = {}): ErrorInfo {
+  // nodemailer's message often just wraps the reply ("Can't send mail - all recipients were rejected: 550 …"):
+  // kept only when it says something the reply does not, so no screen shows the reply twice.
+  const detail = extra.detail && !(extra.reply && extra.detail.trimEnd().endsWith(extra.reply.trim())) ? extra.detail : undefined;
   return new AppError(explanation.code, {
     message: extra.message ?? explanation.message,
     next: explanation.next,
     retryable: explanation.outcome === 'temporary',
     reply: extra.reply,
     responseCode: extra.responseCode,
-    detail: extra.detail,
+    detail,
   }).toInfo();
 }
 

@@ -137,8 +137,7 @@ export function DetailsPane({ api, message, accountName, onChanged, onRemoved, o
         <div className="outbox-details__why">
           <h4>{message.state === 'queued' ? 'Why the last try failed' : 'Why it was not sent'}</h4>
           <ErrorText error={lastError} />
-          {/* The library's own words, when they add something to the server's reply shown above. */}
-          {lastError.detail && !(lastError.reply && lastError.detail.includes(lastError.reply)) && <p className="outbox-details__muted">{lastError.detail}</p>}
+          {lastError.detail && <p className="outbox-details__muted">{lastError.detail}</p>}
         </div>
       )}
 

@@ -12,6 +12,16 @@ function nodemailerError(message: string, fields: Record<string, unknown>): Erro
 const starttls587: ClassifyContext = { host: 'smtp.example.test', port: 587, security: 'starttls' };
 
 describe('classifyError', () => {
+  it("keeps the server's reply once: nodemailer's message that merely wraps it is not kept as detail", () => {
+    const reply = '550 5.1.1 <nobody@example.test>: Recipient address rejected';
+    const wrapped = nodemailerError(`Can't send mail - all recipients were rejected: ${reply}`, { code: 'EENVELOPE', response: reply, responseCode: 550, command: 'RCPT TO' });
+    const rejected = classifyError(wrapped, starttls587).error!;
+    expect(rejected.reply).toBe(reply);
+    expect(rejected.detail).toBeUndefined();
+    const other = nodemailerError('Invalid greeting. response=hello: hello', { code: 'EPROTOCOL', response: 'hello', command: 'CONN' });
+    expect(classifyError(other, starttls587).error?.detail).toBe('Invalid greeting. response=hello: hello');
+  });
+
   it('suggests 587 or 465 when port 25 refuses the connection', () => {
     const err = nodemailerError('connect ECONNREFUSED 192.0.2.1:25', { code: 'ESOCKET', originalCode: 'ECONNREFUSED', command: 'CONN' });
 
