@@ -12,7 +12,7 @@ import type { ComposeIntent } from './intent';
 import { SendLaterPanel } from './send-later';
 import { describeTime } from './schedule';
 import { estimateMessageBytes, sizeWarning } from './size-estimate';
-import { recentRecipients } from './suggestions';
+import { recentRecipients, withExtra } from './suggestions';
 import { useAttachments } from './use-attachments';
 import { useCompose, type SaveStatus } from './use-compose';
 import './compose.css';
@@ -76,7 +76,9 @@ export function ComposeScreen({ api, accounts, messages, intent, onSent, onClose
     if (fields.bcc.length || fields.bccText) setShowBcc(true);
   }, [fields.cc.length, fields.ccText, fields.bcc.length, fields.bccText]);
 
-  const pool = useMemo(() => recentRecipients(messages, [...fields.to, ...fields.cc, ...fields.bcc]), [messages, fields.to, fields.cc, fields.bcc]);
+  // The outbox's addresses change rarely and cost the most; the chips typed here are added on top.
+  const sent = useMemo(() => recentRecipients(messages), [messages]);
+  const pool = useMemo(() => withExtra(sent, [...fields.to, ...fields.cc, ...fields.bcc]), [sent, fields.to, fields.cc, fields.bcc]);
   const estimate = estimateMessageBytes(fields.html.length + fields.text.length, fields.attachments.map((a) => a.size));
   const warning = sizeWarning(estimate, c.account ? { host: c.account.smtp.host, maxSize: c.account.smtp.maxSize } : undefined);
 

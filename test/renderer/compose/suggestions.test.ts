@@ -1,6 +1,6 @@
 // Recent-address suggestions: who comes first, and who is left out.
 import { describe, expect, it } from 'vitest';
-import { recentRecipients, suggest } from '../../../renderer/src/compose/suggestions';
+import { recentRecipients, suggest, withExtra } from '../../../renderer/src/compose/suggestions';
 
 const messages = [
   { createdAt: '2030-01-01T10:00:00Z', to: ['Old Bob <bob@example.com>'], cc: [] },
@@ -17,6 +17,13 @@ describe('recent recipients', () => {
       'erin@example.com',
       'zoe@example.com',
     ]);
+  });
+
+  it('adds the chips typed here after the outbox\'s addresses, once each, leaving the pool itself alone', () => {
+    const pool = recentRecipients(messages);
+    const merged = withExtra(pool, ['zoe@example.com', 'ERIN@example.com', 'Zoe Again <zoe@example.com>', 'nope']);
+    expect(merged.map((r) => r.address)).toEqual([...pool.map((r) => r.address), 'zoe@example.com']);
+    expect(pool.map((r) => r.address)).not.toContain('zoe@example.com');
   });
 
   it('ranks prefix matches before word and substring matches, and skips chosen ones', () => {
