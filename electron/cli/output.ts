@@ -49,6 +49,8 @@ export function nextOrReason(m: OutboxMessage, withReason = true, now = Date.now
       return m.holdReason === 'account' ? `held: ${m.lastError?.message ?? 'the account needs attention'}` : 'held by you';
     case 'failed':
       return m.lastError?.message ?? 'failed';
+    case 'quarantined':
+      return `quarantined: ${m.quarantine?.reason ?? 'its stored copy is damaged'}`;
   }
 }
 

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { ErrorInfo } from './errors';
 import { emailAddress, type AccountStatus } from './account';
 
-export const MESSAGE_STATES = ['queued', 'scheduled', 'sending', 'sent', 'failed', 'held'] as const;
+/** quarantined: its stored bytes no longer match what was taken in; it is never sent. */
+export const MESSAGE_STATES = ['queued', 'scheduled', 'sending', 'sent', 'failed', 'held', 'quarantined'] as const;
 export type MessageState = (typeof MESSAGE_STATES)[number];
 
 export type AttemptOutcome = 'sent' | 'partial' | 'temporary' | 'permanent' | 'auth';
@@ -58,6 +59,8 @@ export interface OutboxMessage {
   sentCopy?: SentCopyStatus;
   /** Bytes sent in the current attempt, for progress bars. */
   progress?: { sent: number; total: number };
+  /** Why the message was quarantined (state 'quarantined'): what was found, when, and where the file was put. */
+  quarantine?: { reason: string; at: string; file?: string };
 }
 
 export const SENT_COPY_STATES = ['pending', 'saved', 'failed'] as const;

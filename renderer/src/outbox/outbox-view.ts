@@ -4,7 +4,7 @@ import type { MessageState, OutboxEvent, OutboxMessage, RecipientResult } from '
 import type { OutboxSummary } from '../../../electron/shared/ipc-contract';
 
 /** Messages that need the user come first; within a state, the newest first. */
-const STATE_ORDER: Readonly<Record<MessageState, number>> = { failed: 0, held: 1, sending: 2, queued: 3, scheduled: 4, sent: 5 };
+const STATE_ORDER: Readonly<Record<MessageState, number>> = { quarantined: 0, failed: 0, held: 1, sending: 2, queued: 3, scheduled: 4, sent: 5 };
 
 export const STATE_LABEL: Readonly<Record<MessageState, string>> = {
   queued: 'Queued',
@@ -13,6 +13,7 @@ export const STATE_LABEL: Readonly<Record<MessageState, string>> = {
   sent: 'Sent',
   failed: 'Failed',
   held: 'On hold',
+  quarantined: 'Damaged',
 };
 
 // ISO strings order like their times; a plain comparison is many times faster than localeCompare at 10k rows.
@@ -193,6 +194,8 @@ export function stateDetail(message: OutboxSummary): string {
       return message.holdReason === 'account' ? "Held until the account's sign-in is fixed" : 'Paused by you';
     case 'failed':
       return message.lastError?.message ?? 'Not sent';
+    case 'quarantined':
+      return message.quarantine?.reason ?? 'Its stored copy is damaged; it will not be sent';
   }
 }
 
