@@ -12,6 +12,8 @@ export interface CertificateInfo {
   /** The account pins exactly this certificate. */
   pinned: boolean;
   hostMatches: boolean;
+  /** The names it is made out to (subject CN and alternative names), for a note when they do not match. */
+  names?: string[];
   /** The certificate itself, so "trust this certificate" can store exactly what was shown. */
   pem: string;
 }

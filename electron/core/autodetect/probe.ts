@@ -1,7 +1,8 @@
 // The last resort when no published settings answered: try smtp.DOMAIN, mail.DOMAIN and DOMAIN on the
 // submission and relay ports all at once, briefly, and describe what each server offers and proves.
 import { DnsError, type DnsResolver } from './dns';
-import { probeSession, ProbeFailure, type SessionResult } from './smtp-probe-session';
+import type { ConnectionReport, VerdictKind } from '../diagnostics/connection-report';
+import { checkSmtp } from '../diagnostics/smtp-check';
 import type { Trace } from './trace';
 import type { Candidate } from './types';
 
@@ -32,26 +33,86 @@ export interface ProbeOptions {
   signal?: AbortSignal;
 }
 
+/** Why a probe found nothing at a host and port. */
+class ProbeFailure extends Error {
+  constructor(
+    readonly kind: 'refused' | 'dropped' | 'silent' | 'protocol' | 'tls' | 'network',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProbeFailure';
+  }
+}
+
+/** What one probe saw: the connection check's report, run without credentials, certificates reported not enforced. */
+interface ProbeResult {
+  security: 'tls' | 'starttls' | 'none';
+  report: ConnectionReport;
+  /** Why the certificate would be refused for signing in (shown as a note), if it would. */
+  certificateProblem?: string;
+}
+
+function failureKind(kind: VerdictKind): ProbeFailure['kind'] {
+  if (kind === 'refused') return 'refused';
+  if (kind === 'dropped') return 'dropped';
+  if (kind.startsWith('timeout')) return 'silent';
+  if (kind.startsWith('tls')) return 'tls';
+  if (kind === 'dns' || kind === 'offline') return 'network';
+  return 'protocol';
+}
+
+/** One conversation through the connection check's SMTP reader and network leg: greeting, EHLO, STARTTLS when offered. */
+async function probeOne(host: string, address: string, port: ProbePort, options: ProbeOptions, signal: AbortSignal, timeoutMs: number): Promise<ProbeResult> {
+  let certificateProblem: string | undefined;
+  const report = await checkSmtp({
+    host,
+    port: port.port,
+    security: port.mode,
+    startTls: 'if-offered',
+    certificates: 'report',
+    credentials: null,
+    user: '',
+    clientName: 'outbox.localhost',
+    resolver: async () => ({ address }),
+    ...(options.ca ? { tls: { ca: options.ca } } : {}),
+    timeouts: { connect: timeoutMs, tls: timeoutMs, greeting: timeoutMs, command: timeoutMs },
+    signal,
+  });
+  if (signal.aborted) throw new ProbeFailure('silent', 'no answer in time');
+  if (report.verdict) {
+    const v = report.verdict;
+    const detail = v.kind === 'dropped' ? 'the server closed the connection' : `${v.message}${v.reply ? ` (${v.reply})` : ''}`;
+    throw new ProbeFailure(failureKind(v.kind), detail);
+  }
+  const cert = report.certificate;
+  if (cert && !(cert.trusted && cert.hostMatches)) certificateProblem = report.transcript.find((l) => l.startsWith('* Certificate would not'))?.replace(/^\* Certificate would not be accepted for signing in: /, '');
+  return { security: report.server.security ?? 'none', report, ...(certificateProblem ? { certificateProblem } : {}) };
+}
+
 export function probeHosts(domain: string): string[] {
   return [`smtp.${domain}`, `mail.${domain}`, domain];
 }
 
-function describe(result: SessionResult, host: string): string[] {
+function describe(result: ProbeResult, host: string): string[] {
   const notes: string[] = [];
+  const caps = result.report.server.capabilities;
   if (result.security === 'tls') notes.push('implicit TLS: encrypted from the first byte (preferred, RFC 8314)');
   else if (result.security === 'starttls') notes.push('STARTTLS offered and working');
   else notes.push('the server did not offer STARTTLS: only an unencrypted connection, insecure, not recommended');
-  const cert = result.certificate;
-  if (cert && !cert.matchesHost) notes.push(`the certificate does not match ${host} (it names ${cert.names.join(', ') || 'nothing'}): connecting would fail unless you trust it`);
-  if (cert && !cert.trusted) notes.push(`the certificate is not trusted (${cert.error ?? 'unknown issuer'})`);
-  notes.push(result.ehlo.authMechanisms.length > 0 ? `sign-in offered: ${result.ehlo.authMechanisms.join(' ')}` : 'no sign-in (AUTH) offered');
-  if (result.ehlo.size !== undefined) notes.push(`largest message: ${Math.round(result.ehlo.size / 1048576)} MB`);
+  const cert = result.report.certificate;
+  if (cert && !cert.hostMatches) notes.push(`the certificate does not match ${host} (it names ${cert.names?.join(', ') || 'nothing'}): connecting would fail unless you trust it`);
+  if (cert && !cert.trusted) notes.push(`the certificate is not trusted (${result.certificateProblem ?? 'unknown issuer'})`);
+  const auth = caps?.auth ?? [];
+  notes.push(auth.length > 0 ? `sign-in offered: ${auth.join(' ')}` : 'no sign-in (AUTH) offered');
+  if (caps?.size !== undefined) notes.push(`largest message: ${Math.round(caps.size / 1048576)} MB`);
   notes.push('found by probing the server');
   return notes;
 }
 
-function toCandidate(result: SessionResult, host: string, port: number, email: string): Candidate {
-  const mechanisms = result.ehlo.authMechanisms;
+function toCandidate(result: ProbeResult, host: string, port: number, email: string): Candidate {
+  const caps = result.report.server.capabilities;
+  const mechanisms = caps?.auth ?? [];
+  const cert = result.report.certificate;
   const auth: Candidate['auth'] = [];
   if (mechanisms.some((m) => m === 'PLAIN' || m === 'LOGIN' || m === 'CRAM-MD5')) auth.push('password');
   if (mechanisms.some((m) => m === 'XOAUTH2' || m === 'OAUTHBEARER')) auth.push('oauth2');
@@ -64,10 +125,10 @@ function toCandidate(result: SessionResult, host: string, port: number, email: s
     username: email,
     source: 'probe',
     verified: {
-      startTls: result.ehlo.startTls,
+      startTls: caps?.startTls ?? false,
       authMechanisms: mechanisms,
-      ...(result.ehlo.size !== undefined ? { size: result.ehlo.size } : {}),
-      ...(result.certificate ? { certificateMatchesHost: result.certificate.matchesHost } : {}),
+      ...(caps?.size !== undefined ? { size: caps.size } : {}),
+      ...(cert ? { certificateMatchesHost: cert.hostMatches } : {}),
     },
     insecure: result.security === 'none',
     notes: describe(result, host),
@@ -104,7 +165,7 @@ export async function probeDomain(domain: string, options: ProbeOptions, trace: 
     const done = trace.begin(`probe ${host}:${port.port} (${port.mode === 'tls' ? 'implicit TLS' : 'STARTTLS'})`);
     const timeout = AbortSignal.timeout(timeoutMs);
     try {
-      const result = await probeSession({ host, address, port: port.port, mode: port.mode, ca: options.ca, signal: AbortSignal.any([signal, timeout]) });
+      const result = await probeOne(host, address, port, options, AbortSignal.any([signal, timeout]), timeoutMs);
       const candidate = toCandidate(result, host, port.port, options.email);
       found.push(candidate);
       done('found', candidate.notes.slice(0, -1).join('; '));

@@ -31,6 +31,10 @@ export interface SessionOptions {
   tls?: tls.ConnectionOptions;
   timeouts?: Partial<CheckTimeouts>;
   resolver?: Resolver;
+  /** See LinkOptions.certificates; only a check that never signs in may pass 'report'. */
+  certificates?: 'enforce' | 'report';
+  /** Ends the check at once (closing the connection) when aborted: a deadline or a cancel. */
+  signal?: AbortSignal;
 }
 
 /** Ends a check with a verdict; caught in `session`, never escapes the check. */
@@ -58,7 +62,15 @@ export abstract class CheckSession<V extends { message: string }, T extends Link
     const o = session;
     this.timeouts = { ...CHECK_TIMEOUTS, ...o.timeouts };
     this.link = new ServerLink(
-      { host: o.host, port: o.port, ...(o.resolver ? { resolver: o.resolver } : {}), ...(o.tls ? { tls: o.tls } : {}), ...(o.pinnedFingerprint ? { pinnedFingerprint: o.pinnedFingerprint } : {}), timeouts: this.timeouts },
+      {
+        host: o.host,
+        port: o.port,
+        ...(o.resolver ? { resolver: o.resolver } : {}),
+        ...(o.tls ? { tls: o.tls } : {}),
+        ...(o.pinnedFingerprint ? { pinnedFingerprint: o.pinnedFingerprint } : {}),
+        ...(o.certificates ? { certificates: o.certificates } : {}),
+        timeouts: this.timeouts,
+      },
       timings,
       (line) => this.note(line),
     );
@@ -76,7 +88,11 @@ export abstract class CheckSession<V extends { message: string }, T extends Link
   protected async run(converse: () => Promise<void>): Promise<{ verdict: V | null; transcript: string[] }> {
     const started = performance.now();
     let verdict: V | null = null;
+    const abort = (): void => this.link.close();
+    const signal = this.session.signal;
+    signal?.addEventListener('abort', abort, { once: true });
     try {
+      if (signal?.aborted) throw this.stop('dropped', 'cancelled before it started');
       await converse();
     } catch (caught) {
       const err = caught instanceof LinkFailure ? this.stop(caught.kind, caught.detail) : caught;
@@ -84,6 +100,7 @@ export abstract class CheckSession<V extends { message: string }, T extends Link
       verdict = (err as Stop<V>).verdict;
       this.note(`! ${verdict.message}`);
     } finally {
+      signal?.removeEventListener('abort', abort);
       this.reader.detach();
       this.link.close();
       this.timings.totalMs = ms(started);
@@ -102,7 +119,7 @@ export abstract class CheckSession<V extends { message: string }, T extends Link
     if (err.reason === 'binary' && (head === 0x15 || head === 0x16)) return this.stop('tls-wrong-mode', `binary data instead of an ${this.protocol} greeting`);
     if (err.reason === 'binary') return this.unexpectedData(`Unexpected data: ${JSON.stringify(err.firstBytes.subarray(0, 40).toString('latin1'))}`);
     if (err.reason === 'timeout' && stage === 'greeting') {
-      if (this.session.security !== 'tls') {
+      if (this.session.security !== 'tls' && !this.session.signal?.aborted) {
         this.note('* No greeting; checking whether this port expects TLS from the start');
         const target = { host: this.session.host, extra: this.session.tls, timeoutMs: Math.min(this.timeouts.tls, this.timeouts.greeting) };
         if (await speaksImplicitTls(this.link.address, this.session.port, target)) return this.stop('tls-wrong-mode', 'the port completed a TLS handshake');

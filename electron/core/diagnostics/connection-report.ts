@@ -50,7 +50,8 @@ export interface Timings {
 export interface ConnectionReport {
   ok: boolean;
   verdict: Verdict | null;
-  server: { greeting: string | null; capabilities: SmtpCapabilities | null };
+  /** `security`: what the connection ended up as (implicit TLS, upgraded with STARTTLS, or plaintext). */
+  server: { greeting: string | null; capabilities: SmtpCapabilities | null; security?: 'tls' | 'starttls' | 'none' };
   certificate?: CertificateInfo;
   timings: Timings;
   /** "C: …" client lines, "S: …" server lines, "* …" notes; AUTH payloads redacted. */

@@ -27,6 +27,12 @@ export interface LinkOptions {
   resolver?: Resolver;
   tls?: tls.ConnectionOptions;
   pinnedFingerprint?: string;
+  /**
+   * 'enforce' (the default, for anything that may sign in): a certificate that does not verify ends the
+   * connection. 'report': it is noted and kept in `certificateProblem` (the autodetection probe, which
+   * never signs in, describes such a server instead of hiding it).
+   */
+  certificates?: 'enforce' | 'report';
   timeouts: { connect: number; tls: number };
 }
 
@@ -43,6 +49,8 @@ export class ServerLink {
   address = '';
   readonly sockets: net.Socket[] = [];
   certificate: CertificateInfo | undefined;
+  /** Why the certificate would not do, when `certificates` is 'report'. */
+  certificateProblem: { kind: FailureKind; detail: string } | undefined;
 
   constructor(
     private readonly o: LinkOptions,
@@ -86,9 +94,16 @@ export class ServerLink {
         reject(new LinkFailure(kind, describe(err)));
       };
       socket.once('error', onError);
+      // Destroyed before it connected: the check was cancelled.
+      const onClose = (): void => {
+        clearTimeout(timer);
+        reject(new LinkFailure('dropped', 'the connection was closed before it was made'));
+      };
+      socket.once('close', onClose);
       socket.once('connect', () => {
         clearTimeout(timer);
         socket.off('error', onError);
+        socket.off('close', onClose);
         socket.on('error', () => {});
         this.timings.connectMs = ms(t);
         this.note(`* Connected to ${this.address}:${this.o.port} (${this.timings.connectMs} ms)`);
@@ -115,7 +130,13 @@ export class ServerLink {
       this.note(`* Certificate: ${c.subject}; issued by ${c.issuer}; valid ${c.validFrom} to ${c.validTo}; SHA-256 ${c.fingerprint256}`);
     }
     const kind = certificateVerdict(secure, this.certificate);
-    if (kind) throw new LinkFailure(kind, String(secure.authorizationError ?? 'certificate does not match the server name'));
+    if (kind) {
+      const detail = String(secure.authorizationError ?? 'certificate does not match the server name');
+      if (this.o.certificates !== 'report') throw new LinkFailure(kind, detail);
+      this.certificateProblem = { kind, detail };
+      this.note(`* Certificate would not be accepted for signing in: ${detail}`);
+      return secure;
+    }
     if (!secure.authorized) this.note('* Certificate not verified, but it is the one pinned for this account');
     return secure;
   }

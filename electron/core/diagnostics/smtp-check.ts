@@ -23,6 +23,11 @@ export interface SmtpCheckOptions extends SessionOptions {
   credentials: Credentials | null;
   /** The name sent with EHLO. */
   clientName?: string;
+  /**
+   * With security 'starttls': 'required' (the default) stops when the server does not offer it;
+   * 'if-offered' goes on in plaintext and reports that (the probe, which never signs in).
+   */
+  startTls?: 'required' | 'if-offered';
 }
 
 export async function checkSmtp(options: SmtpCheckOptions): Promise<ConnectionReport> {
@@ -32,6 +37,7 @@ export async function checkSmtp(options: SmtpCheckOptions): Promise<ConnectionRe
 class SmtpCheck extends CheckSession<Verdict, Timings, ReplyReader> {
   private greeting: string | null = null;
   private capabilities: SmtpCapabilities | null = null;
+  private security: 'tls' | 'starttls' | 'none' = 'none';
 
   constructor(private readonly o: SmtpCheckOptions) {
     super(o, { dnsMs: null, connectMs: null, tlsMs: null, greetingMs: null, ehloMs: null, authMs: null, totalMs: 0 }, new ReplyReader(), 'SMTP');
@@ -39,17 +45,23 @@ class SmtpCheck extends CheckSession<Verdict, Timings, ReplyReader> {
 
   async check(): Promise<ConnectionReport> {
     const { verdict, transcript } = await this.run(() => this.converse());
-    const report: ConnectionReport = { ok: verdict === null, verdict, server: { greeting: this.greeting, capabilities: this.capabilities }, timings: this.timings, transcript };
+    const server = { greeting: this.greeting, capabilities: this.capabilities, security: this.security };
+    const report: ConnectionReport = { ok: verdict === null, verdict, server, timings: this.timings, transcript };
     if (this.link.certificate) report.certificate = this.link.certificate;
     return report;
   }
 
   private async converse(): Promise<void> {
     const { security } = this.o;
+    // A certificate that is only reported, never enforced, must not carry a secret.
+    if (this.o.certificates === 'report' && this.o.credentials) throw new Error('checkSmtp: certificates "report" is for checks without credentials');
     if (security === 'none' && !this.o.insecure) throw this.stop('insecure-refused');
     await this.link.resolve();
     let socket = await this.link.connect();
-    if (security === 'tls') socket = await this.link.secure(socket);
+    if (security === 'tls') {
+      socket = await this.link.secure(socket);
+      this.security = 'tls';
+    }
     this.reader.attach(socket);
 
     let t = performance.now();
@@ -62,13 +74,17 @@ class SmtpCheck extends CheckSession<Verdict, Timings, ReplyReader> {
     // Reported even when the check stops at STARTTLS: what the server offers in clear helps too.
     this.capabilities = parseCapabilities(ehlo.lines, false);
     const startTlsOffered = this.capabilities.startTls;
-    if (security === 'starttls') {
+    if (security === 'starttls' && !startTlsOffered && this.o.startTls === 'if-offered') {
+      if (this.o.credentials) throw this.stop('tls-starttls-unavailable');
+      this.note('* STARTTLS not offered: the rest of this check is unencrypted (nothing secret is sent)');
+    } else if (security === 'starttls') {
       if (!startTlsOffered) throw this.stop('tls-starttls-unavailable');
       t = performance.now();
       const reply = await this.command('STARTTLS');
       if (reply.code !== 220) throw new Stop({ ...failureVerdict('tls-starttls-unavailable', this.ctx), reply: reply.text });
       this.reader.detach();
       socket = await this.link.secure(socket, t);
+      this.security = 'starttls';
       this.reader.attach(socket);
       ehlo = await this.ehlo();
     }
@@ -76,9 +92,6 @@ class SmtpCheck extends CheckSession<Verdict, Timings, ReplyReader> {
     if (this.o.credentials) await this.authenticate(this.o.credentials, this.capabilities.auth);
     await this.quit();
   }
-
-
-
 
 
   private async ehlo(): Promise<Reply> {
@@ -168,6 +181,3 @@ class SmtpCheck extends CheckSession<Verdict, Timings, ReplyReader> {
 function round(value: number): number {
   return Math.round(value * 10) / 10;
 }
-
-
-

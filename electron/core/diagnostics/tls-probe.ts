@@ -55,6 +55,11 @@ export function handshake(socket: net.Socket, target: HandshakeTarget): Promise<
       reject(new HandshakeError(wrongMode ? 'tls-wrong-mode' : code === 'ECONNRESET' ? 'dropped' : 'tls-other', `${code || 'Error'}: ${err.message}`));
     };
     secure.once('error', onError);
+    // The socket beneath closed (the check was cancelled, or the peer hung up mid-handshake).
+    secure.once('close', () => {
+      clearTimeout(timer);
+      reject(new HandshakeError('dropped', 'The connection closed during the TLS handshake'));
+    });
   });
 }
 
@@ -74,6 +79,10 @@ export function certificateInfo(secure: tls.TLSSocket, host: string, pinnedFinge
   if (!peer?.raw) return undefined;
   const x509 = new X509Certificate(peer.raw);
   const error = secure.authorized ? undefined : String(secure.authorizationError ?? '');
+  const names = [
+    ...(peer.subject?.CN ? [String(peer.subject.CN)] : []),
+    ...(peer.subjectaltname ?? '').split(/,\s*/).filter(Boolean).map((n) => n.replace(/^(DNS|IP Address):/, '')),
+  ];
   return {
     subject: oneLine(x509.subject),
     issuer: oneLine(x509.issuer),
@@ -83,6 +92,7 @@ export function certificateInfo(secure: tls.TLSSocket, host: string, pinnedFinge
     trusted: error === undefined || HOSTNAME.has(error),
     pinned: pinnedFingerprint !== undefined && normalizeFingerprint(pinnedFingerprint) === normalizeFingerprint(x509.fingerprint256),
     hostMatches: tls.checkServerIdentity(host, peer) === undefined,
+    names: [...new Set(names)],
     pem: x509.toString(),
   };
 }

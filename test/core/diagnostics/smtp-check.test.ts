@@ -47,6 +47,7 @@ describe('checkSmtp against healthy servers', () => {
       trusted: true,
       pinned: false,
       hostMatches: true,
+      names: ['localhost', '127.0.0.1'],
       pem: new X509Certificate(certs.cert).toString(),
     });
     const { timings } = report;
@@ -144,6 +145,25 @@ describe('checkSmtp and certificates', () => {
 
     expect(report.verdict?.kind).toBe('tls-untrusted');
     expect(report.certificate?.pinned).toBe(false);
+  });
+
+  it('refuses to report-only a certificate when it would send credentials over it', async () => {
+    const server = await rawTls(certs);
+
+    await expect(checkSmtp(checkOptions(server.port, { certificates: 'report' }))).rejects.toThrow(/without credentials/);
+    expect(server.connections.flatMap((c) => c.commands).some((c) => c.startsWith('AUTH'))).toBe(false);
+  });
+
+  it('describes an untrusted server without signing in when asked only to report (the probe)', async () => {
+    const server = await rawTls(certs);
+
+    const report = await checkSmtp({ ...checkOptions(server.port), credentials: null, certificates: 'report' });
+
+    expect(report.verdict).toBeNull();
+    expect(report.server.security).toBe('starttls');
+    expect(report.certificate).toMatchObject({ trusted: false, names: ['localhost', '127.0.0.1'] });
+    expect(report.transcript.join('\n')).toMatch(/Certificate would not be accepted for signing in/);
+    expect(server.connections.flatMap((c) => c.commands).some((c) => c.startsWith('AUTH'))).toBe(false);
   });
 
   it('names a certificate made for another host', async () => {
