@@ -1,8 +1,8 @@
 // `outbox account add|list|remove` command lines. The password is never an argument: --password is refused
 // with a hint, because argv is visible to every user of the computer.
 import { SECURITY_MODES, type Security } from '../shared/account';
-import type { Command } from './args';
 import { UsageError } from './exit-codes';
+import type { CommandName } from './usage';
 import { isProviderId, PROVIDER_IDS, PROVIDERS, type ProviderId } from '../core/oauth/providers';
 import { parse, str, type Options, type Values } from './parse-options';
 
@@ -31,7 +31,7 @@ export interface ImapAddArgs {
   user?: string;
 }
 
-export function parseAccount(argv: readonly string[]): { command: Command; dataDir?: string | undefined } {
+export function parseAccount(argv: readonly string[]): { command: AccountCommand; dataDir?: string | undefined } {
   const [sub, ...rest] = argv;
   if (sub === undefined || sub === '--help' || sub === '-h') return { command: { name: 'help', topic: 'account' } };
   if (sub === 'list') {
@@ -53,7 +53,7 @@ export function parseAccount(argv: readonly string[]): { command: Command; dataD
   throw new UsageError(`Unknown account command '${sub}'`, "Use 'outbox account add', 'list', 'remove', 'test', 'trust', 'password', 'signin' or 'set'.");
 }
 
-function parseAccountAdd(argv: readonly string[]): { command: Command; dataDir?: string | undefined } {
+function parseAccountAdd(argv: readonly string[]): { command: AccountCommand; dataDir?: string | undefined } {
   const { values, positionals } = parse('account add', argv, {
     name: { type: 'string' },
     email: { type: 'string' },
@@ -100,6 +100,14 @@ function parseAccountAdd(argv: readonly string[]): { command: Command; dataDir?:
   };
 }
 
+/** Every `outbox account …` command, as parsed. */
+export type AccountCommand =
+  | { name: 'help'; topic: CommandName | 'main' }
+  | { name: 'account-add'; args: AccountAddArgs }
+  | { name: 'account-list'; json: boolean }
+  | { name: 'account-remove'; id: string }
+  | AccountDiagnosticsCommand;
+
 /** `outbox account test ID [--json]` and `outbox account trust ID --fingerprint SHA256 [--imap]`. */
 export type AccountDiagnosticsCommand =
   | { name: 'account-test'; id: string; json: boolean }
@@ -109,7 +117,7 @@ export type AccountDiagnosticsCommand =
   | { name: 'account-set'; id: string; sentFolder?: string; sentCopy?: boolean };
 
 /** `account password ID --password-stdin [--imap]`, `account signin ID`, `account set ID [--sent-folder F] [--sent-copy|--no-sent-copy]`. */
-function parseAccountFix(sub: 'password' | 'signin' | 'set', argv: readonly string[]): { command: Command; dataDir?: string | undefined } {
+function parseAccountFix(sub: 'password' | 'signin' | 'set', argv: readonly string[]): { command: AccountCommand; dataDir?: string | undefined } {
   const options: Options =
     sub === 'password'
       ? { 'password-stdin': { type: 'boolean' }, imap: { type: 'boolean' }, password: { type: 'string' } }
@@ -178,7 +186,7 @@ function imapAddArgs(values: Values): { imap?: ImapAddArgs; sentCopy?: boolean }
   return sentCopy === undefined ? { imap } : { imap, sentCopy };
 }
 
-function parseAccountDiagnostics(sub: 'test' | 'trust', argv: readonly string[]): { command: Command; dataDir?: string | undefined } {
+function parseAccountDiagnostics(sub: 'test' | 'trust', argv: readonly string[]): { command: AccountCommand; dataDir?: string | undefined } {
   const options: Options = sub === 'test' ? { json: { type: 'boolean' } } : { fingerprint: { type: 'string' }, imap: { type: 'boolean' } };
   const { values, positionals } = parse(`account ${sub}`, argv, options);
   if (values.help) return { command: { name: 'help', topic: 'account' } };
@@ -198,15 +206,18 @@ export interface OAuthAddArgs {
   provider: ProviderId;
   /** --client-id: overrides the client id built into this copy of Outbox. */
   clientId?: string;
+  /** --client-secret: the secret of that client when it is a Google "Desktop app" client (not confidential). */
+  clientSecret?: string;
 }
 
-/** `outbox account add --name N --email E --oauth google|microsoft [--client-id ID]`: no server options, no password. */
-function parseAccountAddOAuth(argv: readonly string[]): { command: Command; dataDir?: string | undefined } {
+/** `outbox account add --name N --email E --oauth google|microsoft [--client-id ID [--client-secret S]]`: no server options, no password. */
+function parseAccountAddOAuth(argv: readonly string[]): { command: AccountCommand; dataDir?: string | undefined } {
   const { values, positionals } = parse('account add', argv, {
     name: { type: 'string' },
     email: { type: 'string' },
     oauth: { type: 'string' },
     'client-id': { type: 'string' },
+    'client-secret': { type: 'string' },
     password: { type: 'string' },
   });
   if (values.help) return { command: { name: 'help', topic: 'account' } };
@@ -223,6 +234,8 @@ function parseAccountAddOAuth(argv: readonly string[]): { command: Command; data
   if (email === undefined) throw new UsageError("'outbox account add' needs --email");
   const clientId = str(values['client-id'])?.trim();
   if (clientId === '') throw new UsageError('--client-id is empty');
+  const clientSecret = str(values['client-secret'])?.trim();
+  if (clientSecret !== undefined && !clientId) throw new UsageError('--client-secret goes with --client-id', "The secret built into Outbox belongs to Outbox's own client id.");
   return {
     command: {
       name: 'account-add',
@@ -235,7 +248,7 @@ function parseAccountAddOAuth(argv: readonly string[]): { command: Command; data
         insecure: false,
         user: email,
         passwordStdin: false,
-        oauth: { provider: providerId, ...(clientId ? { clientId } : {}) },
+        oauth: { provider: providerId, ...(clientId ? { clientId } : {}), ...(clientSecret ? { clientSecret } : {}) },
       },
     },
     dataDir: str(values['data-dir']),

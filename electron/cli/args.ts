@@ -2,7 +2,7 @@
 // with node:util parseArgs (send has its own sendmail-style parser). Mistakes throw UsageError (exit 64).
 import path from 'node:path';
 import { checkMailbox, checkMailboxes } from './addresses';
-import { parseAccount, type AccountAddArgs, type AccountDiagnosticsCommand } from './account-args';
+import { parseAccount, type AccountAddArgs, type AccountCommand } from './account-args';
 import { UsageError } from './exit-codes';
 import { list, parse, str, type Options, type Values } from './parse-options';
 import { parseScheduleTime } from './schedule-time';
@@ -39,11 +39,8 @@ export type Command =
   | { name: 'flush'; wait: boolean }
   | { name: 'retry'; id: string; wait: boolean; queueOnly: boolean }
   | { name: 'cancel'; id: string }
-  | { name: 'account-add'; args: AccountAddArgs }
-  | { name: 'account-list'; json: boolean }
-  | { name: 'account-remove'; id: string }
   | { name: 'detect'; args: DetectArgs }
-  | AccountDiagnosticsCommand;
+  | AccountCommand;
 
 export interface CommandLine {
   dataDir?: string;

@@ -1,6 +1,6 @@
 // Enforces the runtime tiers (HOUSE-STYLE §1): reads every .ts/.tsx under electron/ and renderer/, parses its
 // imports with the oxc parser Vite ships, and fails on an import that crosses a tier the wrong way.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,6 +115,61 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/** The source file a relative specifier names (with or without its extension, or a folder's index). */
+function resolveSource(from: string, specifier: string): string | null {
+  const base = path.resolve(path.dirname(from), specifier);
+  for (const candidate of [base, `${base}.ts`, `${base}.tsx`, path.join(base, 'index.ts')]) {
+    if (/\.tsx?$/.test(candidate) && existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+/** Every import circle among `graph`'s files (type-only imports count: they tie the modules' meanings together). */
+function importCircles(graph: Map<string, string[]>): string[][] {
+  // Tarjan's strongly connected components; a component of two or more files is a circle.
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const circles: string[][] = [];
+  let next = 0;
+  const visit = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next);
+    next++;
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      component.push(w);
+    } while (w !== v);
+    if (component.length > 1 || (graph.get(v) ?? []).includes(v)) circles.push(component.sort());
+  };
+  for (const file of graph.keys()) if (!index.has(file)) visit(file);
+  return circles;
+}
+
+function importGraph(files: string[], read: (file: string) => string): Map<string, string[]> {
+  return new Map(
+    files.map((file) => [
+      file,
+      importsOf(file, read(file))
+        .filter((ref) => ref.specifier.startsWith('./') || ref.specifier.startsWith('../'))
+        .flatMap((ref) => resolveSource(file, ref.specifier) ?? []),
+    ]),
+  );
+}
+
 // Build configuration runs in Node at build time; it is not renderer code.
 const BUILD_CONFIG = /(^|[\\/])vite\.config\.ts$/;
 
@@ -136,6 +191,31 @@ describe('runtime tiers', () => {
       }),
     );
     expect(problems).toEqual([]);
+  });
+
+  it('has no import circle anywhere in the sources', () => {
+    const circles = importCircles(importGraph(files, (file) => readFileSync(file, 'utf8')));
+    expect(circles.map((c) => c.map((file) => path.relative(ROOT, file)).join(' ↔ '))).toEqual([]);
+  });
+
+  it('finds a circle, even one closed by a type-only import', () => {
+    const a = path.join(ROOT, 'electron/cli/a.ts');
+    const b = path.join(ROOT, 'electron/cli/b.ts');
+    const c = path.join(ROOT, 'electron/cli/c.ts');
+    const graph = new Map([
+      [a, [b]],
+      [b, [c]],
+      [c, [a]],
+    ]);
+    expect(importCircles(graph)).toEqual([[a, b, c]]);
+    // From source text: b imports only a type from a.
+    const texts = new Map([
+      [a, "import { parseB } from './b';"],
+      [b, "import type { A } from './a';\nexport const parseB = 1;"],
+    ]);
+    const parsed = new Map([...texts.keys()].map((file) => [file, importsOf(file, texts.get(file)!).map((ref) => path.resolve(path.dirname(file), `${ref.specifier}.ts`))]));
+    expect(importCircles(parsed)).toHaveLength(1);
+    expect(importCircles(new Map([[a, [b]], [b, []]]))).toEqual([]);
   });
 
   describe('catches', () => {
