@@ -21,6 +21,8 @@ const common = {
   define: {
     'process.env.OUTBOX_OAUTH_GOOGLE_CLIENT_ID': JSON.stringify(process.env.OUTBOX_OAUTH_GOOGLE_CLIENT_ID ?? ''),
     'process.env.OUTBOX_OAUTH_MICROSOFT_CLIENT_ID': JSON.stringify(process.env.OUTBOX_OAUTH_MICROSOFT_CLIENT_ID ?? ''),
+    // Google's Desktop-app secret is not confidential (it ships in every copy); Microsoft's public client has none.
+    'process.env.OUTBOX_OAUTH_GOOGLE_CLIENT_SECRET': JSON.stringify(process.env.OUTBOX_OAUTH_GOOGLE_CLIENT_SECRET ?? ''),
   },
 };
 

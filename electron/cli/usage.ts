@@ -128,7 +128,7 @@ Cancels a message that has not been sent; it stays in the list as failed ("cance
                      [--user U] [--password-stdin]
                      [--imap-host H --imap-port P --imap-security tls|starttls|none [--imap-insecure]
                       [--imap-user U]] [--sent-copy | --no-sent-copy]
-  outbox account add --name N --email E --oauth google|microsoft [--client-id ID]
+  outbox account add --name N --email E --oauth google|microsoft [--client-id ID [--client-secret S]]
   outbox account list [--json]
   outbox account remove ID
   outbox account test ID [--json]
@@ -147,7 +147,8 @@ line) and kept in the system keychain. --security none needs --insecure as well.
 
 With --oauth, the servers come from the provider and you sign in in your browser: the
 address is printed first, for a computer where no browser opens. The sign-in is kept in the
-system keychain; --client-id replaces the client id built into Outbox.
+system keychain; --client-id replaces the client id built into Outbox (--client-secret gives
+that client's secret, which Google's Desktop-app clients need; it is kept in the keychain).
 
 With the --imap-... options, a copy of each sent message is saved in the Sent folder
 (turn it off with --no-sent-copy); IMAP logs in with the same user name and password

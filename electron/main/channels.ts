@@ -51,7 +51,7 @@ export function summarize(message: OutboxMessage): OutboxSummary {
 
 /** The app's OAuth flows (core/oauth/oauth-accounts.ts with Electron's shell.openExternal as the browser). */
 export interface OAuthSignIn {
-  add(request: { name: string; email: string; provider: string; clientId?: string }): Promise<AccountProfile>;
+  add(request: { name: string; email: string; provider: string; clientId?: string; clientSecret?: string }): Promise<AccountProfile>;
   signInAgain(id: string): Promise<AccountProfile>;
 }
 

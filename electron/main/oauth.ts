@@ -27,7 +27,7 @@ export function createOAuthSignIn(accounts: AccountStore, secrets: SecretStore, 
     },
   };
   return {
-    add: (request) => addOAuthAccount(deps, { name: request.name, email: request.email, provider: providerOf(request.provider), ...(request.clientId ? { clientId: request.clientId } : {}) }),
+    add: (request) => addOAuthAccount(deps, { name: request.name, email: request.email, provider: providerOf(request.provider), ...(request.clientId ? { clientId: request.clientId } : {}), ...(request.clientSecret ? { clientSecret: request.clientSecret } : {}) }),
     async signInAgain(id) {
       const account = await accounts.get(id);
       if (!account) throw new AppError('ACCOUNT_NOT_FOUND');

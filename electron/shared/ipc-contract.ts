@@ -186,6 +186,8 @@ export const invokeContract = {
         email: emailAddress,
         provider: z.string().regex(/^[a-z0-9-]{1,40}$/),
         clientId: z.string().min(1).max(500).optional(),
+        /** The secret of that client, for a Google "Desktop app" client; kept in the keychain record. */
+        clientSecret: z.string().min(1).max(500).optional(),
       }),
     ]),
     result: returns<AccountProfile>(),

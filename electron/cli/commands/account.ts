@@ -121,7 +121,7 @@ async function runAccountAddOAuth(ctx: CliContext, args: AccountAddArgs, oauth: 
   await ctx.ensureDataDir();
   const account = await addOAuthAccount(
     { accounts: ctx.accounts(), secrets: ctx.secrets(), openBrowser: (url) => openBrowser(ctx, url), logger: ctx.logger },
-    { name: args.name, email: args.email, provider, ...(oauth.clientId ? { clientId: oauth.clientId } : {}) },
+    { name: args.name, email: args.email, provider, ...(oauth.clientId ? { clientId: oauth.clientId } : {}), ...(oauth.clientSecret ? { clientSecret: oauth.clientSecret } : {}) },
   );
   out(ctx.io, account.id);
   return EX.OK;

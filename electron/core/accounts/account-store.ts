@@ -191,6 +191,9 @@ export class AccountStore {
         throw error;
       });
       if (previous !== null) await this.secrets.delete(id);
+      // A very long OAuth refresh token continues in records of its own (token-store.ts).
+      const more = previous === null ? 0 : Number(/"more":(\d)/.exec(previous)?.[1] ?? 0);
+      for (let n = 1; n <= more; n++) await this.secrets.delete(`${id}:oauth:${n}`).catch(() => false);
       try {
         await this.persist(this.accounts.filter((a) => a.id !== id));
       } catch (error) {

@@ -6,7 +6,7 @@ import { AppError } from '../../shared/errors';
 import type { AccountStore } from '../accounts/account-store';
 import type { SecretStore, Logger } from '../ports';
 import { signIn, type SignInOptions } from './authorize';
-import { resolveClientId, type OAuthProvider } from './providers';
+import { resolveClientId, resolveClientSecret, scopesFor, type OAuthProvider } from './providers';
 import { OAuthTokenStore } from './token-store';
 
 export interface OAuthFlowDeps {
@@ -29,18 +29,39 @@ function clientIdFor(provider: OAuthProvider, override: string | undefined): str
   return clientId;
 }
 
-async function signInAndKeep(deps: OAuthFlowDeps, provider: OAuthProvider, clientId: string, email: string, save: (store: OAuthTokenStore, tokens: Awaited<ReturnType<typeof signIn>>) => Promise<void>): Promise<void> {
-  const tokens = await signIn({ provider, clientId, loginHint: email, openBrowser: deps.openBrowser, ...deps.signInOptions });
+interface SignInFor {
+  clientId: string;
+  /** The account's own client secret (kept in its keychain record, never in accounts.json). */
+  ownSecret?: string;
+  /** Whether the account reads its mailbox over IMAP (Microsoft asks a separate consent for it). */
+  imap: boolean;
+}
+
+type SignedIn = Awaited<ReturnType<typeof signIn>>;
+
+async function signInAndKeep(deps: OAuthFlowDeps, provider: OAuthProvider, who: SignInFor, email: string, save: (store: OAuthTokenStore, tokens: SignedIn) => Promise<void>): Promise<void> {
+  const clientSecret = resolveClientSecret(provider, { clientId: who.clientId, clientSecret: who.ownSecret ?? null });
+  const tokens = await signIn({
+    provider,
+    clientId: who.clientId,
+    ...(clientSecret ? { clientSecret } : {}),
+    scopes: scopesFor(provider, { imap: who.imap }),
+    loginHint: email,
+    openBrowser: deps.openBrowser,
+    ...deps.signInOptions,
+  });
   await save(new OAuthTokenStore({ secrets: deps.secrets, ...(deps.logger ? { logger: deps.logger } : {}) }), tokens);
 }
 
-function tokenRecord(provider: OAuthProvider, clientId: string, tokens: Awaited<ReturnType<typeof signIn>>) {
+function tokenRecord(provider: OAuthProvider, who: SignInFor, tokens: SignedIn) {
   return {
     providerId: provider.id,
-    clientId,
+    clientId: who.clientId,
+    ...(who.ownSecret ? { clientSecret: who.ownSecret } : {}),
     accessToken: tokens.accessToken,
     refreshToken: tokens.refreshToken,
     expiresAt: tokens.expiresAt,
+    requested: tokens.requested,
     ...(tokens.scope === undefined ? {} : { scope: tokens.scope }),
   };
 }
@@ -48,10 +69,12 @@ function tokenRecord(provider: OAuthProvider, clientId: string, tokens: Awaited<
 /** Signs in in the browser, then adds the account with the provider's servers and keeps its tokens. */
 export async function addOAuthAccount(
   deps: OAuthFlowDeps,
-  request: { name: string; email: string; provider: OAuthProvider; clientId?: string },
+  request: { name: string; email: string; provider: OAuthProvider; clientId?: string; clientSecret?: string },
 ): Promise<AccountProfile> {
   const { provider } = request;
   const clientId = clientIdFor(provider, request.clientId);
+  const ownSecret = request.clientSecret?.trim();
+  const who: SignInFor = { clientId, ...(ownSecret ? { ownSecret } : {}), imap: false };
   const input: NewAccount = {
     name: request.name,
     email: request.email,
@@ -67,10 +90,10 @@ export async function addOAuthAccount(
     throw new AppError('VALIDATION', { message: `${issue.path.join('.') || 'The account'}: ${issue.message}.` });
   }
   let added: AccountProfile | undefined;
-  await signInAndKeep(deps, provider, clientId, request.email, async (store, tokens) => {
+  await signInAndKeep(deps, provider, who, request.email, async (store, tokens) => {
     added = await deps.accounts.add(parsed.data);
     try {
-      await store.save(added.id, tokenRecord(provider, clientId, tokens));
+      await store.save(added.id, tokenRecord(provider, who, tokens));
     } catch (error) {
       // An account without its tokens could never send: take it out again.
       await deps.accounts.remove(added.id).catch(() => undefined);
@@ -86,6 +109,10 @@ export async function signInAgain(deps: OAuthFlowDeps, account: AccountProfile, 
     throw new AppError('VALIDATION', { message: `Account ${account.id} signs in with a password.`, next: 'Enter the password again instead.' });
   }
   const clientId = clientIdFor(provider, account.signIn.clientId);
-  await signInAndKeep(deps, provider, clientId, account.email, (store, tokens) => store.save(account.id, tokenRecord(provider, clientId, tokens)));
+  // The account's own client secret, from its keychain record, is kept across sign-ins.
+  const before = await new OAuthTokenStore({ secrets: deps.secrets }).load(account.id).catch(() => null);
+  const ownSecret = before?.clientId === clientId ? before.clientSecret : undefined;
+  const who: SignInFor = { clientId, ...(ownSecret ? { ownSecret } : {}), imap: account.sentCopy.enabled };
+  await signInAndKeep(deps, provider, who, account.email, (store, tokens) => store.save(account.id, tokenRecord(provider, who, tokens)));
   return deps.accounts.setStatus(account.id, 'ok');
 }

@@ -16,8 +16,16 @@ export const oauthProviderSchema = z.object({
   name: z.string().min(1),
   authorizationEndpoint: endpoint,
   tokenEndpoint: endpoint,
-  /** Everything needed for SMTP and IMAP plus a refresh token, asked for in one consent. */
+  /** What sending needs plus a refresh token, asked for in one consent. */
   scopes: z.array(z.string().min(1)).min(1),
+  /** Added only when the account reads or writes its mailbox over IMAP (the Sent copy, the duplicate check). */
+  imapScopes: z.array(z.string().min(1)).default([]),
+  /**
+   * 'installed-app': the provider's "Desktop app" clients come with a secret that is not confidential (it ships
+   * in every copy) and its token endpoint wants it (Google). 'none': a public client that must not send one
+   * (Microsoft answers AADSTS700025 when a public client presents a secret).
+   */
+  clientSecret: z.enum(['installed-app', 'none']).default('none'),
   /** Added to the authorization request as is (e.g. Google's access_type=offline). */
   extraAuthParams: z.record(z.string(), z.string()).default({}),
   /** Some providers want the scopes repeated on a refresh. */
@@ -35,7 +43,9 @@ const BUILT_IN = {
     name: 'Google',
     authorizationEndpoint: 'https://accounts.google.com/o/oauth2/v2/auth',
     tokenEndpoint: 'https://oauth2.googleapis.com/token',
+    // One scope covers SMTP and IMAP.
     scopes: ['https://mail.google.com/'],
+    clientSecret: 'installed-app',
     // Without both, Google returns no refresh token on a second sign-in.
     extraAuthParams: { access_type: 'offline', prompt: 'consent' },
     smtp: { host: 'smtp.gmail.com', port: 465, security: 'tls' },
@@ -47,11 +57,9 @@ const BUILT_IN = {
     name: 'Microsoft 365 / Outlook.com',
     authorizationEndpoint: 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize',
     tokenEndpoint: 'https://login.microsoftonline.com/common/oauth2/v2.0/token',
-    scopes: [
-      'https://outlook.office.com/SMTP.Send',
-      'https://outlook.office.com/IMAP.AccessAsUser.All',
-      'offline_access',
-    ],
+    scopes: ['https://outlook.office.com/SMTP.Send', 'offline_access'],
+    imapScopes: ['https://outlook.office.com/IMAP.AccessAsUser.All'],
+    clientSecret: 'none',
     extraAuthParams: { prompt: 'select_account' },
     scopeOnRefresh: true,
     smtp: { host: 'smtp.office365.com', port: 587, security: 'starttls' },
@@ -91,6 +99,41 @@ export function buildTimeClientIds(): ClientIdConfig {
     google: process.env.OUTBOX_OAUTH_GOOGLE_CLIENT_ID,
     microsoft: process.env.OUTBOX_OAUTH_MICROSOFT_CLIENT_ID,
   };
+}
+
+/** The scopes one sign-in asks for: sending, plus the mailbox only when the account uses IMAP. */
+export function scopesFor(provider: OAuthProvider, options: { imap: boolean }): string[] {
+  if (!options.imap || provider.imapScopes.length === 0) return provider.scopes;
+  // offline_access and the like stay last, as providers show them.
+  const [first, ...rest] = provider.scopes;
+  return [first!, ...provider.imapScopes, ...rest];
+}
+
+/**
+ * Client secrets the build bakes in, beside the client ids. Only for "installed app" clients, whose secret
+ * is public by design (RFC 8252 §8.5): never a confidential value, but still never logged or shown.
+ */
+export function buildTimeClientSecrets(): ClientIdConfig {
+  return { google: process.env.OUTBOX_OAUTH_GOOGLE_CLIENT_SECRET };
+}
+
+/**
+ * The secret to send with the code exchange and every refresh, or undefined to send none. An account with
+ * its own client id uses only its own secret: the build's belongs to the build's client id.
+ */
+export function resolveClientSecret(
+  provider: OAuthProvider,
+  account: { clientId?: string | null; clientSecret?: string | null },
+  secrets: ClientIdConfig = buildTimeClientSecrets(),
+  ids: ClientIdConfig = buildTimeClientIds(),
+): string | undefined {
+  if (provider.clientSecret === 'none') return undefined;
+  const own = account.clientSecret?.trim();
+  if (own) return own;
+  const ownId = account.clientId?.trim();
+  if (ownId && ownId !== ids[provider.id]?.trim()) return undefined;
+  const built = secrets[provider.id]?.trim();
+  return built ? built : undefined;
 }
 
 /** The account's own client id wins over the build's; undefined when neither is set. */

@@ -1,4 +1,5 @@
-// One POST to a provider's token endpoint (code exchange or refresh), form-encoded, no client secret,
+// One POST to a provider's token endpoint (code exchange or refresh), form-encoded (a client secret only when
+// the caller puts one in the params: never logged, never in an error),
 // bounded by a timeout; every answer becomes tokens or a typed OAuthError saying whether to retry.
 import type { OAuthProvider } from './providers';
 import { OAuthError } from './oauth-error';

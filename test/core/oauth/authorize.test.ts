@@ -135,6 +135,25 @@ describe('signIn', () => {
     expect(await isClosed(redirectUri)).toBe(true);
   });
 
+  it("sends an installed-app client's secret with the code exchange, keeping PKCE and the loopback redirect", async () => {
+    const provider = { ...mock.provider, clientSecret: 'installed-app' as const };
+    const result = await signIn({
+      provider,
+      clientId: 'desktop-client',
+      clientSecret: 'GOCSPX-not-confidential',
+      scopes: ['https://mail.example.test/'],
+      openBrowser: async (url) => void browse(url),
+    });
+    const exchange = mock.tokenRequests[0]!;
+    expect(exchange).toMatchObject({ grant_type: 'authorization_code', client_id: 'desktop-client', client_secret: 'GOCSPX-not-confidential' });
+    expect(String(exchange.redirect_uri)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+    expect(challengeFor(String(exchange.code_verifier))).toBe(mock.authorizeRequests[0]!.code_challenge);
+    // The secret goes only to the token endpoint, never into the browser's address bar.
+    expect(JSON.stringify(mock.authorizeRequests[0])).not.toContain('GOCSPX');
+    expect(mock.authorizeRequests[0]!.scope).toBe('https://mail.example.test/');
+    expect(result.requested).toBe('https://mail.example.test/');
+  });
+
   it('builds the real providers authorization URLs with their extra parameters', () => {
     const fields = { clientId: 'id', redirectUri: 'http://127.0.0.1:1234/callback', state: 's', challenge: 'c' };
     const google = new URL(authorizationUrl(PROVIDERS.google, fields));

@@ -1,7 +1,7 @@
 // Provider definitions are data: the built-ins validate, a new provider is one more entry,
 // and the account's client id overrides the build's.
 import { describe, expect, it } from 'vitest';
-import { getProvider, oauthProviderSchema, PROVIDERS, resolveClientId } from '../../../electron/core/oauth/providers';
+import { getProvider, oauthProviderSchema, PROVIDERS, resolveClientId, resolveClientSecret, scopesFor } from '../../../electron/core/oauth/providers';
 
 describe('OAuth providers', () => {
   it('asks Google for full mail access and an offline refresh token', () => {
@@ -12,16 +12,31 @@ describe('OAuth providers', () => {
     expect(google.imap.host).toBe('imap.gmail.com');
   });
 
-  it('asks Microsoft for SMTP.Send, IMAP and offline_access', () => {
+  it('asks Microsoft for SMTP.Send and offline_access, and for IMAP only when the account reads its mailbox', () => {
     const microsoft = PROVIDERS.microsoft;
-    expect(microsoft.scopes).toEqual([
+    expect(scopesFor(microsoft, { imap: false })).toEqual(['https://outlook.office.com/SMTP.Send', 'offline_access']);
+    expect(scopesFor(microsoft, { imap: true })).toEqual([
       'https://outlook.office.com/SMTP.Send',
       'https://outlook.office.com/IMAP.AccessAsUser.All',
       'offline_access',
     ]);
+    // Google's one scope covers SMTP and IMAP.
+    expect(scopesFor(PROVIDERS.google, { imap: true })).toEqual(['https://mail.google.com/']);
     expect(microsoft.smtp).toEqual({ host: 'smtp.office365.com', port: 587, security: 'starttls' });
     expect(getProvider('microsoft')).toBe(microsoft);
     expect(getProvider('toString')).toBeUndefined();
+  });
+
+  it("sends Google's Desktop-app secret with its own client id only, and never a secret to Microsoft's public client", () => {
+    const ids = { google: 'built-in.apps.googleusercontent.com', microsoft: 'ms-public-client' };
+    const secrets = { google: 'GOCSPX-built-in', microsoft: 'should-never-be-sent' };
+    expect(resolveClientSecret(PROVIDERS.google, {}, secrets, ids)).toBe('GOCSPX-built-in');
+    expect(resolveClientSecret(PROVIDERS.google, { clientId: 'built-in.apps.googleusercontent.com' }, secrets, ids)).toBe('GOCSPX-built-in');
+    // An account with its own client: the build's secret belongs to another client.
+    expect(resolveClientSecret(PROVIDERS.google, { clientId: 'own.apps.googleusercontent.com' }, secrets, ids)).toBeUndefined();
+    expect(resolveClientSecret(PROVIDERS.google, { clientId: 'own.apps.googleusercontent.com', clientSecret: ' GOCSPX-own ' }, secrets, ids)).toBe('GOCSPX-own');
+    expect(resolveClientSecret(PROVIDERS.microsoft, { clientSecret: 'anything' }, secrets, ids)).toBeUndefined();
+    expect(resolveClientSecret(PROVIDERS.google, {}, {}, ids)).toBeUndefined();
   });
 
   it('validates a new provider written as data and rejects a broken one', () => {
@@ -34,7 +49,7 @@ describe('OAuth providers', () => {
       smtp: { host: 'smtp.example.com', port: 465, security: 'tls' },
       imap: { host: 'imap.example.com', port: 993, security: 'tls' },
     };
-    expect(oauthProviderSchema.parse(entry)).toMatchObject({ extraAuthParams: {}, scopeOnRefresh: false });
+    expect(oauthProviderSchema.parse(entry)).toMatchObject({ extraAuthParams: {}, scopeOnRefresh: false, imapScopes: [], clientSecret: 'none' });
     expect(oauthProviderSchema.safeParse({ ...entry, tokenEndpoint: 'not a url' }).success).toBe(false);
     expect(oauthProviderSchema.safeParse({ ...entry, scopes: [] }).success).toBe(false);
   });
