@@ -22,6 +22,11 @@ export interface DovecotOptions {
   variant?: DovecotVariant;
   /** Turns the quota plugin on with this storage limit for the account, in KiB. */
   quotaKiB?: number;
+  /**
+   * Also accepts XOAUTH2 and OAUTHBEARER: Dovecot's oauth2 passdb POSTs each token to this RFC 7662 introspection
+   * endpoint (one the test runs on loopback) and lets the user in when it answers {"active": true, "username": user}.
+   */
+  oauth2IntrospectionUrl?: string;
 }
 
 export interface DovecotPeer {
@@ -141,6 +146,14 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
   if (ids.mailUid !== undefined && ids.mailGid !== undefined) chownSync(path.join(dir, 'mail'), ids.mailUid, ids.mailGid);
 
   const quota = options.quotaKiB !== undefined;
+  const oauth2 = options.oauth2IntrospectionUrl;
+  if (oauth2) {
+    writeFileSync(
+      path.join(dir, 'oauth2.conf.ext'),
+      [`introspection_mode = post`, `introspection_url = ${oauth2}`, 'username_attribute = username', 'active_attribute = active', 'active_value = true', 'force_introspection = yes', ''].join('\n'),
+      { mode: 0o644 },
+    );
+  }
   const fill = (imapPort: number, imapsPort: number): string =>
     readFileSync(TEMPLATE, 'utf8')
       .replaceAll('{{DIR}}', dir)
@@ -150,6 +163,8 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
       .replaceAll('{{INTERNAL_GROUP}}', ids.group)
       .replaceAll('{{LOGIN_USER}}', ids.login)
       .replaceAll('{{USERDB_IDS}}', ids.mailUid === undefined ? '' : `uid=${ids.mailUid} gid=${ids.mailGid}`)
+      .replaceAll('{{OAUTH2_MECHANISMS}}', oauth2 ? ' xoauth2 oauthbearer' : '')
+      .replaceAll('{{OAUTH2_PASSDB}}', oauth2 ? `passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = ${dir}/oauth2.conf.ext\n}` : '')
       .replaceAll('{{MAIL_PLUGINS}}', quota ? 'quota' : '')
       .replaceAll('{{IMAP_PLUGINS}}', quota ? 'imap_quota' : '')
       .replaceAll(
