@@ -1,4 +1,4 @@
-// Notices messages and requests dropped by other processes: a file-system watch where the OS has one,
+// Notices messages dropped by other processes: a file-system watch where the OS has one,
 // and a slow rescan behind it, because watches can miss events (network drives, some container mounts).
 import fs from 'node:fs';
 import type { SpoolPaths } from './spool-paths';
@@ -8,13 +8,9 @@ export class SpoolWatcher {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly pending = new Map<string, NodeJS.Timeout>();
 
-  constructor(paths: SpoolPaths, handlers: { onQueue(name?: string): void; onRequests(): void }, rescanMs = 5_000) {
+  constructor(paths: SpoolPaths, handlers: { onQueue(name?: string): void }, rescanMs = 5_000) {
     this.watch(paths.queue, handlers.onQueue);
-    this.watch(paths.requests, handlers.onRequests);
-    const rescan = setInterval(() => {
-      handlers.onQueue();
-      handlers.onRequests();
-    }, rescanMs);
+    const rescan = setInterval(() => handlers.onQueue(), rescanMs);
     rescan.unref?.();
     this.timers.push(rescan);
   }
