@@ -1,126 +1,190 @@
-// Sendmail-style input: reads the header block, adds Message-ID and Date when missing, drops Bcc,
-// and streams the rest with CRLF line ends (a lone "." ends the input unless -i), never holding the body.
+// Sendmail-style input, read as Postfix's sendmail reads it, once, at enqueue:
+// - line ends are normalised to CRLF: a bare LF and a bare CR are each a line end, as nodemailer's
+//   DATA stream and Python's email package read them, so the stored bytes are exactly the bytes sent;
+// - an mbox "From " first line is dropped; a lone "." ends the input unless -i;
+// - a NUL byte or a line over 998 bytes (RFC 5322 §2.1.1) is refused, naming the line;
+// - the header block ends at the empty line or at the first line that is neither a field (a name,
+//   optional whitespace as RFC 5322 §4.5 obsolete syntax allows, then ":") nor a continuation;
+//   mailsplit's Headers (the header model mailparser uses) parses, edits and rebuilds it;
+// - the body is streamed, never held whole.
 import { Readable } from 'node:stream';
+import { Headers } from '@zone-eu/mailsplit';
 import { AppError } from '../../shared/errors';
 
-const MAX_HEADER_BYTES = 1024 * 1024;
+export const MAX_HEADER_BYTES = 1024 * 1024;
+/** RFC 5322 §2.1.1: at most 998 characters on a line, not counting the CRLF. */
+export const MAX_LINE_BYTES = 998;
 
-export interface RawHeaders {
-  /** Header name (lower case) → unfolded values, in order. */
-  values: Map<string, string[]>;
+const CR = 0x0d;
+const LF = 0x0a;
+const DOT = 0x2e;
+const CRLF = Buffer.from('\r\n');
+const DOT_BYTE = Buffer.from('.');
+
+function refused(message: string, next: string): AppError {
+  return new AppError('VALIDATION', { message, next });
 }
 
-export interface PreparedRaw {
-  headers: RawHeaders;
-  /** Produces the final bytes; `extra` header lines (without CRLF) are put first. */
-  body(extra: string[]): Readable;
+/**
+ * Normalises line ends to CRLF chunk by chunk, counts lines, refuses NUL bytes and over-long lines,
+ * and stops at a lone "." unless dots are ignored. State carries across chunks.
+ */
+export class LineNormalizer {
+  /** 1-based number of the line being read, as the user counts lines in the input. */
+  line = 1;
+  /** True once a lone "." ended the input. */
+  stopped = false;
+  private column = 0;
+  private afterCr = false;
+  private heldDot = false;
+
+  constructor(private readonly ignoreDots: boolean) {}
+
+  push(chunk: Buffer): Buffer {
+    if (this.stopped) return Buffer.alloc(0);
+    const out: Buffer[] = [];
+    let start = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i]!;
+      if (this.afterCr) {
+        this.afterCr = false;
+        if (byte === LF) {
+          // The CRLF went out with the CR.
+          start = i + 1;
+          continue;
+        }
+      }
+      if (byte === CR || byte === LF) {
+        if (i > start) out.push(chunk.subarray(start, i));
+        if (this.heldDot && this.column === 1) {
+          this.stopped = true;
+          return Buffer.concat(out);
+        }
+        out.push(CRLF);
+        this.afterCr = byte === CR;
+        this.line++;
+        this.column = 0;
+        start = i + 1;
+        continue;
+      }
+      if (byte === 0) {
+        throw refused(`Line ${this.line} of the message contains a NUL byte, which mail cannot carry.`, 'Remove it, or send the data as an attachment (outbox compose --attach).');
+      }
+      if (this.heldDot) {
+        out.push(DOT_BYTE);
+        this.heldDot = false;
+      } else if (byte === DOT && this.column === 0 && !this.ignoreDots) {
+        if (i > start) out.push(chunk.subarray(start, i));
+        this.heldDot = true;
+        start = i + 1;
+      }
+      if (++this.column > MAX_LINE_BYTES) {
+        throw refused(
+          `Line ${this.line} of the message is longer than ${MAX_LINE_BYTES} bytes, the limit of RFC 5322.`,
+          'Wrap the line, or encode that part (quoted-printable or base64), or send it as an attachment.',
+        );
+      }
+    }
+    if (start < chunk.length) out.push(chunk.subarray(start));
+    return out.length === 1 ? out[0]! : Buffer.concat(out);
+  }
+
+  /** The end of the input: a last line without a line end gets one; a lone "." there is the end mark. */
+  end(): Buffer {
+    if (this.stopped) return Buffer.alloc(0);
+    if (this.heldDot) {
+      this.stopped = true;
+      return Buffer.alloc(0);
+    }
+    return this.column > 0 ? CRLF : Buffer.alloc(0);
+  }
 }
 
-function decodeLatin1(value: string): string {
-  return Buffer.from(value, 'latin1').toString('utf8');
+/** A header field's first line: RFC 5322 field-name, optional WSP (obsolete syntax), then ':'. */
+const FIELD_START = /^[\x21-\x39\x3b-\x7e]+[ \t]*:/;
+
+export interface RawInput {
+  /** The message's header block (mbox line removed); edit it, then `build('\r\n')`. */
+  headers: Headers;
+  /** The header bytes as read (CRLF, without the empty line), for tests and diagnostics. */
+  headerBytes: Buffer;
+  /** The final bytes: `head` (the rebuilt header block, ending with the empty line), then the body, streamed. */
+  body(head: Buffer): Readable;
 }
 
-/** Reads the header block from `input`; the body is left unread until `body()` is consumed. */
-export async function prepareRaw(input: Readable, options: { ignoreDots: boolean }): Promise<PreparedRaw> {
+/** Reads and normalises the header block; the rest of the input is read only as `body()` is consumed. */
+export async function readRawInput(input: Readable, options: { ignoreDots: boolean }): Promise<RawInput> {
   const iterator = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
-  let buffer = '';
-  let headerLines: string[] = [];
-  let headerBytes = 0;
+  const lines = new LineNormalizer(options.ignoreDots);
+  let pending: Buffer = Buffer.alloc(0); // normalised bytes not yet sorted into header or body
   let ended = false;
-  let stopped = false; // a lone dot ended the input inside the header block
-  let inHeaders = true;
+  const header: Buffer[] = [];
+  let headerLength = 0;
+  let first = true;
+  let inHeader = true;
 
-  while (inHeaders) {
+  const more = async (): Promise<boolean> => {
+    if (ended) return false;
     const next = await iterator.next();
+    let bytes: Buffer;
     if (next.done) {
       ended = true;
-      if (buffer.length > 0) buffer += '\n';
+      bytes = lines.end();
     } else {
       const chunk = typeof next.value === 'string' ? Buffer.from(next.value, 'utf8') : next.value;
-      headerBytes += chunk.length;
-      buffer += chunk.toString('latin1');
+      bytes = lines.push(chunk);
+      if (lines.stopped) ended = true;
     }
-    let newline: number;
-    while (inHeaders && (newline = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, newline).replace(/\r$/, '');
-      buffer = buffer.slice(newline + 1);
-      if (line === '') {
-        inHeaders = false;
-      } else if (!options.ignoreDots && line === '.') {
-        inHeaders = false;
-        stopped = true;
-      } else if (/^[ \t]/.test(line) && headerLines.length > 0) {
-        headerLines.push(line);
-      } else if (/^[!-9;-~]+:/.test(line)) {
-        headerLines.push(line);
-      } else {
-        // Not a header: the body starts here without a blank line.
-        buffer = `${line}\n${buffer}`;
-        inHeaders = false;
-      }
-    }
-    if (ended) inHeaders = false;
-    if (inHeaders && headerBytes > MAX_HEADER_BYTES) {
-      throw new AppError('VALIDATION', { message: 'The message header is larger than 1 MB.', next: 'Check that the input is an email message.' });
-    }
-  }
-
-  const values = new Map<string, string[]>();
-  const kept: string[] = [];
-  let skipping = false;
-  let current: { name: string; value: string } | null = null;
-  const finish = (): void => {
-    if (!current) return;
-    const list = values.get(current.name) ?? [];
-    list.push(decodeLatin1(current.value.trim()));
-    values.set(current.name, list);
-    current = null;
+    if (bytes.length > 0) pending = pending.length ? Buffer.concat([pending, bytes]) : bytes;
+    return true;
   };
-  for (const line of headerLines) {
-    if (/^[ \t]/.test(line)) {
-      if (current) (current as { value: string }).value += ` ${line.trim()}`;
-      if (!skipping) kept.push(line);
+
+  while (inHeader) {
+    const eol = pending.indexOf(CRLF);
+    if (eol < 0) {
+      if (headerLength + pending.length > MAX_HEADER_BYTES) {
+        throw refused('The message header is larger than 1 MB.', 'Check that the input is an email message.');
+      }
+      if (!(await more())) break;
       continue;
     }
-    finish();
-    const colon = line.indexOf(':');
-    const name = line.slice(0, colon).trim().toLowerCase();
-    current = { name, value: line.slice(colon + 1) };
-    // Bcc recipients are in the envelope; the header must not reach the other recipients.
-    skipping = name === 'bcc';
-    if (!skipping) kept.push(line);
+    const line = pending.subarray(0, eol);
+    const text = line.toString('latin1');
+    if (first && text.startsWith('From ')) {
+      // An mbox separator: Postfix's sendmail drops it, and so do we.
+      pending = pending.subarray(eol + 2);
+      first = false;
+      continue;
+    }
+    if (line.length === 0) {
+      pending = pending.subarray(eol + 2);
+      inHeader = false;
+    } else if (FIELD_START.test(text) || (!first && (text[0] === ' ' || text[0] === '\t'))) {
+      header.push(line, CRLF);
+      headerLength += line.length + 2;
+      if (headerLength > MAX_HEADER_BYTES) {
+        throw refused('The message header is larger than 1 MB.', 'Check that the input is an email message.');
+      }
+      pending = pending.subarray(eol + 2);
+    } else {
+      // Not a header line: the body starts here, without the empty line (which the rebuilt head adds).
+      inHeader = false;
+    }
+    first = false;
   }
-  finish();
+  // Input that ended inside the header block: whatever is left is a last, partial line (end() added CRLF).
+  const headerBytes = Buffer.concat(header);
+  const headers = new Headers(headerBytes.length ? headerBytes.subarray(0, headerBytes.length - 2) : false);
 
-  async function* produce(extra: string[]): AsyncGenerator<Buffer> {
-    const head = [...extra, ...kept].map((l) => `${l}\r\n`).join('') + '\r\n';
-    yield Buffer.from(head, 'latin1');
-    if (stopped) return;
-    let rest = buffer;
-    let done = ended;
-    for (;;) {
-      const lines = rest.split('\n');
-      rest = lines.pop() ?? '';
-      const out: string[] = [];
-      for (const raw of lines) {
-        const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-        if (!options.ignoreDots && line === '.') {
-          if (out.length) yield Buffer.from(out.join(''), 'latin1');
-          return;
-        }
-        out.push(line, '\r\n');
-      }
-      if (out.length) yield Buffer.from(out.join(''), 'latin1');
-      if (done) break;
-      const next = await iterator.next();
-      if (next.done) {
-        done = true;
-        if (rest.length > 0) rest += '\n';
-      } else {
-        rest += typeof next.value === 'string' ? next.value : next.value.toString('latin1');
-      }
+  async function* produce(head: Buffer): AsyncGenerator<Buffer> {
+    yield head;
+    if (pending.length) yield pending;
+    pending = Buffer.alloc(0);
+    while (await more()) {
+      if (pending.length) yield pending;
+      pending = Buffer.alloc(0);
     }
   }
 
-  return { headers: { values }, body: (extra) => Readable.from(produce(extra), { objectMode: false }) };
+  return { headers, headerBytes, body: (head) => Readable.from(produce(head), { objectMode: false }) };
 }

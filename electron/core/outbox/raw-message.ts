@@ -1,11 +1,16 @@
 // The envelope and summary of a sendmail-style message: recipients from the command line and, with -t,
-// from its headers; the account from -a, -f or the From header; Message-ID and Date added when missing.
+// from To/Cc/Bcc — or from Resent-To/Cc/Bcc when the message has Resent- headers, as Postfix does; the
+// account from -a, -f or the From header; Bcc and Resent-Bcc removed; Message-ID, Date and From added
+// when missing, encoded (RFC 2047 display names, A-label domains, UTF-8 addresses only with SMTPUTF8).
 import type { Readable } from 'node:stream';
+import * as mimeFuncs from 'nodemailer/lib/mime-funcs';
 import type { AccountProfile } from '../../shared/account';
 import { AppError } from '../../shared/errors';
+import { needsSmtpUtf8 } from '../../shared/intl-address';
+import { envelopeAddress } from '../smtp/envelope-address';
 import { addressesOf, assertAddresses, newMessageId } from './composer';
 import type { RawEnqueueRequest } from './engine-api';
-import { prepareRaw } from './raw-input';
+import { readRawInput } from './raw-input';
 import type { SpoolMeta } from './spool-file';
 
 export interface PreparedRawMessage {
@@ -13,8 +18,54 @@ export interface PreparedRawMessage {
   body: Readable;
 }
 
+/** Postfix's HDR_OPT_RR headers: any of them makes -t read Resent-To/Cc/Bcc instead of To/Cc/Bcc. */
+const RESENT_HEADERS = ['resent-bcc', 'resent-cc', 'resent-date', 'resent-from', 'resent-message-id', 'resent-reply-to', 'resent-sender', 'resent-to'];
+
 function headerSafe(value: string): boolean {
   return !/[\r\n]/.test(value);
+}
+
+/**
+ * The msg-id of a Message-ID value (RFC 5322 §3.6.4): comments and folding whitespace around it
+ * dropped, `<left@right>` kept. Null when there is none.
+ */
+export function bareMessageId(value: string): string | null {
+  let depth = 0;
+  let escaped = false;
+  let rest = '';
+  for (const c of value) {
+    if (escaped) {
+      escaped = false;
+      continue;
+    }
+    if (depth > 0) {
+      if (c === '\\') escaped = true;
+      else if (c === '(') depth++;
+      else if (c === ')') depth--;
+      continue;
+    }
+    if (c === '(') depth++;
+    else rest += c;
+  }
+  const match = /^\s*(<[^<>\s@]+@[^<>\s@]+>)\s*$/.exec(rest);
+  return match ? match[1]! : null;
+}
+
+/** The address as a header writes it: A-label domain, unless the local part needs SMTPUTF8 anyway. */
+function headerAddress(address: string): string {
+  return needsSmtpUtf8(address) ? address : envelopeAddress(address);
+}
+
+/** `From: Name <address>` for the account, display name in RFC 2047 when it is not ASCII. */
+export function fromHeaderLine(account: Pick<AccountProfile, 'name' | 'email'>): string {
+  const address = headerAddress(account.email);
+  const name = account.name.replace(/[\r\n]+/g, ' ').trim();
+  let display = '';
+  if (name) {
+    if (!/^[\x20-\x7e]*$/.test(name)) display = mimeFuncs.encodeWord(name, 'Q', 52);
+    else display = /^[\w ]*$/.test(name) ? name : mimeFuncs.quoteString(name);
+  }
+  return mimeFuncs.foldLines(`From: ${display ? `${display} ` : ''}<${address}>`, 76);
 }
 
 export async function prepareRawMessage(
@@ -25,46 +76,88 @@ export async function prepareRawMessage(
   for (const value of [request.envelopeFrom ?? '', ...(request.recipients ?? [])]) {
     if (!headerSafe(value)) throw new AppError('VALIDATION', { message: 'An address cannot contain a line break.' });
   }
-  const raw = await prepareRaw(request.input, { ignoreDots: request.ignoreDots ?? false });
-  const h = raw.headers.values;
-  const fromHeader = h.get('from')?.[0];
-  const fromAddress = request.envelopeFrom ?? (fromHeader ? addressesOf([fromHeader])[0] : undefined);
-  const account = await pickAccount(request.accountId, fromAddress);
-  const to = h.get('to') ?? [];
-  const cc = h.get('cc') ?? [];
-  const bcc = h.get('bcc') ?? [];
-  const recipients = [...(request.recipients ?? [])];
-  if (request.recipientsFromHeaders) recipients.push(...addressesOf([...to, ...cc, ...bcc]));
-  const envelopeTo = addressesOf(recipients);
-  const unique = [...new Set(envelopeTo.map((a) => a.trim()))];
-  if (unique.length === 0) {
-    throw new AppError('VALIDATION', {
-      message: 'The message has no recipients.',
-      next: 'Name recipients on the command line, or use -t to take them from the To, Cc and Bcc headers.',
-    });
+  const raw = await readRawInput(request.input, { ignoreDots: request.ignoreDots ?? false });
+  try {
+    const headers = raw.headers;
+    const values = (key: string): string[] => headers.getDecoded(key).map((d) => d.value);
+    const fromHeader = values('from')[0];
+    const fromAddress = request.envelopeFrom ?? (fromHeader ? addressesOf([fromHeader])[0] : undefined);
+    const account = await pickAccount(request.accountId, fromAddress);
+
+    const resent = RESENT_HEADERS.some((key) => headers.hasHeader(key));
+    const prefix = resent ? 'resent-' : '';
+    const to = values(`${prefix}to`);
+    const cc = values(`${prefix}cc`);
+    const bcc = values(`${prefix}bcc`);
+    const recipients = [...(request.recipients ?? [])];
+    if (request.recipientsFromHeaders) recipients.push(...addressesOf([...to, ...cc, ...bcc]));
+    const unique = [...new Set(addressesOf(recipients).map((a) => a.trim()))];
+    if (unique.length === 0) {
+      throw new AppError('VALIDATION', {
+        message: 'The message has no recipients.',
+        next: resent
+          ? 'Name recipients on the command line, or use -t to take them from the Resent-To, Resent-Cc and Resent-Bcc headers.'
+          : 'Name recipients on the command line, or use -t to take them from the To, Cc and Bcc headers.',
+      });
+    }
+    assertAddresses(unique, 'the recipients');
+    const envelopeFrom = fromAddress ?? account.email;
+    assertAddresses([envelopeFrom], 'the sender');
+    const envelope = { from: envelopeAddress(envelopeFrom), to: [...new Set(unique.map(envelopeAddress))] };
+    const smtpUtf8 = [envelope.from, ...envelope.to].some(needsSmtpUtf8);
+
+    // Blind copies stay blind: neither header reaches anyone, whichever set -t read.
+    headers.remove('bcc');
+    headers.remove('resent-bcc');
+
+    const added: string[] = [];
+    const messageIds = values('message-id');
+    let messageId: string;
+    if (messageIds.length > 0) {
+      const bare = bareMessageId(messageIds[0]!);
+      if (!bare) {
+        throw new AppError('VALIDATION', {
+          message: `The Message-ID header "${messageIds[0]!.slice(0, 200)}" is not a message id like <id@host>.`,
+          next: 'Correct the Message-ID header, or remove it and Outbox adds one.',
+        });
+      }
+      messageId = bare;
+    } else {
+      messageId = newMessageId(envelopeFrom);
+      added.push(`Message-ID: ${messageId}`);
+    }
+    if (!headers.hasHeader('date')) added.push(`Date: ${date.toUTCString().replace('GMT', '+0000')}`);
+    let from = fromHeader;
+    if (!fromHeader) {
+      if (needsSmtpUtf8(account.email) && !smtpUtf8) {
+        throw new AppError('VALIDATION', {
+          message: `The message has no From header, and the account's address ${account.email} can only be written with SMTPUTF8, which this envelope does not use.`,
+          next: 'Add a From header to the message, or leave out -f so the message is sent from the account address.',
+        });
+      }
+      const line = fromHeaderLine(account);
+      added.push(line);
+      from = account.name ? `${account.name} <${account.email}>` : account.email;
+    }
+    // Added lines go first, in the order Postfix's cleanup adds them; Buffer so UTF-8 stays UTF-8.
+    for (const line of added.reverse()) headers.addFormatted(line.slice(0, line.indexOf(':')), Buffer.from(line, 'utf8'), 0);
+    const head = headers.build('\r\n');
+
+    return {
+      meta: {
+        accountId: account.id,
+        envelope,
+        messageId,
+        subject: values('subject')[0] ?? '',
+        from: from ?? account.email,
+        to,
+        cc,
+        bccCount: request.recipientsFromHeaders ? addressesOf(bcc).length : 0,
+      },
+      body: raw.body(head),
+    };
+  } catch (error) {
+    request.input.destroy();
+    throw error;
   }
-  assertAddresses(unique, 'the recipients');
-  const envelopeFrom = fromAddress ?? account.email;
-  assertAddresses([envelopeFrom], 'the sender');
-  const extra: string[] = [];
-  let messageId = h.get('message-id')?.[0];
-  if (!messageId) {
-    messageId = newMessageId(envelopeFrom);
-    extra.push(`Message-ID: ${messageId}`);
-  }
-  if (!h.has('date')) extra.push(`Date: ${date.toUTCString().replace('GMT', '+0000')}`);
-  if (!fromHeader) extra.push(`From: ${account.email}`);
-  return {
-    meta: {
-      accountId: account.id,
-      envelope: { from: envelopeFrom, to: unique },
-      messageId,
-      subject: h.get('subject')?.[0] ?? '',
-      from: fromHeader ?? account.email,
-      to,
-      cc,
-      bccCount: request.recipientsFromHeaders ? addressesOf(bcc).length : 0,
-    },
-    body: raw.body(extra),
-  };
 }
