@@ -130,4 +130,5 @@ export type OutboxEvent =
   | { type: 'progress'; id: string; sent: number; total: number }
   | { type: 'account'; accountId: string; status: AccountStatus; reason?: string }
   | { type: 'connectivity'; online: boolean }
-  | { type: 'quarantined'; file: string; error: ErrorInfo };
+  /** A message was quarantined: its id, where its file was kept (when it could be moved), and why. */
+  | { type: 'quarantined'; id: string; file?: string; error: ErrorInfo };

@@ -3,7 +3,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { AppError, toErrorInfo } from '../../shared/errors';
+import { AppError } from '../../shared/errors';
 import type { AccountProfile } from '../../shared/account';
 import { composeRequestSchema, type ComposeRequest, type MessageState, type OutboxEvent, type OutboxMessage } from '../../shared/message';
 import { DirSyncer } from '../fs/dir-sync';
@@ -16,9 +16,10 @@ import { prepareRawMessage } from './raw-message';
 import { putEntry, recordFromSpool, toOutboxMessage, type MessageRecord } from './record';
 import { answerRequest, sendRequest, serveRequests, type SpoolRequest, type SpoolResponse } from './requests';
 import { SenderLock } from './sender-lock';
-import { writeSpoolFile, type SpoolMeta } from './spool-file';
+import { checkSpoolBody, isSpoolDamage, writeSpoolFile, type SpoolDamage, type SpoolMeta } from './spool-file';
+import { markQuarantined, moveToQuarantine, removeQuarantined, scanQuarantine } from './quarantine';
 import { ensureSpool, messageFile, newMessageKey, spoolPaths, type SpoolPaths } from './spool-paths';
-import { scanQueue } from './spool-scan';
+import { scanQueue, type QuarantinedFile } from './spool-scan';
 import { recoverSpool } from './recovery';
 import { SpoolWatcher } from './spool-watcher';
 import { DueQueue, WAITING } from './due-queue';
@@ -87,6 +88,7 @@ export class Outbox implements OutboxEngine {
         settled: () => this.checkIdle(),
         beforeSentRecorded: (record, account) => this.sentCopies?.begin(record, account),
         afterSentRecorded: () => this.sentCopies?.kick(),
+        quarantine: (record, damage) => this.quarantineRecord(record, damage),
       },
       {
         accounts: options.accounts,
@@ -164,7 +166,7 @@ export class Outbox implements OutboxEngine {
   /** Brings the journal in line with the folders after a crash or a stop, then makes due messages ready. */
   private async recover(compactNow: boolean): Promise<void> {
     const result = await recoverSpool(this.paths, this.records, this.journal!, this.clock.now());
-    for (const q of result.quarantined) this.reportQuarantine(q.file, q.error);
+    for (const q of result.quarantined) this.takeQuarantined(q);
     for (const record of result.toMove) await this.sending.moveToSent(record);
     for (const record of result.found) this.adopt(record);
     await this.releaseFixedAccounts();
@@ -320,14 +322,41 @@ export class Outbox implements OutboxEngine {
     if (this.role !== 'sender' || this.stopping) return;
     const scan = await scanQueue(this.paths, (id) => this.records.has(id)).catch(() => null);
     if (!scan) return;
-    for (const q of scan.quarantined) this.reportQuarantine(q.file, q.error);
+    for (const q of scan.quarantined) if (!this.records.has(q.record.id)) this.takeQuarantined(q);
     for (const record of scan.found) if (!this.records.has(record.id)) this.adopt(record);
     this.pump();
   }
 
-  private reportQuarantine(file: string, error: ReturnType<typeof toErrorInfo>): void {
-    this.logger.error(`[outbox] moved a damaged message to ${file}: ${error.detail ?? error.message}`);
-    this.emit({ type: 'quarantined', file, error });
+  /** Records a quarantined message (found damaged, or missing, at a scan) so it stays listed, and reports it. */
+  private takeQuarantined(q: QuarantinedFile): void {
+    if (this.records.get(q.record.id) !== q.record) {
+      this.records.set(q.record.id, q.record);
+      // The journal is its only record once the file has moved (or never existed): written, not lazily.
+      void this.journal!.append(putEntry(q.record));
+    }
+    this.reportQuarantine(q.record, q.file);
+  }
+
+  /** The message's stored bytes no longer match what was taken in: it is kept, never sent, and shown with why. */
+  private async quarantineRecord(record: MessageRecord, damage: SpoolDamage): Promise<void> {
+    this.queue.remove(record);
+    this.sending.forget(record);
+    const at = new Date(this.clock.now()).toISOString();
+    const error = damage.toInfo();
+    const file = damage.kind === 'missing' ? undefined : await moveToQuarantine(this.paths, messageFile(this.paths, record.id, 'queue'), error, at);
+    markQuarantined(record, error, at, file);
+    await this.commit(record);
+    this.reportQuarantine(record, file);
+  }
+
+  /** Says what happened and only that: the file is said to have moved only when it did. */
+  private reportQuarantine(record: MessageRecord, file: string | undefined): void {
+    const error = record.lastError!;
+    this.logger.error(
+      `[outbox] ${record.id} quarantined, not sent: ${error.message}${error.detail ? ` (${error.detail})` : ''}${file ? ` Its file is kept at ${file}.` : ''}`,
+    );
+    if (this.listeners.size > 0) this.emit({ type: 'changed', message: this.view(record) });
+    this.emit({ type: 'quarantined', id: record.id, ...(file ? { file } : {}), error });
   }
 
   // ---- reading ---------------------------------------------------------------------------------
@@ -336,8 +365,11 @@ export class Outbox implements OutboxEngine {
     if (this.role === 'sender') return this.records;
     // Another process owns the journal: read what it has written, plus drops it has not seen yet.
     const loaded = await loadState(this.paths.state);
-    const scan = await scanQueue(this.paths, (id) => loaded.records.has(id)).catch(() => null);
+    // Damaged drops are listed as quarantined, but only the sender moves them.
+    const scan = await scanQueue(this.paths, (id) => loaded.records.has(id), { move: false }).catch(() => null);
     for (const record of scan?.found ?? []) loaded.records.set(record.id, record);
+    for (const q of scan?.quarantined ?? []) loaded.records.set(q.record.id, q.record);
+    for (const record of await scanQuarantine(this.paths, (id) => loaded.records.has(id), { tidy: false })) loaded.records.set(record.id, record);
     return loaded.records;
   }
 
@@ -366,17 +398,25 @@ export class Outbox implements OutboxEngine {
     return record ? this.locate(record) : undefined;
   }
 
-  /** Opens the file before streaming, so a move from queue/ to sent/ meanwhile does not matter. */
+  /**
+   * The exact bytes that were sent, checked against the length and SHA-256 recorded at enqueue (SpoolDamage
+   * when they changed): opened before streaming, so a move from queue/ to sent/ meanwhile does not matter.
+   */
   private async openBytes(record: MessageRecord): Promise<Readable> {
+    let damage: SpoolDamage | undefined;
     for (const location of [record.location, 'queue', 'sent'] as const) {
       try {
-        const handle = await fs.open(messageFile(this.paths, record.id, location), 'r');
-        return handle.createReadStream({ start: record.bodyOffset, end: record.bodyOffset + record.bodyLength - 1 });
+        const body = await checkSpoolBody(messageFile(this.paths, record.id, location), record, 'sent');
+        const stream = body.open();
+        stream.once('close', () => void body.release());
+        return stream;
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        if (!isSpoolDamage(error)) throw error;
+        if (error.kind !== 'missing') throw error;
+        damage ??= error;
       }
     }
-    throw new AppError('SPOOL_CORRUPT', { message: "The message's file is missing from the outbox folder." });
+    throw damage!;
   }
 
   private async locate(record: MessageRecord): Promise<{ file: string; offset: number; length: number }> {
@@ -554,8 +594,10 @@ export class Outbox implements OutboxEngine {
       const trashFile = path.join(this.paths.trash, `${id}.msg`);
       // Move aside first: a crash before the journal records the removal finishes it at the next start.
       this.sending.forget(record);
-      for (const location of [record.location, 'queue'] as const) {
-        const moved = await fs.rename(messageFile(this.paths, id, location), trashFile).then(
+      const files = [messageFile(this.paths, id, record.location), messageFile(this.paths, id, 'queue')];
+      if (record.quarantine?.file) files.unshift(record.quarantine.file);
+      for (const file of files) {
+        const moved = await fs.rename(file, trashFile).then(
           () => true,
           (error: NodeJS.ErrnoException) => {
             if (error.code !== 'ENOENT') throw error;
@@ -568,6 +610,7 @@ export class Outbox implements OutboxEngine {
       this.records.delete(id);
       await this.journal!.append({ d: id });
       await fs.rm(trashFile, { force: true });
+      await removeQuarantined(record);
       this.emit({ type: 'removed', id });
       return undefined;
     });

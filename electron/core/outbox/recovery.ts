@@ -1,9 +1,12 @@
 // Start-up repair of the spool after a crash, a kill or a stop: finishes interrupted removals, returns
-// messages caught mid-send to the queue, notices files that went missing, and prunes old sent mail.
+// messages caught mid-send to the queue, quarantines messages whose file went missing, lists quarantined
+// files the journal lost, and prunes old sent mail.
 import fs from 'node:fs/promises';
 import { AppError } from '../../shared/errors';
 import type { Journal } from './journal';
+import { markQuarantined, scanQuarantine } from './quarantine';
 import { putEntry, type MessageRecord } from './record';
+import { damageReason, SpoolDamage } from './spool-file';
 import { messageFile, MESSAGE_SUFFIX, type SpoolPaths } from './spool-paths';
 import { cleanTmp, scanQueue, type ScanResult } from './spool-scan';
 
@@ -12,6 +15,8 @@ export const SENT_RETENTION_MS = 30 * 24 * 3_600_000;
 export interface RecoveryResult {
   /** Messages dropped into queue/ that the journal does not know yet. */
   found: MessageRecord[];
+  /** Damaged files found in queue/ (now in quarantine/), files in quarantine/ the journal did not know,
+   *  and known messages whose file is missing: all to be recorded and reported as quarantined. */
   quarantined: ScanResult['quarantined'];
   /** Sent messages whose file is still in queue/: to be moved to sent/. */
   toMove: MessageRecord[];
@@ -25,6 +30,10 @@ export async function recoverSpool(paths: SpoolPaths, records: Map<string, Messa
   }
   await cleanTmp(paths, 3_600_000);
   const scan = await scanQueue(paths, (id) => records.has(id));
+  const quarantined = scan.quarantined;
+  for (const record of await scanQuarantine(paths, (id) => records.has(id), { tidy: true })) {
+    quarantined.push({ record, ...(record.quarantine?.file ? { file: record.quarantine.file } : {}), error: record.lastError! });
+  }
   const toMove: MessageRecord[] = [];
   for (const record of records.values()) {
     const inQueue = scan.present.has(record.id);
@@ -41,10 +50,12 @@ export async function recoverSpool(paths: SpoolPaths, records: Map<string, Messa
     if (record.location === 'queue' && !inQueue) {
       if (record.state === 'sent') {
         record.location = 'sent';
-      } else if (record.lastError?.code !== 'SPOOL_CORRUPT') {
-        record.state = 'failed';
-        record.lastError = new AppError('SPOOL_CORRUPT', { message: "The message's file is missing from the outbox folder." }).toInfo();
+      } else if (record.state !== 'quarantined') {
+        // Never sent without its bytes: kept and shown as quarantined until the user deletes it.
+        const error = new SpoolDamage('missing', damageReason('missing', {}), `${record.id}${MESSAGE_SUFFIX}: not found in queue/ at start-up`).toInfo();
+        markQuarantined(record, error, new Date(now).toISOString(), undefined);
         void journal.append(putEntry(record));
+        quarantined.push({ record, error });
       }
     } else if (inQueue && (record.location === 'sent' || record.state === 'sent')) {
       toMove.push(record);
@@ -55,5 +66,5 @@ export async function recoverSpool(paths: SpoolPaths, records: Map<string, Messa
       void journal.append({ d: record.id });
     }
   }
-  return { found: scan.found, quarantined: scan.quarantined, toMove };
+  return { found: scan.found, quarantined, toMove };
 }

@@ -11,7 +11,7 @@ import type { EngineAccounts } from './engine-api';
 import type { Journal } from './journal';
 import { recordOutcome } from './outcome';
 import type { MessageRecord } from './record';
-import { openSpoolBody } from './spool-file';
+import { checkSpoolBody, isSpoolDamage, type CheckedBody, type SpoolDamage } from './spool-file';
 import { messageFile, type SpoolPaths } from './spool-paths';
 
 export const PROGRESS_MIN_BYTES = 256 * 1024;
@@ -39,6 +39,8 @@ export interface SendingHost {
   /** The message was accepted by the server: called before that is recorded, then after. */
   beforeSentRecorded(record: MessageRecord, account: AccountProfile): void;
   afterSentRecorded(): void;
+  /** Its stored bytes are not what was taken in: it is not sent, and is kept as quarantined. */
+  quarantine(record: MessageRecord, damage: SpoolDamage): Promise<void>;
 }
 
 export interface SendingDeps {
@@ -127,33 +129,50 @@ export class Sending {
       record.state = previousState;
       return this.holdForAccount(record, account.statusReason);
     } else {
-      result = await this.sendTo(account, record, flight);
+      const outcome = await this.sendTo(account, record, flight);
+      if (isSpoolDamage(outcome)) {
+        flight.releaseSlot();
+        return this.host.quarantine(record, outcome);
+      }
+      result = outcome;
     }
     flight.releaseSlot();
     await this.settle(record, result, startedAt, previousState, account);
   }
 
-  private async sendTo(account: AccountProfile, record: MessageRecord, flight: Flight): Promise<SendResult> {
+  /**
+   * The bytes to send: checked before every send against the length and SHA-256 recorded at enqueue
+   * (streamed), except those this process wrote itself and still holds.
+   */
+  private openBody(record: MessageRecord): Promise<CheckedBody> {
+    const cached = this.bodyCache.get(record.id);
+    if (cached) return Promise.resolve({ open: () => bufferStream(cached), release: async () => {} });
+    return checkSpoolBody(messageFile(this.deps.paths, record.id, 'queue'), record);
+  }
+
+  private async sendTo(account: AccountProfile, record: MessageRecord, flight: Flight): Promise<SendResult | SpoolDamage> {
+    let body: CheckedBody | undefined;
     try {
+      body = await this.openBody(record);
+      const checked = body;
       const credentials = await this.deps.accounts.credentials(account.id);
-      const file = messageFile(this.deps.paths, record.id, 'queue');
       return await this.deps.sender.send({
         account,
         credentials,
         envelope: record.envelope,
         size: record.bodyLength,
-        openMessage: () => {
-          const cached = this.bodyCache.get(record.id);
-          return cached ? bufferStream(cached) : openSpoolBody(file, record.bodyOffset, record.bodyLength);
-        },
+        openMessage: () => checked.open(),
         // Counting bytes costs a stream stage per message: only large messages get progress bars.
         ...(record.bodyLength >= PROGRESS_MIN_BYTES ? { onProgress: (sent: number) => this.progress(record.id, flight, sent) } : {}),
       });
     } catch (error) {
+      if (isSpoolDamage(error)) return error;
       const info = toErrorInfo(error);
       // A refused OAuth refresh is a sign-in failure like a refused password: hold, never fail the message.
       if (info.code === 'OAUTH_REFRESH_REVOKED') return { outcome: 'auth', error: info, transcript: [] };
       return { outcome: info.retryable || info.code === 'KEYCHAIN_UNAVAILABLE' ? 'temporary' : 'permanent', error: info, transcript: [] };
+    } finally {
+      await body?.release();
     }
   }
 

@@ -6,6 +6,7 @@ import type { Clock, Connectivity, Logger, SentCopyResult, SentCopyWriter } from
 import { retryDelay } from './backoff';
 import type { EngineAccounts } from './engine-api';
 import type { MessageRecord } from './record';
+import { isSpoolDamage } from './spool-file';
 import type { Readable } from 'node:stream';
 
 /** Copies run one or two at a time: an IMAP APPEND is slow and servers limit connections. */
@@ -86,7 +87,10 @@ export class SentCopies {
           openMessage: () => this.host.openBytes(record),
           ...(copy.folder ? { folder: copy.folder } : {}),
         })
-        .catch((error: unknown): SentCopyResult => ({ outcome: 'temporary', error: new AppError('INTERNAL', { detail: String(error) }).toInfo() }));
+        .catch((error: unknown): SentCopyResult =>
+          // The stored bytes changed since they were sent: no copy of something else is ever saved.
+          isSpoolDamage(error) ? { outcome: 'permanent', error: error.toInfo() } : { outcome: 'temporary', error: new AppError('INTERNAL', { detail: String(error) }).toInfo() },
+        );
     }
     const now = this.deps.clock.now();
     copy.attempts++;

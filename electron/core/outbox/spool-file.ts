@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { AppError } from '../../shared/errors';
 import type { OutboxMessage } from '../../shared/message';
 import { mapFsError } from '../fs/fs-errors';
+import { bufferStream } from './body-cache';
 
 export const SPOOL_MAGIC = 'OUTBOX-SPOOL 1 ';
 // "OUTBOX-SPOOL 1 " + meta length (10) + ' ' + body length (12) + ' ' + sha256 (64) + '\n'
@@ -185,4 +186,119 @@ class SmallBodyStream extends Readable {
 export function openSpoolBody(file: string, bodyOffset: number, bodyLength: number): Readable {
   if (bodyLength <= SMALL_BODY) return new SmallBodyStream(file, bodyOffset, bodyLength);
   return createReadStream(file, { start: bodyOffset, highWaterMark: SMALL_BODY });
+}
+
+/** What was recorded about a message's bytes when it was taken in. */
+export interface BodyExpectation {
+  bodyOffset: number;
+  bodyLength: number;
+  sha256: string;
+}
+
+export type DamageKind = 'missing' | 'size' | 'content' | 'unreadable';
+
+/** What to do about a damaged message: the stored copy is all Outbox has, so only the user can write it again. */
+export const DAMAGED_NEXT = 'Write it again, or delete it.';
+
+/** A message's stored bytes no longer match the length and SHA-256 recorded when it was taken in. */
+export class SpoolDamage extends AppError {
+  constructor(
+    readonly kind: DamageKind,
+    reason: string,
+    detail: string,
+    next = DAMAGED_NEXT,
+  ) {
+    super('SPOOL_CORRUPT', { message: reason, next, detail });
+  }
+}
+
+export function isSpoolDamage(error: unknown): error is SpoolDamage {
+  return error instanceof SpoolDamage;
+}
+
+/** "800 KB", or exact bytes when two sizes would otherwise read the same. */
+export function sizeWords(bytes: number, other?: number): string {
+  const kb = (n: number) => Math.round(n / 1024);
+  if (bytes < 1024 || (other !== undefined && kb(bytes) === kb(other))) return `${bytes.toLocaleString('en-US')} bytes`;
+  if (bytes < 10 * 1024 * 1024) return `${kb(bytes).toLocaleString('en-US')} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** The plain words for a damaged message, for the moment it was found (before sending, or before the Sent copy). */
+export function damageReason(kind: DamageKind, found: { now?: number; was?: number; what?: string }, when: 'queued' | 'sent' = 'queued'): string {
+  const outcome = when === 'queued' ? 'it was not sent' : 'no copy was saved to the Sent folder (the message itself went out intact)';
+  switch (kind) {
+    case 'missing':
+      return `Its stored copy is missing from the outbox folder; ${outcome}.`;
+    case 'size':
+      return `Its stored copy changed on disk after it was ${when} (now ${sizeWords(found.now ?? 0, found.was)}, was ${sizeWords(found.was ?? 0, found.now)}); ${outcome}.`;
+    case 'content':
+      return `Its stored copy changed on disk after it was ${when} (same size, different content); ${outcome}.`;
+    case 'unreadable':
+      return `Its stored copy in the outbox folder is damaged (${found.what ?? 'unreadable'}); ${outcome}.`;
+  }
+}
+
+/** The checked bytes of one message, ready to be streamed as often as the sender asks; release() when done. */
+export interface CheckedBody {
+  open(): Readable;
+  release(): Promise<void>;
+}
+
+/**
+ * Checks a message's stored bytes against the length and SHA-256 recorded at enqueue, streamed (a large
+ * message is never whole in memory), and hands back those very bytes: a small message from the buffer that
+ * was hashed, a large one from the file handle that was checked, so a file replaced meanwhile is not read.
+ * Throws SpoolDamage when the file is missing, cut short, longer, or different.
+ */
+export async function checkSpoolBody(file: string, expected: BodyExpectation, when: 'queued' | 'sent' = 'queued'): Promise<CheckedBody> {
+  const name = path.basename(file);
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new SpoolDamage('missing', damageReason('missing', {}, when), `${name}: not found`);
+    throw mapFsError(error, file);
+  }
+  let keep = false;
+  try {
+    const { size } = await handle.stat();
+    const end = expected.bodyOffset + expected.bodyLength;
+    if (size !== end) {
+      const now = Math.max(0, size - expected.bodyOffset);
+      throw new SpoolDamage('size', damageReason('size', { now, was: expected.bodyLength }, when), `${name}: ${size} bytes, expected ${end}`);
+    }
+    const mismatch = (): SpoolDamage =>
+      new SpoolDamage('content', damageReason('content', {}, when), `${name}: SHA-256 differs from the one recorded at enqueue`);
+    if (expected.bodyLength <= SMALL_BODY) {
+      const buffer = Buffer.allocUnsafe(expected.bodyLength);
+      let read = 0;
+      while (read < buffer.length) {
+        const { bytesRead } = await handle.read(buffer, read, buffer.length - read, expected.bodyOffset + read);
+        if (bytesRead === 0) break;
+        read += bytesRead;
+      }
+      if (read !== buffer.length) {
+        throw new SpoolDamage('size', damageReason('size', { now: read, was: expected.bodyLength }, when), `${name}: cut off while being read`);
+      }
+      if (createHash('sha256').update(buffer).digest('hex') !== expected.sha256) throw mismatch();
+      return { open: () => bufferStream(buffer), release: async () => {} };
+    }
+    const range = { start: expected.bodyOffset, end: end - 1, autoClose: false, highWaterMark: SMALL_BODY };
+    const hash = createHash('sha256');
+    let seen = 0;
+    for await (const chunk of handle.createReadStream(range)) {
+      hash.update(chunk as Buffer);
+      seen += (chunk as Buffer).length;
+    }
+    if (seen !== expected.bodyLength) {
+      throw new SpoolDamage('size', damageReason('size', { now: seen, was: expected.bodyLength }, when), `${name}: cut off while being read`);
+    }
+    if (hash.digest('hex') !== expected.sha256) throw mismatch();
+    keep = true;
+    const checked = handle;
+    return { open: () => checked.createReadStream(range), release: () => checked.close().catch(() => {}) };
+  } finally {
+    if (!keep) await handle.close().catch(() => {});
+  }
 }

@@ -1,17 +1,27 @@
 // Reconciles the queue folder with the journal: finds messages dropped by other processes, checks them,
-// and moves damaged ones to quarantine with a note saying why, so the rest of the queue carries on.
+// and quarantines damaged ones (moved aside with a note saying why, and listed), so the rest carries on.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { AppError, toErrorInfo, type ErrorInfo } from '../../shared/errors';
+import { toErrorInfo, type ErrorInfo } from '../../shared/errors';
+import { moveToQuarantine, recordForDamagedFile, unreadableError } from './quarantine';
 import type { MessageRecord } from './record';
 import { recordFromSpool } from './record';
 import { readSpoolFile } from './spool-file';
 import { MESSAGE_SUFFIX, type SpoolPaths } from './spool-paths';
 
+export interface QuarantinedFile {
+  /** The message as it is listed: state 'quarantined', with its reason. */
+  record: MessageRecord;
+  /** Where its file is now, when it was moved to quarantine/. */
+  file?: string;
+  error: ErrorInfo;
+}
+
 export interface ScanResult {
   /** Files in queue/ the journal does not know yet, checked and ready to record. */
   found: MessageRecord[];
-  quarantined: { file: string; error: ErrorInfo }[];
+  /** Damaged files the journal did not know: moved to quarantine/ when `move`, otherwise only described. */
+  quarantined: QuarantinedFile[];
   /** Names (ids) present in queue/. */
   present: Set<string>;
 }
@@ -24,16 +34,11 @@ async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<v
   await Promise.all(workers);
 }
 
-export async function quarantine(paths: SpoolPaths, file: string, error: AppError): Promise<{ file: string; error: ErrorInfo }> {
-  const target = path.join(paths.quarantine, path.basename(file));
-  await fs.rename(file, target).catch(() => {});
-  const info = error.toInfo();
-  await fs.writeFile(`${target}.reason.txt`, `${info.message}\n${info.detail ?? ''}\n`).catch(() => {});
-  return { file: target, error: info };
-}
-
-/** Lists queue/ and checks every message `known` does not hold. */
-export async function scanQueue(paths: SpoolPaths, known: (id: string) => boolean): Promise<ScanResult> {
+/**
+ * Lists queue/ and checks every message `known` does not hold. Only the sender moves damaged files
+ * (`move`); a process that merely reads the outbox lists them as quarantined and leaves them in place.
+ */
+export async function scanQueue(paths: SpoolPaths, known: (id: string) => boolean, options: { move: boolean } = { move: true }): Promise<ScanResult> {
   const names = await fs.readdir(paths.queue);
   const present = new Set<string>();
   const fresh: string[] = [];
@@ -49,13 +54,18 @@ export async function scanQueue(paths: SpoolPaths, known: (id: string) => boolea
     const file = path.join(paths.queue, name);
     try {
       const info = await readSpoolFile(file, { verify: true });
-      if (`${info.meta.id}${MESSAGE_SUFFIX}` !== name) throw new AppError('SPOOL_CORRUPT', { detail: `${name}: its metadata names another message` });
+      if (`${info.meta.id}${MESSAGE_SUFFIX}` !== name) throw new Error(`${name}: its metadata names another message`);
       found.push(recordFromSpool(info));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // removed meanwhile
-      const appError = error instanceof AppError ? error : new AppError('SPOOL_CORRUPT', { detail: `${name}: ${toErrorInfo(error).detail ?? ''}` });
-      quarantined.push(await quarantine(paths, file, appError));
-      present.delete(name.slice(0, -MESSAGE_SUFFIX.length));
+      const info = unreadableError(name, toErrorInfo(error).detail ?? toErrorInfo(error).message);
+      const at = new Date().toISOString();
+      // Read what can still be read before the file moves.
+      const described = await recordForDamagedFile(file, info, at, undefined);
+      const moved = options.move ? await moveToQuarantine(paths, file, info, at) : undefined;
+      if (moved) described.quarantine = { ...described.quarantine!, file: moved };
+      quarantined.push({ record: described, ...(moved ? { file: moved } : {}), error: info });
+      if (moved) present.delete(name.slice(0, -MESSAGE_SUFFIX.length));
     }
   });
   found.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));

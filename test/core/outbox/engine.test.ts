@@ -296,7 +296,9 @@ describe('outbox engine', () => {
     expect(q).toBeDefined();
     expect(q?.type === 'quarantined' && q.error.code).toBe('SPOOL_CORRUPT');
     expect(await fs.readdir(path.join(dir, 'spool', 'quarantine'))).toContain(`${b.id}.msg`);
-    expect(await next.engine.get(b.id)).toBeUndefined();
+    // Still listed, with why, and never sent.
+    expect((await next.engine.get(b.id))?.state).toBe('quarantined');
+    expect((next.sender as ScriptedSender).received).toHaveLength(1);
   });
 
   it('lets a second process queue mail while the first holds the sender lock, and the holder sends it', async () => {
