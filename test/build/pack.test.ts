@@ -1,21 +1,23 @@
 // Packs the app with electron-builder and electron-builder.config.cjs for linux x64 ('dir' target), using a
-// stand-in Electron distribution (a stub executable), since no Electron binary can be downloaded here.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+// stand-in Electron distribution (test/build/stand-in-electron.ts), since no Electron binary can be downloaded here.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { extractFile, listPackage } from '@electron/asar';
-import { Arch, Packager, Platform, type Configuration } from 'electron-builder';
+import { extractFile, listPackage, statFile } from '@electron/asar';
+import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
+import { Arch, Platform, type Configuration } from 'electron-builder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildNode, buildRenderer } from '../../scripts/build.mjs';
+import { builderConfig, ELECTRON_45_WIRE, standInElectron, standInPackager } from './stand-in-electron';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const require = createRequire(import.meta.url);
-const config = require('../../electron-builder.config.cjs') as Configuration;
+const config = builderConfig();
 
-const ELECTRON_VERSION = '45.5.0';
-const BUNDLES = ['dist/main/index.cjs', 'dist/preload/index.cjs', 'dist/renderer/index.html'];
+const BUNDLES = ['dist/main/index.cjs', 'dist/preload/index.cjs', 'dist/renderer/index.html', 'dist/cli/outbox.cjs'];
+/** What main loads at run time besides its bundle: keytar's JavaScript and its native module. */
+const KEYTAR_FILES = ['node_modules/keytar/package.json', 'node_modules/keytar/lib/keytar.js', 'node_modules/keytar/build/Release/keytar.node'];
 
 let tmp: string;
 let appOutDir: string;
@@ -25,35 +27,16 @@ let effective: Configuration;
 let productFilename: string;
 let executableName: string;
 
-/** An unpacked "Electron" for linux x64 as electron-builder copies it: the `electron` executable it renames, and a LICENSE. */
-function standInElectron(dir: string): void {
-  mkdirSync(path.join(dir, 'resources'), { recursive: true });
-  writeFileSync(path.join(dir, 'electron'), '#!/bin/sh\necho "stand-in Electron: cannot run the app"; exit 1\n', { mode: 0o755 });
-  writeFileSync(path.join(dir, 'LICENSE'), 'stand-in for the Electron license\n');
-  writeFileSync(path.join(dir, 'version'), `${ELECTRON_VERSION}\n`);
-}
-
 beforeAll(async () => {
   if (BUNDLES.some((file) => !existsSync(path.join(root, file)))) {
-    await buildNode(['main', 'preload']);
+    await buildNode(['main', 'preload', 'cli']);
     buildRenderer();
   }
   tmp = mkdtempSync(path.join(os.tmpdir(), 'outbox-pack-'));
   const electronDist = path.join(tmp, 'electron-dist');
-  standInElectron(electronDist);
+  standInElectron(electronDist, 'linux');
   // Packager rather than build(): it returns the effective configuration, and it never publishes.
-  const packager = new Packager({
-    projectDir: root,
-    targets: Platform.LINUX.createTarget('dir', Arch.x64),
-    config: {
-      ...config,
-      electronDist,
-      electronVersion: ELECTRON_VERSION,
-      // Any attempt to fetch Electron would hit a closed loopback port and fail at once, not hang on the network.
-      electronDownload: { mirror: 'http://127.0.0.1:9/' },
-      directories: { ...config.directories, output: path.join(tmp, 'out') },
-    },
-  });
+  const packager = standInPackager({ root, electronDist, out: path.join(tmp, 'out'), targets: Platform.LINUX.createTarget('dir', Arch.x64) });
   const result = await packager.build();
   effective = result.configuration;
   productFilename = packager.appInfo.productFilename;
@@ -63,17 +46,23 @@ beforeAll(async () => {
   executableName = readdirSync(appOutDir).find((name) => name.toLowerCase() === 'outbox') ?? '';
   asarPath = path.join(appOutDir, 'resources', 'app.asar');
   asarFiles = listPackage(asarPath, { isPack: false }).map((file) => file.replace(/\\/g, '/').replace(/^\//, ''));
-}, 90_000);
+}, 120_000);
+
+/** An entry's size and kind inside app.asar. */
+function statOf(file: string): { size: number; isFile: boolean; unpacked: boolean } {
+  const entry = statFile(asarPath, file, false) as { size?: number; files?: unknown; unpacked?: boolean };
+  return { size: entry.size ?? 0, isFile: entry.files === undefined, unpacked: entry.unpacked === true };
+}
 
 afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('the packed app (linux x64, stand-in Electron)', () => {
-  it('holds the built main, preload and renderer in app.asar, without the CLI or sourcemaps', () => {
+  it('holds the built main, preload, renderer and CLI bundles in app.asar, without sourcemaps or sources', () => {
     for (const file of BUNDLES) expect(asarFiles).toContain(file);
     expect(asarFiles.some((file) => file.startsWith('dist/renderer/assets/') && file.endsWith('.js'))).toBe(true);
-    expect(asarFiles.filter((file) => file.startsWith('dist/cli/') || file.endsWith('.map'))).toEqual([]);
+    expect(asarFiles.filter((file) => file.endsWith('.map'))).toEqual([]);
     expect(asarFiles.some((file) => file.startsWith('electron/') || file.startsWith('test/') || file.startsWith('build/'))).toBe(false);
   });
 
@@ -83,10 +72,61 @@ describe('the packed app (linux x64, stand-in Electron)', () => {
     expect(pkg).not.toHaveProperty('devDependencies');
   });
 
-  it('bundles production dependencies only', () => {
-    expect(asarFiles).toContain('node_modules/keytar/package.json');
-    expect(asarFiles.some((file) => file.startsWith('node_modules/electron/'))).toBe(false);
-    expect(asarFiles.some((file) => file.startsWith('node_modules/vitest/'))).toBe(false);
+  it('ships only what main loads at run time: the bundles and keytar, none of the dependencies esbuild bundled', () => {
+    const files = asarFiles.filter((file) => statOf(file).isFile);
+    const outside = files.filter((file) => !file.startsWith('dist/') && file !== 'package.json' && !KEYTAR_FILES.includes(file));
+    expect(outside).toEqual([]);
+    for (const file of KEYTAR_FILES) expect(files).toContain(file);
+    // Each of these is inside main's bundle; shipping them again is what made app.asar 20 MB.
+    for (const bundled of ['nodemailer', 'imapflow', 'zod', 'electron-updater', 'tldts', 'react']) {
+      expect(asarFiles.some((file) => file.startsWith(`node_modules/${bundled}/`)), bundled).toBe(false);
+    }
+  });
+
+  it('keeps app.asar to the size of the bundles it holds', () => {
+    const packed = (prefix: string): number =>
+      asarFiles.filter((file) => file.startsWith(prefix) && statOf(file).isFile && !statOf(file).unpacked).reduce((sum, file) => sum + statOf(file).size, 0);
+    const asarSize = statSync(asarPath).size;
+    // keytar's JavaScript and package.json: a few kilobytes (its .node lies unpacked beside the archive).
+    expect(packed('node_modules/')).toBeLessThan(64 * 1024);
+    // Besides the bundles: package.json, keytar's JavaScript and the archive's index, well under half a megabyte.
+    expect(asarSize - packed('dist/')).toBeLessThan(512 * 1024);
+    expect(packed('dist/main/')).toBeGreaterThan(0);
+  });
+
+  it('flips the fuses on the packed executable: no Node mode, no NODE_OPTIONS, no inspector, the app only from its asar', async () => {
+    const wire = await getCurrentFuseWire(path.join(appOutDir, executableName));
+    const state = (option: FuseV1Options): string => String.fromCharCode(wire[option] as number);
+    expect(state(FuseV1Options.RunAsNode)).toBe('0');
+    expect(state(FuseV1Options.EnableNodeOptionsEnvironmentVariable)).toBe('0');
+    expect(state(FuseV1Options.EnableNodeCliInspectArguments)).toBe('0');
+    expect(state(FuseV1Options.OnlyLoadAppFromAsar)).toBe('1');
+    expect(state(FuseV1Options.EnableCookieEncryption)).toBe('1');
+    // The renderer is still loaded from file:// (electron/main/window.ts).
+    expect(state(FuseV1Options.GrantFileProtocolExtraPrivileges)).toBe('1');
+    // Linux has no asar integrity data: the fuse keeps Electron's default there.
+    expect(state(FuseV1Options.EnableEmbeddedAsarIntegrityValidation)).toBe(ELECTRON_45_WIRE[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]);
+    expect(state(FuseV1Options.WasmTrapHandlers)).toBe(ELECTRON_45_WIRE[FuseV1Options.WasmTrapHandlers]);
+  });
+
+  it('ships the `outbox` command, which runs the app executable in CLI mode with the arguments, input and exit code intact', () => {
+    const launcher = path.join(appOutDir, 'resources', 'bin', 'outbox');
+    expect(statSync(launcher).mode & 0o111).not.toBe(0);
+    // As the .deb installs it: a link on the PATH, resolved back to the app.
+    const binDir = path.join(tmp, 'usr-bin');
+    mkdirSync(binDir, { recursive: true });
+    symlinkSync(launcher, path.join(binDir, 'outbox'));
+    const args = ['send', '-t', 'two words', "it's", '--data-dir', '/tmp/x y', '-'];
+    const run = spawnSync(path.join(binDir, 'outbox'), args, {
+      cwd: os.tmpdir(),
+      input: 'Subject: hi\n\nbody\n',
+      env: { PATH: process.env.PATH, STANDIN_EXIT: '75', STANDIN_READ_STDIN: '1' },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(75);
+    const [argLines, stdin] = run.stdout.split('stdin:');
+    expect(argLines?.trimEnd().split('\n')).toEqual(['--ozone-platform=headless', '--disable-gpu', '--outbox-cli', '--', ...args]);
+    expect(stdin).toBe('Subject: hi\n\nbody\n');
   });
 
   it("lays keytar's native module unpacked beside the asar", () => {
@@ -121,7 +161,8 @@ describe('the packed app (linux x64, stand-in Electron)', () => {
       expect(source.protocols).toEqual([{ name: 'Email', schemes: ['mailto'] }]);
       expect(source.asarUnpack).toContain('**/*.node');
       expect(source.linux?.mimeTypes).toEqual(['x-scheme-handler/mailto']);
-      expect(source.linux?.desktop).toMatchObject({ entry: { MimeType: 'x-scheme-handler/mailto;' } });
+      // electron-builder writes MimeType from mimeTypes (test/build/targets.test.ts reads the entry it makes).
+      expect(source.linux?.desktop).toBeUndefined();
       expect(source.linux?.target).toEqual(['AppImage', 'deb']);
       expect(source.win?.target).toEqual(['nsis']);
       expect(source.mac).toMatchObject({ target: ['dmg'], hardenedRuntime: true, entitlements: 'build/entitlements.mac.plist' });
