@@ -16,10 +16,11 @@ import { KeychainSecretStore } from '../core/secrets/keychain';
 import { SmtpSender } from '../core/smtp/smtp-sender';
 import { createSentCopyWriter } from '../core/imap/sent-copy-writer';
 import type { CliIo } from './io';
+import { printable } from './output';
 
 export interface EngineMode {
-  /** 'producer' only reads and drops messages; 'auto' sends when no other process holds the lock. */
-  mode: 'auto' | 'producer';
+  /** 'reader' only reads (nothing is created); 'producer' reads and drops messages; 'auto' sends when no other process holds the lock. */
+  mode: 'auto' | 'producer' | 'reader';
   /** Whether the engine sends due messages and retries by itself, rather than only what it is told to. */
   autoSend: boolean;
 }
@@ -46,6 +47,26 @@ export class CliContext {
     readonly io: CliIo,
   ) {
     this.logger = io.env.OUTBOX_DEBUG === '1' ? stderrLogger(io) : silentLogger;
+  }
+
+  /** A data folder that is a file is a wrong setting (EX_CONFIG), said at once rather than read as "no accounts". */
+  async checkDataDir(): Promise<void> {
+    let stat;
+    try {
+      stat = await fs.stat(this.dataDir);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      if (code === 'ENOTDIR') {
+        throw new AppError('SPOOL_UNWRITABLE', {
+          message: `The data folder ${this.dataDir} cannot be created or written (part of its path is a file).`,
+          next: 'Give another folder with --data-dir or OUTBOX_DATA_DIR.',
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    if (!stat.isDirectory()) throw new AppError('DATA_DIR_INVALID', { message: `The data folder ${this.dataDir} is a file, not a folder.` });
   }
 
   /** Creates the data folder if needed and proves it can be written: EX_CANTCREAT early, not mid-send. */
@@ -108,7 +129,8 @@ export class CliContext {
 
   async openEngine(options: EngineMode): Promise<OutboxEngine> {
     if (this.engine) return this.engine;
-    await this.ensureDataDir();
+    // Reading needs no write access: a read-only data folder can still be inspected.
+    if (options.mode !== 'reader') await this.ensureDataDir();
     // Loopback servers need no network; knowing the hosts lets the reachability check say so.
     this.hosts = (await this.accounts().list().catch(() => [])).map((a) => a.smtp.host);
     // The app's preferences apply here too: this process may be the one sending.
@@ -143,6 +165,6 @@ export class CliContext {
 }
 
 function stderrLogger(io: CliIo): Logger {
-  const write = (level: string, message: string) => io.stderr.write(`${level} ${message}\n`);
+  const write = (level: string, message: string) => io.stderr.write(`${level} ${printable(message)}\n`);
   return { info: (m) => write('info', m), warn: (m) => write('warn', m), error: (m) => write('error', m) };
 }

@@ -1,6 +1,9 @@
 // Exit codes as sendmail and msmtp use them (sysexits.h), mapped from the error catalogue in one table,
 // and the one-line `outbox: <cause>. <next step>` every failure prints.
-import { AppError, formatErrorLine, toErrorInfo, type ErrorCode, type ErrorInfo } from '../shared/errors';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { printable } from './output';
+import { AppError, CATALOGUE, formatErrorLine, isAppError, toErrorInfo, type ErrorCode, type ErrorInfo } from '../shared/errors';
 
 export const EX = {
   OK: 0,
@@ -45,6 +48,7 @@ export const EXIT_CODE_FOR: Readonly<Record<ErrorCode, ExitCode>> = {
   ATTACHMENT_UNREADABLE: EX.NOINPUT,
   SPOOL_CORRUPT: EX.IOERR,
   SPOOL_UNWRITABLE: EX.CANTCREAT,
+  DATA_DIR_INVALID: EX.CONFIG,
   DISK_FULL: EX.CANTCREAT,
   LIFETIME_EXPIRED: EX.UNAVAILABLE,
   LOCK_HELD: EX.TEMPFAIL,
@@ -85,7 +89,52 @@ export function exitCodeForInfo(info: ErrorInfo): ExitCode {
 
 /** `outbox: <cause>. <next step>` on one line, the server's reply kept word for word. */
 export function errorLine(info: ErrorInfo): string {
-  return `outbox: ${formatErrorLine(info).replace(/[\r\n]+/g, ' ')}`;
+  return `outbox: ${printable(formatErrorLine(info).replace(/[\r\n]+/g, ' '))}`;
+}
+
+const FS_WHY: Readonly<Record<string, string>> = {
+  ENOTDIR: 'a file is where a folder should be',
+  EEXIST: 'a file is where a folder should be',
+  EISDIR: 'a folder is where a file should be',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the disk is read-only',
+};
+
+/**
+ * A file-system failure said in one clear line with its path, instead of "unexpected error": a file where the
+ * spool expects a folder, a read-only folder. Other errors pass unchanged.
+ */
+export function explainFsFailure(error: unknown): unknown {
+  // An error already worded for its case (a message of its own) is kept as it is.
+  if (isAppError(error) && ((error.code !== 'INTERNAL' && error.code !== 'SPOOL_UNWRITABLE') || error.message !== CATALOGUE[error.code].cause)) return error;
+  const errno = (isAppError(error) ? error.cause : error) as NodeJS.ErrnoException | undefined;
+  const code = errno?.code;
+  if (!code || !(errno instanceof Error)) return error;
+  const where = errno.path ?? 'the data folder';
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new AppError('DISK_FULL', { message: `The disk holding ${where} is full.`, cause: errno });
+  const why = FS_WHY[code];
+  if (!why) return error;
+  const blocker = code === 'ENOTDIR' || code === 'EEXIST' ? fileInTheWay(where) : undefined;
+  return new AppError('SPOOL_UNWRITABLE', {
+    message: blocker ? `Outbox cannot use its folder ${blocker}: it is a file, not a folder.` : `Outbox cannot use ${where} (${why}).`,
+    next: 'Fix its permissions or move what is in the way, or give another data folder with --data-dir or OUTBOX_DATA_DIR.',
+    cause: errno,
+  });
+}
+
+/** The first part of `target`'s path that exists and is not a folder. */
+function fileInTheWay(target: string): string | undefined {
+  const parts = path.resolve(target).split(path.sep);
+  for (let i = 2; i <= parts.length; i++) {
+    const prefix = parts.slice(0, i).join(path.sep);
+    try {
+      if (!statSync(prefix).isDirectory()) return prefix;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 export function errorLineFor(error: unknown): string {

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { AppError } from '../shared/errors';
+import { printable } from './output';
 
 export interface CliIo {
   stdin: Readable;
@@ -20,17 +21,21 @@ export function processIo(): CliIo {
   return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
 }
 
+/** Results on stdout; control characters from outside text are shown escaped, never obeyed. */
 export function out(io: CliIo, text: string): void {
-  io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  const safe = printable(text, { keepLines: true });
+  io.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 
 /** A note that is not an error, e.g. "queued for later". */
 export function note(io: CliIo, text: string): void {
-  io.stderr.write(`outbox: ${text.replace(/[\r\n]+/g, ' ')}\n`);
+  io.stderr.write(`outbox: ${printable(text.replace(/[\r\n]+/g, ' '))}\n`);
 }
 
 export function json(io: CliIo, value: unknown): void {
-  out(io, JSON.stringify(value, null, 2));
+  // JSON.stringify escapes C0 controls; DEL, C1 and bidi overrides get \u escapes here, still valid JSON.
+  const text = JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  io.stdout.write(`${text}\n`);
 }
 
 /** Standard input as text, e.g. a password or a message body. */
@@ -61,7 +66,9 @@ export async function readTextFile(file: string, what: string): Promise<string> 
 /** Checks that an attachment can be read now, so the mistake is reported before anything is queued. */
 export async function checkReadableFile(file: string, what: string): Promise<void> {
   try {
-    const handle = await fs.promises.open(file, 'r');
+    // A FIFO with no writer would block a plain open forever: stat first, open without blocking, check again.
+    if (!(await fs.promises.stat(file)).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
+    const handle = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
     const stat = await handle.stat().finally(() => handle.close());
     if (!stat.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
   } catch (error) {
@@ -74,7 +81,7 @@ function unreadable(file: string, what: string, error: unknown): AppError {
   const why =
     code === 'ENOENT' ? 'does not exist'
     : code === 'EACCES' || code === 'EPERM' ? 'may not be read'
-    : code === 'EISDIR' ? 'is not a file'
+    : code === 'EISDIR' ? 'is not a regular file (a folder, a pipe or a device)'
     : `could not be read (${code ?? String(error)})`;
   return new AppError('ATTACHMENT_UNREADABLE', { message: `The ${what} ${file} ${why}.`, next: 'Check the path and try again.', cause: error });
 }

@@ -7,9 +7,29 @@ import type { AccountProfile } from '../shared/account';
 import { formatErrorLine } from '../shared/errors';
 import type { Attempt, OutboxMessage } from '../shared/message';
 
+// C0 and C1 controls, DEL, and the bidirectional overrides that reorder what a reader sees (Trojan Source).
+// oxlint-disable-next-line no-control-regex -- matching control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// oxlint-disable-next-line no-control-regex -- as above
+const UNPRINTABLE_KEEP_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+function escapeChar(c: string): string {
+  const code = c.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * Text from outside (subjects, addresses, server replies, transcripts) made safe for a terminal: every
+ * control character is shown as \x1b, \x07… so an escape sequence cannot retitle the window or clear the
+ * screen. `keepLines` keeps tabs and line feeds, for text whose lines are the structure.
+ */
+export function printable(text: string, options: { keepLines?: boolean } = {}): string {
+  return text.replace(options.keepLines ? UNPRINTABLE_KEEP_LINES : UNPRINTABLE, escapeChar);
+}
+
 /** Columns padded to the widest cell; the last column is left ragged. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const all = [headers, ...rows];
+  const all = [headers, ...rows.map((r) => r.map((cell) => printable(cell)))];
   const widths = headers.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
   return all
     .map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd())
@@ -119,7 +139,8 @@ export function showMessage(m: OutboxMessage, accountLabel: (id: string) => stri
   const lines = fields.map(([k, v]) => `${`${k}:`.padEnd(width)}  ${v}`);
   if (m.attempts.length === 0) lines.push('', 'No attempts yet.');
   m.attempts.forEach((a, i) => lines.push('', ...attemptLines(a, i + 1)));
-  return lines.join('\n');
+  // Every line is one line: a control character in a subject or a reply is shown, not obeyed.
+  return lines.map((l) => printable(l)).join('\n');
 }
 
 function attemptLines(a: Attempt, n: number): string[] {
@@ -146,7 +167,7 @@ export function accountReportText(account: AccountProfile, report: AccountReport
   for (const note of notes) lines.push(`Note: ${note}`);
   lines.push('', ...smtpSection(account, report.smtp));
   if (report.imap && account.imap) lines.push('', ...imapSection(account, report.imap));
-  return lines.join('\n');
+  return lines.map((l) => printable(l)).join('\n');
 }
 
 /** The command that pins the certificate, where pinning is what would help. */

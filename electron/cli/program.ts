@@ -10,7 +10,7 @@ import { runSend } from './commands/send';
 import { runDetect } from './commands/detect';
 import { runAccountPassword, runAccountSet, runAccountSignIn } from './commands/account-fix';
 import { CliContext } from './context';
-import { errorLineFor, exitCodeFor, EX } from './exit-codes';
+import { errorLineFor, exitCodeFor, explainFsFailure, EX } from './exit-codes';
 import { note, out, type CliIo } from './io';
 import { HELP } from './usage';
 
@@ -39,12 +39,14 @@ export async function main(argv: readonly string[], io: CliIo, options: MainOpti
       return EX.OK;
     }
     ctx = new CliContext(resolveDataDir({ flag: line.dataDir, env: io.env, cwd: io.cwd }), io);
+    if (line.command.name !== 'detect') await ctx.checkDataDir();
     if (options.handleSignals) removeSignalHandlers = onInterrupt(ctx);
     return await run(ctx, line.command);
   } catch (error) {
-    io.stderr.write(`${errorLineFor(error)}\n`);
+    const shown = explainFsFailure(error);
+    io.stderr.write(`${errorLineFor(shown)}\n`);
     if (io.env.OUTBOX_DEBUG === '1' && error instanceof Error) io.stderr.write(`${error.stack ?? ''}\n`);
-    return exitCodeFor(error);
+    return exitCodeFor(shown);
   } finally {
     removeSignalHandlers();
     await ctx?.close();

@@ -25,6 +25,7 @@ export const ERROR_CODES = [
   'ATTACHMENT_UNREADABLE',
   'SPOOL_CORRUPT',
   'SPOOL_UNWRITABLE',
+  'DATA_DIR_INVALID',
   'DISK_FULL',
   'LIFETIME_EXPIRED',
   'LOCK_HELD',
@@ -171,6 +172,11 @@ export const CATALOGUE: Readonly<Record<ErrorCode, CatalogueEntry>> = {
   SPOOL_UNWRITABLE: {
     cause: 'The outbox folder cannot be written.',
     next: 'Check the permissions of the data folder, or point Outbox at another one.',
+    retryable: false,
+  },
+  DATA_DIR_INVALID: {
+    cause: 'The data folder Outbox was given is a file, not a folder.',
+    next: 'Give a folder with --data-dir or OUTBOX_DATA_DIR, or move the file away.',
     retryable: false,
   },
   DISK_FULL: {

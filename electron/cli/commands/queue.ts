@@ -19,7 +19,7 @@ async function accountLabels(ctx: CliContext): Promise<(id: string) => string> {
 }
 
 export async function runQueue(ctx: CliContext, options: { json: boolean; all: boolean }): Promise<number> {
-  const engine = await ctx.openEngine({ mode: 'producer', autoSend: false });
+  const engine = await ctx.openEngine({ mode: 'reader', autoSend: false });
   const messages = await engine.list(options.all ? {} : { states: UNSENT });
   if (options.json) json(ctx.io, messages);
   else out(ctx.io, queueTable(messages, await accountLabels(ctx)));
@@ -39,7 +39,7 @@ async function findMessage(engine: OutboxEngine, id: string): Promise<OutboxMess
 }
 
 export async function runShow(ctx: CliContext, options: { id: string; json: boolean }): Promise<number> {
-  const engine = await ctx.openEngine({ mode: 'producer', autoSend: false });
+  const engine = await ctx.openEngine({ mode: 'reader', autoSend: false });
   const message = await findMessage(engine, options.id);
   if (options.json) json(ctx.io, message);
   else out(ctx.io, showMessage(message, await accountLabels(ctx)));

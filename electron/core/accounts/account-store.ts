@@ -8,6 +8,7 @@ import { AppError, isAppError } from '../../shared/errors';
 import { writeFileDurable } from '../fs/durable-write';
 import { silentLogger, systemClock, type Clock, type Credentials, type Logger, type SecretStore } from '../ports';
 import { uniqueAccountId } from './account-id';
+import { withAccountsLock } from './accounts-lock';
 import { isMissing, keepCorruptCopy, parseAccountsFile, sameStamp, serializeAccountsFile, statStamp, type FileStamp } from './accounts-file';
 import { bareAddress, checkSecret, normalizeSmtp, validationError, withStatus } from './profile-rules';
 
@@ -113,8 +114,7 @@ export class AccountStore {
 
   /** Adds an account; its password goes to the keychain first and is taken out again if the file cannot be written. */
   add(input: NewAccountInput, secret?: string): Promise<AccountProfile> {
-    return this.exclusive(async () => {
-      await this.refresh();
+    return this.mutate(async () => {
       const parsed = newAccountSchema.safeParse(input);
       if (!parsed.success) throw validationError(parsed.error);
       checkSecret(secret);
@@ -144,8 +144,7 @@ export class AccountStore {
 
   /** Changes settings and/or the password; either change clears a needs-attention status. */
   update(id: string, patch: AccountPatch, secret?: string): Promise<AccountProfile> {
-    return this.exclusive(async () => {
-      await this.refresh();
+    return this.mutate(async () => {
       const current = this.require(id);
       const parsed = newAccountSchema.safeParse({
         name: patch.name ?? current.name,
@@ -181,8 +180,7 @@ export class AccountStore {
 
   /** Removes the profile and its keychain password; if the keychain cannot be reached, nothing is removed. */
   remove(id: string): Promise<void> {
-    return this.exclusive(async () => {
-      await this.refresh();
+    return this.mutate(async () => {
       const account = this.require(id);
       // Kept only in memory so the password can be put back if the file cannot be written.
       const previous = await this.secrets.get(id).catch((error: unknown) => {
@@ -205,8 +203,7 @@ export class AccountStore {
   }
 
   setStatus(id: string, status: AccountStatus, reason?: string): Promise<AccountProfile> {
-    return this.exclusive(async () => {
-      await this.refresh();
+    return this.mutate(async () => {
       const next = withStatus(this.require(id), status, reason);
       await this.persist(this.accounts.map((a) => (a.id === id ? next : a)));
       this.logger.info(`[accounts] account ${id} is now ${status}`);
@@ -263,6 +260,22 @@ export class AccountStore {
     const run = this.queue.then(fn, fn);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * A change to the file: under the cross-process lock, from a fresh read (a stamp can miss an edit made in the
+   * same millisecond with the same size), so another process's account added a moment ago is kept.
+   */
+  private mutate<T>(fn: () => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      // The lock lives beside the file: the folder must exist first (a failure resurfaces from the write).
+      await mkdir(this.dataDir, { recursive: true, mode: 0o700 }).catch(() => undefined);
+      return withAccountsLock(this.filePath, this.logger, async () => {
+        this.stamp = undefined;
+        await this.refresh();
+        return fn();
+      });
+    });
   }
 
   /** Re-reads the file if it changed since we last read it (a stat when it did not). */

@@ -2,6 +2,7 @@
 // structured messages (attachments streamed from disk), and a streaming header pass for sendmail input.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import addressparser from 'nodemailer/lib/addressparser';
@@ -51,19 +52,36 @@ function parseMailboxes(values: string[], field: string): string[] {
   return addresses;
 }
 
-async function checkAttachments(paths: string[]): Promise<void> {
+/**
+ * Opens every attachment before anything is queued. O_NONBLOCK so that a FIFO with no writer (or a device)
+ * cannot block the open, then fstat on the open file, so the file checked is the file read: only regular
+ * files are taken.
+ */
+async function openAttachments(paths: string[]): Promise<fs.FileHandle[]> {
+  const handles: fs.FileHandle[] = [];
   for (const file of paths) {
     try {
-      const stat = await fs.stat(file);
-      if (!stat.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
-      await fs.access(file, fs.constants.R_OK);
+      const before = await fs.stat(file);
+      if (!before.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
+      const handle = await fs.open(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+      handles.push(handle);
+      if (!(await handle.stat()).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
     } catch (error) {
+      await Promise.all(handles.map((h) => h.close().catch(() => undefined)));
       throw new AppError('ATTACHMENT_UNREADABLE', {
-        message: `The attachment ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+        message: `The attachment ${file} cannot be read (${(error as NodeJS.ErrnoException).code === 'EISDIR' ? 'it is not a regular file' : ((error as NodeJS.ErrnoException).code ?? 'error')}).`,
         cause: error,
       });
     }
   }
+  return handles;
+}
+
+/** A name without an extension stays bare (nodemailer would add ".*" from the type) and goes as octet-stream. */
+function attachmentName(a: { path: string; filename?: string | undefined; contentType?: string | undefined }): { filename: string; contentType?: string } {
+  const filename = a.filename ?? path.basename(a.path);
+  if (a.contentType) return { filename, contentType: a.contentType };
+  return filename.includes('.') ? { filename } : { filename, contentType: 'application/octet-stream' };
 }
 
 /** Builds the message with nodemailer's composer; the returned stream reads attachments as it goes. */
@@ -74,7 +92,7 @@ export async function composeMessage(request: ValidComposeRequest, account: Acco
   const cc = parseMailboxes(request.cc, 'Cc');
   const bcc = parseMailboxes(request.bcc, 'Bcc');
   if (request.replyTo) parseMailboxes([request.replyTo], 'Reply-To');
-  await checkAttachments(request.attachments.map((a) => a.path));
+  const handles = await openAttachments(request.attachments.map((a) => a.path));
   const messageId = newMessageId(fromAddress);
   const composer = new MailComposer({
     from,
@@ -85,11 +103,7 @@ export async function composeMessage(request: ValidComposeRequest, account: Acco
     subject: request.subject,
     ...(request.text !== undefined ? { text: request.text } : {}),
     ...(request.html !== undefined ? { html: request.html } : {}),
-    attachments: request.attachments.map((a) => ({
-      path: a.path,
-      ...(a.filename ? { filename: a.filename } : {}),
-      ...(a.contentType ? { contentType: a.contentType } : {}),
-    })),
+    attachments: request.attachments.map((a, i) => ({ content: handles[i]!.createReadStream(), ...attachmentName(a) })),
     headers: request.headers,
     messageId,
     date,

@@ -80,8 +80,11 @@ export interface EngineOptions {
   logger?: Logger;
   /** How long temporary failures are retried before the message fails (default 5 days); a function is read at every attempt. */
   lifetimeMs?: number | (() => number);
-  /** 'auto' (default): become the sender if the lock is free. 'producer': never send (e.g. `outbox send --queue-only`). */
-  mode?: 'auto' | 'producer';
+  /**
+   * 'auto' (default): become the sender if the lock is free. 'producer': never send (e.g. `outbox send --queue-only`).
+   * 'reader': only read (`outbox queue`, `show`): creates and writes nothing, so a read-only data folder can be inspected.
+   */
+  mode?: 'auto' | 'producer' | 'reader';
   /** Saves a copy of each sent message in the account's Sent folder (accounts with sentCopy.enabled). */
   sentCopy?: SentCopyWriter;
   /** Messages handed to the sender at once per account (default 10: twice the pool, so no connection waits). */

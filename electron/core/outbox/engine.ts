@@ -109,6 +109,7 @@ export class Outbox implements OutboxEngine {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    if (this.options.mode === 'reader') return;
     await ensureSpool(this.paths);
     if (this.options.mode !== 'producer' && (await this.lock.tryAcquire())) await this.ensureSender();
     else if (this.options.mode !== 'producer' && this.autoSend) this.pollLock();
@@ -502,7 +503,7 @@ export class Outbox implements OutboxEngine {
     const response = await sendRequest(this.paths, request, async () => (await this.lock.holder()) !== null);
     if (response === null) {
       // The holder went away: take over and do it here.
-      if (this.options.mode !== 'producer' && (await this.lock.tryAcquire())) {
+      if ((this.options.mode ?? 'auto') === 'auto' && (await this.lock.tryAcquire())) {
         await this.ensureSender();
         return local();
       }
