@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { domainToASCII } from 'node:url';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { AccountProfile } from '../../shared/account';
@@ -14,8 +15,10 @@ import type { SpoolMeta } from './spool-file';
 export type ComposedMessage = Pick<SpoolMeta, 'messageId' | 'subject' | 'from' | 'to' | 'cc' | 'bccCount' | 'envelope'> & { body: Readable };
 
 export function newMessageId(address: string): string {
-  const domain = address.includes('@') ? address.slice(address.lastIndexOf('@') + 1) : 'outbox.invalid';
-  return `<${randomUUID()}@${domain}>`;
+  // A Message-ID is ASCII whatever the address: an internationalised domain goes as its A-label.
+  const domain = address.includes('@') ? address.slice(address.lastIndexOf('@') + 1) : '';
+  const ascii = /^[\x21-\x7e]+$/.test(domain) ? domain : domainToASCII(domain);
+  return `<${randomUUID()}@${ascii || 'outbox.invalid'}>`;
 }
 
 /** Bare addresses from header-style values ("Ann <a@b.c>, d@e.f"); groups are flattened. */
@@ -29,7 +32,10 @@ export function addressesOf(values: string[]): string[] {
   return out;
 }
 
-const ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$|^[^\s@<>()[\]\\,;:"]+@\[[0-9a-fA-F:.]+\]$|^[^\s@<>()[\]\\,;:"]+@localhost$/;
+/** A dot-atom-ish local part, or a quoted one (`"john doe"@example.org`, RFC 5321 §4.1.2). */
+const LOCAL = String.raw`(?:[^\s@<>()[\]\\,;:"]+|"(?:[^"\\\r\n]|\\[^\r\n])*")`;
+const LABELS = String.raw`[^\s@<>()[\]\\,;:"]+`;
+const ADDRESS = new RegExp(String.raw`^${LOCAL}@(?:${LABELS}\.${LABELS}|\[[0-9a-fA-F:.]+\]|localhost)$`);
 
 export function assertAddresses(addresses: string[], field: string): void {
   for (const address of addresses) {

@@ -3,6 +3,7 @@
 // account from -a, -f or the From header; Bcc and Resent-Bcc removed; Message-ID, Date and From added
 // when missing, encoded (RFC 2047 display names, A-label domains, UTF-8 addresses only with SMTPUTF8).
 import type { Readable } from 'node:stream';
+import addressparser from 'nodemailer/lib/addressparser';
 import * as mimeFuncs from 'nodemailer/lib/mime-funcs';
 import type { AccountProfile } from '../../shared/account';
 import { AppError } from '../../shared/errors';
@@ -51,6 +52,27 @@ export function bareMessageId(value: string): string | null {
   return match ? match[1]! : null;
 }
 
+/**
+ * The addresses of recipient header values (groups flattened, `undisclosed-recipients:;` is none). An entry
+ * that is words without an address ("To: bob", a stray phrase) is refused rather than silently dropped:
+ * sendmail would have delivered it somewhere.
+ */
+function headerRecipients(values: string[], field: string): string[] {
+  const out: string[] = [];
+  for (const value of values) {
+    for (const entry of addressparser(value, { flatten: true })) {
+      if (entry.address) out.push(entry.address);
+      else if (entry.name) {
+        throw new AppError('VALIDATION', {
+          message: `"${entry.name.slice(0, 200)}" in the ${field} header is not an address.`,
+          next: 'Write it as name@domain, or remove it from the header.',
+        });
+      }
+    }
+  }
+  return out;
+}
+
 /** The address as a header writes it: A-label domain, unless the local part needs SMTPUTF8 anyway. */
 function headerAddress(address: string): string {
   return needsSmtpUtf8(address) ? address : envelopeAddress(address);
@@ -90,7 +112,10 @@ export async function prepareRawMessage(
     const cc = values(`${prefix}cc`);
     const bcc = values(`${prefix}bcc`);
     const recipients = [...(request.recipients ?? [])];
-    if (request.recipientsFromHeaders) recipients.push(...addressesOf([...to, ...cc, ...bcc]));
+    if (request.recipientsFromHeaders) {
+      const label = (f: string) => (resent ? `Resent-${f}` : f);
+      recipients.push(...headerRecipients(to, label('To')), ...headerRecipients(cc, label('Cc')), ...headerRecipients(bcc, label('Bcc')));
+    }
     const unique = [...new Set(addressesOf(recipients).map((a) => a.trim()))];
     if (unique.length === 0) {
       throw new AppError('VALIDATION', {
