@@ -11,6 +11,7 @@ import { benchDetectKnown } from './detect-known';
 import { benchDetectProbe } from './detect-probe';
 import { startSink } from './smtp-sink';
 import { benchRenderer, noRendererFigures, type RendererFigures } from './renderer';
+import { benchCli, type CliFigures } from './cli';
 import path from 'node:path';
 
 type ChildJob = { job: 'attachment'; dir: string; port: number } | { job: 'startup'; dir: string } | { job: 'sink' };
@@ -40,11 +41,49 @@ async function child(job: ChildJob): Promise<void> {
   process.send!(result);
 }
 
+const log = (line: string) => console.log(line);
+
+/** The `outbox` command as whole processes (issue 12). */
+async function cliSection(port: number): Promise<Record<string, number | string | null>> {
+  log('cli: whole processes, medians: `outbox send -t --queue-only` vs `node -e 0`, `outbox send -t` to the sink vs msmtp…');
+  // dist/bench/index.cjs sits two folders below the project root.
+  const cli: CliFigures = await benchCli(path.resolve(__dirname, '../..'), port);
+  const r = (value: number | null, digits: number) => (value === null ? null : round(value, digits));
+  for (const note of cli.notes) log(`  note: ${note}`);
+  log(`  queue-only ${round(cli.queueOnlyMs, 1)} ms vs node -e 0 ${round(cli.nodeMs, 1)} ms: ratio ${round(cli.queueRatio, 2)} (target ≤ 1.5)`);
+  log(`  send ${round(cli.sendMs, 1)} ms vs msmtp ${r(cli.msmtpMs, 1) ?? 'n/a'} ms: ratio ${r(cli.sendRatio, 2) ?? 'n/a'} (target ≤ 2.0)`);
+  log(`  send peak RSS ${r(cli.peakRssMb, 1) ?? 'n/a'} MB (target ≤ 60); msmtp ${r(cli.msmtpRssMb, 1) ?? 'n/a'} MB`);
+  return {
+    cli_queue_ratio: round(cli.queueRatio, 2),
+    cli_send_ratio: r(cli.sendRatio, 2),
+    cli_peak_rss_mb: r(cli.peakRssMb, 1),
+    cli_queue_only_ms: round(cli.queueOnlyMs, 1),
+    cli_node_e0_ms: round(cli.nodeMs, 1),
+    cli_send_ms: round(cli.sendMs, 1),
+    cli_msmtp_ms: r(cli.msmtpMs, 1),
+    cli_msmtp_rss_mb: r(cli.msmtpRssMb, 1),
+    ...(cli.notes.length > 0 ? { cli_notes: cli.notes.join('; ') } : {}),
+  };
+}
+
+/** BENCH_ONLY=cli,tls runs just those sections (while working on one figure); `npm run bench` runs all. */
+const SECTIONS: Record<string, (port: number) => Promise<Record<string, number | string | null>>> = { cli: cliSection };
+
 async function main(): Promise<void> {
-  const log = (line: string) => console.log(line);
   // The sink runs in its own process so it does not take CPU from what is measured.
   const port = await runChild<number>({ job: 'sink' });
   try {
+    const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+    if (only?.length) {
+      const figures: Record<string, number | string | null> = {};
+      for (const name of only) {
+        const section = SECTIONS[name];
+        if (!section) throw new Error(`BENCH_ONLY: no section "${name}" (there are: ${Object.keys(SECTIONS).join(', ')})`);
+        Object.assign(figures, await section(port));
+      }
+      console.log(JSON.stringify(figures));
+      return;
+    }
     log('flush: 1,000 × 2 KB through the engine vs a bare nodemailer pool (5 connections)…');
     const flush = await benchFlush(port);
     log(`  engine ${round(flush.engine, 0)} msg/s, bare nodemailer ${round(flush.bare, 0)} msg/s, ratio ${round(flush.ratio, 3)} (target ≥ 0.9)`);
@@ -93,6 +132,8 @@ async function main(): Promise<void> {
       `  scrolling 10,000 messages: a frame every ${r(renderer.scroll10kFrameMs, 1) ?? 'n/a'} ms (p95 ${r(renderer.scroll10kFrameP95Ms, 1) ?? 'n/a'} ms); standing still ${r(renderer.idleFrameMs, 1) ?? 'n/a'} ms`,
     );
 
+    const cli = await cliSection(port);
+
     const figures = {
       flush_ratio: round(flush.ratio, 3),
       flush_engine_msgs_per_s: round(flush.engine, 0),
@@ -115,6 +156,7 @@ async function main(): Promise<void> {
       outbox_10k_scroll_frame_ms: r(renderer.scroll10kFrameMs, 1),
       outbox_10k_scroll_frame_p95_ms: r(renderer.scroll10kFrameP95Ms, 1),
       idle_frame_ms: r(renderer.idleFrameMs, 1),
+      ...cli,
     };
     console.log(JSON.stringify(figures));
   } finally {

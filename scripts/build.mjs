@@ -3,6 +3,7 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { buildCli } from './build-cli.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const nodeOnly = process.argv.includes('--node-only');
@@ -30,12 +31,13 @@ const targets = {
   main: { ...common, entryPoints: ['electron/main/index.ts'], outfile: 'dist/main/index.cjs' },
   // Sandboxed preloads may only require 'electron': bundle everything else in.
   preload: { ...common, entryPoints: ['electron/preload/index.ts'], outfile: 'dist/preload/index.cjs', platform: 'browser', target: 'chrome140', external: ['electron'] },
-  cli: { ...common, entryPoints: ['electron/cli/main.ts'], outfile: 'dist/cli/outbox.cjs' },
+  // The command starts once per message: split into chunks loaded on demand (scripts/build-cli.mjs).
+  cli: { build: () => buildCli(common, root) },
   bench: { ...common, entryPoints: ['bench/index.ts'], outfile: 'dist/bench/index.cjs' },
 };
 
 export async function buildNode(names = Object.keys(targets)) {
-  await Promise.all(names.map((name) => build(targets[name])));
+  await Promise.all(names.map((name) => (targets[name].build ? targets[name].build() : build(targets[name]))));
 }
 
 export function buildRenderer() {

@@ -8,14 +8,12 @@ import { ReachabilityMonitor } from '../core/connectivity/reachability';
 import { mapFsError } from '../core/fs/fs-errors';
 import { createEngineAccounts } from '../core/outbox/account-adapter';
 import type { OutboxEngine } from '../core/outbox/engine-api';
-import { createOutboxEngine } from '../core/outbox/index';
 import { PreferencesStore } from '../core/preferences/preferences-store';
 import { silentLogger, type Logger } from '../core/ports';
 import { OAuthTokenStore } from '../core/oauth/token-store';
 import { KeychainSecretStore } from '../core/secrets/keychain';
-import { SmtpSender } from '../core/smtp/smtp-sender';
-import { createSentCopyWriter } from '../core/imap/sent-copy-writer';
 import type { CliIo } from './io';
+import { LazySmtpSender, lazySentCopyWriter } from './lazy-ports';
 import { printable } from './output';
 
 export interface EngineMode {
@@ -136,13 +134,16 @@ export class CliContext {
     // The app's preferences apply here too: this process may be the one sending.
     const preferences = new PreferencesStore(this.dataDir, this.logger);
     await preferences.load();
+    // The engine, nodemailer and imapflow load only for the commands that open the outbox, and the last two
+    // only when a message is sent or copied (lazy-ports.ts): a queue-only send never loads them.
+    const { createOutboxEngine } = await import('../core/outbox/index');
     const engine = createOutboxEngine({
       dataDir: this.dataDir,
       accounts: createEngineAccounts(this.accounts()),
-      sender: new SmtpSender({ logger: this.logger }),
+      sender: new LazySmtpSender(this.logger),
       connectivity: this.connectivity(),
       logger: this.logger,
-      sentCopy: createSentCopyWriter(this.accounts(), this.secrets(), this.logger),
+      sentCopy: lazySentCopyWriter(this.accounts(), this.secrets(), this.logger),
       mode: options.mode,
       autoSend: options.autoSend,
       lifetimeMs: () => preferences.retryLifetimeMs(),

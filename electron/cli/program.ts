@@ -3,12 +3,6 @@
 import packageJson from '../../package.json';
 import { resolveDataDir } from '../core/paths/data-dir';
 import { parseCommandLine, type Command } from './args';
-import { runAccountAdd, runAccountList, runAccountRemove, runAccountTest, runAccountTrust } from './commands/account';
-import { runCompose } from './commands/compose';
-import { runCancel, runFlush, runQueue, runRetry, runShow } from './commands/queue';
-import { runSend } from './commands/send';
-import { runDetect } from './commands/detect';
-import { runAccountPassword, runAccountSet, runAccountSignIn } from './commands/account-fix';
 import { CliContext } from './context';
 import { errorLineFor, exitCodeFor, explainFsFailure, EX } from './exit-codes';
 import { note, out, type CliIo } from './io';
@@ -71,39 +65,43 @@ function onInterrupt(ctx: CliContext): () => void {
   };
 }
 
-function run(ctx: CliContext, command: Exclude<Command, { name: 'help' | 'version' }>): Promise<number> {
+/**
+ * Each command's code is imported when it runs (the build splits it into its own chunk): a sendmail call
+ * starts this process once per message, and should not load IMAP, OAuth or autodetection to queue one.
+ */
+async function run(ctx: CliContext, command: Exclude<Command, { name: 'help' | 'version' }>): Promise<number> {
   switch (command.name) {
     case 'send':
-      return runSend(ctx, command.args);
+      return (await import('./commands/send')).runSend(ctx, command.args);
     case 'detect':
-      return runDetect(ctx.io, command.args);
+      return (await import('./commands/detect')).runDetect(ctx.io, command.args);
     case 'account-password':
-      return runAccountPassword(ctx, command);
+      return (await import('./commands/account-fix')).runAccountPassword(ctx, command);
     case 'account-signin':
-      return runAccountSignIn(ctx, command);
+      return (await import('./commands/account-fix')).runAccountSignIn(ctx, command);
     case 'account-set':
-      return runAccountSet(ctx, command);
+      return (await import('./commands/account-fix')).runAccountSet(ctx, command);
     case 'compose':
-      return runCompose(ctx, command.args);
+      return (await import('./commands/compose')).runCompose(ctx, command.args);
     case 'queue':
-      return runQueue(ctx, command);
+      return (await import('./commands/queue')).runQueue(ctx, command);
     case 'show':
-      return runShow(ctx, command);
+      return (await import('./commands/queue')).runShow(ctx, command);
     case 'flush':
-      return runFlush(ctx, command);
+      return (await import('./commands/queue')).runFlush(ctx, command);
     case 'retry':
-      return runRetry(ctx, command);
+      return (await import('./commands/queue')).runRetry(ctx, command);
     case 'cancel':
-      return runCancel(ctx, command);
+      return (await import('./commands/queue')).runCancel(ctx, command);
     case 'account-add':
-      return runAccountAdd(ctx, command.args);
+      return (await import('./commands/account')).runAccountAdd(ctx, command.args);
     case 'account-list':
-      return runAccountList(ctx, command);
+      return (await import('./commands/account')).runAccountList(ctx, command);
     case 'account-remove':
-      return runAccountRemove(ctx, command);
+      return (await import('./commands/account')).runAccountRemove(ctx, command);
     case 'account-test':
-      return runAccountTest(ctx, command);
+      return (await import('./commands/account')).runAccountTest(ctx, command);
     case 'account-trust':
-      return runAccountTrust(ctx, command);
+      return (await import('./commands/account')).runAccountTrust(ctx, command);
   }
 }

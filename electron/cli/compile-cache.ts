@@ -1,0 +1,109 @@
+// The `outbox` command starts once per message, so compiling its code is a large share of each run.
+// Node ≥ 22 (and the app's Electron) keep a compile cache of their own: module.enableCompileCache().
+// On older Node, the same idea for this program's own chunks only: V8's code cache for each file, kept in a
+// folder of this user's (mode 0700, checked before use), keyed by file name (the build names chunks by content
+// hash), size and Node version; V8 itself refuses data made for other source or flags, and then the file is
+// compiled as usual and the cache written again. Nothing here is needed for the command to work: any failure
+// leaves Node's ordinary loading in place.
+import fs from 'node:fs';
+import Module from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import vm from 'node:vm';
+
+interface NodeModule {
+  exports: unknown;
+  filename: string;
+  paths: string[];
+  require(id: string): unknown;
+}
+
+interface ModuleInternals {
+  prototype: { _compile(this: NodeModule, content: string, filename: string): unknown };
+  _resolveFilename(request: string, parent: NodeModule, isMain: boolean, options?: { paths?: string[] }): string;
+  _cache: Record<string, unknown>;
+  wrap(script: string): string;
+}
+
+/** The folder Node ≥ 22 would use too, with the user id so that users never share one. */
+function cacheRoot(env: NodeJS.ProcessEnv): string {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
+  return path.join(env.OUTBOX_COMPILE_CACHE_DIR || os.tmpdir(), `outbox-compile-cache-${uid}`);
+}
+
+/** A folder only this user can write: anything else (a symlink, another owner, group or world write) is not used. */
+function privateFolder(dir: string): boolean {
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stat = fs.lstatSync(dir);
+    if (!stat.isDirectory()) return false;
+    if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) return false;
+    return (stat.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Turns the compile cache on for the code loaded after this call (`ownDir`: the folder of this program's
+ * built files). Returns how: 'node' (Node's own), 'v8' (this file's), or 'off'.
+ */
+export function enableCompileCache(ownDir: string, env: NodeJS.ProcessEnv = process.env): 'node' | 'v8' | 'off' {
+  if (env.NODE_DISABLE_COMPILE_CACHE) return 'off';
+  const nodeOwn = (Module as unknown as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
+  if (typeof nodeOwn === 'function') {
+    try {
+      nodeOwn();
+      return 'node';
+    } catch {
+      return 'off';
+    }
+  }
+  // Stack traces through a source map need Node's own loading of each file.
+  if ((process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled) return 'off';
+  const dir = path.join(cacheRoot(env), `${process.version}-${process.arch}`);
+  if (!privateFolder(dir)) return 'off';
+  const internals = Module as unknown as ModuleInternals;
+  const compile = internals.prototype._compile;
+  const own = ownDir.endsWith(path.sep) ? ownDir : `${ownDir}${path.sep}`;
+  const pending: { file: string; script: vm.Script }[] = [];
+
+  internals.prototype._compile = function compileWithCache(this: NodeModule, content: string, filename: string): unknown {
+    if (!filename.startsWith(own)) return compile.call(this, content, filename);
+    const file = path.join(dir, `${path.relative(own, filename).replace(/[\\/]/g, '_')}-${content.length}.v8`);
+    let cachedData: Buffer | undefined;
+    try {
+      cachedData = fs.readFileSync(file);
+    } catch {
+      cachedData = undefined;
+    }
+    const script = new vm.Script(internals.wrap(content), { filename, cachedData });
+    if (!cachedData || script.cachedDataRejected) pending.push({ file, script });
+    const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
+    return wrapper.call(this.exports, this.exports, requireFor(this, internals), this, filename, path.dirname(filename));
+  };
+
+  // Made after the run, the cache holds the functions this command compiled, not only the top level.
+  process.once('exit', () => {
+    for (const { file, script } of pending) {
+      try {
+        const temp = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
+        fs.renameSync(temp, file);
+      } catch {
+        // A cache that cannot be written costs the next run its compile time, nothing else.
+      }
+    }
+  });
+  return 'v8';
+}
+
+/** The `require` a CommonJS module gets (Node's own builds it internally). */
+function requireFor(module: NodeModule, internals: ModuleInternals): NodeJS.Require {
+  const require = ((id: string) => module.require(id)) as NodeJS.Require;
+  require.resolve = ((request: string, options?: { paths?: string[] }) => internals._resolveFilename(request, module, false, options)) as NodeJS.RequireResolve;
+  require.resolve.paths = (request: string) => (Module as unknown as { _resolveLookupPaths(r: string, m: NodeModule): string[] | null })._resolveLookupPaths(request, module);
+  require.cache = internals._cache as NodeJS.Require['cache'];
+  require.main = process.mainModule;
+  return require;
+}

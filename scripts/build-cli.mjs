@@ -1,0 +1,104 @@
+// Builds the `outbox` command as small CommonJS files that load on demand: dist/cli/outbox.cjs (the entry:
+// argument parsing, help, the compile cache) and dist/cli/chunks/*.cjs, the code each command imports
+// dynamically (the spool writer for `send --queue-only`, the SMTP path only when a send is attempted,
+// IMAP, OAuth, autodetection and the XML parser only for the commands that use them).
+//
+// esbuild splits code only for ESM output, and ESM files cannot use the module compile cache of Node 20
+// (bin/outbox.cjs's own cache works on CommonJS), so the build runs twice: a split, minified ESM build in
+// memory, then each of its files turned into CommonJS (import() becomes require()), chunks written before
+// the entry, each file written whole and renamed in place, so a command started meanwhile never reads half a build.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+const OUT = 'dist/cli';
+
+/**
+ * libmime (under mailsplit's Headers, which `send` uses to read the header block) builds iconv-lite's GBK
+ * tables when it loads, to compare decoders with later: about 15 ms of every run, for a value needed only
+ * when a header in a double-byte charset is decoded. This defers that one value to its first use; the
+ * comparison is the same. If libmime changes, the build says so and leaves it as it is.
+ */
+const lazyLibmimeTables = {
+  name: 'lazy-libmime-tables',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]libmime[\\/]dist[\\/]cjs[\\/]charset\.js$/ }, async (args) => {
+      const source = await fs.readFile(args.path, 'utf8');
+      const eager = "const DBCS_DECODER = iconv_lite_1.default.getCodec('gbk').decoder;";
+      const uses = source.split('=== DBCS_DECODER').length - 1;
+      if (!source.includes(eager) || uses !== 1) {
+        return { contents: source, loader: 'js', warnings: [{ text: 'libmime changed: its GBK tables are built at load again (scripts/build-cli.mjs)' }] };
+      }
+      const lazy = "let dbcsDecoder; const dbcsDecoderOf = () => (dbcsDecoder ??= iconv_lite_1.default.getCodec('gbk').decoder);";
+      return { contents: source.replace(eager, lazy).replace('=== DBCS_DECODER', '=== dbcsDecoderOf()'), loader: 'js' };
+    });
+  },
+};
+/** Chunks of earlier builds are removed once no command started before this build can still need them. */
+const STALE_CHUNK_MS = 10 * 60_000;
+
+/** common: the options every Node bundle shares (scripts/build.mjs); root: the project folder. */
+export async function buildCli(common, root) {
+  const outdir = path.join(root, OUT);
+  const split = await build({
+    ...common,
+    entryPoints: { outbox: 'electron/cli/main.ts' },
+    format: 'esm',
+    splitting: true,
+    // OUTBOX_CLI_MINIFY=0 keeps names, for reading a CPU profile of the command.
+    minify: process.env.OUTBOX_CLI_MINIFY !== '0',
+    outdir,
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.cjs' },
+    plugins: [lazyLibmimeTables],
+    // Inline, so that the second pass reads it and its map leads back to the TypeScript sources.
+    sourcemap: 'inline',
+    write: false,
+    metafile: Boolean(process.env.OUTBOX_CLI_METAFILE),
+  });
+  // OUTBOX_CLI_METAFILE=file: what each chunk holds (esbuild's metafile), to see what a command loads.
+  if (process.env.OUTBOX_CLI_METAFILE) await fs.writeFile(process.env.OUTBOX_CLI_METAFILE, JSON.stringify(split.metafile));
+  const files = split.outputFiles.filter((f) => f.path.endsWith('.cjs'));
+  const written = [];
+  for (const file of files) {
+    // Second pass: the same code as CommonJS. `supported: dynamic-import false` makes import('./chunk') a require().
+    const cjs = await build({
+      stdin: { contents: file.text, sourcefile: file.path, resolveDir: path.dirname(file.path), loader: 'js' },
+      bundle: false,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      minify: process.env.OUTBOX_CLI_MINIFY !== '0',
+      supported: { 'dynamic-import': false },
+      sourcemap: 'linked',
+      outfile: file.path,
+      write: false,
+      logLevel: 'warning',
+    });
+    for (const out of cjs.outputFiles) written.push({ path: out.path, text: out.text });
+  }
+  const entry = path.join(outdir, 'outbox.cjs');
+  written.sort((a, b) => (a.path === entry ? 1 : b.path === entry ? -1 : 0));
+  for (const file of written) await writeWhole(file.path, file.text);
+  await removeStaleChunks(path.join(outdir, 'chunks'), new Set(written.map((f) => f.path)));
+}
+
+async function writeWhole(file, text) {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  if (existsSync(file) && (await fs.readFile(file, 'utf8')) === text) return;
+  const temp = `${file}.${process.pid}.tmp`;
+  await fs.writeFile(temp, text);
+  await fs.rename(temp, file);
+}
+
+async function removeStaleChunks(dir, keep) {
+  const now = Date.now();
+  for (const name of await fs.readdir(dir).catch(() => [])) {
+    const file = path.join(dir, name);
+    if (keep.has(file)) continue;
+    const stat = await fs.stat(file).catch(() => null);
+    if (stat && now - stat.mtimeMs > STALE_CHUNK_MS) await fs.rm(file, { force: true });
+  }
+}
