@@ -50,10 +50,42 @@ export function localTime(iso: string | undefined): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
+/**
+ * Where the recipients stand when they fared differently: "delivered to 3 of 5, 2 waiting (next try …)".
+ * Null when they all share the message's state (nobody done yet, or everyone delivered).
+ */
+export function deliveryLine(m: OutboxMessage, now = Date.now()): string | null {
+  const d = m.delivery;
+  if (!d || d.total === 0 || d.delivered === d.total) return null;
+  if (d.delivered + d.refused + d.failed === 0) return null;
+  const parts = [`delivered to ${d.delivered} of ${d.total}`];
+  if (d.waiting > 0) parts.push(`${d.waiting} waiting${d.nextAttemptAt && Date.parse(d.nextAttemptAt) > now ? ` (next try ${localTime(d.nextAttemptAt)})` : ''}`);
+  if (d.refused > 0) parts.push(`${d.refused} refused`);
+  if (d.failed > 0) parts.push(`${d.failed} not delivered`);
+  return parts.join(', ');
+}
+
+const RECIPIENT_WORDS = { pending: 'waiting', deferred: 'deferred', delivered: 'delivered', refused: 'refused', failed: 'given up' } as const;
+
+/** One line per envelope recipient: its state, address, next try and the server's last reply about it. */
+function recipientLines(m: OutboxMessage): string[] {
+  if (!m.recipients || deliveryLine(m) === null) return [];
+  const width = Math.max(...m.recipients.map((r) => RECIPIENT_WORDS[r.state].length));
+  return [
+    'Recipients:',
+    ...m.recipients.map((r) => {
+      const next = r.state === 'deferred' && r.nextAttemptAt ? ` (next try ${localTime(r.nextAttemptAt)})` : '';
+      return `  ${RECIPIENT_WORDS[r.state].padEnd(width)}  ${r.address}${next}${r.reply ? `: ${r.reply}` : ''}`;
+    }),
+  ];
+}
+
 /** When the message leaves next, or why it does not. */
 export function nextOrReason(m: OutboxMessage, withReason = true, now = Date.now()): string {
+  const delivery = deliveryLine(m, now);
   switch (m.state) {
     case 'queued': {
+      if (delivery) return delivery;
       const reason = withReason && m.lastError ? ` (${m.lastError.message})` : '';
       // A retry time that passed while no Outbox process was sending is simply due.
       if (!m.nextAttemptAt || Date.parse(m.nextAttemptAt) <= now) return `due now${reason}`;
@@ -64,11 +96,11 @@ export function nextOrReason(m: OutboxMessage, withReason = true, now = Date.now
     case 'sending':
       return m.progress && m.progress.total > 0 ? `sending ${Math.floor((100 * m.progress.sent) / m.progress.total)}%` : 'sending';
     case 'sent':
-      return `sent ${localTime(m.sentAt)}`;
+      return `sent ${localTime(m.sentAt)}${delivery ? `: ${delivery}` : ''}`;
     case 'held':
       return m.holdReason === 'account' ? `held: ${m.lastError?.message ?? 'the account needs attention'}` : 'held by you';
     case 'failed':
-      return m.lastError?.message ?? 'failed';
+      return `${delivery ? `${delivery}: ` : ''}${m.lastError?.message ?? 'failed'}`;
     case 'quarantined':
       return `quarantined: ${m.quarantine?.reason ?? 'its stored copy is damaged'}`;
   }
@@ -137,6 +169,8 @@ export function showMessage(m: OutboxMessage, accountLabel: (id: string) => stri
   if (m.lastError) fields.push(['Problem', formatErrorLine(m.lastError)]);
   const width = Math.max(...fields.map(([k]) => k.length)) + 1;
   const lines = fields.map(([k, v]) => `${`${k}:`.padEnd(width)}  ${v}`);
+  const perRecipient = recipientLines(m);
+  if (perRecipient.length > 0) lines.push('', ...perRecipient);
   if (m.attempts.length === 0) lines.push('', 'No attempts yet.');
   m.attempts.forEach((a, i) => lines.push('', ...attemptLines(a, i + 1)));
   // Every line is one line: a control character in a subject or a reply is shown, not obeyed.

@@ -1,6 +1,7 @@
 // OS notifications for messages that were sent or failed, from the engine's events. Bursts are coalesced
 // (a flush of 500 makes one "500 messages sent"), sends are announced only while the window is in the background.
 import type { OutboxEvent, MessageState, OutboxMessage } from '../shared/message';
+import { UNFINISHED_STATES } from '../shared/message-states';
 import { systemClock, type Clock } from '../core/ports';
 
 export interface NotificationSpec {
@@ -31,7 +32,7 @@ export interface NotifierOptions {
   clock?: Clock;
 }
 
-const UNFINISHED = new Set<MessageState>(['queued', 'scheduled', 'sending', 'held']);
+const UNFINISHED = new Set<MessageState>(UNFINISHED_STATES);
 
 interface Outcome {
   message: OutboxMessage;

@@ -1,9 +1,11 @@
-// How many messages are waiting to leave (queued, scheduled, sending, held) and how many are mid-send,
+// How many messages are waiting to leave (not finished: queued, scheduled, sending, held) and how many are mid-send,
 // recounted from the engine shortly after its events so the tray, dock badge and quit note stay current.
 import type { OutboxEvent, MessageState, OutboxMessage } from '../shared/message';
+import { UNFINISHED_STATES } from '../shared/message-states';
 import { silentLogger, systemClock, type Clock, type Logger } from '../core/ports';
 
-export const WAITING_STATES: MessageState[] = ['queued', 'scheduled', 'sending', 'held'];
+/** What the tray, dock badge and quit note count as waiting: the shared module's unfinished states. */
+export const WAITING_STATES: readonly MessageState[] = UNFINISHED_STATES;
 
 export interface QueueCounts {
   waiting: number;
@@ -11,7 +13,7 @@ export interface QueueCounts {
 }
 
 export interface QueuedCountOptions {
-  list: (filter: { states: MessageState[] }) => Promise<OutboxMessage[]>;
+  list: (filter: { states: readonly MessageState[] }) => Promise<OutboxMessage[]>;
   onCount: (counts: QueueCounts) => void;
   /** Progress events come many times a second while sending: recount once they settle (default 250 ms). */
   debounceMs?: number;

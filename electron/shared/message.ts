@@ -2,10 +2,10 @@
 import { z } from 'zod';
 import type { ErrorInfo } from './errors';
 import { emailAddress, type AccountStatus } from './account';
+import type { DeliveryProgress, MessageState, RecipientState } from './message-states';
 
-/** quarantined: its stored bytes no longer match what was taken in; it is never sent. */
-export const MESSAGE_STATES = ['queued', 'scheduled', 'sending', 'sent', 'failed', 'held', 'quarantined'] as const;
-export type MessageState = (typeof MESSAGE_STATES)[number];
+// The states live in message-states.ts with their groups and actions; re-exported for existing readers.
+export { MESSAGE_STATES, type MessageState, RECIPIENT_STATES, type RecipientState, type DeliveryProgress } from './message-states';
 
 export type AttemptOutcome = 'sent' | 'partial' | 'temporary' | 'permanent' | 'auth';
 
@@ -15,6 +15,23 @@ export interface RecipientResult {
   /** The server's reply to RCPT TO (or to DATA), word for word. */
   reply?: string;
   responseCode?: number;
+  /** Set when there is no reply code to tell: whether the failure may pass (a dropped connection) or not. */
+  retryable?: boolean;
+}
+
+/** Where one envelope recipient stands, across attempts. */
+export interface RecipientStatus {
+  address: string;
+  state: RecipientState;
+  /** The server's last reply about this recipient, word for word. */
+  reply?: string;
+  responseCode?: number;
+  /** How many times it was deferred since the message was (re)tried: its own backoff. */
+  deferrals?: number;
+  /** When a deferred recipient is tried again. */
+  nextAttemptAt?: string;
+  /** When it was delivered, refused or given up on. */
+  at?: string;
 }
 
 export interface Attempt {
@@ -52,6 +69,10 @@ export interface OutboxMessage {
   nextAttemptAt?: string;
   holdReason?: HoldReason;
   attempts: Attempt[];
+  /** Each envelope recipient's own state; missing for messages recorded before recipients had one. */
+  recipients?: RecipientStatus[];
+  /** Counts of `recipients` by where they stand, for lists ("delivered to 3 of 5, 2 waiting"). */
+  delivery?: DeliveryProgress;
   /** Why it failed or is held, with the server's reply. */
   lastError?: ErrorInfo;
   sentAt?: string;

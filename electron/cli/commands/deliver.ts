@@ -2,14 +2,15 @@
 // happened in one line and pick the exit code. Queued for later is success (exit 0), as sendmail callers expect.
 import { AppError, isAppError, type ErrorInfo } from '../../shared/errors';
 import type { MessageState, OutboxMessage } from '../../shared/message';
+import { SETTLED_STATES } from '../../shared/message-states';
 import type { OutboxEngine } from '../../core/outbox/engine-api';
 import type { CliContext } from '../context';
 import { errorLine, exitCodeForInfo, EX } from '../exit-codes';
 import { note } from '../io';
 import { localTime } from '../output';
 
-/** States a --wait ends on: sent, failed for good, or held until someone acts. */
-export const SETTLED: MessageState[] = ['sent', 'failed', 'held'];
+/** States a --wait ends on: sent, failed for good, quarantined, or held until someone acts. */
+export const SETTLED: readonly MessageState[] = SETTLED_STATES;
 
 const LATER = "It leaves with the next 'outbox flush', or by itself while the Outbox app runs.";
 
@@ -78,6 +79,8 @@ export function report(ctx: CliContext, m: OutboxMessage): number {
       return m.lastError ? fail(ctx, withRefused(m, m.lastError)) : EX.OK;
     case 'failed':
       return fail(ctx, withRefused(m, m.lastError ?? new AppError('INTERNAL', { detail: 'failed without a recorded reason' }).toInfo()));
+    case 'quarantined':
+      return fail(ctx, m.lastError ?? new AppError('SPOOL_CORRUPT').toInfo());
     case 'held':
       if (m.holdReason === 'account') return fail(ctx, m.lastError ?? new AppError('ACCOUNT_NEEDS_ATTENTION').toInfo());
       note(ctx.io, `${m.id} is held. 'outbox retry ${m.id}' releases it.`);

@@ -1,15 +1,14 @@
 // `outbox queue`, `show`, `flush`, `retry` and `cancel`: read the outbox without sending, or act on it
 // (directly when this process may send, through the running app's engine when it holds the lock).
 import { AppError } from '../../shared/errors';
-import type { MessageState, OutboxMessage } from '../../shared/message';
+import type { OutboxMessage } from '../../shared/message';
+import { isWaiting, UNSENT_STATES, WAITING_STATES } from '../../shared/message-states';
 import type { OutboxEngine } from '../../core/outbox/engine-api';
 import type { CliContext } from '../context';
 import { errorLine, exitCodeForInfo, EX } from '../exit-codes';
 import { json, note, out } from '../io';
 import { queueTable, showMessage } from '../output';
 import { deliver, settle, withRefused } from './deliver';
-
-const UNSENT: MessageState[] = ['queued', 'scheduled', 'sending', 'held', 'failed'];
 
 /** Labels accounts by address in tables; an account that was removed shows its id. */
 async function accountLabels(ctx: CliContext): Promise<(id: string) => string> {
@@ -20,7 +19,7 @@ async function accountLabels(ctx: CliContext): Promise<(id: string) => string> {
 
 export async function runQueue(ctx: CliContext, options: { json: boolean; all: boolean }): Promise<number> {
   const engine = await ctx.openEngine({ mode: 'reader', autoSend: false });
-  const messages = await engine.list(options.all ? {} : { states: UNSENT });
+  const messages = await engine.list(options.all ? {} : { states: UNSENT_STATES });
   if (options.json) json(ctx.io, messages);
   else out(ctx.io, queueTable(messages, await accountLabels(ctx)));
   return EX.OK;
@@ -67,7 +66,7 @@ export async function runFlush(ctx: CliContext, options: { wait: boolean }): Pro
   const engine = await ctx.openEngine({ mode: 'auto', autoSend: options.wait });
   // Scheduled messages whose time has not come stay scheduled: flush does not send them early.
   const now = Date.now();
-  const before = (await engine.list({ states: ['queued', 'scheduled'] })).filter((m) => m.state === 'queued' || !m.scheduledAt || Date.parse(m.scheduledAt) <= now);
+  const before = (await engine.list({ states: WAITING_STATES })).filter((m) => m.state === 'queued' || !m.scheduledAt || Date.parse(m.scheduledAt) <= now);
   await engine.flush();
   if (engine.role === 'producer') {
     note(ctx.io, 'the Outbox process that is running sends the outbox now.');
@@ -90,7 +89,7 @@ export async function runFlush(ctx: CliContext, options: { wait: boolean }): Pro
     if (code === EX.OK) code = exitCodeForInfo(info);
   }
   const sent = after.filter((m) => m.state === 'sent').length;
-  const waiting = after.filter((m) => m.state === 'queued' || m.state === 'scheduled' || m.state === 'sending').length;
+  const waiting = after.filter((m) => isWaiting(m.state) || m.state === 'sending').length;
   if (before.length > 0) note(ctx.io, `${count(sent)} sent${waiting > 0 ? `, ${count(waiting)} still queued` : ''}.`);
   return code;
 }

@@ -5,6 +5,7 @@ import { simpleParser, type AddressObject } from 'mailparser';
 import { sendRequestSchema, type Draft, type SendRequest } from '../../shared/compose';
 import { AppError } from '../../shared/errors';
 import type { OutboxMessage } from '../../shared/message';
+import { allows } from '../../shared/message-states';
 import type { OutboxEngine } from '../outbox/engine-api';
 import type { AttachmentStaging } from './attachment-staging';
 import type { DraftStore } from './draft-store';
@@ -13,8 +14,6 @@ import type { DraftStore } from './draft-store';
 export type ComposeEngine = Pick<OutboxEngine, 'enqueue' | 'get' | 'hold' | 'remove'> & {
   bytesOf(id: string): Promise<{ file: string; offset: number; length: number } | undefined>;
 };
-
-const EDITABLE = new Set(['queued', 'scheduled', 'held', 'failed']);
 
 export class ComposeService {
   constructor(private readonly deps: { engine: ComposeEngine; drafts: DraftStore; staging: AttachmentStaging }) {}
@@ -45,10 +44,15 @@ export class ComposeService {
   async edit(id: string): Promise<Draft> {
     const message = await this.deps.engine.get(id);
     if (!message) throw new AppError('MESSAGE_NOT_FOUND');
-    if (!EDITABLE.has(message.state)) {
+    if (!allows(message, 'edit')) {
+      const delivered = message.recipients?.some((r) => r.state === 'delivered');
       throw new AppError('MESSAGE_STATE', {
-        message: message.state === 'sent' ? 'This message was already sent; it cannot be edited.' : 'The message is being sent right now.',
-        next: message.state === 'sent' ? 'Write a new message instead.' : 'Wait for this attempt to finish, then try again.',
+        message:
+          message.state === 'sent' ? 'This message was already sent; it cannot be edited.'
+          : delivered ? 'Some recipients already received this message, so it can no longer be edited.'
+          : message.state === 'sending' ? 'The message is being sent right now.'
+          : `The message is ${message.state}; it cannot be edited.`,
+        next: message.state === 'sending' ? 'Wait for this attempt to finish, then try again.' : 'Write a new message instead.',
       });
     }
     // Held first, so it cannot leave while it is being turned into a draft.

@@ -1,14 +1,12 @@
 // Which messages may go now: per-account queues of due messages in order, the per-account count of
 // sends in progress, and one timer (through the injectable clock) for the next retry or scheduled time.
-import type { MessageState } from '../../shared/message';
+import { isWaiting } from '../../shared/message-states';
 import type { Clock } from '../ports';
 import type { MessageRecord } from './record';
 
-export const WAITING: readonly MessageState[] = ['queued', 'scheduled'];
-
 /** When a waiting message may go (0: now), or null when it is not waiting. */
 export function dueAt(record: MessageRecord): number | null {
-  if (!WAITING.includes(record.state)) return null;
+  if (!isWaiting(record.state)) return null;
   let at = 0;
   if (record.nextAttemptAt) at = Date.parse(record.nextAttemptAt);
   if (record.state === 'scheduled' && record.scheduledAt) at = Math.max(at, Date.parse(record.scheduledAt));

@@ -22,7 +22,7 @@ export interface RawEnqueueRequest {
 
 export interface ListFilter {
   accountId?: string;
-  states?: MessageState[];
+  states?: readonly MessageState[];
 }
 
 export type EngineRole = 'sender' | 'producer';
@@ -49,8 +49,8 @@ export interface OutboxEngine {
   cancel(id: string): Promise<OutboxMessage>;
   /** Removes a message that is not being sent from the outbox, bytes and all. */
   remove(id: string): Promise<void>;
-  /** Resolves when the message reaches one of the states (default: sent or failed). */
-  waitFor(id: string, states?: MessageState[]): Promise<OutboxMessage>;
+  /** Resolves when the message reaches one of the states (default: finished: sent, failed or quarantined). */
+  waitFor(id: string, states?: readonly MessageState[]): Promise<OutboxMessage>;
   /** Resolves when nothing is due or being sent (held, scheduled and backing-off messages may remain). */
   idle(): Promise<void>;
   /** Called when an account's settings or secret changed: releases its held messages and drops pooled connections. */

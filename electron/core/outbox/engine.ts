@@ -22,13 +22,13 @@ import { ensureSpool, messageFile, newMessageKey, spoolPaths, type SpoolPaths } 
 import { scanQueue, type QuarantinedFile } from './spool-scan';
 import { recoverSpool } from './recovery';
 import { SpoolWatcher } from './spool-watcher';
-import { DueQueue, WAITING } from './due-queue';
+import { DueQueue } from './due-queue';
+import { FINISHED_STATES, isWaiting } from '../../shared/message-states';
 import { Sending } from './sending';
 import { TempFiles } from './temp-files';
 import * as transition from './transitions';
 import { SentCopies } from './sent-copies';
 
-const TERMINAL: MessageState[] = ['sent', 'failed'];
 const COMPACT_AT_BYTES = 8 * 1024 * 1024;
 
 export class Outbox implements OutboxEngine {
@@ -456,7 +456,7 @@ export class Outbox implements OutboxEngine {
     return done;
   }
 
-  waitFor(id: string, states: MessageState[] = TERMINAL): Promise<OutboxMessage> {
+  waitFor(id: string, states: readonly MessageState[] = FINISHED_STATES): Promise<OutboxMessage> {
     return new Promise((resolve, reject) => {
       let poll: NodeJS.Timeout | null = null;
       const off = this.on((event) => {
@@ -529,9 +529,9 @@ export class Outbox implements OutboxEngine {
     await this.viaHolder({ op: 'flush' }, async () => {
       const now = this.clock.now();
       for (const record of this.records.values()) {
-        if (!WAITING.includes(record.state) || this.sending.inFlight.has(record.id)) continue;
+        if (!isWaiting(record.state) || this.sending.inFlight.has(record.id)) continue;
         if (record.state === 'scheduled' && record.scheduledAt && Date.parse(record.scheduledAt) > now) continue;
-        delete record.nextAttemptAt;
+        transition.dueNow(record);
         this.queue.add(record);
       }
       this.pump();
@@ -542,8 +542,9 @@ export class Outbox implements OutboxEngine {
   async sendNow(id: string): Promise<OutboxMessage> {
     const result = await this.viaHolder({ op: 'sendNow', id }, async () => {
       const record = this.must(id);
-      if (transition.prepareSendNow(record)) await this.commit(record);
+      // Already going out: Send now waits for that attempt.
       if (!this.sending.inFlight.has(id)) {
+        if (transition.prepareSendNow(record)) await this.commit(record);
         this.queue.add(record);
         this.pump();
       }
@@ -591,7 +592,7 @@ export class Outbox implements OutboxEngine {
   async remove(id: string): Promise<void> {
     await this.viaHolder({ op: 'remove', id }, async () => {
       const record = this.must(id);
-      if (this.sending.inFlight.has(id)) throw new AppError('MESSAGE_STATE', { message: 'The message is being sent right now; wait for the attempt to finish.' });
+      transition.checkRemove(record, this.sending.inFlight.has(id));
       const trashFile = path.join(this.paths.trash, `${id}.msg`);
       // Move aside first: a crash before the journal records the removal finishes it at the next start.
       this.sending.forget(record);
@@ -649,7 +650,7 @@ export class Outbox implements OutboxEngine {
     // Failures while the network was flaky say little: everything waiting goes now.
     for (const record of this.records.values()) {
       if (record.state === 'queued' && record.nextAttemptAt && this.autoSend) {
-        delete record.nextAttemptAt;
+        transition.dueNow(record);
         this.queue.add(record);
       }
     }
@@ -660,7 +661,7 @@ export class Outbox implements OutboxEngine {
     if (this.canSend()) {
       for (const id of this.queue.take(this.concurrency)) {
         const record = this.records.get(id);
-        if (!record || !WAITING.includes(record.state) || this.sending.inFlight.has(id)) continue;
+        if (!record || !isWaiting(record.state) || this.sending.inFlight.has(id)) continue;
         this.sending.dispatch(record);
       }
     }

@@ -1,9 +1,10 @@
 // A message's full record as the journal keeps it, the journal's entry kinds, and how entries replay.
 // Replaying the same entry twice gives the same record, so a snapshot may overlap the log after it.
-import type { Attempt, OutboxMessage } from '../../shared/message';
+import type { Attempt, OutboxMessage, RecipientStatus } from '../../shared/message';
+import { deliveryProgress, isOpenRecipient } from '../../shared/message-states';
 import type { SpoolEntryInfo } from './spool-file';
 
-export interface MessageRecord extends Omit<OutboxMessage, 'progress'> {
+export interface MessageRecord extends Omit<OutboxMessage, 'progress' | 'delivery'> {
   bodyOffset: number;
   bodyLength: number;
   sha256: string;
@@ -78,9 +79,29 @@ export function recordFromSpool(info: SpoolEntryInfo): MessageRecord {
   return record;
 }
 
+/**
+ * The record's recipients with their states. A record from before recipients had states (an old journal)
+ * gets them here, at its next attempt: every envelope recipient still to be sent to.
+ */
+export function recipientsOf(record: MessageRecord): RecipientStatus[] {
+  record.recipients ??= record.envelope.to.map((address): RecipientStatus => ({ address, state: 'pending' }));
+  return record.recipients;
+}
+
+/** The envelope of the next attempt: only recipients not delivered, refused or given up on. */
+export function openAddresses(record: MessageRecord): string[] {
+  return recipientsOf(record)
+    .filter((r) => isOpenRecipient(r.state))
+    .map((r) => r.address);
+}
+
 export function toOutboxMessage(record: MessageRecord, progress?: { sent: number; total: number }): OutboxMessage {
   const { bodyOffset: _o, bodyLength: _l, sha256: _s, firstAttemptAt: _f, location: _loc, ...message } = record;
   const out: OutboxMessage = { ...message, attempts: record.attempts.filter(Boolean) };
+  if (record.recipients) {
+    out.recipients = record.recipients.map((r) => ({ ...r }));
+    out.delivery = deliveryProgress(record.recipients);
+  }
   if (progress) out.progress = progress;
   return out;
 }

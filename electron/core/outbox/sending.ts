@@ -6,13 +6,14 @@ import { AppError, toErrorInfo } from '../../shared/errors';
 import type { MessageState, OutboxEvent, OutboxMessage } from '../../shared/message';
 import type { Clock, Connectivity, Logger, MessageSender, SendResult } from '../ports';
 import { BodyCache, bufferStream } from './body-cache';
-import { WAITING, type DueQueue } from './due-queue';
+import type { DueQueue } from './due-queue';
 import type { EngineAccounts } from './engine-api';
 import type { Journal } from './journal';
 import { recordOutcome } from './outcome';
-import type { MessageRecord } from './record';
+import { openAddresses, type MessageRecord } from './record';
 import { checkSpoolBody, isSpoolDamage, type CheckedBody, type SpoolDamage } from './spool-file';
 import { messageFile, type SpoolPaths } from './spool-paths';
+import * as transition from './transitions';
 
 export const PROGRESS_MIN_BYTES = 256 * 1024;
 
@@ -109,8 +110,9 @@ export class Sending {
   }
 
   private async attempt(record: MessageRecord, flight: Flight): Promise<void> {
-    const previousState = record.state;
-    record.state = 'sending';
+    const previousState = transition.beginAttempt(record);
+    // Only the recipients still open: those who have the message never get it again.
+    const to = openAddresses(record);
     // Written with the next batch rather than synced on its own: after a crash 'sending' and 'queued'
     // recover alike, and the mark lets a restart warn that this message may have gone out twice.
     // Like every transition it is reported once on disk; the send itself does not wait for that.
@@ -126,10 +128,10 @@ export class Sending {
       result = { outcome: 'permanent', error: new AppError('ACCOUNT_NOT_FOUND', { message: `The account "${record.accountId}" this message was queued for no longer exists.`, next: 'Retry the message after adding the account again, or delete it.' }).toInfo(), transcript: [] };
     } else if (account.status !== 'ok') {
       // The account cannot sign in (password refused, or the OAuth grant is gone): hold, do not try.
-      record.state = previousState;
+      transition.returnFromAttempt(record, previousState);
       return this.holdForAccount(record, account.statusReason);
     } else {
-      const outcome = await this.sendTo(account, record, flight);
+      const outcome = await this.sendTo(account, record, to, flight);
       if (isSpoolDamage(outcome)) {
         flight.releaseSlot();
         return this.host.quarantine(record, outcome);
@@ -137,7 +139,7 @@ export class Sending {
       result = outcome;
     }
     flight.releaseSlot();
-    await this.settle(record, result, startedAt, previousState, account);
+    await this.settle(record, result, startedAt, previousState, account, to);
   }
 
   /**
@@ -150,7 +152,7 @@ export class Sending {
     return checkSpoolBody(messageFile(this.deps.paths, record.id, 'queue'), record);
   }
 
-  private async sendTo(account: AccountProfile, record: MessageRecord, flight: Flight): Promise<SendResult | SpoolDamage> {
+  private async sendTo(account: AccountProfile, record: MessageRecord, to: string[], flight: Flight): Promise<SendResult | SpoolDamage> {
     let body: CheckedBody | undefined;
     try {
       body = await this.openBody(record);
@@ -159,7 +161,7 @@ export class Sending {
       return await this.deps.sender.send({
         account,
         credentials,
-        envelope: record.envelope,
+        envelope: { from: record.envelope.from, to },
         size: record.bodyLength,
         openMessage: () => checked.open(),
         // Counting bytes costs a stream stage per message: only large messages get progress bars.
@@ -184,8 +186,9 @@ export class Sending {
     this.host.emit({ type: 'progress', id, sent, total: flight.total });
   }
 
-  private async settle(record: MessageRecord, result: SendResult, startedAt: number, previousState: MessageState, account: AccountProfile | undefined): Promise<void> {
+  private async settle(record: MessageRecord, result: SendResult, startedAt: number, previousState: MessageState, account: AccountProfile | undefined, sentTo: string[]): Promise<void> {
     const verdict = recordOutcome(record, result, {
+      sentTo,
       startedAt,
       now: this.deps.clock.now(),
       previousState,
@@ -223,10 +226,7 @@ export class Sending {
     const commits: Promise<void>[] = [];
     for (const other of this.host.records().values()) {
       if (other.accountId !== record.accountId || this.inFlight.has(other.id) && other !== record) continue;
-      if (!WAITING.includes(other.state)) continue;
-      other.state = 'held';
-      other.holdReason = 'account';
-      if (other !== record || !other.lastError) other.lastError = error;
+      if (!transition.holdForAccount(other, error, other === record)) continue;
       this.deps.queue.remove(other);
       commits.push(this.host.commit(other));
     }

@@ -182,20 +182,33 @@ export function classifySuccess(sent: SMTPPoolSentMessageInfo): Classified {
       return e ? recipientResult(e) : { address, accepted: false };
     }),
   ];
-  const first = recipients.find((r) => !r.accepted && r.reply);
+  const result: Classified = { outcome: 'partial', error: someRecipientsError(recipients), recipients };
+  if (reply) result.reply = reply;
+  return result;
+}
+
+const isDeferred = (r: RecipientResult): boolean => !r.accepted && (r.responseCode !== undefined ? r.responseCode < 500 : r.retryable === true);
+
+/** Why some recipients did not get a message the others got: refused for good, or deferred and tried again. */
+export function someRecipientsError(recipients: readonly RecipientResult[]): ErrorInfo {
+  const notTaken = recipients.filter((r) => !r.accepted);
+  const deferred = notTaken.filter(isDeferred);
+  const refused = notTaken.length - deferred.length;
+  const first = notTaken.find((r) => !isDeferred(r) && r.reply) ?? notTaken.find((r) => r.reply);
   const explanation = explainReply(first?.reply ?? '550', 'rcpt');
-  const deferred = recipients.some((r) => !r.accepted && (r.responseCode ?? 500) < 500);
   const total = recipients.length;
-  const error = new AppError('SMTP_RECIPIENT', {
-    message: `The mail server refused ${rejected.length} of ${total} recipients; the others received the message. ${explanation.message}`,
-    // Outbox retries whole messages, so a deferred (4xx) recipient is flagged retryable for the engine
-    // to decide on, but the user is not promised a retry here.
-    next: deferred ? 'The server may accept the refused recipients later: send the message to them again.' : explanation.next,
-    retryable: deferred,
+  const what =
+    deferred.length === 0
+      ? `refused ${refused} of ${total} recipients`
+      : refused === 0
+        ? `deferred ${deferred.length} of ${total} recipients`
+        : `refused ${refused} and deferred ${deferred.length} of ${total} recipients`;
+  return new AppError('SMTP_RECIPIENT', {
+    message: `The mail server ${what}; the others received the message. ${explanation.message}`,
+    // The outbox tries deferred (4xx) recipients again by themselves, and only them.
+    next: deferred.length > 0 && refused === 0 ? 'Nothing to do: Outbox tries the deferred recipients again by itself, and only them.' : explanation.next,
+    retryable: deferred.length > 0,
     reply: first?.reply,
     responseCode: first?.responseCode,
   }).toInfo();
-  const result: Classified = { outcome: 'partial', error, recipients };
-  if (reply) result.reply = reply;
-  return result;
 }

@@ -9,6 +9,7 @@ import { AppError, toErrorInfo } from '../../shared/errors';
 import { isOAuthError } from '../oauth/oauth-error';
 import { silentLogger, type Logger, type MessageSender, type SendRequest, type SendResult } from '../ports';
 import { classifyError, classifySuccess, type ClassifyContext } from './smtp-classify';
+import { mergeTransactions, overflowOf } from './smtp-recipients';
 import { explainFailure } from './smtp-explain';
 import { DESKTOP_TIMEOUTS, poolKey, poolOptions, poolSettings, refusesPlaintext, secretForms, type PoolSettings, type SmtpTimeouts } from './smtp-options';
 import { TranscriptRecorder } from './smtp-transcript';
@@ -161,6 +162,19 @@ export class SmtpSender implements MessageSender {
     }
 
     const pool = this.poolFor(request);
+    // Recipients a server refused as too many for one transaction go in the next one, at once, same bytes.
+    const parts: { to: string[]; result: SendResult }[] = [];
+    let to = request.envelope.to;
+    do {
+      const result = await this.transaction(pool, parts.length === 0 ? request : { ...request, envelope: { ...request.envelope, to } }, ctx);
+      parts.push({ to, result });
+      to = overflowOf(result, to);
+    } while (to.length > 0);
+    return mergeTransactions(parts, request.envelope.to);
+  }
+
+  private async transaction(pool: Pool, request: SendRequest, ctx: ClassifyContext): Promise<SendResult> {
+    const { account } = request;
     const transcript = pool.recorder.begin();
     pool.sending++;
     try {

@@ -4,11 +4,11 @@ import { useEffect, useState } from 'react';
 import type { ErrorInfo } from '../../../electron/shared/errors';
 import type { AttemptSummary, OutboxApi, OutboxSummary } from '../../../electron/shared/ipc-contract';
 import type { Draft } from '../../../electron/shared/compose';
-import type { Attempt, OutboxMessage, RecipientResult } from '../../../electron/shared/message';
+import type { Attempt, OutboxMessage } from '../../../electron/shared/message';
 import { settle } from '../use-outbox';
 import { StateBadge } from './message-list';
 import { ErrorText } from './notices';
-import { actionsFor, formatDuration, mixedRecipients, formatSize, formatTime, sentCopyDetail, stateDetail, subjectLine } from './outbox-view';
+import { actionsFor, formatDuration, mixedRecipients, formatSize, formatTime, sentCopyDetail, stateDetail, subjectLine, type RecipientRow } from './outbox-view';
 
 export interface DetailsPaneProps {
   api: OutboxApi;
@@ -52,7 +52,7 @@ export function DetailsPane({ api, message, accountName, onChanged, onRemoved, o
     else setError(result.error);
   };
   const act = (verb: Verb) => () => void run(() => api.outbox[verb](message.id), onChanged);
-  const actions = actionsFor(message.state);
+  const actions = actionsFor(message);
   const lastError = message.lastError;
   const recipients = mixedRecipients(message);
   const attempts: readonly (Attempt | AttemptSummary)[] = full ? full.attempts : message.lastAttempt ? [message.lastAttempt] : [];
@@ -218,7 +218,7 @@ export function DetailsPane({ api, message, accountName, onChanged, onRemoved, o
   );
 }
 
-function RecipientTable({ recipients }: { recipients: readonly RecipientResult[] }) {
+function RecipientTable({ recipients }: { recipients: readonly RecipientRow[] }) {
   return (
     <table className="outbox-recipients">
       <caption>Per recipient</caption>
@@ -233,7 +233,7 @@ function RecipientTable({ recipients }: { recipients: readonly RecipientResult[]
         {recipients.map((r) => (
           <tr key={r.address}>
             <td>{r.address}</td>
-            <td>{r.accepted ? 'Accepted' : 'Refused'}</td>
+            <td>{r.result}</td>
             <td>
               <code>{r.reply ?? ''}</code>
             </td>

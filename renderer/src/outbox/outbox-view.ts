@@ -1,7 +1,46 @@
 // Pure helpers behind the outbox list: ordering, filters and counts, events applied to the list, and the words shown.
 // Kept free of React so the list logic is tested directly and stays cheap at 10,000 messages.
-import type { MessageState, OutboxEvent, OutboxMessage, RecipientResult } from '../../../electron/shared/message';
+import type { MessageState, OutboxEvent, OutboxMessage, RecipientResult, RecipientState, RecipientStatus } from '../../../electron/shared/message';
 import type { OutboxSummary } from '../../../electron/shared/ipc-contract';
+import type {
+  ActionSubject,
+  FINISHED_STATES as SharedFinished,
+  MessageAction,
+  STATE_ACTIONS as SharedActions,
+  STATE_GROUP as SharedGroups,
+} from '../../../electron/shared/message-states';
+
+// The renderer may not import values from electron/ (HOUSE-STYLE §1), so it keeps copies of the shared
+// state tables. Their types are the shared tables' own literal types: a copy that differs in any state,
+// group or action does not compile, and test/renderer/outbox/states-agree.test.ts compares the values too.
+export const STATE_GROUP: typeof SharedGroups = {
+  queued: 'waiting',
+  scheduled: 'waiting',
+  sending: 'active',
+  held: 'needs-you',
+  failed: 'needs-you',
+  quarantined: 'needs-you',
+  sent: 'done',
+};
+export const FINISHED_STATES: typeof SharedFinished = ['sent', 'failed', 'quarantined'];
+export const STATE_ACTIONS: typeof SharedActions = {
+  queued: ['sendNow', 'retry', 'edit', 'hold', 'cancel', 'delete'],
+  scheduled: ['sendNow', 'retry', 'edit', 'hold', 'cancel', 'delete'],
+  sending: [],
+  held: ['sendNow', 'retry', 'edit', 'cancel', 'delete'],
+  failed: ['retry', 'edit', 'delete'],
+  quarantined: ['delete'],
+  sent: ['delete'],
+};
+const isFinished = (state: MessageState): boolean => (FINISHED_STATES as readonly MessageState[]).includes(state);
+
+/** The same rule as shared/message-states' allows(). */
+export function allows(message: ActionSubject, action: MessageAction): boolean {
+  if (!(STATE_ACTIONS[message.state] as readonly MessageAction[]).includes(action)) return false;
+  if (action === 'sendNow' && message.state === 'held') return message.holdReason !== 'account';
+  if (action === 'edit') return !(message.recipients ?? []).some((r) => r.state === 'delivered');
+  return true;
+}
 
 /** Messages that need the user come first; within a state, the newest first. */
 const STATE_ORDER: Readonly<Record<MessageState, number>> = { quarantined: 0, failed: 0, held: 1, sending: 2, queued: 3, scheduled: 4, sent: 5 };
@@ -94,8 +133,9 @@ export function matchesState(message: OutboxSummary, filter: StateFilter): boole
   }
 }
 
+/** "Waiting" on the screen is what the tray counts: everything not finished (sent, failed, quarantined). */
 function isWaiting(message: OutboxSummary): boolean {
-  return message.state !== 'sent' && message.state !== 'failed';
+  return !isFinished(message.state);
 }
 
 export interface ListFilter {
@@ -180,32 +220,79 @@ export function progressPercent(message: OutboxSummary): number | null {
 /** One line on where the message stands, next to its badge. */
 export function stateDetail(message: OutboxSummary): string {
   switch (message.state) {
-    case 'sent':
-      return `Sent ${formatTime(message.sentAt)}`;
+    case 'sent': {
+      const delivery = deliveryText(message);
+      return `Sent ${formatTime(message.sentAt)}${delivery ? ` · ${delivery}` : ''}`;
+    }
     case 'scheduled':
       return `Will be sent ${formatTime(message.scheduledAt)}`;
     case 'sending': {
       const percent = progressPercent(message);
       return percent === null ? 'Sending…' : `Sending… ${percent}%`;
     }
-    case 'queued':
+    case 'queued': {
+      const delivery = deliveryText(message);
+      if (delivery) return delivery;
       return message.nextAttemptAt ? `Next try ${formatTime(message.nextAttemptAt)}` : 'Waiting to be sent';
+    }
     case 'held':
       return message.holdReason === 'account' ? "Held until the account's sign-in is fixed" : 'Paused by you';
-    case 'failed':
-      return message.lastError?.message ?? 'Not sent';
+    case 'failed': {
+      const delivery = deliveryText(message);
+      return `${delivery ? `${delivery} · ` : ''}${message.lastError?.message ?? 'Not sent'}`;
+    }
     case 'quarantined':
       return message.quarantine?.reason ?? 'Its stored copy is damaged; it will not be sent';
   }
 }
 
-/** The Sent-folder copy, when it is not (yet) saved; sent messages only. */
-/** Per-recipient results are worth a table when the server took the message for some recipients and not others. */
-export function mixedRecipients(message: OutboxSummary): RecipientResult[] {
-  const recipients = message.lastAttempt?.recipients ?? [];
-  const refused = recipients.filter((r) => !r.accepted).length;
-  return message.lastAttempt?.outcome === 'partial' || (refused > 0 && refused < recipients.length) ? recipients : [];
+/**
+ * Where the recipients stand when they fared differently: "Delivered to 3 of 5, 2 waiting (next try …)".
+ * Null when they share the message's state (nobody done yet, or everyone delivered).
+ */
+export function deliveryText(message: OutboxSummary, now = Date.now()): string | null {
+  const d = message.delivery;
+  if (!d || d.total === 0 || d.delivered === d.total || d.delivered + d.refused + d.failed === 0) return null;
+  const parts = [`Delivered to ${count.format(d.delivered)} of ${count.format(d.total)}`];
+  if (d.waiting > 0) parts.push(`${count.format(d.waiting)} waiting${d.nextAttemptAt && Date.parse(d.nextAttemptAt) > now ? ` (next try ${formatTime(d.nextAttemptAt)})` : ''}`);
+  if (d.refused > 0) parts.push(`${count.format(d.refused)} refused`);
+  if (d.failed > 0) parts.push(`${count.format(d.failed)} not delivered`);
+  return parts.join(', ');
 }
+
+export const RECIPIENT_LABEL: Readonly<Record<RecipientState, string>> = {
+  pending: 'Waiting',
+  deferred: 'Deferred, will retry',
+  delivered: 'Delivered',
+  refused: 'Refused',
+  failed: 'Not delivered',
+};
+
+/** One row of the per-recipient table. */
+export interface RecipientRow {
+  address: string;
+  result: string;
+  reply?: string;
+}
+
+/** Per-recipient results are worth a table when the recipients fared differently. */
+export function mixedRecipients(message: OutboxSummary): RecipientRow[] {
+  if (message.recipients) {
+    if (!deliveryText(message)) return [];
+    return message.recipients.map((r: RecipientStatus) => ({
+      address: r.address,
+      result: r.state === 'deferred' && r.nextAttemptAt ? `${RECIPIENT_LABEL.deferred} ${formatTime(r.nextAttemptAt)}` : RECIPIENT_LABEL[r.state],
+      ...(r.reply ? { reply: r.reply } : {}),
+    }));
+  }
+  // Messages recorded before recipients had their own state: the last attempt's answers.
+  const recipients: RecipientResult[] = message.lastAttempt?.recipients ?? [];
+  const refused = recipients.filter((r) => !r.accepted).length;
+  if (!(message.lastAttempt?.outcome === 'partial' || (refused > 0 && refused < recipients.length))) return [];
+  return recipients.map((r) => ({ address: r.address, result: r.accepted ? 'Accepted' : 'Refused', ...(r.reply ? { reply: r.reply } : {}) }));
+}
+
+/** The Sent-folder copy, when it is not (yet) saved; sent messages only. */
 
 export function sentCopyDetail(message: OutboxSummary): string | null {
   const copy = message.sentCopy;
@@ -236,13 +323,14 @@ export interface MessageActions {
   remove: boolean;
 }
 
-export function actionsFor(state: MessageState): MessageActions {
+/** The actions the shared table allows for this message (the engine refuses the others). */
+export function actionsFor(message: ActionSubject): MessageActions {
   return {
-    sendNow: state === 'queued' || state === 'scheduled' || state === 'held',
-    retry: state === 'failed' || state === 'held',
-    edit: state === 'queued' || state === 'scheduled' || state === 'held' || state === 'failed',
-    pause: state === 'queued' || state === 'scheduled',
-    cancel: state === 'queued' || state === 'scheduled' || state === 'held',
-    remove: state !== 'sending',
+    sendNow: allows(message, 'sendNow'),
+    retry: allows(message, 'retry'),
+    edit: allows(message, 'edit'),
+    pause: allows(message, 'hold'),
+    cancel: allows(message, 'cancel'),
+    remove: allows(message, 'delete'),
   };
 }

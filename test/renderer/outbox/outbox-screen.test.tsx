@@ -106,7 +106,8 @@ describe('the outbox screen', () => {
     expect(within(screen.getByRole('group', { name: 'Actions' })).queryAllByRole('button')).toHaveLength(0);
 
     fireEvent.click(screen.getByRole('option', { name: /Queued one/ }));
-    expect(names()).toEqual(['Send now', 'Edit', 'Pause', 'Cancel sending', 'Delete']);
+    // Retry too: the engine retries a waiting message (starting its lifetime afresh), so the screen offers it.
+    expect(names()).toEqual(['Send now', 'Retry', 'Edit', 'Pause', 'Cancel sending', 'Delete']);
     fireEvent.click(screen.getByRole('button', { name: 'Pause' }));
     await waitFor(() => expect(fake.calls['outbox:hold']).toHaveBeenCalledWith('q1'));
     // Paused: now it can be sent or retried, but not paused again.
