@@ -125,7 +125,6 @@ function createConfig(env = process.env) {
     // against Electron's headers is needed (and `npm run dist` builds only for the current OS, whose
     // keytar.node npm install already produced).
     npmRebuild: false,
-    protocols: [{ name: 'Email', schemes: ['mailto'] }],
     afterPack,
     publish: publishFrom(env),
     mac: {
@@ -134,6 +133,9 @@ function createConfig(env = process.env) {
       hardenedRuntime: true,
       entitlements: 'build/entitlements.mac.plist',
       entitlementsInherit: 'build/entitlements.mac.plist',
+      // CFBundleURLTypes. Only here: electron-builder adds top-level `protocols` to the Linux desktop entry's
+      // MimeType twice (once as config, once as platform options), beside linux.mimeTypes.
+      protocols: [{ name: 'Email', schemes: ['mailto'] }],
       // The `outbox` command; Outbox ▸ Install Command Line Tool… links to it (electron/main/app-menu.ts).
       extraResources: [{ from: 'build/mac/outbox-cli.sh', to: 'bin/outbox' }],
       ...macSigning(env),

@@ -158,7 +158,7 @@ describe('the packed app (linux x64, stand-in Electron)', () => {
     for (const source of [config, effective]) {
       expect(source.appId).toBe('app.outbox.desktop');
       expect(source.productName).toBe('Outbox');
-      expect(source.protocols).toEqual([{ name: 'Email', schemes: ['mailto'] }]);
+      expect(source.mac?.protocols).toEqual([{ name: 'Email', schemes: ['mailto'] }]);
       expect(source.asarUnpack).toContain('**/*.node');
       expect(source.linux?.mimeTypes).toEqual(['x-scheme-handler/mailto']);
       // electron-builder writes MimeType from mimeTypes (test/build/targets.test.ts reads the entry it makes).
