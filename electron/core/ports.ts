@@ -60,6 +60,8 @@ export interface SendRequest {
   openMessage(): Readable;
   size: number;
   onProgress?(sentBytes: number): void;
+  /** Connections the account's pool may open (its provider's profile, lowered after "fewer connections"). */
+  maxConnections?: number;
 }
 
 /** One attempt's result, as it is recorded in the message's history. */

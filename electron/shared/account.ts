@@ -91,6 +91,16 @@ export type SignIn = z.infer<typeof signInSchema>;
 export const ACCOUNT_STATUSES = ['ok', 'needs-attention', 'needs-sign-in'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
+/** The user's own sending limits, over the provider's profile (a Workspace tier, a paid plan, a company relay). */
+export const sendingLimitsOverrideSchema = z.strictObject({
+  maxConnections: z.number().int().min(1).max(20).optional(),
+  messagesPerMinute: z.number().int().min(1).max(10_000).optional(),
+  messagesPerDay: z.number().int().min(1).max(10_000_000).optional(),
+  recipientsPerDay: z.number().int().min(1).max(10_000_000).optional(),
+  recipientsPerMessage: z.number().int().min(1).max(100_000).optional(),
+});
+export type SendingLimitsOverride = z.infer<typeof sendingLimitsOverrideSchema>;
+
 export const accountProfileSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
   name: z.string().trim().min(1).max(200),
@@ -102,6 +112,10 @@ export const accountProfileSchema = z.object({
   status: z.enum(ACCOUNT_STATUSES).default('ok'),
   /** Why the account needs attention (the server's reply to AUTH), when it does. */
   statusReason: z.string().max(2000).optional(),
+  /** The provider sending profile matched when the account was added (absent: matched by SMTP host at run time). */
+  sendingProfile: z.string().regex(/^[a-z0-9-]{1,40}$/).optional(),
+  /** The user's own limits over the profile's. */
+  limits: sendingLimitsOverrideSchema.optional(),
   createdAt: z.string(),
 });
 export type AccountProfile = z.infer<typeof accountProfileSchema>;

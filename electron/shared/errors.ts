@@ -9,6 +9,10 @@ export const ERROR_CODES = [
   'SMTP_TEMPORARY',
   'SMTP_SIZE',
   'SMTP_PROTOCOL',
+  'SMTP_UTF8_UNSUPPORTED',
+  'SMTP_THROTTLED',
+  'SMTP_DAILY_LIMIT',
+  'SMTP_PASSWORD_RETIRED',
   'NETWORK_OFFLINE',
   'NETWORK_REFUSED',
   'NETWORK_TIMEOUT',
@@ -93,6 +97,26 @@ export const CATALOGUE: Readonly<Record<ErrorCode, CatalogueEntry>> = {
     cause: 'The mail server answered in a way Outbox did not expect.',
     next: 'Outbox will try again; if this keeps happening, check the server name and port.',
     retryable: true,
+  },
+  SMTP_UTF8_UNSUPPORTED: {
+    cause: 'This server cannot deliver to non-ASCII addresses (it does not offer SMTPUTF8).',
+    next: 'Use the recipient\'s ASCII address if they have one, or send from an account whose server offers SMTPUTF8.',
+    retryable: false,
+  },
+  SMTP_THROTTLED: {
+    cause: 'The mail server asked Outbox to slow down.',
+    next: 'Nothing to do: the messages wait and leave at a pace the server accepts.',
+    retryable: true,
+  },
+  SMTP_DAILY_LIMIT: {
+    cause: "The account reached its provider's sending limit for 24 hours.",
+    next: 'Nothing to do: the messages wait and leave when the limit frees up. A higher limit (a paid plan) can be set in the account settings.',
+    retryable: true,
+  },
+  SMTP_PASSWORD_RETIRED: {
+    cause: 'The mail provider no longer accepts a password for sending from this account.',
+    next: 'Sign in with the provider in the account settings; the held messages then leave by themselves.',
+    retryable: false,
   },
   NETWORK_OFFLINE: {
     cause: 'This computer is offline.',

@@ -34,6 +34,29 @@ export interface RecipientStatus {
   at?: string;
 }
 
+/** What a provider's reply (or Outbox's own pacing) asked of the account: to wait, never to fail. */
+export interface Throttle {
+  action: 'slow-down' | 'stop-signing-in' | 'fewer-connections' | 'pause-until' | 'needs-sign-in';
+  /** The provider as people know it ("Gmail"), when known. */
+  provider?: string;
+  /** When the message may go again (ISO), when known. */
+  until?: string;
+  /** Which rule recognised the reply (provider-replies.ts), or 'profile' for Outbox's own pacing. */
+  rule: string;
+}
+
+/** An account-level sending state people see: "Gmail's daily limit reached: 37 messages will leave after 14:05 tomorrow". */
+export interface PacingStatus {
+  accountId: string;
+  kind: 'daily-limit' | 'fewer-connections' | 'slow-down' | 'stop-signing-in';
+  /** The provider as people know it. */
+  provider: string;
+  /** When sending resumes (ISO), for a pause. */
+  until?: string;
+  /** Connections now allowed, for fewer-connections. */
+  connections?: number;
+}
+
 export interface Attempt {
   /** ISO time the attempt started. */
   at: string;
@@ -46,6 +69,8 @@ export interface Attempt {
   recipients?: RecipientResult[];
   /** The SMTP conversation, AUTH payloads redacted. */
   transcript: string[];
+  /** Set when the provider asked to wait (or Outbox's pacing did): the message waits, it does not fail. */
+  throttle?: Throttle;
 }
 
 export type HoldReason = 'user' | 'account';
@@ -151,5 +176,7 @@ export type OutboxEvent =
   | { type: 'progress'; id: string; sent: number; total: number }
   | { type: 'account'; accountId: string; status: AccountStatus; reason?: string }
   | { type: 'connectivity'; online: boolean }
+  /** An account's pacing changed: paused for its daily limit, fewer connections, or back to normal (status null). */
+  | { type: 'pacing'; accountId: string; status: PacingStatus | null }
   /** A message was quarantined: its id, where its file was kept (when it could be moved), and why. */
   | { type: 'quarantined'; id: string; file?: string; error: ErrorInfo };

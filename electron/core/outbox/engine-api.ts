@@ -1,5 +1,6 @@
 // The outbox engine's public face, as the Electron main process and the `outbox` command use it.
 // The engine itself lives beside this file; callers depend on this interface only.
+import type { SendingLimits } from '../providers/sending-profiles';
 import type { Readable } from 'node:stream';
 import type { AccountProfile, AccountStatus } from '../../shared/account';
 import type { Clock, Connectivity, Credentials, Logger, MessageSender, SentCopyWriter } from '../ports';
@@ -89,4 +90,9 @@ export interface EngineOptions {
   sentCopy?: SentCopyWriter;
   /** Messages handed to the sender at once per account (default 10: twice the pool, so no connection waits). */
   concurrencyPerAccount?: number;
+  /**
+   * Paces each account by its provider's sending profile (pacing.ts): on by default with the bundled profiles and
+   * the account's own overrides; `limitsFor` replaces how limits are found (tests), false turns pacing off.
+   */
+  pacing?: false | { limitsFor?(account: AccountProfile): SendingLimits };
 }

@@ -28,6 +28,8 @@ import { Sending } from './sending';
 import { TempFiles } from './temp-files';
 import * as transition from './transitions';
 import { SentCopies } from './sent-copies';
+import { Pacing } from './pacing';
+import { limitsOf } from '../providers/sending-profiles';
 
 const COMPACT_AT_BYTES = 8 * 1024 * 1024;
 
@@ -56,6 +58,8 @@ export class Outbox implements OutboxEngine {
   private compacting = false;
   private stopping = false;
   private started = false;
+  /** Provider limits per account (null when pacing is off). */
+  readonly pacing: Pacing | null;
 
   constructor(private readonly options: EngineOptions & { autoSend?: boolean; reserveBytes?: number }) {
     this.paths = spoolPaths(options.dataDir);
@@ -76,6 +80,17 @@ export class Outbox implements OutboxEngine {
         { writer: options.sentCopy, accounts: options.accounts, connectivity: options.connectivity, clock: this.clock, logger: this.logger },
       );
     }
+    // Every account is paced by its provider's profile unless the caller turns it off.
+    this.pacing =
+      options.pacing === false
+        ? null
+        : new Pacing({
+            clock: this.clock,
+            records: () => this.records.values(),
+            limitsFor: options.pacing?.limitsFor ?? limitsOf,
+            onStatus: (accountId, status) => this.emit({ type: 'pacing', accountId, status }),
+            logger: this.logger,
+          });
     this.sending = new Sending(
       {
         records: () => this.records,
@@ -92,7 +107,7 @@ export class Outbox implements OutboxEngine {
       },
       {
         accounts: options.accounts,
-        sender: options.sender,
+        sender: this.pacing ? this.pacing.wrap(options.sender) : options.sender,
         connectivity: options.connectivity,
         clock: this.clock,
         logger: this.logger,

@@ -7,6 +7,7 @@ import { isOpenRecipient } from '../../shared/message-states';
 import type { SendResult } from '../ports';
 import { explainReply } from '../smtp/smtp-explain';
 import { retryDelay } from './backoff';
+import { providerWait } from './pacing';
 import { recipientsOf, type MessageRecord } from './record';
 import * as transition from './transitions';
 
@@ -91,6 +92,11 @@ export function recordOutcome(record: MessageRecord, result: SendResult, ctx: Ou
   if (!recipients.some((r) => isOpenRecipient(r.state))) return finish(record, ctx.now, result.error);
 
   record.firstAttemptAt ??= new Date(ctx.startedAt).toISOString();
+  // The provider (or the pacing) asked to wait: the message waits until then and the lifetime does not run.
+  if (result.throttle) {
+    transition.awaitRetry(record, ctx.previousState, providerWait(record, result.throttle, ctx.now, deferred), result.error);
+    return 'retry';
+  }
   if (ctx.now - Date.parse(record.firstAttemptAt) >= ctx.lifetimeMs) {
     // The lifetime is over for those still deferred: they fail for good, those delivered stay delivered.
     const last = deferred.find((r) => r.reply) ?? recipients.find((r) => isOpenRecipient(r.state) && r.reply);

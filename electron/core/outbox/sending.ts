@@ -210,7 +210,8 @@ export class Sending {
       case 'auth': {
         const reason = result.error?.reply ?? result.error?.message;
         // A revoked OAuth grant needs the browser sign-in again, not a new password.
-        const status = result.error?.code === 'OAUTH_REFRESH_REVOKED' ? 'needs-sign-in' : 'needs-attention';
+        // So does a password account whose provider retired passwords (Microsoft's 5.7.139 / 5.7.30).
+        const status = result.error?.code === 'OAUTH_REFRESH_REVOKED' || result.error?.code === 'SMTP_PASSWORD_RETIRED' ? 'needs-sign-in' : 'needs-attention';
         await this.deps.accounts.setStatus(record.accountId, status, reason);
         this.host.emit({ type: 'account', accountId: record.accountId, status, ...(reason ? { reason } : {}) });
         return this.holdForAccount(record, reason);

@@ -4,6 +4,7 @@ import type { NodemailerError, SMTPPoolSentMessageInfo } from 'nodemailer';
 import { AppError, type ErrorInfo } from '../../shared/errors';
 import type { RecipientResult } from '../../shared/message';
 import type { SendResult } from '../ports';
+import { providerOutcome } from './provider-replies';
 import { explainFailure, explainReply, parseReply, type Explanation, type FailureKind, type ServerContext, type SmtpStage } from './smtp-explain';
 import { EXPIRED_CERT_CODES as EXPIRED, HOSTNAME_CERT_CODES as HOSTNAME, UNTRUSTED_CERT_CODES as UNTRUSTED } from '../tls/certificate-errors';
 
@@ -12,6 +13,8 @@ export type Classified = Omit<SendResult, 'transcript'>;
 export interface ClassifyContext extends ServerContext {
   /** True when Outbox itself closed the pool (reset or shutdown) while this message waited. */
   closedByOutbox?: boolean;
+  /** The account signs in with a password (a provider that retired passwords says so differently). */
+  passwordSignIn?: boolean;
 }
 
 const DNS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', 'ENODATA', 'ESERVFAIL']);
@@ -106,10 +109,16 @@ export function classifyError(error: unknown, ctx: ClassifyContext): Classified 
   if (!(error instanceof Error)) {
     return { outcome: 'temporary', error: new AppError('INTERNAL', { detail: String(error), retryable: true }).toInfo() };
   }
+  // Outbox's own refusal (e.g. SMTPUTF8 not offered) is already in the catalogue's words.
+  if (error instanceof AppError) return { outcome: error.retryable ? 'temporary' : 'permanent', error: error.toInfo() };
   const err = error as NodemailerError;
   if (ctx.closedByOutbox && (err.code === 'ECONNECTION' || err.code === undefined)) {
     return { outcome: 'temporary', error: info(explainFailure('closed-by-outbox', ctx), { detail: err.message }) };
   }
+  // A provider's documented throttling or limit reply (provider-replies.ts): the message waits, never fails.
+  const providerReply = typeof err.response === 'string' ? err.response : err.rejectedErrors?.[0]?.response;
+  const provider = providerOutcome(providerReply, { ...(ctx.passwordSignIn === undefined ? {} : { passwordSignIn: ctx.passwordSignIn }) });
+  if (provider) return provider;
   if (Array.isArray(err.rejectedErrors) && err.rejectedErrors.length) {
     return allRecipientsRefused(err as NodemailerError & { rejectedErrors: NodemailerError[] });
   }

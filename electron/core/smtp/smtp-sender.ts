@@ -154,7 +154,7 @@ export class SmtpSender implements MessageSender {
 
   private async sendOnce(request: SendRequest): Promise<SendResult> {
     const { account } = request;
-    const ctx: ClassifyContext = { host: account.smtp.host, port: account.smtp.port, security: account.smtp.security };
+    const ctx: ClassifyContext = { host: account.smtp.host, port: account.smtp.port, security: account.smtp.security, passwordSignIn: request.credentials?.kind === 'password' };
     if (this.closed) return notConnected('closed-by-outbox', ctx, '* Not connected: the sender is closed.');
     if (refusesPlaintext(account)) {
       this.logger.warn(`[smtp] ${account.id}: refused to connect to ${ctx.host}:${ctx.port} without encryption`);
@@ -194,7 +194,9 @@ export class SmtpSender implements MessageSender {
 
   private poolFor(request: SendRequest): Pool {
     const { account, credentials } = request;
-    const settings = poolSettings(account, credentials);
+    const connections = request.maxConnections ?? this.settings.maxConnections;
+    // A new connection limit (the provider asked for fewer) means a new pool; the old one finishes its sends.
+    const settings = `${poolSettings(account, credentials)}|${connections}`;
     const existing = this.pools.get(account.id);
     if (existing?.settings === settings) return existing;
     if (existing) this.retire(existing, false);
@@ -202,7 +204,7 @@ export class SmtpSender implements MessageSender {
 
     const user = credentials ? credentials.user || account.smtp.user : '';
     const recorder = new TranscriptRecorder(secretForms(credentials ? { ...credentials, user } : null));
-    const mail = nodemailer.createTransport(poolOptions(account, credentials, this.settings, recorder.logger));
+    const mail = nodemailer.createTransport(poolOptions(account, credentials, { ...this.settings, maxConnections: connections }, recorder.logger));
     mail.on('error', (err: Error) => this.logger.warn(`[smtp] ${account.id}: transport error: ${err.message}`));
     const pool: Pool = { settings, key, accountId: account.id, mail, recorder, closed: false, sending: 0 };
     this.pools.set(account.id, pool);
