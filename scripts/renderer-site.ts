@@ -91,7 +91,9 @@ export async function serveRenderer(dir: string): Promise<StaticServer> {
         return;
       }
       try {
-        const body = await fs.readFile(file);
+        let body = await fs.readFile(file);
+        // The app serves the page as app://outbox/ and its CSP names that origin; over http the same policy is 'self'.
+        if (path.basename(file) === 'index.html') body = Buffer.from(body.toString('utf8').replaceAll('app://outbox', "'self'"));
         res.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
         res.end(body);
       } catch {

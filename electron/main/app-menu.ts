@@ -10,6 +10,8 @@ export interface MenuActions {
   sendAll: () => void;
   /** Opens the data folder in the file manager (spool, accounts file, logs). */
   showDataFolder: () => void;
+  /** Opens the folder of the log files (data folder's logs/) in the file manager. */
+  showLogs: () => void;
 }
 
 export function buildMenuTemplate(platform: NodeJS.Platform, isPackaged: boolean, actions: MenuActions): MenuItemConstructorOptions[] {
@@ -85,7 +87,10 @@ export function buildMenuTemplate(platform: NodeJS.Platform, isPackaged: boolean
   template.push({
     label: top('&Help'),
     role: 'help',
-    submenu: [{ label: 'Show Data Folder', click: () => actions.showDataFolder() }],
+    submenu: [
+      { label: 'Show Logs', click: () => actions.showLogs() },
+      { label: 'Show Data Folder', click: () => actions.showDataFolder() },
+    ],
   });
   return template;
 }

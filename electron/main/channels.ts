@@ -38,6 +38,8 @@ export interface ChannelServices {
   takeCommands?: () => AppCommand[];
   /** Re-reads the OS's connectivity at once. */
   pollConnectivity?: () => void;
+  /** "Restart to update" (updater.ts); absent where updates are not configured. */
+  restartToUpdate?: () => 'restarting' | 'after-sends' | 'no-update';
 }
 
 /** The list's view of a message: transcripts stay in main until outbox:get asks for one. */
@@ -157,6 +159,7 @@ export function createChannelHandlers(services: ChannelServices): ChannelHandler
     'app:preferences': async () => services.preferences.get(),
     'app:setPreferences': (patch) => services.preferences.update(patch),
     'app:takeCommands': async () => services.takeCommands?.() ?? [],
+    'app:restartToUpdate': async () => services.restartToUpdate?.() ?? 'no-update',
   };
 
   /** Compose warns against the server's SIZE limit: keep the latest one a successful test saw. */

@@ -1,6 +1,7 @@
 // Composition root of the desktop app: the one place services are built and wired — keychain, accounts, SMTP
 // sender, connectivity, outbox engine, IPC, the window and the OS integration. Nothing here lives at module level.
-import { app, BrowserWindow, dialog, Menu, nativeImage, net, Notification, powerMonitor, screen, shell, Tray, type NativeImage } from 'electron';
+import { app, BrowserWindow, dialog, Menu, nativeImage, net, Notification, powerMonitor, protocol, screen, shell, Tray, type NativeImage } from 'electron';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatErrorLine, toErrorInfo } from '../shared/errors';
@@ -12,6 +13,7 @@ import { DraftStore } from '../core/compose/draft-store';
 import { PreferencesStore } from '../core/preferences/preferences-store';
 import type { OutboxEvent } from '../shared/message';
 import type { Logger } from '../core/ports';
+import { createLogging, redactingSecrets, type Logging } from '../core/logging';
 import { AccountStore } from '../core/accounts/account-store';
 import { KeychainSecretStore } from '../core/secrets/keychain';
 import { OAuthTokenStore } from '../core/oauth/token-store';
@@ -26,14 +28,16 @@ import { createAccountDiagnostics } from '../core/diagnostics/account-check';
 import { ConnectivityMonitor, listenForWakeSignals } from './connectivity';
 import { buildMenuTemplate } from './app-menu';
 import { CommandRouter } from './commands';
-import { installMailtoHandoff, registerMailtoHandler, type RegistrationMemory } from './mailto-handoff';
+import { installMailtoHandoff, offerMailtoHandler, type MailtoChoice, type RegistrationMemory } from './mailto-handoff';
 import { SendNotifier } from './notifications';
 import { QueuedCount } from './queued-count';
 import { QueueIndicator } from './tray';
-import { applyWindowState, loadWindowState, placeWindow, trackWindowState, type Rect, type WindowStateTracker } from './window-state';
+import { loadWindowState, placeWindow, trackWindowState, type Rect, type WindowStateTracker } from './window-state';
 import { pushEvent, registerIpcHandlers } from './ipc-handlers';
 import { installQuitHandler } from './lifecycle';
-import { createMainWindow, guardAllWebContents, rendererUrl } from './window';
+import { CONTENT_SECURITY_POLICY, createMainWindow, guardAllWebContents } from './window';
+import { registerAppScheme, RENDERER_URL, serveRenderer } from './app-protocol';
+import { UpdateService } from './updater';
 
 /** electron-builder's appId: notifications and the mailto: registration hang on it. */
 const APP_ID = 'app.outbox.desktop';
@@ -41,35 +45,33 @@ const APP_ID = 'app.outbox.desktop';
 /** How long sends in flight may take to finish when the app quits. */
 const STOP_GRACE_MS = 10_000;
 
-/** Remembers which executable we offered as the mailto: handler, so the OS is asked once per install. */
+/** Remembers the answer to "use Outbox for email links?", so it is asked once. */
 function registrationMemory(dataDir: string): RegistrationMemory {
   const file = path.join(dataDir, 'mailto-handler.json');
   return {
     read: async () => {
       try {
         const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
-        return typeof parsed === 'object' && parsed !== null && 'executable' in parsed && typeof parsed.executable === 'string' ? parsed.executable : undefined;
+        if (typeof parsed !== 'object' || parsed === null || !('executable' in parsed) || typeof parsed.executable !== 'string') return undefined;
+        const choice = 'choice' in parsed && (parsed.choice === 'yes' || parsed.choice === 'no') ? parsed.choice : undefined;
+        return { executable: parsed.executable, ...(choice ? { choice } : {}) } satisfies MailtoChoice;
       } catch {
         return undefined;
       }
     },
-    write: (executable) => writeFileDurable(file, `${JSON.stringify({ executable })}\n`),
+    write: (record) => writeFileDurable(file, `${JSON.stringify(record)}\n`),
   };
 }
 
-const consoleLogger: Logger = {
-  info: (message) => console.log(message),
-  warn: (message) => console.warn(message),
-  error: (message) => console.error(message),
-};
-
-async function start(logger: Logger, commands: CommandRouter): Promise<{ showWindow: () => void }> {
+async function start(logging: Logging, commands: CommandRouter): Promise<{ showWindow: () => void }> {
+  const logger = logging.createLogger('app');
   const dataDir = app.getPath('userData');
-  logger.info(`[app] data folder ${dataDir}`);
-  const secrets = new KeychainSecretStore({ logger });
+  logger.info(`data folder ${dataDir}`);
+  // Every password and token the keychain hands out is known to the log, which then never writes it.
+  const secrets = redactingSecrets(new KeychainSecretStore({ logger }), logging.redactor);
   const accounts = new AccountStore({ dataDir, secrets, logger, oauthTokens: new OAuthTokenStore({ secrets, logger }) });
   // An unreadable accounts file is kept aside and reported on every account call, where the window shows it.
-  await accounts.load().catch((error: unknown) => logger.error(`[app] ${formatErrorLine(toErrorInfo(error))}`));
+  await accounts.load().catch((error: unknown) => logger.error(formatErrorLine(toErrorInfo(error))));
   const sender = new SmtpSender({ logger });
   const connectivity = new ConnectivityMonitor({ probe: () => net.isOnline(), logger });
   const sentCopy = createSentCopyWriter(accounts, secrets, logger);
@@ -85,9 +87,9 @@ async function start(logger: Logger, commands: CommandRouter): Promise<{ showWin
     lifetimeMs: () => preferences.retryLifetimeMs(),
   });
 
-  // dist/main/index.cjs sits beside dist/preload and dist/renderer.
+  // dist/main/index.cjs sits beside dist/preload and dist/renderer; the renderer is served as app://outbox/.
   const preloadPath = path.join(__dirname, '../preload/index.cjs');
-  const rendererFile = path.join(__dirname, '../renderer/index.html');
+  serveRenderer(protocol, path.join(__dirname, '../renderer'), CONTENT_SECURITY_POLICY);
   const windows = new Map<number, BrowserWindow>();
 
   const staging = new AttachmentStaging(path.join(dataDir, 'attachments'));
@@ -96,10 +98,7 @@ async function start(logger: Logger, commands: CommandRouter): Promise<{ showWin
   void drafts
     .attachmentsInUse()
     .then((inUse) => staging.sweep(inUse))
-    .catch((error: unknown) => logger.warn(`[app] could not tidy staged attachments: ${String(error)}`));
-  void registerMailtoHandler(app, { defaultApp: process.defaultApp, execPath: process.execPath, argv: process.argv }, registrationMemory(dataDir), logger).catch(
-    (error: unknown) => logger.warn(`[mailto] could not register as the mailto: handler: ${String(error)}`),
-  );
+    .catch((error: unknown) => logger.warn(`could not tidy staged attachments: ${String(error)}`));
   const focusedWindow = (): BrowserWindow | undefined => BrowserWindow.getFocusedWindow() ?? windows.values().next().value;
 
   const unregisterIpc = registerIpcHandlers({
@@ -125,15 +124,21 @@ async function start(logger: Logger, commands: CommandRouter): Promise<{ showWin
       },
       pollConnectivity: () => connectivity.poll(),
       takeCommands: () => commands.take(),
+      restartToUpdate: () => updates?.restartToUpdate() ?? 'no-update',
     }),
-    trusted: { url: rendererUrl(rendererFile), isTrustedWebContents: (id) => windows.has(id) },
+    trusted: { url: RENDERER_URL, isTrustedWebContents: (id) => windows.has(id) },
     logger,
   });
   const queued = new QueuedCount({
     list: (filter) => engine.list(filter),
-    onCount: ({ waiting }) => indicator.show(waiting),
+    onCount: ({ waiting, sending }) => {
+      indicator.show(waiting);
+      updates?.sendsChanged(sending);
+    },
     logger,
   });
+  // Only where the build wrote a feed (electron-builder's publish config → app-update.yml) and the app is packaged.
+  const updates = createUpdates(logger, () => queued.counts.sending > 0, (version) => command({ type: 'update-ready', version }, false));
   const notifier = new SendNotifier({
     isSupported: () => Notification.isSupported(),
     create: (spec) => keepAlive(new Notification({ title: spec.title, body: spec.body })),
@@ -159,7 +164,7 @@ async function start(logger: Logger, commands: CommandRouter): Promise<{ showWin
   const stopWakeSignals = listenForWakeSignals(powerMonitor, connectivity);
 
   const sendAll = (): void => {
-    engine.flush().catch((error: unknown) => logger.warn(`[app] send all failed: ${formatErrorLine(toErrorInfo(error))}`));
+    engine.flush().catch((error: unknown) => logger.warn(`send all failed: ${formatErrorLine(toErrorInfo(error))}`));
   };
   const indicator = new QueueIndicator({
     platform: process.platform,
@@ -176,6 +181,7 @@ async function start(logger: Logger, commands: CommandRouter): Promise<{ showWin
         command,
         sendAll,
         showDataFolder: () => void shell.openPath(dataDir),
+        showLogs: () => void shell.openPath(logging.dir),
       }),
     ),
   );
@@ -187,7 +193,9 @@ async function start(logger: Logger, commands: CommandRouter): Promise<{ showWin
 
   const quit = installQuitHandler(app, {
     logger,
-    sendsInFlight: async () => (await engine.list({ states: ['sending'] })).length,
+    system: powerMonitor,
+    // The live count (recounted a moment after each engine event): a quit is held only while it is above zero.
+    sendsInFlight: () => queued.counts.sending,
     onWaitingForSends: (sending) => {
       // Quit from the tray or the Dock may come with the window minimized: bring it up so the note is seen.
       const win = windows.values().next().value;
@@ -198,6 +206,9 @@ async function start(logger: Logger, commands: CommandRouter): Promise<{ showWin
       commands.deliver({ type: 'quitting', sending });
     },
     stop: async () => {
+      // An update downloaded earlier is installed on the way out, unless a send is in flight or the system is ending.
+      updates?.prepareQuit(quit.systemIsEnding());
+      updates?.dispose();
       stopWakeSignals();
       // Still listening while sends finish: the window shows them land, and their notifications go out.
       await engine.stop({ graceMs: STOP_GRACE_MS });
@@ -213,23 +224,25 @@ async function start(logger: Logger, commands: CommandRouter): Promise<{ showWin
   });
 
   await engine.start();
-  logger.info(`[app] outbox started as ${engine.role}`);
+  logger.info(`outbox started as ${engine.role}`);
   // Anything still queued from the last session is sent by the engine now; the count and notifier start from it.
   notifier.seed(await engine.list());
   void queued.refresh();
 
   function openWindow(): BrowserWindow {
-    const win = createMainWindow({ preloadPath, rendererFile, logger });
+    const { all, primary } = screenAreas();
+    const win = createMainWindow({ preloadPath, state: placeWindow(placement, all, primary), logger, onLoadFailed: cannotLoad });
     const id = win.webContents.id;
     windows.set(id, win);
-    const { all, primary } = screenAreas();
-    applyWindowState(win, placeWindow(placement, all, primary));
+    // Windows reports a shutdown, restart or log-off to the windows; quitting must then hold nothing.
+    win.on('query-session-end', () => quit.systemEnding());
+    win.on('session-end', () => quit.systemEnding());
     const tracker = trackWindowState(win, { file: windowStateFile, logger });
     trackers.add(tracker);
     commands.attach(win.webContents);
     win.on('close', (event) => {
-      // Stays open while quitting waits for sends, so the note stays readable.
-      if (quit.phase() === 'stopping') {
+      // Stays open while quitting waits for sends, so the note stays readable (never while the system shuts down).
+      if (quit.holdsWindows()) {
         event.preventDefault();
         return;
       }
@@ -257,16 +270,21 @@ async function start(logger: Logger, commands: CommandRouter): Promise<{ showWin
     win.focus();
     return win;
   }
-  function command(cmd: AppCommand): void {
-    showWindow();
+  function command(cmd: AppCommand, bringForward = true): void {
+    if (bringForward) showWindow();
     commands.deliver(cmd);
+  }
+  /** A damaged install: without its page the window would never appear, so say so and quit. */
+  function cannotLoad(error: unknown): void {
+    dialog.showErrorBox('Outbox could not open its window', `${error instanceof Error ? error.message : String(error)}\n\nReinstalling Outbox should fix this. Your outbox and accounts are kept.`);
+    app.exit(1);
   }
   function trayImage(): NativeImage {
     // build/icon.png ships as an extra resource when packaged; from the source tree otherwise.
     const file = app.isPackaged ? path.join(process.resourcesPath, 'icon.png') : path.join(app.getAppPath(), 'build', 'icon.png');
     const source = nativeImage.createFromPath(file);
     if (source.isEmpty()) {
-      logger.warn(`[tray] icon not found at ${file}`);
+      logger.warn(`tray icon not found at ${file}`);
       return source;
     }
     // The 1024-pixel app icon, scaled once per screen density so the tray picks a sharp one (16 pt on Windows, 24 on Linux).
@@ -279,7 +297,18 @@ async function start(logger: Logger, commands: CommandRouter): Promise<{ showWin
     return image;
   }
 
-  openWindow();
+  const first = openWindow();
+  // Asked once, over the window once it shows: never silently, never for bare Electron in development.
+  first.once('ready-to-show', () => {
+    void offerMailtoHandler(
+      app,
+      { defaultApp: process.defaultApp, execPath: process.execPath, platform: process.platform, appImage: process.env.APPIMAGE, programFiles: [process.env.ProgramFiles, process.env.ProgramW6432] },
+      registrationMemory(dataDir),
+      { ask: (platform) => askToHandleMailto(first, platform), openSettings: (url) => shell.openExternal(url) }, // eng-disable OPEN_EXTERNAL_JS_CHECK: our own ms-settings: URL
+      logger,
+    ).catch((error: unknown) => logger.warn(`could not offer Outbox for email links: ${String(error)}`));
+  });
+  updates?.start();
   app.on('activate', () => void showWindow());
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
@@ -287,13 +316,35 @@ async function start(logger: Logger, commands: CommandRouter): Promise<{ showWin
   return { showWindow };
 }
 
-function main(logger: Logger): void {
+/** The question behind offerMailtoHandler, as a dialog over the window. */
+async function askToHandleMailto(parent: BrowserWindow, platform: NodeJS.Platform): Promise<boolean> {
+  const detail =
+    platform === 'win32'
+      ? 'Windows lets you choose the app for email links yourself: Outbox opens Settings ▸ Default apps, where you pick Outbox for email (MAILTO).'
+      : 'Links to email addresses in your browser and other apps will open a new message in Outbox. You can change this later in your system settings.';
+  const options = { type: 'question' as const, buttons: ['Use Outbox', 'Not Now'], defaultId: 0, cancelId: 1, noLink: true, message: 'Open email links with Outbox?', detail };
+  const answer = parent.isDestroyed() ? await dialog.showMessageBox(options) : await dialog.showMessageBox(parent, options);
+  return answer.response === 0;
+}
+
+/** electron-updater's platform updater, when this build has a feed; undefined in development and unconfigured builds. */
+function createUpdates(logger: Logger, isSending: () => boolean, onReady: (version: string) => void): UpdateService | undefined {
+  if (!app.isPackaged || !existsSync(path.join(process.resourcesPath, 'app-update.yml'))) return undefined;
+  // Loaded only here: it picks the platform's updater (NSIS, DMG/zip, AppImage, deb) when first touched.
+  const { autoUpdater } = require('electron-updater') as typeof import('electron-updater');
+  return new UpdateService({ updater: autoUpdater, isSending, onReady, logger });
+}
+
+function main(logging: Logging): void {
+  const logger = logging.createLogger('app');
   // One app process per user: the engine's sender lock would otherwise turn a second window into a mere producer.
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;
   }
-  app.enableSandbox();
+  // The window's own `sandbox: true` is the sandbox; app.enableSandbox() would also strip the AppImage's --no-sandbox.
+  // Before 'ready': the renderer's own scheme, privileged (standard, secure) so the page behaves as on https.
+  registerAppScheme(protocol);
   // Before 'ready', so every webContents ever created gets the same fences as the main window.
   guardAllWebContents(app, logger);
   // The identity Windows shows notifications under; the same id electron-builder gives the installed app.
@@ -309,16 +360,17 @@ function main(logger: Logger): void {
   });
   app
     .whenReady()
-    .then(() => start(logger, commands))
+    .then(() => start(logging, commands))
     .then((shellApi) => {
       started = shellApi;
     })
     .catch((error: unknown) => {
       const line = formatErrorLine(toErrorInfo(error));
-      logger.error(`[app] could not start: ${line}`);
+      logger.error(`could not start: ${line}`);
       dialog.showErrorBox('Outbox could not start', line);
       app.exit(1);
     });
 }
 
-main(consoleLogger);
+// The log lives in the data folder; OUTBOX_DEBUG=1 mirrors it to the terminal.
+main(createLogging({ dataDir: app.getPath('userData'), file: 'outbox', env: process.env }));

@@ -13,7 +13,8 @@ import {
   type ResultOf,
   type ValidArgsOf,
 } from '../shared/ipc-contract';
-import { silentLogger, type Logger } from '../core/ports';
+import { named, silentLogger } from '../core/logging';
+import type { Logger } from '../core/ports';
 
 /** One implementation per channel; they receive arguments already validated. */
 export type ChannelHandlers = {
@@ -25,20 +26,21 @@ export type SenderEvent = Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>;
 /** The windows allowed to call us, and the page they must be showing. */
 export interface TrustedRenderer {
   isTrustedWebContents(id: number): boolean;
-  /** file:// URL of renderer/index.html. */
+  /** The page's URL (app-protocol.ts's RENDERER_URL): fixed, so it never depends on where the app is installed. */
   readonly url: string;
 }
 
-/** Our window's webContents, its top frame, on our own file; query and hash ignored. */
+/** Our window's webContents, its top frame, on our own page; query and hash ignored, both URLs parsed alike. */
 export function isTrustedSender(event: SenderEvent, trusted: TrustedRenderer): boolean {
   const frame = event.senderFrame;
   if (!frame || frame.parent !== null) return false;
   if (!trusted.isTrustedWebContents(event.sender.id)) return false;
   try {
     const url = new URL(frame.url);
+    const expected = new URL(trusted.url);
     url.hash = '';
     url.search = '';
-    return url.protocol === 'file:' && url.href === trusted.url;
+    return url.protocol !== 'file:' && url.protocol === expected.protocol && url.host === expected.host && url.href === expected.href;
   } catch {
     return false;
   }
@@ -51,7 +53,8 @@ export interface RegisterOptions {
 }
 
 /** Registers all channels; returns a function that removes them again. */
-export function registerIpcHandlers({ handlers, trusted, logger = silentLogger }: RegisterOptions): () => void {
+export function registerIpcHandlers({ handlers, trusted, logger: baseLogger = silentLogger }: RegisterOptions): () => void {
+  const logger = named(baseLogger, 'ipc');
   for (const channel of INVOKE_CHANNELS) handle(channel, handlers[channel], trusted, logger);
   return () => {
     for (const channel of INVOKE_CHANNELS) ipcMain.removeHandler(channel);
@@ -62,13 +65,14 @@ export function handle<C extends InvokeChannel>(
   channel: C,
   impl: ChannelHandlers[C],
   trusted: TrustedRenderer,
-  logger: Logger = silentLogger,
+  baseLogger: Logger = silentLogger,
 ): void {
+  const logger = named(baseLogger, 'ipc');
   const schema: z.ZodType<ValidArgsOf<C>> = invokeContract[channel].args as never;
   ipcMain.handle(channel, async (event: IpcMainInvokeEvent, ...args: unknown[]): Promise<Result<ResultOf<C>>> => {
     try {
       if (!isTrustedSender(event, trusted)) {
-        logger.warn(`[ipc] refused ${channel} from a sender that is not the Outbox window`);
+        logger.warn(`refused ${channel} from a sender that is not the Outbox window`);
         return fail(new AppError('IPC_FORBIDDEN'));
       }
       const parsed = schema.safeParse(args);
@@ -78,7 +82,7 @@ export function handle<C extends InvokeChannel>(
     } catch (error) {
       const info = toErrorInfo(error);
       // Only our own code's surprises are logged; arguments are not, as they may hold a password.
-      if (info.code === 'INTERNAL') logger.error(`[ipc] ${channel} failed: ${info.detail ?? info.message}`);
+      if (info.code === 'INTERNAL') logger.error(`${channel} failed: ${info.detail ?? info.message}`);
       return { ok: false, error: info };
     }
   });

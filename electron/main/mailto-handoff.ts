@@ -1,9 +1,9 @@
 // mailto: links reaching the app: on our own command line, from a second launch (Windows, Linux), or through
-// macOS's open-url; each becomes a Compose command. Also registers the app as the mailto: handler, once.
-import path from 'node:path';
+// macOS's open-url; each becomes a Compose command. Also offers, once, to make Outbox the app for email links.
 import { findMailtoArg, parseMailto } from '../shared/mailto';
 import type { ComposePrefill } from '../shared/compose';
-import { silentLogger, type Logger } from '../core/ports';
+import { named, silentLogger } from '../core/logging';
+import type { Logger } from '../core/ports';
 
 type Listener = (...args: any[]) => void;
 
@@ -24,13 +24,14 @@ export interface HandoffOptions {
  * before ready, and it is lost if nobody listens yet.
  */
 export function installMailtoHandoff(app: HandoffApp, argv: readonly string[], options: HandoffOptions): void {
-  const { onPrefill, onActivate, logger = silentLogger } = options;
+  const { onPrefill, onActivate } = options;
+  const logger = named(options.logger ?? silentLogger, 'mailto');
   const open = (url: string | null, from: string): void => {
     if (url === null) return;
     const prefill = parseMailto(url);
     if (prefill === null) {
       // Never log the link itself: it holds addresses and maybe a body.
-      logger.warn(`[mailto] ignored a link from ${from} that is not a usable mailto: URL`);
+      logger.warn(`ignored a link from ${from} that is not a usable mailto: URL`);
       return;
     }
     onPrefill(prefill);
@@ -54,42 +55,84 @@ export interface ProtocolApp {
 }
 
 export interface ProtocolRuntime {
-  /** process.defaultApp: true when run as `electron .`, where the OS must be told which app path to pass. */
+  /** process.defaultApp: true when run as `electron .` — bare Electron, never registered as a mail app. */
   defaultApp?: boolean;
   execPath: string;
-  argv: readonly string[];
+  platform: NodeJS.Platform;
+  /** process.env.APPIMAGE: the AppImage file itself; execPath lies in its mount, a new folder at every start. */
+  appImage?: string;
+  /** Windows: %ProgramFiles% and %ProgramW6432%, to tell a per-machine install from a per-user one. */
+  programFiles?: readonly (string | undefined)[];
 }
 
-/** What to pass to (is|setAs)DefaultProtocolClient: nothing when packaged; Electron plus our app path in development. */
-export function protocolClientArgs(runtime: ProtocolRuntime): [string?, string[]?] {
-  if (!runtime.defaultApp) return [];
-  const appPath = runtime.argv[1];
-  return appPath ? [runtime.execPath, [path.resolve(appPath)]] : [];
+export interface MailtoChoice {
+  /** The executable the choice was made for (the AppImage file, not its mount). */
+  executable: string;
+  /** What the user answered; absent in records from versions that registered without asking. */
+  choice?: 'yes' | 'no';
 }
 
 export interface RegistrationMemory {
-  /** The executable we last registered, if any: we ask the OS once per install, never again after the user chose otherwise. */
-  read(): Promise<string | undefined>;
-  write(executable: string): Promise<void>;
+  /** The remembered answer, if the question was ever asked. */
+  read(): Promise<MailtoChoice | undefined>;
+  write(record: MailtoChoice): Promise<void>;
+}
+
+export interface RegistrationPrompt {
+  /** Asks once whether Outbox should open email links; true for yes. */
+  ask(platform: NodeJS.Platform): Promise<boolean>;
+  /** Opens a system page (Windows: Settings ▸ Default apps), where the user makes the choice Windows keeps for itself. */
+  openSettings(url: string): Promise<void>;
+}
+
+export type MailtoOffer = 'development' | 'already-default' | 'declined' | 'asked-before' | 'registered' | 'not-registered' | 'settings-opened';
+
+/** The registered-application name the Windows installer writes under RegisteredApplications (electron-builder's NSIS include). */
+export const WINDOWS_REGISTERED_NAME = 'Outbox';
+
+/** Settings ▸ Default apps, on Outbox's own page where Windows 11 supports it (the query is ignored elsewhere). */
+export function defaultAppsSettingsUrl(runtime: Pick<ProtocolRuntime, 'execPath' | 'programFiles'>): string {
+  const exe = runtime.execPath.toLowerCase();
+  const perMachine = (runtime.programFiles ?? []).some((dir) => typeof dir === 'string' && dir !== '' && exe.startsWith(`${dir.toLowerCase()}\\`));
+  return `ms-settings:defaultapps?${perMachine ? 'registeredAppMachine' : 'registeredAppUser'}=${encodeURIComponent(WINDOWS_REGISTERED_NAME)}`;
 }
 
 /**
- * Offers Outbox as the mailto: handler once per installed executable (first start, or after the app moved).
- * Never on later starts: if the user then picked another mail app, taking it back would be nagging.
+ * Offers to make Outbox the app for email links: asked once (the answer is remembered), never done silently, never
+ * for bare Electron in development. Windows lets no app make itself the default (and its HKCU key would read back
+ * as success while Windows ignores it): there the answer leads to Settings ▸ Default apps instead.
  */
-export async function registerMailtoHandler(
+export async function offerMailtoHandler(
   app: ProtocolApp,
   runtime: ProtocolRuntime,
   memory: RegistrationMemory,
-  logger: Logger = silentLogger,
-): Promise<boolean> {
-  if (!app.isPackaged && !runtime.defaultApp) return false;
-  const args = protocolClientArgs(runtime);
-  if (app.isDefaultProtocolClient('mailto', ...args)) return false;
-  const executable = args[0] ?? runtime.execPath;
-  if ((await memory.read()) === executable) return false;
-  const done = app.setAsDefaultProtocolClient('mailto', ...args); // eng-disable PROTOCOL_HANDLER_JS_CHECK: mailto: only, by design; links go through parseMailto into a Compose prefill, never loaded
-  logger.info(`[mailto] ${done ? 'registered as' : 'could not register as'} the mailto: handler`);
-  await memory.write(executable);
-  return done;
+  prompt: RegistrationPrompt,
+  baseLogger: Logger = silentLogger,
+): Promise<MailtoOffer> {
+  const logger = named(baseLogger, 'mailto');
+  if (runtime.defaultApp || !app.isPackaged) return 'development';
+  const windows = runtime.platform === 'win32';
+  // macOS and Linux answer truthfully for the current default; Windows would only read back our own key.
+  if (!windows && app.isDefaultProtocolClient('mailto')) return 'already-default';
+  const executable = runtime.appImage || runtime.execPath;
+  const remembered = await memory.read();
+  if (remembered && remembered.choice !== 'yes') return remembered.choice === 'no' ? 'declined' : 'asked-before';
+  if (remembered?.choice === 'yes' && (windows || remembered.executable === executable)) return 'asked-before';
+  // Yes was said for another copy of the app (it moved, or a new AppImage): follow it without asking again.
+  const yes = remembered?.choice === 'yes' ? true : await prompt.ask(runtime.platform);
+  await memory.write({ executable, choice: yes ? 'yes' : 'no' });
+  if (!yes) {
+    logger.info('the user kept their mail app for email links');
+    return 'declined';
+  }
+  if (windows) {
+    await prompt.openSettings(defaultAppsSettingsUrl(runtime));
+    logger.info('opened Settings ▸ Default apps for the user to pick Outbox for email links');
+    return 'settings-opened';
+  }
+  app.setAsDefaultProtocolClient('mailto'); // eng-disable PROTOCOL_HANDLER_JS_CHECK: mailto: only, asked first; links go through parseMailto into a Compose prefill, never loaded
+  // Read back: on Linux xdg-settings fails quietly when no outbox.desktop is installed (an AppImage not integrated).
+  const done = app.isDefaultProtocolClient('mailto');
+  logger.info(done ? 'registered as the app for email links' : 'could not register as the app for email links (is the app integrated with the desktop?)');
+  return done ? 'registered' : 'not-registered';
 }

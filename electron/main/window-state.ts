@@ -1,9 +1,11 @@
 // Remembers the window's size, place, maximized and full-screen state in <userData>/window-state.json, and
 // puts it back at the next start only where a connected display can still show it.
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { writeFileDurable } from '../core/fs/durable-write';
-import { silentLogger, systemClock, type Clock, type Logger } from '../core/ports';
+import { named, silentLogger } from '../core/logging';
+import { systemClock, type Clock, type Logger } from '../core/ports';
 
 export interface Rect {
   x: number;
@@ -39,7 +41,7 @@ export async function loadWindowState(file: string, logger: Logger = silentLogge
   } catch {
     // falls through to the warning
   }
-  logger.warn('[window] the saved window state is unreadable; using the default size');
+  named(logger, 'window').warn('the saved window state is unreadable; using the default size');
   return undefined;
 }
 
@@ -77,12 +79,21 @@ export interface StatefulWindow {
   setFullScreen(flag: boolean): void;
   isFullScreen(): boolean;
   on(event: 'resize' | 'move' | 'close' | 'maximize' | 'unmaximize' | 'enter-full-screen' | 'leave-full-screen', listener: () => void): unknown;
+  once(event: 'ready-to-show', listener: () => void): unknown;
+  show(): void;
 }
 
+/**
+ * Places the window now (it is still hidden); once its first paint is ready, makes it maximized or full screen as
+ * it was and shows it. Maximizing earlier would show a blank window before the page painted.
+ */
 export function applyWindowState(win: StatefulWindow, state: WindowState): void {
   win.setBounds(state.bounds);
-  if (state.fullScreen) win.setFullScreen(true);
-  else if (state.maximized) win.maximize();
+  win.once('ready-to-show', () => {
+    if (state.fullScreen) win.setFullScreen(true);
+    else if (state.maximized) win.maximize();
+    win.show();
+  });
 }
 
 export interface TrackOptions {
@@ -100,10 +111,13 @@ export interface WindowStateTracker {
 
 /** Saves the window's state when it settles after a resize or move, and at once when it closes. */
 export function trackWindowState(win: StatefulWindow, options: TrackOptions): WindowStateTracker {
-  const { file, debounceMs = 500, clock = systemClock, logger = silentLogger } = options;
+  const { file, debounceMs = 500, clock = systemClock } = options;
+  const logger = named(options.logger ?? silentLogger, 'window');
   let timer: { cancel(): void } | undefined;
   let writing: Promise<void> = Promise.resolve();
   let last = '';
+  /** What is known to be on disk. */
+  let written = '';
 
   const save = (): Promise<void> => {
     timer?.cancel();
@@ -115,20 +129,58 @@ export function trackWindowState(win: StatefulWindow, options: TrackOptions): Wi
     last = text;
     // Chained, so an older state can never land on disk after a newer one.
     writing = writing
-      .then(() => writeFileDurable(file, text))
-      .catch((error: unknown) => logger.warn(`[window] could not save the window state: ${error instanceof Error ? error.message : String(error)}`));
+      // Skipped when the close has written a newer state meanwhile.
+      .then(async () => {
+        if (last !== text) return;
+        await writeFileDurable(file, text);
+        written = text;
+      })
+      .catch((error: unknown) => logger.warn(`could not save the window state: ${error instanceof Error ? error.message : String(error)}`));
     return writing;
+  };
+  // Closing is often quitting, which no longer waits for anything when no send is in flight: written before returning.
+  const saveNow = (): void => {
+    timer?.cancel();
+    timer = undefined;
+    const state: WindowState = { bounds: win.getNormalBounds(), maximized: win.isMaximized(), fullScreen: win.isFullScreen() };
+    const text = `${JSON.stringify(state)}\n`;
+    last = text;
+    if (text === written) return;
+    try {
+      writeFileSyncDurable(file, text);
+      written = text;
+    } catch (error) {
+      logger.warn(`could not save the window state: ${error instanceof Error ? error.message : String(error)}`);
+    }
   };
   const later = (): void => {
     timer?.cancel();
     timer = clock.setTimer(() => void save(), debounceMs);
   };
   for (const event of ['resize', 'move', 'maximize', 'unmaximize', 'enter-full-screen', 'leave-full-screen'] as const) win.on(event, later);
-  win.on('close', () => void save());
+  win.on('close', saveNow);
   return {
     flush: async () => {
       if (timer) await save();
       await writing;
     },
   };
+}
+
+/** A small file replaced whole: written beside it, flushed, renamed over it (a crash leaves the old or the new). */
+function writeFileSyncDurable(file: string, text: string): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(temp, 'w', 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
 }

@@ -1,22 +1,26 @@
-// The app window and its fences: sandboxed, isolated renderer; no navigation, no new windows, no permissions,
-// a strict CSP; links to the web or mail open outside the app.
+// The app window and its fences: sandboxed, isolated renderer served from app://outbox/; no navigation, no new
+// windows, no permissions, a strict CSP; links to the web or mail open outside the app.
 import { BrowserWindow, shell, type App, type Session, type WebContents } from 'electron';
-import { pathToFileURL } from 'node:url';
-import { silentLogger, type Logger } from '../core/ports';
+import { named, silentLogger } from '../core/logging';
+import type { Logger } from '../core/ports';
+import { APP_HOST, APP_SCHEME, isAppUrl, RENDERER_URL } from './app-protocol';
+import { applyWindowState, type WindowState } from './window-state';
 
+/** The app's own origin, named rather than 'self' (which a CSP evaluator cannot tell from a web host's). */
+const OWN = `${APP_SCHEME}://${APP_HOST}`;
 const CSP_DIRECTIVES = [
   "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
+  `script-src ${OWN}`,
+  `style-src ${OWN}`,
+  `img-src ${OWN} data:`,
+  `font-src ${OWN}`,
   "connect-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",
 ];
 
-/** Sent as a header on every response of the window's session. */
+/** Sent as a header on every response of the app scheme (app-protocol.ts), and only there: DevTools keeps working. */
 export const CONTENT_SECURITY_POLICY = CSP_DIRECTIVES.join('; ');
 /** What renderer/index.html carries in its <meta>: the same policy less frame-ancestors, which browsers ignore (and warn about) in a meta tag. */
 export const META_CONTENT_SECURITY_POLICY = CSP_DIRECTIVES.filter((d) => !d.startsWith('frame-ancestors')).join('; ');
@@ -59,18 +63,15 @@ export function usesNativeSpellchecker(platform: NodeJS.Platform): boolean {
 
 export interface WindowOptions {
   preloadPath: string;
-  /** Absolute path of the built renderer/index.html. */
-  rendererFile: string;
+  /** Where and how the window was last time: placed now, maximized or full screen once painted. */
+  state?: WindowState;
+  /** The page could not be loaded (a damaged install): the window would never appear, so the app says so and quits. */
+  onLoadFailed?: (error: unknown) => void;
   logger?: Logger;
 }
 
-/** The file:// URL the renderer is loaded from; IPC senders must be on it. */
-export function rendererUrl(rendererFile: string): string {
-  return pathToFileURL(rendererFile).href;
-}
-
 export function createMainWindow(options: WindowOptions): BrowserWindow {
-  const logger = options.logger ?? silentLogger;
+  const logger = named(options.logger ?? silentLogger, 'window');
   const win = new BrowserWindow({
     width: 1000,
     height: 700,
@@ -97,9 +98,12 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
   });
   hardenSession(win.webContents.session);
   guardWebContents(win.webContents, logger);
-  win.once('ready-to-show', () => win.show());
-  void win.loadFile(options.rendererFile).catch((error: unknown) => {
-    logger.error(`[window] could not load the renderer: ${error instanceof Error ? error.message : String(error)}`);
+  // Shown once painted, so it never flashes blank; maximized then too, not before (maximize would show it early).
+  if (options.state) applyWindowState(win, options.state);
+  else win.once('ready-to-show', () => win.show());
+  win.loadURL(RENDERER_URL).catch((error: unknown) => {
+    logger.error(`could not load the renderer: ${error instanceof Error ? error.message : String(error)}`);
+    options.onLoadFailed?.(error);
   });
   return win;
 }
@@ -107,17 +111,18 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
 const guarded = new WeakSet<WebContents>();
 const hardened = new WeakSet<Session>();
 
-/** The page never leaves our file: links open in the OS's browser or mail app, everything else is dropped. */
-export function guardWebContents(contents: WebContents, logger: Logger = silentLogger): void {
+/** The page never leaves our origin: links open in the OS's browser or mail app, everything else is dropped. */
+export function guardWebContents(contents: WebContents, baseLogger: Logger = silentLogger): void {
+  const logger = named(baseLogger, 'window');
   // Applied once per webContents, or a link would open once per guard (createMainWindow and web-contents-created).
   if (guarded.has(contents)) return;
   guarded.add(contents);
   const openOutside = (url: string): void => {
     openExternalSafely(url).then(
       (opened) => {
-        if (!opened) logger.warn(`[window] blocked a link to a ${describeScheme(url)} URL`);
+        if (!opened) logger.warn(`blocked a link to a ${describeScheme(url)} URL`);
       },
-      (error: unknown) => logger.warn(`[window] could not open a link: ${error instanceof Error ? error.message : String(error)}`),
+      (error: unknown) => logger.warn(`could not open a link: ${error instanceof Error ? error.message : String(error)}`),
     );
   };
   contents.setWindowOpenHandler(({ url }) => {
@@ -144,7 +149,7 @@ export function guardAllWebContents(app: Pick<App, 'on'>, logger: Logger = silen
   });
 }
 
-/** Denies every permission (camera, notifications, geolocation…) and sets the CSP header. */
+/** Denies every permission (camera, notifications, geolocation…) and every request that would leave the app. */
 export function hardenSession(session: Session): void {
   if (hardened.has(session)) return;
   hardened.add(session);
@@ -154,23 +159,13 @@ export function hardenSession(session: Session): void {
   // No remote content, ever: the app's own files and inline data only. The CSP says the same to the page; this
   // refuses the request in the network layer too, whatever asked for it (an image in pasted HTML, a font, a link preview).
   session.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isLocalResource(details.url) }));
-  // For file:// pages the <meta> tag in index.html is the policy that surely binds; the header covers anything else.
-  session.webRequest.onHeadersReceived((details, callback) => {
-    const responseHeaders: Record<string, string[]> = {};
-    for (const [name, value] of Object.entries(details.responseHeaders ?? {})) {
-      if (name.toLowerCase() !== 'content-security-policy') responseHeaders[name] = value;
-    }
-    // Electronegativity reads only a string literal here, so it cannot parse this header; it evaluates the same
-    // policy in index.html's meta instead, which a test keeps equal to this one.
-    responseHeaders['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY]; // eng-disable CSP_GLOBAL_CHECK: see above
-    callback({ responseHeaders });
-  });
 }
 
-const LOCAL_PROTOCOLS = new Set(['file:', 'data:', 'blob:', 'devtools:', 'chrome-extension:']);
+const LOCAL_PROTOCOLS = new Set(['data:', 'blob:', 'devtools:', 'chrome-extension:']);
 
-/** The app's own files, inline data, and DevTools' own pages: never the network. */
+/** The app's own files (app://outbox/ only), inline data, and DevTools' own pages: never the network nor file:. */
 export function isLocalResource(url: string): boolean {
+  if (isAppUrl(url)) return true;
   try {
     return LOCAL_PROTOCOLS.has(new URL(url).protocol);
   } catch {

@@ -39,6 +39,7 @@ const CHANNELS = [
   'app:preferences',
   'app:setPreferences',
   'app:takeCommands',
+  'app:restartToUpdate',
 ] as const satisfies readonly InvokeChannel[];
 type Unlisted = Exclude<InvokeChannel, (typeof CHANNELS)[number]>;
 const everyChannelListed: [Unlisted] extends [never] ? true : Unlisted = true;

@@ -146,7 +146,9 @@ export type AppCommand =
   | { type: 'show'; screen: Screen }
   | { type: 'send' }
   /** Quitting waits for this many sends in flight; the window shows a note until they finish or time out. */
-  | { type: 'quitting'; sending: number };
+  | { type: 'quitting'; sending: number }
+  /** A newer version is downloaded and verified: the window offers "Restart to update". */
+  | { type: 'update-ready'; version: string };
 
 /** One step of a running detection, as it happens (settings:detect answers with all of them at the end). */
 export interface DetectStepEvent {
@@ -216,6 +218,8 @@ export const invokeContract = {
   'app:setPreferences': { args: z.tuple([preferencesPatchSchema]), result: returns<Preferences>() },
   // Commands that arrived before the window could hear them (a mailto: link that launched the app).
   'app:takeCommands': { args: z.tuple([]), result: returns<AppCommand[]>() },
+  // "Restart to update": now, or once the sends in flight have finished ('after-sends'); 'no-update' when none is ready.
+  'app:restartToUpdate': { args: z.tuple([]), result: returns<'restarting' | 'after-sends' | 'no-update'>() },
 } satisfies Record<`${string}:${string}`, { args: z.ZodTuple; result: Returns<unknown> }>;
 
 type InvokeContract = typeof invokeContract;

@@ -8,6 +8,7 @@ import { OutboxScreen } from './outbox/outbox-screen';
 import { outboxSummary } from './outbox/outbox-view';
 import { ComposeSlot, SettingsSlot, type ComposeIntent } from './shell/screens';
 import { useAppCommands, useConnectivityHint, useShortcuts } from './shell/use-app-commands';
+import { UpdateBanner } from './shell/update-banner';
 import { useOutbox } from './use-outbox';
 
 export type Route = { screen: 'outbox' } | { screen: 'compose'; intent: ComposeIntent } | { screen: 'settings'; startWizard: boolean; key: number };
@@ -43,6 +44,7 @@ function Shell({ api }: { api: OutboxApi }) {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [reveal, setReveal] = useState<{ id: string; key: number } | null>(null);
   const [quitting, setQuitting] = useState<number | null>(null);
+  const [update, setUpdate] = useState<string | null>(null);
   // Every compose intent and every settings visit gets a fresh key: a new key starts that screen over.
   const keys = useRef(0);
 
@@ -78,6 +80,9 @@ function Shell({ api }: { api: OutboxApi }) {
         return;
       case 'send':
         // Compose handles the menu's Send itself.
+        return;
+      case 'update-ready':
+        setUpdate(command.version);
         return;
     }
   });
@@ -131,6 +136,7 @@ function Shell({ api }: { api: OutboxApi }) {
           {quitting > 0 ? `Finishing ${quitting} ${quitting === 1 ? 'send' : 'sends'} before quitting…` : 'Quitting…'}
         </p>
       )}
+      {update !== null && quitting === null && <UpdateBanner api={api} version={update} />}
       <main id="main" className="app__main" aria-busy={data.loading} tabIndex={-1}>
         {route.screen === 'outbox' && (
           <OutboxScreen

@@ -3,7 +3,7 @@ import type { MenuItemConstructorOptions } from 'electron';
 import { buildMenuTemplate } from '../../electron/main/app-menu';
 
 function actions() {
-  return { command: vi.fn(), sendAll: vi.fn(), showDataFolder: vi.fn() };
+  return { command: vi.fn(), sendAll: vi.fn(), showDataFolder: vi.fn(), showLogs: vi.fn() };
 }
 
 /** Every item in the menu, depth first. */
@@ -50,6 +50,17 @@ describe('the application menu', () => {
     expect(a.sendAll).toHaveBeenCalled();
     click(byLabel(template, 'Show Data Folder'));
     expect(a.showDataFolder).toHaveBeenCalled();
+  });
+
+  it('has Help ▸ Show Logs on every platform, opening the log folder', () => {
+    for (const platform of ['win32', 'darwin', 'linux'] as const) {
+      const a = actions();
+      const help = buildMenuTemplate(platform, true, a).find((item) => item.role === 'help');
+      const showLogs = (help?.submenu as MenuItemConstructorOptions[]).find((item) => item.label === 'Show Logs');
+      click(showLogs);
+      expect(a.showLogs).toHaveBeenCalledTimes(1);
+      expect(a.showDataFolder).not.toHaveBeenCalled();
+    }
   });
 
   it('has the standard Edit roles, so copy and paste work in every field', () => {

@@ -14,40 +14,50 @@ describe('CommandRouter', () => {
     expect(router.take()).toEqual([]);
   });
 
-  it('keeps commands while the page is loading and pushes the leftovers when it has loaded', () => {
+  it('keeps a launch link when the page has loaded but React has not subscribed yet, until the renderer takes it', () => {
     const router = new CommandRouter();
     const contents = new FakeWebContents();
     router.attach(contents);
     router.deliver(compose);
-    expect(contents.send).not.toHaveBeenCalled();
+    // did-finish-load fires before React's effect subscribes: a push now would reach no listener.
     contents.emit('did-finish-load');
-    expect(contents.send).toHaveBeenCalledWith('app:command', compose);
+    router.deliver({ type: 'show', screen: 'outbox' });
+    expect(contents.send).not.toHaveBeenCalled();
+    expect(router.take()).toEqual([compose, { type: 'show', screen: 'outbox' }]);
+  });
+
+  it('pushes straight to a page once it has taken its commands', () => {
+    const router = new CommandRouter();
+    const contents = new FakeWebContents();
+    router.attach(contents);
+    expect(router.take()).toEqual([]);
+    router.deliver({ type: 'open-message', id: 'm1' });
+    expect(contents.send).toHaveBeenCalledWith('app:command', { type: 'open-message', id: 'm1' });
     expect(router.take()).toEqual([]);
   });
 
-  it('pushes straight to a loaded page', () => {
+  it('keeps commands again while the page reloads, and after the window is gone, until the next page takes them', () => {
     const router = new CommandRouter();
     const contents = new FakeWebContents();
     router.attach(contents);
-    contents.emit('did-finish-load');
-    router.deliver({ type: 'open-message', id: 'm1' });
-    expect(contents.send).toHaveBeenCalledWith('app:command', { type: 'open-message', id: 'm1' });
-  });
-
-  it('queues again while the page reloads, and after the window is gone', () => {
-    const router = new CommandRouter();
-    const contents = new FakeWebContents();
-    router.attach(contents);
-    contents.emit('did-finish-load');
+    router.take();
     contents.emit('did-start-loading');
     router.deliver({ type: 'send' });
-    expect(contents.send).not.toHaveBeenCalled();
     contents.emit('did-finish-load');
+    expect(contents.send).not.toHaveBeenCalled();
+    expect(router.take()).toEqual([{ type: 'send' }]);
+    router.deliver({ type: 'compose' });
     expect(contents.send).toHaveBeenCalledTimes(1);
     contents.destroyed = true;
     contents.emit('destroyed');
-    router.deliver({ type: 'compose' });
+    router.deliver({ type: 'show', screen: 'outbox' });
     expect(contents.send).toHaveBeenCalledTimes(1);
+    // A takeCommands with no window (a late call from the closed page) does not make the next window ready.
+    expect(router.take()).toEqual([{ type: 'show', screen: 'outbox' }]);
+    const next = new FakeWebContents();
+    router.attach(next);
+    router.deliver({ type: 'compose' });
+    expect(next.send).not.toHaveBeenCalled();
     expect(router.take()).toEqual([{ type: 'compose' }]);
   });
 

@@ -56,8 +56,12 @@ export class BrowserWindow extends EventEmitter {
   static getFocusedWindow(): BrowserWindow | null {
     return BrowserWindow.focused;
   }
+  /** Makes the next window's loadURL reject with this error, as a missing or damaged renderer would. */
+  static failNextLoad: Error | null = null;
   readonly webContents = new FakeWebContents();
-  readonly loadFile = vi.fn(async (_file: string) => undefined);
+  /** Resolves like Electron's once the page loaded; a test may make it reject (a damaged install). */
+  readonly loadURL = vi.fn(async (_url: string) => undefined);
+  readonly isDestroyed = vi.fn(() => this.webContents.destroyed);
   bounds: Rect;
   minimized = false;
   maximized = false;
@@ -71,6 +75,7 @@ export class BrowserWindow extends EventEmitter {
   constructor(readonly options: Record<string, any>) {
     super();
     this.bounds = { x: 0, y: 0, width: options.width ?? 800, height: options.height ?? 600 };
+    if (BrowserWindow.failNextLoad) this.loadURL.mockRejectedValueOnce(BrowserWindow.failNextLoad);
     BrowserWindow.created.push(this);
   }
   getNormalBounds(): Rect {
@@ -142,8 +147,10 @@ class FakeApp extends EventEmitter {
   whenReady(): Promise<void> {
     return this.readyPromise;
   }
+  readyCalled = false;
   /** What Electron does once it has started. */
   becomeReady(): void {
+    this.readyCalled = true;
     this.ready();
   }
   getPath(name: string): string {
@@ -156,7 +163,29 @@ class FakeApp extends EventEmitter {
 }
 
 export const app = new FakeApp();
-export const dialog = { showErrorBox: vi.fn() };
+export const dialog = {
+  showErrorBox: vi.fn(),
+  /** Answers the first button (e.g. "Use Outbox") unless a test says otherwise. */
+  showMessageBox: vi.fn(async (..._args: unknown[]) => ({ response: 0, checkboxChecked: false })),
+};
+
+/** Schemes registered as privileged, and the handlers installed for them; `fetch` asks a handler as Chromium would. */
+export const protocol = {
+  privileged: [] as Array<{ scheme: string; privileges?: Record<string, boolean> }>,
+  handlers: new Map<string, (request: Request) => Response | Promise<Response>>(),
+  registerSchemesAsPrivileged: vi.fn((schemes: Array<{ scheme: string; privileges?: Record<string, boolean> }>) => {
+    if (app.readyCalled) throw new Error('registerSchemesAsPrivileged must be called before the app is ready');
+    protocol.privileged.push(...schemes);
+  }),
+  handle: vi.fn((scheme: string, handler: (request: Request) => Response | Promise<Response>) => {
+    protocol.handlers.set(scheme, handler);
+  }),
+  async fetch(url: string): Promise<Response> {
+    const handler = protocol.handlers.get(new URL(url).protocol.slice(0, -1));
+    if (!handler) throw new Error(`net::ERR_UNKNOWN_URL_SCHEME ${url}`);
+    return handler(new Request(url));
+  },
+};
 export const net = { isOnline: vi.fn(() => true) };
 export const powerMonitor = new EventEmitter();
 

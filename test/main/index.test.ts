@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { INVOKE_CHANNELS } from '../../electron/shared/ipc-contract';
-import { app, BrowserWindow, ipcMain, Menu, net, Notification, Tray, type FakeImage } from './fake-electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, Notification, protocol, shell, Tray, type FakeImage } from './fake-electron';
+import { RENDERER_URL } from '../../electron/main/app-protocol';
 
 vi.mock('electron', () => import('./fake-electron'));
 
@@ -45,12 +46,14 @@ describe('the composition root', () => {
     await writeFile(path.join(dataDir, 'window-state.json'), JSON.stringify({ bounds: { x: 100, y: 80, width: 1200, height: 800 }, maximized: true }));
     // Offline, so the queued message below stays put instead of being sent.
     net.isOnline.mockReturnValue(false);
-    vi.spyOn(console, 'log').mockImplementation(() => {});
     await import('../../electron/main/index');
   });
 
   it('listens for a macOS open-url link before the app is ready, and keeps it for the window', async () => {
-    expect(app.enableSandbox).toHaveBeenCalled();
+    // The window's sandbox: true is the sandbox; app.enableSandbox() would strip an AppImage's --no-sandbox.
+    expect(app.enableSandbox).not.toHaveBeenCalled();
+    // The renderer's scheme is privileged before ready (Electron refuses it later).
+    expect(protocol.privileged.map((s) => s.scheme)).toEqual(['app']);
     // The Windows notification identity is set on Windows only.
     expect(app.setAppUserModelId).not.toHaveBeenCalled();
     const event = { preventDefault: vi.fn() };
@@ -60,8 +63,7 @@ describe('the composition root', () => {
 
     await vi.waitFor(() => expect(BrowserWindow.created).toHaveLength(1));
     win = BrowserWindow.created[0]!;
-    const rendererFile = win.loadFile.mock.calls[0]?.[0] ?? '';
-    const sender = { sender: { id: win.webContents.id }, senderFrame: { url: `file://${rendererFile}`, parent: null } };
+    const sender = { sender: { id: win.webContents.id }, senderFrame: { url: `${RENDERER_URL}#/outbox`, parent: null } };
     call = (channel, ...args) => ipcMain.handlers.get(channel)!(sender, ...args);
     await vi.waitFor(() => expect(ipcMain.handlers.size).toBeGreaterThan(0));
 
@@ -72,13 +74,32 @@ describe('the composition root', () => {
     expect(await call('app:takeCommands')).toEqual({ ok: true, value: [] });
   });
 
+  it('serves the renderer on app://outbox/ with the CSP header, and asks nothing about email links in development', async () => {
+    expect(win.loadURL).toHaveBeenCalledWith(RENDERER_URL);
+    const page = await protocol.fetch(RENDERER_URL);
+    // The renderer is not built for this test: the handler answers, with the policy, whatever it finds.
+    expect(page.headers.get('content-security-policy')).toMatch(/^default-src 'none'; script-src app:\/\/outbox/);
+    win.emit('ready-to-show');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(dialog.showMessageBox).not.toHaveBeenCalled();
+    expect(app.setAsDefaultProtocolClient).not.toHaveBeenCalled();
+  });
+
   it('opens the window sandboxed, where it was last time, with every channel answered', () => {
     expect(win.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true });
     expect(win.options.webPreferences.preload).toMatch(/[\\/]preload[\\/]index\.cjs$/);
-    expect(win.loadFile.mock.calls[0]?.[0]).toMatch(/[\\/]renderer[\\/]index\.html$/);
     expect(win.bounds).toEqual({ x: 100, y: 80, width: 1200, height: 800 });
     expect(win.maximized).toBe(true);
     expect([...ipcMain.handlers.keys()].sort()).toEqual([...INVOKE_CHANNELS].sort());
+  });
+
+  it('writes its log to the data folder, and Help ▸ Show Logs opens that folder', async () => {
+    const log = await readFile(path.join(dataDir, 'logs', 'outbox.log'), 'utf8');
+    expect(log).toMatch(/^\S+Z INFO  \[app\] data folder /m);
+    expect(log).toMatch(/\[app\] outbox started as sender/);
+    const template = Menu.setApplicationMenu.mock.calls[0]?.[0].template as Array<{ role?: string; submenu?: Array<{ label?: string; click?: () => void }> }>;
+    template.find((item) => item.role === 'help')?.submenu?.find((item) => item.label === 'Show Logs')?.click?.();
+    expect(shell.openPath).toHaveBeenCalledWith(path.join(dataDir, 'logs'));
   });
 
   it('sets the application menu and shows the waiting count in the tray (Linux here)', async () => {
@@ -103,14 +124,12 @@ describe('the composition root', () => {
     await vi.waitFor(() => expect(Tray.created[0]!.setToolTip).toHaveBeenLastCalledWith('Outbox — 1 waiting'));
   });
 
-  it('brings the window forward for a second launch and pushes its link once the page has loaded', async () => {
+  it('brings the window forward for a second launch and pushes its link to the page that took its commands', async () => {
     win.minimized = true;
     app.emit('second-instance', {}, ['/usr/bin/outbox', 'mailto:second@example.com']);
     expect(win.restore).toHaveBeenCalled();
     expect(win.focus).toHaveBeenCalled();
-    // The page has not finished loading in this fake: the command waits for takeCommands or the load.
-    expect(win.webContents.send).not.toHaveBeenCalledWith('app:command', expect.anything());
-    win.webContents.emit('did-finish-load');
+    // The page called app:takeCommands (first test), so it listens: the link goes straight to it.
     expect(win.webContents.send).toHaveBeenCalledWith('app:command', expect.objectContaining({ type: 'compose', prefill: expect.objectContaining({ to: ['second@example.com'] }) }));
 
     app.emit('second-instance', {}, ['/usr/bin/outbox', 'mailto:third@example.com']);

@@ -15,7 +15,7 @@ import { account } from '../renderer/fake-api';
 
 vi.mock('electron', () => import('./fake-electron'));
 
-const RENDERER_URL = 'file:///opt/Outbox/resources/app/dist/renderer/index.html';
+import { RENDERER_URL } from '../../electron/main/app-protocol';
 const OUR_CONTENTS_ID = 7;
 const trusted: TrustedRenderer = { url: RENDERER_URL, isTrustedWebContents: (id) => id === OUR_CONTENTS_ID };
 
@@ -96,6 +96,7 @@ const VALID: { [C in InvokeChannel]: ArgsOf<C> } = {
   'app:preferences': [],
   'app:setPreferences': [{ retryLifetimeHours: 24, notifyOnSent: false }],
   'app:takeCommands': [],
+  'app:restartToUpdate': [],
 };
 
 function fakeServices() {
@@ -205,7 +206,11 @@ describe('IPC handlers', () => {
       'another webContents': senderEvent({ id: 99 }),
       'a web page in our window': senderEvent({ url: 'https://evil.example/index.html' }),
       'another local file': senderEvent({ url: 'file:///tmp/evil.html' }),
+      'our renderer file opened as a file: page': senderEvent({ url: 'file:///opt/Outbox/resources/app/dist/renderer/index.html' }),
       'our path on another host (a network share)': senderEvent({ url: 'file://evil.example/opt/Outbox/resources/app/dist/renderer/index.html' }),
+      'another host on our scheme': senderEvent({ url: 'app://evil/index.html' }),
+      'another page of our origin': senderEvent({ url: 'app://outbox/assets/evil.html' }),
+      'our page over http': senderEvent({ url: 'http://outbox/index.html' }),
       'a blank page': senderEvent({ url: 'about:blank' }),
       'a data: page': senderEvent({ url: 'data:text/html,<script>outbox.account.list()</script>' }),
       'the developer tools': senderEvent({ url: 'devtools://devtools/bundled/devtools_app.html' }),

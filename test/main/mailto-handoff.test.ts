@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
-import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { installMailtoHandoff, protocolClientArgs, registerMailtoHandler, type RegistrationMemory } from '../../electron/main/mailto-handoff';
+import { defaultAppsSettingsUrl, installMailtoHandoff, offerMailtoHandler, type MailtoChoice, type RegistrationMemory } from '../../electron/main/mailto-handoff';
 
 function setup(argv: string[] = ['/usr/bin/outbox']) {
   const app = new EventEmitter();
@@ -51,57 +50,103 @@ describe('mailto: links reaching the app', () => {
 });
 
 function protocolApp(isPackaged: boolean, isDefault = false) {
-  return {
+  const app = {
     isPackaged,
-    isDefaultProtocolClient: vi.fn(() => isDefault),
-    setAsDefaultProtocolClient: vi.fn(() => true),
+    isDefault,
+    isDefaultProtocolClient: vi.fn(() => app.isDefault),
+    // Like Linux's xdg-settings: takes effect only where the desktop knows the app.
+    setAsDefaultProtocolClient: vi.fn(() => {
+      app.isDefault = app.takes;
+      return true;
+    }),
+    takes: true,
   };
+  return app;
 }
 
-function memory(initial?: string): RegistrationMemory & { value?: string } {
-  const store: RegistrationMemory & { value?: string } = {
+function memory(initial?: MailtoChoice): RegistrationMemory & { value?: MailtoChoice } {
+  const store: RegistrationMemory & { value?: MailtoChoice } = {
     value: initial,
     read: async () => store.value,
-    write: async (executable) => void (store.value = executable),
+    write: async (record) => void (store.value = record),
   };
   return store;
 }
 
-describe('registering as the mailto: handler', () => {
-  const packaged = { execPath: '/opt/Outbox/outbox', argv: ['/opt/Outbox/outbox'] };
+function prompt(answer: boolean) {
+  return { ask: vi.fn(async () => answer), openSettings: vi.fn(async (_url: string) => undefined) };
+}
 
-  it('asks the OS once for a packaged app, then never again', async () => {
+describe('offering Outbox as the app for email links', () => {
+  const linux = { execPath: '/opt/Outbox/outbox', platform: 'linux' as const };
+
+  it('asks before registering, and registers only on yes; never asks again', async () => {
     const app = protocolApp(true);
     const remembered = memory();
-    expect(await registerMailtoHandler(app, packaged, remembered)).toBe(true);
+    const yes = prompt(true);
+    expect(await offerMailtoHandler(app, linux, remembered, yes)).toBe('registered');
+    expect(yes.ask).toHaveBeenCalledTimes(1);
     expect(app.setAsDefaultProtocolClient).toHaveBeenCalledWith('mailto');
-    expect(await registerMailtoHandler(app, packaged, remembered)).toBe(false);
+    app.isDefault = false; // the user later picked another mail app
+    expect(await offerMailtoHandler(app, linux, remembered, yes)).toBe('asked-before');
+    expect(yes.ask).toHaveBeenCalledTimes(1);
     expect(app.setAsDefaultProtocolClient).toHaveBeenCalledTimes(1);
   });
 
-  it('asks again after the app moved to another executable', async () => {
+  it('remembers a no and leaves the mail app alone, then and later', async () => {
     const app = protocolApp(true);
-    await registerMailtoHandler(app, packaged, memory('/old/place/outbox'));
-    expect(app.setAsDefaultProtocolClient).toHaveBeenCalledTimes(1);
+    const remembered = memory();
+    const no = prompt(false);
+    expect(await offerMailtoHandler(app, linux, remembered, no)).toBe('declined');
+    expect(await offerMailtoHandler(app, { ...linux, execPath: '/elsewhere/outbox' }, remembered, no)).toBe('declined');
+    expect(no.ask).toHaveBeenCalledTimes(1);
+    expect(app.setAsDefaultProtocolClient).not.toHaveBeenCalled();
   });
 
-  it('leaves things alone when we already are the handler', async () => {
+  it('never registers bare Electron in development, nor asks', async () => {
+    const app = protocolApp(false);
+    const ask = prompt(true);
+    expect(await offerMailtoHandler(app, { defaultApp: true, execPath: '/dev/electron', platform: 'linux' }, memory(), ask)).toBe('development');
+    expect(await offerMailtoHandler(protocolApp(true), { defaultApp: true, execPath: '/dev/electron', platform: 'darwin' }, memory(), ask)).toBe('development');
+    expect(await offerMailtoHandler(app, { execPath: '/usr/bin/node', platform: 'linux' }, memory(), ask)).toBe('development');
+    expect(ask.ask).not.toHaveBeenCalled();
+    expect(app.setAsDefaultProtocolClient).not.toHaveBeenCalled();
+  });
+
+  it('on Windows never claims to be the default from its own registry key: it opens Settings ▸ Default apps', async () => {
+    // Windows reads back the HKCU key Electron wrote, whatever the user's real default is.
     const app = protocolApp(true, true);
-    expect(await registerMailtoHandler(app, packaged, memory())).toBe(false);
+    const yes = prompt(true);
+    const perUser = { execPath: 'C:\\Users\\ann\\AppData\\Local\\Programs\\Outbox\\Outbox.exe', platform: 'win32' as const, programFiles: ['C:\\Program Files'] };
+    expect(await offerMailtoHandler(app, perUser, memory(), yes)).toBe('settings-opened');
+    expect(yes.ask).toHaveBeenCalledWith('win32');
+    expect(yes.openSettings).toHaveBeenCalledWith('ms-settings:defaultapps?registeredAppUser=Outbox');
     expect(app.setAsDefaultProtocolClient).not.toHaveBeenCalled();
+    expect(defaultAppsSettingsUrl({ execPath: 'C:\\Program Files\\Outbox\\Outbox.exe', programFiles: ['C:\\Program Files', undefined] })).toBe(
+      'ms-settings:defaultapps?registeredAppMachine=Outbox',
+    );
   });
 
-  it('in development passes Electron and the app path, as Electron documents for process.defaultApp', async () => {
-    const app = protocolApp(false);
-    const runtime = { defaultApp: true, execPath: '/dev/electron', argv: ['/dev/electron', '.'] };
-    await registerMailtoHandler(app, runtime, memory());
-    expect(app.setAsDefaultProtocolClient).toHaveBeenCalledWith('mailto', '/dev/electron', [path.resolve('.')]);
-    expect(protocolClientArgs({ execPath: '/x', argv: [] })).toEqual([]);
+  it('on an AppImage remembers the AppImage file, not its mount, so it does not ask or retry at every start', async () => {
+    const app = protocolApp(true);
+    app.takes = false; // not integrated with the desktop: xdg-settings cannot point at it
+    const remembered = memory();
+    const yes = prompt(true);
+    const start = (mount: string) => ({ execPath: `/tmp/.mount_Outbox${mount}/outbox`, platform: 'linux' as const, appImage: '/home/ann/Apps/Outbox.AppImage' });
+    expect(await offerMailtoHandler(app, start('a1b2'), remembered, yes)).toBe('not-registered');
+    expect(remembered.value).toEqual({ executable: '/home/ann/Apps/Outbox.AppImage', choice: 'yes' });
+    expect(await offerMailtoHandler(app, start('c3d4'), remembered, yes)).toBe('asked-before');
+    expect(app.setAsDefaultProtocolClient).toHaveBeenCalledTimes(1);
+    expect(yes.ask).toHaveBeenCalledTimes(1);
   });
 
-  it('does nothing when neither packaged nor run as the default app (e.g. under a test runner)', async () => {
-    const app = protocolApp(false);
-    expect(await registerMailtoHandler(app, { execPath: '/usr/bin/node', argv: [] }, memory())).toBe(false);
-    expect(app.setAsDefaultProtocolClient).not.toHaveBeenCalled();
+  it('follows a yes to a moved app without asking again, and leaves things alone when already the default', async () => {
+    const app = protocolApp(true);
+    const ask = prompt(false);
+    expect(await offerMailtoHandler(app, linux, memory({ executable: '/old/outbox', choice: 'yes' }), ask)).toBe('registered');
+    expect(ask.ask).not.toHaveBeenCalled();
+    const already = protocolApp(true, true);
+    expect(await offerMailtoHandler(already, linux, memory(), ask)).toBe('already-default');
+    expect(already.setAsDefaultProtocolClient).not.toHaveBeenCalled();
   });
 });

@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -40,14 +41,31 @@ describe('placing the window', () => {
     expect(placeWindow(undefined, [small], small).bounds).toEqual({ x: 0, y: 25, width: 800, height: 575 });
   });
 
-  it('applies bounds, then maximized or full screen', () => {
+  it('places the window at once, and maximizes or goes full screen only once its first paint is ready, then shows it', () => {
     const win = new BrowserWindow({});
     applyWindowState(win, { bounds: { x: 10, y: 20, width: 900, height: 600 }, maximized: true, fullScreen: false });
     expect(win.bounds).toEqual({ x: 10, y: 20, width: 900, height: 600 });
+    // maximize() on a hidden window shows it: before the first paint that is a blank window.
+    expect(win.maximized).toBe(false);
+    expect(win.show).not.toHaveBeenCalled();
+    win.emit('ready-to-show');
     expect(win.maximized).toBe(true);
+    expect(win.show).toHaveBeenCalledTimes(1);
     const full = new BrowserWindow({});
     applyWindowState(full, { bounds: { x: 10, y: 20, width: 900, height: 600 }, maximized: false, fullScreen: true });
+    expect(full.fullScreen).toBe(false);
+    full.emit('ready-to-show');
     expect(full.fullScreen).toBe(true);
+  });
+
+  it('writes the state before a close returns, so a quit that waits for nothing still keeps it', async () => {
+    const file = stateFile();
+    const win = new BrowserWindow({});
+    trackWindowState(win, { file });
+    win.setBounds({ x: 33, y: 44, width: 1111, height: 777 });
+    win.emit('close');
+    // No await: the file is there synchronously.
+    expect(JSON.parse(readFileSync(file, 'utf8')).bounds).toEqual({ x: 33, y: 44, width: 1111, height: 777 });
   });
 });
 

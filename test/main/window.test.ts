@@ -9,17 +9,17 @@ import {
   guardAllWebContents,
   guardWebContents,
   openExternalSafely,
-  rendererUrl,
   safeExternalUrl,
   usesNativeSpellchecker,
 } from '../../electron/main/window';
+import type { WindowState } from '../../electron/main/window-state';
 
 vi.mock('electron', () => import('./fake-electron'));
 
 const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
 
-function openWindow(): BrowserWindow {
-  createMainWindow({ preloadPath: '/app/dist/preload/index.cjs', rendererFile: '/app/dist/renderer/index.html', logger });
+function openWindow(options: { state?: WindowState; onLoadFailed?: (error: unknown) => void } = {}): BrowserWindow {
+  createMainWindow({ preloadPath: '/app/dist/preload/index.cjs', logger, ...options });
   const win = BrowserWindow.created.at(-1);
   if (!win) throw new Error('no window was created');
   return win;
@@ -33,14 +33,6 @@ beforeEach(() => {
 
 /** Lets the promise chains behind a link click settle. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
-
-/** A CSP header response as Electron's webRequest hands it over; answers the headers the page would get. */
-function headersAfter(contents: FakeWebContents, responseHeaders?: Record<string, string[]>): Record<string, string[]> {
-  const callback = vi.fn();
-  contents.session.headersListener?.({ url: 'file:///app/dist/renderer/index.html', resourceType: 'mainFrame', ...(responseHeaders ? { responseHeaders } : {}) }, callback);
-  const [[answer]] = callback.mock.calls as [[{ responseHeaders: Record<string, string[]> }]];
-  return answer.responseHeaders;
-}
 
 describe('the main window', () => {
   it('runs the renderer isolated, sandboxed, without Node and with web security', () => {
@@ -69,44 +61,46 @@ describe('the main window', () => {
     expect(usesNativeSpellchecker('linux')).toBe(false);
   });
 
-  it('loads the built renderer from its file', () => {
-    expect(openWindow().loadFile).toHaveBeenCalledWith('/app/dist/renderer/index.html');
-    expect(rendererUrl('/app/dist/renderer/index.html')).toBe('file:///app/dist/renderer/index.html');
+  it('loads the renderer from app://outbox/, whatever the install path', () => {
+    expect(openWindow().loadURL).toHaveBeenCalledWith('app://outbox/index.html');
   });
 
-  it('replaces any Content-Security-Policy header with the strict one', () => {
-    const session = openWindow().webContents.session;
-    const callback = vi.fn();
-    session.headersListener?.(
-      { url: 'https://example.com/', resourceType: 'mainFrame', responseHeaders: { 'content-security-policy': ['default-src *'], 'Content-Type': ['text/html'] } },
-      callback,
-    );
-    const [[{ responseHeaders }]] = callback.mock.calls as [[{ responseHeaders: Record<string, string[]> }]];
-    const cspNames = Object.keys(responseHeaders).filter((name) => name.toLowerCase() === 'content-security-policy');
-    expect(cspNames).toEqual(['Content-Security-Policy']);
-    expect(responseHeaders['Content-Security-Policy']).toEqual([CONTENT_SECURITY_POLICY]);
-    expect(responseHeaders['Content-Type']).toEqual(['text/html']);
+  it('sets no CSP header on the session, so DevTools and other pages keep their own (the app scheme sends ours)', () => {
+    expect(openWindow().webContents.session.headersListener).toBeNull();
   });
 
-  it('refuses every request to the network, letting only the app\'s own files and inline data load', () => {
+  it('says so when the page cannot be loaded (a damaged install), instead of never showing a window', async () => {
+    const onLoadFailed = vi.fn();
+    BrowserWindow.failNextLoad = new Error('ERR_FILE_NOT_FOUND (-6) loading app://outbox/index.html');
+    openWindow({ onLoadFailed });
+    await vi.waitFor(() => expect(onLoadFailed).toHaveBeenCalledWith(BrowserWindow.failNextLoad));
+    expect(logger.error).toHaveBeenCalledWith(expect.stringContaining('could not load the renderer: ERR_FILE_NOT_FOUND'));
+    BrowserWindow.failNextLoad = null;
+  });
+
+  it('maximizes a window that was maximized only once its first paint is ready, and then shows it', () => {
+    const win = openWindow({ state: { bounds: { x: 10, y: 20, width: 900, height: 600 }, maximized: true, fullScreen: false } });
+    expect(win.bounds).toEqual({ x: 10, y: 20, width: 900, height: 600 });
+    expect(win.maximize).not.toHaveBeenCalled();
+    expect(win.show).not.toHaveBeenCalled();
+    win.emit('ready-to-show');
+    expect(win.maximize).toHaveBeenCalledTimes(1);
+    expect(win.show).toHaveBeenCalled();
+  });
+
+  it("refuses every request to the network and to files, letting only the app's own origin and inline data load", () => {
     const session = openWindow().webContents.session;
     const answer = (url: string): unknown => {
       const callback = vi.fn();
       session.requestListener?.({ url, resourceType: 'image' }, callback);
       return callback.mock.calls[0]?.[0];
     };
-    for (const url of ['https://tracker.example/pixel.gif', 'http://127.0.0.1:8080/x', 'ws://example.com/', 'ftp://example.com/f', 'not a url']) {
+    for (const url of ['https://tracker.example/pixel.gif', 'http://127.0.0.1:8080/x', 'ws://example.com/', 'ftp://example.com/f', 'not a url', 'file:///etc/passwd', 'app://evil/x.js']) {
       expect(answer(url), url).toEqual({ cancel: true });
     }
-    for (const url of ['file:///app/dist/renderer/assets/index.js', 'data:image/png;base64,AAAA', 'blob:file:///abc']) {
+    for (const url of ['app://outbox/assets/index.js', 'data:image/png;base64,AAAA', 'blob:app://outbox/abc']) {
       expect(answer(url), url).toEqual({ cancel: false });
     }
-  });
-
-  it('sets the CSP header on responses that had no headers', () => {
-    const callback = vi.fn();
-    openWindow().webContents.session.headersListener?.({ url: 'file:///app/dist/renderer/index.html', resourceType: 'mainFrame' }, callback);
-    expect(callback).toHaveBeenCalledWith({ responseHeaders: { 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
 
   it('uses a policy that allows only our own scripts, styles and fonts and no network', () => {
@@ -114,17 +108,17 @@ describe('the main window', () => {
     expect(directives).toEqual(
       expect.arrayContaining([
         "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
+        'script-src app://outbox',
+        'style-src app://outbox',
+        'img-src app://outbox data:',
+        'font-src app://outbox',
         "connect-src 'none'",
         "base-uri 'none'",
         "form-action 'none'",
         "frame-ancestors 'none'",
       ]),
     );
-    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-(inline|eval)/);
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-(inline|eval)|'self'/);
   });
 
   it('carries the same policy in renderer/index.html, less frame-ancestors which a meta tag cannot set', () => {
@@ -246,7 +240,7 @@ describe('the main window', () => {
       const callback = vi.fn();
       contents.session.permissionRequestHandler?.(contents, 'media', callback, {});
       expect(callback).toHaveBeenCalledWith(false);
-      expect(headersAfter(contents)['Content-Security-Policy']).toEqual([CONTENT_SECURITY_POLICY]);
+      expect(contents.session.headersListener).toBeNull();
     });
 
     it('guards the main window once, so a link opens once', async () => {
