@@ -8,6 +8,7 @@ import type { StagedAttachment } from '../../shared/compose';
 import { AppError } from '../../shared/errors';
 import { writeFileDurable } from '../fs/durable-write';
 import { mapFsError } from '../fs/fs-errors';
+import { copyPrivate, ensurePrivateDir, writePrivateFile } from '../fs/private-files';
 
 const metaSchema = z.object({ name: z.string(), size: z.number(), contentType: z.string(), stagedAt: z.string() });
 const DATA = 'data';
@@ -27,19 +28,19 @@ export class AttachmentStaging {
       throw new AppError('ATTACHMENT_UNREADABLE', { message: `${path.basename(file)} cannot be read.`, cause: error });
     });
     if (!stat.isFile()) throw new AppError('ATTACHMENT_UNREADABLE', { message: `${path.basename(file)} is not a file.` });
-    return this.stage(path.basename(file), '', (target) => fs.copyFile(file, target));
+    return this.stage(path.basename(file), '', (target) => copyPrivate(file, target));
   }
 
   /** Stores the bytes of a file dropped on the window. */
   fromBytes(name: string, contentType: string, bytes: Uint8Array): Promise<StagedAttachment> {
-    return this.stage(name, contentType, (target) => fs.writeFile(target, bytes));
+    return this.stage(name, contentType, (target) => writePrivateFile(target, bytes));
   }
 
   private async stage(name: string, contentType: string, write: (target: string) => Promise<void>): Promise<StagedAttachment> {
     const id = `att-${randomUUID()}`;
     const folder = path.join(this.dir, id);
     try {
-      await fs.mkdir(folder, { recursive: true });
+      await ensurePrivateDir(folder);
       await write(path.join(folder, DATA));
       const { size } = await fs.stat(path.join(folder, DATA));
       const meta = { name: safeName(name), size, contentType, stagedAt: new Date(this.now()).toISOString() };

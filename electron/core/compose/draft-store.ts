@@ -38,7 +38,7 @@ export class DraftStore {
     const id = fields.id ? this.checkId(fields.id) : `draft-${randomUUID()}`;
     const stored: StoredDraft = { ...fields, id, updatedAt: new Date(this.now()).toISOString() };
     try {
-      await fs.mkdir(this.dir, { recursive: true });
+      await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
       await writeFileDurable(this.file(id), JSON.stringify(stored));
     } catch (error) {
       throw mapFsError(error, 'the drafts folder');

@@ -2,7 +2,7 @@
 // holds the sender lock, sends due messages per account, records every attempt, and schedules retries.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { finished, type Readable } from 'node:stream';
 import { AppError } from '../../shared/errors';
 import type { AccountProfile } from '../../shared/account';
 import { composeRequestSchema, type ComposeRequest, type MessageState, type OutboxEvent, type OutboxMessage } from '../../shared/message';
@@ -424,7 +424,8 @@ export class Outbox implements OutboxEngine {
       try {
         const body = await checkSpoolBody(messageFile(this.paths, record.id, location), record, 'sent');
         const stream = body.open();
-        stream.once('close', () => void body.release());
+        // Released once the copy has read it, failed, or given up on it.
+        finished(stream, () => void body.release());
         return stream;
       } catch (error) {
         if (!isSpoolDamage(error)) throw error;

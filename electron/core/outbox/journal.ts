@@ -4,10 +4,12 @@ import fsCallback from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fsyncDir } from '../fs/durable-write';
+import { FILE_MODE } from '../fs/private-files';
 import { mapFsError } from '../fs/fs-errors';
 import type { Logger } from '../ports';
 import type { JournalEntry, MessageRecord } from './record';
 import { applyEntry } from './record';
+import { named } from '../logging';
 
 const SNAPSHOT = 'state.snapshot';
 const RESERVE = 'reserve';
@@ -148,7 +150,9 @@ export class Journal {
       if (/^state-\d+\.log$/.test(name) && name !== logName(this.generation)) await fs.rm(path.join(this.dir, name), { force: true });
     }
     const file = path.join(this.dir, logName(this.generation));
-    this.handle = await fs.open(file, 'a');
+    this.handle = await fs.open(file, 'a', FILE_MODE);
+    // A log an older version made 0644 is narrowed: the journal names every recipient and subject.
+    if (((await this.handle.stat()).mode & 0o077) !== 0) await this.handle.chmod(FILE_MODE).catch(() => {});
     this.size = (await this.handle.stat()).size;
     this.logBytes = this.size;
   }
@@ -229,7 +233,7 @@ export class Journal {
       this.failures++;
       this.healthy = false;
       const delay = Math.min(30_000, 500 * 2 ** Math.min(this.failures, 6));
-      this.logger.error(`[outbox] cannot write the state journal (${mapFsError(error, this.dir).code}); retrying in ${delay} ms`);
+      named(this.logger, 'outbox').error(`cannot write the state journal (${mapFsError(error, this.dir).code}); retrying in ${delay} ms`);
       this.retryTimer = setTimeout(() => {
         this.retryTimer = null;
         this.kick();
@@ -248,7 +252,7 @@ export class Journal {
   private async releaseReserve(): Promise<boolean> {
     try {
       await fs.rm(path.join(this.dir, RESERVE));
-      this.logger.warn('[outbox] the disk is full: using the reserved space to record message states');
+      named(this.logger, 'outbox').warn('the disk is full: using the reserved space to record message states');
       return true;
     } catch {
       return false;
@@ -295,7 +299,7 @@ export class Journal {
       } finally {
         await handle.close();
       }
-      newLog = await fs.open(path.join(this.dir, logName(next)), 'w');
+      newLog = await fs.open(path.join(this.dir, logName(next)), 'w', FILE_MODE);
       await fsyncDir(this.dir);
       await fs.rename(tmp, path.join(this.dir, SNAPSHOT));
       await fsyncDir(this.dir);
@@ -303,7 +307,7 @@ export class Journal {
       await newLog?.close().catch(() => {});
       this.pending = coveredLines.concat(this.pending);
       this.waiters = covered.concat(this.waiters);
-      this.logger.warn(`[outbox] compaction skipped: ${mapFsError(error, this.dir).code}`);
+      named(this.logger, 'outbox').warn(`compaction skipped: ${mapFsError(error, this.dir).code}`);
       return;
     }
     const old = this.handle;

@@ -105,7 +105,7 @@ export class SenderLock {
     // contender could remove the fresh lock another one has just made.
     const mutex = `${this.file}.takeover`;
     try {
-      await fs.mkdir(mutex);
+      await fs.mkdir(mutex, { mode: 0o700 });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       // A taker killed mid-way leaves the folder behind: clear it once its owner is gone.
@@ -113,7 +113,7 @@ export class SenderLock {
       return 'busy';
     }
     try {
-      await fs.writeFile(path.join(mutex, 'owner'), `${process.pid} ${os.hostname()}`);
+      await fs.writeFile(path.join(mutex, 'owner'), `${process.pid} ${os.hostname()}`, { mode: 0o600 });
       const again = await this.read();
       if (!again) return 'gone';
       if (again.raw !== current.raw) return 'busy';

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { mapFsError } from '../fs/fs-errors';
+import { DIR_MODE, FILE_MODE, narrowMode } from '../fs/private-files';
 
 export interface SpoolPaths {
   root: string;
@@ -33,11 +34,13 @@ export function spoolPaths(dataDir: string): SpoolPaths {
 export async function ensureSpool(paths: SpoolPaths): Promise<void> {
   try {
     for (const dir of [paths.tmp, paths.queue, paths.sent, paths.quarantine, paths.trash, paths.requests, paths.state]) {
-      await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+      await fs.mkdir(dir, { recursive: true, mode: DIR_MODE });
     }
+    // Folders an older version made with the umask's mode (0755, or 0777 under umask 000) become private.
+    for (const dir of [paths.root, paths.tmp, paths.queue, paths.sent, paths.quarantine, paths.trash, paths.requests, paths.state]) await narrowMode(dir, DIR_MODE);
     // mkdir succeeds on an existing read-only folder: prove we can write before accepting mail.
     const probe = path.join(paths.tmp, `.probe-${process.pid}`);
-    await fs.writeFile(probe, '');
+    await fs.writeFile(probe, '', { mode: FILE_MODE });
     await fs.rm(probe);
   } catch (error) {
     throw mapFsError(error, paths.root);

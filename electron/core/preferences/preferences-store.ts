@@ -6,6 +6,7 @@ import { preferencesPatchSchema, preferencesSchema, type Preferences, type Prefe
 import { writeFileDurable } from '../fs/durable-write';
 import { mapFsError } from '../fs/fs-errors';
 import { silentLogger, type Logger } from '../ports';
+import { named } from '../logging';
 
 export class PreferencesStore {
   readonly filePath: string;
@@ -26,7 +27,7 @@ export class PreferencesStore {
     try {
       this.current = preferencesSchema.parse(JSON.parse(text));
     } catch {
-      this.logger.warn(`[preferences] ${this.filePath} could not be read; using the defaults until preferences are saved again`);
+      named(this.logger, 'preferences').warn(`${this.filePath} could not be read; using the defaults until preferences are saved again`);
     }
     return this.current;
   }
@@ -44,7 +45,7 @@ export class PreferencesStore {
     const run = this.writes.then(async () => {
       const next = preferencesSchema.parse({ ...this.current, ...preferencesPatchSchema.parse(patch) });
       try {
-        await fs.mkdir(path.dirname(this.filePath), { recursive: true });
+        await fs.mkdir(path.dirname(this.filePath), { recursive: true, mode: 0o700 });
         await writeFileDurable(this.filePath, `${JSON.stringify(next, null, 2)}\n`);
       } catch (error) {
         throw mapFsError(error, 'the preferences file');
