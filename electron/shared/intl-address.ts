@@ -4,5 +4,5 @@
 /** True when the address's local part has a non-ASCII character, so only a server offering SMTPUTF8 can take it. */
 export function needsSmtpUtf8(address: string): boolean {
   const at = address.lastIndexOf('@');
-  return /[^\x00-\x7f]/.test(at < 0 ? address : address.slice(0, at));
+  return /[\u0080-\uffff]/.test(at < 0 ? address : address.slice(0, at));
 }

@@ -11,7 +11,7 @@ export function envelopeAddress(address: string): string {
   const at = address.lastIndexOf('@');
   if (at < 0) return address;
   const domain = address.slice(at + 1);
-  if (domain.startsWith('[') || !/[^\x00-\x7f]/.test(domain)) return address;
+  if (domain.startsWith('[') || !/[\u0080-\uffff]/.test(domain)) return address;
   const ascii = domainToASCII(domain);
   if (!ascii) {
     throw new AppError('VALIDATION', { message: `The domain of "${address}" is not a valid internationalised domain name.`, next: 'Correct the address and try again.' });

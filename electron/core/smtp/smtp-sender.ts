@@ -14,6 +14,7 @@ import { explainFailure } from './smtp-explain';
 import { DESKTOP_TIMEOUTS, poolKey, poolOptions, poolSettings, refusesPlaintext, secretForms, type PoolSettings, type SmtpTimeouts } from './smtp-options';
 import { TranscriptRecorder } from './smtp-transcript';
 import { withProgress } from './progress-stream';
+import { connectionOffersSmtpUtf8, restoreQueuedForm, smtpUtf8Refusal, wireEnvelope } from './smtputf8-guard';
 
 export interface SmtpSenderOptions {
   logger?: Logger;
@@ -60,10 +61,20 @@ function notConnected(kind: 'closed-by-outbox' | 'insecure-refused', ctx: Classi
 function deliver(mail: Mail<SMTPPoolSentMessageInfo, SMTPPoolOptions>, request: SendRequest, messageId: string): Promise<SMTPPoolSentMessageInfo> {
   // size lets a server with SIZE refuse a too-large message before it is uploaded; BODY=8BITMIME
   // is only sent to servers that offer it and is harmless for 7-bit content.
-  const envelope = { from: request.envelope.from || false, to: request.envelope.to, size: request.size, use8BitMime: true };
+  // Domains go as A-labels; a non-ASCII local part only to a connection that offered SMTPUTF8 (smtputf8-guard.ts).
+  const wire = wireEnvelope(request.envelope);
+  const envelope = { from: wire.from, to: wire.to, size: request.size, use8BitMime: true };
+  let refusedUtf8 = false;
   let stream: Readable | undefined;
   const message = {
-    getEnvelope: () => ({ ...envelope, to: [...envelope.to] }),
+    getEnvelope: () => {
+      if (wire.needsSmtpUtf8 && !connectionOffersSmtpUtf8(mail, message)) {
+        // No recipients: nodemailer fails the send (EENVELOPE) before MAIL FROM and keeps the connection.
+        refusedUtf8 = true;
+        return { ...envelope, to: [] };
+      }
+      return { ...envelope, to: [...envelope.to] };
+    },
     // Never written to the wire (the raw bytes are sent as they are): it names this send in the pool's log.
     messageId: () => messageId,
     // The pool reads the Message-ID header for its log lines; the duck-typed node answers that one.
@@ -82,8 +93,12 @@ function deliver(mail: Mail<SMTPPoolSentMessageInfo, SMTPPoolOptions>, request: 
       if (error) {
         // A message refused before its body was read leaves the stream unread: release its file.
         if (stream && !stream.readableEnded) stream.destroy();
-        reject(error);
-      } else resolve(info as SMTPPoolSentMessageInfo);
+        restoreQueuedForm(error, wire.original);
+        reject(refusedUtf8 ? smtpUtf8Refusal(request.account.smtp.host) : error);
+      } else {
+        restoreQueuedForm(info, wire.original);
+        resolve(info as SMTPPoolSentMessageInfo);
+      }
     });
   });
 }
