@@ -155,7 +155,7 @@ export function showMessage(m: OutboxMessage, accountLabel: (id: string) => stri
   const fields: [string, string][] = [
     ['Id', m.id],
     // A failure's reason has its own line below.
-    ['State', m.lastError && (m.state === 'failed' || m.holdReason === 'account') ? m.state : `${m.state} (${nextOrReason(m, false)})`],
+    ['State', m.lastError && (m.state === 'failed' || m.state === 'quarantined' || m.holdReason === 'account') ? m.state : `${m.state} (${nextOrReason(m, false)})`],
     ['Account', accountLabel(m.accountId)],
     ['From', m.from],
     ['To', m.to.join(', ')],
@@ -167,6 +167,7 @@ export function showMessage(m: OutboxMessage, accountLabel: (id: string) => stri
   if (m.scheduledAt) fields.push(['Scheduled', localTime(m.scheduledAt)]);
   if (m.sentAt) fields.push(['Sent', localTime(m.sentAt)]);
   if (m.lastError) fields.push(['Problem', formatErrorLine(m.lastError)]);
+  if (m.quarantine?.file) fields.push(['Kept at', m.quarantine.file]);
   const width = Math.max(...fields.map(([k]) => k.length)) + 1;
   const lines = fields.map(([k, v]) => `${`${k}:`.padEnd(width)}  ${v}`);
   const perRecipient = recipientLines(m);
