@@ -7,6 +7,8 @@ import { addPlainAccount, oneLine, sampleEml, startPlainPeer, Workspace } from '
 
 let ws: Workspace;
 let peer: SmtpPeer;
+/** While set, later@ is greylisted (450) and the others are taken. */
+let greylisting = true;
 
 beforeAll(async () => {
   ws = new Workspace();
@@ -15,6 +17,8 @@ beforeAll(async () => {
       onRcptTo(address, _session, callback) {
         if (address.address.startsWith('nobody@')) {
           callback(Object.assign(new Error('5.1.1 <nobody@example.org>: Recipient address rejected: User unknown'), { responseCode: 550 }));
+        } else if (greylisting && address.address.startsWith('later@')) {
+          callback(Object.assign(new Error('4.2.0 <later@example.org>: Recipient address rejected: Greylisted'), { responseCode: 450 }));
         } else callback();
       },
     },
@@ -129,6 +133,41 @@ describe('outbox send', () => {
     expect(oneLine(r.stderr)).toContain('nobody@example.org');
     expect(peer.messages.length).toBe(before + 1);
     expect(peer.messages.at(-1)!.to).toEqual(['bob@example.org']);
+  });
+
+  it('keeps a greylisted recipient waiting, says "delivered to 2 of 3, 1 waiting", and `retry` sends to it alone with the same bytes', async () => {
+    const before = peer.messages.length;
+    const r = await ws.run(['send', 'bob@example.org', 'later@example.org', 'carol@example.org'], { input: sampleEml() });
+    // Queued for later is success to a sendmail caller; the note says who is still waiting.
+    expect(r.code, r.stderr).toBe(0);
+    expect(oneLine(r.stderr)).toContain('deferred 1 of 3 recipients');
+    const id = r.stdout.trim();
+    expect(peer.messages.length).toBe(before + 1);
+    const first = peer.messages.at(-1)!;
+    expect(first.to).toEqual(['bob@example.org', 'carol@example.org']);
+
+    const queue = await ws.run(['queue']);
+    const row = queue.stdout.split('\n').find((l) => l.startsWith(id))!;
+    expect(row).toMatch(/queued .*delivered to 2 of 3, 1 waiting \(next try \d{4}-\d\d-\d\d \d\d:\d\d\)$/);
+    const show = await ws.run(['show', id]);
+    expect(show.stdout).toMatch(/^State: +queued \(delivered to 2 of 3, 1 waiting \(next try [\d: -]+\)\)$/m);
+    expect(show.stdout).toMatch(/^ {2}delivered +bob@example\.org/m);
+    expect(show.stdout).toMatch(/^ {2}deferred +later@example\.org \(next try [\d: -]+\): 450 4\.2\.0 <later@example\.org>: Recipient address rejected: Greylisted$/m);
+
+    greylisting = false;
+    try {
+      const retry = await ws.run(['retry', id, '--wait']);
+      expect(retry.code, retry.stderr).toBe(0);
+    } finally {
+      greylisting = true;
+    }
+    expect(peer.messages.length).toBe(before + 2);
+    const second = peer.messages.at(-1)!;
+    expect(second.to).toEqual(['later@example.org']);
+    expect(second.raw.equals(first.raw)).toBe(true);
+    const done = (await queueJson('--all')).find((m) => m.id === id)!;
+    expect(done.state).toBe('sent');
+    expect(done.recipients?.map((x) => x.state)).toEqual(['delivered', 'delivered', 'delivered']);
   });
 
   it('--wait returns once the message is sent', async () => {

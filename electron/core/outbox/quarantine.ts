@@ -8,6 +8,7 @@ import { writeFileDurable } from '../fs/durable-write';
 import { recordFromSpool, type MessageRecord } from './record';
 import { DAMAGED_NEXT, damageReason, readSpoolFile, SpoolDamage } from './spool-file';
 import { MESSAGE_SUFFIX, type SpoolPaths } from './spool-paths';
+import * as transition from './transitions';
 
 export const REASON_SUFFIX = '.reason.txt';
 
@@ -30,11 +31,7 @@ export async function moveToQuarantine(paths: SpoolPaths, file: string, error: E
 
 /** Turns a record into a quarantined one: never sent again, with its reason shown wherever it is listed. */
 export function markQuarantined(record: MessageRecord, error: ErrorInfo, at: string, file: string | undefined): void {
-  record.state = 'quarantined';
-  record.quarantine = { reason: error.message, at, ...(file ? { file } : {}) };
-  record.lastError = error;
-  delete record.nextAttemptAt;
-  delete record.holdReason;
+  transition.quarantine(record, error, at, file);
 }
 
 /**

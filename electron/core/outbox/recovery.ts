@@ -2,13 +2,13 @@
 // messages caught mid-send to the queue, quarantines messages whose file went missing, lists quarantined
 // files the journal lost, and prunes old sent mail.
 import fs from 'node:fs/promises';
-import { AppError } from '../../shared/errors';
 import type { Journal } from './journal';
 import { markQuarantined, scanQuarantine } from './quarantine';
 import { putEntry, type MessageRecord } from './record';
 import { damageReason, SpoolDamage } from './spool-file';
 import { messageFile, MESSAGE_SUFFIX, type SpoolPaths } from './spool-paths';
 import { cleanTmp, scanQueue, type ScanResult } from './spool-scan';
+import * as transition from './transitions';
 
 export const SENT_RETENTION_MS = 30 * 24 * 3_600_000;
 
@@ -37,16 +37,9 @@ export async function recoverSpool(paths: SpoolPaths, records: Map<string, Messa
   const toMove: MessageRecord[] = [];
   for (const record of records.values()) {
     const inQueue = scan.present.has(record.id);
-    if (record.state === 'sending') {
-      // Interrupted mid-send: it goes again with the same bytes and Message-ID. The server may have
-      // taken it just before the interruption, so the user is told a recipient may get it twice.
-      record.state = record.scheduledAt ? 'scheduled' : 'queued';
-      delete record.nextAttemptAt;
-      record.lastError = new AppError('NETWORK_DROPPED', {
-        message: 'Outbox stopped while this message was being sent, so it is sent again; a recipient may get it twice.',
-      }).toInfo();
-      void journal.append(putEntry(record));
-    }
+    // Interrupted mid-send: it goes again with the same bytes and Message-ID, to the recipients not
+    // recorded as delivered. The server may have taken it just before, so the user is told.
+    if (transition.returnInterrupted(record)) void journal.append(putEntry(record));
     if (record.location === 'queue' && !inQueue) {
       if (record.state === 'sent') {
         record.location = 'sent';

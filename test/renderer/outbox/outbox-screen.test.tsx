@@ -121,6 +121,35 @@ describe('the outbox screen', () => {
     await waitFor(() => expect(screen.getByRole('option', { name: /Invoice/ }).textContent).toContain('Queued'));
   });
 
+  it('says a partly delivered message reached some recipients and waits for the others, each in the details', async () => {
+    const nextTry = '2030-01-01T14:05:00.000Z';
+    const partly = summary('p1', {
+      subject: 'Board minutes',
+      nextAttemptAt: nextTry,
+      recipients: [
+        { address: 'r1@example.test', state: 'delivered', reply: '250 2.0.0 Ok: queued as A1' },
+        { address: 'r2@example.test', state: 'delivered' },
+        { address: 'r3@example.test', state: 'delivered' },
+        { address: 'r4@example.test', state: 'deferred', reply: '450 4.2.0 Greylisted', nextAttemptAt: nextTry },
+        { address: 'r5@example.test', state: 'deferred', reply: '450 4.2.0 Greylisted', nextAttemptAt: nextTry },
+      ],
+      delivery: { total: 5, delivered: 3, waiting: 2, refused: 0, failed: 0, nextAttemptAt: nextTry },
+    });
+    await renderApp(appApi({ messages: [partly] }));
+    const row = screen.getByRole('option', { name: /Board minutes/ });
+    expect(row.textContent).toMatch(/Delivered to 3 of 5, 2 waiting \(next try .*\)/);
+    fireEvent.click(row);
+    const table = screen.getByRole('table', { name: 'Per recipient' });
+    const cells = within(table).getAllByRole('row').slice(1).map((r) => within(r).getAllByRole('cell').map((c) => c.textContent));
+    expect(cells[0]).toEqual(['r1@example.test', 'Delivered', '250 2.0.0 Ok: queued as A1']);
+    expect(cells[3]![0]).toBe('r4@example.test');
+    expect(cells[3]![1]).toMatch(/^Deferred, will retry /);
+    expect(cells[3]![2]).toBe('450 4.2.0 Greylisted');
+    // Some recipients have it: no Edit (an edited copy would reach them again), and Retry for the waiting ones.
+    const names = within(screen.getByRole('group', { name: 'Actions' })).getAllByRole('button').map((b) => b.textContent);
+    expect(names).toEqual(['Send now', 'Retry', 'Pause', 'Cancel sending', 'Delete']);
+  });
+
   it('deletes only after an inline confirmation', async () => {
     const fake = appApi({ messages: [rejected] });
     await renderApp(fake);
