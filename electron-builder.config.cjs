@@ -19,9 +19,9 @@ function fusesFor(platformName) {
     ...(platformName === 'darwin' || platformName === 'win32' ? { enableEmbeddedAsarIntegrityValidation: true } : {}),
     onlyLoadAppFromAsar: true,
     enableCookieEncryption: true,
-    // The renderer is loaded from file:// (electron/main/window.ts): it keeps the file: privileges it needs for
-    // its own module scripts. Turn this off together with a move to a privileged custom scheme.
-    grantFileProtocolExtraPrivileges: true,
+    // The renderer is served from app://outbox/ (electron/main/app-protocol.ts), read with fs in main: no page
+    // is ever loaded from file://, so file: pages get no privileges beyond a browser's.
+    grantFileProtocolExtraPrivileges: false,
     // @electron/fuses re-signs ad hoc after flipping, so an unsigned arm64 build still launches; a real
     // identity signs again right after this hook.
     ...(platformName === 'darwin' ? { resetAdHocDarwinSignature: true } : {}),

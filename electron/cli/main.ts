@@ -9,6 +9,9 @@ enableCompileCache(__dirname);
 void Promise.all([import('./program'), import('./io')]).then(async ([{ main }, { processIo }]) => {
   const code = await main(process.argv.slice(2), processIo(), { invokedAs: process.argv[1] ?? '', handleSignals: true });
   process.exitCode = code;
+  // Run by the app's own executable (electron/main/cli-mode.ts), whose process never ends by itself: exit now.
+  const embedded = (globalThis as { outboxCliExit?: (exitCode: number) => void }).outboxCliExit;
+  if (embedded) return embedded(code);
   // A stray handle (a pooled socket, the keychain's D-Bus link) must not keep the command running.
   setTimeout(() => process.exit(code), 2_000).unref();
 });

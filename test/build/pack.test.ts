@@ -102,8 +102,9 @@ describe('the packed app (linux x64, stand-in Electron)', () => {
     expect(state(FuseV1Options.EnableNodeCliInspectArguments)).toBe('0');
     expect(state(FuseV1Options.OnlyLoadAppFromAsar)).toBe('1');
     expect(state(FuseV1Options.EnableCookieEncryption)).toBe('1');
-    // The renderer is still loaded from file:// (electron/main/window.ts).
-    expect(state(FuseV1Options.GrantFileProtocolExtraPrivileges)).toBe('1');
+    // The renderer is served from app://outbox/ (electron/main/app-protocol.ts), never from file://.
+    expect(state(FuseV1Options.GrantFileProtocolExtraPrivileges)).toBe('0');
+    expect(readFileSync(path.join(root, 'electron/main/window.ts'), 'utf8')).not.toMatch(/\.loadFile\(|file:\/\//);
     // Linux has no asar integrity data: the fuse keeps Electron's default there.
     expect(state(FuseV1Options.EnableEmbeddedAsarIntegrityValidation)).toBe(ELECTRON_45_WIRE[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]);
     expect(state(FuseV1Options.WasmTrapHandlers)).toBe(ELECTRON_45_WIRE[FuseV1Options.WasmTrapHandlers]);

@@ -168,6 +168,7 @@ describe("electron-builder's checks for every target in the configuration", () =
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
       enableCookieEncryption: true,
+      grantFileProtocolExtraPrivileges: false,
     });
     expect(fusesFor('linux')).not.toHaveProperty('enableEmbeddedAsarIntegrityValidation');
   });
