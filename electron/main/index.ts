@@ -36,6 +36,7 @@ import { loadWindowState, placeWindow, trackWindowState, type Rect, type WindowS
 import { pushEvent, registerIpcHandlers } from './ipc-handlers';
 import { installQuitHandler } from './lifecycle';
 import { CONTENT_SECURITY_POLICY, createMainWindow, guardAllWebContents } from './window';
+import { processCliMode, runCliModeIfRequested } from './cli-mode';
 import { registerAppScheme, RENDERER_URL, serveRenderer } from './app-protocol';
 import { UpdateService } from './updater';
 
@@ -372,5 +373,6 @@ function main(logging: Logging): void {
     });
 }
 
+// `Outbox --outbox-cli -- …` (the installers' `outbox` command) runs the CLI instead: no window, no single-instance lock.
 // The log lives in the data folder; OUTBOX_DEBUG=1 mirrors it to the terminal.
-main(createLogging({ dataDir: app.getPath('userData'), file: 'outbox', env: process.env }));
+if (!runCliModeIfRequested(processCliMode(app))) main(createLogging({ dataDir: app.getPath('userData'), file: 'outbox', env: process.env }));
