@@ -9,12 +9,12 @@ import { mapFsError } from '../core/fs/fs-errors';
 import { createEngineAccounts } from '../core/outbox/account-adapter';
 import type { OutboxEngine } from '../core/outbox/engine-api';
 import { PreferencesStore } from '../core/preferences/preferences-store';
-import { silentLogger, type Logger } from '../core/ports';
+import type { Logger } from '../core/ports';
+import { createLogging } from '../core/logging';
 import { OAuthTokenStore } from '../core/oauth/token-store';
 import { KeychainSecretStore } from '../core/secrets/keychain';
 import type { CliIo } from './io';
 import { LazySmtpSender, lazySentCopyWriter } from './lazy-ports';
-import { printable } from './output';
 
 export interface EngineMode {
   /** 'reader' only reads (nothing is created); 'producer' reads and drops messages; 'auto' sends when no other process holds the lock. */
@@ -44,7 +44,7 @@ export class CliContext {
     readonly dataDir: string,
     readonly io: CliIo,
   ) {
-    this.logger = io.env.OUTBOX_DEBUG === '1' ? stderrLogger(io) : silentLogger;
+    this.logger = createLogging({ dataDir, file: 'cli', env: io.env, stderr: (line) => void io.stderr.write(line) }).createLogger('cli');
   }
 
   /** A data folder that is a file is a wrong setting (EX_CONFIG), said at once rather than read as "no accounts". */
@@ -159,13 +159,8 @@ export class CliContext {
     try {
       await engine?.stop({ graceMs });
     } catch (error) {
-      if (!isAppError(error)) this.logger.warn(`[cli] stopping the outbox failed: ${String(error)}`);
+      if (!isAppError(error)) this.logger.warn(`stopping the outbox failed: ${String(error)}`);
     }
     this.monitor?.stop();
   }
-}
-
-function stderrLogger(io: CliIo): Logger {
-  const write = (level: string, message: string) => io.stderr.write(`${level} ${printable(message)}\n`);
-  return { info: (m) => write('info', m), warn: (m) => write('warn', m), error: (m) => write('error', m) };
 }

@@ -1,6 +1,7 @@
 // Connectivity for the app: polls a cheap online probe (Electron's net.isOnline) on an unref'd timer
 // and tells listeners only when the state changes; wake-up signals from the OS make it look at once.
 import { systemClock, silentLogger, type Clock, type Connectivity, type Logger } from '../core/ports';
+import { named } from '../core/logging';
 
 export interface ConnectivityMonitorOptions {
   /** Electron's `net.isOnline()`: a local check of the network interfaces, no traffic. */
@@ -47,12 +48,12 @@ export class ConnectivityMonitor implements Connectivity {
   report(online: boolean): void {
     if (this.disposed || online === this.online) return;
     this.online = online;
-    this.logger.info(`[connectivity] ${online ? 'online' : 'offline'}`);
+    named(this.logger, 'connectivity').info(`${online ? 'online' : 'offline'}`);
     for (const listener of this.listeners) {
       try {
         listener(online);
       } catch (error) {
-        this.logger.error(`[connectivity] listener failed: ${error instanceof Error ? error.message : String(error)}`);
+        named(this.logger, 'connectivity').error(`listener failed: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
   }

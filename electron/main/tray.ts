@@ -2,6 +2,7 @@
 // the Dock badge on macOS (and the launcher badge on Linux docks that support one).
 import type { Menu, MenuItemConstructorOptions } from 'electron';
 import { silentLogger, type Logger } from '../core/ports';
+import { named } from '../core/logging';
 
 /** The parts of Electron's Tray used here. */
 export interface TrayLike {
@@ -59,7 +60,7 @@ export class QueueIndicator {
         this.tray = tray;
       } catch (error) {
         // A Linux desktop without a status area: the count still shows in the window.
-        logger.warn(`[tray] no tray icon: ${error instanceof Error ? error.message : String(error)}`);
+        named(logger, 'tray').warn(`no tray icon: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
     this.show(0);

@@ -11,6 +11,7 @@ import { uniqueAccountId } from './account-id';
 import { withAccountsLock } from './accounts-lock';
 import { isMissing, keepCorruptCopy, parseAccountsFile, sameStamp, serializeAccountsFile, statStamp, type FileStamp } from './accounts-file';
 import { bareAddress, checkSecret, normalizeSmtp, validationError, withStatus } from './profile-rules';
+import { named } from '../logging';
 
 export type NewAccountInput = z.input<typeof newAccountSchema>;
 
@@ -137,7 +138,7 @@ export class AccountStore {
         if (secret !== undefined) await this.restoreSecret(id, null);
         throw error;
       }
-      this.logger.info(`[accounts] added account ${id}`);
+      named(this.logger, 'accounts').info(`added account ${id}`);
       return copy(profile);
     });
   }
@@ -173,7 +174,7 @@ export class AccountStore {
         if (previous !== undefined) await this.restoreSecret(id, previous);
         throw error;
       }
-      this.logger.info(`[accounts] updated account ${id}${secret === undefined ? '' : ' and its password'}`);
+      named(this.logger, 'accounts').info(`updated account ${id}${secret === undefined ? '' : ' and its password'}`);
       return copy(next);
     });
   }
@@ -198,7 +199,7 @@ export class AccountStore {
         if (previous !== null) await this.restoreSecret(id, previous);
         throw error;
       }
-      this.logger.info(`[accounts] removed account ${id}`);
+      named(this.logger, 'accounts').info(`removed account ${id}`);
     });
   }
 
@@ -206,7 +207,7 @@ export class AccountStore {
     return this.mutate(async () => {
       const next = withStatus(this.require(id), status, reason);
       await this.persist(this.accounts.map((a) => (a.id === id ? next : a)));
-      this.logger.info(`[accounts] account ${id} is now ${status}`);
+      named(this.logger, 'accounts').info(`account ${id} is now ${status}`);
       return copy(next);
     });
   }
@@ -316,7 +317,7 @@ export class AccountStore {
     } catch (error) {
       kept = `no copy could be made (${error instanceof Error ? error.message : String(error)})`;
     }
-    this.logger.error(`[accounts] ${this.filePath} cannot be used (${reason}); ${kept}`);
+    named(this.logger, 'accounts').error(`${this.filePath} cannot be used (${reason}); ${kept}`);
     return new AppError('ACCOUNTS_CORRUPT', {
       message: `The accounts file ${this.filePath} could not be read; it was left unchanged and ${kept}.`,
       next: newer
@@ -340,7 +341,7 @@ export class AccountStore {
       if (previous === null) await this.secrets.delete(id);
       else await this.secrets.set(id, previous);
     } catch (error) {
-      this.logger.error(`[accounts] could not restore the keychain entry of account ${id}: ${(error as Error).message}`);
+      named(this.logger, 'accounts').error(`could not restore the keychain entry of account ${id}: ${(error as Error).message}`);
     }
   }
 }

@@ -8,6 +8,7 @@ import type { ImapCredentials, ImapTimeouts } from './imap-settings';
 import { appendSentCopy } from './sent-copy';
 import { createImapCredentials } from './imap-credentials';
 import type { AccountStore } from '../accounts/account-store';
+import { named } from '../logging';
 
 export interface ImapSentCopyWriterDeps {
   /** The IMAP login: the SMTP one unless the account keeps a separate IMAP secret. */
@@ -68,7 +69,7 @@ export class ImapSentCopyWriter implements SentCopyWriter {
     });
     if (result.outcome === 'failed') {
       const error = result.error ?? new AppError('IMAP_UNAVAILABLE', { detail: result.kind ?? 'unknown' }).toInfo();
-      this.logger.warn(`[sent-copy] ${account.id}: ${error.code}${result.reply ? ` ${result.reply}` : ''}`);
+      named(this.logger, 'sent-copy').warn(`${account.id}: ${error.code}${result.reply ? ` ${result.reply}` : ''}`);
       return { outcome: error.retryable ? 'temporary' : 'permanent', error, ...(result.folder ? { folder: result.folder } : {}) };
     }
     const saved = result.folder ?? folder ?? '';

@@ -49,7 +49,12 @@ export class RotatingFile {
   }
 
   private currentSize(): number {
-    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    // Only logs/ itself: a log line never creates the data folder (a read-only command leaves no trace of a missing one).
+    try {
+      fs.mkdirSync(this.dir, { mode: 0o700 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
     try {
       return fs.statSync(this.file).size;
     } catch {

@@ -7,6 +7,7 @@ import { silentLogger, systemClock, type Clock, type Logger, type SecretStore } 
 import { isOAuthError, OAuthError } from './oauth-error';
 import { getProvider, resolveClientSecret, type OAuthProvider } from './providers';
 import { requestTokens, type FetchLike } from './token-endpoint';
+import { named } from '../logging';
 
 /** CRED_MAX_CREDENTIAL_BLOB_SIZE: what one Windows credential can hold, in bytes (keytar stores UTF-8). */
 export const KEYCHAIN_RECORD_MAX_BYTES = 2_560;
@@ -205,14 +206,14 @@ export class OAuthTokenStore {
       if (next.refreshToken !== stored.refreshToken || next.scope !== stored.scope || this.wasLegacy.has(accountId)) {
         await this.writeIfUnchanged(accountId, stored, next);
       }
-      this.logger.info(`[oauth] refreshed the access token of account ${accountId}`);
+      named(this.logger, 'oauth').info(`refreshed the access token of account ${accountId}`);
       return tokens.accessToken;
     } catch (error) {
       if (isOAuthError(error, 'needs-sign-in')) {
-        this.logger.warn(`[oauth] ${provider.name} refused the refresh token of account ${accountId}; it needs a new sign-in`);
+        named(this.logger, 'oauth').warn(`${provider.name} refused the refresh token of account ${accountId}; it needs a new sign-in`);
         await this.writeIfUnchanged(accountId, stored, { ...stored, needsSignIn: true });
       } else if (isOAuthError(error)) {
-        this.logger.warn(`[oauth] could not refresh the token of account ${accountId}: ${error.detail ?? error.message}`);
+        named(this.logger, 'oauth').warn(`could not refresh the token of account ${accountId}: ${error.detail ?? error.message}`);
       }
       throw error;
     }

@@ -14,6 +14,7 @@ import { openAddresses, type MessageRecord } from './record';
 import { checkSpoolBody, isSpoolDamage, type CheckedBody, type SpoolDamage } from './spool-file';
 import { messageFile, type SpoolPaths } from './spool-paths';
 import * as transition from './transitions';
+import { named } from '../logging';
 
 export const PROGRESS_MIN_BYTES = 256 * 1024;
 
@@ -101,7 +102,7 @@ export class Sending {
     const flight: Flight = { sent: 0, total: record.bodyLength, lastEmit: 0, done: Promise.resolve(), releaseSlot };
     this.inFlight.set(record.id, flight);
     flight.done = this.attempt(record, flight)
-      .catch((error: unknown) => this.deps.logger.error(`[outbox] ${record.id}: ${String(error)}`))
+      .catch((error: unknown) => named(this.deps.logger, 'outbox').error(`${record.id}: ${String(error)}`))
       .finally(() => {
         this.inFlight.delete(record.id);
         releaseSlot();
@@ -246,7 +247,7 @@ export class Sending {
   async moveToSent(record: MessageRecord): Promise<void> {
     // The journal already says sent; losing this rename in a crash is repaired at the next start.
     await fs.rename(messageFile(this.deps.paths, record.id, 'queue'), messageFile(this.deps.paths, record.id, 'sent')).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') this.deps.logger.warn(`[outbox] ${record.id}: could not move to sent/: ${error.code}`);
+      if (error.code !== 'ENOENT') named(this.deps.logger, 'outbox').warn(`${record.id}: could not move to sent/: ${error.code}`);
     });
   }
 }

@@ -8,6 +8,7 @@ import type { EngineAccounts } from './engine-api';
 import type { MessageRecord } from './record';
 import { isSpoolDamage } from './spool-file';
 import type { Readable } from 'node:stream';
+import { named } from '../logging';
 
 /** Copies run one or two at a time: an IMAP APPEND is slow and servers limit connections. */
 const CONCURRENCY = 2;
@@ -51,7 +52,7 @@ export class SentCopies {
       }
       if (this.running.size >= CONCURRENCY) continue;
       const done = this.run(record)
-        .catch((error: unknown) => this.deps.logger.error(`[sent-copy] ${record.id}: ${String(error)}`))
+        .catch((error: unknown) => named(this.deps.logger, 'sent-copy').error(`${record.id}: ${String(error)}`))
         .finally(() => {
           this.running.delete(record.id);
           this.kick();

@@ -2,6 +2,7 @@
 // When no keychain answers we fail with KEYCHAIN_UNAVAILABLE; there is deliberately no plaintext fallback.
 import { AppError } from '../../shared/errors';
 import { silentLogger, type Logger, type SecretStore } from '../ports';
+import { named } from '../logging';
 
 export type KeytarApi = Pick<typeof import('keytar'), 'getPassword' | 'setPassword' | 'deletePassword'>;
 
@@ -59,7 +60,7 @@ export class KeychainSecretStore implements SecretStore {
     } catch (error) {
       // Whatever libsecret, D-Bus or the module loader said; the secret itself is never part of it.
       const detail = error instanceof Error ? error.message : String(error);
-      this.logger.warn(`[keychain] could not ${operation} the password of account ${accountId}: ${detail}`);
+      named(this.logger, 'keychain').warn(`could not ${operation} the password of account ${accountId}: ${detail}`);
       throw new AppError('KEYCHAIN_UNAVAILABLE', { detail, cause: error });
     }
   }

@@ -15,6 +15,7 @@ import { DESKTOP_TIMEOUTS, poolKey, poolOptions, poolSettings, refusesPlaintext,
 import { TranscriptRecorder } from './smtp-transcript';
 import { withProgress } from './progress-stream';
 import { connectionOffersSmtpUtf8, restoreQueuedForm, smtpUtf8Refusal, wireEnvelope } from './smtputf8-guard';
+import { named } from '../logging';
 
 export interface SmtpSenderOptions {
   logger?: Logger;
@@ -157,12 +158,12 @@ export class SmtpSender implements MessageSender {
     } catch (error) {
       const info = toErrorInfo(error);
       const revoked = isOAuthError(error, 'needs-sign-in');
-      this.logger.warn(`[smtp] ${request.account.id}: the server refused the access token and it could not be refreshed (${info.code})`);
+      named(this.logger, 'smtp').warn(`${request.account.id}: the server refused the access token and it could not be refreshed (${info.code})`);
       return { outcome: revoked ? 'auth' : info.retryable ? 'temporary' : 'permanent', error: info, transcript: first.transcript };
     }
     // The store hands back the token it just obtained instead of asking again: a retry would change nothing.
     if (accessToken === credentials.accessToken) return first;
-    this.logger.info(`[smtp] ${request.account.id}: retrying once with a refreshed access token`);
+    named(this.logger, 'smtp').info(`${request.account.id}: retrying once with a refreshed access token`);
     const second = await this.sendOnce({ ...request, credentials: { kind: 'oauth2', user: credentials.user, accessToken } });
     return { ...second, transcript: [...first.transcript, ...second.transcript] };
   }
@@ -172,7 +173,7 @@ export class SmtpSender implements MessageSender {
     const ctx: ClassifyContext = { host: account.smtp.host, port: account.smtp.port, security: account.smtp.security, passwordSignIn: request.credentials?.kind === 'password' };
     if (this.closed) return notConnected('closed-by-outbox', ctx, '* Not connected: the sender is closed.');
     if (refusesPlaintext(account)) {
-      this.logger.warn(`[smtp] ${account.id}: refused to connect to ${ctx.host}:${ctx.port} without encryption`);
+      named(this.logger, 'smtp').warn(`${account.id}: refused to connect to ${ctx.host}:${ctx.port} without encryption`);
       return notConnected('insecure-refused', ctx, '* Not connected: the account asks for an unencrypted connection but does not allow one.');
     }
 
@@ -195,12 +196,12 @@ export class SmtpSender implements MessageSender {
     try {
       const sent = await deliver(pool.mail, request, transcript.messageId);
       const result: SendResult = { ...classifySuccess(sent), transcript: pool.recorder.finish(transcript) };
-      if (result.outcome === 'partial') this.logger.warn(`[smtp] ${account.id}: some recipients refused (${result.error?.responseCode ?? '?'})`);
+      if (result.outcome === 'partial') named(this.logger, 'smtp').warn(`${account.id}: some recipients refused (${result.error?.responseCode ?? '?'})`);
       return result;
     } catch (error) {
       const lines = pool.recorder.finish(transcript, error);
       const result: SendResult = { ...classifyError(error, { ...ctx, closedByOutbox: pool.closed }), transcript: lines };
-      this.logger.warn(`[smtp] ${account.id}: ${result.outcome}, ${result.error?.code}${result.error?.responseCode ? ` ${result.error.responseCode}` : ''}`);
+      named(this.logger, 'smtp').warn(`${account.id}: ${result.outcome}, ${result.error?.code}${result.error?.responseCode ? ` ${result.error.responseCode}` : ''}`);
       return result;
     } finally {
       if (--pool.sending === 0 && pool.closed) this.retiring.delete(pool);
@@ -220,10 +221,10 @@ export class SmtpSender implements MessageSender {
     const user = credentials ? credentials.user || account.smtp.user : '';
     const recorder = new TranscriptRecorder(secretForms(credentials ? { ...credentials, user } : null));
     const mail = nodemailer.createTransport(poolOptions(account, credentials, { ...this.settings, maxConnections: connections }, recorder.logger));
-    mail.on('error', (err: Error) => this.logger.warn(`[smtp] ${account.id}: transport error: ${err.message}`));
+    mail.on('error', (err: Error) => named(this.logger, 'smtp').warn(`${account.id}: transport error: ${err.message}`));
     const pool: Pool = { settings, key, accountId: account.id, mail, recorder, closed: false, sending: 0 };
     this.pools.set(account.id, pool);
-    this.logger.info(`[smtp] ${key}: new connection pool for ${account.smtp.host}:${account.smtp.port} (${account.smtp.security})`);
+    named(this.logger, 'smtp').info(`${key}: new connection pool for ${account.smtp.host}:${account.smtp.port} (${account.smtp.security})`);
     return pool;
   }
 
