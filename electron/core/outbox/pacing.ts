@@ -29,6 +29,8 @@ interface AccountPace {
   pauseKind: PacingStatus['kind'] | null;
   /** The earliest start of the next send, for the per-minute rate. */
   nextStart: number;
+  /** Bumped when the connection count changes: the old pool is retired and what waited in it comes back. */
+  generation: number;
   status: PacingStatus | null;
 }
 
@@ -83,7 +85,7 @@ export class Pacing {
   private pace(accountId: string): AccountPace {
     let pace = this.paces.get(accountId);
     if (pace) return pace;
-    pace = { window: [], reduced: null, reducedUntil: 0, pausedUntil: 0, pauseKind: null, nextStart: 0, status: null };
+    pace = { window: [], reduced: null, reducedUntil: 0, pausedUntil: 0, pauseKind: null, nextStart: 0, generation: 0, status: null };
     // After a restart the count comes back from the journal's sent records of the last 24 hours.
     const since = this.deps.clock.now() - DAY_MS;
     for (const record of this.deps.records()) {
@@ -132,6 +134,7 @@ export class Pacing {
   private connections(pace: AccountPace, limits: SendingLimits, now: number, accountId: string): number {
     if (pace.reduced !== null && now >= pace.reducedUntil) {
       pace.reduced = null;
+      pace.generation++;
       if (pace.status?.kind === 'fewer-connections') this.setStatus(accountId, pace, null);
     }
     return pace.reduced === null ? limits.maxConnections : Math.min(pace.reduced, limits.maxConnections);
@@ -169,8 +172,13 @@ export class Pacing {
       if (start > now) await new Promise<void>((resolve) => this.deps.clock.setTimer(resolve, start - now));
     }
     const maxConnections = this.connections(pace, limits, this.deps.clock.now(), account.id);
+    const generation = pace.generation;
     const result = await inner.send({ ...request, maxConnections });
     now = this.deps.clock.now();
+    if (result.outcome === 'temporary' && !result.throttle && generation !== pace.generation && result.error?.code === 'NETWORK_DROPPED') {
+      // Its pool was retired for a smaller one before it went out: not a failure, it goes again in a moment.
+      result.throttle = { action: 'fewer-connections', provider: limits.name, until: new Date(Math.max(now + 1_000, pace.pausedUntil)).toISOString(), rule: 'profile' };
+    }
     if (result.outcome === 'sent' || result.outcome === 'partial') {
       slot.at = now;
       slot.recipients = Math.max(1, delivered(result, request));
@@ -198,6 +206,7 @@ export class Pacing {
       case 'fewer-connections': {
         const current = pace.reduced ?? limits.maxConnections;
         pace.reduced = Math.max(1, current - 1);
+        if (pace.reduced !== current) pace.generation++;
         pace.reducedUntil = now + FEWER_CONNECTIONS_MS;
         throttle.until = new Date(now + waitFor(throttle)).toISOString();
         this.setStatus(accountId, pace, { accountId, kind: 'fewer-connections', provider: throttle.provider ?? limits.name, connections: pace.reduced });
@@ -211,6 +220,7 @@ export class Pacing {
         pace.pauseKind = throttle.action;
         // After too many sign-ins, one connection (one sign-in) carries the rest.
         if (throttle.action === 'stop-signing-in') {
+          if (pace.reduced !== 1) pace.generation++;
           pace.reduced = 1;
           pace.reducedUntil = now + FEWER_CONNECTIONS_MS;
         }

@@ -30,7 +30,7 @@ const RULES: Rule[] = [
   { id: 'gmail-login-attempts', provider: 'Gmail', code: 454, enhanced: '4.7.0', text: /too many login attempts/i, action: 'stop-signing-in', waitMs: 15 * MINUTE },
   { id: 'gmail-daily-limit', provider: 'Gmail', code: 550, enhanced: '5.4.5', text: /daily (user )?sending (limit|quota) exceeded|daily smtp relay limit exceeded/i, action: 'pause-until' },
   // https://techcommunity.microsoft.com (SMTP AUTH client submission: 3 connections per mailbox)
-  { id: 'microsoft-thread-limit', provider: 'Microsoft', code: 432, enhanced: '4.3.2', text: /sender thread limit exceeded|concurrent connection limit exceeded/i, action: 'fewer-connections', waitMs: 5_000 },
+  { id: 'microsoft-thread-limit', provider: 'Microsoft', code: 432, enhanced: '4.3.2', text: /sender thread limit exceeded|concurrent connection limit exceeded/i, action: 'fewer-connections', waitMs: 2_000 },
   { id: 'microsoft-submission-rate', provider: 'Microsoft', code: null, enhanced: '4.4.2', text: /submission rate .* exceeded/i, action: 'slow-down', waitMs: MINUTE },
   // https://learn.microsoft.com/en-us/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/
   { id: 'microsoft-submission-quota', provider: 'Microsoft', code: 554, enhanced: '5.2.0', text: /SubmissionQuotaExceededException/i, action: 'pause-until' },
