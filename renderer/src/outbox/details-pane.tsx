@@ -133,7 +133,7 @@ export function DetailsPane({ api, message, accountName, onChanged, onRemoved, o
         </div>
       )}
 
-      {lastError && (message.state === 'failed' || message.state === 'held' || message.state === 'queued') && (
+      {lastError && (message.state === 'failed' || message.state === 'quarantined' || message.state === 'held' || message.state === 'queued') && (
         <div className="outbox-details__why">
           <h4>{message.state === 'queued' ? 'Why the last try failed' : 'Why it was not sent'}</h4>
           <ErrorText error={lastError} />
