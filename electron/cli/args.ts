@@ -4,7 +4,7 @@ import path from 'node:path';
 import { checkMailbox, checkMailboxes } from './addresses';
 import { parseAccount, type AccountAddArgs, type AccountCommand } from './account-args';
 import { UsageError } from './exit-codes';
-import { list, parse, str, type Options, type Values } from './parse-options';
+import { list, parse, parseMaxWait, str, type Options, type Values } from './parse-options';
 import { parseScheduleTime } from './schedule-time';
 import { parseSendArgs, type SendArgs } from './sendmail-args';
 import { COMMANDS, type CommandName } from './usage';
@@ -26,6 +26,8 @@ export interface ComposeArgs {
   /** ISO time in UTC. */
   at?: string;
   wait: boolean;
+  /** --max-wait SECONDS: how long --wait waits at most (0: no limit). */
+  maxWait?: number;
   queueOnly: boolean;
 }
 
@@ -36,8 +38,8 @@ export type Command =
   | { name: 'compose'; args: ComposeArgs }
   | { name: 'queue'; json: boolean; all: boolean }
   | { name: 'show'; id: string; json: boolean }
-  | { name: 'flush'; wait: boolean }
-  | { name: 'retry'; id: string; wait: boolean; queueOnly: boolean }
+  | { name: 'flush'; wait: boolean; maxWait?: number }
+  | { name: 'retry'; id: string; wait: boolean; queueOnly: boolean; maxWait?: number }
   | { name: 'cancel'; id: string }
   | { name: 'detect'; args: DetectArgs }
   | AccountCommand;
@@ -118,14 +120,22 @@ function parseCommand(name: CommandName, argv: readonly string[], cwd: string): 
     case 'show':
       return { command: { name, id, json: values.json === true }, dataDir };
     case 'flush':
-      return { command: { name, wait: values.wait === true }, dataDir };
+      return { command: { name, wait: values.wait === true, ...maxWaitOf(values) }, dataDir };
     case 'retry':
-      return { command: { name, id, wait: values.wait === true, queueOnly: values['queue-only'] === true }, dataDir };
+      return { command: { name, id, wait: values.wait === true, queueOnly: values['queue-only'] === true, ...maxWaitOf(values) }, dataDir };
     case 'cancel':
       return { command: { name, id }, dataDir };
     case 'detect':
       return { command: { name, args: detectArgs(id, values) }, dataDir };
   }
+}
+
+/** --max-wait only means something with --wait. */
+function maxWaitOf(values: Values): { maxWait?: number } {
+  const raw = str(values['max-wait']);
+  if (raw === undefined) return {};
+  if (values.wait !== true) throw new UsageError('--max-wait goes with --wait');
+  return { maxWait: parseMaxWait(raw) };
 }
 
 function detectArgs(email: string, values: Values): DetectArgs {
@@ -157,13 +167,14 @@ const COMMAND_OPTIONS: Readonly<Record<Exclude<CommandName, 'send' | 'account'>,
       from: { type: 'string' },
       at: { type: 'string' },
       wait: { type: 'boolean' },
+      'max-wait': { type: 'string' },
       'queue-only': { type: 'boolean' },
     },
   },
   queue: { ids: 0, options: { json: { type: 'boolean' }, all: { type: 'boolean' } } },
   show: { ids: 1, options: { json: { type: 'boolean' } } },
-  flush: { ids: 0, options: { wait: { type: 'boolean' } } },
-  retry: { ids: 1, options: { wait: { type: 'boolean' }, 'queue-only': { type: 'boolean' } } },
+  flush: { ids: 0, options: { wait: { type: 'boolean' }, 'max-wait': { type: 'string' } } },
+  retry: { ids: 1, options: { wait: { type: 'boolean' }, 'max-wait': { type: 'string' }, 'queue-only': { type: 'boolean' } } },
   cancel: { ids: 1, options: {} },
   detect: { ids: 1, options: { json: { type: 'boolean' }, 'dns-server': { type: 'string' }, timeout: { type: 'string' } } },
 };
@@ -182,6 +193,7 @@ function composeArgs(values: Values, cwd: string): ComposeArgs {
     subject,
     attach: list(values.attach).map((f) => path.resolve(cwd, f)),
     wait: values.wait === true,
+    ...maxWaitOf(values),
     queueOnly: values['queue-only'] === true,
   };
   if (args.to.length + args.cc.length + args.bcc.length === 0) throw new UsageError("'outbox compose' needs --to, --cc or --bcc");

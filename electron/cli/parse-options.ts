@@ -39,3 +39,12 @@ export function str(value: Values[string]): string | undefined {
 export function list(value: Values[string]): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
+
+/** --max-wait SECONDS: how long --wait waits at most; 0 waits with no limit. */
+export function parseMaxWait(value: string): number {
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !(seconds >= 0 && seconds <= 7 * 86_400)) {
+    throw new UsageError('--max-wait takes a whole number of seconds (0 for no limit, at most a week)');
+  }
+  return seconds;
+}

@@ -2,6 +2,7 @@
 // or separate (-ffrom, -f from), harmless sendmail options accepted and ignored, anything else EX_USAGE.
 import { checkMailbox, checkMailboxes } from './addresses';
 import { UsageError } from './exit-codes';
+import { parseMaxWait } from './parse-options';
 
 export interface SendArgs {
   recipients: string[];
@@ -17,6 +18,8 @@ export interface SendArgs {
   queueOnly: boolean;
   /** --wait: block until sent or permanently failed. */
   wait: boolean;
+  /** --max-wait SECONDS: how long --wait waits at most (0: no limit). */
+  maxWait?: number;
   dataDir?: string;
   help: boolean;
 }
@@ -28,7 +31,7 @@ const VALUE_FLAGS = new Set(['f', 'r', 'a', 'F', 'o', 'b', 'e', 'N', 'R', 'V', '
 /** -o options that only tune sendmail's own delivery or error reporting. */
 const IGNORED_O_OPTIONS = new Set(['em', 'ep', 'eq', 'ew', 'ee', 'di', 'db', 'm']);
 const LONG_BOOLEAN = new Set(['queue-only', 'wait', 'help']);
-const LONG_VALUE = new Set(['from', 'account', 'data-dir']);
+const LONG_VALUE = new Set(['from', 'account', 'data-dir', 'max-wait']);
 
 export function parseSendArgs(argv: readonly string[]): SendArgs {
   const out: SendArgs = { recipients: [], recipientsFromHeaders: false, ignoreDots: false, queueOnly: false, wait: false, help: false };
@@ -57,7 +60,7 @@ export function parseSendArgs(argv: readonly string[]): SendArgs {
         else out.help = true;
       } else if (LONG_VALUE.has(name)) {
         const value = eq === -1 ? takeValue(`--${name}`, '') : arg.slice(eq + 1);
-        applyValue(out, name === 'from' ? 'f' : name === 'account' ? 'a' : 'data-dir', value);
+        applyValue(out, name === 'from' ? 'f' : name === 'account' ? 'a' : name, value);
       } else {
         throw new UsageError(`Unknown option --${name} for 'outbox send'`);
       }
@@ -105,6 +108,9 @@ function applyValue(out: SendArgs, flag: string, value: string): void {
       return;
     case 'data-dir':
       out.dataDir = value;
+      return;
+    case 'max-wait':
+      out.maxWait = parseMaxWait(value);
       return;
     case 'o':
       return applyOption(out, value);

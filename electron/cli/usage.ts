@@ -16,10 +16,13 @@ const ENVIRONMENT = `Environment:
   OUTBOX_DEBUG     set to 1 to log what the outbox does to standard error`;
 
 const EXIT_CODES = `Exit codes (sysexits, as sendmail and msmtp):
-  0 ok (also when a message is queued for later)   64 usage   65 bad message or address
-  66 file missing   67 recipient refused   69 server refused   70 internal error
-  73 data folder unwritable or disk full   75 temporary (keychain, lock)
-  76 protocol   77 sign-in refused   78 no account, or the accounts file is damaged`;
+  0 ok (without --wait also when a message is queued for later)   64 usage
+  65 bad message or address   66 file missing or not a regular file   67 recipient refused
+  69 server refused   70 internal error   73 data folder unwritable or disk full
+  75 temporary: after --wait, some message still waiting (the next try is printed); keychain, lock
+  76 protocol   77 sign-in refused   78 no account, a damaged accounts file, or a data folder that is a file
+With --wait: 0 only when every message was delivered, 75 when some still wait, else the code
+of the first failure.`;
 
 export const HELP: Readonly<Record<CommandName | 'main', string>> = {
   main: `Usage: outbox [--data-dir DIR] COMMAND [OPTIONS]
@@ -65,7 +68,9 @@ it stays queued (exit 0); it leaves with the next 'outbox flush' or when the app
   -f FROM, -r FROM envelope sender (default: the account's address)
   -a ACCOUNT       account id, address or name (default: the one matching From, else the first)
   --queue-only     queue without an attempt (also -odq)
-  --wait           wait until the message is sent or has failed for good
+  --wait           wait until the message is sent or has failed for good, through retries
+  --max-wait SECONDS  how long --wait waits at most (default 600; 0: no limit); still waiting
+                   then exits 75
 
 Accepted for sendmail compatibility and ignored: -bm, -odi, -odb, -oem, -oep, -oeq, -oew,
 -om, -v, -U, -F NAME, -N DSN, -R RET, -V ENVID, -B TYPE.
@@ -84,7 +89,10 @@ ${EXIT_CODES}
   --from F                 the From address (default: the account's)
   --at TIME                send later: "2030-05-17 09:30" (local) or ISO 8601 with an offset
   --queue-only             queue without an attempt
-  --wait                   wait until the message is sent or has failed for good
+  --wait                   wait until the message is sent or has failed for good, through retries
+  --max-wait SECONDS       how long --wait waits at most (default 600; 0: no limit)
+
+${EXIT_CODES}
 `,
   queue: `Usage: outbox queue [--json] [--all]
 
@@ -96,12 +104,19 @@ recipients, subject, and when the next attempt is or why it stopped.
 Shows one message: its state, every attempt with its time, outcome, the server's reply,
 a plain explanation and the next step, and the SMTP transcript.
 `,
-  flush: `Usage: outbox flush [--wait]
+  flush: `Usage: outbox flush [--wait [--max-wait SECONDS]]
 
-Makes every waiting message due now and sends it (held messages stay held).
---wait keeps going until each of them is sent or has failed for good.
+Makes every waiting message due now and sends it (held messages stay held), here or through the
+Outbox process that is running. Prints how many were sent, failed, and still wait.
+
+--wait follows every message that was due when the command started, those already being sent
+included, through retries, for at most --max-wait seconds (default 600; 0: no limit), then saves
+the Sent copies of what it sent. It exits 0 when every one was delivered, 75 when some still wait
+(the next try is printed), or with the code of the first failure.
+
+${EXIT_CODES}
 `,
-  retry: `Usage: outbox retry ID [--queue-only] [--wait]
+  retry: `Usage: outbox retry ID [--queue-only] [--wait [--max-wait SECONDS]]
 
 Puts a failed or held message back in the queue and makes one attempt to send it.
 `,

@@ -29,7 +29,7 @@ export async function runCompose(ctx: CliContext, args: ComposeArgs): Promise<nu
   const message = await engine.enqueue(request);
   out(ctx.io, message.id);
   if (args.queueOnly) return EX.OK;
-  return deliver(ctx, engine, message, { wait: args.wait });
+  return deliver(ctx, engine, message, { wait: args.wait, maxWait: args.maxWait });
 }
 
 async function buildRequest(ctx: CliContext, args: ComposeArgs): Promise<ComposeRequest> {

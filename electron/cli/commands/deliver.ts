@@ -8,40 +8,42 @@ import type { CliContext } from '../context';
 import { errorLine, exitCodeForInfo, EX } from '../exit-codes';
 import { note } from '../io';
 import { localTime } from '../output';
+import { finishSentCopies } from './sent-copies';
+import { deadlineAfter, stillWaiting, waitForAll } from './wait';
 
 /** States a --wait ends on: sent, failed for good, quarantined, or held until someone acts. */
 export const SETTLED: readonly MessageState[] = SETTLED_STATES;
 
 const LATER = "It leaves with the next 'outbox flush', or by itself while the Outbox app runs.";
 
-/**
- * Waits for a message to settle. The engine's timers do not keep a process alive (the app must be able
- * to quit), so a waiting command holds the event loop open itself until the message settles.
- */
-export async function settle(engine: OutboxEngine, id: string): Promise<OutboxMessage> {
-  const keepAlive = setInterval(() => {}, 60_000);
-  try {
-    return await engine.waitFor(id, SETTLED);
-  } finally {
-    clearInterval(keepAlive);
-  }
+/** Waits for a message to settle, through retries, until the deadline (wait.ts); it may come back still waiting. */
+export async function settle(engine: OutboxEngine, id: string, deadline: number): Promise<OutboxMessage> {
+  const [m] = await waitForAll(engine, [id], deadline);
+  if (!m) throw new AppError('MESSAGE_NOT_FOUND', { message: `The message ${id} is no longer in the outbox.` });
+  return m;
 }
 
-export async function deliver(ctx: CliContext, engine: OutboxEngine, message: OutboxMessage, options: { wait: boolean }): Promise<number> {
+export async function deliver(ctx: CliContext, engine: OutboxEngine, message: OutboxMessage, options: { wait: boolean; maxWait?: number | undefined }): Promise<number> {
   const { id } = message;
+  const deadline = deadlineAfter(options.maxWait);
+  const finish = async (m: OutboxMessage): Promise<number> => {
+    const code = report(ctx, m, options.wait);
+    if (options.wait) await finishSentCopies(ctx, engine, [m], deadline);
+    return code;
+  };
   if (engine.role === 'producer') {
     if (!options.wait) {
       note(ctx.io, `${id} is queued; the Outbox process that is running sends it.`);
       return EX.OK;
     }
-    return report(ctx, await settle(engine, id));
+    return finish(await settle(engine, id, deadline));
   }
   if (message.state === 'scheduled') {
     if (!options.wait) {
       note(ctx.io, `${id} is scheduled for ${localTime(message.scheduledAt)}; it leaves then while the Outbox app runs, or with 'outbox flush' after that time.`);
       return EX.OK;
     }
-    return report(ctx, await settle(engine, id));
+    return finish(await settle(engine, id, deadline));
   }
   if (!ctx.connectivity().isOnline()) {
     if (!options.wait) {
@@ -49,14 +51,14 @@ export async function deliver(ctx: CliContext, engine: OutboxEngine, message: Ou
       return EX.OK;
     }
     note(ctx.io, `offline: ${id} is queued; waiting for the network.`);
-    return report(ctx, await settle(engine, id));
+    return finish(await settle(engine, id, deadline));
   }
   let current = await attemptOnce(engine, id);
   if (options.wait && !SETTLED.includes(current.state)) {
     if (current.lastError) note(ctx.io, `${id} is queued for another attempt: ${current.lastError.message} Waiting.`);
-    current = await settle(engine, id);
+    current = await settle(engine, id, deadline);
   }
-  return report(ctx, current);
+  return finish(current);
 }
 
 /** One attempt; if the engine was already sending it (or has just finished), its result is the same. */
@@ -71,8 +73,8 @@ async function attemptOnce(engine: OutboxEngine, id: string): Promise<OutboxMess
   }
 }
 
-/** Prints the outcome of the latest attempt and returns the exit code. */
-export function report(ctx: CliContext, m: OutboxMessage): number {
+/** Prints the outcome of the latest attempt and returns the exit code; after a wait, still waiting is 75. */
+export function report(ctx: CliContext, m: OutboxMessage, waited = false): number {
   switch (m.state) {
     case 'sent':
       // Sent, but some recipients were refused: the sender must hear about them.
@@ -86,6 +88,7 @@ export function report(ctx: CliContext, m: OutboxMessage): number {
       note(ctx.io, `${m.id} is held. 'outbox retry ${m.id}' releases it.`);
       return EX.OK;
     default:
+      if (waited) return stillWaiting(ctx, [m]);
       note(ctx.io, `${m.id} is queued for later${m.lastError ? `: ${oneLine(m.lastError)}` : '.'} ${LATER}`);
       return EX.OK;
   }

@@ -21,5 +21,5 @@ export async function runSend(ctx: CliContext, args: SendArgs): Promise<number> 
   });
   out(ctx.io, message.id);
   if (args.queueOnly) return EX.OK;
-  return deliver(ctx, engine, message, { wait: args.wait });
+  return deliver(ctx, engine, message, { wait: args.wait, maxWait: args.maxWait });
 }
