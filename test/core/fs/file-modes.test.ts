@@ -18,22 +18,7 @@ import { SmtpSender } from '../../../electron/core/smtp/smtp-sender';
 import { makeCerts } from '../../peers/certs';
 import { startSmtpPeer, type SmtpPeer } from '../../peers/smtp-peer';
 import { account, FakeNetwork, MemoryAccounts, tempDir } from '../outbox/harness';
-
-/** Every entry under `root` whose permission bits are not the private ones, as "mode path". */
-export async function widerThanPrivate(root: string): Promise<string[]> {
-  const wrong: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      const mode = (await fs.lstat(full)).mode & 0o777;
-      const want = entry.isDirectory() ? 0o700 : 0o600;
-      if (mode !== want) wrong.push(`${mode.toString(8)} ${path.relative(root, full)}`);
-      if (entry.isDirectory()) await walk(full);
-    }
-  };
-  await walk(root);
-  return wrong;
-}
+import { widerThanPrivate } from './modes';
 
 let previousUmask = 0;
 let peer: SmtpPeer;
