@@ -14,7 +14,8 @@ import type { EngineOptions, EngineRole, ListFilter, OutboxEngine, RawEnqueueReq
 import { DEFAULT_RESERVE_BYTES, ensureReserve, Journal, loadState } from './journal';
 import { prepareRawMessage } from './raw-message';
 import { putEntry, recordFromSpool, toOutboxMessage, type MessageRecord } from './record';
-import { answerRequest, sendRequest, serveRequests, type SpoolRequest, type SpoolResponse } from './requests';
+import { requestHandlers } from './requests';
+import { ChannelServer, channelAddress, sendRequest, type SpoolRequest, type SpoolResponse } from './sender-channel';
 import { SenderLock } from './sender-lock';
 import { checkSpoolBody, isSpoolDamage, writeSpoolFile, type SpoolDamage, type SpoolMeta } from './spool-file';
 import { markQuarantined, moveToQuarantine, removeQuarantined, scanQuarantine } from './quarantine';
@@ -30,6 +31,7 @@ import * as transition from './transitions';
 import { SentCopies } from './sent-copies';
 import { Pacing } from './pacing';
 import { limitsOf } from '../providers/sending-profiles';
+import { named } from '../logging';
 
 const COMPACT_AT_BYTES = 8 * 1024 * 1024;
 
@@ -54,6 +56,8 @@ export class Outbox implements OutboxEngine {
   private readonly idleWaiters: (() => void)[] = [];
   private lockPoll: NodeJS.Timeout | null = null;
   private watcher: SpoolWatcher | null = null;
+  /** Where other processes reach this one while it holds the sender lock. */
+  private channel: ChannelServer | null = null;
   private unsubscribeConnectivity: (() => void) | null = null;
   private compacting = false;
   private stopping = false;
@@ -173,9 +177,15 @@ export class Outbox implements OutboxEngine {
         if (name && name.endsWith('.msg') && this.records.has(name.slice(0, -4))) return;
         this.scheduleIngest();
       },
-      onRequests: () => void serveRequests(this.paths, (r) => this.serve(r)),
     });
-    await serveRequests(this.paths, (r) => this.serve(r));
+    this.channel = new ChannelServer(
+      channelAddress(this.paths.root),
+      requestHandlers(this, (id) => this.options.accounts.get(id), async (id) => {
+        // The request may name a message dropped a moment ago that the watcher has not reported yet.
+        if (!this.records.has(id)) await this.ingestNew();
+      }),
+    );
+    await this.channel.listen();
     this.pump();
   }
 
@@ -208,6 +218,7 @@ export class Outbox implements OutboxEngine {
     if (this.lockPoll) clearInterval(this.lockPoll);
     this.unsubscribeConnectivity?.();
     this.watcher?.close();
+    await this.channel?.close();
     if (this.ingestTimer) clearTimeout(this.ingestTimer);
     const grace = options.graceMs ?? 20_000;
     const inFlight = [...this.sending.inFlight.values()].map((f) => f.done);
@@ -226,9 +237,10 @@ export class Outbox implements OutboxEngine {
   }
 
   private lostLock(): void {
-    this.logger.warn('[outbox] another process took the sender lock; this one stops sending');
+    named(this.logger, 'outbox').warn('another process took the sender lock; this one stops sending');
     this.role = 'producer';
     this.watcher?.close();
+    void this.channel?.close();
     this.queue.clear();
   }
 
@@ -368,8 +380,8 @@ export class Outbox implements OutboxEngine {
   /** Says what happened and only that: the file is said to have moved only when it did. */
   private reportQuarantine(record: MessageRecord, file: string | undefined): void {
     const error = record.lastError!;
-    this.logger.error(
-      `[outbox] ${record.id} quarantined, not sent: ${error.message}${error.detail ? ` (${error.detail})` : ''}${file ? ` Its file is kept at ${file}.` : ''}`,
+    named(this.logger, 'outbox').error(
+      `${record.id} quarantined, not sent: ${error.message}${error.detail ? ` (${error.detail})` : ''}${file ? ` Its file is kept at ${file}.` : ''}`,
     );
     if (this.listeners.size > 0) this.emit({ type: 'changed', message: this.view(record) });
     this.emit({ type: 'quarantined', id: record.id, ...(file ? { file } : {}), error });
@@ -453,7 +465,7 @@ export class Outbox implements OutboxEngine {
       try {
         listener(event);
       } catch (error) {
-        this.logger.error(`[outbox] event listener failed: ${String(error)}`);
+        named(this.logger, 'outbox').error(`event listener failed: ${String(error)}`);
       }
     }
   }
@@ -516,7 +528,7 @@ export class Outbox implements OutboxEngine {
 
   private async viaHolder(request: SpoolRequest, local: () => Promise<OutboxMessage | undefined>): Promise<OutboxMessage | undefined> {
     if (this.role === 'sender') return local();
-    const response = await sendRequest(this.paths, request, async () => (await this.lock.holder()) !== null);
+    const response = await this.askHolder(request);
     if (response === null) {
       // The holder went away: take over and do it here.
       if ((this.options.mode ?? 'auto') === 'auto' && (await this.lock.tryAcquire())) {
@@ -529,10 +541,17 @@ export class Outbox implements OutboxEngine {
     return response.message;
   }
 
-  private async serve(request: SpoolRequest): Promise<SpoolResponse> {
-    // The request may name a message dropped a moment ago that the watcher has not reported yet.
-    if (request.id && request.op !== 'accountChanged' && !this.records.has(request.id)) await this.ingestNew();
-    return answerRequest(this, request, (id) => this.options.accounts.get(id));
+  /** Asks the holder over its channel; null once no live process holds the lock (it may be taken over). */
+  private async askHolder(request: SpoolRequest): Promise<SpoolResponse | null> {
+    const address = channelAddress(this.paths.root);
+    // A holder that has just taken the lock may not listen yet: give it a few seconds while it is alive.
+    for (let tries = 0; tries < 50; tries++) {
+      const response = await sendRequest(address, request);
+      if (response !== null) return response;
+      if ((await this.lock.holder()) === null) return null;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return null;
   }
 
   private must(id: string): MessageRecord {
