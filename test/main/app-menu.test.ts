@@ -56,7 +56,8 @@ describe('the application menu', () => {
     for (const platform of ['win32', 'darwin', 'linux'] as const) {
       const a = actions();
       const help = buildMenuTemplate(platform, true, a).find((item) => item.role === 'help');
-      const showLogs = (help?.submenu as MenuItemConstructorOptions[]).find((item) => item.label === 'Show Logs');
+      const submenu = (help?.submenu ?? []) as MenuItemConstructorOptions[];
+      const showLogs = submenu.find((item) => item.label === 'Show Logs');
       click(showLogs);
       expect(a.showLogs).toHaveBeenCalledTimes(1);
       expect(a.showDataFolder).not.toHaveBeenCalled();

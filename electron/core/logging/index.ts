@@ -40,6 +40,9 @@ export interface Logging {
   readonly file: string;
 }
 
+/** C0 controls but tab and newline, and DEL: shown escaped so a log line cannot move the cursor or forge an entry. */
+// oxlint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
 /** Longer messages are cut: a log line is a pointer to what happened, not a dump. */
 const MAX_MESSAGE = 4000;
 
@@ -55,7 +58,7 @@ export function createLogging(options: LoggingOptions): Logging {
       let text = redactor.redact(String(message));
       if (text.length > MAX_MESSAGE) text = `${text.slice(0, MAX_MESSAGE)} … [${text.length - MAX_MESSAGE} more characters]`;
       // One entry per line: control characters shown, continuation lines indented, so a message cannot forge another entry.
-      text = text.replace(/\r?\n/g, '\n    ').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+      text = text.replace(/\r?\n/g, '\n    ').replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
       const line = `${now().toISOString()} ${level.padEnd(5)} [${name}] ${text}\n`;
       file.append(line);
       mirror?.(line);
