@@ -129,7 +129,8 @@ function createConfig(env = process.env) {
     publish: publishFrom(env),
     mac: {
       category: 'public.app-category.productivity',
-      target: ['dmg'],
+      // The zip is what electron-updater installs on macOS (Squirrel.Mac); the dmg is what people download.
+      target: ['dmg', 'zip'],
       hardenedRuntime: true,
       entitlements: 'build/entitlements.mac.plist',
       entitlementsInherit: 'build/entitlements.mac.plist',

@@ -166,7 +166,7 @@ describe('the packed app (linux x64, stand-in Electron)', () => {
       expect(source.linux?.desktop).toBeUndefined();
       expect(source.linux?.target).toEqual(['AppImage', 'deb']);
       expect(source.win?.target).toEqual(['nsis']);
-      expect(source.mac).toMatchObject({ target: ['dmg'], hardenedRuntime: true, entitlements: 'build/entitlements.mac.plist' });
+      expect(source.mac).toMatchObject({ target: ['dmg', 'zip'], hardenedRuntime: true, entitlements: 'build/entitlements.mac.plist' });
     }
     if (yaml) {
       expect(yaml).toContain('appId: app.outbox.desktop');

@@ -81,7 +81,7 @@ describe("electron-builder's checks for every target in the configuration", () =
     const config = builderConfig();
     expect(config.linux?.target).toEqual(['AppImage', 'deb']);
     expect(config.win?.target).toEqual(['nsis']);
-    expect(config.mac?.target).toEqual(['dmg']);
+    expect(config.mac?.target).toEqual(['dmg', 'zip']);
   });
 
   it('builds the deb and the AppImage up to their tools, with one MimeType in each desktop entry', async () => {
