@@ -162,12 +162,17 @@ export function createChannelHandlers(services: ChannelServices): ChannelHandler
     'app:restartToUpdate': async () => services.restartToUpdate?.() ?? 'no-update',
   };
 
-  /** Compose warns against the server's SIZE limit: keep the latest one a successful test saw. */
+  /** Compose warns against the server's SIZE limit and missing SMTPUTF8: keep what the latest successful test saw. */
   async function rememberSizeLimit(id: string, report: AccountTestReport): Promise<void> {
-    const size = report.smtp.server.capabilities?.size;
-    if (!report.smtp.ok || !size) return;
+    const caps = report.smtp.server.capabilities;
+    if (!report.smtp.ok || !caps) return;
     const current = await accounts.get(id);
-    if (!current || current.smtp.maxSize === size) return;
-    engine.accountChanged(await accounts.update(id, { smtp: { maxSize: size } }));
+    if (!current) return;
+    const patch = {
+      ...(caps.size && current.smtp.maxSize !== caps.size ? { maxSize: caps.size } : {}),
+      ...(current.smtp.smtpUtf8 !== caps.smtpUtf8 ? { smtpUtf8: caps.smtpUtf8 } : {}),
+    };
+    if (Object.keys(patch).length === 0) return;
+    engine.accountChanged(await accounts.update(id, { smtp: patch }));
   }
 }

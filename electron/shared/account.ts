@@ -49,6 +49,8 @@ export const smtpSettingsSchema = z
     pinnedCertificate: pinnedCertificateSchema.optional(),
     /** The server's SIZE limit in bytes, as last seen (connection test, wizard); Compose warns against it. */
     maxSize: z.number().int().positive().optional(),
+    /** Whether the server offered SMTPUTF8 (RFC 6531) when last seen; false: Compose warns about non-ASCII addresses. */
+    smtpUtf8: z.boolean().optional(),
   })
   .refine((s) => s.security !== 'none' || s.insecure, insecureNeedsFlag);
 export type SmtpSettings = z.infer<typeof smtpSettingsSchema>;

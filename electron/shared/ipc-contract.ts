@@ -63,6 +63,7 @@ export const accountPatchSchema = z.strictObject({
       user: smtp.user.optional(),
       authMethod: smtp.authMethod.unwrap().optional(),
       maxSize: smtp.maxSize,
+      smtpUtf8: smtp.smtpUtf8,
     })
     .optional(),
   /** The IMAP server for the Sent copy, whole; null removes it. Its password stays as stored. */

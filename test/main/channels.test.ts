@@ -27,7 +27,7 @@ function services(overrides: Partial<ChannelServices> = {}) {
     list: vi.fn(async () => [profile]),
     get: vi.fn(async () => profile),
     add: vi.fn(),
-    update: vi.fn(async (_id: string, patch: { smtp?: { maxSize?: number } }) => (profile = { ...profile, smtp: { ...profile.smtp, ...patch.smtp } })),
+    update: vi.fn(async (_id: string, patch: { smtp?: { maxSize?: number; smtpUtf8?: boolean } }) => (profile = { ...profile, smtp: { ...profile.smtp, ...patch.smtp } })),
     remove: vi.fn(),
     credentials: vi.fn(),
   };
@@ -76,23 +76,24 @@ describe('channels', () => {
     expect(JSON.stringify(summary)).not.toContain('EHLO');
   });
 
-  it("remembers the server's SIZE limit a successful connection test saw, for Compose's warning", async () => {
+  it("remembers the server's SIZE limit and SMTPUTF8 a successful connection test saw, for Compose's warnings", async () => {
     const test = vi.fn(async () => report(26_214_400));
     const { handlers, accounts, engine } = services({ diagnostics: { test, trust: vi.fn() } as never });
     await handlers['account:test']('ann');
-    expect(accounts.update).toHaveBeenCalledWith('ann', { smtp: { maxSize: 26_214_400 } });
+    expect(accounts.update).toHaveBeenCalledWith('ann', { smtp: { maxSize: 26_214_400, smtpUtf8: false } });
     expect(engine.accountChanged).toHaveBeenCalledTimes(1);
     await handlers['account:test']('ann');
     // Same limit again: nothing to write.
     expect(accounts.update).toHaveBeenCalledTimes(1);
   });
 
-  it('does not touch the account after a failed test or one without SIZE', async () => {
+  it('does not touch the account after a failed test, and one without SIZE records only SMTPUTF8', async () => {
     const test = vi.fn().mockResolvedValueOnce(report(1000, false)).mockResolvedValueOnce(report(undefined));
     const { handlers, accounts } = services({ diagnostics: { test, trust: vi.fn() } as never });
     await handlers['account:test']('ann');
-    await handlers['account:test']('ann');
     expect(accounts.update).not.toHaveBeenCalled();
+    await handlers['account:test']('ann');
+    expect(accounts.update).toHaveBeenCalledWith('ann', { smtp: { smtpUtf8: false } });
   });
 
   it('stages every file the picker chose, and nothing when it was cancelled', async () => {

@@ -8,6 +8,8 @@ import { domainToASCII } from 'node:url';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { AccountProfile } from '../../shared/account';
+import { needsSmtpUtf8 } from '../../shared/intl-address';
+import { envelopeAddress, knownWithoutSmtpUtf8 } from '../smtp/envelope-address';
 import { AppError } from '../../shared/errors';
 import type { ValidComposeRequest } from '../../shared/message';
 import type { SpoolMeta } from './spool-file';
@@ -100,6 +102,9 @@ export async function composeMessage(request: ValidComposeRequest, account: Acco
   if (request.replyTo) parseMailboxes([request.replyTo], 'Reply-To');
   const handles = await openAttachments(request.attachments.map((a) => a.path));
   const messageId = newMessageId(fromAddress);
+  // The envelope carries A-label domains; a non-ASCII local part is refused now if the server is known not to take it.
+  const envelope = { from: envelopeAddress(fromAddress), to: [...to, ...cc, ...bcc].map(envelopeAddress) };
+  if ([envelope.from, ...envelope.to].some(needsSmtpUtf8) && account.smtp.smtpUtf8 === false) throw knownWithoutSmtpUtf8(account);
   const composer = new MailComposer({
     from,
     to: request.to,
@@ -125,7 +130,7 @@ export async function composeMessage(request: ValidComposeRequest, account: Acco
     to: request.to,
     cc: request.cc,
     bccCount: bcc.length,
-    envelope: { from: fromAddress, to: [...to, ...cc, ...bcc] },
+    envelope,
     body,
   };
 }

@@ -8,7 +8,7 @@ import * as mimeFuncs from 'nodemailer/lib/mime-funcs';
 import type { AccountProfile } from '../../shared/account';
 import { AppError } from '../../shared/errors';
 import { needsSmtpUtf8 } from '../../shared/intl-address';
-import { envelopeAddress } from '../smtp/envelope-address';
+import { envelopeAddress, knownWithoutSmtpUtf8 } from '../smtp/envelope-address';
 import { addressesOf, assertAddresses, newMessageId } from './composer';
 import type { RawEnqueueRequest } from './engine-api';
 import { readRawInput } from './raw-input';
@@ -130,6 +130,7 @@ export async function prepareRawMessage(
     assertAddresses([envelopeFrom], 'the sender');
     const envelope = { from: envelopeAddress(envelopeFrom), to: [...new Set(unique.map(envelopeAddress))] };
     const smtpUtf8 = [envelope.from, ...envelope.to].some(needsSmtpUtf8);
+    if (smtpUtf8 && account.smtp.smtpUtf8 === false) throw knownWithoutSmtpUtf8(account);
 
     // Blind copies stay blind: neither header reaches anyone, whichever set -t read.
     headers.remove('bcc');

@@ -1,7 +1,8 @@
 // One recipient field (To, Cc or Bcc): typed or pasted addresses become chips, checked as they are made, with
 // recent-address suggestions in an ARIA combobox. Controlled: the screen holds the chips and the half-typed text.
 import { useId, useMemo, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
-import { isValidMailbox, splitAddresses, formatMailbox, type Recipient } from './addresses';
+import { needsSmtpUtf8 } from '../../../electron/shared/intl-address';
+import { isValidMailbox, parseMailbox, splitAddresses, formatMailbox, type Recipient } from './addresses';
 import { suggest } from './suggestions';
 import './address-field.css';
 
@@ -13,6 +14,16 @@ export interface AddressFieldProps {
   /** Recent recipients to suggest from. */
   pool: readonly Recipient[];
   autoFocus?: boolean;
+  /** The account's server, when it is known not to offer SMTPUTF8: non-ASCII addresses get a warning as they are typed. */
+  noSmtpUtf8Host?: string | undefined;
+}
+
+/** The addresses (chips, and the piece being typed once it has an @) that only a server with SMTPUTF8 can take. */
+export function nonAsciiAddresses(chips: readonly string[], text: string): string[] {
+  const trimmed = text.trim();
+  const typed = trimmed.slice(trimmed.lastIndexOf('<') + 1).replace(/>.*$/, '');
+  const candidates = [...chips.map((c) => parseMailbox(c)?.address ?? c.trim()), ...(typed.includes('@') ? [typed] : [])];
+  return candidates.filter((a) => a.includes('@') && needsSmtpUtf8(a));
 }
 
 /** The text with every complete piece made a chip; `all` also makes the unfinished last piece one. */
@@ -25,7 +36,7 @@ export function commitText(chips: readonly string[], text: string, all: boolean)
   return { chips: [...chips, ...pieces], text: rest };
 }
 
-export function AddressField({ label, chips, text, onChange, pool, autoFocus }: AddressFieldProps) {
+export function AddressField({ label, chips, text, onChange, pool, autoFocus, noSmtpUtf8Host }: AddressFieldProps) {
   const id = useId();
   const inputId = `${id}-input`;
   const listId = `${id}-list`;
@@ -36,6 +47,8 @@ export function AddressField({ label, chips, text, onChange, pool, autoFocus }: 
   const options = useMemo(() => (open ? suggest(pool, text, chips) : []), [open, pool, text, chips]);
   const expanded = options.length > 0;
   const invalid = chips.filter((c) => !isValidMailbox(c));
+  const nonAscii = noSmtpUtf8Host ? nonAsciiAddresses(chips, text) : [];
+  const warningId = `${id}-smtputf8`;
 
   const commit = (all: boolean): void => {
     if (!text.trim()) return;
@@ -146,7 +159,7 @@ export function AddressField({ label, chips, text, onChange, pool, autoFocus }: 
           aria-controls={listId}
           aria-activedescendant={activeId}
           aria-invalid={invalid.length > 0 || undefined}
-          aria-describedby={invalid.length > 0 ? errorId : undefined}
+          aria-describedby={[invalid.length > 0 ? errorId : '', nonAscii.length > 0 ? warningId : ''].filter(Boolean).join(' ') || undefined}
           value={text}
           onChange={(event) => {
             const value = event.target.value;
@@ -192,6 +205,12 @@ export function AddressField({ label, chips, text, onChange, pool, autoFocus }: 
         <p id={errorId} className="field__error">
           {invalid.length === 1 ? `“${invalid[0]}” is not a valid address.` : `${invalid.length} addresses are not valid: ${invalid.map((c) => `“${c}”`).join(', ')}.`} Write it
           as name@example.com, or Name &lt;name@example.com&gt;.
+        </p>
+      )}
+      {nonAscii.length > 0 && (
+        <p id={warningId} className="field__error" role="status">
+          {nonAscii.map((a) => `“${a}”`).join(', ')} {nonAscii.length === 1 ? 'has' : 'have'} non-ASCII characters before the @, and {noSmtpUtf8Host} cannot deliver to
+          such addresses (it does not offer SMTPUTF8). Use an ASCII address for {nonAscii.length === 1 ? 'this recipient' : 'these recipients'}, or send from another account.
         </p>
       )}
     </div>

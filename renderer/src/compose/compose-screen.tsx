@@ -157,6 +157,7 @@ export function ComposeScreen({ api, accounts, messages, intent, onSent, onClose
       text={fields[`${key}Text`]}
       pool={pool}
       autoFocus={autoFocus}
+      noSmtpUtf8Host={c.account?.smtp.smtpUtf8 === false ? c.account.smtp.host : undefined}
       onChange={(chips, text) => {
         update({ [key]: chips, [`${key}Text`]: text });
         c.setSendError(null);

@@ -179,6 +179,15 @@ describe('raw input: headers Outbox adds', () => {
     expect(meta.envelope).toEqual({ from: 'jorg@xn--bcher-kva.test', to: ['bob@xn--mller-kva.test'] });
   });
 
+  it('refuses a non-ASCII local part at once when the account\'s server was last seen without SMTPUTF8', async () => {
+    const known = account('known', { smtp: { ...account().smtp, smtpUtf8: false } });
+    await expect(prepare('To: 用户@example.test\n\nbody\n', { acct: known })).rejects.toMatchObject({ code: 'SMTP_UTF8_UNSUPPORTED', retryable: false });
+    // An internationalised domain alone is fine: it goes as its A-label.
+    expect((await prepare('To: bob@bücher.test\n\nbody\n', { acct: known })).meta.envelope.to).toEqual(['bob@xn--bcher-kva.test']);
+    // Not known (never tested): queued; the sender decides on the live connection.
+    expect((await prepare('To: 用户@example.test\n\nbody\n')).meta.envelope.to).toEqual(['用户@example.test']);
+  });
+
   it('refuses to write a UTF-8 From when the envelope (-f) would not use SMTPUTF8', async () => {
     const acct = account('intl', { email: 'jörg@example.test' });
     await expect(prepare('To: a@example.org\n\nbody\n', { acct, from: 'bounce@example.test' })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('SMTPUTF8') });
