@@ -189,8 +189,8 @@ export const CATALOGUE: Readonly<Record<ErrorCode, CatalogueEntry>> = {
     retryable: false,
   },
   SPOOL_CORRUPT: {
-    cause: 'A message in the outbox is damaged and was moved to the quarantine folder.',
-    next: 'Open the quarantine folder to recover its content; the rest of the outbox carries on.',
+    cause: "A message's stored copy changed on disk after it was queued, so it was not sent (it is kept as quarantined).",
+    next: 'Write it again, or delete it.',
     retryable: false,
   },
   SPOOL_UNWRITABLE: {

@@ -40,7 +40,7 @@ export function markQuarantined(record: MessageRecord, error: ErrorInfo, at: str
  */
 export async function recordForDamagedFile(file: string, error: ErrorInfo, at: string, shownFile: string | undefined): Promise<MessageRecord> {
   const id = path.basename(file).replace(/\.msg$/, '');
-  const info = await readSpoolFile(file, { verify: false }).catch(() => null);
+  const info = await readSpoolFile(file, { verify: false, anySize: true }).catch(() => null);
   let record: MessageRecord;
   if (info) {
     record = { ...recordFromSpool(info), id };

@@ -113,8 +113,11 @@ function corrupt(file: string, detail: string): AppError {
   return new AppError('SPOOL_CORRUPT', { detail: `${path.basename(file)}: ${detail}` });
 }
 
-/** Reads and checks a spool file's header and metadata; `verify` also checks the body's length and hash. */
-export async function readSpoolFile(file: string, options: { verify: boolean }): Promise<SpoolEntryInfo> {
+/**
+ * Reads and checks a spool file's header and metadata; `verify` also checks the body's hash. `anySize` reads
+ * the metadata of a file whose length no longer matches its header (to describe a damaged file).
+ */
+export async function readSpoolFile(file: string, options: { verify: boolean; anySize?: boolean }): Promise<SpoolEntryInfo> {
   const handle = await fs.open(file, 'r');
   try {
     const { size } = await handle.stat();
@@ -127,7 +130,7 @@ export async function readSpoolFile(file: string, options: { verify: boolean }):
     const bodyLength = Number(match[2]);
     const sha256 = match[3]!;
     const bodyOffset = HEADER_LENGTH + metaLength + 1;
-    if (size !== bodyOffset + bodyLength) throw corrupt(file, `expected ${bodyOffset + bodyLength} bytes, found ${size}`);
+    if (size !== bodyOffset + bodyLength && !options.anySize) throw corrupt(file, `expected ${bodyOffset + bodyLength} bytes, found ${size}`);
     let metaBytes = head.subarray(HEADER_LENGTH, HEADER_LENGTH + metaLength);
     if (metaBytes.length < metaLength) {
       metaBytes = Buffer.alloc(metaLength);

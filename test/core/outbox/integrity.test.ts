@@ -255,6 +255,21 @@ describe('a damaged file dropped into the queue before it was taken in', () => {
     expect((await later.engine.get(dropped.id))?.state).toBe('quarantined');
   });
 
+  it('describes a dropped file cut short by what its metadata still says', async () => {
+    const dir = await tempDir();
+    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+    const message = await queueOffline(dir, 20_000, 'cut');
+    await fs.rm(path.join(dir, 'spool', 'state'), { recursive: true });
+    await damage(path.join(dir, 'spool', 'queue', `${message.id}.msg`), 'truncated');
+    const running = engineAt(dir, { online: true });
+    await running.engine.start();
+    await running.engine.idle();
+    const found = await running.engine.get(message.id);
+    expect(found).toMatchObject({ state: 'quarantined', subject: message.subject, to: ['bob@example.org'], accountId: 'acct' });
+    expect(found?.quarantine?.reason).toMatch(/damaged \(expected \d+ bytes, found \d+\); it was not sent\./);
+    expect(receivedFor(message)).toEqual([]);
+  });
+
   it('lists a file that cannot even be parsed under the id its name gives, and deletes it', async () => {
     const dir = await tempDir();
     cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
