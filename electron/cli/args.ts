@@ -41,6 +41,7 @@ export type Command =
   | { name: 'flush'; wait: boolean; maxWait?: number }
   | { name: 'retry'; id: string; wait: boolean; queueOnly: boolean; maxWait?: number }
   | { name: 'cancel'; id: string }
+  | { name: 'delete'; id: string }
   | { name: 'detect'; args: DetectArgs }
   | AccountCommand;
 
@@ -124,6 +125,7 @@ function parseCommand(name: CommandName, argv: readonly string[], cwd: string): 
     case 'retry':
       return { command: { name, id, wait: values.wait === true, queueOnly: values['queue-only'] === true, ...maxWaitOf(values) }, dataDir };
     case 'cancel':
+    case 'delete':
       return { command: { name, id }, dataDir };
     case 'detect':
       return { command: { name, args: detectArgs(id, values) }, dataDir };
@@ -176,6 +178,7 @@ const COMMAND_OPTIONS: Readonly<Record<Exclude<CommandName, 'send' | 'account'>,
   flush: { ids: 0, options: { wait: { type: 'boolean' }, 'max-wait': { type: 'string' } } },
   retry: { ids: 1, options: { wait: { type: 'boolean' }, 'max-wait': { type: 'string' }, 'queue-only': { type: 'boolean' } } },
   cancel: { ids: 1, options: {} },
+  delete: { ids: 1, options: {} },
   detect: { ids: 1, options: { json: { type: 'boolean' }, 'dns-server': { type: 'string' }, timeout: { type: 'string' } } },
 };
 

@@ -93,6 +93,8 @@ async function run(ctx: CliContext, command: Exclude<Command, { name: 'help' | '
       return (await import('./commands/queue')).runRetry(ctx, command);
     case 'cancel':
       return (await import('./commands/queue')).runCancel(ctx, command);
+    case 'delete':
+      return (await import('./commands/queue')).runDelete(ctx, command);
     case 'account-add':
       return (await import('./commands/account')).runAccountAdd(ctx, command.args);
     case 'account-list':

@@ -1,6 +1,6 @@
 // The `outbox --help` text and each command's own help: what a user types, what exit codes mean,
 // and the environment variables the command reads.
-export const COMMANDS = ['send', 'compose', 'queue', 'show', 'flush', 'retry', 'cancel', 'account', 'detect'] as const;
+export const COMMANDS = ['send', 'compose', 'queue', 'show', 'flush', 'retry', 'cancel', 'delete', 'account', 'detect'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const GLOBAL = `Global options:
@@ -39,6 +39,7 @@ Commands:
   flush [--wait]                  send everything that is waiting now
   retry ID                        put a failed or held message back in the queue
   cancel ID                       cancel a message that has not been sent
+  delete ID                       remove a message (and its file) from the outbox for good
   account add|list|remove         manage sending accounts
   account test ID [--json]        check an account's servers and say what is wrong
   account trust ID --fingerprint SHA256 [--imap]
@@ -137,6 +138,11 @@ Exits 0 when an encrypted SMTP server was found, 69 when none was.
   cancel: `Usage: outbox cancel ID
 
 Cancels a message that has not been sent; it stays in the list as failed ("cancelled").
+`,
+  delete: `Usage: outbox delete ID
+
+Removes a message from the outbox for good, with its stored copy: a sent one (its copy in the Sent folder
+stays), a failed one, or a quarantined (damaged) one. A message being sent right now cannot be deleted.
 `,
   account: `Usage:
   outbox account add --name N --email E --host H --port P --security tls|starttls|none [--insecure]

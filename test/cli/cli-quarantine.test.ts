@@ -73,4 +73,13 @@ it('never sends a spool file cut to half, says so, and keeps the message visible
   // Modes after the whole run: account add, send, queue, quarantine, flushes.
   expect(await fs.readdir(path.join(ws.dataDir, 'spool', 'quarantine'))).toEqual([`${id}.msg`, `${id}.msg.reason.txt`].sort());
   expect(await widerThanPrivate(ws.dataDir)).toEqual([]);
+
+  // What the reason says can be done: delete it, and its quarantined file goes too.
+  const deleted = await ws.run(['delete', id]);
+  expect(deleted.code, deleted.stderr).toBe(0);
+  expect(deleted.stdout.trim()).toBe(`Deleted ${id}.`);
+  expect(await fs.readdir(path.join(ws.dataDir, 'spool', 'quarantine'))).toEqual([]);
+  const gone = await ws.run(['show', id]);
+  expect(gone.code).not.toBe(0);
+  expect(gone.stderr).toContain(`There is no message "${id}"`);
 });

@@ -72,4 +72,12 @@ export async function runCancel(ctx: CliContext, options: { id: string }): Promi
   return EX.OK;
 }
 
+export async function runDelete(ctx: CliContext, options: { id: string }): Promise<number> {
+  const engine = await ctx.openEngine({ mode: 'auto', autoSend: false });
+  const { id } = await findMessage(engine, options.id);
+  await engine.remove(id);
+  out(ctx.io, `Deleted ${id}.`);
+  return EX.OK;
+}
+
 export { runFlush } from './flush';
