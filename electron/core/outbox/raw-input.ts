@@ -8,7 +8,7 @@
 //   mailsplit's Headers (the header model mailparser uses) parses, edits and rebuilds it;
 // - the body is streamed, never held whole.
 import { Readable } from 'node:stream';
-import { Headers } from '@zone-eu/mailsplit';
+import Headers from '@zone-eu/mailsplit/lib/headers';
 import { AppError } from '../../shared/errors';
 
 export const MAX_HEADER_BYTES = 1024 * 1024;
@@ -20,6 +20,7 @@ const LF = 0x0a;
 const DOT = 0x2e;
 const CRLF = Buffer.from('\r\n');
 const DOT_BYTE = Buffer.from('.');
+const EMPTY = Buffer.alloc(0);
 
 function refused(message: string, next: string): AppError {
   return new AppError('VALIDATION', { message, next });
@@ -41,62 +42,85 @@ export class LineNormalizer {
   constructor(private readonly ignoreDots: boolean) {}
 
   push(chunk: Buffer): Buffer {
-    if (this.stopped) return Buffer.alloc(0);
+    if (this.stopped) return EMPTY;
+    // Native scans (indexOf) find the line ends and a NUL; only the bytes around them are touched here.
+    const nul = chunk.indexOf(0);
+    const limit = nul < 0 ? chunk.length : nul;
     const out: Buffer[] = [];
-    let start = 0;
-    for (let i = 0; i < chunk.length; i++) {
-      const byte = chunk[i]!;
-      if (this.afterCr) {
-        this.afterCr = false;
-        if (byte === LF) {
-          // The CRLF went out with the CR.
-          start = i + 1;
-          continue;
-        }
-      }
-      if (byte === CR || byte === LF) {
-        if (i > start) out.push(chunk.subarray(start, i));
-        if (this.heldDot && this.column === 1) {
-          this.stopped = true;
-          return Buffer.concat(out);
-        }
-        out.push(CRLF);
-        this.afterCr = byte === CR;
-        this.line++;
-        this.column = 0;
-        start = i + 1;
-        continue;
-      }
-      if (byte === 0) {
-        throw refused(`Line ${this.line} of the message contains a NUL byte, which mail cannot carry.`, 'Remove it, or send the data as an attachment (outbox compose --attach).');
-      }
+    let i = 0;
+    if (this.afterCr && limit > 0) {
+      this.afterCr = false;
+      // The CRLF went out with the CR.
+      if (chunk[0] === LF) i = 1;
+    }
+    let start = i; // first byte not yet handed out
+    let nextCr = chunk.indexOf(CR, i);
+    let nextLf = chunk.indexOf(LF, i);
+    while (i < limit) {
+      if (nextCr !== -1 && nextCr < i) nextCr = chunk.indexOf(CR, i);
+      if (nextLf !== -1 && nextLf < i) nextLf = chunk.indexOf(LF, i);
+      const eol = nextCr === -1 ? nextLf : nextLf === -1 ? nextCr : Math.min(nextCr, nextLf);
+      const end = eol === -1 || eol >= limit ? limit : eol;
+      const atEol = end === eol;
       if (this.heldDot) {
+        // The line so far is a dot held back from the previous chunk.
+        if (end === i) {
+          if (atEol) return this.stop(out);
+          break;
+        }
         out.push(DOT_BYTE);
         this.heldDot = false;
-      } else if (byte === DOT && this.column === 0 && !this.ignoreDots) {
+      } else if (this.column === 0 && !this.ignoreDots && chunk[i] === DOT && end === i + 1) {
         if (i > start) out.push(chunk.subarray(start, i));
+        if (atEol) return this.stop(out);
+        // A dot at the end of the chunk: whether it is a lone "." depends on the next byte.
         this.heldDot = true;
-        start = i + 1;
+        this.column = 1;
+        start = end;
+        i = end;
+        break;
       }
-      if (++this.column > MAX_LINE_BYTES) {
+      this.column += end - i;
+      if (this.column > MAX_LINE_BYTES) {
         throw refused(
           `Line ${this.line} of the message is longer than ${MAX_LINE_BYTES} bytes, the limit of RFC 5322.`,
           'Wrap the line, or encode that part (quoted-printable or base64), or send it as an attachment.',
         );
       }
+      if (!atEol) {
+        i = end;
+        break;
+      }
+      this.line++;
+      this.column = 0;
+      if (chunk[eol] === CR && eol + 1 < chunk.length && chunk[eol + 1] === LF) {
+        // Already CRLF: the bytes stay as they are.
+        i = eol + 2;
+        continue;
+      }
+      out.push(chunk.subarray(start, eol), CRLF);
+      if (chunk[eol] === CR && eol + 1 === chunk.length) this.afterCr = true;
+      i = eol + 1;
+      start = i;
     }
-    if (start < chunk.length) out.push(chunk.subarray(start));
+    if (nul >= 0) {
+      throw refused(`Line ${this.line} of the message contains a NUL byte, which mail cannot carry.`, 'Remove it, or send the data as an attachment (outbox compose --attach).');
+    }
+    if (start < i) out.push(chunk.subarray(start, i));
     return out.length === 1 ? out[0]! : Buffer.concat(out);
+  }
+
+  private stop(out: Buffer[]): Buffer {
+    this.stopped = true;
+    this.heldDot = false;
+    return Buffer.concat(out);
   }
 
   /** The end of the input: a last line without a line end gets one; a lone "." there is the end mark. */
   end(): Buffer {
-    if (this.stopped) return Buffer.alloc(0);
-    if (this.heldDot) {
-      this.stopped = true;
-      return Buffer.alloc(0);
-    }
-    return this.column > 0 ? CRLF : Buffer.alloc(0);
+    if (this.stopped) return EMPTY;
+    if (this.heldDot) return this.stop([]);
+    return this.column > 0 ? CRLF : EMPTY;
   }
 }
 

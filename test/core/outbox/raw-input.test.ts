@@ -1,6 +1,7 @@
 // Raw (sendmail-style) input read as Postfix's sendmail reads it: each case reproduced an issue-9 report
 // (`printf … | outbox send -t`) that today's reader got wrong.
 import { Readable } from 'node:stream';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AccountProfile } from '../../../electron/shared/account';
 import { bareMessageId, prepareRawMessage } from '../../../electron/core/outbox/raw-message';
@@ -148,6 +149,36 @@ describe('raw input: what is refused', () => {
     await expect(prepare(`To: a@example.org\n\nok\n${'z'.repeat(999)}\n`, { size: 100 })).rejects.toMatchObject({ message: expect.stringMatching(/^Line 4 of/) });
     await expect(prepare(Buffer.from('To: a@example.org\n\nok\r\nbad\0byte\n'))).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/^Line 4 of the message contains a NUL byte/) });
     await expect(prepare(Buffer.from('To: a@example.org\nSubject: a\0b\n\nok\n'))).rejects.toMatchObject({ message: expect.stringMatching(/^Line 2 of the message contains a NUL/) });
+  });
+
+  it('normalises any input split anywhere exactly as a line-by-line reading does (fast-check)', () => {
+    /** The plain reading: split at CRLF, CR or LF; a lone "." ends the input unless dots are ignored. */
+    const reference = (input: string, ignoreDots: boolean): string => {
+      const lines = input.split(/\r\n|\r|\n/);
+      const last = lines.pop()!;
+      let out = '';
+      for (const line of [...lines, ...(last ? [last] : [])]) {
+        if (!ignoreDots && line === '.') return out;
+        out += `${line}\r\n`;
+      }
+      return out;
+    };
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a.\r\n]{0,40}$/), fc.array(fc.nat(40), { maxLength: 6 }), fc.boolean(), (input, cuts, ignoreDots) => {
+        const bytes = Buffer.from(input, 'latin1');
+        const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+        const n = new LineNormalizer(ignoreDots);
+        const out: Buffer[] = [];
+        let from = 0;
+        for (const p of [...points, bytes.length]) {
+          out.push(n.push(bytes.subarray(from, p)));
+          from = p;
+        }
+        out.push(n.end());
+        expect(Buffer.concat(out).toString('latin1')).toBe(reference(input, ignoreDots));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('counts lines across chunk borders and line-end styles', () => {
