@@ -42,7 +42,7 @@ export interface Candidate extends Omit<ServerConfig, 'usernameTemplate'> {
   username: string;
   source: CandidateSource;
   /** What the probe saw, when the server was contacted. */
-  verified?: { startTls: boolean; authMechanisms: string[]; size?: number; certificateMatchesHost?: boolean };
+  verified?: { startTls: boolean; authMechanisms: string[]; size?: number; smtpUtf8?: boolean; certificateMatchesHost?: boolean };
   /** Plaintext candidates are shown as "insecure, not recommended" and never picked automatically. */
   insecure: boolean;
   /** Why it ranks where it does, in plain words. */

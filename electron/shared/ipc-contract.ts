@@ -22,7 +22,7 @@ const candidateSchema = z.strictObject({
   auth: z.array(z.enum(['password', 'oauth2'])).max(2),
   source: z.enum(['bundled', 'bundled-mx', 'ispdb-live', 'autoconfig', 'autoconfig-http', 'srv', 'probe']),
   verified: z
-    .strictObject({ startTls: z.boolean(), authMechanisms: z.array(z.string().max(40)).max(20), size: z.number().optional(), certificateMatchesHost: z.boolean().optional() })
+    .strictObject({ startTls: z.boolean(), authMechanisms: z.array(z.string().max(40)).max(20), size: z.number().optional(), smtpUtf8: z.boolean().optional(), certificateMatchesHost: z.boolean().optional() })
     .optional(),
   insecure: z.boolean(),
   notes: z.array(z.string().max(500)).max(20),

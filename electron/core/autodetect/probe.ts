@@ -128,6 +128,7 @@ function toCandidate(result: ProbeResult, host: string, port: number, email: str
       startTls: caps?.startTls ?? false,
       authMechanisms: mechanisms,
       ...(caps?.size !== undefined ? { size: caps.size } : {}),
+      ...(caps ? { smtpUtf8: caps.smtpUtf8 } : {}),
       ...(cert ? { certificateMatchesHost: cert.hostMatches } : {}),
     },
     insecure: result.security === 'none',

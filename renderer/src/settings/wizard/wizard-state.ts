@@ -205,6 +205,7 @@ export function accountToSave(state: WizardState): NewAccount | undefined {
       user: state.noSignIn ? '' : smtp.username,
       authMethod: 'auto',
       ...(smtp.verified?.size ? { maxSize: smtp.verified.size } : {}),
+      ...(smtp.verified?.smtpUtf8 !== undefined ? { smtpUtf8: smtp.verified.smtpUtf8 } : {}),
     },
     ...(imap ? { imap: { host: imap.host, port: imap.port, security: imap.security, insecure: false, separateSecret: false } } : {}),
     sentCopy: { enabled: imap !== undefined && state.sentCopy },

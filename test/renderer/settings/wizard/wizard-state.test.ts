@@ -94,6 +94,13 @@ describe('the add-account wizard state', () => {
     expect(accountToSave(wizardReducer(state, { type: 'imap', index: -1 }))?.imap).toBeUndefined();
   });
 
+  it('saves whether the verified server offered SMTPUTF8, for Compose\'s warning', () => {
+    const noUtf8 = { ...starttls, verified: { ...starttls.verified!, smtpUtf8: false } };
+    let state = run(typed, { type: 'detect-start' }, { type: 'detect-done', report: report() }, { type: 'to-sign-in' }, { type: 'password', password: 'pw' }, { type: 'verify-start' });
+    state = wizardReducer(state, { type: 'verify-done', outcome: { chosen: noUtf8, attempts: [{ candidate: noUtf8, ok: true, verdict: null }] } });
+    expect(accountToSave(state)?.smtp).toMatchObject({ maxSize: 35_000_000, smtpUtf8: false });
+  });
+
   it('turns the Sent copy off by default for Gmail, which files its own', () => {
     const gmail = report({ provider: { name: 'Google Mail', signIn: 'google' }, smtp: [candidate({ host: 'smtp.gmail.com' })], best: candidate({ host: 'smtp.gmail.com' }) });
     expect(run(typed, { type: 'detect-start' }, { type: 'detect-done', report: gmail }).sentCopy).toBe(false);
