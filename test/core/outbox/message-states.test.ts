@@ -110,7 +110,7 @@ describe('the engine accepts exactly the actions the screen offers (and the shar
     for (const id of quarantinable) {
       const file = path.join(dir, 'spool', 'queue', `${id}.msg`);
       const bytes = await fs.readFile(file);
-      bytes[bytes.length - 10] ^= 0x20;
+      bytes.writeUInt8(bytes.readUInt8(bytes.length - 10) ^ 0x20, bytes.length - 10);
       await fs.writeFile(file, bytes);
     }
     const sender = new ScriptedSender((request, bytes) => {
