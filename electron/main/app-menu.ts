@@ -12,6 +12,8 @@ export interface MenuActions {
   showDataFolder: () => void;
   /** Opens the folder of the log files (data folder's logs/) in the file manager. */
   showLogs: () => void;
+  /** macOS: links the `outbox` command onto the PATH (cli-install.ts). */
+  installCommandLineTool?: () => void;
 }
 
 export function buildMenuTemplate(platform: NodeJS.Platform, isPackaged: boolean, actions: MenuActions): MenuItemConstructorOptions[] {
@@ -26,6 +28,8 @@ export function buildMenuTemplate(platform: NodeJS.Platform, isPackaged: boolean
         { role: 'about' },
         { type: 'separator' },
         { label: 'Settings…', accelerator: 'CmdOrCtrl+,', click: () => actions.command({ type: 'show', screen: 'settings' }) },
+        // The launcher it links to exists only inside the packaged app.
+        ...(isPackaged && actions.installCommandLineTool ? [{ label: 'Install Command Line Tool…', click: () => actions.installCommandLineTool?.() }] : []),
         { type: 'separator' },
         { role: 'services' },
         { type: 'separator' },

@@ -37,6 +37,7 @@ import { pushEvent, registerIpcHandlers } from './ipc-handlers';
 import { installQuitHandler } from './lifecycle';
 import { CONTENT_SECURITY_POLICY, createMainWindow, guardAllWebContents } from './window';
 import { processCliMode, runCliModeIfRequested } from './cli-mode';
+import { installCommandLineTool, processCliInstallDeps, resultMessage } from './cli-install';
 import { registerAppScheme, RENDERER_URL, serveRenderer } from './app-protocol';
 import { UpdateService } from './updater';
 
@@ -183,6 +184,11 @@ async function start(logging: Logging, commands: CommandRouter): Promise<{ showW
         sendAll,
         showDataFolder: () => void shell.openPath(dataDir),
         showLogs: () => void shell.openPath(logging.dir),
+        installCommandLineTool: () =>
+          void installCommandLineTool(processCliInstallDeps(app)).then((result) => {
+            const box = resultMessage(result);
+            if (box) void dialog.showMessageBox({ ...box, buttons: ['OK'] });
+          }),
       }),
     ),
   );
