@@ -47,9 +47,16 @@ export function overflowOf(result: SendResult, to: readonly string[]): string[] 
   return overflow.length > 0 && overflow.length < recipients.length ? overflow.map((r) => r.address) : [];
 }
 
+/** The server's answers under the addresses as queued (the wire carries A-label domains). */
+function asQueued(result: SendResult, to: readonly string[]): SendResult {
+  if (!result.recipients) return result;
+  const byKey = new Map(to.map((address) => [key(address), address]));
+  return { ...result, recipients: result.recipients.map((r) => ({ ...r, address: byKey.get(key(r.address)) ?? r.address })) };
+}
+
 /** The transactions of one attempt as one result: every recipient once, with its last answer. */
 export function mergeTransactions(parts: readonly { to: readonly string[]; result: SendResult }[], to: readonly string[]): SendResult {
-  if (parts.length === 1) return parts[0]!.result;
+  if (parts.length === 1) return asQueued(parts[0]!.result, to);
   const final = new Map<string, RecipientResult>();
   for (const part of parts) for (const r of transactionRecipients(part.result, part.to)) final.set(r.address, r);
   const recipients = to.map((address) => final.get(address) ?? { address, accepted: false, retryable: true });

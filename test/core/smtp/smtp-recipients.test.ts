@@ -71,3 +71,29 @@ describe('SmtpSender with a limit on recipients per transaction', () => {
     expect(refused.result.outcome).toBe('partial');
   });
 });
+
+describe('answers about internationalised domains', () => {
+  it('are reported under the address as queued, though the wire carried the A-label', async () => {
+    const { mergeTransactions } = await import('../../../electron/core/smtp/smtp-recipients');
+    const merged = mergeTransactions(
+      [
+        {
+          to: ['ann@bücher.test', 'bob@example.test'],
+          result: {
+            outcome: 'partial',
+            transcript: [],
+            recipients: [
+              { address: 'bob@example.test', accepted: true },
+              { address: 'ann@xn--bcher-kva.test', accepted: false, reply: '450 4.2.0 Greylisted', responseCode: 450 },
+            ],
+          },
+        },
+      ],
+      ['ann@bücher.test', 'bob@example.test'],
+    );
+    expect(merged.recipients?.map((r) => [r.address, r.accepted])).toEqual([
+      ['bob@example.test', true],
+      ['ann@bücher.test', false],
+    ]);
+  });
+});
