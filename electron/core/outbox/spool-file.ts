@@ -255,38 +255,19 @@ export interface CheckedBody {
  * Throws SpoolDamage when the file is missing, cut short, longer, or different.
  */
 export async function checkSpoolBody(file: string, expected: BodyExpectation, when: 'queued' | 'sent' = 'queued'): Promise<CheckedBody> {
+  if (expected.bodyLength <= SMALL_BODY) return checkSmallBody(file, expected, when);
   const name = path.basename(file);
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(file, 'r');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new SpoolDamage('missing', damageReason('missing', {}, when), `${name}: not found`);
-    throw mapFsError(error, file);
+    throw missingOr(error, file, when);
   }
   let keep = false;
   try {
     const { size } = await handle.stat();
     const end = expected.bodyOffset + expected.bodyLength;
-    if (size !== end) {
-      const now = Math.max(0, size - expected.bodyOffset);
-      throw new SpoolDamage('size', damageReason('size', { now, was: expected.bodyLength }, when), `${name}: ${size} bytes, expected ${end}`);
-    }
-    const mismatch = (): SpoolDamage =>
-      new SpoolDamage('content', damageReason('content', {}, when), `${name}: SHA-256 differs from the one recorded at enqueue`);
-    if (expected.bodyLength <= SMALL_BODY) {
-      const buffer = Buffer.allocUnsafe(expected.bodyLength);
-      let read = 0;
-      while (read < buffer.length) {
-        const { bytesRead } = await handle.read(buffer, read, buffer.length - read, expected.bodyOffset + read);
-        if (bytesRead === 0) break;
-        read += bytesRead;
-      }
-      if (read !== buffer.length) {
-        throw new SpoolDamage('size', damageReason('size', { now: read, was: expected.bodyLength }, when), `${name}: cut off while being read`);
-      }
-      if (createHash('sha256').update(buffer).digest('hex') !== expected.sha256) throw mismatch();
-      return { open: () => bufferStream(buffer), release: async () => {} };
-    }
+    if (size !== end) throw sizeDamage(name, size, expected, when);
     const range = { start: expected.bodyOffset, end: end - 1, autoClose: false, highWaterMark: SMALL_BODY };
     const hash = createHash('sha256');
     let seen = 0;
@@ -294,14 +275,61 @@ export async function checkSpoolBody(file: string, expected: BodyExpectation, wh
       hash.update(chunk as Buffer);
       seen += (chunk as Buffer).length;
     }
-    if (seen !== expected.bodyLength) {
-      throw new SpoolDamage('size', damageReason('size', { now: seen, was: expected.bodyLength }, when), `${name}: cut off while being read`);
-    }
-    if (hash.digest('hex') !== expected.sha256) throw mismatch();
+    if (seen !== expected.bodyLength) throw sizeDamage(name, expected.bodyOffset + seen, expected, when);
+    if (hash.digest('hex') !== expected.sha256) throw contentDamage(name, when);
     keep = true;
     const checked = handle;
     return { open: () => checked.createReadStream(range), release: () => checked.close().catch(() => {}) };
   } finally {
     if (!keep) await handle.close().catch(() => {});
   }
+}
+
+function missingOr(error: unknown, file: string, when: 'queued' | 'sent'): Error {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new SpoolDamage('missing', damageReason('missing', {}, when), `${path.basename(file)}: not found`);
+  return mapFsError(error, file);
+}
+
+function sizeDamage(name: string, size: number, expected: BodyExpectation, when: 'queued' | 'sent'): SpoolDamage {
+  const now = Math.max(0, size - expected.bodyOffset);
+  const end = expected.bodyOffset + expected.bodyLength;
+  return new SpoolDamage('size', damageReason('size', { now, was: expected.bodyLength }, when), `${name}: ${size} bytes, expected ${end}`);
+}
+
+function contentDamage(name: string, when: 'queued' | 'sent'): SpoolDamage {
+  return new SpoolDamage('content', damageReason('content', {}, when), `${name}: SHA-256 differs from the one recorded at enqueue`);
+}
+
+/**
+ * A small message in one open, one read and one close (plain callbacks: this is on every send's path): one
+ * byte more than recorded is asked for, so a file cut short or appended to shows in the count read.
+ */
+function checkSmallBody(file: string, expected: BodyExpectation, when: 'queued' | 'sent'): Promise<CheckedBody> {
+  const name = path.basename(file);
+  return new Promise((resolve, reject) => {
+    fsCallback.open(file, 'r', (openError, fd) => {
+      if (openError) return reject(missingOr(openError, file, when));
+      const buffer = Buffer.allocUnsafe(expected.bodyLength + 1);
+      const readFrom = (offset: number): void => {
+        fsCallback.read(fd, buffer, offset, buffer.length - offset, expected.bodyOffset + offset, (readError, bytes) => {
+          if (readError) return fsCallback.close(fd, () => reject(mapFsError(readError, file)));
+          // A short read of a regular file is its end; only one short of what was recorded is asked again.
+          if (bytes > 0 && offset + bytes < expected.bodyLength) return readFrom(offset + bytes);
+          const read = offset + bytes;
+          if (read === expected.bodyLength) {
+            fsCallback.close(fd, () => {});
+            const body = buffer.subarray(0, read);
+            if (createHash('sha256').update(body).digest('hex') !== expected.sha256) return reject(contentDamage(name, when));
+            return resolve({ open: () => bufferStream(body), release: async () => {} });
+          }
+          // Cut short or appended to: the file's size says by how much.
+          fsCallback.fstat(fd, (_statError, stat) => {
+            fsCallback.close(fd, () => {});
+            reject(sizeDamage(name, stat?.size ?? expected.bodyOffset + read, expected, when));
+          });
+        });
+      };
+      readFrom(0);
+    });
+  });
 }
