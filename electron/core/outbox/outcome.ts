@@ -39,8 +39,10 @@ function fateOf(answer: RecipientResult | undefined, result: SendResult): Fate {
   }
   switch (result.outcome) {
     case 'sent':
-    case 'partial':
       return 'delivered';
+    case 'partial':
+      // The server answered per recipient and this one is not among them: try it again rather than assume.
+      return result.recipients ? 'deferred' : 'delivered';
     case 'permanent':
       // Refused as a whole by the server (554 at DATA, too big), or never offered (no account): failed.
       return result.error?.responseCode ? 'refused' : 'failed';
