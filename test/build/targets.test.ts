@@ -3,7 +3,8 @@
 // targets the whole build up to the external tool (fpm, appimagetool, makensis), through electron-builder's
 // `effectiveOptionComputed` hook, which receives what the tool would get and stops there. `npm run dist` failed at
 // the deb target for a missing homepage and author e-mail; that class of error is caught here.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { FuseState, FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,8 @@ import { builderConfig, fusesFor, standInElectron, standInIco, standInPackager, 
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let tmp: string;
+/** The deb's maintainer scripts as electron-builder rendered them (set by the deb dry run). */
+let debScripts: { afterInstall: string; afterRemove: string } | undefined;
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'outbox-targets-'));
@@ -100,6 +103,12 @@ describe("electron-builder's checks for every target in the configuration", () =
       expect(script, option).toContain("APP_DIR='/opt/Outbox'");
       expect(script, option).not.toMatch(/\$\{[a-zA-Z]+\}/);
     }
+    // fpm puts the unpacked app at /opt/Outbox, where the scripts look for it.
+    expect(fpmArgs.some((arg) => /-unpacked\/=\/opt\/Outbox$/.test(arg))).toBe(true);
+    debScripts = {
+      afterInstall: files.get(fpmArgs[fpmArgs.indexOf('--after-install') + 1]!)!,
+      afterRemove: files.get(fpmArgs[fpmArgs.indexOf('--after-remove') + 1]!)!,
+    };
     for (const [label, text] of [
       ['deb', files.get(desktopFile) ?? ''],
       ['AppImage', appImage!.desktop],
@@ -112,6 +121,39 @@ describe("electron-builder's checks for every target in the configuration", () =
       expect(Object.fromEntries(entries).Exec, label).toMatch(/ %U$/);
     }
   }, 120_000);
+
+  it("the deb's scripts link /usr/bin/outbox to the installed launcher and remove only that link", () => {
+    expect(debScripts, 'the deb dry run above ran').toBeDefined();
+    // dpkg's install root ($DPKG_ROOT) stands for /: the app as fpm lays it out, and nothing else.
+    const root = mkdtempSync(path.join(tmp, 'dpkg-root-'));
+    mkdirSync(path.join(root, 'opt/Outbox/resources/bin'), { recursive: true });
+    writeFileSync(path.join(root, 'opt/Outbox/resources/bin/outbox'), '#!/bin/sh\n', { mode: 0o755 });
+    writeFileSync(path.join(root, 'opt/Outbox/chrome-sandbox'), '', { mode: 0o755 });
+    const run = (script: string, arg: string) => {
+      const file = path.join(root, '..', `${path.basename(root)}-script.sh`);
+      writeFileSync(file, script, { mode: 0o755 });
+      return spawnSync('bash', [file, arg], { env: { PATH: process.env.PATH, DPKG_ROOT: root }, encoding: 'utf8' });
+    };
+    const command = path.join(root, 'usr/bin/outbox');
+    expect(run(debScripts!.afterInstall, 'configure').status).toBe(0);
+    expect(readlinkSync(command)).toBe('/opt/Outbox/resources/bin/outbox');
+    expect(existsSync(path.join(root, readlinkSync(command)))).toBe(true);
+    // An upgrade's old postrm leaves it for the new postinst; rpm's "1" (upgrade) keeps it.
+    expect(run(debScripts!.afterRemove, '1').status).toBe(0);
+    expect(lstatSync(command).isSymbolicLink()).toBe(true);
+    expect(run(debScripts!.afterRemove, 'remove').status).toBe(0);
+    expect(lstatSync(command, { throwIfNoEntry: false })).toBeUndefined();
+    // Someone else's /usr/bin/outbox is neither replaced on install nor removed on uninstall.
+    writeFileSync(command, 'another outbox\n');
+    const foreign = run(debScripts!.afterInstall, 'configure');
+    expect(foreign.status).toBe(0);
+    expect(foreign.stderr).toContain('is not a link');
+    expect(readFileSync(command, 'utf8')).toBe('another outbox\n');
+    rmSync(command);
+    symlinkSync('/usr/local/lib/other/outbox', command);
+    expect(run(debScripts!.afterRemove, 'remove').status).toBe(0);
+    expect(readlinkSync(command)).toBe('/usr/local/lib/other/outbox');
+  });
 
   it('catches a deb without a homepage, as `npm run dist` would', async () => {
     const config = builderConfig();
