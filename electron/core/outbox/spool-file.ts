@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import fsCallback, { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { AppError } from '../../shared/errors';
 import type { OutboxMessage } from '../../shared/message';
 import { mapFsError } from '../fs/fs-errors';
@@ -154,41 +154,6 @@ export async function readSpoolFile(file: string, options: { verify: boolean; an
   } finally {
     await handle.close();
   }
-}
-
-/** Reads a small body with one open, one read and one close: a stream costs twice the system calls. */
-class SmallBodyStream extends Readable {
-  private started = false;
-
-  constructor(
-    private readonly file: string,
-    private readonly offset: number,
-    private readonly length: number,
-  ) {
-    super();
-  }
-
-  override _read(): void {
-    if (this.started) return;
-    this.started = true;
-    fsCallback.open(this.file, 'r', (openError, fd) => {
-      if (openError) return this.destroy(openError);
-      const buffer = Buffer.allocUnsafe(this.length);
-      fsCallback.read(fd, buffer, 0, this.length, this.offset, (readError, bytes) => {
-        fsCallback.close(fd, () => {});
-        if (readError) return this.destroy(readError);
-        if (bytes !== this.length) return this.destroy(new AppError('SPOOL_CORRUPT', { detail: `${path.basename(this.file)}: cut off` }));
-        this.push(buffer);
-        this.push(null);
-      });
-    });
-  }
-}
-
-/** A fresh stream of the exact message bytes; large ones are streamed in 256 KB steps, never held whole. */
-export function openSpoolBody(file: string, bodyOffset: number, bodyLength: number): Readable {
-  if (bodyLength <= SMALL_BODY) return new SmallBodyStream(file, bodyOffset, bodyLength);
-  return createReadStream(file, { start: bodyOffset, highWaterMark: SMALL_BODY });
 }
 
 /** What was recorded about a message's bytes when it was taken in. */
