@@ -360,7 +360,10 @@ export class Outbox implements OutboxEngine {
     if (this.records.get(q.record.id) !== q.record) {
       this.records.set(q.record.id, q.record);
       // The journal is its only record once the file has moved (or never existed): written, not lazily.
-      void this.journal!.append(putEntry(q.record));
+      void this.commit(q.record);
+    } else if (this.listeners.size > 0) {
+      // Already recorded (recovery found its file missing): only the news is left to tell.
+      this.emit({ type: 'changed', message: this.view(q.record) });
     }
     this.reportQuarantine(q.record, q.file);
   }
@@ -383,7 +386,6 @@ export class Outbox implements OutboxEngine {
     named(this.logger, 'outbox').error(
       `${record.id} quarantined, not sent: ${error.message}${error.detail ? ` (${error.detail})` : ''}${file ? ` Its file is kept at ${file}.` : ''}`,
     );
-    if (this.listeners.size > 0) this.emit({ type: 'changed', message: this.view(record) });
     this.emit({ type: 'quarantined', id: record.id, ...(file ? { file } : {}), error });
   }
 
