@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { prepareRawMessage } from '../../../electron/core/outbox/raw-message';
 import { account } from './harness';
-import { mailparserRead, pythonRead, referenceEnvelope, type PythonView } from './raw-reference';
+import { aLabel, mailparserRead, pythonRead, referenceEnvelope, unquoted, type PythonView } from './raw-reference';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/raw');
 const acct = account('acct', { email: 'ann@example.com', name: 'Ann Example' });
@@ -174,7 +174,7 @@ const message = fc
     return Buffer.from(text, 'utf8');
   });
 
-describe('raw input against Python email: generated header blocks', () => {
+describe('raw input against Python email and mailparser: generated header blocks', () => {
   it('agrees on 300 generated messages (fast-check; FC_SEED reproduces a run)', async () => {
     const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
     const inputs = fc.sample(message, { seed, numRuns: 300 });
@@ -204,8 +204,46 @@ describe('raw input against Python email: generated header blocks', () => {
       compared++;
       if (diff) failures.push(`${diff}\n  input: ${JSON.stringify(input.toString('utf8'))}`);
     });
+    // mailparser on the stored bytes: no Bcc or Resent-Bcc, and the same To/Cc recipients Python reads there.
+    for (let i = 0; i < okResults.length; i++) {
+      const stored = await mailparserRead(okResults[i]!.out);
+      const py = views[i + okInputs.length]!;
+      const hidden = stored.headerNames.filter((k) => k === 'bcc' || k === 'resent-bcc');
+      if (hidden.length) failures.push(`mailparser finds ${hidden.join(', ')} in the stored bytes of ${JSON.stringify(okInputs[i]!.toString('utf8'))}`);
+      const mine = [...stored.recipients.to, ...stored.recipients.cc].map(unquoted);
+      const theirs = [...(py.recipients.to ?? []), ...(py.recipients.cc ?? [])].map(unquoted);
+      if (JSON.stringify(mine) !== JSON.stringify(theirs)) failures.push(`stored To/Cc: mailparser ${JSON.stringify(mine)} ≠ python ${JSON.stringify(theirs)}`);
+    }
     expect(failures.slice(0, 5), `seed ${seed}: ${failures.length} of ${inputs.length} differ`).toEqual([]);
     // Most messages are compared in full, not waved through as not comparable.
     expect(compared).toBeGreaterThan(200);
+  });
+});
+
+// Obsolete syntax (RFC 5322 §4.5: whitespace before the colon) is a field for mailparser, Postfix and Outbox;
+// Python ends the header block there, so mailparser is the reference for these (LF line ends: it does not
+// take a bare CR as a line end).
+const obsField = fc.tuple(fc.constantFrom('To', 'Cc', 'Bcc', 'BCC', 'cc'), fc.constantFrom(' :', '\t:', '  :', ':'), addressList).map(([k, colon, v]) => `${k}${colon} ${v}`);
+const obsMessage = fc
+  .record({ fields: fc.array(obsField, { minLength: 1, maxLength: 5 }), subject: fc.constantFrom('Subject : s', 'Subject: s', 'X-Y\t: z') })
+  .map((m) => Buffer.from(`From: ann@example.com\n${[...m.fields, m.subject].join('\n')}\n\nbody\n`, 'utf8'));
+
+describe('raw input against mailparser: obsolete whitespace before the colon', () => {
+  it('finds the recipients mailparser finds and leaves no Bcc, on 200 generated messages', async () => {
+    const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
+    const failures: string[] = [];
+    for (const input of fc.sample(obsMessage, { seed, numRuns: 200 })) {
+      const seen = await mailparserRead(input);
+      const expected = [...new Set([...seen.recipients.to, ...seen.recipients.cc, ...seen.recipients.bcc].map((a) => aLabel(unquoted(a))))];
+      const result = await ours(input).catch((e: Error) => e);
+      if (result instanceof Error) {
+        if (!(expected.length === 0 && /no recipients/.test(result.message))) failures.push(`refused: ${result.message}\n  input: ${JSON.stringify(input.toString('utf8'))}`);
+        continue;
+      }
+      if (JSON.stringify(result.envelope) !== JSON.stringify(expected)) failures.push(`envelope ${JSON.stringify(result.envelope)} ≠ mailparser ${JSON.stringify(expected)}\n  input: ${JSON.stringify(input.toString('utf8'))}`);
+      const stored = await mailparserRead(result.out);
+      if (stored.headerNames.includes('bcc')) failures.push(`Bcc left in ${JSON.stringify(result.out.toString('utf8'))}`);
+    }
+    expect(failures.slice(0, 5), `seed ${seed}: ${failures.length} differ`).toEqual([]);
   });
 });
