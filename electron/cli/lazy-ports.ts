@@ -32,5 +32,9 @@ export function lazySentCopyWriter(accounts: Pick<AccountStore, 'credentials' | 
       writer ??= import('../core/imap/sent-copy-writer').then(({ createSentCopyWriter }) => createSentCopyWriter(accounts, secrets, logger));
       return writer.then((w) => w.append(request));
     },
+    // Logs out the IMAP connection kept open between copies, if one was ever opened.
+    async close(): Promise<void> {
+      if (writer) await (await writer).close?.();
+    },
   };
 }

@@ -167,6 +167,7 @@ export function showMessage(m: OutboxMessage, accountLabel: (id: string) => stri
   if (m.scheduledAt) fields.push(['Scheduled', localTime(m.scheduledAt)]);
   if (m.sentAt) fields.push(['Sent', localTime(m.sentAt)]);
   if (m.lastError) fields.push(['Problem', formatErrorLine(m.lastError)]);
+  if (m.sentCopy) fields.push(['Sent copy', sentCopyText(m.sentCopy)]);
   if (m.quarantine?.file) fields.push(['Kept at', m.quarantine.file]);
   const width = Math.max(...fields.map(([k]) => k.length)) + 1;
   const lines = fields.map(([k, v]) => `${`${k}:`.padEnd(width)}  ${v}`);
@@ -176,6 +177,19 @@ export function showMessage(m: OutboxMessage, accountLabel: (id: string) => stri
   m.attempts.forEach((a, i) => lines.push('', ...attemptLines(a, i + 1)));
   // Every line is one line: a control character in a subject or a reply is shown, not obeyed.
   return lines.map((l) => printable(l)).join('\n');
+}
+
+/** Where the copy in the Sent folder stands: saved, still to be saved (and when), or given up with the reason. */
+export function sentCopyText(c: NonNullable<OutboxMessage['sentCopy']>): string {
+  const why = c.error ? `${c.error.message}${c.error.reply ? ` Server said: "${c.error.reply}".` : ''}` : '';
+  switch (c.state) {
+    case 'saved':
+      return `saved in ${c.folder ?? 'Sent'} ${localTime(c.savedAt)}`.trimEnd();
+    case 'failed':
+      return `not saved: ${why || 'gave up'}`;
+    default:
+      return `still to be saved${c.nextAttemptAt ? ` (next try ${localTime(c.nextAttemptAt)})` : ''}${why ? `; last try: ${why}` : ''}`;
+  }
 }
 
 function attemptLines(a: Attempt, n: number): string[] {

@@ -99,4 +99,6 @@ export type SentCopyResult =
 /** Puts a copy of a sent message into the account's Sent folder (IMAP APPEND in the app). */
 export interface SentCopyWriter {
   append(request: SentCopyRequest): Promise<SentCopyResult>;
+  /** Closes connections kept open between copies (the engine is stopping). */
+  close?(): Promise<void>;
 }

@@ -8,7 +8,7 @@ import type { CliContext } from '../context';
 import { errorLine, exitCodeForInfo, EX } from '../exit-codes';
 import { note } from '../io';
 import { localTime } from '../output';
-import { finishSentCopies } from './sent-copies';
+import { finishSentCopies, PLAIN_COPY_WAIT_MS } from './sent-copies';
 import { deadlineAfter, stillWaiting, waitForAll } from './wait';
 
 /** States a --wait ends on: sent, failed for good, quarantined, or held until someone acts. */
@@ -28,7 +28,8 @@ export async function deliver(ctx: CliContext, engine: OutboxEngine, message: Ou
   const deadline = deadlineAfter(options.maxWait);
   const finish = async (m: OutboxMessage): Promise<number> => {
     const code = report(ctx, m, options.wait);
-    if (options.wait) await finishSentCopies(ctx, engine, [m], deadline);
+    // What this process sent gets its Sent copy before it exits (bounded); the app does its own.
+    if (options.wait || engine.role === 'sender') await finishSentCopies(ctx, engine, [m], options.wait ? deadline : Date.now() + PLAIN_COPY_WAIT_MS);
     return code;
   };
   if (engine.role === 'producer') {

@@ -7,7 +7,7 @@ import type { CliContext } from '../context';
 import { EX } from '../exit-codes';
 import { note } from '../io';
 import { withRefused } from './deliver';
-import { finishSentCopies } from './sent-copies';
+import { finishSentCopies, PLAIN_COPY_WAIT_MS } from './sent-copies';
 import { deadlineAfter, nextTryText, reportProblems, tally, waitForAll } from './wait';
 
 /**
@@ -51,7 +51,8 @@ export async function runFlush(ctx: CliContext, options: { wait: boolean; maxWai
     if (waiting.length > 0) parts.push(`${waiting.length} still waiting (${nextTryText(waiting, ctx.connectivity().isOnline())}${lastReply(waiting)})`);
     note(ctx.io, `${parts.join(', ')}.`);
   }
-  const copies = options.wait ? await finishSentCopies(ctx, engine, after, deadline) : EX.OK;
+  // What this process sent gets its Sent copies before it exits (bounded); the app does its own.
+  const copies = options.wait || engine.role === 'sender' ? await finishSentCopies(ctx, engine, after, options.wait ? deadline : Date.now() + PLAIN_COPY_WAIT_MS) : EX.OK;
   if (code !== EX.OK) return code;
   // Plain flush makes one attempt: what is left waits for the next, as sendmail callers expect (exit 0).
   if (options.wait && waiting.length > 0) return EX.TEMPFAIL;

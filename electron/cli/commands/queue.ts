@@ -10,6 +10,7 @@ import { json, out } from '../io';
 import { printable, queueTable, showMessage } from '../output';
 import { pacingFromMessages } from '../../shared/pacing-text';
 import { deliver } from './deliver';
+import { pendingCopiesLine } from './sent-copies';
 
 /** Labels accounts by address in tables; an account that was removed shows its id. */
 async function accountLabels(ctx: CliContext): Promise<(id: string) => string> {
@@ -24,7 +25,11 @@ export async function runQueue(ctx: CliContext, options: { json: boolean; all: b
   if (options.json) json(ctx.io, messages);
   else {
     const label = await accountLabels(ctx);
-    out(ctx.io, queueTable(messages, label));
+    // Sent mail whose copy in Sent is still to be saved is work left too: say so rather than "empty".
+    const copies = pendingCopiesLine(options.all ? messages : await engine.list({ states: ['sent'] }));
+    if (messages.length === 0 && copies) out(ctx.io, 'No message is waiting to be sent.');
+    else out(ctx.io, queueTable(messages, label));
+    if (copies) out(ctx.io, copies);
     // An account its provider paused or slowed: one line, e.g. "Gmail's daily limit reached: 37 messages will leave after 14:05 tomorrow".
     for (const p of pacingFromMessages(messages, new Date())) out(ctx.io, printable(`${label(p.accountId)}: ${p.text}`));
   }

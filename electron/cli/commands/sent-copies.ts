@@ -10,6 +10,17 @@ import { waitForAll } from './wait';
 
 /** However long the wait allows, copies get at most this long once the mail is out. */
 const COPY_GRACE_MS = 120_000;
+/** Without --wait, the one attempt's copies get this long. */
+export const PLAIN_COPY_WAIT_MS = 30_000;
+
+/** "3 Sent copies still to be saved (next try 14:05)", for `queue`; null when none is pending. */
+export function pendingCopiesLine(messages: readonly OutboxMessage[]): string | null {
+  const pending = messages.filter(copyPending);
+  if (pending.length === 0) return null;
+  const times = pending.map((m) => m.sentCopy?.nextAttemptAt).filter((t): t is string => t !== undefined && Date.parse(t) > Date.now());
+  const when = times.length > 0 ? `next try ${localTime(new Date(Math.min(...times.map((t) => Date.parse(t)))).toISOString())}; ` : '';
+  return `${pending.length} Sent ${pending.length === 1 ? 'copy is' : 'copies are'} still to be saved (${when}they go with the next 'outbox flush' or while the app runs).`;
+}
 
 function copyPending(m: OutboxMessage): boolean {
   return m.state === 'sent' && m.sentCopy?.state === 'pending';
@@ -20,7 +31,8 @@ export async function finishSentCopies(ctx: CliContext, engine: OutboxEngine, me
   if (ids.length === 0) return EX.OK;
   const bound = Math.min(deadline, Date.now() + COPY_GRACE_MS);
   const after = await waitForAll(engine, ids, bound, {
-    done: (m) => !copyPending(m),
+    // A copy whose try failed waits for its retry in the background (the app, or the next flush), not here.
+    done: (m) => !copyPending(m) || (m.sentCopy?.nextAttemptAt !== undefined && Date.parse(m.sentCopy.nextAttemptAt) > Date.now()),
     next: (m, now) => (m.sentCopy?.nextAttemptAt ? Math.max(now, Date.parse(m.sentCopy.nextAttemptAt)) : now),
   });
   const left = after.filter(copyPending);

@@ -1,5 +1,6 @@
 // What the SMTP and IMAP connection checks share beyond the network leg: one run that turns a Stop or a link
 // failure into the verdict, the transcript with its limits and redaction, and reading a greeting that never came.
+import { redactDeep } from '../smtp/smtp-transcript';
 import type tls from 'node:tls';
 import type { Security } from '../../shared/account';
 import type { FailureKind, ServerContext } from '../smtp/smtp-explain';
@@ -105,7 +106,8 @@ export abstract class CheckSession<V extends { message: string }, T extends Link
       this.link.close();
       this.timings.totalMs = ms(started);
     }
-    return { verdict, transcript: this.scrub(this.lines) };
+    // The verdict carries the server's reply, which may echo what we sent: scrubbed like the transcript.
+    return { verdict: verdict && redactDeep(verdict, this.secretForms()), transcript: this.scrub(this.lines) };
   }
 
   protected note(line: string): void {

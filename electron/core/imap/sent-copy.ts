@@ -54,7 +54,7 @@ async function readAll(bytes: SentCopyRequest['bytes'], size: number): Promise<B
   return all;
 }
 
-function clientOptions(request: SentCopyRequest): ImapFlowOptions {
+function clientOptions(request: Pick<SentCopyRequest, 'settings' | 'credentials' | 'tls' | 'timeouts'>): ImapFlowOptions {
   const { settings, credentials } = request;
   const timeouts = { ...IMAP_DESKTOP_TIMEOUTS, ...request.timeouts };
   // The spread keeps the caller's `ca`, `servername`…; verification is forced on after it.
@@ -81,66 +81,145 @@ function clientOptions(request: SentCopyRequest): ImapFlowOptions {
   };
 }
 
-/** Copies one sent message into the Sent folder; failures come back as values, explained. */
-export async function appendSentCopy(request: SentCopyRequest): Promise<SentCopyResult> {
-  const transcript: string[] = [];
-  const { settings } = request;
-  const fail = (kind: SentCopyFailureKind, folder?: string, error?: unknown): SentCopyResult => {
-    const reply = error === undefined ? undefined : serverReply(error);
-    const detail = error instanceof Error && !reply ? error.message : undefined;
-    transcript.push(`failed: ${kind}${reply ? `: ${reply}` : detail ? ` (${detail})` : ''}`);
-    return { outcome: 'failed', folder, kind, reply, error: explainFailure(kind, reply, detail), transcript };
-  };
+/** One message to file over an open session. */
+export interface SessionAppend {
+  messageId: string;
+  bytes: Buffer | (() => Readable);
+  size: number;
+  folder?: string;
+}
 
-  if (settings.security === 'none' && !settings.insecure) return fail('plaintext-refused', request.folder);
-  const messageId = angleBracketed(request.messageId);
-  const bytes = await readAll(request.bytes, request.size);
+/**
+ * One logged-in IMAP connection that files any number of copies, one after the other: a batch of sent mail
+ * costs one login, not one per message. A failure that is not about the message (the connection dropped,
+ * the login refused) leaves the session `broken`, and its owner opens a new one for the next copy.
+ */
+export class SentCopySession {
+  broken = false;
+  private client: ImapFlow | null = null;
+  private connecting: Promise<SentCopyResult | null> | null = null;
+  /** The Sent folder found on this server, once. */
+  private found: string | undefined;
+  private tail: Promise<unknown> = Promise.resolve();
+  private everConnected = false;
 
-  const client = new ImapFlow(clientOptions(request));
-  // Errors also reach the pending command; without a listener an 'error' event would crash the process.
-  client.on('error', () => undefined);
-  let step: 'connect' | 'select' | 'append' | 'other' = 'connect';
-  let folder = request.folder;
-  let lock: MailboxLockObject | undefined;
-  try {
-    transcript.push(`connect ${settings.host}:${settings.port} (${settings.security})`);
-    await client.connect();
-    transcript.push(`logged in as ${request.credentials.user}`);
+  constructor(private readonly request: Omit<SentCopyRequest, 'messageId' | 'bytes' | 'size' | 'folder'>) {}
 
-    step = 'other';
-    if (folder === undefined) {
-      const found = await findSentFolder(client);
-      if (!found.found) {
-        transcript.push(`no Sent folder among: ${found.folders.join(', ') || '(none)'}`);
-        return fail('no-sent-folder');
+  /** Files one copy; calls on one session run in turn (one IMAP connection does one thing at a time). */
+  append(item: SessionAppend): Promise<SentCopyResult> {
+    const run = this.tail.then(() => this.appendNow(item));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    await this.tail;
+    const client = this.client;
+    this.client = null;
+    this.broken = true;
+    if (client) await client.logout().catch(() => client.close());
+  }
+
+  /** Connects and logs in once; null when ready, else the failure as every waiting copy's result. */
+  private connect(transcript: string[]): Promise<SentCopyResult | null> {
+    if (this.client) return Promise.resolve(null);
+    this.connecting ??= (async () => {
+      const { settings } = this.request;
+      const client = new ImapFlow(clientOptions(this.request));
+      // Errors also reach the pending command; without a listener an 'error' event would crash the process.
+      client.on('error', () => undefined);
+      client.on('close', () => {
+        if (this.client === client) this.broken = true;
+      });
+      try {
+        transcript.push(`connect ${settings.host}:${settings.port} (${settings.security})`);
+        await client.connect();
+        transcript.push(`logged in as ${this.request.credentials.user}`);
+        this.client = client;
+        this.everConnected = true;
+        return null;
+      } catch (error) {
+        this.broken = true;
+        client.close();
+        return failure(transcript, classifyImapError(error, 'connect'), undefined, error);
+      } finally {
+        this.connecting = null;
       }
-      folder = found.path;
-      transcript.push(`Sent folder: ${folder} (by ${found.how})`);
+    })();
+    return this.connecting;
+  }
+
+  private async appendNow(item: SessionAppend): Promise<SentCopyResult> {
+    const transcript: string[] = [];
+    const { settings } = this.request;
+    if (settings.security === 'none' && !settings.insecure) return failure(transcript, 'plaintext-refused', item.folder);
+    const messageId = angleBracketed(item.messageId);
+    const bytes = await readAll(item.bytes, item.size);
+    if (this.broken && !this.client && this.connecting === null && this.everConnected) return failure(transcript, 'unavailable', item.folder, new Error('the IMAP session is closed'));
+    const failed = await this.connect(transcript);
+    if (failed) return failed;
+    const client = this.client!;
+    let step: 'select' | 'append' | 'other' = 'other';
+    let folder = item.folder ?? this.found;
+    let lock: MailboxLockObject | undefined;
+    try {
+      if (folder === undefined) {
+        const found = await findSentFolder(client);
+        if (!found.found) {
+          transcript.push(`no Sent folder among: ${found.folders.join(', ') || '(none)'}`);
+          return failure(transcript, 'no-sent-folder');
+        }
+        folder = this.found = found.path;
+        transcript.push(`Sent folder: ${folder} (by ${found.how})`);
+      }
+
+      step = 'select';
+      lock = await client.getMailboxLock(folder);
+      step = 'other';
+      const before = await client.search({ header: { 'message-id': messageId } }, { uid: true });
+      if (before === false || before === undefined) throw new Error('SEARCH failed');
+      transcript.push(`search ${folder} for Message-ID ${messageId}: ${before.length} found`);
+      if (before.length > 0) return { outcome: 'already-there', folder, uid: before[0], transcript };
+
+      step = 'append';
+      const appended = await client.append(folder, bytes, ['\\Seen']);
+      if (!appended) throw new Error('APPEND was not sent: the connection is not logged in');
+      transcript.push(`append ${bytes.length} bytes to ${folder} with \\Seen: OK${appended.uid ? ` (uid ${appended.uid})` : ''}`);
+
+      step = 'other';
+      const after = await client.search({ header: { 'message-id': messageId } }, { uid: true });
+      const uid = appended.uid ?? (Array.isArray(after) ? after[0] : undefined);
+      transcript.push(`verify: ${Array.isArray(after) && after.length > 0 ? 'found' : 'not found by search'}`);
+      return { outcome: 'saved', folder, uid, transcript };
+    } catch (error) {
+      const kind = classifyImapError(error, step);
+      // A refusal of this one message (quota, APPEND refused, no such folder) leaves the session usable.
+      if (!client.usable || !MESSAGE_KINDS.has(kind)) this.broken = true;
+      return failure(transcript, kind, folder, error);
+    } finally {
+      lock?.release();
     }
+  }
+}
 
-    step = 'select';
-    lock = await client.getMailboxLock(folder);
-    step = 'other';
-    const before = await client.search({ header: { 'message-id': messageId } }, { uid: true });
-    if (before === false || before === undefined) throw new Error('SEARCH failed');
-    transcript.push(`search ${folder} for Message-ID ${messageId}: ${before.length} found`);
-    if (before.length > 0) return { outcome: 'already-there', folder, uid: before[0], transcript };
+/** Failures about one message or folder: the connection stays good for the next copy. */
+const MESSAGE_KINDS: ReadonlySet<SentCopyFailureKind> = new Set(['no-sent-folder', 'folder-missing', 'over-quota', 'append-refused']);
 
-    step = 'append';
-    const appended = await client.append(folder, bytes, ['\\Seen']);
-    if (!appended) throw new Error('APPEND was not sent: the connection is not logged in');
-    transcript.push(`append ${bytes.length} bytes to ${folder} with \\Seen: OK${appended.uid ? ` (uid ${appended.uid})` : ''}`);
+function failure(transcript: string[], kind: SentCopyFailureKind, folder?: string, error?: unknown): SentCopyResult {
+  const reply = error === undefined ? undefined : serverReply(error);
+  const detail = error instanceof Error && !reply ? error.message : undefined;
+  transcript.push(`failed: ${kind}${reply ? `: ${reply}` : detail ? ` (${detail})` : ''}`);
+  return { outcome: 'failed', folder, kind, reply, error: explainFailure(kind, reply, detail), transcript };
+}
 
-    step = 'other';
-    const after = await client.search({ header: { 'message-id': messageId } }, { uid: true });
-    const uid = appended.uid ?? (Array.isArray(after) ? after[0] : undefined);
-    transcript.push(`verify: ${Array.isArray(after) && after.length > 0 ? 'found' : 'not found by search'}`);
-    return { outcome: 'saved', folder, uid, transcript };
-  } catch (error) {
-    return fail(classifyImapError(error, step), folder, error);
+/** Copies one sent message into the Sent folder over a connection of its own; failures come back as values, explained. */
+export async function appendSentCopy(request: SentCopyRequest): Promise<SentCopyResult> {
+  const session = new SentCopySession(request);
+  try {
+    const result = await session.append({ messageId: request.messageId, bytes: request.bytes, size: request.size, ...(request.folder !== undefined ? { folder: request.folder } : {}) });
+    return result;
   } finally {
-    lock?.release();
-    await client.logout().catch(() => client.close());
-    transcript.push('logout');
+    await session.close();
+    // The old single-shot transcript ended with the logout.
   }
 }

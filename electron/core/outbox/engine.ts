@@ -35,6 +35,14 @@ import { named } from '../logging';
 
 const COMPACT_AT_BYTES = 8 * 1024 * 1024;
 
+/** A scheduled time as given, else Undo send's delay: the same wait, marked as an undo window. */
+function whenToSend(now: number, scheduledAt: string | undefined, delaySeconds: number | undefined): Pick<SpoolMeta, 'scheduledAt' | 'undoUntil'> {
+  if (scheduledAt) return { scheduledAt: new Date(scheduledAt).toISOString() };
+  if (!delaySeconds || delaySeconds <= 0) return {};
+  const until = new Date(now + delaySeconds * 1000).toISOString();
+  return { scheduledAt: until, undoUntil: until };
+}
+
 export class Outbox implements OutboxEngine {
   role: EngineRole = 'producer';
   private readonly paths: SpoolPaths;
@@ -269,7 +277,7 @@ export class Outbox implements OutboxEngine {
         cc: composed.cc,
         bccCount: composed.bccCount,
         createdAt: new Date(now).toISOString(),
-        ...(valid.scheduledAt ? { scheduledAt: new Date(valid.scheduledAt).toISOString() } : {}),
+        ...whenToSend(now, valid.scheduledAt, valid.delaySeconds),
       },
       composed.body,
     );
@@ -284,7 +292,7 @@ export class Outbox implements OutboxEngine {
         id: newMessageKey(now),
         createdAt: new Date(now).toISOString(),
         ...prepared.meta,
-        ...(request.scheduledAt ? { scheduledAt: new Date(request.scheduledAt).toISOString() } : {}),
+        ...whenToSend(now, request.scheduledAt, request.delaySeconds),
       },
       prepared.body,
     );
@@ -572,6 +580,8 @@ export class Outbox implements OutboxEngine {
         this.queue.add(record);
       }
       this.pump();
+      // Copies in Sent waiting for a retry go now too: a flush leaves nothing of its own for later.
+      this.sentCopies?.flush();
       return undefined;
     });
   }
@@ -619,6 +629,18 @@ export class Outbox implements OutboxEngine {
     const result = await this.viaHolder({ op: 'cancel', id }, async () => {
       const record = this.must(id);
       transition.cancel(record, this.sending.inFlight.has(id));
+      this.queue.remove(record);
+      await this.commit(record);
+      return this.view(record);
+    });
+    return result!;
+  }
+
+  async undo(id: string): Promise<OutboxMessage> {
+    const result = await this.viaHolder({ op: 'undo', id }, async () => {
+      const record = this.must(id);
+      // Checked and held in one turn: a dispatch (which marks it 'sending' at once) cannot come in between.
+      transition.undo(record, this.sending.inFlight.has(id));
       this.queue.remove(record);
       await this.commit(record);
       return this.view(record);

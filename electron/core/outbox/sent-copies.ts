@@ -37,6 +37,14 @@ export class SentCopies {
     if (account.sentCopy.enabled) record.sentCopy = { state: 'pending', attempts: 0 };
   }
 
+  /** `outbox flush`: copies waiting for a retry are tried now too, like the mail. */
+  flush(): void {
+    for (const record of this.host.records().values()) {
+      if (record.sentCopy?.state === 'pending') delete record.sentCopy.nextAttemptAt;
+    }
+    this.kick();
+  }
+
   /** Starts the copies that are due; the rest wake the timer. */
   kick(): void {
     if (this.stopped || !this.deps.connectivity.isOnline()) return;
@@ -67,10 +75,12 @@ export class SentCopies {
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
     this.timer?.cancel();
-    if (this.running.size === 0) return;
-    let timeout: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(this.running.values()), new Promise((resolve) => (timeout = setTimeout(resolve, graceMs)))]);
-    clearTimeout(timeout);
+    if (this.running.size > 0) {
+      let timeout: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(this.running.values()), new Promise((resolve) => (timeout = setTimeout(resolve, graceMs)))]);
+      clearTimeout(timeout);
+    }
+    await this.deps.writer.close?.().catch((error: unknown) => this.deps.logger.warn(`[sent-copy] closing IMAP sessions failed: ${String(error)}`));
   }
 
   private async run(record: MessageRecord): Promise<void> {

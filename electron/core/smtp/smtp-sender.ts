@@ -12,7 +12,7 @@ import { classifyError, classifySuccess, type ClassifyContext } from './smtp-cla
 import { mergeTransactions, overflowOf } from './smtp-recipients';
 import { explainFailure } from './smtp-explain';
 import { DESKTOP_TIMEOUTS, poolKey, poolOptions, poolSettings, refusesPlaintext, secretForms, type PoolSettings, type SmtpTimeouts } from './smtp-options';
-import { TranscriptRecorder } from './smtp-transcript';
+import { redactDeep, TranscriptRecorder } from './smtp-transcript';
 import { withProgress } from './progress-stream';
 import { connectionOffersSmtpUtf8, restoreQueuedForm, smtpUtf8Refusal, wireEnvelope } from './smtputf8-guard';
 import { named } from '../logging';
@@ -123,7 +123,10 @@ export class SmtpSender implements MessageSender {
   }
 
   send(request: SendRequest): Promise<SendResult> {
-    const sending = this.sendWithRefresh(request);
+    // No form of the password or token leaves in a reply, an explanation or a transcript line, whatever the server echoed.
+    const { credentials } = request;
+    const forms = secretForms(credentials ? { ...credentials, user: credentials.user || request.account.smtp.user } : null);
+    const sending = this.sendWithRefresh(request).then((result) => redactDeep(result, forms));
     this.inFlight.add(sending);
     void sending.finally(() => this.inFlight.delete(sending));
     return sending;
@@ -164,7 +167,8 @@ export class SmtpSender implements MessageSender {
     // The store hands back the token it just obtained instead of asking again: a retry would change nothing.
     if (accessToken === credentials.accessToken) return first;
     named(this.logger, 'smtp').info(`${request.account.id}: retrying once with a refreshed access token`);
-    const second = await this.sendOnce({ ...request, credentials: { kind: 'oauth2', user: credentials.user, accessToken } });
+    const refreshed = { kind: 'oauth2', user: credentials.user, accessToken } as const;
+    const second = redactDeep(await this.sendOnce({ ...request, credentials: refreshed }), secretForms(refreshed));
     return { ...second, transcript: [...first.transcript, ...second.transcript] };
   }
 

@@ -295,3 +295,41 @@ export class TranscriptRecorder {
     }
   }
 }
+
+/** The forms worth looking for, longest first so a base64 blob goes whole rather than in part. */
+function longestFirst(forms: readonly string[]): string[] {
+  return forms.filter((f) => f.length >= 4).sort((a, b) => b.length - a.length);
+}
+
+function replaceForms(text: string, ordered: readonly string[]): string {
+  let out = text;
+  for (const form of ordered) {
+    if (out.includes(form)) out = out.replaceAll(form, '[redacted]');
+  }
+  return out;
+}
+
+/** Every form of a secret in `text` replaced, longest first so a base64 blob goes whole rather than in part. */
+export function redactSecrets(text: string, forms: readonly string[]): string {
+  return replaceForms(text, longestFirst(forms));
+}
+
+/**
+ * A copy of an outcome (a SendResult, an ErrorInfo, a verdict) with no form of the account's secrets in any of
+ * its strings: a server that echoes the password in its 535 reply must not get it into the journal, the
+ * accounts file or a terminal.
+ */
+export function redactDeep<T>(value: T, forms: readonly string[]): T {
+  // Sorted once per outcome, not once per string (an outcome of a flush carries a transcript per message).
+  const ordered = longestFirst(forms);
+  if (ordered.length === 0) return value;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return replaceForms(v, ordered);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    }
+    return v;
+  };
+  return walk(value) as T;
+}
