@@ -1,9 +1,13 @@
 // The cross-process lock around every change to accounts.json: the app and any number of `outbox` commands
 // read, modify and write the file one at a time, so no account added elsewhere is lost to a stale read.
+import fsCallback from 'node:fs';
 import lockfile from 'proper-lockfile';
 import { AppError } from '../../shared/errors';
 import { mapFsError } from '../fs/fs-errors';
 import type { Logger } from '../ports';
+
+/** proper-lockfile makes its lock folder with a bare mkdir (0777 under umask 000): this one is private whatever the umask. */
+const privateFs = { ...fsCallback, mkdir: (dir: string, callback: (error: NodeJS.ErrnoException | null) => void) => fsCallback.mkdir(dir, { mode: 0o700 }, callback) };
 
 /** A holder that dies leaves the lock behind; after this long without a refresh it counts as abandoned. */
 const STALE_MS = 10_000;
@@ -17,6 +21,7 @@ export async function withAccountsLock<T>(file: string, logger: Logger, fn: () =
   try {
     release = await lockfile.lock(file, {
       realpath: false,
+      fs: privateFs,
       stale: STALE_MS,
       retries: { retries: 60, factor: 1.3, minTimeout: 10, maxTimeout: 400, randomize: true },
       // A lock taken over while we held it (we were frozen past STALE_MS): say so; the write still replaces the file whole.

@@ -6,6 +6,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AccountStore } from '../../../electron/core/accounts/account-store';
+import { withAccountsLock } from '../../../electron/core/accounts/accounts-lock';
 import { AttachmentStaging } from '../../../electron/core/compose/attachment-staging';
 import { DraftStore } from '../../../electron/core/compose/draft-store';
 import { createLogging } from '../../../electron/core/logging';
@@ -100,6 +101,17 @@ it('leaves every file 0600 and every folder 0700 after a full run under umask 00
     expect(await fs.readdir(dataDir)).toEqual(expect.arrayContaining(['accounts.json', 'preferences.json', 'attachments', 'drafts', 'logs', 'spool']));
     expect(await widerThanPrivate(dataDir)).toEqual([]);
     expect((await fs.stat(dataDir)).mode & 0o777).toBe(0o700);
+  } finally {
+    await fs.rm(root, { recursive: true, force: true });
+  }
+});
+
+it('holds the accounts lock in a private folder under umask 000', async () => {
+  const root = await tempDir();
+  try {
+    const file = path.join(root, 'accounts.json');
+    const mode = await withAccountsLock(file, { info() {}, warn() {}, error() {} }, async () => (await fs.stat(`${file}.lock`)).mode & 0o777);
+    expect(mode.toString(8)).toBe('700');
   } finally {
     await fs.rm(root, { recursive: true, force: true });
   }
