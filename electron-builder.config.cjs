@@ -4,7 +4,27 @@
 // of the build (CI secrets) while `createConfig(env)` lets the tests read the result for any environment.
 'use strict';
 
+const fs = require('node:fs');
 const path = require('node:path');
+
+/**
+ * The files of the CLI bundle that its entry loads: dist/cli/outbox.cjs and the chunks it requires, transitively.
+ * dist/cli/chunks also keeps earlier builds' chunks for a while (scripts/build-cli.mjs); those stay out of the app.
+ */
+function cliBundleFiles(projectDir) {
+  const entry = path.join(projectDir, 'dist', 'cli', 'outbox.cjs');
+  if (!fs.existsSync(entry)) return ['dist/cli/outbox.cjs'];
+  const seen = new Set();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.pop();
+    if (seen.has(file)) continue;
+    if (!fs.existsSync(file)) throw new Error(`${path.relative(projectDir, file)} is missing: dist/cli is incomplete, run npm run build`);
+    seen.add(file);
+    for (const match of fs.readFileSync(file, 'utf8').matchAll(/require\("(\.{1,2}\/[^"]+\.cjs)"\)/g)) queue.push(path.resolve(path.dirname(file), match[1]));
+  }
+  return [...seen].map((file) => path.relative(projectDir, file).split(path.sep).join('/')).sort();
+}
 
 /** The Electron fuses every build sets (https://www.electronjs.org/docs/latest/tutorial/fuses), per platform. */
 function fusesFor(platformName) {
@@ -110,7 +130,7 @@ function createConfig(env = process.env) {
       'dist/main/**',
       'dist/preload/**',
       'dist/renderer/**',
-      'dist/cli/**',
+      ...cliBundleFiles(__dirname),
       '!**/*.map',
       '!node_modules/**',
       'node_modules/keytar/package.json',
@@ -179,4 +199,4 @@ function createConfig(env = process.env) {
 module.exports = () => createConfig(process.env);
 module.exports.createConfig = createConfig;
 module.exports.fusesFor = fusesFor;
-module.exports.configDir = path.resolve(__dirname);
+module.exports.cliBundleFiles = cliBundleFiles;

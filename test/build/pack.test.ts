@@ -66,6 +66,23 @@ describe('the packed app (linux x64, stand-in Electron)', () => {
     expect(asarFiles.some((file) => file.startsWith('electron/') || file.startsWith('test/') || file.startsWith('build/'))).toBe(false);
   });
 
+  it('holds the whole CLI bundle the outbox command loads, and none of the older builds\' chunks', () => {
+    // Follow the entry's require()s inside the archive itself: each must be there for `outbox` to run.
+    const reachable = new Set<string>();
+    const queue = ['dist/cli/outbox.cjs'];
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      if (reachable.has(file)) continue;
+      expect(asarFiles, `${file}, which the CLI requires`).toContain(file);
+      reachable.add(file);
+      for (const match of extractFile(asarPath, file).toString('utf8').matchAll(/require\("(\.{1,2}\/[^"]+\.cjs)"\)/g)) {
+        queue.push(path.posix.normalize(path.posix.join(path.posix.dirname(file), match[1]!)));
+      }
+    }
+    expect(reachable.size).toBeGreaterThan(1);
+    expect(asarFiles.filter((file) => file.startsWith('dist/cli/') && file.endsWith('.cjs') && !reachable.has(file))).toEqual([]);
+  });
+
   it('ships the package.json the app reads at run time', () => {
     const pkg = JSON.parse(extractFile(asarPath, 'package.json').toString('utf8')) as Record<string, unknown>;
     expect(pkg).toMatchObject({ name: 'outbox', productName: 'Outbox', main: 'dist/main/index.cjs' });
