@@ -88,6 +88,19 @@ describe('outbox send --wait', () => {
   });
 });
 
+describe('a message partly delivered', () => {
+  it('counts as still waiting (75) while a deferred recipient waits for its retry', async () => {
+    const { ws, raw } = await rawAccount({ rcpt: (c) => (c.address === 'carol@example.org' ? '451 4.2.0 Mailbox busy, try later' : '250 2.1.5 Ok') });
+    const r = await ws.run(['send', '--wait', '--max-wait', '3', 'bob@example.org', 'carol@example.org'], { input: sampleEml(), timeoutMs: 30_000 });
+    expect(r.code, r.stderr).toBe(75);
+    expect(r.stderr).toMatch(/is still waiting \(next try \d{4}-\d\d-\d\d \d\d:\d\d\)/);
+    expect(raw.connections.flatMap((c) => c.messages)).toHaveLength(1);
+    const flush = await ws.run(['flush', '--wait', '--max-wait', '3'], { timeoutMs: 30_000 });
+    expect(flush.code, flush.stderr).toBe(75);
+    expect(flush.stderr).toMatch(/1 still waiting/);
+  });
+});
+
 describe('a flush --wait while another process is sending', () => {
   let peer: SmtpPeer;
   let ws: Workspace;
