@@ -95,6 +95,14 @@ describe('raw input: the header block', () => {
     expect(args.text.endsWith('\r\n\r\nFrom here on\r\n')).toBe(true);
   });
 
+  it('keeps header bytes that are not UTF-8 (latin-1) exactly, when it rebuilds the block around a removed Bcc', async () => {
+    const input = Buffer.concat([Buffer.from('To: a@example.org\nBcc: b@example.org\nSubject: caf'), Buffer.from([0xe9, 0x20, 0xff]), Buffer.from('\nX-Folded: one\n\ttwo\n\nbody\n')]);
+    const { out } = await prepare(input);
+    const expected = Buffer.concat([Buffer.from('Subject: caf'), Buffer.from([0xe9, 0x20, 0xff]), Buffer.from('\r\nX-Folded: one\r\n\ttwo\r\n\r\nbody\r\n')]);
+    expect(out.subarray(out.length - expected.length).equals(expected)).toBe(true);
+    expect(out.includes(Buffer.from('b@example.org'))).toBe(false);
+  });
+
   it('ends the header block at a line that is not a header, and puts the empty line in', async () => {
     const { meta, text } = await prepare('To: a@example.org\nSubject: no gap\nthis is the body: not a header\nmore\n');
     expect(meta.subject).toBe('no gap');
