@@ -104,7 +104,7 @@ describe("electron-builder's checks for every target in the configuration", () =
       expect(script, option).not.toMatch(/\$\{[a-zA-Z]+\}/);
     }
     // fpm puts the unpacked app at /opt/Outbox, where the scripts look for it.
-    expect(fpmArgs.some((arg) => /-unpacked\/=\/opt\/Outbox$/.test(arg))).toBe(true);
+    expect(fpmArgs.some((arg) => arg.endsWith('-unpacked/=/opt/Outbox'))).toBe(true);
     debScripts = {
       afterInstall: files.get(fpmArgs[fpmArgs.indexOf('--after-install') + 1]!)!,
       afterRemove: files.get(fpmArgs[fpmArgs.indexOf('--after-remove') + 1]!)!,
