@@ -7,6 +7,7 @@ import type { ErrorInfo } from '../../shared/errors';
 import { classifyImapError, explainFailure, serverReply, type SentCopyFailureKind } from './imap-explain';
 import { IMAP_DESKTOP_TIMEOUTS, type ImapCredentials, type ImapSettings, type ImapTimeouts } from './imap-settings';
 import { findSentFolder } from './sent-folder';
+import { bareMessageId } from '../../shared/message-id';
 
 export interface SentCopyRequest {
   settings: ImapSettings;
@@ -38,6 +39,9 @@ export interface SentCopyResult {
 }
 
 function angleBracketed(messageId: string): string {
+  // `<id@x> (comment)` is a valid Message-ID (RFC 5322): search for the msg-id itself.
+  const bare = bareMessageId(messageId);
+  if (bare) return bare;
   const id = messageId.trim();
   if (!/^<?[^<>\s]+>?$/.test(id)) throw new TypeError(`Not a Message-ID: ${JSON.stringify(messageId)}`);
   return `<${id.replace(/^</, '').replace(/>$/, '')}>`;

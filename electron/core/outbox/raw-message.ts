@@ -13,6 +13,7 @@ import { addressesOf, assertAddresses, newMessageId } from './composer';
 import type { RawEnqueueRequest } from './engine-api';
 import { readRawInput } from './raw-input';
 import type { SpoolMeta } from './spool-file';
+import { bareMessageId } from '../../shared/message-id';
 
 export interface PreparedRawMessage {
   meta: Pick<SpoolMeta, 'accountId' | 'envelope' | 'messageId' | 'subject' | 'from' | 'to' | 'cc' | 'bccCount'>;
@@ -26,31 +27,7 @@ function headerSafe(value: string): boolean {
   return !/[\r\n]/.test(value);
 }
 
-/**
- * The msg-id of a Message-ID value (RFC 5322 §3.6.4): comments and folding whitespace around it
- * dropped, `<left@right>` kept. Null when there is none.
- */
-export function bareMessageId(value: string): string | null {
-  let depth = 0;
-  let escaped = false;
-  let rest = '';
-  for (const c of value) {
-    if (escaped) {
-      escaped = false;
-      continue;
-    }
-    if (depth > 0) {
-      if (c === '\\') escaped = true;
-      else if (c === '(') depth++;
-      else if (c === ')') depth--;
-      continue;
-    }
-    if (c === '(') depth++;
-    else rest += c;
-  }
-  const match = /^\s*(<[^<>\s@]+@[^<>\s@]+>)\s*$/.exec(rest);
-  return match ? match[1]! : null;
-}
+export { bareMessageId };
 
 /**
  * The addresses of recipient header values (groups flattened, `undisclosed-recipients:;` is none). An entry

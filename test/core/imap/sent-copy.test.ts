@@ -38,6 +38,17 @@ describeDovecot('appendSentCopy against Dovecot', () => {
     expect(copies).toHaveLength(1);
   });
 
+  it('saves a message whose Message-ID carries a comment, and finds it again by its msg-id', async () => {
+    // Queued before raw input stored ids bare: `<id@x> (comment)` is valid RFC 5322 and must not break the copy.
+    const message = sentMessage('Commented id');
+    const withComment = `${message.messageId} (sent by a script)`;
+    const first = await appendSentCopy(requestFor(peer, { ...message, messageId: withComment }));
+    const second = await appendSentCopy(requestFor(peer, { ...message, messageId: withComment }, { folder: 'Sent' }));
+
+    expect(first, first.transcript.join('\n')).toMatchObject({ outcome: 'saved' });
+    expect(second).toMatchObject({ outcome: 'already-there', uid: first.uid });
+  });
+
   it('reads the message from a stream when given one, and upgrades with STARTTLS on the cleartext port', async () => {
     const message = sentMessage('Streamed');
     const result = await appendSentCopy(
