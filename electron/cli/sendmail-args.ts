@@ -20,6 +20,8 @@ export interface SendArgs {
   wait: boolean;
   /** --max-wait SECONDS: how long --wait waits at most (0: no limit). */
   maxWait?: number;
+  /** --delay SECONDS: hold it this long, undoable in the app (the app's Undo send preference never applies to scripts). */
+  delay?: number;
   dataDir?: string;
   help: boolean;
 }
@@ -31,7 +33,7 @@ const VALUE_FLAGS = new Set(['f', 'r', 'a', 'F', 'o', 'b', 'e', 'N', 'R', 'V', '
 /** -o options that only tune sendmail's own delivery or error reporting. */
 const IGNORED_O_OPTIONS = new Set(['em', 'ep', 'eq', 'ew', 'ee', 'di', 'db', 'm']);
 const LONG_BOOLEAN = new Set(['queue-only', 'wait', 'help']);
-const LONG_VALUE = new Set(['from', 'account', 'data-dir', 'max-wait']);
+const LONG_VALUE = new Set(['from', 'account', 'data-dir', 'max-wait', 'delay']);
 
 export function parseSendArgs(argv: readonly string[]): SendArgs {
   const out: SendArgs = { recipients: [], recipientsFromHeaders: false, ignoreDots: false, queueOnly: false, wait: false, help: false };
@@ -111,6 +113,10 @@ function applyValue(out: SendArgs, flag: string, value: string): void {
       return;
     case 'max-wait':
       out.maxWait = parseMaxWait(value);
+      return;
+    case 'delay':
+      if (!/^\d{1,4}$/.test(value.trim()) || Number(value) > 3600) throw new UsageError(`--delay needs whole seconds from 0 to 3600, not "${value}"`);
+      out.delay = Number(value);
       return;
     case 'o':
       return applyOption(out, value);

@@ -58,7 +58,7 @@ ${ENVIRONMENT}
 
 ${EXIT_CODES}
 `,
-  send: `Usage: outbox send [-t] [-i] [-f FROM] [-a ACCOUNT] [--queue-only] [--wait] [RCPT...] < message.eml
+  send: `Usage: outbox send [-t] [-i] [-f FROM] [-a ACCOUNT] [--queue-only] [--wait] [--delay SECONDS] [RCPT...] < message.eml
 
 Reads a complete message (headers and body) from standard input, queues it durably,
 prints its id and makes one attempt to send it. Offline or after a temporary failure
@@ -72,6 +72,8 @@ it stays queued (exit 0); it leaves with the next 'outbox flush' or when the app
   --wait           wait until the message is sent or has failed for good, through retries
   --max-wait SECONDS  how long --wait waits at most (default 600; 0: no limit); still waiting
                    then exits 75
+  --delay SECONDS  hold the message this long first, undoable in the app meanwhile (0-3600);
+                   without it nothing is delayed, whatever the app's Undo send preference
 
 Accepted for sendmail compatibility and ignored: -bm, -odi, -odb, -oem, -oep, -oeq, -oew,
 -om, -v, -U, -F NAME, -N DSN, -R RET, -V ENVID, -B TYPE.

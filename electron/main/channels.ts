@@ -84,6 +84,7 @@ export function createChannelHandlers(services: ChannelServices): ChannelHandler
     },
     'outbox:enqueue': (request) => compose.send(request),
     'outbox:edit': (id) => compose.edit(id),
+    'outbox:undo': (id) => compose.undo(id),
     'outbox:sendNow': (id) => engine.sendNow(id),
     'outbox:retry': (id) => engine.retry(id),
     'outbox:hold': (id) => engine.hold(id),

@@ -30,6 +30,7 @@ import { buildMenuTemplate } from './app-menu';
 import { CommandRouter } from './commands';
 import { installMailtoHandoff, offerMailtoHandler, type MailtoChoice, type RegistrationMemory } from './mailto-handoff';
 import { SendNotifier } from './notifications';
+import { UndoNotifier } from './undo-notifications';
 import { QueuedCount } from './queued-count';
 import { QueueIndicator } from './tray';
 import { loadWindowState, placeWindow, trackWindowState, type Rect, type WindowStateTracker } from './window-state';
@@ -111,7 +112,7 @@ async function start(logging: Logging, commands: CommandRouter): Promise<{ showW
       diagnostics: createAccountDiagnostics({ accounts, secrets }),
       oauth: createOAuthSignIn(accounts, secrets, logger),
       detection: new DetectionService(),
-      compose: new ComposeService({ engine, drafts, staging }),
+      compose: new ComposeService({ engine, drafts, staging, sendDelaySeconds: () => preferences.get().undoSendSeconds }),
       drafts,
       staging,
       preferences,
@@ -148,6 +149,22 @@ async function start(logging: Logging, commands: CommandRouter): Promise<{ showW
     notifyOnSent: () => preferences.get().notifyOnSent,
     onClick: (id) => command(id === undefined ? { type: 'show', screen: 'outbox' } : { type: 'open-message', id }),
   });
+  // Undo send: Electron shows notification buttons on macOS only; elsewhere the notification's click undoes.
+  const undoNotifier = new UndoNotifier({
+    isSupported: () => Notification.isSupported(),
+    supportsActions: process.platform === 'darwin',
+    create: (spec) => {
+      const notification = keepAlive(new Notification({ title: spec.title, body: spec.body, actions: spec.actions.map((text) => ({ type: 'button' as const, text })) }));
+      return {
+        on: (event: 'click' | 'action', listener: (index: number) => void) =>
+          event === 'click' ? notification.on('click', () => listener(0)) : notification.on('action', (_e, index) => listener(index)),
+        show: () => notification.show(),
+        close: () => notification.close(),
+      };
+    },
+    onUndo: (id) => command({ type: 'undo', id }),
+    onOpen: (id) => command({ type: 'open-message', id }),
+  });
   // Electron drops a notification's click handler once the object is garbage-collected: hold the recent ones.
   const liveNotifications = new Set<Notification>();
   const keepAlive = (notification: Notification): Notification => {
@@ -159,6 +176,7 @@ async function start(logging: Logging, commands: CommandRouter): Promise<{ showW
   const broadcast = (event: OutboxEvent): void => {
     for (const win of windows.values()) pushEvent(win.webContents, OUTBOX_EVENT_CHANNEL, event);
     notifier.handle(event);
+    undoNotifier.handle(event);
     queued.handle(event);
   };
   // The engine forwards connectivity changes as events too, so the window hears everything from one source.
@@ -222,6 +240,7 @@ async function start(logging: Logging, commands: CommandRouter): Promise<{ showW
       unsubscribe();
       notifier.flush();
       notifier.dispose();
+      undoNotifier.dispose();
       queued.dispose();
       await Promise.all([...trackers].map((tracker) => tracker.flush()));
       indicator.dispose();

@@ -11,6 +11,7 @@ const CHANNELS = [
   'outbox:get',
   'outbox:enqueue',
   'outbox:edit',
+  'outbox:undo',
   'outbox:sendNow',
   'outbox:retry',
   'outbox:hold',

@@ -144,6 +144,8 @@ export type Screen = (typeof SCREENS)[number];
 export type AppCommand =
   | { type: 'compose'; prefill?: ComposePrefill }
   | { type: 'open-message'; id: string }
+  /** Undo send from a notification: the window takes the message back to Compose (or says why it is too late). */
+  | { type: 'undo'; id: string }
   | { type: 'show'; screen: Screen }
   | { type: 'send' }
   /** Quitting waits for this many sends in flight; the window shows a note until they finish or time out. */
@@ -165,6 +167,8 @@ export const invokeContract = {
   'outbox:enqueue': { args: z.tuple([sendRequestSchema]), result: returns<OutboxMessage>() },
   // Takes a message that has not been sent back out of the outbox into a draft (Edit).
   'outbox:edit': { args: byId, result: returns<Draft>() },
+  // Undo send: takes a message back to Compose while its send delay runs; refused once sending has started.
+  'outbox:undo': { args: byId, result: returns<Draft>() },
   'outbox:sendNow': { args: byId, result: returns<OutboxMessage>() },
   'outbox:retry': { args: byId, result: returns<OutboxMessage>() },
   'outbox:hold': { args: byId, result: returns<OutboxMessage>() },
@@ -215,7 +219,7 @@ export const invokeContract = {
   // The window saw the browser's online/offline event: main checks its own signal at once.
   'app:connectivityHint': { args: z.tuple([z.boolean()]), result: returns<ConnectivityState>() },
   'app:preferences': { args: z.tuple([]), result: returns<Preferences>() },
-  // Changes the given preferences only; a new retry time applies to messages already waiting.
+  // Changes the given preferences only; a new retry time applies to messages already waiting, a new Undo send delay to the next send.
   'app:setPreferences': { args: z.tuple([preferencesPatchSchema]), result: returns<Preferences>() },
   // Commands that arrived before the window could hear them (a mailto: link that launched the app).
   'app:takeCommands': { args: z.tuple([]), result: returns<AppCommand[]>() },

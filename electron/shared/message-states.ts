@@ -47,18 +47,22 @@ export const UNSENT_STATES: readonly MessageState[] = MESSAGE_STATES.filter((s) 
 
 export const isWaiting = (state: MessageState): boolean => STATE_GROUP[state] === 'waiting';
 
-/** What a user can ask of a message; each is an engine command (edit goes through Compose). */
-export const MESSAGE_ACTIONS = ['sendNow', 'retry', 'edit', 'hold', 'cancel', 'delete'] as const;
+/**
+ * What a user can ask of a message; each is an engine command (edit goes through Compose). undo: takes a message
+ * back to Compose while its send delay runs (Undo send), only before any attempt to send it has started.
+ */
+export const MESSAGE_ACTIONS = ['sendNow', 'retry', 'edit', 'hold', 'cancel', 'delete', 'undo'] as const;
 export type MessageAction = (typeof MESSAGE_ACTIONS)[number];
 
 /**
- * The actions each state allows, before the two refinements in actionsFor(): Send now is for a message
- * the user held (not one held for its account), and Edit is never for mail some recipients already got.
+ * The actions each state allows, before the three refinements in actionsFor(): Send now is for a message
+ * the user held (not one held for its account), Edit is never for mail some recipients already got, and Undo
+ * only for a message in its undo window (undoUntil is set until its first attempt starts).
  * A message being sent allows nothing (asking to send it now just waits for the attempt under way).
  */
 export const STATE_ACTIONS = {
-  queued: ['sendNow', 'retry', 'edit', 'hold', 'cancel', 'delete'],
-  scheduled: ['sendNow', 'retry', 'edit', 'hold', 'cancel', 'delete'],
+  queued: ['sendNow', 'retry', 'edit', 'hold', 'cancel', 'delete', 'undo'],
+  scheduled: ['sendNow', 'retry', 'edit', 'hold', 'cancel', 'delete', 'undo'],
   sending: [],
   held: ['sendNow', 'retry', 'edit', 'cancel', 'delete'],
   failed: ['retry', 'edit', 'delete'],
@@ -83,6 +87,8 @@ export interface ActionSubject {
   state: MessageState;
   holdReason?: 'user' | 'account';
   recipients?: readonly { state: RecipientState }[];
+  /** Set while the message may still be undone: from Send until its first attempt starts. */
+  undoUntil?: string;
 }
 
 export function allows(message: ActionSubject, action: MessageAction): boolean {
@@ -90,6 +96,7 @@ export function allows(message: ActionSubject, action: MessageAction): boolean {
   if (action === 'sendNow' && message.state === 'held') return message.holdReason !== 'account';
   // An edited message would go to everyone again, including those who already have it.
   if (action === 'edit') return !(message.recipients ?? []).some((r) => r.state === 'delivered');
+  if (action === 'undo') return Boolean(message.undoUntil);
   return true;
 }
 

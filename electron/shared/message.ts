@@ -91,6 +91,11 @@ export interface OutboxMessage {
   size: number;
   createdAt: string;
   scheduledAt?: string;
+  /**
+   * Undo send: the message waits until this time (its scheduledAt) and may be taken back to Compose until its
+   * first attempt starts, when this is removed. Screens say "Sending in 8 s", not "Scheduled".
+   */
+  undoUntil?: string;
   nextAttemptAt?: string;
   holdReason?: HoldReason;
   attempts: Attempt[];
@@ -162,6 +167,8 @@ export const composeRequestSchema = z
       )
       .default({}),
     scheduledAt: z.iso.datetime({ offset: true }).optional(),
+    /** Undo send: wait this many seconds, during which the message can be undone (ignored with scheduledAt). */
+    delaySeconds: z.number().int().min(0).max(3600).optional(),
   })
   .refine((m) => m.to.length + m.cc.length + m.bcc.length > 0, { message: 'Add at least one recipient', path: ['to'] });
 export type ComposeRequest = z.input<typeof composeRequestSchema>;

@@ -18,6 +18,8 @@ export async function runSend(ctx: CliContext, args: SendArgs): Promise<number> 
     ignoreDots: args.ignoreDots || stdinIsFile(),
     ...(account ? { accountId: account.id } : {}),
     ...(args.envelopeFrom ? { envelopeFrom: args.envelopeFrom } : {}),
+    // Scripts are never delayed by the app's Undo send preference; only an explicit --delay holds the message.
+    ...(args.delay ? { delaySeconds: args.delay } : {}),
   });
   out(ctx.io, message.id);
   if (args.queueOnly) return EX.OK;

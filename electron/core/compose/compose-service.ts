@@ -1,5 +1,5 @@
-// Compose's work in main: a message from the window goes into the outbox with its staged attachments, then its
-// draft and staged files are let go; Edit takes an unsent message back out into a draft.
+// Compose's work in main: a message from the window goes into the outbox with its staged attachments (after the
+// Undo send delay), then its draft and staged files are let go; Edit and Undo take an unsent message back out into a draft.
 import fs from 'node:fs/promises';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { sendRequestSchema, type Draft, type SendRequest } from '../../shared/compose';
@@ -11,12 +11,20 @@ import type { AttachmentStaging } from './attachment-staging';
 import type { DraftStore } from './draft-store';
 
 /** The engine as Compose needs it, plus where a message's exact bytes are. */
-export type ComposeEngine = Pick<OutboxEngine, 'enqueue' | 'get' | 'hold' | 'remove'> & {
+export type ComposeEngine = Pick<OutboxEngine, 'enqueue' | 'get' | 'hold' | 'remove' | 'undo'> & {
   bytesOf(id: string): Promise<{ file: string; offset: number; length: number } | undefined>;
 };
 
+export interface ComposeDeps {
+  engine: ComposeEngine;
+  drafts: DraftStore;
+  staging: AttachmentStaging;
+  /** Undo send: seconds a message sent from Compose waits, undoable (the user's preference; none when absent). */
+  sendDelaySeconds?: () => number;
+}
+
 export class ComposeService {
-  constructor(private readonly deps: { engine: ComposeEngine; drafts: DraftStore; staging: AttachmentStaging }) {}
+  constructor(private readonly deps: ComposeDeps) {}
 
   /** Durably in the outbox before this resolves; only then are the draft and its staged files removed. */
   async send(input: SendRequest): Promise<OutboxMessage> {
@@ -31,7 +39,7 @@ export class ComposeService {
       text: request.text,
       ...(request.html.trim() ? { html: request.html } : {}),
       attachments: files.map((f) => ({ path: f.path, filename: f.name, ...(f.contentType ? { contentType: f.contentType } : {}) })),
-      ...(request.scheduledAt ? { scheduledAt: request.scheduledAt } : {}),
+      ...(request.scheduledAt ? { scheduledAt: request.scheduledAt } : { delaySeconds: this.deps.sendDelaySeconds?.() ?? 0 }),
     });
     // The bytes are in the spool now; what is left behind is only tidied up, and failing to do so loses nothing.
     if (request.draftId) await this.deps.drafts.remove(request.draftId).catch(() => undefined);
@@ -57,6 +65,22 @@ export class ComposeService {
     }
     // Held first, so it cannot leave while it is being turned into a draft.
     if (message.state === 'queued' || message.state === 'scheduled') await this.deps.engine.hold(id);
+    return this.toDraft(message);
+  }
+
+  /**
+   * Undo send: takes a message back out of the outbox while its send delay runs, as the draft it was sent from
+   * (recipients, subject, formatted body, attachments), rebuilt from its own bytes. The engine refuses once
+   * sending has started; a failure after that leaves the message held in the outbox, never lost and never sent.
+   */
+  async undo(id: string): Promise<Draft> {
+    const message = await this.deps.engine.undo(id);
+    return this.toDraft(message);
+  }
+
+  /** The held message as a draft, from its own bytes; then it leaves the outbox. */
+  private async toDraft(message: OutboxMessage): Promise<Draft> {
+    const id = message.id;
     const where = await this.deps.engine.bytesOf(id);
     if (!where) throw new AppError('MESSAGE_NOT_FOUND');
     const bytes = await readRange(where.file, where.offset, where.length);
@@ -78,7 +102,8 @@ export class ComposeService {
       html: typeof parsed.html === 'string' ? parsed.html : '',
       text: parsed.text ?? '',
       attachments: staged.map((a) => a.id),
-      ...(message.scheduledAt && Date.parse(message.scheduledAt) > Date.now() ? { scheduledAt: message.scheduledAt } : {}),
+      // An undo window's time is not a schedule the user chose.
+      ...(message.scheduledAt && !message.undoUntil && Date.parse(message.scheduledAt) > Date.now() ? { scheduledAt: message.scheduledAt } : {}),
     });
     await this.deps.engine.remove(id);
     return draft;

@@ -19,6 +19,8 @@ export interface RawEnqueueRequest {
   /** -i: a line with a single dot does not end the input (always true when reading a file). */
   ignoreDots?: boolean;
   scheduledAt?: string;
+  /** Undo send: wait this many seconds, during which the message can be undone (ignored with scheduledAt). */
+  delaySeconds?: number;
 }
 
 export interface ListFilter {
@@ -48,6 +50,11 @@ export interface OutboxEngine {
   hold(id: string): Promise<OutboxMessage>;
   /** Cancels a message that has not been sent: it becomes failed with reason "cancelled". */
   cancel(id: string): Promise<OutboxMessage>;
+  /**
+   * Undo send: holds a message whose first attempt has not started, so Compose can take it back as a draft;
+   * refused (MESSAGE_STATE) once sending has started. Compose's undo() then rebuilds the draft and removes it.
+   */
+  undo(id: string): Promise<OutboxMessage>;
   /** Removes a message that is not being sent from the outbox, bytes and all. */
   remove(id: string): Promise<void>;
   /** Resolves when the message reaches one of the states (default: finished: sent, failed or quarantined). */

@@ -76,6 +76,8 @@ export function recordFromSpool(info: SpoolEntryInfo): MessageRecord {
     location: 'queue',
   };
   if (m.scheduledAt) record.scheduledAt = m.scheduledAt;
+  // Undo send's window (its scheduledAt is the same time): still undoable until a first attempt starts.
+  if (m.undoUntil && m.scheduledAt) record.undoUntil = m.undoUntil;
   return record;
 }
 

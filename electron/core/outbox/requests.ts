@@ -6,7 +6,7 @@ import type { RequestHandlers } from './sender-channel';
 
 export type { SpoolRequest, SpoolResponse } from './sender-channel';
 
-type Commands = Pick<OutboxEngine, 'flush' | 'sendNow' | 'retry' | 'hold' | 'cancel' | 'remove' | 'accountChanged'>;
+type Commands = Pick<OutboxEngine, 'flush' | 'sendNow' | 'retry' | 'hold' | 'cancel' | 'remove' | 'accountChanged' | 'undo'>;
 
 /**
  * The holder's handler table. `ensureKnown` lets the engine read a message dropped a moment ago that its
@@ -37,6 +37,10 @@ export function requestHandlers(
     cancel: async ({ id }) => {
       await ensureKnown(id);
       return { ok: true, message: await engine.cancel(id) };
+    },
+    undo: async ({ id }) => {
+      await ensureKnown(id);
+      return { ok: true, message: await engine.undo(id) };
     },
     remove: async ({ id }) => {
       await ensureKnown(id);

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { AppError, ERROR_CODES, type ErrorInfo } from '../../shared/errors';
 import { MESSAGE_STATES, type OutboxMessage } from '../../shared/message';
 
-export const REQUEST_OPS = ['flush', 'sendNow', 'retry', 'hold', 'cancel', 'remove', 'accountChanged'] as const;
+export const REQUEST_OPS = ['flush', 'sendNow', 'retry', 'hold', 'cancel', 'remove', 'accountChanged', 'undo'] as const;
 export type RequestOp = (typeof REQUEST_OPS)[number];
 
 const idText = z.string().min(1).max(200);
@@ -24,6 +24,7 @@ export const requestSchema = z.discriminatedUnion('op', [
   withId('cancel'),
   withId('remove'),
   withId('accountChanged'),
+  withId('undo'),
 ]);
 export type SpoolRequest = { op: 'flush' } | { op: Exclude<RequestOp, 'flush'>; id: string };
 

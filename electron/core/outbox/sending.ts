@@ -111,17 +111,20 @@ export class Sending {
   }
 
   private async attempt(record: MessageRecord, flight: Flight): Promise<void> {
+    const undoable = record.undoUntil !== undefined;
     const previousState = transition.beginAttempt(record);
     // Only the recipients still open: those who have the message never get it again.
     const to = openAddresses(record);
     // Written with the next batch rather than synced on its own: after a crash 'sending' and 'queued'
     // recover alike, and the mark lets a restart warn that this message may have gone out twice.
-    // Like every transition it is reported once on disk; the send itself does not wait for that.
-    const going = this.host.journal().appendLazy({ g: record.id });
+    // Like every transition it is reported once on disk; the send itself does not wait for that, except
+    // after an undo window: a restart must know sending began, or Undo could restore mail that went out.
+    const going = undoable ? this.host.journal().append({ g: record.id }) : this.host.journal().appendLazy({ g: record.id });
     if (this.host.hasListeners()) {
       const view = this.host.view(record);
       void going.then(() => this.host.emit({ type: 'changed', message: view }));
     }
+    if (undoable) await going;
     const startedAt = this.deps.clock.now();
     let result: SendResult;
     const account = await this.deps.accounts.get(record.accountId);

@@ -18,7 +18,7 @@ export const HEADER_LENGTH = SPOOL_MAGIC.length + 10 + 1 + 12 + 1 + 64 + 1;
 /** What the spool keeps about a message besides its bytes. Immutable once written. */
 export type SpoolMeta = { v: 1 } & Pick<
   OutboxMessage,
-  'id' | 'accountId' | 'envelope' | 'messageId' | 'subject' | 'from' | 'to' | 'cc' | 'bccCount' | 'createdAt' | 'scheduledAt'
+  'id' | 'accountId' | 'envelope' | 'messageId' | 'subject' | 'from' | 'to' | 'cc' | 'bccCount' | 'createdAt' | 'scheduledAt' | 'undoUntil'
 >;
 
 export interface SpoolEntryInfo {

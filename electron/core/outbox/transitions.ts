@@ -16,6 +16,7 @@ const ACTION_WORDS: Readonly<Record<MessageAction, string>> = {
   hold: 'paused',
   cancel: 'cancelled',
   delete: 'deleted',
+  undo: 'undone',
 };
 
 function describe(record: MessageRecord): string {
@@ -26,6 +27,7 @@ function describe(record: MessageRecord): string {
 /** Refuses `action` unless the shared table allows it for the message as it is. */
 export function check(record: MessageRecord, action: MessageAction): void {
   if (allows(record, action)) return;
+  if (action === 'undo') refuseUndo(record);
   if (action === 'edit' && record.recipients?.some((r) => r.state === 'delivered')) {
     refuse('Some recipients already received this message, so it can no longer be edited.');
   }
@@ -42,7 +44,36 @@ function waitingState(record: MessageRecord, now: number): MessageState {
   return record.scheduledAt && Date.parse(record.scheduledAt) > now ? 'scheduled' : 'queued';
 }
 
+/** Undo comes too late (or for a message that never had an undo window): says which, and what is left to do. */
+function refuseUndo(record: MessageRecord): never {
+  const next =
+    record.state === 'sent' ? 'It is in the outbox as sent.'
+    : record.state === 'sending' ? 'Wait for this attempt to finish; the outbox shows how it went.'
+    : allows(record, 'edit') ? 'Use Edit in the outbox to take it back to Compose.'
+    : 'It is in the outbox with its state.';
+  const message =
+    record.state === 'sending' ? 'Too late to undo: the message is being sent right now.'
+    // An attempt on record, or one cut off by a crash (its reason says so): the server may have it.
+    : record.undoUntil === undefined && ((record.attempts?.length ?? 0) > 0 || record.lastError) ? `Too late to undo: sending had already started (the message is ${describe(record)}).`
+    : record.undoUntil === undefined ? 'This message was not sent with Undo send, so there is nothing to undo.'
+    : `The message is ${describe(record)}; it cannot be undone.`;
+  throw new AppError('MESSAGE_STATE', { message, next });
+}
+
 // ---- the user's commands --------------------------------------------------------------------------
+
+/**
+ * Undo send: a message whose first attempt has not started is held, so it cannot leave while Compose takes it
+ * back as a draft; `sendingNow` (an attempt under way) always refuses. The one check decides the timer/Undo race:
+ * the engine's dispatch marks the message 'sending' in the same turn it takes it, so only one of the two wins.
+ */
+export function undo(record: MessageRecord, sendingNow: boolean): void {
+  check(record, 'undo');
+  if (sendingNow) refuseUndo({ ...record, state: 'sending' });
+  record.state = 'held';
+  record.holdReason = 'user';
+  delete record.nextAttemptAt;
+}
 
 /** Send now: a message the user held goes back to the queue; backoff and schedule are skipped. */
 export function prepareSendNow(record: MessageRecord): boolean {
@@ -103,6 +134,8 @@ export function checkRemove(record: MessageRecord, sendingNow: boolean): void {
 export function beginAttempt(record: MessageRecord): MessageState {
   const previous = record.state;
   record.state = 'sending';
+  // Sending has started: from now on the message can no longer be undone.
+  delete record.undoUntil;
   return previous;
 }
 
@@ -162,6 +195,8 @@ export function releaseAccountHold(record: MessageRecord, accountId: string): bo
 export function returnInterrupted(record: MessageRecord): boolean {
   if (record.state !== 'sending') return false;
   record.state = record.scheduledAt ? 'scheduled' : 'queued';
+  // It may have gone out already: too late to undo.
+  delete record.undoUntil;
   dueNow(record);
   record.lastError = new AppError('NETWORK_DROPPED', {
     message: 'Outbox stopped while this message was being sent, so it is sent again; a recipient may get it twice.',
@@ -174,6 +209,7 @@ export function quarantine(record: MessageRecord, error: ErrorInfo, at: string, 
   record.state = 'quarantined';
   record.quarantine = { reason: error.message, at, ...(file ? { file } : {}) };
   record.lastError = error;
+  delete record.undoUntil;
   delete record.nextAttemptAt;
   delete record.holdReason;
 }

@@ -24,8 +24,8 @@ export const STATE_GROUP: typeof SharedGroups = {
 };
 export const FINISHED_STATES: typeof SharedFinished = ['sent', 'failed', 'quarantined'];
 export const STATE_ACTIONS: typeof SharedActions = {
-  queued: ['sendNow', 'retry', 'edit', 'hold', 'cancel', 'delete'],
-  scheduled: ['sendNow', 'retry', 'edit', 'hold', 'cancel', 'delete'],
+  queued: ['sendNow', 'retry', 'edit', 'hold', 'cancel', 'delete', 'undo'],
+  scheduled: ['sendNow', 'retry', 'edit', 'hold', 'cancel', 'delete', 'undo'],
   sending: [],
   held: ['sendNow', 'retry', 'edit', 'cancel', 'delete'],
   failed: ['retry', 'edit', 'delete'],
@@ -39,6 +39,7 @@ export function allows(message: ActionSubject, action: MessageAction): boolean {
   if (!(STATE_ACTIONS[message.state] as readonly MessageAction[]).includes(action)) return false;
   if (action === 'sendNow' && message.state === 'held') return message.holdReason !== 'account';
   if (action === 'edit') return !(message.recipients ?? []).some((r) => r.state === 'delivered');
+  if (action === 'undo') return Boolean(message.undoUntil);
   return true;
 }
 
@@ -321,6 +322,7 @@ export interface MessageActions {
   pause: boolean;
   cancel: boolean;
   remove: boolean;
+  undo: boolean;
 }
 
 /** The actions the shared table allows for this message (the engine refuses the others). */
@@ -332,5 +334,6 @@ export function actionsFor(message: ActionSubject): MessageActions {
     pause: allows(message, 'hold'),
     cancel: allows(message, 'cancel'),
     remove: allows(message, 'delete'),
+    undo: allows(message, 'undo'),
   };
 }

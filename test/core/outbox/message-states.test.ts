@@ -33,7 +33,7 @@ import { actionsFor as screenActions, type MessageActions } from '../../../rende
 import { account, FakeNetwork, makeEngine, MemoryAccounts, ScriptedSender, tempDir } from './harness';
 
 /** The screen's buttons by the engine's action names. */
-const SCREEN_KEY: Record<MessageAction, keyof MessageActions> = { sendNow: 'sendNow', retry: 'retry', edit: 'edit', hold: 'pause', cancel: 'cancel', delete: 'remove' };
+const SCREEN_KEY: Record<MessageAction, keyof MessageActions> = { sendNow: 'sendNow', retry: 'retry', edit: 'edit', hold: 'pause', cancel: 'cancel', delete: 'remove', undo: 'undo' };
 
 describe('the shared state tables', () => {
   it('give every state a group and a list of actions, and every group a state', () => {
@@ -80,7 +80,7 @@ describe('the shared state tables', () => {
 });
 
 describe('the engine accepts exactly the actions the screen offers (and the shared table allows)', () => {
-  const kinds = ['queued', 'scheduled', 'held by you', 'held for its account', 'failed', 'sent', 'partly delivered', 'quarantined', 'sending'] as const;
+  const kinds = ['queued', 'scheduled', 'in its undo window', 'held by you', 'held for its account', 'failed', 'sent', 'partly delivered', 'quarantined', 'sending'] as const;
   type Kind = (typeof kinds)[number];
   let dir: string;
   let parts: ReturnType<typeof makeEngine>;
@@ -138,6 +138,8 @@ describe('the engine accepts exactly the actions the screen offers (and the shar
         return engine.enqueue(plain);
       case 'scheduled':
         return engine.enqueue({ ...plain, scheduledAt: new Date(Date.now() + 86_400_000).toISOString() });
+      case 'in its undo window':
+        return engine.enqueue({ ...plain, delaySeconds: 3600 });
       case 'held by you':
         return engine.hold((await engine.enqueue(plain)).id);
       case 'held for its account':
@@ -168,6 +170,7 @@ describe('the engine accepts exactly the actions the screen offers (and the shar
       hold: () => engine.hold(id),
       cancel: () => engine.cancel(id),
       delete: () => engine.remove(id),
+      undo: () => compose.undo(id),
     };
     try {
       await run[action]();
@@ -196,6 +199,7 @@ describe('the engine accepts exactly the actions the screen offers (and the shar
     expect(Object.fromEntries(states)).toEqual({
       queued: 'queued',
       scheduled: 'scheduled',
+      'in its undo window': 'scheduled',
       'held by you': 'held',
       'held for its account': 'held',
       failed: 'failed',

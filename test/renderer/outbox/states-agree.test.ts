@@ -25,8 +25,10 @@ describe("the screen's view of message states", () => {
     for (const state of shared.MESSAGE_STATES) {
       for (const holdReason of [undefined, 'user', 'account'] as const) {
         for (const recipients of mixes) {
-          const subject = { state, ...(holdReason ? { holdReason } : {}), ...(recipients ? { recipients } : {}) };
-          for (const action of shared.MESSAGE_ACTIONS) expect([state, holdReason, action, view.allows(subject, action)]).toEqual([state, holdReason, action, shared.allows(subject, action)]);
+          for (const undoUntil of [undefined, '2030-01-01T10:00:10.000Z']) {
+            const subject = { state, ...(holdReason ? { holdReason } : {}), ...(recipients ? { recipients } : {}), ...(undoUntil ? { undoUntil } : {}) };
+            for (const action of shared.MESSAGE_ACTIONS) expect([state, holdReason, undoUntil, action, view.allows(subject, action)]).toEqual([state, holdReason, undoUntil, action, shared.allows(subject, action)]);
+          }
         }
       }
     }
