@@ -13,11 +13,11 @@ export const NODE_TOLERATED = [20, 19];
 const PACKAGES = {
   apt: {
     app: ['libsecret-1-dev', 'build-essential', 'python3'],
-    tests: ['gnome-keyring', 'dbus', 'dbus-x11', 'openssl', 'dovecot-imapd', 'chromium'],
+    tests: ['gnome-keyring', 'dbus', 'dbus-x11', 'openssl', 'dovecot-imapd', 'chromium', 'nsis'],
   },
   dnf: {
     app: ['libsecret-devel', 'gcc-c++', 'make', 'python3'],
-    tests: ['gnome-keyring', 'dbus-daemon', 'dbus-x11', 'openssl', 'dovecot', 'chromium'],
+    tests: ['gnome-keyring', 'dbus-daemon', 'dbus-x11', 'openssl', 'dovecot', 'chromium', 'mingw32-nsis'],
   },
 };
 
