@@ -124,9 +124,10 @@ describe('channels', () => {
 
   it('reads and changes the preferences, keeping what the patch leaves out', async () => {
     const { handlers } = services();
-    expect(await handlers['app:preferences']()).toEqual({ retryLifetimeHours: 120, notifyOnSent: true });
-    expect(await handlers['app:setPreferences']({ retryLifetimeHours: 24 })).toEqual({ retryLifetimeHours: 24, notifyOnSent: true });
+    expect(await handlers['app:preferences']()).toEqual({ retryLifetimeHours: 120, notifyOnSent: true, undoSendSeconds: 10 });
+    expect(await handlers['app:setPreferences']({ retryLifetimeHours: 24 })).toEqual({ retryLifetimeHours: 24, notifyOnSent: true, undoSendSeconds: 10 });
+    expect(await handlers['app:setPreferences']({ undoSendSeconds: 0 })).toEqual({ retryLifetimeHours: 24, notifyOnSent: true, undoSendSeconds: 0 });
     const again = new PreferencesStore(dir);
-    expect(await again.load()).toEqual({ retryLifetimeHours: 24, notifyOnSent: true });
+    expect(await again.load()).toEqual({ retryLifetimeHours: 24, notifyOnSent: true, undoSendSeconds: 0 });
   });
 });
