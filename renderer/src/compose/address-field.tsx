@@ -1,7 +1,7 @@
 // One recipient field (To, Cc or Bcc): typed or pasted addresses become chips, checked as they are made, with
 // recent-address suggestions in an ARIA combobox. Controlled: the screen holds the chips and the half-typed text.
 import { useId, useMemo, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
-import { needsSmtpUtf8 } from '../../../electron/shared/intl-address';
+import { needsSmtpUtf8 } from './intl-address';
 import { isValidMailbox, parseMailbox, splitAddresses, formatMailbox, type Recipient } from './addresses';
 import { suggest } from './suggestions';
 import './address-field.css';
