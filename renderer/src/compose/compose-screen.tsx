@@ -1,6 +1,7 @@
 // The Compose screen: From, To/Cc/Bcc chips, Subject, the formatted body, attachments, Send and Send later,
 // with the draft saved as you type and the saved drafts listed beside it. The shell decides when it is shown.
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+// Its state lives in ComposeProvider (compose-context.tsx); the parts below read it from there.
+import { useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import type { AccountProfile } from '../../../electron/shared/account';
 import type { OutboxApi, OutboxSummary } from '../../../electron/shared/ipc-contract';
 import type { OutboxMessage } from '../../../electron/shared/message';
@@ -14,7 +15,8 @@ import { describeTime } from './schedule';
 import { estimateMessageBytes, sizeWarning } from './size-estimate';
 import { recentRecipients, withExtra } from './suggestions';
 import { useAttachments } from './use-attachments';
-import { useCompose, type SaveStatus } from './use-compose';
+import { ComposeProvider, useComposeContext } from './compose-context';
+import type { SaveStatus } from './compose-state';
 import './compose.css';
 
 export interface ComposeScreenProps {
@@ -45,11 +47,17 @@ const SEND_KEYS = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(nav
 const hasFiles = (event: DragEvent): boolean => [...event.dataTransfer.types].includes('Files');
 
 export function ComposeScreen({ api, accounts, messages, intent, onSent, onClose, onAddAccount }: ComposeScreenProps) {
-  const c = useCompose({ api, accounts, onSent, onClose });
-  const { fields, update } = c;
-  const getAttachments = useCallback(() => c.current.current.attachments, [c.current]);
-  const setAttachments = useCallback((attachments: typeof fields.attachments) => update({ attachments }), [update]);
-  const files = useAttachments(api, getAttachments, setAttachments);
+  return (
+    <ComposeProvider api={api} accounts={accounts} onSent={onSent} onClose={onClose}>
+      <ComposeView messages={messages} intent={intent} onAddAccount={onAddAccount ?? onClose} />
+    </ComposeProvider>
+  );
+}
+
+function ComposeView({ messages, intent, onAddAccount }: { messages: readonly OutboxSummary[]; intent: ComposeIntent; onAddAccount(): void }) {
+  const c = useComposeContext();
+  const { api, fields, update } = c;
+  const files = useAttachments();
   const [showCc, setShowCc] = useState(false);
   const [showBcc, setShowBcc] = useState(false);
   // The field a Cc/Bcc button just opened takes focus; one a draft opens does not.
@@ -84,7 +92,7 @@ export function ComposeScreen({ api, accounts, messages, intent, onSent, onClose
 
   const requestSend = (when?: Date): void => {
     if (c.sending) return;
-    if (!c.current.current.subject.trim()) {
+    if (!c.getFields().subject.trim()) {
       setConfirm(when ? { when } : {});
       return;
     }
@@ -176,27 +184,7 @@ export function ComposeScreen({ api, accounts, messages, intent, onSent, onClose
           </p>
         </header>
 
-        {accounts.length === 0 ? (
-          <div className="compose-noaccount">
-            <p>There is no account to send from yet. Add the account you send mail from; what you write here is kept as a draft.</p>
-            <button type="button" className="compose-linkbutton" onClick={() => (onAddAccount ?? onClose)()}>
-              Add an account
-            </button>
-          </div>
-        ) : (
-          <div className="compose-row">
-            <label htmlFor="compose-from" className="compose-row__label">
-              From
-            </label>
-            <select id="compose-from" className="input compose-from" value={c.account?.id ?? ''} onChange={(event) => update({ accountId: event.target.value })}>
-              {accounts.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {accountLabel(a)}
-                </option>
-              ))}
-            </select>
-          </div>
-        )}
+        <FromRow onAddAccount={onAddAccount} />
 
         <div className="compose-to">
           {recipient('To', 'to', intent.kind === 'new' && !intent.prefill)}
@@ -248,7 +236,13 @@ export function ComposeScreen({ api, accounts, messages, intent, onSent, onClose
           />
         </div>
 
-        <BodyEditor content={c.body} onChange={(b) => (b.html !== c.current.current.html || b.text !== c.current.current.text) && update(b)} />
+        <BodyEditor
+          content={c.body}
+          onChange={(b) => {
+            const now = c.getFields();
+            if (b.html !== now.html || b.text !== now.text) update(b);
+          }}
+        />
 
         <AttachmentList
           attachments={fields.attachments}
@@ -259,13 +253,7 @@ export function ComposeScreen({ api, accounts, messages, intent, onSent, onClose
           onRemove={(a) => void files.remove(a)}
         />
 
-        {c.sendError && (
-          <div className="compose-error" role="alert">
-            <p className="compose-error__message">{c.sendError.message}</p>
-            {c.sendError.next && <p className="compose-error__next">{c.sendError.next}</p>}
-            {c.sendError.reply && <pre className="compose-error__reply">{c.sendError.reply}</pre>}
-          </div>
-        )}
+        <SendErrorNotice />
 
         {confirm && (
           <div className="compose-confirm" role="alertdialog" aria-label="Send without a subject?" aria-describedby="compose-confirm-text">
@@ -334,7 +322,54 @@ export function ComposeScreen({ api, accounts, messages, intent, onSent, onClose
           </div>
         )}
       </section>
-      <DraftsList drafts={c.drafts} currentId={c.openDraftId} onOpen={c.openDraft} onDelete={(d) => void c.deleteDraft(d)} onNew={c.startBlank} />
+      <ComposeDrafts />
     </div>
   );
+}
+
+/** The account to send from, or how to add one when there is none. */
+function FromRow({ onAddAccount }: { onAddAccount(): void }) {
+  const { accounts, account, update } = useComposeContext();
+  if (accounts.length === 0) {
+    return (
+      <div className="compose-noaccount">
+        <p>There is no account to send from yet. Add the account you send mail from; what you write here is kept as a draft.</p>
+        <button type="button" className="compose-linkbutton" onClick={onAddAccount}>
+          Add an account
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="compose-row">
+      <label htmlFor="compose-from" className="compose-row__label">
+        From
+      </label>
+      <select id="compose-from" className="input compose-from" value={account?.id ?? ''} onChange={(event) => update({ accountId: event.target.value })}>
+        {accounts.map((a) => (
+          <option key={a.id} value={a.id}>
+            {accountLabel(a)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** Why the last Send did not go: the cause, the next step and the server's reply. */
+function SendErrorNotice() {
+  const { sendError } = useComposeContext();
+  if (!sendError) return null;
+  return (
+    <div className="compose-error" role="alert">
+      <p className="compose-error__message">{sendError.message}</p>
+      {sendError.next && <p className="compose-error__next">{sendError.next}</p>}
+      {sendError.reply && <pre className="compose-error__reply">{sendError.reply}</pre>}
+    </div>
+  );
+}
+
+function ComposeDrafts() {
+  const { drafts, openDraftId, openDraft, deleteDraft, startBlank } = useComposeContext();
+  return <DraftsList drafts={drafts} currentId={openDraftId} onOpen={openDraft} onDelete={(d) => void deleteDraft(d)} onNew={startBlank} />;
 }

@@ -2,9 +2,12 @@
 // Dropped files travel as bytes (the renderer never names a path); each one is staged as soon as it is read.
 import { useCallback, useState } from 'react';
 import type { StagedAttachment } from '../../../electron/shared/compose';
-import type { OutboxApi } from '../../../electron/shared/ipc-contract';
+import { useComposeContext } from './compose-context';
 
-export function useAttachments(api: OutboxApi, get: () => StagedAttachment[], set: (attachments: StagedAttachment[]) => void) {
+export function useAttachments() {
+  const { api, getFields, update } = useComposeContext();
+  const get = useCallback(() => getFields().attachments, [getFields]);
+  const set = useCallback((attachments: StagedAttachment[]) => update({ attachments }), [update]);
   const [busy, setBusy] = useState(0);
   const [error, setError] = useState<string | null>(null);
 
