@@ -50,7 +50,7 @@ export class UndoNotifier {
   }
 
   dispose(): void {
-    for (const id of [...this.shown.keys()]) this.close(id);
+    for (const id of this.shown.keys()) this.close(id);
   }
 
   private show(message: OutboxMessage, until: number): void {

@@ -10,6 +10,7 @@ import { ComposeSlot, SettingsSlot, type ComposeIntent } from './shell/screens';
 import { useAppCommands, useConnectivityHint, useShortcuts } from './shell/use-app-commands';
 import { UpdateBanner } from './shell/update-banner';
 import { useOutbox } from './use-outbox';
+import { useUndoSend, useUndoShortcut } from './outbox/undo-send';
 
 export type Route = { screen: 'outbox' } | { screen: 'compose'; intent: ComposeIntent } | { screen: 'settings'; startWizard: boolean; key: number };
 
@@ -63,6 +64,13 @@ function Shell({ api }: { api: OutboxApi }) {
     setSelectedId(id);
     setReveal({ id, key: ++keys.current });
   }, []);
+  // Undo send: the message goes back to Compose as the draft it was (the outbox's bar, the details, Ctrl/Cmd+Z, a notification).
+  const [lastSent, setLastSent] = useState<OutboxMessage | null>(null);
+  const undoSend = useUndoSend(api, (draft) => {
+    setLastSent(null);
+    compose({ kind: 'draft', draft });
+  });
+  useUndoShortcut(lastSent, (id) => void undoSend.undo(id));
 
   useAppCommands(api, (command: AppCommand) => {
     switch (command.type) {
@@ -71,6 +79,11 @@ function Shell({ api }: { api: OutboxApi }) {
         return;
       case 'open-message':
         openMessage(command.id);
+        return;
+      case 'undo':
+        // Shown first, so a refusal (too late) is read next to the message.
+        openMessage(command.id);
+        void undoSend.undo(command.id);
         return;
       case 'show':
         show(command.screen);
@@ -103,6 +116,7 @@ function Shell({ api }: { api: OutboxApi }) {
     (message: OutboxMessage) => {
       data.applyMessage(message);
       openMessage(message.id);
+      setLastSent(message);
     },
     [data.applyMessage, openMessage],
   );
@@ -148,6 +162,7 @@ function Shell({ api }: { api: OutboxApi }) {
             onEdit={onEdit}
             onCompose={() => compose({ kind: 'resume' })}
             onOpenAccounts={(startWizard) => setRoute({ screen: 'settings', startWizard, key: ++keys.current })}
+            undo={undoSend}
           />
         )}
         {route.screen === 'compose' && (

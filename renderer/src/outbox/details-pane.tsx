@@ -8,7 +8,8 @@ import type { Attempt, OutboxMessage } from '../../../electron/shared/message';
 import { settle } from '../use-outbox';
 import { StateBadge } from './message-list';
 import { ErrorText } from './notices';
-import { actionsFor, formatDuration, mixedRecipients, formatSize, formatTime, sentCopyDetail, stateDetail, subjectLine, type RecipientRow } from './outbox-view';
+import { actionsFor, formatDuration, mixedRecipients, formatSize, formatTime, sentCopyDetail, stateDetail, subjectLine, undoSecondsLeft, type RecipientRow } from './outbox-view';
+import { useNow, type UndoSend } from './undo-send';
 
 export interface DetailsPaneProps {
   api: OutboxApi;
@@ -18,6 +19,8 @@ export interface DetailsPaneProps {
   onRemoved(id: string): void;
   onEdit(draft: Draft): void;
   onClose(): void;
+  /** Undo send: brings the message back to Compose while its delay runs. */
+  undo?: UndoSend;
 }
 
 const OUTCOME_LABEL: Record<Attempt['outcome'], string> = {
@@ -30,7 +33,8 @@ const OUTCOME_LABEL: Record<Attempt['outcome'], string> = {
 
 type Verb = 'sendNow' | 'retry' | 'hold' | 'cancel';
 
-export function DetailsPane({ api, message, accountName, onChanged, onRemoved, onEdit, onClose }: DetailsPaneProps) {
+export function DetailsPane({ api, message, accountName, onChanged, onRemoved, onEdit, onClose, undo }: DetailsPaneProps) {
+  const now = useNow(undoSecondsLeft(message) !== null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [full, setFull] = useState<OutboxMessage | null>(null);
@@ -75,10 +79,15 @@ export function DetailsPane({ api, message, accountName, onChanged, onRemoved, o
         </button>
       </div>
       <p className="outbox-details__state">
-        <StateBadge state={message.state} /> {stateDetail(message)}
+        <StateBadge message={message} /> {stateDetail(message, now)}
       </p>
 
       <div className="outbox-details__actions" role="group" aria-label="Actions">
+        {actions.undo && undo && (
+          <button type="button" className="btn btn--primary btn--small" disabled={busy || undo.busyId !== null} onClick={() => void undo.undo(message.id)}>
+            Undo send
+          </button>
+        )}
         {actions.sendNow && (
           <button type="button" className="btn btn--primary btn--small" disabled={busy} onClick={act('sendNow')}>
             Send now
@@ -133,6 +142,7 @@ export function DetailsPane({ api, message, accountName, onChanged, onRemoved, o
         </div>
       )}
 
+
       {lastError && (message.state === 'failed' || message.state === 'quarantined' || message.state === 'held' || message.state === 'queued') && (
         <div className="outbox-details__why">
           <h4>{message.state === 'queued' ? 'Why the last try failed' : 'Why it was not sent'}</h4>
@@ -165,7 +175,7 @@ export function DetailsPane({ api, message, accountName, onChanged, onRemoved, o
         <dd>{formatSize(message.size)}</dd>
         <dt>Created</dt>
         <dd>{formatTime(message.createdAt)}</dd>
-        {message.scheduledAt && (
+        {message.scheduledAt && !message.undoUntil && (
           <>
             <dt>Scheduled</dt>
             <dd>{formatTime(message.scheduledAt)}</dd>

@@ -3,31 +3,34 @@
 import { useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import type { OutboxSummary } from '../../../electron/shared/ipc-contract';
-import { progressPercent, recipientsLine, sentCopyDetail, STATE_LABEL, stateDetail, subjectLine } from './outbox-view';
+import { progressPercent, recipientsLine, sentCopyDetail, stateDetail, stateLabel, subjectLine } from './outbox-view';
+import { anyUndoable, useNow } from './undo-send';
 
 /** Rows have a fixed height (three lines): no measuring pass, and the scrollbar never jumps. */
 export const ROW_HEIGHT = 76;
 
-export function StateBadge({ state }: { state: OutboxSummary['state'] }) {
-  return <span className={`badge badge--${state}`}>{STATE_LABEL[state]}</span>;
+export function StateBadge({ message }: { message: Pick<OutboxSummary, 'state' | 'undoUntil'> }) {
+  // A message in its undo window looks queued: it is on its way, not scheduled by the user.
+  const look = message.state === 'scheduled' && message.undoUntil ? 'queued' : message.state;
+  return <span className={`badge badge--${look}`}>{stateLabel(message)}</span>;
 }
 
 export function rowId(id: string): string {
   return `outbox-row-${id}`;
 }
 
-function MessageRow({ message }: { message: OutboxSummary }) {
+function MessageRow({ message, now }: { message: OutboxSummary; now: number }) {
   const percent = progressPercent(message);
   const copy = sentCopyDetail(message);
   return (
     <>
       <div className="outbox-row__line">
-        <StateBadge state={message.state} />
+        <StateBadge message={message} />
         <span className="outbox-row__subject message__subject">{subjectLine(message)}</span>
       </div>
       <div className="outbox-row__meta">To {recipientsLine(message)}</div>
       <div className="outbox-row__detail">
-        <span className="message__detail">{stateDetail(message)}</span>
+        <span className="message__detail">{stateDetail(message, now)}</span>
         {percent !== null && (
           <progress className="outbox-row__progress" max={100} value={percent} aria-label={`Sending ${subjectLine(message)}`}>
             {percent}%
@@ -56,6 +59,8 @@ export interface MessageListProps {
 export function MessageList({ messages, selectedId, onSelect, reveal }: MessageListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [activeId, setActiveId] = useState<string | null>(selectedId);
+  // Undo send's countdown: the rows tick only while some message is in its undo window.
+  const now = useNow(anyUndoable(messages));
   const virtualizer = useVirtualizer({
     count: messages.length,
     getScrollElement: () => scrollRef.current,
@@ -150,7 +155,7 @@ export function MessageList({ messages, selectedId, onSelect, reveal }: MessageL
                 onSelect(message.id);
               }}
             >
-              <MessageRow message={message} />
+              <MessageRow message={message} now={now} />
             </div>
           );
         })}

@@ -9,6 +9,7 @@ import { Filters } from './filters';
 import { MessageList } from './message-list';
 import { AttentionBanner, EmptyState, ErrorBanner, OfflineBanner } from './notices';
 import { filterMessages, stateCounts, waitingCount, type ListFilter } from './outbox-view';
+import { UndoBar, type UndoSend } from './undo-send';
 import './outbox.css';
 
 export interface OutboxScreenProps {
@@ -21,11 +22,13 @@ export interface OutboxScreenProps {
   onEdit(draft: Draft): void;
   onCompose(): void;
   onOpenAccounts(startWizard: boolean): void;
+  /** Undo send (the shell owns it: Ctrl/Cmd+Z and notifications undo too). */
+  undo?: UndoSend;
 }
 
 const ALL: ListFilter = { accountId: null, state: 'all', text: '' };
 
-export function OutboxScreen({ api, data, selectedId, onSelect, reveal, onEdit, onCompose, onOpenAccounts }: OutboxScreenProps) {
+export function OutboxScreen({ api, data, selectedId, onSelect, reveal, onEdit, onCompose, onOpenAccounts, undo }: OutboxScreenProps) {
   const [filter, setFilter] = useState<ListFilter>(ALL);
   const { messages, accounts } = data;
   const shown = useMemo(() => filterMessages(messages, filter), [messages, filter]);
@@ -55,6 +58,7 @@ export function OutboxScreen({ api, data, selectedId, onSelect, reveal, onEdit, 
       {!data.online && <OfflineBanner waiting={waiting} />}
       {data.error && <ErrorBanner error={data.error} />}
       <AttentionBanner accounts={accounts} onOpenAccounts={() => onOpenAccounts(false)} />
+      {undo && <UndoBar messages={messages} undo={undo} />}
       {hasMessages ? (
         <>
           <Filters accounts={accounts} filter={filter} counts={counts} onChange={setFilter} />
@@ -81,6 +85,7 @@ export function OutboxScreen({ api, data, selectedId, onSelect, reveal, onEdit, 
                 }}
                 onEdit={onEdit}
                 onClose={closeDetails}
+                {...(undo ? { undo } : {})}
               />
             )}
           </div>

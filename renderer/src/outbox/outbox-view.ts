@@ -129,9 +129,24 @@ export function matchesState(message: OutboxSummary, filter: StateFilter): boole
       return true;
     case 'waiting':
       return isWaiting(message);
+    case 'scheduled':
+      // Undo send's wait is not a schedule the user chose.
+      return message.state === 'scheduled' && !message.undoUntil;
     default:
       return message.state === filter;
   }
+}
+
+/** Undo send: whole seconds left in the message's undo window (rounded up), or null when it has none or it ended. */
+export function undoSecondsLeft(message: Pick<OutboxSummary, 'state' | 'undoUntil'>, now = Date.now()): number | null {
+  if (!message.undoUntil || (message.state !== 'scheduled' && message.state !== 'queued')) return null;
+  const left = Date.parse(message.undoUntil) - now;
+  return left > 0 ? Math.ceil(left / 1000) : null;
+}
+
+/** The badge's word: a message in its undo window is on its way, not "Scheduled". */
+export function stateLabel(message: Pick<OutboxSummary, 'state' | 'undoUntil'>): string {
+  return message.state === 'scheduled' && message.undoUntil ? STATE_LABEL.queued : STATE_LABEL[message.state];
 }
 
 /** "Waiting" on the screen is what the tray counts: everything not finished (sent, failed, quarantined). */
@@ -173,7 +188,8 @@ export function stateCounts(messages: readonly OutboxSummary[], accountId: strin
     if (matchesText && !matchesText(m)) continue;
     counts.all += 1;
     if (isWaiting(m)) counts.waiting += 1;
-    if (m.state === 'failed' || m.state === 'sent' || m.state === 'held' || m.state === 'scheduled') counts[m.state] += 1;
+    if (m.state === 'failed' || m.state === 'sent' || m.state === 'held') counts[m.state] += 1;
+    else if (m.state === 'scheduled' && !m.undoUntil) counts.scheduled += 1;
   }
   return counts;
 }
@@ -218,8 +234,12 @@ export function progressPercent(message: OutboxSummary): number | null {
   return Math.min(100, Math.round((message.progress.sent / message.progress.total) * 100));
 }
 
-/** One line on where the message stands, next to its badge. */
-export function stateDetail(message: OutboxSummary): string {
+/** One line on where the message stands, next to its badge; `now` makes Undo send's countdown live. */
+export function stateDetail(message: OutboxSummary, now = Date.now()): string {
+  if (message.undoUntil && (message.state === 'scheduled' || message.state === 'queued')) {
+    const left = undoSecondsLeft(message, now);
+    return left === null ? 'Waiting to be sent' : `Sending in ${left} s`;
+  }
   switch (message.state) {
     case 'sent': {
       const delivery = deliveryText(message);

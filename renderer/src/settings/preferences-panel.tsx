@@ -1,13 +1,18 @@
 // The app-wide preferences below the accounts: how long Outbox keeps retrying a message the server turns away
-// for now, and whether a successful send is announced. Each change is saved at once.
+// for now, whether a successful send is announced, and Undo send's delay. Each change is saved at once.
 import { useEffect, useState } from 'react';
 import type { ErrorInfo } from '../../../electron/shared/errors';
 import type { OutboxApi } from '../../../electron/shared/ipc-contract';
-import type { Preferences, PreferencesPatch } from '../../../electron/shared/preferences';
+import type { Preferences, PreferencesPatch, UndoSendSeconds } from '../../../electron/shared/preferences';
 import { ErrorNotice } from './error-notice';
 
 /** The retry times offered, in hours: 4 hours to a week (the default is 5 days). */
 const RETRY_LIFETIME_CHOICES = [4, 24, 48, 120, 168] as const;
+
+/** Undo send's choices (shared/preferences' UNDO_SEND_CHOICES; the renderer may import its types only, and one missing fails to compile). */
+const UNDO_SEND_CHOICES = [0, 5, 10, 20, 30] as const satisfies readonly UndoSendSeconds[];
+const everyUndoChoice: [Exclude<UndoSendSeconds, (typeof UNDO_SEND_CHOICES)[number]>] extends [never] ? true : false = true;
+void everyUndoChoice;
 
 function hoursLabel(hours: number): string {
   if (hours % 24 !== 0) return hours === 1 ? '1 hour' : `${hours} hours`;
@@ -72,6 +77,26 @@ export function PreferencesPanel({ api }: { api: OutboxApi }) {
             <span className="field__hint" id="settings-retry-lifetime-hint">
               When a server is busy or out of reach, Outbox tries again, less and less often, counting from the first try. After
               this long the message is marked failed with the server's last reply, so you can decide what to do.
+            </span>
+          </div>
+          <div className="field">
+            <label htmlFor="settings-undo-send">Undo send</label>
+            <select
+              id="settings-undo-send"
+              className="input settings-preferences__select"
+              value={preferences.undoSendSeconds}
+              aria-describedby="settings-undo-send-hint"
+              onChange={(e) => void change({ undoSendSeconds: Number(e.target.value) as UndoSendSeconds })}
+            >
+              {UNDO_SEND_CHOICES.map((seconds) => (
+                <option key={seconds} value={seconds}>
+                  {seconds === 0 ? 'Off' : `${seconds} seconds`}
+                </option>
+              ))}
+            </select>
+            <span className="field__hint" id="settings-undo-send-hint">
+              After Send, a message waits this long before it leaves; until then Undo (or Ctrl/⌘+Z) brings it back to Compose.
+              Messages sent by scripts with the outbox command are not delayed.
             </span>
           </div>
           <label className="settings-check">

@@ -114,16 +114,19 @@ describe('the outbox list', () => {
   });
 
   it('offers each action only in the states where the engine accepts it', () => {
-    expect(actionsFor({ state: 'sending' })).toEqual({ sendNow: false, retry: false, edit: false, pause: false, cancel: false, remove: false });
-    expect(actionsFor({ state: 'queued' })).toEqual({ sendNow: true, retry: true, edit: true, pause: true, cancel: true, remove: true });
-    expect(actionsFor({ state: 'failed' })).toEqual({ sendNow: false, retry: true, edit: true, pause: false, cancel: false, remove: true });
-    expect(actionsFor({ state: 'held', holdReason: 'user' })).toEqual({ sendNow: true, retry: true, edit: true, pause: false, cancel: true, remove: true });
+    expect(actionsFor({ state: 'sending' })).toEqual({ sendNow: false, retry: false, edit: false, pause: false, cancel: false, remove: false, undo: false });
+    expect(actionsFor({ state: 'queued' })).toEqual({ sendNow: true, retry: true, edit: true, pause: true, cancel: true, remove: true, undo: false });
+    expect(actionsFor({ state: 'failed' })).toEqual({ sendNow: false, retry: true, edit: true, pause: false, cancel: false, remove: true, undo: false });
+    expect(actionsFor({ state: 'held', holdReason: 'user' })).toEqual({ sendNow: true, retry: true, edit: true, pause: false, cancel: true, remove: true, undo: false });
     // Held for its account: sending now would only be held again; Retry tries the sign-in again.
-    expect(actionsFor({ state: 'held', holdReason: 'account' })).toEqual({ sendNow: false, retry: true, edit: true, pause: false, cancel: true, remove: true });
-    expect(actionsFor({ state: 'sent' })).toEqual({ sendNow: false, retry: false, edit: false, pause: false, cancel: false, remove: true });
-    expect(actionsFor({ state: 'quarantined' })).toEqual({ sendNow: false, retry: false, edit: false, pause: false, cancel: false, remove: true });
+    expect(actionsFor({ state: 'held', holdReason: 'account' })).toEqual({ sendNow: false, retry: true, edit: true, pause: false, cancel: true, remove: true, undo: false });
+    expect(actionsFor({ state: 'sent' })).toEqual({ sendNow: false, retry: false, edit: false, pause: false, cancel: false, remove: true, undo: false });
+    expect(actionsFor({ state: 'quarantined' })).toEqual({ sendNow: false, retry: false, edit: false, pause: false, cancel: false, remove: true, undo: false });
     // Some recipients have it: an edited copy would reach them again.
     expect(actionsFor({ state: 'queued', recipients: [{ state: 'delivered' }, { state: 'deferred' }] }).edit).toBe(false);
+    // Undo send: only while the undo window is marked (it goes when the first attempt starts).
+    expect(actionsFor({ state: 'scheduled', undoUntil: '2030-01-01T10:00:10.000Z' }).undo).toBe(true);
+    expect(actionsFor({ state: 'held', holdReason: 'user', undoUntil: '2030-01-01T10:00:10.000Z' }).undo).toBe(false);
   });
 
   it('says when the copy in the Sent folder is not saved', () => {

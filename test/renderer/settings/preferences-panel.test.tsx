@@ -6,7 +6,7 @@ import { fakeApi, ok } from '../fake-api';
 
 afterEach(cleanup);
 
-async function setup(stored: { retryLifetimeHours: number; notifyOnSent: boolean }) {
+async function setup(stored: { retryLifetimeHours: number; notifyOnSent: boolean; undoSendSeconds?: number }) {
   const fake = fakeApi();
   let current = stored;
   fake.answer('app:preferences', () => ok(current));
@@ -32,6 +32,17 @@ describe('the sending preferences', () => {
     expect(fake.callsTo('app:setPreferences')[1]).toEqual([{ notifyOnSent: false }]);
     expect(notify.checked).toBe(false);
     expect(screen.getByRole('status').textContent).toBe('Saved.');
+  });
+
+  it('offer Undo send as Off, 5, 10, 20 or 30 seconds, showing the stored one, and save a change at once', async () => {
+    const fake = await setup({ retryLifetimeHours: 120, notifyOnSent: true, undoSendSeconds: 10 });
+    const undo = screen.getByLabelText('Undo send') as HTMLSelectElement;
+    expect(undo.value).toBe('10');
+    expect([...undo.options].map((o) => o.textContent)).toEqual(['Off', '5 seconds', '10 seconds', '20 seconds', '30 seconds']);
+    await act(async () => fireEvent.change(undo, { target: { value: '0' } }));
+    expect(fake.callsTo('app:setPreferences')).toEqual([[{ undoSendSeconds: 0 }]]);
+    expect(undo.value).toBe('0');
+    expect(screen.getByText(/Messages sent by scripts with the outbox command are not delayed/)).toBeTruthy();
   });
 
   it('keeps a value set outside the screen among the choices instead of replacing it', async () => {
