@@ -2,7 +2,7 @@
 // puts it back at the next start only where a connected display can still show it.
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { writeFileDurable } from '../core/fs/durable-write';
 import { named, silentLogger } from '../core/logging';
 import { systemClock, type Clock, type Logger } from '../core/ports';

@@ -1,6 +1,6 @@
 // Account profiles: the schema shared by the accounts file, the IPC contract and the CLI.
 // Profiles never hold a secret; passwords live in the OS keychain under the account's id.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const SECURITY_MODES = ['tls', 'starttls', 'none'] as const;
 export type Security = (typeof SECURITY_MODES)[number];

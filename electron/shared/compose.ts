@@ -1,6 +1,6 @@
 // What the compose screen works with: drafts, attachments staged in the main process, the send request the
 // renderer may make, and a mailto: link's fields. The renderer never names a file path: attachments travel as ids.
-import { z } from 'zod';
+import * as z from 'zod';
 import { mailbox } from './message';
 
 /** An attachment copied into the app's staging folder (by the file picker, a drop, or an edited message). */

@@ -1,6 +1,6 @@
 // The one IPC contract: every invoke channel with its argument schema and result type, and every pushed event.
 // Main validates with these schemas; the preload and the renderer derive their types from it (OutboxApi).
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ErrorCode, ErrorInfo } from './errors';
 import { accountProfileSchema, emailAddress, imapSettingsSchema, newAccountSchema, smtpSettingsSchema, type AccountProfile } from './account';
 import { MESSAGE_STATES, type Attempt, type OutboxEvent, type OutboxMessage } from './message';

@@ -1,5 +1,5 @@
 // Outbox messages as every tier sees them: states, attempts, and what the user asked to send.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ErrorInfo } from './errors';
 import { emailAddress, type AccountStatus } from './account';
 import type { DeliveryProgress, MessageState, RecipientState } from './message-states';

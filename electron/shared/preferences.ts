@@ -1,6 +1,6 @@
 // The user's app-wide preferences: how long temporary failures are retried, whether a successful send is
 // announced, and Undo send's delay. Shared by the preferences file, the IPC contract, the composition and the settings screen.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const DEFAULT_RETRY_LIFETIME_HOURS = 120;
 

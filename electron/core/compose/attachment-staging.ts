@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StagedAttachment } from '../../shared/compose';
 import { AppError } from '../../shared/errors';
 import { writeFileDurable } from '../fs/durable-write';

@@ -1,6 +1,6 @@
 // OAuth2 providers as data: endpoints, scopes, extra authorization parameters and the mail hosts
 // that go with them. A new provider is one more validated entry here, not new code.
-import { z } from 'zod';
+import * as z from 'zod';
 import { SECURITY_MODES } from '../../shared/account';
 
 const endpoint = z.url({ protocol: /^https?$/ });

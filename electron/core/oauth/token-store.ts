@@ -2,7 +2,7 @@
 // access tokens on demand, kept in memory only: refreshed shortly before expiry or when forced after an
 // XOAUTH2 failure, one refresh at a time per account. Every keychain record stays within Windows Credential
 // Manager's 2,560-byte blob limit: Microsoft's access tokens alone are longer, so they are never stored.
-import { z } from 'zod';
+import * as z from 'zod';
 import { silentLogger, systemClock, type Clock, type Logger, type SecretStore } from '../ports';
 import { isOAuthError, OAuthError } from './oauth-error';
 import { getProvider, resolveClientSecret, type OAuthProvider } from './providers';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError, ERROR_CODES, type ErrorInfo } from '../../shared/errors';
 import { MESSAGE_STATES, type OutboxMessage } from '../../shared/message';
 

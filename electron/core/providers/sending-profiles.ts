@@ -1,6 +1,6 @@
 // Provider sending profiles as data (sending-profiles.json, validated at load): how many connections, how
 // fast and how much a provider takes from one mailbox, matched to an account by domain, MX or SMTP host.
-import { z } from 'zod';
+import * as z from 'zod';
 import { getDomain } from 'tldts';
 import type { AccountProfile, SendingLimitsOverride } from '../../shared/account';
 import { lookupDomain } from '../autodetect/bundled';
