@@ -1,20 +1,16 @@
-// Builds what a command needs on top of core/: the data folder, the account store with the keychain,
+// Builds what a command needs on top of core/: the data folder, the core services (core/services.ts),
 // the reachability monitor and the outbox engine, created lazily and closed once at exit.
 import fs from 'node:fs/promises';
 import type { AccountProfile } from '../shared/account';
 import { AppError, isAppError } from '../shared/errors';
-import { AccountStore } from '../core/accounts/account-store';
+import type { AccountStore } from '../core/accounts/account-store';
 import { ReachabilityMonitor } from '../core/connectivity/reachability';
 import { mapFsError } from '../core/fs/fs-errors';
-import { createEngineAccounts } from '../core/outbox/account-adapter';
 import type { OutboxEngine } from '../core/outbox/engine-api';
-import { PreferencesStore } from '../core/preferences/preferences-store';
-import type { Logger } from '../core/ports';
+import type { Logger, SecretStore } from '../core/ports';
 import { createLogging } from '../core/logging';
-import { OAuthTokenStore } from '../core/oauth/token-store';
-import { KeychainSecretStore } from '../core/secrets/keychain';
+import { CoreServices } from '../core/services';
 import type { CliIo } from './io';
-import { LazySmtpSender, lazySentCopyWriter } from './lazy-ports';
 
 export interface EngineMode {
   /** 'reader' only reads (nothing is created); 'producer' reads and drops messages; 'auto' sends when no other process holds the lock. */
@@ -35,7 +31,8 @@ const STOP_GRACE_MS = 30_000;
 
 export class CliContext {
   readonly logger: Logger;
-  private store: AccountStore | undefined;
+  /** The keychain, accounts, preferences and engine, built as the app builds them (core/services.ts). */
+  private readonly services: CoreServices;
   private monitor: ReachabilityMonitor | undefined;
   private engine: OutboxEngine | undefined;
   private hosts: string[] = [];
@@ -44,7 +41,9 @@ export class CliContext {
     readonly dataDir: string,
     readonly io: CliIo,
   ) {
-    this.logger = createLogging({ dataDir, file: 'cli', env: io.env, stderr: (line) => void io.stderr.write(line) }).createLogger('cli');
+    const logging = createLogging({ dataDir, file: 'cli', env: io.env, stderr: (line) => void io.stderr.write(line) });
+    this.services = new CoreServices({ dataDir, logging, name: 'cli' });
+    this.logger = this.services.logger;
   }
 
   /** A data folder that is a file is a wrong setting (EX_CONFIG), said at once rather than read as "no accounts". */
@@ -85,16 +84,12 @@ export class CliContext {
     }
   }
 
-  private keychain: KeychainSecretStore | undefined;
-
-  secrets(): KeychainSecretStore {
-    this.keychain ??= new KeychainSecretStore({ logger: this.logger });
-    return this.keychain;
+  secrets(): SecretStore {
+    return this.services.secrets();
   }
 
   accounts(): AccountStore {
-    this.store ??= new AccountStore({ dataDir: this.dataDir, secrets: this.secrets(), logger: this.logger, oauthTokens: new OAuthTokenStore({ secrets: this.secrets(), logger: this.logger }) });
-    return this.store;
+    return this.services.accounts();
   }
 
   /** Every account, or EX_CONFIG with a hint when there is none yet. */
@@ -131,23 +126,9 @@ export class CliContext {
     if (options.mode !== 'reader') await this.ensureDataDir();
     // Loopback servers need no network; knowing the hosts lets the reachability check say so.
     this.hosts = (await this.accounts().list().catch(() => [])).map((a) => a.smtp.host);
-    // The app's preferences apply here too: this process may be the one sending.
-    const preferences = new PreferencesStore(this.dataDir, this.logger);
-    await preferences.load();
-    // The engine, nodemailer and imapflow load only for the commands that open the outbox, and the last two
-    // only when a message is sent or copied (lazy-ports.ts): a queue-only send never loads them.
-    const { createOutboxEngine } = await import('../core/outbox/index');
-    const engine = createOutboxEngine({
-      dataDir: this.dataDir,
-      accounts: createEngineAccounts(this.accounts()),
-      sender: new LazySmtpSender(this.logger),
-      connectivity: this.connectivity(),
-      logger: this.logger,
-      sentCopy: lazySentCopyWriter(this.accounts(), this.secrets(), this.logger),
-      mode: options.mode,
-      autoSend: options.autoSend,
-      lifetimeMs: () => preferences.retryLifetimeMs(),
-    });
+    // The app's preferences apply here too (this process may be the one sending). The engine loads only for the
+    // commands that open the outbox; nodemailer and imapflow only when a message is sent or copied.
+    const engine = await this.services.createEngine({ connectivity: this.connectivity(), mode: options.mode, autoSend: options.autoSend });
     await engine.start();
     this.engine = engine;
     return engine;
