@@ -58,6 +58,8 @@ export function deliveryLine(m: OutboxMessage, now = Date.now()): string | null 
   const d = m.delivery;
   if (!d || d.total === 0 || d.delivered === d.total) return null;
   if (d.delivered + d.refused + d.failed === 0) return null;
+  // Nobody got it and nobody is left to try: the failure itself says it all.
+  if (d.delivered === 0 && d.waiting === 0) return null;
   const parts = [`delivered to ${d.delivered} of ${d.total}`];
   if (d.waiting > 0) parts.push(`${d.waiting} waiting${d.nextAttemptAt && Date.parse(d.nextAttemptAt) > now ? ` (next try ${localTime(d.nextAttemptAt)})` : ''}`);
   if (d.refused > 0) parts.push(`${d.refused} refused`);

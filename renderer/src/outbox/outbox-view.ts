@@ -274,6 +274,8 @@ export function stateDetail(message: OutboxSummary, now = Date.now()): string {
 export function deliveryText(message: OutboxSummary, now = Date.now()): string | null {
   const d = message.delivery;
   if (!d || d.total === 0 || d.delivered === d.total || d.delivered + d.refused + d.failed === 0) return null;
+  // Nobody got it and nobody is left to try: the failure itself says it all.
+  if (d.delivered === 0 && d.waiting === 0) return null;
   const parts = [`Delivered to ${count.format(d.delivered)} of ${count.format(d.total)}`];
   if (d.waiting > 0) parts.push(`${count.format(d.waiting)} waiting${d.nextAttemptAt && Date.parse(d.nextAttemptAt) > now ? ` (next try ${formatTime(d.nextAttemptAt)})` : ''}`);
   if (d.refused > 0) parts.push(`${count.format(d.refused)} refused`);

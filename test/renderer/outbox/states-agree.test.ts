@@ -62,6 +62,10 @@ describe('where the recipients stand, in words', () => {
     expect(view.stateDetail(summary('s', { state: 'sent', sentAt: next, recipients: all, delivery: shared.deliveryProgress(all) }))).toBe(`Sent ${view.formatTime(next)}`);
     const waiting: RecipientStatus[] = recipients.map((r) => ({ ...r, state: 'deferred' }));
     expect(view.deliveryText(summary('w', { recipients: waiting, delivery: shared.deliveryProgress(waiting) }))).toBeNull();
+    // Refused everywhere: the failure's own words say it, not "Delivered to 0 of 1".
+    const refused: RecipientStatus[] = recipients.map((r) => ({ ...r, state: 'refused' }));
+    const failed = summary('f', { state: 'failed', recipients: refused, delivery: shared.deliveryProgress(refused) });
+    expect(view.deliveryText(failed)).toBeNull();
   });
 
   it('keeps refused and given-up recipients in view on a sent message, with a row per recipient', () => {
