@@ -206,4 +206,51 @@ describeInChromium('the compose screen in Chromium', (suite) => {
     expect(saved.map((a) => [a.name, a.size])).toEqual([['dropped.txt', 13]]);
     expect(app.problems).toEqual([]);
   });
+
+  it('Undo send: after Send the outbox says "Sending in …", and Undo brings the message back to Compose as it was', async () => {
+    const peer = await startSmtpPeer({ certs: makeCerts(), server: { hideSTARTTLS: true } });
+    suite.cleanup(() => peer.close());
+    const backend = await suite.backend({ undoSendSeconds: 30 });
+    await backend.accounts.add(relayAccount(peer.port));
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'outbox-e2e-undo-'));
+    suite.cleanup(() => fs.rm(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'plan.txt');
+    await fs.writeFile(file, 'step one\nstep two\n');
+
+    const app = await suite.open(backend);
+    await openCompose(app);
+    const page = app.page;
+    await page.getByRole('combobox', { name: 'To' }).fill('Bob Example <bob@example.test>');
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Subject').fill('Second thoughts');
+    await page.getByRole('textbox', { name: 'Message' }).click();
+    await page.keyboard.type('The ');
+    await page.keyboard.press('Control+b');
+    await page.keyboard.type('plan');
+    await page.keyboard.press('Control+b');
+    await page.keyboard.type(' is attached.');
+    backend.picks = [file];
+    await page.getByRole('button', { name: 'Attach files…' }).click();
+    await page.locator('.compose-attachment', { hasText: 'plan.txt' }).waitFor();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+
+    // Compose closes; the outbox counts down, in the row and in the bar above the list.
+    const row = page.locator('[role=option]', { hasText: 'Second thoughts' });
+    await row.getByText(/^Sending in \d+ s$/).waitFor();
+    const bar = page.getByRole('region', { name: 'Undo send' });
+    await bar.getByText(/“Second thoughts” — Sending in \d+ s/).waitFor();
+    await app.screenshot('undo-send');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await bar.getByRole('button', { name: 'Undo' }).click();
+
+    // Compose shows the message again: recipient, subject, formatted body and attachment.
+    await page.getByRole('list', { name: 'To recipients' }).getByText('Bob Example <bob@example.test>').waitFor();
+    expect(await page.getByLabel('Subject').inputValue()).toBe('Second thoughts');
+    expect(await page.getByRole('textbox', { name: 'Message' }).innerHTML()).toMatch(/The <b>plan<\/b>(&nbsp;| )is attached\./);
+    await page.locator('.compose-attachment', { hasText: 'plan.txt' }).waitFor();
+    // Nothing left, and nothing waits to leave.
+    expect(peer.messages).toHaveLength(0);
+    expect(await backend.engine.list()).toEqual([]);
+    expect(app.problems).toEqual([]);
+  });
 });

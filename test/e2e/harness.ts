@@ -61,9 +61,11 @@ export interface BackendOptions {
   online?: boolean;
   /** Detection as the wizard uses it; tests point its resolver and fetcher at local peers. */
   detection?: DetectionService;
+  /** The Undo send preference (seconds); off unless a test asks, so other tests' sends leave at once. */
+  undoSendSeconds?: 0 | 5 | 10 | 20 | 30;
 }
 
-export async function startBackend({ online = true, detection = new DetectionService() }: BackendOptions = {}): Promise<Backend> {
+export async function startBackend({ online = true, detection = new DetectionService(), undoSendSeconds = 0 }: BackendOptions = {}): Promise<Backend> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'outbox-e2e-'));
   const secrets = new MemorySecretStore();
   const accounts = new AccountStore({ dataDir, secrets });
@@ -73,6 +75,8 @@ export async function startBackend({ online = true, detection = new DetectionSer
   const engine = createOutboxEngine({ dataDir, accounts: createEngineAccounts(accounts), sender, connectivity: network });
   const staging = new AttachmentStaging(path.join(dataDir, 'attachments'));
   const drafts = new DraftStore(path.join(dataDir, 'drafts'), staging);
+  const preferences = new PreferencesStore(dataDir);
+  await preferences.update({ undoSendSeconds });
   const sinks = new Set<(channel: EventChannel, payload: unknown) => void>();
   const push = <E extends EventChannel>(channel: E, payload: PayloadOf<E>): void => {
     for (const sink of sinks) sink(channel, payload);
@@ -83,10 +87,10 @@ export async function startBackend({ online = true, detection = new DetectionSer
     accounts,
     connectivity: network,
     detection,
-    compose: new ComposeService({ engine, drafts, staging }),
+    compose: new ComposeService({ engine, drafts, staging, sendDelaySeconds: () => preferences.get().undoSendSeconds }),
     drafts,
     staging,
-    preferences: new PreferencesStore(dataDir),
+    preferences,
     pickFiles: async () => backend.picks.splice(0),
     onDetectStep: (event) => push('settings:step', event),
     takeCommands: () => backend.commands.splice(0),
