@@ -196,7 +196,8 @@ export class Notification extends EventEmitter {
     return Notification.supported;
   }
   readonly show = vi.fn();
-  constructor(readonly options: { title: string; body?: string }) {
+  readonly close = vi.fn();
+  constructor(readonly options: { title: string; body?: string; actions?: { type: 'button'; text: string }[] }) {
     super();
     Notification.created.push(this);
   }

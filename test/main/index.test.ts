@@ -150,8 +150,11 @@ describe('the composition root', () => {
     expect(relay).toMatchObject({ ok: true });
     const queued = await call('outbox:enqueue', { accountId: relay.value.id, to: ['you@example.com'], subject: 'Slow one', text: 'Hi' });
     expect(queued).toMatchObject({ ok: true });
+    // Undo send's default 10 s: the notification offers Undo (a click, on Linux); Send now skips the wait.
+    await vi.waitFor(() => expect(Notification.created.map((n) => n.options.title)).toContain('Sending in 10 s: Slow one'));
     net.isOnline.mockReturnValue(true);
     await call('app:connectivityHint', true);
+    void call('outbox:sendNow', queued.value.id);
     await dataStarted;
 
     // The held message and the one being sent.
