@@ -97,3 +97,10 @@ export function installQuitHandler(app: Pick<App, 'on' | 'quit'>, options: QuitO
   system?.on('shutdown', systemEnding);
   return { phase: () => phase, holdsWindows: () => phase === 'stopping' && !ending, systemEnding, systemIsEnding: () => ending };
 }
+
+/** Closing the last window quits on Windows and Linux; on macOS the app stays in the Dock, as Mac apps do. */
+export function quitWhenWindowsClose(app: Pick<App, 'on' | 'quit'>, platform: NodeJS.Platform): void {
+  app.on('window-all-closed', () => {
+    if (platform !== 'darwin') app.quit();
+  });
+}

@@ -1,7 +1,11 @@
 // mailto: links reaching the app: on our own command line, from a second launch (Windows, Linux), or through
 // macOS's open-url; each becomes a Compose command. Also offers, once, to make Outbox the app for email links.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { BrowserWindow, Dialog } from 'electron';
 import { findMailtoArg, parseMailto } from '../shared/mailto';
 import type { ComposePrefill } from '../shared/compose';
+import { writeFileDurable } from '../core/fs/durable-write';
 import { named, silentLogger } from '../core/logging';
 import type { Logger } from '../core/ports';
 
@@ -78,6 +82,29 @@ export interface RegistrationMemory {
   write(record: MailtoChoice): Promise<void>;
 }
 
+/** The answer kept in <data folder>/mailto-handler.json; a missing or damaged file means the question was never asked. */
+export function fileRegistrationMemory(dataDir: string): RegistrationMemory {
+  const file = path.join(dataDir, 'mailto-handler.json');
+  return {
+    read: async () => {
+      try {
+        const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
+        if (typeof parsed !== 'object' || parsed === null || !('executable' in parsed) || typeof parsed.executable !== 'string') return undefined;
+        const choice = 'choice' in parsed && (parsed.choice === 'yes' || parsed.choice === 'no') ? parsed.choice : undefined;
+        return { executable: parsed.executable, ...(choice ? { choice } : {}) } satisfies MailtoChoice;
+      } catch {
+        return undefined;
+      }
+    },
+    write: (record) => writeFileDurable(file, `${JSON.stringify(record)}\n`),
+  };
+}
+
+/** What offerMailtoHandler needs to know of this process. */
+export function protocolRuntime(proc: Pick<NodeJS.Process, 'defaultApp' | 'execPath' | 'platform' | 'env'>): ProtocolRuntime {
+  return { defaultApp: proc.defaultApp, execPath: proc.execPath, platform: proc.platform, appImage: proc.env.APPIMAGE, programFiles: [proc.env.ProgramFiles, proc.env.ProgramW6432] };
+}
+
 export interface RegistrationPrompt {
   /** Asks once whether Outbox should open email links; true for yes. */
   ask(platform: NodeJS.Platform): Promise<boolean>;
@@ -135,4 +162,15 @@ export async function offerMailtoHandler(
   const done = app.isDefaultProtocolClient('mailto');
   logger.info(done ? 'registered as the app for email links' : 'could not register as the app for email links (is the app integrated with the desktop?)');
   return done ? 'registered' : 'not-registered';
+}
+
+/** The question behind offerMailtoHandler, as a dialog over the window (or on its own if the window has gone). */
+export async function askToHandleMailto(dialog: Pick<Dialog, 'showMessageBox'>, parent: BrowserWindow, platform: NodeJS.Platform): Promise<boolean> {
+  const detail =
+    platform === 'win32'
+      ? 'Windows lets you choose the app for email links yourself: Outbox opens Settings ▸ Default apps, where you pick Outbox for email (MAILTO).'
+      : 'Links to email addresses in your browser and other apps will open a new message in Outbox. You can change this later in your system settings.';
+  const options = { type: 'question' as const, buttons: ['Use Outbox', 'Not Now'], defaultId: 0, cancelId: 1, noLink: true, message: 'Open email links with Outbox?', detail };
+  const answer = parent.isDestroyed() ? await dialog.showMessageBox(options) : await dialog.showMessageBox(parent, options);
+  return answer.response === 0;
 }

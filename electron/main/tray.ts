@@ -1,6 +1,7 @@
 // Shows the waiting count where each OS expects it: a tray icon with tooltip and menu on Windows and Linux,
 // the Dock badge on macOS (and the launcher badge on Linux docks that support one).
-import type { Menu, MenuItemConstructorOptions } from 'electron';
+import path from 'node:path';
+import type { Menu, MenuItemConstructorOptions, NativeImage, nativeImage } from 'electron';
 import { silentLogger, type Logger } from '../core/ports';
 import { named } from '../core/logging';
 
@@ -77,4 +78,28 @@ export class QueueIndicator {
     this.tray?.destroy();
     this.tray = undefined;
   }
+}
+
+/** build/icon.png: an extra resource of the packaged app, in the source tree otherwise. */
+export function trayIconFile(app: { isPackaged: boolean; getAppPath(): string }, resourcesPath: string): string {
+  return app.isPackaged ? path.join(resourcesPath, 'icon.png') : path.join(app.getAppPath(), 'build', 'icon.png');
+}
+
+/**
+ * The 1024-pixel app icon scaled once per screen density, so the tray picks a sharp one (16 pt on Windows, 24 elsewhere).
+ * A missing file gives the empty image (a blank tray slot, said in the log) rather than no count at all.
+ */
+export function trayImage(images: Pick<typeof nativeImage, 'createFromPath' | 'createEmpty'>, file: string, platform: NodeJS.Platform, logger: Logger = silentLogger): NativeImage {
+  const source = images.createFromPath(file);
+  if (source.isEmpty()) {
+    named(logger, 'tray').warn(`tray icon not found at ${file}`);
+    return source;
+  }
+  const size = platform === 'win32' ? 16 : 24;
+  const image = images.createEmpty();
+  for (const scaleFactor of [1, 2]) {
+    const scaled = source.resize({ width: size * scaleFactor, height: size * scaleFactor, quality: 'best' });
+    image.addRepresentation({ scaleFactor, width: size * scaleFactor, height: size * scaleFactor, buffer: scaled.toPNG() });
+  }
+  return image;
 }

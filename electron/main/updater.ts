@@ -2,6 +2,8 @@
 // config: a generic HTTPS folder or GitHub Releases): a quiet check at start and every 4 hours, a quiet download
 // (differential from the blockmaps where the platform supports it; the whole file checked against the feed's
 // sha512 either way, a mismatch refused), then "Restart to update" in the window — never while a send is in flight.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { AppUpdater, UpdateInfo } from 'electron-updater';
 import { named, silentLogger } from '../core/logging';
 import { systemClock, type Clock, type Logger } from '../core/ports';
@@ -142,3 +144,18 @@ function describe(error: unknown): string {
 }
 
 export type { UpdateInfo };
+
+/**
+ * The update service where the build wrote a feed (electron-builder's publish config → app-update.yml) and the app
+ * is packaged; undefined in development and in builds without a feed, which never look for updates.
+ */
+export function createUpdateService(
+  app: { isPackaged: boolean },
+  resourcesPath: string,
+  options: Omit<UpdateServiceOptions, 'updater'>,
+  loadUpdater: () => Updater = () => (require('electron-updater') as typeof import('electron-updater')).autoUpdater,
+): UpdateService | undefined {
+  if (!app.isPackaged || !existsSync(path.join(resourcesPath, 'app-update.yml'))) return undefined;
+  // Loaded only here: it picks the platform's updater (NSIS, DMG/zip, AppImage, deb) when first touched.
+  return new UpdateService({ ...options, updater: loadUpdater() });
+}
