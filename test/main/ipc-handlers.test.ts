@@ -68,6 +68,7 @@ const VALID: { [C in InvokeChannel]: ArgsOf<C> } = {
   'outbox:get': ['m-1'],
   'outbox:enqueue': [{ to: ['Bob <bob@example.com>'], subject: 'Hello', text: 'Hi Bob', attachments: ['att-0123456789ab'], draftId: 'draft-0123456789ab' }],
   'outbox:edit': ['m-1'],
+  'outbox:undo': ['m-1'],
   'outbox:sendNow': ['m-1'],
   'outbox:retry': ['m-1'],
   'outbox:hold': ['m-1'],
@@ -94,7 +95,7 @@ const VALID: { [C in InvokeChannel]: ArgsOf<C> } = {
   'app:connectivity': [],
   'app:connectivityHint': [true],
   'app:preferences': [],
-  'app:setPreferences': [{ retryLifetimeHours: 24, notifyOnSent: false }],
+  'app:setPreferences': [{ retryLifetimeHours: 24, notifyOnSent: false, undoSendSeconds: 5 }],
   'app:takeCommands': [],
   'app:restartToUpdate': [],
 };
@@ -136,11 +137,11 @@ function fakeServices() {
   };
   const draft = { id: 'draft-0123456789ab', to: ['bob@exa'], cc: [], bcc: [], subject: 'Half written', html: '<p>Hi</p>', text: 'Hi', attachments: [], updatedAt: '2026-11-27T10:00:00.000Z' };
   const staged = { id: 'att-0123456789ab', name: 'notes.txt', size: 2, contentType: 'text/plain' };
-  const compose = { send: vi.fn(async () => message), edit: vi.fn(async () => draft) };
+  const compose = { send: vi.fn(async () => message), edit: vi.fn(async () => draft), undo: vi.fn(async () => draft) };
   const drafts = { list: vi.fn(async () => [draft]), save: vi.fn(async () => draft), remove: vi.fn(async () => undefined), attachmentsInUse: vi.fn(async () => new Set<string>()) };
   const staging = { fromPath: vi.fn(async () => staged), fromBytes: vi.fn(async () => staged), discard: vi.fn(async () => undefined) };
   const pickFiles = vi.fn(async () => ['/home/ann/notes.txt']);
-  const prefs = { retryLifetimeHours: 120, notifyOnSent: true };
+  const prefs = { retryLifetimeHours: 120, notifyOnSent: true, undoSendSeconds: 10 as const };
   const preferences = { get: vi.fn(() => prefs), update: vi.fn(async () => prefs) };
   const services = {
     engine: engine as unknown as OutboxEngine,

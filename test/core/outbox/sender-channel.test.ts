@@ -42,6 +42,7 @@ function recordingHandlers(): { handlers: RequestHandlers; calls: SpoolRequest[]
       },
       remove: ok,
       accountChanged: ok,
+      undo: ok,
     },
   };
 }
