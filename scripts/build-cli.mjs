@@ -15,26 +15,66 @@ import path from 'node:path';
 const OUT = 'dist/cli';
 
 /**
- * libmime (under mailsplit's Headers, which `send` uses to read the header block) builds iconv-lite's GBK
- * tables when it loads, to compare decoders with later: about 15 ms of every run, for a value needed only
- * when a header in a double-byte charset is decoded. This defers that one value to its first use; the
- * comparison is the same. If libmime changes, the build says so and leaves it as it is.
+ * libmime (under mailsplit's Headers, which `send` uses to read the header block) loads iconv-lite with all
+ * its encodings, builds the GBK tables, and loads encoding-japanese and its own table of MIME types when it
+ * loads: about 20 ms of every run, for what is needed only when a header in a charset other than UTF-8 is
+ * decoded or a type is looked up. These rewrites make each of those values the same value, made at its first
+ * use. If libmime changes so that one does not apply, the build says so and leaves that file as it is.
  */
+const LIBMIME_LAZY = {
+  'charset.js': [
+    {
+      eager: 'const iconv_lite_1 = __importDefault(require("iconv-lite"));',
+      lazy: 'let iconvLite; const iconv_lite_1 = { get default() { return (iconvLite ??= __importDefault(require("iconv-lite"))).default; } };',
+    },
+    {
+      eager: 'const encoding_japanese_1 = __importDefault(require("encoding-japanese"));',
+      lazy: 'let encodingJapanese; const encoding_japanese_1 = { get default() { return (encodingJapanese ??= __importDefault(require("encoding-japanese"))).default; } };',
+    },
+    {
+      eager: "const UNSUPPORTED_CODECS = new Set(['utf7', 'utf7imap', 'base64', 'hex'].map(name => iconv_lite_1.default.getCodec(name)));",
+      lazy: "let unsupportedCodecs; const unsupportedCodecsOf = () => (unsupportedCodecs ??= new Set(['utf7', 'utf7imap', 'base64', 'hex'].map(name => iconv_lite_1.default.getCodec(name))));",
+      use: ['UNSUPPORTED_CODECS.has(', 'unsupportedCodecsOf().has('],
+    },
+    {
+      eager: "const DBCS_DECODER = iconv_lite_1.default.getCodec('gbk').decoder;",
+      lazy: "let dbcsDecoder; const dbcsDecoderOf = () => (dbcsDecoder ??= iconv_lite_1.default.getCodec('gbk').decoder);",
+      use: ['=== DBCS_DECODER', '=== dbcsDecoderOf()'],
+    },
+    {
+      // The Map literal's closing "]);" gets one more ")" for the arrow function's parenthesis.
+      eager: "const BYTE_ORDER_GUESSING = new Map([\n    [iconv_lite_1.default.getCodec('utf-16'), 200],\n    [iconv_lite_1.default.getCodec('utf-32'), 400]\n]);",
+      lazy: "let byteOrderGuessing; const byteOrderGuessingOf = () => (byteOrderGuessing ??= new Map([\n    [iconv_lite_1.default.getCodec('utf-16'), 200],\n    [iconv_lite_1.default.getCodec('utf-32'), 400]\n]));",
+      use: ['BYTE_ORDER_GUESSING.get(', 'byteOrderGuessingOf().get('],
+    },
+  ],
+  'libmime.js': [
+    {
+      eager: 'const mimetypes = __importStar(require("./mimetypes.js"));',
+      lazy: 'let mimetypesLoaded; const mimetypes = new Proxy({}, { get: (_, key) => (mimetypesLoaded ??= __importStar(require("./mimetypes.js")))[key] });',
+    },
+  ],
+};
+
 const lazyLibmimeTables = {
   name: 'lazy-libmime-tables',
   setup(b) {
-    b.onLoad({ filter: /[\\/]libmime[\\/]dist[\\/]cjs[\\/]charset\.js$/ }, async (args) => {
+    b.onLoad({ filter: /[\\/]libmime[\\/]dist[\\/]cjs[\\/](charset|libmime)\.js$/ }, async (args) => {
       const source = await fs.readFile(args.path, 'utf8');
-      const eager = "const DBCS_DECODER = iconv_lite_1.default.getCodec('gbk').decoder;";
-      const uses = source.split('=== DBCS_DECODER').length - 1;
-      if (!source.includes(eager) || uses !== 1) {
-        return { contents: source, loader: 'js', warnings: [{ text: 'libmime changed: its GBK tables are built at load again (scripts/build-cli.mjs)' }] };
+      const once = (text, part) => text.split(part).length === 2;
+      let out = source;
+      for (const { eager, lazy, use } of LIBMIME_LAZY[path.basename(args.path)]) {
+        if (!once(out, eager) || (use && !once(out, use[0]))) {
+          return { contents: source, loader: 'js', warnings: [{ text: `libmime changed: ${path.basename(args.path)} loads its tables at once again (scripts/build-cli.mjs)` }] };
+        }
+        out = out.replace(eager, lazy);
+        if (use) out = out.replace(use[0], use[1]);
       }
-      const lazy = "let dbcsDecoder; const dbcsDecoderOf = () => (dbcsDecoder ??= iconv_lite_1.default.getCodec('gbk').decoder);";
-      return { contents: source.replace(eager, lazy).replace('=== DBCS_DECODER', '=== dbcsDecoderOf()'), loader: 'js' };
+      return { contents: out, loader: 'js' };
     });
   },
 };
+
 /** Chunks of earlier builds are removed once no command started before this build can still need them. */
 const STALE_CHUNK_MS = 10 * 60_000;
 
