@@ -5,7 +5,6 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { domainToASCII } from 'node:url';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { AccountProfile } from '../../shared/account';
 import { needsSmtpUtf8 } from '../../shared/intl-address';
@@ -105,6 +104,9 @@ export async function composeMessage(request: ValidComposeRequest, account: Acco
   // The envelope carries A-label domains; a non-ASCII local part is refused now if the server is known not to take it.
   const envelope = { from: envelopeAddress(fromAddress), to: [...to, ...cc, ...bcc].map(envelopeAddress) };
   if ([envelope.from, ...envelope.to].some(needsSmtpUtf8) && account.smtp.smtpUtf8 === false) throw knownWithoutSmtpUtf8(account);
+  // Loaded here, not at the top: `outbox send` takes raw bytes and never needs the composer (or the HTTP
+  // and DNS modules it brings), and it starts once per message.
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   const composer = new MailComposer({
     from,
     to: request.to,
