@@ -3,14 +3,15 @@
 import fs from 'node:fs/promises';
 import type { AccountProfile } from '../../shared/account';
 import { AppError, toErrorInfo } from '../../shared/errors';
-import type { MessageState, OutboxEvent, OutboxMessage } from '../../shared/message';
+import type { MessageState } from '../../shared/message';
 import type { Clock, Connectivity, Logger, MessageSender, SendResult } from '../ports';
 import { BodyCache, bufferStream } from './body-cache';
 import type { DueQueue } from './due-queue';
 import type { EngineAccounts } from './engine-api';
-import type { Journal } from './journal';
+import type { MessageStore } from './message-store';
 import { recordOutcome } from './outcome';
 import { openAddresses, type MessageRecord } from './record';
+import type { SentCopies } from './sent-copies';
 import { checkSpoolBody, isSpoolDamage, type CheckedBody, type SpoolDamage } from './spool-file';
 import { messageFile, type SpoolPaths } from './spool-paths';
 import * as transition from './transitions';
@@ -26,23 +27,12 @@ export interface Flight {
   done: Promise<void>;
 }
 
-/** What the engine lends the sending side. */
-export interface SendingHost {
-  records(): Map<string, MessageRecord>;
-  journal(): Journal;
-  commit(record: MessageRecord, withAttempt?: boolean): Promise<void>;
-  emit(event: OutboxEvent): void;
-  hasListeners(): boolean;
-  view(record: MessageRecord): OutboxMessage;
-  /** A connection slot is free: hand out more work. */
+/** What the dispatcher hears from the sending side: two signals, nothing of its state. */
+export interface SendingSignals {
+  /** A connection slot is free, or a retry is due at once: hand out more work. */
   pump(): void;
   /** A send is over and recorded. */
   settled(): void;
-  /** The message was accepted by the server: called before that is recorded, then after. */
-  beforeSentRecorded(record: MessageRecord, account: AccountProfile): void;
-  afterSentRecorded(): void;
-  /** Its stored bytes are not what was taken in: it is not sent, and is kept as quarantined. */
-  quarantine(record: MessageRecord, damage: SpoolDamage): Promise<void>;
 }
 
 export interface SendingDeps {
@@ -56,6 +46,8 @@ export interface SendingDeps {
   /** Read at every outcome: the user may change it while messages wait. */
   lifetimeMs: () => number;
   autoSend: boolean;
+  /** The Sent copies: a message accepted by the server is marked before that is recorded, copied after. */
+  sentCopies: Pick<SentCopies, 'begin' | 'kick'> | null;
 }
 
 export class Sending {
@@ -66,8 +58,9 @@ export class Sending {
   private moving = false;
 
   constructor(
-    private readonly host: SendingHost,
+    private readonly store: MessageStore,
     private readonly deps: SendingDeps,
+    private readonly signals: SendingSignals,
   ) {}
 
   /** Progress of a large message being sent, for the outbox list. */
@@ -97,7 +90,7 @@ export class Sending {
       if (!slotHeld) return;
       slotHeld = false;
       this.deps.queue.release(accountId);
-      this.host.pump();
+      this.signals.pump();
     };
     const flight: Flight = { sent: 0, total: record.bodyLength, lastEmit: 0, done: Promise.resolve(), releaseSlot };
     this.inFlight.set(record.id, flight);
@@ -106,7 +99,7 @@ export class Sending {
       .finally(() => {
         this.inFlight.delete(record.id);
         releaseSlot();
-        this.host.settled();
+        this.signals.settled();
       });
   }
 
@@ -119,11 +112,7 @@ export class Sending {
     // recover alike, and the mark lets a restart warn that this message may have gone out twice.
     // Like every transition it is reported once on disk; the send itself does not wait for that, except
     // after an undo window: a restart must know sending began, or Undo could restore mail that went out.
-    const going = undoable ? this.host.journal().append({ g: record.id }) : this.host.journal().appendLazy({ g: record.id });
-    if (this.host.hasListeners()) {
-      const view = this.host.view(record);
-      void going.then(() => this.host.emit({ type: 'changed', message: view }));
-    }
+    const going = this.store.markGoing(record, undoable);
     if (undoable) await going;
     const startedAt = this.deps.clock.now();
     let result: SendResult;
@@ -138,7 +127,7 @@ export class Sending {
       const outcome = await this.sendTo(account, record, to, flight);
       if (isSpoolDamage(outcome)) {
         flight.releaseSlot();
-        return this.host.quarantine(record, outcome);
+        return this.quarantine(record, outcome);
       }
       result = outcome;
     }
@@ -187,7 +176,7 @@ export class Sending {
     const now = Date.now();
     if (now - flight.lastEmit < 200 && sent < flight.total) return;
     flight.lastEmit = now;
-    this.host.emit({ type: 'progress', id, sent, total: flight.total });
+    this.store.emit({ type: 'progress', id, sent, total: flight.total });
   }
 
   private async settle(record: MessageRecord, result: SendResult, startedAt: number, previousState: MessageState, account: AccountProfile | undefined, sentTo: string[]): Promise<void> {
@@ -200,13 +189,13 @@ export class Sending {
       online: this.deps.connectivity.isOnline(),
     });
     if (verdict !== 'offline' && verdict !== 'retry') this.bodyCache.delete(record.id);
-    if (verdict === 'sent' && account) this.host.beforeSentRecorded(record, account);
-    await this.host.commit(record, verdict !== 'offline');
+    if (verdict === 'sent' && account) this.deps.sentCopies?.begin(record, account);
+    await this.store.commit(record, verdict !== 'offline');
     switch (verdict) {
       case 'sent':
         // Moving the file is housekeeping: done when the engine is idle, so it never slows a flush.
         this.pendingMoves.push(record);
-        this.host.afterSentRecorded();
+        this.deps.sentCopies?.kick();
         return;
       case 'retry':
         if (this.deps.autoSend) this.deps.queue.schedule(record);
@@ -217,7 +206,7 @@ export class Sending {
         // So does a password account whose provider retired passwords (Microsoft's 5.7.139 / 5.7.30).
         const status = result.error?.code === 'OAUTH_REFRESH_REVOKED' || result.error?.code === 'SMTP_PASSWORD_RETIRED' ? 'needs-sign-in' : 'needs-attention';
         await this.deps.accounts.setStatus(record.accountId, status, reason);
-        this.host.emit({ type: 'account', accountId: record.accountId, status, ...(reason ? { reason } : {}) });
+        this.store.emit({ type: 'account', accountId: record.accountId, status, ...(reason ? { reason } : {}) });
         return this.holdForAccount(record, reason);
       }
       default:
@@ -229,13 +218,20 @@ export class Sending {
   private async holdForAccount(record: MessageRecord, reason: string | undefined): Promise<void> {
     const error = new AppError('ACCOUNT_NEEDS_ATTENTION', reason ? { reply: reason } : {}).toInfo();
     const commits: Promise<void>[] = [];
-    for (const other of this.host.records().values()) {
+    for (const other of this.store.records.values()) {
       if (other.accountId !== record.accountId || this.inFlight.has(other.id) && other !== record) continue;
       if (!transition.holdForAccount(other, error, other === record)) continue;
       this.deps.queue.remove(other);
-      commits.push(this.host.commit(other));
+      commits.push(this.store.commit(other));
     }
     await Promise.all(commits);
+  }
+
+  /** Its stored bytes are not what was taken in: it is not sent, and is kept as quarantined. */
+  private async quarantine(record: MessageRecord, damage: SpoolDamage): Promise<void> {
+    this.deps.queue.remove(record);
+    this.forget(record);
+    await this.store.quarantine(record, damage);
   }
 
   async drainMoves(): Promise<void> {
