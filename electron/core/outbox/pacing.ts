@@ -38,7 +38,8 @@ export interface PacingDeps {
   clock: Clock;
   /** The engine's records: sent ones in the last 24 hours seed the count after a restart. */
   records(): Iterable<MessageRecord>;
-  limitsFor(account: AccountProfile): SendingLimits;
+  /** A promise while the provider profiles are still loading (the engine loads them at the first send). */
+  limitsFor(account: AccountProfile): SendingLimits | Promise<SendingLimits>;
   /** The account's pacing changed (paused, fewer connections, back to normal): people see it. */
   onStatus?(accountId: string, status: PacingStatus | null): void;
   logger?: Logger;
@@ -142,7 +143,8 @@ export class Pacing {
 
   private async send(inner: MessageSender, request: SendRequest): Promise<SendResult> {
     const { account } = request;
-    const limits = this.deps.limitsFor(account);
+    const found = this.deps.limitsFor(account);
+    const limits = found instanceof Promise ? await found : found;
     const pace = this.pace(account.id);
     let now = this.deps.clock.now();
     this.prune(pace, now);
