@@ -1,8 +1,7 @@
 // The outbox engine: accepts messages durably, recovers the spool at start, and, in the one process that
 // holds the sender lock, sends due messages per account, records every attempt, and schedules retries.
-import fs from 'node:fs/promises';
 import path from 'node:path';
-import { finished, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { AppError } from '../../shared/errors';
 import type { AccountProfile } from '../../shared/account';
 import { composeRequestSchema, type ComposeRequest, type MessageState, type OutboxEvent, type OutboxMessage } from '../../shared/message';
@@ -11,17 +10,16 @@ import { systemClock, silentLogger, type Clock } from '../ports';
 import { DEFAULT_LIFETIME_MS } from './backoff';
 import { attachmentError, composeMessage } from './composer';
 import type { EngineOptions, EngineRole, ListFilter, OutboxEngine, RawEnqueueRequest } from './engine-api';
-import { DEFAULT_RESERVE_BYTES, ensureReserve, Journal, loadState } from './journal';
+import { DEFAULT_RESERVE_BYTES, ensureReserve } from './journal';
 import { prepareRawMessage } from './raw-message';
-import { putEntry, recordFromSpool, toOutboxMessage, type MessageRecord } from './record';
+import { recordFromSpool, toOutboxMessage, type MessageRecord } from './record';
+import { SpoolStore } from './message-store';
 import { requestHandlers } from './requests';
 import { ChannelServer, channelAddress, sendRequest, type SpoolRequest, type SpoolResponse } from './sender-channel';
 import { SenderLock } from './sender-lock';
-import { checkSpoolBody, isSpoolDamage, writeSpoolFile, type SpoolDamage, type SpoolMeta } from './spool-file';
-import { markQuarantined, moveToQuarantine, removeQuarantined, scanQuarantine } from './quarantine';
-import { ensureSpool, messageFile, newMessageKey, spoolPaths, type SpoolPaths } from './spool-paths';
-import { scanQueue, type QuarantinedFile } from './spool-scan';
-import { recoverSpool } from './recovery';
+import { writeSpoolFile, type SpoolMeta } from './spool-file';
+import { ensureSpool, newMessageKey, spoolPaths, type SpoolPaths } from './spool-paths';
+import { scanQueue } from './spool-scan';
 import { SpoolWatcher } from './spool-watcher';
 import { DueQueue } from './due-queue';
 import { FINISHED_STATES, isWaiting } from '../../shared/message-states';
@@ -32,8 +30,6 @@ import { SentCopies } from './sent-copies';
 import { Pacing } from './pacing';
 import type { SendingLimits } from '../providers/sending-profiles';
 import { named } from '../logging';
-
-const COMPACT_AT_BYTES = 8 * 1024 * 1024;
 
 /** A scheduled time as given, else Undo send's delay: the same wait, marked as an undo window. */
 function whenToSend(now: number, scheduledAt: string | undefined, delaySeconds: number | undefined): Pick<SpoolMeta, 'scheduledAt' | 'undoUntil'> {
@@ -67,18 +63,15 @@ export class Outbox implements OutboxEngine {
   private readonly temps: TempFiles;
   private readonly sentCopies: SentCopies | null = null;
   private readonly lock: SenderLock;
-  private journal: Journal | null = null;
-  private records = new Map<string, MessageRecord>();
+  private readonly store: SpoolStore;
   private readonly queue: DueQueue;
   private readonly sending: Sending;
-  private readonly listeners = new Set<(event: OutboxEvent) => void>();
   private readonly idleWaiters: (() => void)[] = [];
   private lockPoll: NodeJS.Timeout | null = null;
   private watcher: SpoolWatcher | null = null;
   /** Where other processes reach this one while it holds the sender lock. */
   private channel: ChannelServer | null = null;
   private unsubscribeConnectivity: (() => void) | null = null;
-  private compacting = false;
   private stopping = false;
   private started = false;
   /** Provider limits per account (null when pacing is off). */
@@ -94,12 +87,13 @@ export class Outbox implements OutboxEngine {
     this.concurrency = options.concurrencyPerAccount ?? 10;
     this.autoSend = options.autoSend ?? true;
     this.reserveBytes = options.reserveBytes ?? DEFAULT_RESERVE_BYTES;
+    this.store = new SpoolStore({ paths: this.paths, clock: this.clock, logger: this.logger, reserveBytes: this.reserveBytes, progressOf: (id) => this.sending.progressOf(id) });
     this.lock = new SenderLock(this.paths.root, () => this.lostLock());
     this.queue = new DueQueue(this.clock, () => this.refreshSchedule());
     this.temps = new TempFiles(this.paths.tmp);
     if (options.sentCopy) {
       this.sentCopies = new SentCopies(
-        { records: () => this.records, commit: (record) => this.commit(record), openBytes: (record) => this.openBytes(record) },
+        { records: () => this.store.records, commit: (record) => this.store.commit(record), openBytes: (record) => this.store.openBytes(record) },
         { writer: options.sentCopy, accounts: options.accounts, connectivity: options.connectivity, clock: this.clock, logger: this.logger },
       );
     }
@@ -109,25 +103,13 @@ export class Outbox implements OutboxEngine {
         ? null
         : new Pacing({
             clock: this.clock,
-            records: () => this.records.values(),
+            records: () => this.store.records.values(),
             limitsFor: options.pacing?.limitsFor ?? limitsOfLazily,
-            onStatus: (accountId, status) => this.emit({ type: 'pacing', accountId, status }),
+            onStatus: (accountId, status) => this.store.emit({ type: 'pacing', accountId, status }),
             logger: this.logger,
           });
     this.sending = new Sending(
-      {
-        records: () => this.records,
-        journal: () => this.journal!,
-        commit: (record, withAttempt) => this.commit(record, withAttempt),
-        emit: (event) => this.emit(event),
-        hasListeners: () => this.listeners.size > 0,
-        view: (record) => this.view(record),
-        pump: () => this.pump(),
-        settled: () => this.checkIdle(),
-        beforeSentRecorded: (record, account) => this.sentCopies?.begin(record, account),
-        afterSentRecorded: () => this.sentCopies?.kick(),
-        quarantine: (record, damage) => this.quarantineRecord(record, damage),
-      },
+      this.store,
       {
         accounts: options.accounts,
         sender: this.pacing ? this.pacing.wrap(options.sender) : options.sender,
@@ -138,7 +120,9 @@ export class Outbox implements OutboxEngine {
         queue: this.queue,
         lifetimeMs: this.lifetimeMs,
         autoSend: this.autoSend,
+        sentCopies: this.sentCopies,
       },
+      { pump: () => this.pump(), settled: () => this.checkIdle() },
     );
   }
 
@@ -152,7 +136,7 @@ export class Outbox implements OutboxEngine {
     if (this.options.mode !== 'producer' && (await this.lock.tryAcquire())) await this.ensureSender();
     else if (this.options.mode !== 'producer' && this.autoSend) this.pollLock();
     this.unsubscribeConnectivity = this.options.connectivity.onChange((online) => {
-      this.emit({ type: 'connectivity', online });
+      this.store.emit({ type: 'connectivity', online });
       if (online) {
         this.reconnected();
         this.sentCopies?.kick();
@@ -183,17 +167,14 @@ export class Outbox implements OutboxEngine {
   }
 
   private async becomeSender(): Promise<void> {
-    const loaded = await loadState(this.paths.state);
-    this.records = loaded.records;
-    this.journal = new Journal(this.paths.state, loaded.generation, this.logger, this.reserveBytes);
-    await this.journal.open();
+    const damaged = await this.store.open();
     this.role = 'sender';
-    await this.recover(loaded.skippedLines > 0);
+    await this.recover(damaged);
     this.sentCopies?.kick();
     this.watcher = new SpoolWatcher(this.paths, {
       onQueue: (name) => {
         // Our own moves out of queue/ also raise events: only a name we do not know is news.
-        if (name && name.endsWith('.msg') && this.records.has(name.slice(0, -4))) return;
+        if (name && name.endsWith('.msg') && this.store.records.has(name.slice(0, -4))) return;
         this.scheduleIngest();
       },
     });
@@ -201,7 +182,7 @@ export class Outbox implements OutboxEngine {
       channelAddress(this.paths.root),
       requestHandlers(this, (id) => this.options.accounts.get(id), async (id) => {
         // The request may name a message dropped a moment ago that the watcher has not reported yet.
-        if (!this.records.has(id)) await this.ingestNew();
+        if (!this.store.records.has(id)) await this.ingestNew();
       }),
     );
     await this.channel.listen();
@@ -210,23 +191,22 @@ export class Outbox implements OutboxEngine {
 
   /** Brings the journal in line with the folders after a crash or a stop, then makes due messages ready. */
   private async recover(compactNow: boolean): Promise<void> {
-    const result = await recoverSpool(this.paths, this.records, this.journal!, this.clock.now());
-    for (const q of result.quarantined) this.takeQuarantined(q);
+    const result = await this.store.recover(this.clock.now());
+    for (const q of result.quarantined) this.store.addQuarantined(q);
     for (const record of result.toMove) await this.sending.moveToSent(record);
     for (const record of result.found) this.adopt(record);
     await this.releaseFixedAccounts();
-    await this.journal!.drain();
-    if (compactNow || this.journal!.bytesSinceSnapshot > 1024 * 1024) await this.journal!.compact(this.records.values());
+    await this.store.settle(compactNow);
     if (this.autoSend) this.refreshSchedule();
   }
 
   /** Messages held for an account that was fixed while no sender ran (e.g. `outbox account password`) go back. */
   private async releaseFixedAccounts(): Promise<void> {
     const checked = new Map<string, boolean>();
-    for (const record of this.records.values()) {
+    for (const record of this.store.records.values()) {
       if (record.state !== 'held' || record.holdReason !== 'account') continue;
       if (!checked.has(record.accountId)) checked.set(record.accountId, (await this.options.accounts.get(record.accountId))?.status === 'ok');
-      if (checked.get(record.accountId) && transition.releaseAccountHold(record, record.accountId)) void this.commit(record);
+      if (checked.get(record.accountId) && transition.releaseAccountHold(record, record.accountId)) void this.store.commit(record);
     }
   }
 
@@ -250,7 +230,7 @@ export class Outbox implements OutboxEngine {
     await this.sentCopies?.stop(grace);
     if (this.sending.inFlight.size === 0) await this.sending.drainMoves();
     await this.temps.close();
-    await this.journal?.close();
+    await this.store.close();
     await this.options.sender.close();
     await this.lock.release();
   }
@@ -258,6 +238,7 @@ export class Outbox implements OutboxEngine {
   private lostLock(): void {
     named(this.logger, 'outbox').warn('another process took the sender lock; this one stops sending');
     this.role = 'producer';
+    this.store.stopHolding();
     this.watcher?.close();
     void this.channel?.close();
     this.queue.clear();
@@ -275,7 +256,7 @@ export class Outbox implements OutboxEngine {
     const account = await this.pickAccount(valid.accountId, valid.from);
     const now = this.clock.now();
     const composed = await composeMessage(valid, account, new Date(now));
-    return this.store(
+    return this.accept(
       {
         v: 1,
         id: newMessageKey(now),
@@ -297,7 +278,7 @@ export class Outbox implements OutboxEngine {
   async enqueueRaw(request: RawEnqueueRequest): Promise<OutboxMessage> {
     const now = this.clock.now();
     const prepared = await prepareRawMessage(request, (accountId, from) => this.pickAccount(accountId, from), new Date(now));
-    return this.store(
+    return this.accept(
       {
         v: 1,
         id: newMessageKey(now),
@@ -321,7 +302,7 @@ export class Outbox implements OutboxEngine {
   }
 
   /** The durable point: once this resolves, the message survives a crash, a kill or a power cut. */
-  private async store(meta: SpoolMeta, body: NodeJS.ReadableStream & import('node:stream').Readable): Promise<OutboxMessage> {
+  private async accept(meta: SpoolMeta, body: Readable): Promise<OutboxMessage> {
     const name = `${meta.id}.msg`;
     // Without the journal's reserve, accepting more mail could leave no room to record what happens to it.
     if (!(await ensureReserve(this.paths.state, this.reserveBytes))) {
@@ -338,18 +319,14 @@ export class Outbox implements OutboxEngine {
     const record = recordFromSpool(info);
     if (info.bytes && this.role === 'sender') this.sending.bodyCache.set(record.id, info.bytes);
     const accepted = toOutboxMessage(record);
-    if (this.role === 'sender' && !this.records.has(record.id)) this.adopt(record);
+    if (this.role === 'sender' && !this.store.records.has(record.id)) this.adopt(record);
     this.pump();
     return accepted;
   }
 
   /** Records a message found in queue/ and makes it due when it is. */
   private adopt(record: MessageRecord): void {
-    this.records.set(record.id, record);
-    // The spool file is already the durable record of a queued message (a restart re-reads queue/),
-    // so its journal entry need not cost a sync of its own.
-    this.journal!.appendLazy(putEntry(record));
-    if (this.listeners.size > 0) this.emit({ type: 'changed', message: this.view(record) });
+    this.store.adopt(record);
     if (this.autoSend) this.queue.schedule(record);
   }
 
@@ -367,142 +344,31 @@ export class Outbox implements OutboxEngine {
 
   private async ingestNew(): Promise<void> {
     if (this.role !== 'sender' || this.stopping) return;
-    const scan = await scanQueue(this.paths, (id) => this.records.has(id)).catch(() => null);
+    const records = this.store.records;
+    const scan = await scanQueue(this.paths, (id) => records.has(id)).catch(() => null);
     if (!scan) return;
-    for (const q of scan.quarantined) if (!this.records.has(q.record.id)) this.takeQuarantined(q);
-    for (const record of scan.found) if (!this.records.has(record.id)) this.adopt(record);
+    for (const q of scan.quarantined) if (!records.has(q.record.id)) this.store.addQuarantined(q);
+    for (const record of scan.found) if (!records.has(record.id)) this.adopt(record);
     this.pump();
-  }
-
-  /** Records a quarantined message (found damaged, or missing, at a scan) so it stays listed, and reports it. */
-  private takeQuarantined(q: QuarantinedFile): void {
-    if (this.records.get(q.record.id) !== q.record) {
-      this.records.set(q.record.id, q.record);
-      // The journal is its only record once the file has moved (or never existed): written, not lazily.
-      void this.commit(q.record);
-    } else if (this.listeners.size > 0) {
-      // Already recorded (recovery found its file missing): only the news is left to tell.
-      this.emit({ type: 'changed', message: this.view(q.record) });
-    }
-    this.reportQuarantine(q.record, q.file);
-  }
-
-  /** The message's stored bytes no longer match what was taken in: it is kept, never sent, and shown with why. */
-  private async quarantineRecord(record: MessageRecord, damage: SpoolDamage): Promise<void> {
-    this.queue.remove(record);
-    this.sending.forget(record);
-    const at = new Date(this.clock.now()).toISOString();
-    const error = damage.toInfo();
-    const file = damage.kind === 'missing' ? undefined : await moveToQuarantine(this.paths, messageFile(this.paths, record.id, 'queue'), error, at);
-    markQuarantined(record, error, at, file);
-    await this.commit(record);
-    this.reportQuarantine(record, file);
-  }
-
-  /** Says what happened and only that: the file is said to have moved only when it did. */
-  private reportQuarantine(record: MessageRecord, file: string | undefined): void {
-    const error = record.lastError!;
-    named(this.logger, 'outbox').error(
-      `${record.id} quarantined, not sent: ${error.message}${error.detail ? ` (${error.detail})` : ''}${file ? ` Its file is kept at ${file}.` : ''}`,
-    );
-    this.emit({ type: 'quarantined', id: record.id, ...(file ? { file } : {}), error });
   }
 
   // ---- reading ---------------------------------------------------------------------------------
 
-  private async snapshot(): Promise<Map<string, MessageRecord>> {
-    if (this.role === 'sender') return this.records;
-    // Another process owns the journal: read what it has written, plus drops it has not seen yet.
-    const loaded = await loadState(this.paths.state);
-    // Damaged drops are listed as quarantined, but only the sender moves them.
-    const scan = await scanQueue(this.paths, (id) => loaded.records.has(id), { move: false }).catch(() => null);
-    for (const record of scan?.found ?? []) loaded.records.set(record.id, record);
-    for (const q of scan?.quarantined ?? []) loaded.records.set(q.record.id, q.record);
-    for (const record of await scanQuarantine(this.paths, (id) => loaded.records.has(id), { tidy: false })) loaded.records.set(record.id, record);
-    return loaded.records;
+  list(filter: ListFilter = {}): Promise<OutboxMessage[]> {
+    return this.store.list(filter);
   }
 
-  private view(record: MessageRecord): OutboxMessage {
-    return toOutboxMessage(record, this.sending.progressOf(record.id));
-  }
-
-  async list(filter: ListFilter = {}): Promise<OutboxMessage[]> {
-    const out: OutboxMessage[] = [];
-    for (const record of (await this.snapshot()).values()) {
-      if (filter.accountId && record.accountId !== filter.accountId) continue;
-      if (filter.states && !filter.states.includes(record.state)) continue;
-      out.push(this.view(record));
-    }
-    return out.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
-  }
-
-  async get(id: string): Promise<OutboxMessage | undefined> {
-    const record = (await this.snapshot()).get(id);
-    return record ? this.view(record) : undefined;
+  get(id: string): Promise<OutboxMessage | undefined> {
+    return this.store.get(id);
   }
 
   /** Where the exact bytes of a message are, for the Sent copy and for `outbox show --raw`. */
-  async bytesOf(id: string): Promise<{ file: string; offset: number; length: number } | undefined> {
-    const record = (await this.snapshot()).get(id);
-    return record ? this.locate(record) : undefined;
-  }
-
-  /**
-   * The exact bytes that were sent, checked against the length and SHA-256 recorded at enqueue (SpoolDamage
-   * when they changed): opened before streaming, so a move from queue/ to sent/ meanwhile does not matter.
-   */
-  private async openBytes(record: MessageRecord): Promise<Readable> {
-    let damage: SpoolDamage | undefined;
-    for (const location of [record.location, 'queue', 'sent'] as const) {
-      try {
-        const body = await checkSpoolBody(messageFile(this.paths, record.id, location), record, 'sent');
-        const stream = body.open();
-        // Released once the copy has read it, failed, or given up on it.
-        finished(stream, () => void body.release());
-        return stream;
-      } catch (error) {
-        if (!isSpoolDamage(error)) throw error;
-        if (error.kind !== 'missing') throw error;
-        damage ??= error;
-      }
-    }
-    throw damage!;
-  }
-
-  private async locate(record: MessageRecord): Promise<{ file: string; offset: number; length: number }> {
-    let file = messageFile(this.paths, record.id, record.location);
-    // A sent message's file moves to sent/ a little after the state says so.
-    if (record.location === 'sent' && !(await fs.stat(file).catch(() => null))) file = messageFile(this.paths, record.id, 'queue');
-    return { file, offset: record.bodyOffset, length: record.bodyLength };
+  bytesOf(id: string): Promise<{ file: string; offset: number; length: number } | undefined> {
+    return this.store.bytesOf(id);
   }
 
   on(listener: (event: OutboxEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  private emit(event: OutboxEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        named(this.logger, 'outbox').error(`event listener failed: ${String(error)}`);
-      }
-    }
-  }
-
-  /** Appends the record's current state; the change event goes out once it is on disk. */
-  private commit(record: MessageRecord, withAttempt = false): Promise<void> {
-    const done = this.journal!.append(putEntry(record, withAttempt));
-    if (this.listeners.size > 0) {
-      const snapshot = this.view(record);
-      void done.then(() => this.emit({ type: 'changed', message: snapshot }));
-    }
-    if (!this.compacting && this.journal!.bytesSinceSnapshot > COMPACT_AT_BYTES) {
-      this.compacting = true;
-      void this.journal!.compact(this.records.values()).finally(() => (this.compacting = false));
-    }
-    return done;
+    return this.store.on(listener);
   }
 
   waitFor(id: string, states: readonly MessageState[] = FINISHED_STATES): Promise<OutboxMessage> {
@@ -576,7 +442,7 @@ export class Outbox implements OutboxEngine {
   }
 
   private must(id: string): MessageRecord {
-    const record = this.records.get(id);
+    const record = this.store.records.get(id);
     if (!record) throw new AppError('MESSAGE_NOT_FOUND', { message: `There is no message "${id}" in the outbox.` });
     return record;
   }
@@ -584,7 +450,7 @@ export class Outbox implements OutboxEngine {
   async flush(): Promise<void> {
     await this.viaHolder({ op: 'flush' }, async () => {
       const now = this.clock.now();
-      for (const record of this.records.values()) {
+      for (const record of this.store.records.values()) {
         if (!isWaiting(record.state) || this.sending.inFlight.has(record.id)) continue;
         if (record.state === 'scheduled' && record.scheduledAt && Date.parse(record.scheduledAt) > now) continue;
         transition.dueNow(record);
@@ -602,13 +468,13 @@ export class Outbox implements OutboxEngine {
       const record = this.must(id);
       // Already going out: Send now waits for that attempt.
       if (!this.sending.inFlight.has(id)) {
-        if (transition.prepareSendNow(record)) await this.commit(record);
+        if (transition.prepareSendNow(record)) await this.store.commit(record);
         this.queue.add(record);
         this.pump();
       }
       // Wait for this one attempt (or report it still waiting when sending is paused).
       await this.sending.inFlight.get(id)?.done;
-      return this.view(record);
+      return this.store.view(record);
     });
     return result!;
   }
@@ -617,10 +483,10 @@ export class Outbox implements OutboxEngine {
     const result = await this.viaHolder({ op: 'retry', id }, async () => {
       const record = this.must(id);
       transition.retry(record, this.clock.now());
-      await this.commit(record);
+      await this.store.commit(record);
       this.queue.add(record);
       this.pump();
-      return this.view(record);
+      return this.store.view(record);
     });
     return result!;
   }
@@ -630,8 +496,8 @@ export class Outbox implements OutboxEngine {
       const record = this.must(id);
       transition.hold(record);
       this.queue.remove(record);
-      await this.commit(record);
-      return this.view(record);
+      await this.store.commit(record);
+      return this.store.view(record);
     });
     return result!;
   }
@@ -641,8 +507,8 @@ export class Outbox implements OutboxEngine {
       const record = this.must(id);
       transition.cancel(record, this.sending.inFlight.has(id));
       this.queue.remove(record);
-      await this.commit(record);
-      return this.view(record);
+      await this.store.commit(record);
+      return this.store.view(record);
     });
     return result!;
   }
@@ -653,8 +519,8 @@ export class Outbox implements OutboxEngine {
       // Checked and held in one turn: a dispatch (which marks it 'sending' at once) cannot come in between.
       transition.undo(record, this.sending.inFlight.has(id));
       this.queue.remove(record);
-      await this.commit(record);
-      return this.view(record);
+      await this.store.commit(record);
+      return this.store.view(record);
     });
     return result!;
   }
@@ -663,27 +529,10 @@ export class Outbox implements OutboxEngine {
     await this.viaHolder({ op: 'remove', id }, async () => {
       const record = this.must(id);
       transition.checkRemove(record, this.sending.inFlight.has(id));
-      const trashFile = path.join(this.paths.trash, `${id}.msg`);
-      // Move aside first: a crash before the journal records the removal finishes it at the next start.
       this.sending.forget(record);
-      const files = [messageFile(this.paths, id, record.location), messageFile(this.paths, id, 'queue')];
-      if (record.quarantine?.file) files.unshift(record.quarantine.file);
-      for (const file of files) {
-        const moved = await fs.rename(file, trashFile).then(
-          () => true,
-          (error: NodeJS.ErrnoException) => {
-            if (error.code !== 'ENOENT') throw error;
-            return false;
-          },
-        );
-        if (moved) break;
-      }
+      // Out of the queue before its file moves aside, so no dispatch can take it meanwhile.
       this.queue.remove(record);
-      this.records.delete(id);
-      await this.journal!.append({ d: id });
-      await fs.rm(trashFile, { force: true });
-      await removeQuarantined(record);
-      this.emit({ type: 'removed', id });
+      await this.store.remove(record);
       return undefined;
     });
   }
@@ -695,9 +544,9 @@ export class Outbox implements OutboxEngine {
     }
     this.options.sender.reset(account.id);
     if (account.status !== 'ok') return;
-    for (const record of this.records.values()) {
+    for (const record of this.store.records.values()) {
       if (!transition.releaseAccountHold(record, account.id)) continue;
-      void this.commit(record);
+      void this.store.commit(record);
       this.queue.add(record);
     }
     this.pump();
@@ -706,19 +555,19 @@ export class Outbox implements OutboxEngine {
   // ---- scheduling ------------------------------------------------------------------------------
 
   private canSend(): boolean {
-    return this.role === 'sender' && !this.stopping && this.options.connectivity.isOnline() && (this.journal?.healthy ?? false);
+    return this.role === 'sender' && !this.stopping && this.options.connectivity.isOnline() && this.store.healthy;
   }
 
   private refreshSchedule(): void {
     this.queue.resetTimer();
-    for (const record of this.records.values()) if (!this.sending.inFlight.has(record.id)) this.queue.schedule(record);
+    for (const record of this.store.records.values()) if (!this.sending.inFlight.has(record.id)) this.queue.schedule(record);
     this.pump();
   }
 
   private reconnected(): void {
     if (this.role !== 'sender') return;
     // Failures while the network was flaky say little: everything waiting goes now.
-    for (const record of this.records.values()) {
+    for (const record of this.store.records.values()) {
       if (record.state === 'queued' && record.nextAttemptAt && this.autoSend) {
         transition.dueNow(record);
         this.queue.add(record);
@@ -730,7 +579,7 @@ export class Outbox implements OutboxEngine {
   private pump(): void {
     if (this.canSend()) {
       for (const id of this.queue.take(this.concurrency)) {
-        const record = this.records.get(id);
+        const record = this.store.records.get(id);
         if (!record || !isWaiting(record.state) || this.sending.inFlight.has(id)) continue;
         this.sending.dispatch(record);
       }
