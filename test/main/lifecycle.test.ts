@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { installQuitHandler } from '../../electron/main/lifecycle';
+import { installQuitHandler, quitWhenWindowsClose } from '../../electron/main/lifecycle';
 
 function fakeApp() {
   const app = Object.assign(new EventEmitter(), { quit: vi.fn() });
@@ -109,5 +109,16 @@ describe('quitting', () => {
     });
     expect(requestQuit().preventDefault).not.toHaveBeenCalled();
     expect(stop).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('quitWhenWindowsClose', () => {
+  it('quits once the last window closes on Windows and Linux, and stays in the Dock on macOS', () => {
+    for (const [platform, quits] of [['win32', 1], ['linux', 1], ['darwin', 0]] as const) {
+      const { app } = fakeApp();
+      quitWhenWindowsClose(app as never, platform);
+      app.emit('window-all-closed');
+      expect(app.quit, platform).toHaveBeenCalledTimes(quits);
+    }
   });
 });

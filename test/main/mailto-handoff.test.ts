@@ -1,6 +1,18 @@
 import { EventEmitter } from 'node:events';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { defaultAppsSettingsUrl, installMailtoHandoff, offerMailtoHandler, type MailtoChoice, type RegistrationMemory } from '../../electron/main/mailto-handoff';
+import {
+  askToHandleMailto,
+  defaultAppsSettingsUrl,
+  fileRegistrationMemory,
+  installMailtoHandoff,
+  offerMailtoHandler,
+  protocolRuntime,
+  type MailtoChoice,
+  type RegistrationMemory,
+} from '../../electron/main/mailto-handoff';
 
 function setup(argv: string[] = ['/usr/bin/outbox']) {
   const app = new EventEmitter();
@@ -148,5 +160,61 @@ describe('offering Outbox as the app for email links', () => {
     const already = protocolApp(true, true);
     expect(await offerMailtoHandler(already, linux, memory(), ask)).toBe('already-default');
     expect(already.setAsDefaultProtocolClient).not.toHaveBeenCalled();
+  });
+});
+
+describe('the answer to "use Outbox for email links?"', () => {
+  it('is kept in the data folder, so the next start does not ask again', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'outbox-mailto-'));
+    try {
+      const app = { isPackaged: true, isDefaultProtocolClient: vi.fn(() => false), setAsDefaultProtocolClient: vi.fn(() => true) };
+      const runtime = { execPath: '/opt/Outbox/outbox', platform: 'linux' as const };
+      const ask = { ask: vi.fn(async () => false), openSettings: vi.fn(async () => undefined) };
+      expect(await fileRegistrationMemory(dir).read()).toBeUndefined();
+      expect(await offerMailtoHandler(app, runtime, fileRegistrationMemory(dir), ask)).toBe('declined');
+      expect(JSON.parse(await readFile(path.join(dir, 'mailto-handler.json'), 'utf8'))).toEqual({ executable: '/opt/Outbox/outbox', choice: 'no' });
+      // The next start: the same answer, no question.
+      expect(await offerMailtoHandler(app, runtime, fileRegistrationMemory(dir), ask)).toBe('declined');
+      expect(ask.ask).toHaveBeenCalledTimes(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('counts as never given when its file is damaged, and keeps only an answer it knows', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'outbox-mailto-'));
+    const file = path.join(dir, 'mailto-handler.json');
+    try {
+      for (const damaged of ['{"executable":', '[]', 'null', '{"choice":"yes"}', '{"executable":42}']) {
+        await writeFile(file, damaged);
+        expect(await fileRegistrationMemory(dir).read(), damaged).toBeUndefined();
+      }
+      await writeFile(file, JSON.stringify({ executable: '/opt/Outbox/outbox', choice: 'maybe' }));
+      expect(await fileRegistrationMemory(dir).read()).toEqual({ executable: '/opt/Outbox/outbox' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes the AppImage file, not its mount, as the executable, and the Program Files folders on Windows', () => {
+    const runtime = protocolRuntime({
+      defaultApp: false,
+      execPath: '/tmp/.mount_OutboxAbc/outbox',
+      platform: 'linux',
+      env: { APPIMAGE: '/home/ann/Outbox.AppImage', ProgramFiles: 'C:\\Program Files', ProgramW6432: 'C:\\Program Files' },
+    });
+    expect(runtime).toMatchObject({ execPath: '/tmp/.mount_OutboxAbc/outbox', appImage: '/home/ann/Outbox.AppImage', programFiles: ['C:\\Program Files', 'C:\\Program Files'] });
+  });
+
+  it('is asked over the window, says on Windows that the choice is made in Settings, and only "Use Outbox" is yes', async () => {
+    const dialog = { showMessageBox: vi.fn(async (..._args: unknown[]) => ({ response: 0, checkboxChecked: false })) };
+    const parent = { isDestroyed: () => false };
+    expect(await askToHandleMailto(dialog as never, parent as never, 'win32')).toBe(true);
+    expect(dialog.showMessageBox).toHaveBeenLastCalledWith(parent, expect.objectContaining({ message: 'Open email links with Outbox?', buttons: ['Use Outbox', 'Not Now'], detail: expect.stringContaining('Settings ▸ Default apps') }));
+    dialog.showMessageBox.mockResolvedValueOnce({ response: 1, checkboxChecked: false });
+    expect(await askToHandleMailto(dialog as never, parent as never, 'linux')).toBe(false);
+    // The window closed meanwhile: the question still comes, on its own.
+    await askToHandleMailto(dialog as never, { isDestroyed: () => true } as never, 'linux');
+    expect(dialog.showMessageBox.mock.calls.at(-1)).toHaveLength(1);
   });
 });

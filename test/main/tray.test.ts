@@ -1,7 +1,8 @@
+import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
-import { QueueIndicator, trayTooltip } from '../../electron/main/tray';
-import { Tray } from './fake-electron';
+import { QueueIndicator, trayIconFile, trayImage, trayTooltip } from '../../electron/main/tray';
+import { nativeImage, Tray, type FakeImage } from './fake-electron';
 
 function setup(platform: NodeJS.Platform, createTray: () => Tray = () => new Tray(null)) {
   const dock = { setBadge: vi.fn() };
@@ -84,5 +85,33 @@ describe('the waiting count on the desktop', () => {
     const { indicator, trays } = setup('linux');
     indicator.dispose();
     expect(trays[0]!.destroy).toHaveBeenCalled();
+  });
+});
+
+describe('the tray icon', () => {
+  it('is the app icon at 1x and 2x of the tray size: 16 points on Windows, 24 on Linux', () => {
+    const sizes = (platform: NodeJS.Platform) =>
+      (trayImage(nativeImage as never, '/app/build/icon.png', platform) as unknown as FakeImage).representations.map((r) => [r.scaleFactor, r.width, r.height]);
+    expect(sizes('win32')).toEqual([
+      [1, 16, 16],
+      [2, 32, 32],
+    ]);
+    expect(sizes('linux')).toEqual([
+      [1, 24, 24],
+      [2, 48, 48],
+    ]);
+  });
+
+  it('comes from the packaged resources, or the source tree in development', () => {
+    expect(trayIconFile({ isPackaged: true, getAppPath: () => '/opt/Outbox/resources/app.asar' }, '/opt/Outbox/resources')).toBe(path.join('/opt/Outbox/resources', 'icon.png'));
+    expect(trayIconFile({ isPackaged: false, getAppPath: () => '/src/outbox' }, '/electron/resources')).toBe(path.join('/src/outbox', 'build', 'icon.png'));
+  });
+
+  it('is a blank image when the icon file is missing, and the log names the file', () => {
+    const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+    const images = { createFromPath: () => nativeImage.createEmpty(), createEmpty: () => nativeImage.createEmpty() };
+    const image = trayImage(images as never, '/gone/icon.png', 'linux', logger) as unknown as FakeImage;
+    expect(image.isEmpty()).toBe(true);
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('tray icon not found at /gone/icon.png'));
   });
 });

@@ -14,7 +14,7 @@ import type { AppAdapter } from 'electron-updater/out/AppAdapter';
 import type { DownloadExecutorResult, DownloadUpdateOptions } from 'electron-updater/out/AppUpdater';
 import type { InstallOptions } from 'electron-updater/out/BaseUpdater';
 import { configureRequestOptions, configureRequestUrl, HttpExecutor, type DownloadOptions } from 'builder-util-runtime';
-import { UpdateService, UPDATE_CHECK_INTERVAL_MS, type Updater } from '../../electron/main/updater';
+import { createUpdateService, UpdateService, UPDATE_CHECK_INTERVAL_MS, type Updater } from '../../electron/main/updater';
 import { manualClock } from './manual-clock';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'outbox-updater-'));
@@ -196,5 +196,30 @@ describe('updates', () => {
     expect(await service.check()).toEqual({ state: 'idle' });
     expect(onReady).not.toHaveBeenCalled();
     expect(service.restartToUpdate()).toBe('no-update');
+  });
+});
+
+describe('createUpdateService', () => {
+  const options = { isSending: () => false, onReady: () => undefined };
+  const fakeUpdater = () => ({ on: vi.fn(), checkForUpdates: vi.fn(), downloadUpdate: vi.fn(), quitAndInstall: vi.fn(), autoDownload: true, autoInstallOnAppQuit: true, logger: null }) as unknown as Updater;
+
+  it('looks for updates only in a packaged app whose build wrote a feed (app-update.yml)', () => {
+    const resources = mkdtempSync(path.join(os.tmpdir(), 'outbox-resources-'));
+    try {
+      const load = vi.fn(fakeUpdater);
+      expect(createUpdateService({ isPackaged: false }, resources, options, load)).toBeUndefined();
+      expect(createUpdateService({ isPackaged: true }, resources, options, load)).toBeUndefined();
+      // electron-updater is not even loaded without a feed.
+      expect(load).not.toHaveBeenCalled();
+      writeFileSync(path.join(resources, 'app-update.yml'), 'provider: generic\nurl: https://updates.example.com/\n');
+      expect(createUpdateService({ isPackaged: false }, resources, options, load)).toBeUndefined();
+      const service = createUpdateService({ isPackaged: true }, resources, options, load);
+      expect(service).toBeInstanceOf(UpdateService);
+      expect(service?.state()).toEqual({ state: 'idle' });
+      // Downloads and installs happen only when the service asks.
+      expect(load.mock.results[0]?.value).toMatchObject({ autoDownload: false, autoInstallOnAppQuit: false });
+    } finally {
+      rmSync(resources, { recursive: true, force: true });
+    }
   });
 });
