@@ -67,7 +67,7 @@ async function engineFlush(peer: SubmissionPeer): Promise<{ rate: number; raw: B
   });
   await engine.start();
   // Queued by 16 callers at once (not measured; only the flush is).
-  const ids: string[] = new Array<string>(COUNT);
+  const ids: string[] = Array.from({ length: COUNT }, () => '');
   let next = 0;
   await Promise.all(
     Array.from({ length: 16 }, async () => {

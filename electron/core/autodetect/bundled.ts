@@ -3,7 +3,7 @@
 import { getDomain } from 'tldts';
 import bundledData from './data/providers.json';
 import type { BundledProviderData } from './config-xml';
-import { normalizeDomain } from './config-xml';
+import { normalizeDomain } from './domain-name';
 import type { ProviderConfig } from './types';
 
 export interface MxMatch {

@@ -1,9 +1,9 @@
 // Parses a Thunderbird clientConfig v1.1 document (ISPDB, live ISPDB, a domain's own autoconfig) into a
 // ProviderConfig. Never throws on bad input: a malformed or unusable document is a value with a reason.
-import { domainToASCII } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Security } from '../../shared/account';
 import type { OAuth2Hint, Protocol, ProviderConfig, ServerConfig } from './types';
+import { normalizeDomain } from './domain-name';
 
 /** A sensible cap for fetched documents; the ISPDB's largest file is a few kilobytes. The caller enforces it. */
 export const CONFIG_XML_MAX_BYTES = 256 * 1024;
@@ -46,13 +46,8 @@ function text(v: unknown): string | undefined {
   return undefined;
 }
 
-/** Lower-case ASCII (punycode) form of a domain, or undefined when it is not a usable domain. */
-export function normalizeDomain(domain: string): string | undefined {
-  const trimmed = domain.trim().replace(/\.$/, '');
-  if (!trimmed || /\s/.test(trimmed)) return undefined;
-  const ascii = domainToASCII(trimmed.toLowerCase());
-  return ascii || undefined;
-}
+/** Lower-case ASCII (punycode) form of a domain, or undefined when it is not a usable domain (domain-name.ts). */
+export { normalizeDomain };
 
 function parseServer(node: unknown, protocol: Protocol, where: string, warnings: string[]): ServerConfig | undefined {
   if (!isNode(node)) {
