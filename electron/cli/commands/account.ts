@@ -4,7 +4,6 @@ import { defaultSentCopy } from '../../core/imap/files-own-copy';
 import { newAccountSchema, type NewAccount } from '../../shared/account';
 import { AppError } from '../../shared/errors';
 import { createAccountDiagnostics, failedCode, type AccountDiagnostics, type ServerKind } from '../../core/diagnostics/account-check';
-import { KeychainSecretStore } from '../../core/secrets/keychain';
 import { spawn } from 'node:child_process';
 import { addOAuthAccount } from '../../core/oauth/oauth-accounts';
 import { PROVIDERS, type OAuthProvider } from '../../core/oauth/providers';
@@ -90,7 +89,7 @@ function imapInput(args: AccountAddArgs): Pick<NewAccount, 'imap' | 'sentCopy'> 
 }
 
 function diagnostics(ctx: CliContext): AccountDiagnostics {
-  return createAccountDiagnostics({ accounts: ctx.accounts(), secrets: new KeychainSecretStore({ logger: ctx.logger }) });
+  return createAccountDiagnostics({ accounts: ctx.accounts(), secrets: ctx.secrets() });
 }
 
 /** `outbox account test ID [--json]`: exit 0 when every check passed, else the exit code of the first verdict. */
