@@ -117,7 +117,7 @@ export function classifyError(error: unknown, ctx: ClassifyContext): Classified 
   }
   // A provider's documented throttling or limit reply (provider-replies.ts): the message waits, never fails.
   const providerReply = typeof err.response === 'string' ? err.response : err.rejectedErrors?.[0]?.response;
-  const provider = providerOutcome(providerReply, { ...(ctx.passwordSignIn === undefined ? {} : { passwordSignIn: ctx.passwordSignIn }) });
+  const provider = providerOutcome(providerReply, ctx.passwordSignIn === undefined ? {} : { passwordSignIn: ctx.passwordSignIn });
   if (provider) return provider;
   if (Array.isArray(err.rejectedErrors) && err.rejectedErrors.length) {
     return allRecipientsRefused(err as NodemailerError & { rejectedErrors: NodemailerError[] });
