@@ -21,9 +21,8 @@ import { writeSpoolFile, type SpoolMeta } from './spool-file';
 import { ensureSpool, newMessageKey, spoolPaths, type SpoolPaths } from './spool-paths';
 import { scanQueue } from './spool-scan';
 import { SpoolWatcher } from './spool-watcher';
-import { DueQueue } from './due-queue';
-import { FINISHED_STATES, isWaiting } from '../../shared/message-states';
-import { Sending } from './sending';
+import { Dispatcher } from './dispatcher';
+import { FINISHED_STATES } from '../../shared/message-states';
 import { TempFiles } from './temp-files';
 import * as transition from './transitions';
 import { SentCopies } from './sent-copies';
@@ -56,7 +55,6 @@ export class Outbox implements OutboxEngine {
   private readonly clock: Clock;
   private readonly logger;
   private readonly lifetimeMs: () => number;
-  private readonly concurrency: number;
   private readonly autoSend: boolean;
   private readonly reserveBytes: number;
   private readonly dirs = new DirSyncer();
@@ -64,9 +62,7 @@ export class Outbox implements OutboxEngine {
   private readonly sentCopies: SentCopies | null = null;
   private readonly lock: SenderLock;
   private readonly store: SpoolStore;
-  private readonly queue: DueQueue;
-  private readonly sending: Sending;
-  private readonly idleWaiters: (() => void)[] = [];
+  private readonly dispatcher: Dispatcher;
   private lockPoll: NodeJS.Timeout | null = null;
   private watcher: SpoolWatcher | null = null;
   /** Where other processes reach this one while it holds the sender lock. */
@@ -83,13 +79,10 @@ export class Outbox implements OutboxEngine {
     this.logger = options.logger ?? silentLogger;
     const lifetime = options.lifetimeMs ?? DEFAULT_LIFETIME_MS;
     this.lifetimeMs = typeof lifetime === 'function' ? lifetime : () => lifetime;
-    // Twice the pool's connections, so a connection that finishes finds the next message already waiting.
-    this.concurrency = options.concurrencyPerAccount ?? 10;
     this.autoSend = options.autoSend ?? true;
     this.reserveBytes = options.reserveBytes ?? DEFAULT_RESERVE_BYTES;
-    this.store = new SpoolStore({ paths: this.paths, clock: this.clock, logger: this.logger, reserveBytes: this.reserveBytes, progressOf: (id) => this.sending.progressOf(id) });
+    this.store = new SpoolStore({ paths: this.paths, clock: this.clock, logger: this.logger, reserveBytes: this.reserveBytes, progressOf: (id) => this.dispatcher.progressOf(id) });
     this.lock = new SenderLock(this.paths.root, () => this.lostLock());
-    this.queue = new DueQueue(this.clock, () => this.refreshSchedule());
     this.temps = new TempFiles(this.paths.tmp);
     if (options.sentCopy) {
       this.sentCopies = new SentCopies(
@@ -108,22 +101,19 @@ export class Outbox implements OutboxEngine {
             onStatus: (accountId, status) => this.store.emit({ type: 'pacing', accountId, status }),
             logger: this.logger,
           });
-    this.sending = new Sending(
-      this.store,
-      {
-        accounts: options.accounts,
-        sender: this.pacing ? this.pacing.wrap(options.sender) : options.sender,
-        connectivity: options.connectivity,
-        clock: this.clock,
-        logger: this.logger,
-        paths: this.paths,
-        queue: this.queue,
-        lifetimeMs: this.lifetimeMs,
-        autoSend: this.autoSend,
-        sentCopies: this.sentCopies,
-      },
-      { pump: () => this.pump(), settled: () => this.checkIdle() },
-    );
+    this.dispatcher = new Dispatcher(this.store, {
+      accounts: options.accounts,
+      sender: this.pacing ? this.pacing.wrap(options.sender) : options.sender,
+      connectivity: options.connectivity,
+      clock: this.clock,
+      logger: this.logger,
+      paths: this.paths,
+      lifetimeMs: this.lifetimeMs,
+      autoSend: this.autoSend,
+      sentCopies: this.sentCopies,
+      // Twice the pool's connections, so a connection that finishes finds the next message already waiting.
+      concurrency: options.concurrencyPerAccount ?? 10,
+    });
   }
 
   // ---- life cycle ------------------------------------------------------------------------------
@@ -138,7 +128,7 @@ export class Outbox implements OutboxEngine {
     this.unsubscribeConnectivity = this.options.connectivity.onChange((online) => {
       this.store.emit({ type: 'connectivity', online });
       if (online) {
-        this.reconnected();
+        this.dispatcher.reconnected();
         this.sentCopies?.kick();
       }
     });
@@ -186,18 +176,18 @@ export class Outbox implements OutboxEngine {
       }),
     );
     await this.channel.listen();
-    this.pump();
+    this.dispatcher.pump();
   }
 
   /** Brings the journal in line with the folders after a crash or a stop, then makes due messages ready. */
   private async recover(compactNow: boolean): Promise<void> {
     const result = await this.store.recover(this.clock.now());
     for (const q of result.quarantined) this.store.addQuarantined(q);
-    for (const record of result.toMove) await this.sending.moveToSent(record);
+    for (const record of result.toMove) await this.dispatcher.moveToSent(record);
     for (const record of result.found) this.adopt(record);
     await this.releaseFixedAccounts();
     await this.store.settle(compactNow);
-    if (this.autoSend) this.refreshSchedule();
+    this.dispatcher.scheduleAll();
   }
 
   /** Messages held for an account that was fixed while no sender ran (e.g. `outbox account password`) go back. */
@@ -213,22 +203,17 @@ export class Outbox implements OutboxEngine {
   async stop(options: { graceMs?: number } = {}): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    this.queue.resetTimer();
+    this.dispatcher.stop();
     if (this.lockPoll) clearInterval(this.lockPoll);
     this.unsubscribeConnectivity?.();
     this.watcher?.close();
     await this.channel?.close();
     if (this.ingestTimer) clearTimeout(this.ingestTimer);
     const grace = options.graceMs ?? 20_000;
-    const inFlight = [...this.sending.inFlight.values()].map((f) => f.done);
-    if (inFlight.length > 0) {
-      let timeout: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.all(inFlight), new Promise((r) => (timeout = setTimeout(r, grace)))]);
-      clearTimeout(timeout);
-    }
+    await this.dispatcher.finishSends(grace);
     // A copy under way is given the same grace; one cut off resumes at the next start, without a duplicate.
     await this.sentCopies?.stop(grace);
-    if (this.sending.inFlight.size === 0) await this.sending.drainMoves();
+    await this.dispatcher.finishMoves();
     await this.temps.close();
     await this.store.close();
     await this.options.sender.close();
@@ -241,7 +226,7 @@ export class Outbox implements OutboxEngine {
     this.store.stopHolding();
     this.watcher?.close();
     void this.channel?.close();
-    this.queue.clear();
+    this.dispatcher.clear();
   }
 
   // ---- accepting messages ----------------------------------------------------------------------
@@ -317,17 +302,17 @@ export class Outbox implements OutboxEngine {
     }
     await this.dirs.sync(this.paths.queue);
     const record = recordFromSpool(info);
-    if (info.bytes && this.role === 'sender') this.sending.bodyCache.set(record.id, info.bytes);
+    if (info.bytes && this.role === 'sender') this.dispatcher.keepBytes(record.id, info.bytes);
     const accepted = toOutboxMessage(record);
     if (this.role === 'sender' && !this.store.records.has(record.id)) this.adopt(record);
-    this.pump();
+    this.dispatcher.pump();
     return accepted;
   }
 
   /** Records a message found in queue/ and makes it due when it is. */
   private adopt(record: MessageRecord): void {
     this.store.adopt(record);
-    if (this.autoSend) this.queue.schedule(record);
+    this.dispatcher.schedule(record);
   }
 
   private ingestTimer: NodeJS.Timeout | null = null;
@@ -349,7 +334,7 @@ export class Outbox implements OutboxEngine {
     if (!scan) return;
     for (const q of scan.quarantined) if (!records.has(q.record.id)) this.store.addQuarantined(q);
     for (const record of scan.found) if (!records.has(record.id)) this.adopt(record);
-    this.pump();
+    this.dispatcher.pump();
   }
 
   // ---- reading ---------------------------------------------------------------------------------
@@ -395,20 +380,7 @@ export class Outbox implements OutboxEngine {
   }
 
   idle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  private isIdle(): boolean {
-    if (this.sending.inFlight.size > 0) return false;
-    if (!this.canSend()) return true;
-    return !this.queue.hasReady();
-  }
-
-  private checkIdle(): void {
-    if (this.sending.inFlight.size === 0 && this.sending.hasPendingMoves) void this.sending.drainMoves();
-    if (this.idleWaiters.length === 0 || !this.isIdle()) return;
-    for (const resolve of this.idleWaiters.splice(0)) resolve();
+    return this.dispatcher.idle();
   }
 
   // ---- commands (the holder applies them; others ask the holder) -------------------------------
@@ -441,98 +413,36 @@ export class Outbox implements OutboxEngine {
     return null;
   }
 
-  private must(id: string): MessageRecord {
-    const record = this.store.records.get(id);
-    if (!record) throw new AppError('MESSAGE_NOT_FOUND', { message: `There is no message "${id}" in the outbox.` });
-    return record;
-  }
-
   async flush(): Promise<void> {
     await this.viaHolder({ op: 'flush' }, async () => {
-      const now = this.clock.now();
-      for (const record of this.store.records.values()) {
-        if (!isWaiting(record.state) || this.sending.inFlight.has(record.id)) continue;
-        if (record.state === 'scheduled' && record.scheduledAt && Date.parse(record.scheduledAt) > now) continue;
-        transition.dueNow(record);
-        this.queue.add(record);
-      }
-      this.pump();
-      // Copies in Sent waiting for a retry go now too: a flush leaves nothing of its own for later.
-      this.sentCopies?.flush();
+      this.dispatcher.flush();
       return undefined;
     });
   }
 
   async sendNow(id: string): Promise<OutboxMessage> {
-    const result = await this.viaHolder({ op: 'sendNow', id }, async () => {
-      const record = this.must(id);
-      // Already going out: Send now waits for that attempt.
-      if (!this.sending.inFlight.has(id)) {
-        if (transition.prepareSendNow(record)) await this.store.commit(record);
-        this.queue.add(record);
-        this.pump();
-      }
-      // Wait for this one attempt (or report it still waiting when sending is paused).
-      await this.sending.inFlight.get(id)?.done;
-      return this.store.view(record);
-    });
-    return result!;
+    return (await this.viaHolder({ op: 'sendNow', id }, () => this.dispatcher.sendNow(id)))!;
   }
 
   async retry(id: string): Promise<OutboxMessage> {
-    const result = await this.viaHolder({ op: 'retry', id }, async () => {
-      const record = this.must(id);
-      transition.retry(record, this.clock.now());
-      await this.store.commit(record);
-      this.queue.add(record);
-      this.pump();
-      return this.store.view(record);
-    });
-    return result!;
+    return (await this.viaHolder({ op: 'retry', id }, () => this.dispatcher.retry(id)))!;
   }
 
   async hold(id: string): Promise<OutboxMessage> {
-    const result = await this.viaHolder({ op: 'hold', id }, async () => {
-      const record = this.must(id);
-      transition.hold(record);
-      this.queue.remove(record);
-      await this.store.commit(record);
-      return this.store.view(record);
-    });
-    return result!;
+    return (await this.viaHolder({ op: 'hold', id }, () => this.dispatcher.hold(id)))!;
   }
 
   async cancel(id: string): Promise<OutboxMessage> {
-    const result = await this.viaHolder({ op: 'cancel', id }, async () => {
-      const record = this.must(id);
-      transition.cancel(record, this.sending.inFlight.has(id));
-      this.queue.remove(record);
-      await this.store.commit(record);
-      return this.store.view(record);
-    });
-    return result!;
+    return (await this.viaHolder({ op: 'cancel', id }, () => this.dispatcher.cancel(id)))!;
   }
 
   async undo(id: string): Promise<OutboxMessage> {
-    const result = await this.viaHolder({ op: 'undo', id }, async () => {
-      const record = this.must(id);
-      // Checked and held in one turn: a dispatch (which marks it 'sending' at once) cannot come in between.
-      transition.undo(record, this.sending.inFlight.has(id));
-      this.queue.remove(record);
-      await this.store.commit(record);
-      return this.store.view(record);
-    });
-    return result!;
+    return (await this.viaHolder({ op: 'undo', id }, () => this.dispatcher.undo(id)))!;
   }
 
   async remove(id: string): Promise<void> {
     await this.viaHolder({ op: 'remove', id }, async () => {
-      const record = this.must(id);
-      transition.checkRemove(record, this.sending.inFlight.has(id));
-      this.sending.forget(record);
-      // Out of the queue before its file moves aside, so no dispatch can take it meanwhile.
-      this.queue.remove(record);
-      await this.store.remove(record);
+      await this.dispatcher.remove(id);
       return undefined;
     });
   }
@@ -542,48 +452,6 @@ export class Outbox implements OutboxEngine {
       void this.viaHolder({ op: 'accountChanged', id: account.id }, async () => undefined).catch(() => {});
       return;
     }
-    this.options.sender.reset(account.id);
-    if (account.status !== 'ok') return;
-    for (const record of this.store.records.values()) {
-      if (!transition.releaseAccountHold(record, account.id)) continue;
-      void this.store.commit(record);
-      this.queue.add(record);
-    }
-    this.pump();
-  }
-
-  // ---- scheduling ------------------------------------------------------------------------------
-
-  private canSend(): boolean {
-    return this.role === 'sender' && !this.stopping && this.options.connectivity.isOnline() && this.store.healthy;
-  }
-
-  private refreshSchedule(): void {
-    this.queue.resetTimer();
-    for (const record of this.store.records.values()) if (!this.sending.inFlight.has(record.id)) this.queue.schedule(record);
-    this.pump();
-  }
-
-  private reconnected(): void {
-    if (this.role !== 'sender') return;
-    // Failures while the network was flaky say little: everything waiting goes now.
-    for (const record of this.store.records.values()) {
-      if (record.state === 'queued' && record.nextAttemptAt && this.autoSend) {
-        transition.dueNow(record);
-        this.queue.add(record);
-      }
-    }
-    this.pump();
-  }
-
-  private pump(): void {
-    if (this.canSend()) {
-      for (const id of this.queue.take(this.concurrency)) {
-        const record = this.store.records.get(id);
-        if (!record || !isWaiting(record.state) || this.sending.inFlight.has(id)) continue;
-        this.sending.dispatch(record);
-      }
-    }
-    this.checkIdle();
+    this.dispatcher.accountChanged(account);
   }
 }
