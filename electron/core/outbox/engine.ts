@@ -15,8 +15,7 @@ import { prepareRawMessage } from './raw-message';
 import { recordFromSpool, toOutboxMessage, type MessageRecord } from './record';
 import { SpoolStore } from './message-store';
 import { requestHandlers } from './requests';
-import { ChannelServer, channelAddress, sendRequest, type SpoolRequest, type SpoolResponse } from './sender-channel';
-import { SenderLock } from './sender-lock';
+import { HolderLink } from './holder-link';
 import { writeSpoolFile, type SpoolMeta } from './spool-file';
 import { ensureSpool, newMessageKey, spoolPaths, type SpoolPaths } from './spool-paths';
 import { scanQueue } from './spool-scan';
@@ -28,7 +27,6 @@ import * as transition from './transitions';
 import { SentCopies } from './sent-copies';
 import { Pacing } from './pacing';
 import type { SendingLimits } from '../providers/sending-profiles';
-import { named } from '../logging';
 
 /** A scheduled time as given, else Undo send's delay: the same wait, marked as an undo window. */
 function whenToSend(now: number, scheduledAt: string | undefined, delaySeconds: number | undefined): Pick<SpoolMeta, 'scheduledAt' | 'undoUntil'> {
@@ -50,7 +48,6 @@ function limitsOfLazily(account: AccountProfile): SendingLimits | Promise<Sendin
 }
 
 export class Outbox implements OutboxEngine {
-  role: EngineRole = 'producer';
   private readonly paths: SpoolPaths;
   private readonly clock: Clock;
   private readonly logger;
@@ -60,13 +57,10 @@ export class Outbox implements OutboxEngine {
   private readonly dirs = new DirSyncer();
   private readonly temps: TempFiles;
   private readonly sentCopies: SentCopies | null = null;
-  private readonly lock: SenderLock;
+  private readonly link: HolderLink;
   private readonly store: SpoolStore;
   private readonly dispatcher: Dispatcher;
-  private lockPoll: NodeJS.Timeout | null = null;
   private watcher: SpoolWatcher | null = null;
-  /** Where other processes reach this one while it holds the sender lock. */
-  private channel: ChannelServer | null = null;
   private unsubscribeConnectivity: (() => void) | null = null;
   private stopping = false;
   private started = false;
@@ -82,7 +76,6 @@ export class Outbox implements OutboxEngine {
     this.autoSend = options.autoSend ?? true;
     this.reserveBytes = options.reserveBytes ?? DEFAULT_RESERVE_BYTES;
     this.store = new SpoolStore({ paths: this.paths, clock: this.clock, logger: this.logger, reserveBytes: this.reserveBytes, progressOf: (id) => this.dispatcher.progressOf(id) });
-    this.lock = new SenderLock(this.paths.root, () => this.lostLock());
     this.temps = new TempFiles(this.paths.tmp);
     if (options.sentCopy) {
       this.sentCopies = new SentCopies(
@@ -114,6 +107,21 @@ export class Outbox implements OutboxEngine {
       // Twice the pool's connections, so a connection that finishes finds the next message already waiting.
       concurrency: options.concurrencyPerAccount ?? 10,
     });
+    this.link = new HolderLink({
+      root: this.paths.root,
+      mode: options.mode,
+      autoSend: this.autoSend,
+      logger: this.logger,
+      holding: () => this.store.holding,
+      become: () => this.becomeSender(),
+      handlers: () =>
+        requestHandlers(this, (id) => this.options.accounts.get(id), async (id) => {
+          // The request may name a message dropped a moment ago that the watcher has not reported yet.
+          if (!this.store.records.has(id)) await this.ingestNew();
+        }),
+      serving: () => this.dispatcher.pump(),
+      lost: () => this.lostLock(),
+    });
   }
 
   // ---- life cycle ------------------------------------------------------------------------------
@@ -123,8 +131,7 @@ export class Outbox implements OutboxEngine {
     this.started = true;
     if (this.options.mode === 'reader') return;
     await ensureSpool(this.paths);
-    if (this.options.mode !== 'producer' && (await this.lock.tryAcquire())) await this.ensureSender();
-    else if (this.options.mode !== 'producer' && this.autoSend) this.pollLock();
+    await this.link.start();
     this.unsubscribeConnectivity = this.options.connectivity.onChange((online) => {
       this.store.emit({ type: 'connectivity', online });
       if (online) {
@@ -134,31 +141,13 @@ export class Outbox implements OutboxEngine {
     });
   }
 
-  private pollLock(): void {
-    this.lockPoll = setInterval(() => {
-      void this.lock.tryAcquire().then(async (got) => {
-        if (!got || this.role === 'sender' || this.stopping) return;
-        if (this.lockPoll) clearInterval(this.lockPoll);
-        this.lockPoll = null;
-        await this.ensureSender();
-      });
-    }, 3_000);
-    this.lockPoll.unref?.();
+  get role(): EngineRole {
+    return this.link.role;
   }
 
-  private becoming: Promise<void> | null = null;
-
-  /** Becomes the sender once, however many paths (the lock poll, a request nobody answered) get there. */
-  private ensureSender(): Promise<void> {
-    if (this.becoming) return this.becoming;
-    if (this.role === 'sender') return Promise.resolve();
-    this.becoming = this.becomeSender().finally(() => (this.becoming = null));
-    return this.becoming;
-  }
-
+  /** Takes over as the holder (the link calls this once it has the sender lock). */
   private async becomeSender(): Promise<void> {
     const damaged = await this.store.open();
-    this.role = 'sender';
     await this.recover(damaged);
     this.sentCopies?.kick();
     this.watcher = new SpoolWatcher(this.paths, {
@@ -168,15 +157,6 @@ export class Outbox implements OutboxEngine {
         this.scheduleIngest();
       },
     });
-    this.channel = new ChannelServer(
-      channelAddress(this.paths.root),
-      requestHandlers(this, (id) => this.options.accounts.get(id), async (id) => {
-        // The request may name a message dropped a moment ago that the watcher has not reported yet.
-        if (!this.store.records.has(id)) await this.ingestNew();
-      }),
-    );
-    await this.channel.listen();
-    this.dispatcher.pump();
   }
 
   /** Brings the journal in line with the folders after a crash or a stop, then makes due messages ready. */
@@ -204,10 +184,9 @@ export class Outbox implements OutboxEngine {
     if (this.stopping) return;
     this.stopping = true;
     this.dispatcher.stop();
-    if (this.lockPoll) clearInterval(this.lockPoll);
     this.unsubscribeConnectivity?.();
     this.watcher?.close();
-    await this.channel?.close();
+    await this.link.close();
     if (this.ingestTimer) clearTimeout(this.ingestTimer);
     const grace = options.graceMs ?? 20_000;
     await this.dispatcher.finishSends(grace);
@@ -217,15 +196,13 @@ export class Outbox implements OutboxEngine {
     await this.temps.close();
     await this.store.close();
     await this.options.sender.close();
-    await this.lock.release();
+    await this.link.release();
   }
 
+  /** Another process took the sender lock: this one stops sending and reads from disk again. */
   private lostLock(): void {
-    named(this.logger, 'outbox').warn('another process took the sender lock; this one stops sending');
-    this.role = 'producer';
     this.store.stopHolding();
     this.watcher?.close();
-    void this.channel?.close();
     this.dispatcher.clear();
   }
 
@@ -385,63 +362,35 @@ export class Outbox implements OutboxEngine {
 
   // ---- commands (the holder applies them; others ask the holder) -------------------------------
 
-  private async viaHolder(request: SpoolRequest, local: () => Promise<OutboxMessage | undefined>): Promise<OutboxMessage | undefined> {
-    if (this.role === 'sender') return local();
-    const response = await this.askHolder(request);
-    if (response === null) {
-      // The holder went away: take over and do it here.
-      if ((this.options.mode ?? 'auto') === 'auto' && (await this.lock.tryAcquire())) {
-        await this.ensureSender();
-        return local();
-      }
-      throw new AppError('LOCK_HELD', { message: 'Another Outbox process holds the outbox but did not answer.', next: 'Try again in a moment.' });
-    }
-    if (!response.ok) throw Object.assign(new AppError(response.error.code, response.error), {});
-    return response.message;
-  }
-
-  /** Asks the holder over its channel; null once no live process holds the lock (it may be taken over). */
-  private async askHolder(request: SpoolRequest): Promise<SpoolResponse | null> {
-    const address = channelAddress(this.paths.root);
-    // A holder that has just taken the lock may not listen yet: give it a few seconds while it is alive.
-    for (let tries = 0; tries < 50; tries++) {
-      const response = await sendRequest(address, request);
-      if (response !== null) return response;
-      if ((await this.lock.holder()) === null) return null;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    return null;
-  }
-
   async flush(): Promise<void> {
-    await this.viaHolder({ op: 'flush' }, async () => {
+    await this.link.viaHolder({ op: 'flush' }, async () => {
       this.dispatcher.flush();
       return undefined;
     });
   }
 
   async sendNow(id: string): Promise<OutboxMessage> {
-    return (await this.viaHolder({ op: 'sendNow', id }, () => this.dispatcher.sendNow(id)))!;
+    return (await this.link.viaHolder({ op: 'sendNow', id }, () => this.dispatcher.sendNow(id)))!;
   }
 
   async retry(id: string): Promise<OutboxMessage> {
-    return (await this.viaHolder({ op: 'retry', id }, () => this.dispatcher.retry(id)))!;
+    return (await this.link.viaHolder({ op: 'retry', id }, () => this.dispatcher.retry(id)))!;
   }
 
   async hold(id: string): Promise<OutboxMessage> {
-    return (await this.viaHolder({ op: 'hold', id }, () => this.dispatcher.hold(id)))!;
+    return (await this.link.viaHolder({ op: 'hold', id }, () => this.dispatcher.hold(id)))!;
   }
 
   async cancel(id: string): Promise<OutboxMessage> {
-    return (await this.viaHolder({ op: 'cancel', id }, () => this.dispatcher.cancel(id)))!;
+    return (await this.link.viaHolder({ op: 'cancel', id }, () => this.dispatcher.cancel(id)))!;
   }
 
   async undo(id: string): Promise<OutboxMessage> {
-    return (await this.viaHolder({ op: 'undo', id }, () => this.dispatcher.undo(id)))!;
+    return (await this.link.viaHolder({ op: 'undo', id }, () => this.dispatcher.undo(id)))!;
   }
 
   async remove(id: string): Promise<void> {
-    await this.viaHolder({ op: 'remove', id }, async () => {
+    await this.link.viaHolder({ op: 'remove', id }, async () => {
       await this.dispatcher.remove(id);
       return undefined;
     });
@@ -449,7 +398,7 @@ export class Outbox implements OutboxEngine {
 
   accountChanged(account: AccountProfile): void {
     if (this.role !== 'sender') {
-      void this.viaHolder({ op: 'accountChanged', id: account.id }, async () => undefined).catch(() => {});
+      void this.link.viaHolder({ op: 'accountChanged', id: account.id }, async () => undefined).catch(() => {});
       return;
     }
     this.dispatcher.accountChanged(account);
