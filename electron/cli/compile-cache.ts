@@ -2,7 +2,7 @@
 // Node ≥ 22 (and the app's Electron) keep a compile cache of their own: module.enableCompileCache().
 // On older Node, the same idea for this program's own chunks only: V8's code cache for each file, kept in a
 // folder of this user's (mode 0700, checked before use), keyed by file name (the build names chunks by content
-// hash), size and Node version; V8 itself refuses data made for other source or flags, and then the file is
+// hash), size, modification time and Node version; V8 itself refuses data made for other source or flags, and then the file is
 // compiled as usual and the cache written again. Nothing here is needed for the command to work: any failure
 // leaves Node's ordinary loading in place.
 import fs from 'node:fs';
@@ -61,8 +61,10 @@ export function enableCompileCache(ownDir: string, env: NodeJS.ProcessEnv = proc
   }
   // Stack traces through a source map need Node's own loading of each file.
   if ((process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled) return 'off';
-  const dir = path.join(cacheRoot(env), `${process.version}-${process.arch}`);
-  if (!privateFolder(dir)) return 'off';
+  // Both levels are checked: whoever can write the outer folder could swap the inner one.
+  const root = cacheRoot(env);
+  const dir = path.join(root, `${process.version}-${process.arch}`);
+  if (!privateFolder(root) || !privateFolder(dir)) return 'off';
   const internals = Module as unknown as ModuleInternals;
   const compile = internals.prototype._compile;
   const own = ownDir.endsWith(path.sep) ? ownDir : `${ownDir}${path.sep}`;
@@ -70,7 +72,14 @@ export function enableCompileCache(ownDir: string, env: NodeJS.ProcessEnv = proc
 
   internals.prototype._compile = function compileWithCache(this: NodeModule, content: string, filename: string): unknown {
     if (!filename.startsWith(own)) return compile.call(this, content, filename);
-    const file = path.join(dir, `${path.relative(own, filename).replace(/[\\/]/g, '_')}-${content.length}.v8`);
+    // The build names chunks by content hash; length and modification time also tell a rewritten file apart.
+    let stamp: string;
+    try {
+      stamp = `${content.length}-${Math.trunc(fs.statSync(filename).mtimeMs)}`;
+    } catch {
+      return compile.call(this, content, filename);
+    }
+    const file = path.join(dir, `${path.relative(own, filename).replace(/[\\/]/g, '_')}-${stamp}.v8`);
     let cachedData: Buffer | undefined;
     try {
       cachedData = fs.readFileSync(file);

@@ -1,0 +1,105 @@
+// The command's compile cache (electron/cli/compile-cache.ts) is an optimisation only: a damaged cache, a cache
+// folder others could write, or a folder swapped for a symlink must never change what the command does, and the
+// last two must never be read or written. On Node >= 22 Node's own cache is used and these folders stay empty.
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import packageJson from '../../package.json';
+import { runCli, sampleEml, Workspace } from './harness';
+
+const nodeOwnCache = typeof (await import('node:module')).default.enableCompileCache === 'function';
+const uid = process.getuid?.() ?? 'user';
+
+let ws: Workspace;
+let cacheParent: string;
+
+beforeAll(() => {
+  ws = new Workspace();
+  cacheParent = mkdtempSync(path.join(os.tmpdir(), 'outbox-cache-test-'));
+});
+
+afterAll(() => {
+  ws?.remove();
+  rmSync(cacheParent, { recursive: true, force: true });
+});
+
+/** Every cache file under `root`, with its bytes. */
+function cacheFiles(root: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  if (!existsSync(root)) return files;
+  for (const version of readdirSync(root)) {
+    const dir = path.join(root, version);
+    for (const name of readdirSync(dir)) files.set(path.join(dir, name), readFileSync(path.join(dir, name)));
+  }
+  return files;
+}
+
+function run(args: string[], parent: string, extra: Record<string, string> = {}) {
+  return runCli(args, { env: { OUTBOX_COMPILE_CACHE_DIR: parent, OUTBOX_DATA_DIR: ws.dataDir, ...extra }, input: sampleEml() });
+}
+
+describe.skipIf(nodeOwnCache)('the command compile cache (Node without its own)', () => {
+  it('is written on the first run and the command behaves the same with it', async () => {
+    const parent = path.join(cacheParent, 'fresh');
+    mkdirSync(parent);
+    const first = await run(['--version'], parent);
+    expect(first).toMatchObject({ code: 0, stdout: `outbox ${packageJson.version}\n`, stderr: '' });
+    const root = path.join(parent, `outbox-compile-cache-${uid}`);
+    expect(cacheFiles(root).size).toBeGreaterThan(0);
+    const second = await run(['--version'], parent);
+    expect(second).toEqual(first);
+  });
+
+  it('survives cache files overwritten with garbage: same output, and the cache is made again', async () => {
+    const parent = path.join(cacheParent, 'garbage');
+    mkdirSync(parent);
+    const help = await run(['--help'], parent);
+    expect(help.code).toBe(0);
+    const root = path.join(parent, `outbox-compile-cache-${uid}`);
+    const before = cacheFiles(root);
+    expect(before.size).toBeGreaterThan(0);
+    for (const file of before.keys()) writeFileSync(file, Buffer.from('not a V8 code cache at all '.repeat(50)));
+    const again = await run(['--help'], parent);
+    expect(again).toEqual(help);
+    for (const [file, bytes] of cacheFiles(root)) {
+      if (before.has(file)) expect(bytes.toString('latin1')).not.toContain('not a V8 code cache');
+    }
+  });
+
+  it('neither reads nor writes a cache folder that others can write', async () => {
+    const parent = path.join(cacheParent, 'open');
+    const root = path.join(parent, `outbox-compile-cache-${uid}`);
+    mkdirSync(root, { recursive: true });
+    chmodSync(root, 0o777);
+    const r = await run(['--version'], parent);
+    expect(r).toMatchObject({ code: 0, stdout: `outbox ${packageJson.version}\n` });
+    expect(cacheFiles(root).size).toBe(0);
+  });
+
+  it('does not follow a cache folder replaced by a symlink', async () => {
+    const parent = path.join(cacheParent, 'link');
+    const elsewhere = path.join(cacheParent, 'elsewhere');
+    mkdirSync(parent);
+    mkdirSync(elsewhere, { mode: 0o700 });
+    symlinkSync(elsewhere, path.join(parent, `outbox-compile-cache-${uid}`));
+    const r = await run(['--version'], parent);
+    expect(r.code).toBe(0);
+    expect(readdirSync(elsewhere)).toEqual([]);
+  });
+
+  it('is off with NODE_DISABLE_COMPILE_CACHE, and a queue-only send still queues the message', async () => {
+    const parent = path.join(cacheParent, 'disabled');
+    mkdirSync(parent);
+    const add = await run(['account', 'add', '--name', 'Ann', '--email', 'ann@example.com', '--host', '127.0.0.1', '--port', '9', '--security', 'none', '--insecure'], parent, {
+      NODE_DISABLE_COMPILE_CACHE: '1',
+    });
+    expect(add.code, add.stderr).toBe(0);
+    const sent = await run(['send', '-t', '--queue-only'], parent, { NODE_DISABLE_COMPILE_CACHE: '1' });
+    expect(sent.code, sent.stderr).toBe(0);
+    const id = sent.stdout.trim();
+    const show = await run(['show', id, '--json'], parent, { NODE_DISABLE_COMPILE_CACHE: '1' });
+    expect(JSON.parse(show.stdout)).toMatchObject({ id, state: 'queued' });
+    expect(existsSync(path.join(parent, `outbox-compile-cache-${uid}`))).toBe(false);
+  });
+});
