@@ -2,13 +2,14 @@
 // folder others could write, or a folder swapped for a symlink must never change what the command does, and the
 // last two must never be read or written. On Node >= 22 Node's own cache is used and these folders stay empty.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json';
 import { runCli, sampleEml, Workspace } from './harness';
 
-const nodeOwnCache = typeof (await import('node:module')).default.enableCompileCache === 'function';
+const nodeOwnCache = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
 const uid = process.getuid?.() ?? 'user';
 
 let ws: Workspace;
