@@ -4,7 +4,7 @@ import type { SendingLimits } from '../providers/sending-profiles';
 import type { Readable } from 'node:stream';
 import type { AccountProfile, AccountStatus } from '../../shared/account';
 import type { Clock, Connectivity, Credentials, Logger, MessageSender, SentCopyWriter } from '../ports';
-import type { ComposeRequest, MessageState, OutboxEvent, OutboxMessage } from '../../shared/message';
+import type { ComposeRequest, MessageState, OutboxEvent, OutboxMessage, PacingStatus } from '../../shared/message';
 
 /** Sendmail-style input: exact bytes the user wrote, with the envelope taken from flags or headers. */
 export interface RawEnqueueRequest {
@@ -64,6 +64,8 @@ export interface OutboxEngine {
   /** Called when an account's settings or secret changed: releases its held messages and drops pooled connections. */
   accountChanged(account: AccountProfile): void;
   on(listener: (event: OutboxEvent) => void): () => void;
+  /** How an account is being paced now (null when it is not held back, or pacing is off); changes also come as 'pacing' events. */
+  pacingOf(accountId: string): PacingStatus | null;
   /** Waits for sends in flight (up to graceMs), then releases the lock and closes connections. */
   stop(options?: { graceMs?: number }): Promise<void>;
 }

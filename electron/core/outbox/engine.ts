@@ -1,40 +1,28 @@
-// The outbox engine: accepts messages durably, recovers the spool at start, and, in the one process that
-// holds the sender lock, sends due messages per account, records every attempt, and schedules retries.
-import path from 'node:path';
-import type { Readable } from 'node:stream';
-import { AppError } from '../../shared/errors';
+// The outbox engine: a small facade over its parts. The message store (records, journal, events), the
+// intake (messages taken in durably, drops from other processes, recovery at start), the dispatcher (due
+// queue, sending, the user's commands) and the link to the process that holds the sender lock.
 import type { AccountProfile } from '../../shared/account';
-import { composeRequestSchema, type ComposeRequest, type MessageState, type OutboxEvent, type OutboxMessage } from '../../shared/message';
-import { DirSyncer } from '../fs/dir-sync';
-import { systemClock, silentLogger, type Clock } from '../ports';
-import { DEFAULT_LIFETIME_MS } from './backoff';
-import { attachmentError, composeMessage } from './composer';
-import type { EngineOptions, EngineRole, ListFilter, OutboxEngine, RawEnqueueRequest } from './engine-api';
-import { DEFAULT_RESERVE_BYTES, ensureReserve } from './journal';
-import { prepareRawMessage } from './raw-message';
-import { recordFromSpool, toOutboxMessage, type MessageRecord } from './record';
-import { SpoolStore } from './message-store';
-import { requestHandlers } from './requests';
-import { HolderLink } from './holder-link';
-import { writeSpoolFile, type SpoolMeta } from './spool-file';
-import { ensureSpool, newMessageKey, spoolPaths, type SpoolPaths } from './spool-paths';
-import { scanQueue } from './spool-scan';
-import { SpoolWatcher } from './spool-watcher';
-import { Dispatcher } from './dispatcher';
+import { AppError } from '../../shared/errors';
+import type { ComposeRequest, MessageState, OutboxEvent, OutboxMessage, PacingStatus } from '../../shared/message';
 import { FINISHED_STATES } from '../../shared/message-states';
-import { TempFiles } from './temp-files';
-import * as transition from './transitions';
-import { SentCopies } from './sent-copies';
-import { Pacing } from './pacing';
+import { systemClock, silentLogger, type Clock } from '../ports';
 import type { SendingLimits } from '../providers/sending-profiles';
+import { DEFAULT_LIFETIME_MS } from './backoff';
+import { Dispatcher } from './dispatcher';
+import type { EngineOptions, EngineRole, ListFilter, OutboxEngine, RawEnqueueRequest } from './engine-api';
+import { HolderLink } from './holder-link';
+import { Intake } from './intake';
+import { DEFAULT_RESERVE_BYTES } from './journal';
+import { SpoolStore, type BytesLocation } from './message-store';
+import { Pacing } from './pacing';
+import { requestHandlers } from './requests';
+import { SentCopies } from './sent-copies';
+import { ensureSpool, spoolPaths, type SpoolPaths } from './spool-paths';
 
-/** A scheduled time as given, else Undo send's delay: the same wait, marked as an undo window. */
-function whenToSend(now: number, scheduledAt: string | undefined, delaySeconds: number | undefined): Pick<SpoolMeta, 'scheduledAt' | 'undoUntil'> {
-  if (scheduledAt) return { scheduledAt: new Date(scheduledAt).toISOString() };
-  if (!delaySeconds || delaySeconds <= 0) return {};
-  const until = new Date(now + delaySeconds * 1000).toISOString();
-  return { scheduledAt: until, undoUntil: until };
-}
+/** How long stop() waits for sends (and Sent copies) under way, unless told otherwise. */
+const STOP_GRACE_MS = 20_000;
+/** How often waitFor() reads the disk in a process that does not hold the journal. */
+const WAIT_POLL_MS = 200;
 
 let sendingProfiles: typeof import('../providers/sending-profiles') | undefined;
 
@@ -53,19 +41,16 @@ export class Outbox implements OutboxEngine {
   private readonly logger;
   private readonly lifetimeMs: () => number;
   private readonly autoSend: boolean;
-  private readonly reserveBytes: number;
-  private readonly dirs = new DirSyncer();
-  private readonly temps: TempFiles;
-  private readonly sentCopies: SentCopies | null = null;
-  private readonly link: HolderLink;
   private readonly store: SpoolStore;
+  private readonly intake: Intake;
   private readonly dispatcher: Dispatcher;
-  private watcher: SpoolWatcher | null = null;
+  private readonly link: HolderLink;
+  private readonly sentCopies: SentCopies | null = null;
+  /** Provider limits per account (null when pacing is off). */
+  private readonly pacing: Pacing | null;
   private unsubscribeConnectivity: (() => void) | null = null;
   private stopping = false;
   private started = false;
-  /** Provider limits per account (null when pacing is off). */
-  readonly pacing: Pacing | null;
 
   constructor(private readonly options: EngineOptions & { autoSend?: boolean; reserveBytes?: number }) {
     this.paths = spoolPaths(options.dataDir);
@@ -74,9 +59,8 @@ export class Outbox implements OutboxEngine {
     const lifetime = options.lifetimeMs ?? DEFAULT_LIFETIME_MS;
     this.lifetimeMs = typeof lifetime === 'function' ? lifetime : () => lifetime;
     this.autoSend = options.autoSend ?? true;
-    this.reserveBytes = options.reserveBytes ?? DEFAULT_RESERVE_BYTES;
-    this.store = new SpoolStore({ paths: this.paths, clock: this.clock, logger: this.logger, reserveBytes: this.reserveBytes, progressOf: (id) => this.dispatcher.progressOf(id) });
-    this.temps = new TempFiles(this.paths.tmp);
+    const reserveBytes = options.reserveBytes ?? DEFAULT_RESERVE_BYTES;
+    this.store = new SpoolStore({ paths: this.paths, clock: this.clock, logger: this.logger, reserveBytes, progressOf: (id) => this.dispatcher.progressOf(id) });
     if (options.sentCopy) {
       this.sentCopies = new SentCopies(
         { records: () => this.store.records, commit: (record) => this.store.commit(record), openBytes: (record) => this.store.openBytes(record) },
@@ -107,6 +91,7 @@ export class Outbox implements OutboxEngine {
       // Twice the pool's connections, so a connection that finishes finds the next message already waiting.
       concurrency: options.concurrencyPerAccount ?? 10,
     });
+    this.intake = new Intake(this.store, this.dispatcher, { paths: this.paths, clock: this.clock, accounts: options.accounts, reserveBytes });
     this.link = new HolderLink({
       root: this.paths.root,
       mode: options.mode,
@@ -117,7 +102,7 @@ export class Outbox implements OutboxEngine {
       handlers: () =>
         requestHandlers(this, (id) => this.options.accounts.get(id), async (id) => {
           // The request may name a message dropped a moment ago that the watcher has not reported yet.
-          if (!this.store.records.has(id)) await this.ingestNew();
+          if (!this.store.records.has(id)) await this.intake.ingestNew();
         }),
       serving: () => this.dispatcher.pump(),
       lost: () => this.lostLock(),
@@ -148,36 +133,16 @@ export class Outbox implements OutboxEngine {
   /** Takes over as the holder (the link calls this once it has the sender lock). */
   private async becomeSender(): Promise<void> {
     const damaged = await this.store.open();
-    await this.recover(damaged);
+    await this.intake.recover(damaged);
     this.sentCopies?.kick();
-    this.watcher = new SpoolWatcher(this.paths, {
-      onQueue: (name) => {
-        // Our own moves out of queue/ also raise events: only a name we do not know is news.
-        if (name && name.endsWith('.msg') && this.store.records.has(name.slice(0, -4))) return;
-        this.scheduleIngest();
-      },
-    });
+    this.intake.watch();
   }
 
-  /** Brings the journal in line with the folders after a crash or a stop, then makes due messages ready. */
-  private async recover(compactNow: boolean): Promise<void> {
-    const result = await this.store.recover(this.clock.now());
-    for (const q of result.quarantined) this.store.addQuarantined(q);
-    for (const record of result.toMove) await this.dispatcher.moveToSent(record);
-    for (const record of result.found) this.adopt(record);
-    await this.releaseFixedAccounts();
-    await this.store.settle(compactNow);
-    this.dispatcher.scheduleAll();
-  }
-
-  /** Messages held for an account that was fixed while no sender ran (e.g. `outbox account password`) go back. */
-  private async releaseFixedAccounts(): Promise<void> {
-    const checked = new Map<string, boolean>();
-    for (const record of this.store.records.values()) {
-      if (record.state !== 'held' || record.holdReason !== 'account') continue;
-      if (!checked.has(record.accountId)) checked.set(record.accountId, (await this.options.accounts.get(record.accountId))?.status === 'ok');
-      if (checked.get(record.accountId) && transition.releaseAccountHold(record, record.accountId)) void this.store.commit(record);
-    }
+  /** Another process took the sender lock: this one stops sending and reads from disk again. */
+  private lostLock(): void {
+    this.store.stopHolding();
+    this.intake.unwatch();
+    this.dispatcher.clear();
   }
 
   async stop(options: { graceMs?: number } = {}): Promise<void> {
@@ -185,133 +150,27 @@ export class Outbox implements OutboxEngine {
     this.stopping = true;
     this.dispatcher.stop();
     this.unsubscribeConnectivity?.();
-    this.watcher?.close();
+    this.intake.stop();
     await this.link.close();
-    if (this.ingestTimer) clearTimeout(this.ingestTimer);
-    const grace = options.graceMs ?? 20_000;
+    const grace = options.graceMs ?? STOP_GRACE_MS;
     await this.dispatcher.finishSends(grace);
     // A copy under way is given the same grace; one cut off resumes at the next start, without a duplicate.
     await this.sentCopies?.stop(grace);
     await this.dispatcher.finishMoves();
-    await this.temps.close();
+    await this.intake.close();
     await this.store.close();
     await this.options.sender.close();
     await this.link.release();
   }
 
-  /** Another process took the sender lock: this one stops sending and reads from disk again. */
-  private lostLock(): void {
-    this.store.stopHolding();
-    this.watcher?.close();
-    this.dispatcher.clear();
+  // ---- taking messages in ----------------------------------------------------------------------
+
+  enqueue(request: ComposeRequest): Promise<OutboxMessage> {
+    return this.intake.enqueue(request);
   }
 
-  // ---- accepting messages ----------------------------------------------------------------------
-
-  async enqueue(request: ComposeRequest): Promise<OutboxMessage> {
-    const parsed = composeRequestSchema.safeParse(request);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new AppError('VALIDATION', { message: `${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'invalid'}.` });
-    }
-    const valid = parsed.data;
-    const account = await this.pickAccount(valid.accountId, valid.from);
-    const now = this.clock.now();
-    const composed = await composeMessage(valid, account, new Date(now));
-    return this.accept(
-      {
-        v: 1,
-        id: newMessageKey(now),
-        accountId: account.id,
-        envelope: composed.envelope,
-        messageId: composed.messageId,
-        subject: composed.subject,
-        from: composed.from,
-        to: composed.to,
-        cc: composed.cc,
-        bccCount: composed.bccCount,
-        createdAt: new Date(now).toISOString(),
-        ...whenToSend(now, valid.scheduledAt, valid.delaySeconds),
-      },
-      composed.body,
-    );
-  }
-
-  async enqueueRaw(request: RawEnqueueRequest): Promise<OutboxMessage> {
-    const now = this.clock.now();
-    const prepared = await prepareRawMessage(request, (accountId, from) => this.pickAccount(accountId, from), new Date(now));
-    return this.accept(
-      {
-        v: 1,
-        id: newMessageKey(now),
-        createdAt: new Date(now).toISOString(),
-        ...prepared.meta,
-        ...whenToSend(now, request.scheduledAt, request.delaySeconds),
-      },
-      prepared.body,
-    );
-  }
-
-  private async pickAccount(accountId: string | undefined, from: string | undefined): Promise<AccountProfile> {
-    const account = await this.options.accounts.pick({ ...(accountId ? { accountId } : {}), ...(from ? { from } : {}) });
-    if (!account) {
-      throw new AppError('ACCOUNT_NOT_FOUND', {
-        message: accountId ? `There is no account "${accountId}".` : 'No account is set up to send from.',
-        next: 'Add an account first (outbox account add …, or Settings in the app).',
-      });
-    }
-    return account;
-  }
-
-  /** The durable point: once this resolves, the message survives a crash, a kill or a power cut. */
-  private async accept(meta: SpoolMeta, body: Readable): Promise<OutboxMessage> {
-    const name = `${meta.id}.msg`;
-    // Without the journal's reserve, accepting more mail could leave no room to record what happens to it.
-    if (!(await ensureReserve(this.paths.state, this.reserveBytes))) {
-      body.destroy();
-      throw new AppError('DISK_FULL', { detail: this.paths.root });
-    }
-    let info;
-    try {
-      info = await writeSpoolFile(() => this.temps.take(), path.join(this.paths.queue, name), meta, body);
-    } catch (error) {
-      throw attachmentError((error as AppError).cause ?? error) ?? error;
-    }
-    await this.dirs.sync(this.paths.queue);
-    const record = recordFromSpool(info);
-    if (info.bytes && this.role === 'sender') this.dispatcher.keepBytes(record.id, info.bytes);
-    const accepted = toOutboxMessage(record);
-    if (this.role === 'sender' && !this.store.records.has(record.id)) this.adopt(record);
-    this.dispatcher.pump();
-    return accepted;
-  }
-
-  /** Records a message found in queue/ and makes it due when it is. */
-  private adopt(record: MessageRecord): void {
-    this.store.adopt(record);
-    this.dispatcher.schedule(record);
-  }
-
-  private ingestTimer: NodeJS.Timeout | null = null;
-
-  /** Gathers a burst of drops into one scan of the queue folder. */
-  private scheduleIngest(): void {
-    if (this.ingestTimer) return;
-    this.ingestTimer = setTimeout(() => {
-      this.ingestTimer = null;
-      void this.ingestNew();
-    }, 15);
-    this.ingestTimer.unref?.();
-  }
-
-  private async ingestNew(): Promise<void> {
-    if (this.role !== 'sender' || this.stopping) return;
-    const records = this.store.records;
-    const scan = await scanQueue(this.paths, (id) => records.has(id)).catch(() => null);
-    if (!scan) return;
-    for (const q of scan.quarantined) if (!records.has(q.record.id)) this.store.addQuarantined(q);
-    for (const record of scan.found) if (!records.has(record.id)) this.adopt(record);
-    this.dispatcher.pump();
+  enqueueRaw(request: RawEnqueueRequest): Promise<OutboxMessage> {
+    return this.intake.enqueueRaw(request);
   }
 
   // ---- reading ---------------------------------------------------------------------------------
@@ -324,13 +183,16 @@ export class Outbox implements OutboxEngine {
     return this.store.get(id);
   }
 
-  /** Where the exact bytes of a message are, for the Sent copy and for `outbox show --raw`. */
-  bytesOf(id: string): Promise<{ file: string; offset: number; length: number } | undefined> {
+  bytesOf(id: string): Promise<BytesLocation | undefined> {
     return this.store.bytesOf(id);
   }
 
   on(listener: (event: OutboxEvent) => void): () => void {
     return this.store.on(listener);
+  }
+
+  pacingOf(accountId: string): PacingStatus | null {
+    return this.pacing?.statusOf(accountId) ?? null;
   }
 
   waitFor(id: string, states: readonly MessageState[] = FINISHED_STATES): Promise<OutboxMessage> {
@@ -352,7 +214,7 @@ export class Outbox implements OutboxEngine {
       };
       void check();
       // In another process's outbox, changes show up only on disk.
-      if (this.role !== 'sender') poll = setInterval(() => void check(), 200);
+      if (this.role !== 'sender') poll = setInterval(() => void check(), WAIT_POLL_MS);
     });
   }
 

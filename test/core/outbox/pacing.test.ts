@@ -144,7 +144,7 @@ describe('pacing by provider', () => {
     expect(s.peer.accepted()).toBe(12);
     expect(s.peer.refusals.length).toBeGreaterThan(0);
     expect(s.peer.refusals.every((r) => r === REPLIES.microsoftThreadLimit)).toBe(true);
-    const status = s.engine.pacing!.statusOf(s.acct.id);
+    const status = s.engine.pacingOf(s.acct.id);
     expect(status).toMatchObject({ kind: 'fewer-connections', provider: 'Microsoft' });
     expect(status!.connections).toBeLessThanOrEqual(2);
     // The last messages went out with no more sessions than the server allows.
@@ -162,7 +162,7 @@ describe('pacing by provider', () => {
     expect(s.peer.refusals).toContain(REPLIES.gmailTooManyLogins);
     // Those that could not go wait about a quarter of an hour, not a backoff that ends in failure.
     for (const m of list.filter((x) => x.state === 'queued')) expect(Date.parse(m.nextAttemptAt!) - started).toBeGreaterThan(10 * 60_000);
-    expect(s.engine.pacing!.statusOf(s.acct.id)).toMatchObject({ kind: 'stop-signing-in' });
+    expect(s.engine.pacingOf(s.acct.id)).toMatchObject({ kind: 'stop-signing-in' });
     expect(list.filter((m) => m.state === 'sent').length + list.filter((m) => m.state === 'queued').length).toBe(6);
   });
 
