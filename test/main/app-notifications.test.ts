@@ -6,27 +6,11 @@ import type { AppCommand } from '../../electron/shared/ipc-contract';
 import type { MessageState, OutboxMessage } from '../../electron/shared/message';
 import { Notification } from './fake-electron';
 import { manualClock } from './manual-clock';
+import { outboxMessage } from './outbox-message';
 
 vi.mock('electron', () => import('./fake-electron'));
 
-function message(id: string, state: MessageState, extra: Partial<OutboxMessage> = {}): OutboxMessage {
-  return {
-    id,
-    accountId: 'acc',
-    state,
-    messageId: `<${id}@example.com>`,
-    subject: `Report ${id}`,
-    from: 'me@example.com',
-    to: [`boss-${id}@example.com`],
-    cc: [],
-    bccCount: 0,
-    envelope: { from: 'me@example.com', to: [`boss-${id}@example.com`] },
-    size: 100,
-    createdAt: '1970-01-01T00:00:00Z',
-    attempts: [],
-    ...extra,
-  };
-}
+const message = outboxMessage;
 
 function setup(options: { platform: NodeJS.Platform; focused?: boolean; notifyOnSent?: boolean }) {
   const { clock, advance } = manualClock();
@@ -53,7 +37,7 @@ describe('AppNotifications', () => {
     changed(message('a', 'sending'));
     changed(message('a', 'sent'));
     advance(2_000);
-    expect(Notification.created.map((n) => n.options)).toEqual([{ title: 'Sent: Report a', body: 'To boss-a@example.com' }]);
+    expect(Notification.created.map((n) => n.options)).toEqual([{ title: 'Sent: Subject a', body: 'To to-a@example.com' }]);
     expect(Notification.created[0]!.show).toHaveBeenCalled();
     Notification.created[0]!.emit('click');
     expect(commands).toEqual([{ type: 'open-message', id: 'a' }]);
@@ -68,7 +52,7 @@ describe('AppNotifications', () => {
       changed(message('a', 'sent'));
       changed(message('b', 'failed', { lastError: { code: 'SMTP_REJECTED', message: 'The server refused it.', next: 'Check the address.', retryable: false } }));
       advance(2_000);
-      expect(Notification.created.map((n) => n.options.title)).toEqual(['Not sent: Report b']);
+      expect(Notification.created.map((n) => n.options.title)).toEqual(['Not sent: Subject b']);
     }
   });
 
@@ -76,7 +60,7 @@ describe('AppNotifications', () => {
     const { commands, changed } = setup({ platform: 'linux' });
     changed(message('u', 'scheduled', { undoUntil: new Date(10_000).toISOString(), scheduledAt: new Date(10_000).toISOString() }));
     const [shown] = Notification.created;
-    expect(shown!.options).toMatchObject({ title: 'Sending in 10 s: Report u', body: 'To boss-u@example.com. Click to undo.', actions: [] });
+    expect(shown!.options).toMatchObject({ title: 'Sending in 10 s: Subject u', body: 'To to-u@example.com. Click to undo.', actions: [] });
     shown!.emit('click');
     expect(commands).toEqual([{ type: 'undo', id: 'u' }]);
     expect(shown!.close).toHaveBeenCalled();
@@ -118,7 +102,7 @@ describe('AppNotifications', () => {
     changed(message('new2', 'sent'));
     const undo = Notification.created[0]!;
     notifications.stop();
-    expect(Notification.created.map((n) => n.options.title)).toEqual(['Sending in 10 s: Report u', '2 messages sent']);
+    expect(Notification.created.map((n) => n.options.title)).toEqual(['Sending in 10 s: Subject u', '2 messages sent']);
     expect(undo.close).toHaveBeenCalled();
   });
 });

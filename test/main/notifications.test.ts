@@ -2,25 +2,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { SendNotifier, type NotificationSpec } from '../../electron/main/notifications';
 import type { MessageState, OutboxMessage } from '../../electron/shared/message';
 import { manualClock } from './manual-clock';
+import { outboxMessage } from './outbox-message';
 
-function message(id: string, state: MessageState, extra: Partial<OutboxMessage> = {}): OutboxMessage {
-  return {
-    id,
-    accountId: 'acc',
-    state,
-    messageId: `<${id}@example.com>`,
-    subject: `Subject ${id}`,
-    from: 'me@example.com',
-    to: [`to-${id}@example.com`],
-    cc: [],
-    bccCount: 0,
-    envelope: { from: 'me@example.com', to: [`to-${id}@example.com`] },
-    size: 100,
-    createdAt: '2026-01-01T00:00:00Z',
-    attempts: [],
-    ...extra,
-  };
-}
+const message = outboxMessage;
 
 function setup(options: { focused?: boolean; supported?: boolean; notifyOnSent?: () => boolean } = {}) {
   const { clock, advance } = manualClock();
