@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppNotifications } from '../../electron/main/app-notifications';
 import type { AppCommand } from '../../electron/shared/ipc-contract';
-import type { MessageState, OutboxMessage } from '../../electron/shared/message';
+import type { OutboxMessage } from '../../electron/shared/message';
 import { Notification } from './fake-electron';
 import { manualClock } from './manual-clock';
 import { outboxMessage } from './outbox-message';

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { SendNotifier, type NotificationSpec } from '../../electron/main/notifications';
-import type { MessageState, OutboxMessage } from '../../electron/shared/message';
+import type { MessageState } from '../../electron/shared/message';
 import { manualClock } from './manual-clock';
 import { outboxMessage } from './outbox-message';
 

@@ -2,7 +2,7 @@
 // that undoes where they do not, and gone once the window ends, the message leaves or is taken back.
 import { describe, expect, it, vi } from 'vitest';
 import { UndoNotifier } from '../../electron/main/undo-notifications';
-import type { MessageState, OutboxMessage } from '../../electron/shared/message';
+
 import { manualClock } from './manual-clock';
 import { outboxMessage } from './outbox-message';
 
