@@ -9,14 +9,15 @@ import { isWaiting } from '../../shared/message-states';
 import { DueQueue } from './due-queue';
 import type { MessageStore } from './message-store';
 import type { MessageRecord } from './record';
+import type { SentCopies } from './sent-copies';
 import { Sending, type SendingDeps } from './sending';
 import * as transition from './transitions';
 
 export interface DispatcherDeps extends Omit<SendingDeps, 'queue'> {
   /** Messages handed to the sender at once per account. */
   concurrency: number;
-  /** The Sent copies, for flush (copies waiting for a retry go too). */
-  sentCopies: SendingDeps['sentCopies'] & { flush(): void } | null;
+  /** The Sent copies: marked and started by the sending side; flush retries those waiting too. */
+  sentCopies: Pick<SentCopies, 'begin' | 'kick' | 'flush'> | null;
 }
 
 export class Dispatcher {
@@ -63,7 +64,7 @@ export class Dispatcher {
     this.queue.clear();
   }
 
-  /** Stops handing out work (sends under way go on; see finish). */
+  /** Stops handing out work (sends under way go on: finishSends waits for them). */
   stop(): void {
     this.stopping = true;
     this.queue.resetTimer();

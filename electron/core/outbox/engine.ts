@@ -5,7 +5,7 @@ import type { AccountProfile } from '../../shared/account';
 import { AppError } from '../../shared/errors';
 import type { ComposeRequest, MessageState, OutboxEvent, OutboxMessage, PacingStatus } from '../../shared/message';
 import { FINISHED_STATES } from '../../shared/message-states';
-import { systemClock, silentLogger, type Clock } from '../ports';
+import { systemClock, silentLogger } from '../ports';
 import type { SendingLimits } from '../providers/sending-profiles';
 import { DEFAULT_LIFETIME_MS } from './backoff';
 import { Dispatcher } from './dispatcher';
@@ -37,10 +37,6 @@ function limitsOfLazily(account: AccountProfile): SendingLimits | Promise<Sendin
 
 export class Outbox implements OutboxEngine {
   private readonly paths: SpoolPaths;
-  private readonly clock: Clock;
-  private readonly logger;
-  private readonly lifetimeMs: () => number;
-  private readonly autoSend: boolean;
   private readonly store: SpoolStore;
   private readonly intake: Intake;
   private readonly dispatcher: Dispatcher;
@@ -54,17 +50,16 @@ export class Outbox implements OutboxEngine {
 
   constructor(private readonly options: EngineOptions & { autoSend?: boolean; reserveBytes?: number }) {
     this.paths = spoolPaths(options.dataDir);
-    this.clock = options.clock ?? systemClock;
-    this.logger = options.logger ?? silentLogger;
+    const clock = options.clock ?? systemClock;
+    const logger = options.logger ?? silentLogger;
     const lifetime = options.lifetimeMs ?? DEFAULT_LIFETIME_MS;
-    this.lifetimeMs = typeof lifetime === 'function' ? lifetime : () => lifetime;
-    this.autoSend = options.autoSend ?? true;
+    const autoSend = options.autoSend ?? true;
     const reserveBytes = options.reserveBytes ?? DEFAULT_RESERVE_BYTES;
-    this.store = new SpoolStore({ paths: this.paths, clock: this.clock, logger: this.logger, reserveBytes, progressOf: (id) => this.dispatcher.progressOf(id) });
+    this.store = new SpoolStore({ paths: this.paths, clock, logger, reserveBytes, progressOf: (id) => this.dispatcher.progressOf(id) });
     if (options.sentCopy) {
       this.sentCopies = new SentCopies(
         { records: () => this.store.records, commit: (record) => this.store.commit(record), openBytes: (record) => this.store.openBytes(record) },
-        { writer: options.sentCopy, accounts: options.accounts, connectivity: options.connectivity, clock: this.clock, logger: this.logger },
+        { writer: options.sentCopy, accounts: options.accounts, connectivity: options.connectivity, clock, logger },
       );
     }
     // Every account is paced by its provider's profile unless the caller turns it off.
@@ -72,31 +67,31 @@ export class Outbox implements OutboxEngine {
       options.pacing === false
         ? null
         : new Pacing({
-            clock: this.clock,
+            clock,
             records: () => this.store.records.values(),
             limitsFor: options.pacing?.limitsFor ?? limitsOfLazily,
             onStatus: (accountId, status) => this.store.emit({ type: 'pacing', accountId, status }),
-            logger: this.logger,
+            logger,
           });
     this.dispatcher = new Dispatcher(this.store, {
       accounts: options.accounts,
       sender: this.pacing ? this.pacing.wrap(options.sender) : options.sender,
       connectivity: options.connectivity,
-      clock: this.clock,
-      logger: this.logger,
+      clock,
+      logger,
       paths: this.paths,
-      lifetimeMs: this.lifetimeMs,
-      autoSend: this.autoSend,
+      lifetimeMs: typeof lifetime === 'function' ? lifetime : () => lifetime,
+      autoSend,
       sentCopies: this.sentCopies,
       // Twice the pool's connections, so a connection that finishes finds the next message already waiting.
       concurrency: options.concurrencyPerAccount ?? 10,
     });
-    this.intake = new Intake(this.store, this.dispatcher, { paths: this.paths, clock: this.clock, accounts: options.accounts, reserveBytes });
+    this.intake = new Intake(this.store, this.dispatcher, { paths: this.paths, clock, accounts: options.accounts, reserveBytes });
     this.link = new HolderLink({
       root: this.paths.root,
       mode: options.mode,
-      autoSend: this.autoSend,
-      logger: this.logger,
+      autoSend,
+      logger,
       holding: () => this.store.holding,
       become: () => this.becomeSender(),
       handlers: () =>

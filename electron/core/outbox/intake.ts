@@ -16,7 +16,7 @@ import type { MessageStore, SpoolStore } from './message-store';
 import { prepareRawMessage } from './raw-message';
 import { recordFromSpool, toOutboxMessage, type MessageRecord } from './record';
 import { writeSpoolFile, type SpoolMeta } from './spool-file';
-import { newMessageKey, type SpoolPaths } from './spool-paths';
+import { MESSAGE_SUFFIX, newMessageKey, type SpoolPaths } from './spool-paths';
 import { scanQueue } from './spool-scan';
 import { SpoolWatcher } from './spool-watcher';
 import { TempFiles } from './temp-files';
@@ -118,7 +118,7 @@ export class Intake {
 
   /** The durable point: once this resolves, the message survives a crash, a kill or a power cut. */
   private async accept(meta: SpoolMeta, body: Readable): Promise<OutboxMessage> {
-    const name = `${meta.id}.msg`;
+    const name = `${meta.id}${MESSAGE_SUFFIX}`;
     // Without the journal's reserve, accepting more mail could leave no room to record what happens to it.
     if (!(await ensureReserve(this.deps.paths.state, this.deps.reserveBytes))) {
       body.destroy();
@@ -173,7 +173,7 @@ export class Intake {
     this.watcher = new SpoolWatcher(this.deps.paths, {
       onQueue: (name) => {
         // Our own moves out of queue/ also raise events: only a name we do not know is news.
-        if (name && name.endsWith('.msg') && this.store.records.has(name.slice(0, -4))) return;
+        if (name && name.endsWith(MESSAGE_SUFFIX) && this.store.records.has(name.slice(0, -MESSAGE_SUFFIX.length))) return;
         this.scheduleIngest();
       },
     });

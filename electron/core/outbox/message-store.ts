@@ -13,7 +13,7 @@ import { markQuarantined, moveToQuarantine, removeQuarantined, scanQuarantine } 
 import { putEntry, toOutboxMessage, type MessageRecord } from './record';
 import { recoverSpool, type RecoveryResult } from './recovery';
 import { checkSpoolBody, isSpoolDamage, type SpoolDamage } from './spool-file';
-import { messageFile, type SpoolPaths } from './spool-paths';
+import { MESSAGE_SUFFIX, messageFile, type SpoolPaths } from './spool-paths';
 import { scanQueue, type QuarantinedFile } from './spool-scan';
 import { named } from '../logging';
 
@@ -178,7 +178,7 @@ export class SpoolStore implements MessageStore {
   async remove(record: MessageRecord): Promise<void> {
     const { id } = record;
     const paths = this.options.paths;
-    const trashFile = path.join(paths.trash, `${id}.msg`);
+    const trashFile = path.join(paths.trash, `${id}${MESSAGE_SUFFIX}`);
     // Move aside first: a crash before the journal records the removal finishes it at the next start.
     const files = [messageFile(paths, id, record.location), messageFile(paths, id, 'queue')];
     if (record.quarantine?.file) files.unshift(record.quarantine.file);

@@ -52,8 +52,8 @@ export function newMessageKey(now: number): string {
   return `${now.toString(36).padStart(9, '0')}-${randomBytes(4).toString('hex')}`;
 }
 
-export function messageFile(paths: SpoolPaths, id: string, location: 'queue' | 'sent'): string {
-  return path.join(location === 'sent' ? paths.sent : paths.queue, `${id}.msg`);
-}
-
 export const MESSAGE_SUFFIX = '.msg';
+
+export function messageFile(paths: SpoolPaths, id: string, location: 'queue' | 'sent'): string {
+  return path.join(location === 'sent' ? paths.sent : paths.queue, `${id}${MESSAGE_SUFFIX}`);
+}
