@@ -133,6 +133,14 @@ export class Journal {
   private lastSync = -Infinity;
   /** Shortest time between two syncs of the log. */
   minSyncIntervalMs = 4;
+  /**
+   * The same while a flush keeps the log busy (the last batch carried `busyBatchEntries` or more): fewer, larger
+   * syncs leave the disk to the server's own (a local Postfix syncs each message it queues), and a send waits on
+   * none of them. A lone command's change still goes after `minSyncIntervalMs`.
+   */
+  busySyncIntervalMs = 16;
+  busyBatchEntries = 4;
+  private lastBatchEntries = 0;
   healthy = true;
 
   constructor(
@@ -189,7 +197,8 @@ export class Journal {
     if (this.flushing || this.compacting || this.retryTimer || this.pending.length === 0) return;
     // Group commit: leave a few milliseconds between syncs so that a busy engine pays one sync for
     // many changes; nothing on the sending path waits for these, only the events that report them.
-    const wait = this.lastSync + this.minSyncIntervalMs - performance.now();
+    const interval = this.lastBatchEntries >= this.busyBatchEntries ? Math.max(this.minSyncIntervalMs, this.busySyncIntervalMs) : this.minSyncIntervalMs;
+    const wait = this.lastSync + interval - performance.now();
     if (wait > 0) {
       if (!this.syncTimer) {
         this.syncTimer = setTimeout(() => {
@@ -212,6 +221,7 @@ export class Journal {
     const waiters = this.waiters;
     this.pending = [];
     this.waiters = [];
+    this.lastBatchEntries = lines.length;
     const data = Buffer.from(lines.join(''), 'utf8');
     try {
       // The plain callback calls: this is the hot path, and FileHandle adds a promise and a signal per call.
