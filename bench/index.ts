@@ -93,7 +93,15 @@ async function tlsSection(): Promise<Record<string, number | string | null>> {
 }
 
 /** BENCH_ONLY=cli,tls runs just those sections (while working on one figure); `npm run bench` runs all. */
-const SECTIONS: Record<string, (port: number) => Promise<Record<string, number | string | null>>> = { cli: cliSection, tls: () => tlsSection() };
+const SECTIONS: Record<string, (port: number) => Promise<Record<string, number | string | null>>> = { cli: cliSection, tls: () => tlsSection(), flush: flushSection };
+
+/** flush_ratio alone (BENCH_ONLY=flush): the engine against a bare nodemailer pool through the sink. */
+async function flushSection(port: number): Promise<Record<string, number | string | null>> {
+  log('flush: 1,000 × 2 KB through the engine vs a bare nodemailer pool (5 connections)…');
+  const flush = await benchFlush(port);
+  log(`  engine ${round(flush.engine, 0)} msg/s, bare nodemailer ${round(flush.bare, 0)} msg/s, ratio ${round(flush.ratio, 3)}; cold ${round(flush.cold, 0)} msg/s, ratio ${round(flush.coldRatio, 3)}`);
+  return { flush_engine: round(flush.engine, 0), flush_bare: round(flush.bare, 0), flush_ratio: round(flush.ratio, 3), flush_cold: round(flush.cold, 0), flush_cold_ratio: round(flush.coldRatio, 3) };
+}
 
 async function main(): Promise<void> {
   // The sink runs in its own process so it does not take CPU from what is measured.
