@@ -2,6 +2,7 @@
 // (a flush of 500 makes one "500 messages sent"), sends are announced only while the window is in the background.
 import type { OutboxEvent, MessageState, OutboxMessage } from '../shared/message';
 import { UNFINISHED_STATES } from '../shared/message-states';
+import { pacingText } from '../shared/pacing-text';
 import { systemClock, type Clock } from '../core/ports';
 
 export interface NotificationSpec {
@@ -61,6 +62,17 @@ export class SendNotifier {
   }
 
   handle(event: OutboxEvent): void {
+    if (event.type === 'pacing') {
+      // A provider's daily limit or a request for fewer connections: said once, when it starts.
+      const kind = event.status?.kind;
+      if (event.status && (kind === 'daily-limit' || kind === 'fewer-connections') && this.options.isSupported()) {
+        const waiting = [...this.states.values()].filter((state) => state === 'queued' || state === 'scheduled' || state === 'sending').length;
+        const notification = this.options.create({ title: 'Sending is paced', body: pacingText(event.status, waiting, new Date(this.clock.now())) });
+        notification.on('click', () => this.options.onClick(undefined));
+        notification.show();
+      }
+      return;
+    }
     if (event.type === 'removed') {
       this.states.delete(event.id);
       return;

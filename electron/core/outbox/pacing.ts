@@ -179,7 +179,7 @@ export class Pacing {
     now = this.deps.clock.now();
     if (result.outcome === 'temporary' && !result.throttle && generation !== pace.generation && result.error?.code === 'NETWORK_DROPPED') {
       // Its pool was retired for a smaller one before it went out: not a failure, it goes again in a moment.
-      result.throttle = { action: 'fewer-connections', provider: limits.name, until: new Date(Math.max(now + 1_000, pace.pausedUntil)).toISOString(), rule: 'profile' };
+      result.throttle = { action: 'fewer-connections', provider: limits.name, until: new Date(Math.max(now, pace.pausedUntil)).toISOString(), rule: 'profile' };
     }
     if (result.outcome === 'sent' || result.outcome === 'partial') {
       slot.at = now;
@@ -189,12 +189,12 @@ export class Pacing {
     // Not accepted: it does not count against the allowance.
     const index = pace.window.indexOf(slot);
     if (index >= 0) pace.window.splice(index, 1);
-    if (result.throttle) this.observe(account.id, pace, limits, result.throttle, now);
+    if (result.throttle) this.observe(account.id, pace, limits, result.throttle, now, generation);
     return result;
   }
 
   /** A provider's reply asked to wait: the account waits with it, and the message learns until when. */
-  private observe(accountId: string, pace: AccountPace, limits: SendingLimits, throttle: Throttle, now: number): void {
+  private observe(accountId: string, pace: AccountPace, limits: SendingLimits, throttle: Throttle, now: number, generation: number): void {
     switch (throttle.action) {
       case 'pause-until': {
         // The provider counts more than Outbox saw (mail sent elsewhere): the window frees up as its oldest send ages out.
@@ -206,11 +206,19 @@ export class Pacing {
         return;
       }
       case 'fewer-connections': {
+        if (generation !== pace.generation) {
+          // Refused on a pool already replaced by a smaller one: that one answers the request; go again at once.
+          throttle.until = new Date(now).toISOString();
+          return;
+        }
         const current = pace.reduced ?? limits.maxConnections;
         pace.reduced = Math.max(1, current - 1);
-        if (pace.reduced !== current) pace.generation++;
+        const fewer = pace.reduced !== current;
+        if (fewer) pace.generation++;
         pace.reducedUntil = now + FEWER_CONNECTIONS_MS;
-        throttle.until = new Date(now + waitFor(throttle)).toISOString();
+        // One connection fewer is the remedy: the message goes again at once, over the smaller pool. Already at one
+        // (another device holds the others), it waits a moment.
+        throttle.until = new Date(fewer ? now : now + waitFor(throttle)).toISOString();
         this.setStatus(accountId, pace, { accountId, kind: 'fewer-connections', provider: throttle.provider ?? limits.name, connections: pace.reduced });
         this.logger.info(`[pacing] ${accountId}: ${throttle.provider ?? limits.name} asks for fewer connections; now ${pace.reduced}`);
         return;

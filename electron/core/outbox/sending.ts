@@ -198,7 +198,11 @@ export class Sending {
         this.deps.sentCopies?.kick();
         return;
       case 'retry':
-        if (this.deps.autoSend) this.deps.queue.schedule(record);
+        if (this.deps.autoSend) {
+          this.deps.queue.schedule(record);
+          // A retry due at once (a provider's "fewer connections" is answered with a smaller pool) goes now.
+          this.signals.pump();
+        }
         return;
       case 'auth': {
         const reason = result.error?.reply ?? result.error?.message;

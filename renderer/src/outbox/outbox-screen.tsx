@@ -8,6 +8,7 @@ import { DetailsPane } from './details-pane';
 import { Filters } from './filters';
 import { MessageList } from './message-list';
 import { AttentionBanner, EmptyState, ErrorBanner, OfflineBanner } from './notices';
+import { PacingBanner } from './pacing-banner';
 import { filterMessages, stateCounts, waitingCount, type ListFilter } from './outbox-view';
 import { UndoBar, type UndoSend } from './undo-send';
 import './outbox.css';
@@ -59,6 +60,7 @@ export function OutboxScreen({ api, data, selectedId, onSelect, reveal, onEdit, 
       {data.error && <ErrorBanner error={data.error} />}
       <AttentionBanner accounts={accounts} onOpenAccounts={() => onOpenAccounts(false)} />
       {undo && <UndoBar messages={messages} undo={undo} />}
+      <PacingBanner messages={messages} accounts={accounts} />
       {hasMessages ? (
         <>
           <Filters accounts={accounts} filter={filter} counts={counts} onChange={setFilter} />
