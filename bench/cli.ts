@@ -47,14 +47,29 @@ function timed(command: string, args: string[], stdinFile: string, env: NodeJS.P
   }
 }
 
-/** Peak resident set (MB) of one process, as the kernel counted it (GNU time's %M, in KB). */
-function peakRss(command: string, args: string[], stdinFile: string, env: NodeJS.ProcessEnv): number {
+/** Reads the child's peak from the kernel's accounting of finished children (ru_maxrss, KB on Linux). */
+const PYTHON_PEAK =
+  'import resource, subprocess, sys\n' +
+  'r = subprocess.run(sys.argv[1:], stdin=0, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n' +
+  'sys.stderr.write(r.stderr.decode(errors="replace"))\n' +
+  'print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n' +
+  'sys.exit(r.returncode)\n';
+
+/** How the peak is read: GNU time where installed, else python3's getrusage, else not at all. */
+function rssProbe(): { command: string; args: string[] } | null {
+  if (existsSync(TIME)) return { command: TIME, args: ['-f', '%M'] };
+  if (spawnSync('python3', ['--version']).status === 0) return { command: 'python3', args: ['-c', PYTHON_PEAK] };
+  return null;
+}
+
+/** Peak resident set (MB) of one process, as the kernel counted it (in KB: the last line the probe prints). */
+function peakRss(probe: { command: string; args: string[] }, command: string, args: string[], stdinFile: string, env: NodeJS.ProcessEnv): number {
   const stdin = openSync(stdinFile, 'r');
   try {
-    const r = spawnSync(TIME, ['-f', '%M', command, ...args], { stdio: [stdin, 'ignore', 'pipe'], env });
-    if (r.status !== 0) throw new Error(`${path.basename(command)} under ${TIME} exited with ${r.status ?? r.signal}: ${r.stderr.toString()}`);
+    const r = spawnSync(probe.command, [...probe.args, command, ...args], { stdio: [stdin, 'ignore', 'pipe'], env });
+    if (r.status !== 0) throw new Error(`${path.basename(command)} under ${probe.command} exited with ${r.status ?? r.signal}: ${r.stderr.toString()}`);
     const kb = Number(r.stderr.toString().trim().split('\n').at(-1));
-    if (!Number.isFinite(kb)) throw new Error(`${TIME} printed no peak: ${r.stderr.toString()}`);
+    if (!Number.isFinite(kb)) throw new Error(`${probe.command} printed no peak: ${r.stderr.toString()}`);
     return kb / 1024;
   } finally {
     closeSync(stdin);
@@ -101,10 +116,11 @@ export async function benchCli(root: string, port: number): Promise<CliFigures> 
 
     let peakRssMb: number | null = null;
     let msmtpRssMb: number | null = null;
-    if (existsSync(TIME)) {
-      peakRssMb = median(Array.from({ length: RSS_RUNS }, () => peakRss(node, [outbox, 'send', '-t'], eml, sendEnv)));
-      if (hasMsmtp) msmtpRssMb = median(Array.from({ length: RSS_RUNS }, () => peakRss(MSMTP, ['-C', msmtprc, '-t'], eml, process.env)));
-    } else notes.push(`cli_peak_rss_mb skipped: ${TIME} (GNU time) is missing`);
+    const probe = rssProbe();
+    if (probe) {
+      peakRssMb = median(Array.from({ length: RSS_RUNS }, () => peakRss(probe, node, [outbox, 'send', '-t'], eml, sendEnv)));
+      if (hasMsmtp) msmtpRssMb = median(Array.from({ length: RSS_RUNS }, () => peakRss(probe, MSMTP, ['-C', msmtprc, '-t'], eml, process.env)));
+    } else notes.push(`cli_peak_rss_mb skipped: neither ${TIME} (GNU time) nor python3 is installed`);
 
     const nodeMs = median(samples.node);
     const queueOnlyMs = median(samples.queueOnly);
