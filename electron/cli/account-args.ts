@@ -1,6 +1,6 @@
 // `outbox account add|list|remove` command lines. The password is never an argument: --password is refused
 // with a hint, because argv is visible to every user of the computer.
-import { SECURITY_MODES, type Security } from '../shared/account';
+import { SECURITY_MODES, type Security, type SendingLimitsOverride } from '../shared/account';
 import { UsageError } from './exit-codes';
 import type { CommandName } from './usage';
 import { isProviderId, PROVIDER_IDS, PROVIDERS, type ProviderId } from '../core/oauth/providers';
@@ -114,7 +114,7 @@ export type AccountDiagnosticsCommand =
   | { name: 'account-trust'; id: string; fingerprint: string; server: 'smtp' | 'imap' }
   | { name: 'account-password'; id: string; imap: boolean }
   | { name: 'account-signin'; id: string }
-  | { name: 'account-set'; id: string; sentFolder?: string; sentCopy?: boolean };
+  | { name: 'account-set'; id: string; sentFolder?: string; sentCopy?: boolean; limits?: SendingLimitsOverride };
 
 /** `account password ID --password-stdin [--imap]`, `account signin ID`, `account set ID [--sent-folder F] [--sent-copy|--no-sent-copy]`. */
 function parseAccountFix(sub: 'password' | 'signin' | 'set', argv: readonly string[]): { command: AccountCommand; dataDir?: string | undefined } {
@@ -122,7 +122,16 @@ function parseAccountFix(sub: 'password' | 'signin' | 'set', argv: readonly stri
     sub === 'password'
       ? { 'password-stdin': { type: 'boolean' }, imap: { type: 'boolean' }, password: { type: 'string' } }
       : sub === 'set'
-        ? { 'sent-folder': { type: 'string' }, 'sent-copy': { type: 'boolean' }, 'no-sent-copy': { type: 'boolean' } }
+        ? {
+            'sent-folder': { type: 'string' },
+            'sent-copy': { type: 'boolean' },
+            'no-sent-copy': { type: 'boolean' },
+            'max-connections': { type: 'string' },
+            'per-minute': { type: 'string' },
+            'per-day': { type: 'string' },
+            'recipients-per-day': { type: 'string' },
+            'recipients-per-message': { type: 'string' },
+          }
         : {};
   const { values, positionals } = parse(`account ${sub}`, argv, options);
   if (values.help) return { command: { name: 'help', topic: 'account' } };
@@ -138,8 +147,21 @@ function parseAccountFix(sub: 'password' | 'signin' | 'set', argv: readonly stri
   if (values['sent-copy'] === true && values['no-sent-copy'] === true) throw new UsageError('Give either --sent-copy or --no-sent-copy, not both');
   const sentFolder = str(values['sent-folder']);
   const sentCopy = values['sent-copy'] === true ? true : values['no-sent-copy'] === true ? false : undefined;
-  if (sentFolder === undefined && sentCopy === undefined) throw new UsageError("'outbox account set' needs --sent-folder, --sent-copy or --no-sent-copy");
-  return { command: { name: 'account-set', id, ...(sentFolder !== undefined ? { sentFolder } : {}), ...(sentCopy !== undefined ? { sentCopy } : {}) }, dataDir };
+  // The account's own sending limits over its provider's profile (a paid plan, a company relay).
+  const limits: SendingLimitsOverride = {};
+  const LIMIT_FLAGS = { 'max-connections': ['maxConnections', 20], 'per-minute': ['messagesPerMinute', 10_000], 'per-day': ['messagesPerDay', 10_000_000], 'recipients-per-day': ['recipientsPerDay', 10_000_000], 'recipients-per-message': ['recipientsPerMessage', 100_000] } as const;
+  for (const [flag, [key, max]] of Object.entries(LIMIT_FLAGS)) {
+    const raw = str(values[flag]);
+    if (raw === undefined) continue;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || n < 1 || n > max) throw new UsageError(`--${flag} must be a whole number from 1 to ${max}, not '${raw}'`);
+    limits[key] = n;
+  }
+  const hasLimits = Object.keys(limits).length > 0;
+  if (sentFolder === undefined && sentCopy === undefined && !hasLimits) {
+    throw new UsageError("'outbox account set' needs --sent-folder, --sent-copy, --no-sent-copy or a limit (--max-connections, --per-minute, --per-day, --recipients-per-day, --recipients-per-message)");
+  }
+  return { command: { name: 'account-set', id, ...(sentFolder !== undefined ? { sentFolder } : {}), ...(sentCopy !== undefined ? { sentCopy } : {}), ...(hasLimits ? { limits } : {}) }, dataDir };
 }
 
 const IMAP_ADD_OPTIONS: Options = {

@@ -159,11 +159,15 @@ stays), a failed one, or a quarantined (damaged) one. A message being sent right
   outbox account password ID --password-stdin [--imap]
   outbox account signin ID
   outbox account set ID [--sent-folder NAME] [--sent-copy | --no-sent-copy]
+                     [--max-connections N] [--per-minute N] [--per-day N]
+                     [--recipients-per-day N] [--recipients-per-message N]
 
 When the server refuses an account's password (or the provider its sign-in), its messages are
 held; 'password' or 'signin' fixes the account and they leave again. --imap sets a password of
 IMAP's own. 'set' picks the Sent folder, or turns the copy on or off (Gmail files its own, so
-the copy starts off there).
+the copy starts off there). The limits replace the provider's (Gmail, Microsoft 365,
+iCloud …) for this account, e.g. for a paid plan or a company relay; Outbox paces sending
+by them and waits, never fails, when a day's allowance is used.
 
 The password is read from standard input with --password-stdin (never from the command
 line) and kept in the system keychain. --security none needs --insecure as well.

@@ -2,7 +2,7 @@
 // Main validates with these schemas; the preload and the renderer derive their types from it (OutboxApi).
 import * as z from 'zod';
 import type { ErrorCode, ErrorInfo } from './errors';
-import { accountProfileSchema, emailAddress, imapSettingsSchema, newAccountSchema, smtpSettingsSchema, type AccountProfile } from './account';
+import { accountProfileSchema, emailAddress, imapSettingsSchema, newAccountSchema, sendingLimitsOverrideSchema, smtpSettingsSchema, type AccountProfile } from './account';
 import { MESSAGE_STATES, type Attempt, type OutboxEvent, type OutboxMessage } from './message';
 import type { DetectResult, HealthAdvice, TraceStep, VerifyOutcome } from './autodetect';
 import { preferencesPatchSchema, type Preferences } from './preferences';
@@ -72,6 +72,8 @@ export const accountPatchSchema = z.strictObject({
     .nullable()
     .optional(),
   sentCopy: z.strictObject({ enabled: z.boolean() }).optional(),
+  /** The account's own sending limits over its provider's profile; null goes back to the profile's. */
+  limits: sendingLimitsOverrideSchema.nullable().optional(),
 });
 
 export interface ConnectivityState {

@@ -1,6 +1,7 @@
 // Putting an account right after its sign-in failed, or changing how its sent mail is filed: a new
 // password, a new OAuth sign-in, the Sent folder. Held messages then leave (told to whichever process sends).
-import type { AccountProfile } from '../../shared/account';
+import type { AccountProfile, SendingLimitsOverride } from '../../shared/account';
+import { DEFAULT_PROFILE, limitsOf } from '../../core/providers/sending-profiles';
 import { AppError } from '../../shared/errors';
 import { imapSecretKey } from '../../core/imap/imap-credentials';
 import { signInAgain } from '../../core/oauth/oauth-accounts';
@@ -53,8 +54,14 @@ export async function runAccountSignIn(ctx: CliContext, options: { id: string })
 }
 
 /** `outbox account set ID [--sent-folder NAME] [--sent-copy | --no-sent-copy]` */
-export async function runAccountSet(ctx: CliContext, options: { id: string; sentFolder?: string; sentCopy?: boolean }): Promise<number> {
+export async function runAccountSet(ctx: CliContext, options: { id: string; sentFolder?: string; sentCopy?: boolean; limits?: SendingLimitsOverride }): Promise<number> {
   const account = await ctx.resolveAccount(options.id);
+  if (options.limits) {
+    const updated = await ctx.accounts().update(account.id, { limits: options.limits });
+    const l = limitsOf(updated);
+    out(ctx.io, `${account.id}: sends as ${l.name === DEFAULT_PROFILE.name ? 'an unknown server' : l.name} with at most ${l.maxConnections} connection${l.maxConnections === 1 ? '' : 's'}, ${l.messagesPerMinute ?? 'any number of'} messages a minute, ${l.messagesPerDay ?? 'no limit of'} messages and ${l.recipientsPerDay ?? 'no limit of'} recipients a day, ${l.recipientsPerMessage} recipients a message.`);
+    if (options.sentCopy === undefined && options.sentFolder === undefined) return EX.OK;
+  }
   const enabled = options.sentCopy ?? (options.sentFolder !== undefined ? true : account.sentCopy.enabled);
   if (enabled && !account.imap) throw new AppError('VALIDATION', { message: `Account ${account.id} has no IMAP server, so there is no Sent folder to file copies in.`, next: 'Add the IMAP settings first.' });
   const folder = options.sentFolder ?? account.sentCopy.folder;

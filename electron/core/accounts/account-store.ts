@@ -3,7 +3,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import { accountProfileSchema, newAccountSchema, type AccountProfile, type AccountStatus, type imapSettingsSchema, type smtpSettingsSchema } from '../../shared/account';
+import { accountProfileSchema, newAccountSchema, type AccountProfile, type AccountStatus, type imapSettingsSchema, type smtpSettingsSchema, type SendingLimitsOverride } from '../../shared/account';
 import { AppError, isAppError } from '../../shared/errors';
 import { writeFileDurable } from '../fs/durable-write';
 import { silentLogger, systemClock, type Clock, type Credentials, type Logger, type SecretStore } from '../ports';
@@ -23,6 +23,8 @@ export interface AccountPatch {
   /** Merged into the current IMAP settings (which must then be complete); null removes IMAP. */
   imap?: Partial<z.input<typeof imapSettingsSchema>> | null;
   sentCopy?: { enabled: boolean; folder?: string };
+  /** The account's own sending limits, merged over what it had; null goes back to its provider's profile. */
+  limits?: SendingLimitsOverride | null;
 }
 
 export interface AccountStoreOptions {
@@ -165,6 +167,12 @@ export class AccountStore {
       };
       if (parsed.data.imap) next.imap = parsed.data.imap;
       else delete next.imap;
+      // The account's own sending limits: merged over what it had; null or nothing left goes back to the profile's.
+      if (patch.limits !== undefined) {
+        const limits = patch.limits === null ? {} : { ...current.limits, ...patch.limits };
+        if (Object.keys(limits).length > 0) next.limits = limits;
+        else delete next.limits;
+      }
       if (patch.smtp !== undefined || secret !== undefined) next = withStatus(next, 'ok');
       const previous = secret === undefined ? undefined : await this.secrets.get(id);
       if (secret !== undefined) await this.secrets.set(id, secret);
