@@ -53,6 +53,8 @@ export interface PostfixPeer {
   configure(settings: Record<string, string>): void;
   /** The tail of Postfix's and Dovecot's logs, for failure messages. */
   log(lines?: number): string;
+  /** Postfix's whole log (postfix.log), to check what the server saw. */
+  postfixLog(): string;
   stop(): Promise<void>;
 }
 
@@ -329,6 +331,7 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
         reload();
       },
       log,
+      postfixLog: () => (existsSync(path.join(dir, 'postfix.log')) ? readFileSync(path.join(dir, 'postfix.log'), 'utf8') : ''),
       stop,
     };
   } catch (error) {

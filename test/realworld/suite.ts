@@ -58,7 +58,7 @@ export function splitTrace(raw: Buffer): Delivered {
     // A field runs to the CRLF that is not followed by folding whitespace.
     const end = /\r\n(?![ \t])/.exec(rest);
     if (!end) break;
-    trace.push(rest.slice(0, end.index));
+    trace.push(raw.subarray(offset, offset + end.index).toString('utf8'));
     offset += end.index + 2;
   }
   return { trace, message: raw.subarray(offset) };
