@@ -1,7 +1,6 @@
 // The cross-process lock around every change to accounts.json: the app and any number of `outbox` commands
 // read, modify and write the file one at a time, so no account added elsewhere is lost to a stale read.
 import fsCallback from 'node:fs';
-import lockfile from 'proper-lockfile';
 import { AppError } from '../../shared/errors';
 import { mapFsError } from '../fs/fs-errors';
 import type { Logger } from '../ports';
@@ -18,6 +17,9 @@ const STALE_MS = 10_000;
  */
 export async function withAccountsLock<T>(file: string, logger: Logger, fn: () => Promise<T>): Promise<T> {
   let release: () => Promise<void>;
+  // Loaded for the first change, not with the store: proper-lockfile brings graceful-fs, which patches fs
+  // process-wide, and a command that only reads accounts (outbox send) should not pay or carry that.
+  const { default: lockfile } = await import('proper-lockfile');
   try {
     release = await lockfile.lock(file, {
       realpath: false,
