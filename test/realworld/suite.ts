@@ -17,10 +17,11 @@ export interface RealWorld {
   /** The running Postfix (and its Dovecot). */
   readonly peer: PostfixPeer;
   /**
-   * A fresh data folder with one STARTTLS account on the Postfix (no password: it takes mail from loopback), and
+   * A fresh data folder with one STARTTLS account on the Postfix (no password: it takes mail from loopback; with
+   * `password`, AUTH PLAIN as `email`, the password kept in the keychain: needs `npm test`'s keyring), and
    * `run` for `outbox --data-dir … ARGS` trusting the test CA. Removed after the file.
    */
-  outbox(email?: string, name?: string): Promise<Outbox>;
+  outbox(email?: string, name?: string, password?: string): Promise<Outbox>;
   /** `msmtp ARGS` to the same Postfix over STARTTLS, as the account's owner would run it; input on standard input. */
   msmtp(args: string[], input: string | Buffer): CliResult;
   /** Postfix's own `sendmail ARGS` (into the same Postfix): the reference reader of raw messages. */
@@ -130,11 +131,14 @@ function world(options: PostfixOptions): RealWorld {
       if (!peer) throw new Error('Postfix is started in beforeAll');
       return peer;
     },
-    async outbox(email = 'ann@example.com', name = 'Ann') {
+    async outbox(email = 'ann@example.com', name = 'Ann', password?: string) {
       const ws = new Workspace();
       workspaces.push(ws);
       const run = (args: string[], o: RunOptions = {}) => ws.run(args, { timeoutMs: 60_000, ...o, env: { NODE_EXTRA_CA_CERTS: caFile, ...o.env } });
-      const add = await run(['account', 'add', '--name', name, '--email', email, '--host', real.peer.host, '--port', String(real.peer.port), '--security', 'starttls']);
+      const signIn = password === undefined ? [] : ['--user', email, '--password-stdin'];
+      const add = await run(['account', 'add', '--name', name, '--email', email, '--host', real.peer.host, '--port', String(real.peer.port), '--security', 'starttls', ...signIn], {
+        input: password === undefined ? '' : `${password}\n`,
+      });
       if (add.code !== 0) throw new Error(`account add failed (${add.code}): ${add.stderr}`);
       return {
         ws,
