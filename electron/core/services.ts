@@ -78,6 +78,13 @@ export class CoreServices {
       connectivity: choice.connectivity,
       logger: this.logger,
       sentCopy: lazySentCopyWriter(this.accounts(), this.secrets(), this.logger),
+      // Only after a crash caught a message mid-send: is it already in the Sent folder its provider files (Gmail, Microsoft 365)?
+      sentSearch: async (account, messageId) => {
+        const [{ createSentSearch }, { createImapCredentials }] = await Promise.all([import('./imap/sent-search'), import('./imap/imap-credentials')]);
+        const accounts = this.accounts();
+        const credentials = createImapCredentials({ accountCredentials: (id) => accounts.credentials(id), secrets: this.secrets() });
+        return createSentSearch({ credentials, logger: this.logger })(account, messageId);
+      },
       // Read at every attempt, so a change in Settings applies to mail already waiting.
       lifetimeMs: () => preferences.retryLifetimeMs(),
       ...(choice.mode ? { mode: choice.mode } : {}),

@@ -41,10 +41,10 @@ export async function startProviderPeer(options: ProviderPeerOptions): Promise<P
   let peak = 0;
   const refusals: string[] = [];
   const sessionsAtAccept: number[] = [];
+  // Signed-in sessions in the order they signed in: one is refused while `threadLimit` older ones are still open.
   const signedIn = new Set<RawConnectionRecord>();
-  // Sessions past the limit when they signed in: their submissions are refused.
-  const over = new Set<RawConnectionRecord>();
   const live = (): number => [...signedIn].filter((c) => !c.closed).length;
+  const rank = (c: RawConnectionRecord): number => [...signedIn].filter((o) => !o.closed).indexOf(c);
   const refuse = (reply: string): string | string[] => {
     refusals.push(reply);
     return wire(reply);
@@ -55,8 +55,6 @@ export async function startProviderPeer(options: ProviderPeerOptions): Promise<P
       if (options.authReply) return refuse(options.authReply);
       logins++;
       if (options.loginLimit && logins > options.loginLimit.logins) return refuse(options.loginLimit.reply);
-      const now = live();
-      if (options.threadLimit && now >= options.threadLimit.sessions) over.add(command.connection);
       signedIn.add(command.connection);
       peak = Math.max(peak, live());
       return '235 2.7.0 Authentication successful';
@@ -68,7 +66,7 @@ export async function startProviderPeer(options: ProviderPeerOptions): Promise<P
       return '250 2.1.0 Ok';
     },
     dataEnd: (command: RawCommand) => {
-      if (options.threadLimit && over.has(command.connection)) return refuse(options.threadLimit.reply);
+      if (options.threadLimit && rank(command.connection) >= options.threadLimit.sessions) return refuse(options.threadLimit.reply);
       accepted++;
       sessionsAtAccept.push(live());
       return `250 2.0.0 OK <${accepted}@provider.test> [InternalId=${accepted}]`;

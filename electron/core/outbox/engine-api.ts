@@ -1,6 +1,7 @@
 // The outbox engine's public face, as the Electron main process and the `outbox` command use it.
 // The engine itself lives beside this file; callers depend on this interface only.
 import type { SendingLimits } from '../providers/sending-profiles';
+import type { SentSearch } from '../imap/sent-search';
 import type { Readable } from 'node:stream';
 import type { AccountProfile, AccountStatus } from '../../shared/account';
 import type { Clock, Connectivity, Credentials, Logger, MessageSender, SentCopyWriter } from '../ports';
@@ -104,4 +105,6 @@ export interface EngineOptions {
    * the account's own overrides; `limitsFor` replaces how limits are found (tests), false turns pacing off.
    */
   pacing?: false | { limitsFor?(account: AccountProfile): SendingLimits };
+  /** After a crash caught a message mid-send, looks for it in the account's Sent folder before sending again. */
+  sentSearch?: SentSearch;
 }

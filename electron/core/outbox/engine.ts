@@ -76,6 +76,7 @@ export class Outbox implements OutboxEngine {
     this.dispatcher = new Dispatcher(this.store, {
       accounts: options.accounts,
       sender: this.pacing ? this.pacing.wrap(options.sender) : options.sender,
+      ...(options.sentSearch ? { sentSearch: options.sentSearch } : {}),
       connectivity: options.connectivity,
       clock,
       logger,

@@ -12,6 +12,8 @@ export interface MessageRecord extends Omit<OutboxMessage, 'progress' | 'deliver
   firstAttemptAt?: string;
   /** Where the bytes are: queue/ until sent, then sent/. */
   location: 'queue' | 'sent';
+  /** Caught mid-send by a crash or a kill: before sending again, look for it in the server's Sent folder. */
+  interrupted?: boolean;
 }
 
 /** One line of the journal. */

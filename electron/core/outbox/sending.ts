@@ -8,6 +8,7 @@ import type { Clock, Connectivity, Logger, MessageSender, SendResult } from '../
 import { BodyCache, bufferStream } from './body-cache';
 import type { DueQueue } from './due-queue';
 import type { EngineAccounts } from './engine-api';
+import type { SentSearch } from '../imap/sent-search';
 import type { MessageStore } from './message-store';
 import { recordOutcome } from './outcome';
 import { openAddresses, type MessageRecord } from './record';
@@ -43,6 +44,8 @@ export interface SendingDeps {
   logger: Logger;
   paths: SpoolPaths;
   queue: DueQueue;
+  /** Looks for a message caught mid-send by a crash in the account's Sent folder (imap/sent-search.ts). */
+  sentSearch?: SentSearch;
   /** Read at every outcome: the user may change it while messages wait. */
   lifetimeMs: () => number;
   autoSend: boolean;
@@ -99,6 +102,12 @@ export class Sending {
       .finally(() => {
         this.inFlight.delete(record.id);
         releaseSlot();
+        // A retry due at once (a provider's "fewer connections" is answered with a smaller pool) goes now: while
+        // it was settling it was still in flight, so the pump could not take it.
+        if (this.deps.autoSend && record.nextAttemptAt !== undefined && Date.parse(record.nextAttemptAt) <= this.deps.clock.now()) {
+          this.deps.queue.schedule(record);
+          this.signals.pump();
+        }
         this.signals.settled();
       });
   }
@@ -123,6 +132,9 @@ export class Sending {
       // The account cannot sign in (password refused, or the OAuth grant is gone): hold, do not try.
       transition.returnFromAttempt(record, previousState);
       return this.holdForAccount(record, account.statusReason);
+    } else if (record.interrupted && (await this.foundInSent(account, record))) {
+      // The server filed it in Sent before the crash: it went out, so it is not sent again.
+      result = { outcome: 'sent', reply: `Confirmed in your Sent folder: the server took ${record.messageId} before Outbox stopped.`, transcript: [`* Found ${record.messageId} in the Sent folder: not sent again.`] };
     } else {
       const outcome = await this.sendTo(account, record, to, flight);
       if (isSpoolDamage(outcome)) {
@@ -133,6 +145,13 @@ export class Sending {
     }
     flight.releaseSlot();
     await this.settle(record, result, startedAt, previousState, account, to);
+  }
+
+  /** Whether the account's Sent folder already holds a message a crash caught mid-send (null: cannot tell). */
+  private async foundInSent(account: AccountProfile, record: MessageRecord): Promise<boolean> {
+    delete record.interrupted;
+    const search = this.deps.sentSearch;
+    return search ? (await search(account, record.messageId).catch(() => null)) === true : false;
   }
 
   /**
@@ -198,11 +217,7 @@ export class Sending {
         this.deps.sentCopies?.kick();
         return;
       case 'retry':
-        if (this.deps.autoSend) {
-          this.deps.queue.schedule(record);
-          // A retry due at once (a provider's "fewer connections" is answered with a smaller pool) goes now.
-          this.signals.pump();
-        }
+        if (this.deps.autoSend) this.deps.queue.schedule(record);
         return;
       case 'auth': {
         const reason = result.error?.reply ?? result.error?.message;

@@ -198,6 +198,7 @@ export function returnInterrupted(record: MessageRecord): boolean {
   // It may have gone out already: too late to undo.
   delete record.undoUntil;
   dueNow(record);
+  record.interrupted = true;
   record.lastError = new AppError('NETWORK_DROPPED', {
     message: 'Outbox stopped while this message was being sent, so it is sent again; a recipient may get it twice.',
   }).toInfo();
