@@ -13,7 +13,6 @@ export interface SpoolPaths {
   sent: string;
   quarantine: string;
   trash: string;
-  requests: string;
   state: string;
 }
 
@@ -26,18 +25,19 @@ export function spoolPaths(dataDir: string): SpoolPaths {
     sent: path.join(root, 'sent'),
     quarantine: path.join(root, 'quarantine'),
     trash: path.join(root, 'trash'),
-    requests: path.join(root, 'requests'),
     state: path.join(root, 'state'),
   };
 }
 
 export async function ensureSpool(paths: SpoolPaths): Promise<void> {
   try {
-    for (const dir of [paths.tmp, paths.queue, paths.sent, paths.quarantine, paths.trash, paths.requests, paths.state]) {
+    for (const dir of [paths.tmp, paths.queue, paths.sent, paths.quarantine, paths.trash, paths.state]) {
       await fs.mkdir(dir, { recursive: true, mode: DIR_MODE });
     }
     // Folders an older version made with the umask's mode (0755, or 0777 under umask 000) become private.
-    for (const dir of [paths.root, paths.tmp, paths.queue, paths.sent, paths.quarantine, paths.trash, paths.requests, paths.state]) await narrowMode(dir, DIR_MODE);
+    for (const dir of [paths.root, paths.tmp, paths.queue, paths.sent, paths.quarantine, paths.trash, paths.state]) await narrowMode(dir, DIR_MODE);
+    // Older versions dropped other processes' commands as files in requests/; the sender channel replaced them.
+    await fs.rm(path.join(paths.root, 'requests'), { recursive: true, force: true });
     // mkdir succeeds on an existing read-only folder: prove we can write before accepting mail.
     const probe = path.join(paths.tmp, `.probe-${process.pid}`);
     await fs.writeFile(probe, '', { mode: FILE_MODE });

@@ -127,6 +127,8 @@ it('narrows the journal and the spool folders an older version left world-readab
     await engine.start();
     await engine.stop();
     expect(await widerThanPrivate(path.join(dataDir, 'spool'))).toEqual([]);
+    // The polled request folder of older versions is gone: the sender channel took its place.
+    expect(await fs.readdir(path.join(dataDir, 'spool'))).not.toContain('requests');
   } finally {
     await fs.rm(root, { recursive: true, force: true });
   }
