@@ -3,6 +3,7 @@
 import type { OutboxEvent, MessageState, OutboxMessage } from '../shared/message';
 import { UNFINISHED_STATES } from '../shared/message-states';
 import { silentLogger, systemClock, type Clock, type Logger } from '../core/ports';
+import { named } from '../core/logging';
 
 /** What the tray, dock badge and quit note count as waiting: the shared module's unfinished states. */
 export const WAITING_STATES: readonly MessageState[] = UNFINISHED_STATES;
@@ -67,7 +68,7 @@ export class QueuedCount {
         this.options.onCount(counts);
       }
     } catch (error) {
-      this.logger.warn(`[outbox] could not count the queue: ${error instanceof Error ? error.message : String(error)}`);
+      named(this.logger, 'outbox').warn(`could not count the queue: ${error instanceof Error ? error.message : String(error)}`);
     }
     return this.latest;
   }

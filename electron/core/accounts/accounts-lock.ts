@@ -4,6 +4,7 @@ import fsCallback from 'node:fs';
 import { AppError } from '../../shared/errors';
 import { mapFsError } from '../fs/fs-errors';
 import type { Logger } from '../ports';
+import { named } from '../logging';
 
 /** proper-lockfile makes its lock folder with a bare mkdir (0777 under umask 000): this one is private whatever the umask. */
 const privateFs = { ...fsCallback, mkdir: (dir: string, callback: (error: NodeJS.ErrnoException | null) => void) => fsCallback.mkdir(dir, { mode: 0o700 }, callback) };
@@ -27,7 +28,7 @@ export async function withAccountsLock<T>(file: string, logger: Logger, fn: () =
       stale: STALE_MS,
       retries: { retries: 60, factor: 1.3, minTimeout: 10, maxTimeout: 400, randomize: true },
       // A lock taken over while we held it (we were frozen past STALE_MS): say so; the write still replaces the file whole.
-      onCompromised: (error) => logger.warn(`[accounts] the lock on ${file} was taken over: ${error.message}`),
+      onCompromised: (error) => named(logger, 'accounts').warn(`the lock on ${file} was taken over: ${error.message}`),
     });
   } catch (error) {
     // The folder cannot hold a lock (a file in the way, read-only): the same words as a failed write.
@@ -41,6 +42,6 @@ export async function withAccountsLock<T>(file: string, logger: Logger, fn: () =
   try {
     return await fn();
   } finally {
-    await release().catch((error: unknown) => logger.warn(`[accounts] releasing the lock on ${file} failed: ${String(error)}`));
+    await release().catch((error: unknown) => named(logger, 'accounts').warn(`releasing the lock on ${file} failed: ${String(error)}`));
   }
 }

@@ -7,6 +7,7 @@ import { silentLogger, type Logger } from '../ports';
 import { limitsOf } from '../providers/sending-profiles';
 import { IMAP_DESKTOP_TIMEOUTS, type ImapCredentials, type ImapTimeouts } from './imap-settings';
 import { findSentFolder } from './sent-folder';
+import { named } from '../logging';
 
 /** true: found (it went out); false: not there; null: could not tell (no IMAP, a failure): send as before. */
 export type SentSearch = (account: AccountProfile, messageId: string) => Promise<boolean | null>;
@@ -63,7 +64,7 @@ export function createSentSearch(deps: SentSearchDeps): SentSearch {
         lock.release();
       }
     } catch (error) {
-      logger.warn(`[imap] ${account.id}: could not look in the Sent folder for ${id}: ${error instanceof Error ? error.message : String(error)}`);
+      named(logger, 'imap').warn(`${account.id}: could not look in the Sent folder for ${id}: ${error instanceof Error ? error.message : String(error)}`);
       return null;
     } finally {
       await client?.logout().catch(() => client?.close());

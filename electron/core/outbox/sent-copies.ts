@@ -80,7 +80,7 @@ export class SentCopies {
       await Promise.race([Promise.all(this.running.values()), new Promise((resolve) => (timeout = setTimeout(resolve, graceMs)))]);
       clearTimeout(timeout);
     }
-    await this.deps.writer.close?.().catch((error: unknown) => this.deps.logger.warn(`[sent-copy] closing IMAP sessions failed: ${String(error)}`));
+    await this.deps.writer.close?.().catch((error: unknown) => named(this.deps.logger, 'sent-copy').warn(`closing IMAP sessions failed: ${String(error)}`));
   }
 
   private async run(record: MessageRecord): Promise<void> {
