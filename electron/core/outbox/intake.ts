@@ -1,21 +1,19 @@
 // Taking messages in: composing or checking them, writing each durably to the spool (the point from which
 // it is never lost), taking in files other processes dropped into queue/, and, in the holder, recovering
 // the spool at start. Works over the message store and the dispatcher's intake side.
-import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppError } from '../../shared/errors';
 import type { AccountProfile } from '../../shared/account';
 import { composeRequestSchema, type ComposeRequest, type OutboxMessage } from '../../shared/message';
 import { DirSyncer } from '../fs/dir-sync';
 import type { Clock } from '../ports';
-import { attachmentError, composeMessage } from './composer';
+import { composeMessage } from './composer';
 import type { Dispatcher } from './dispatcher';
 import type { EngineAccounts, RawEnqueueRequest } from './engine-api';
-import { ensureReserve } from './journal';
 import type { MessageStore, SpoolStore } from './message-store';
-import { prepareRawMessage } from './raw-message';
+import { pickAccountOrFail, prepareRawSpool, whenToSend, writeToQueue } from './queue-drop';
 import { recordFromSpool, toOutboxMessage, type MessageRecord } from './record';
-import { writeSpoolFile, type SpoolMeta } from './spool-file';
+import type { SpoolMeta } from './spool-file';
 import { MESSAGE_SUFFIX, newMessageKey, type SpoolPaths } from './spool-paths';
 import { scanQueue } from './spool-scan';
 import { SpoolWatcher } from './spool-watcher';
@@ -24,14 +22,6 @@ import * as transition from './transitions';
 
 /** A burst of drops into queue/ within this many milliseconds is taken in with one scan. */
 const INGEST_DELAY_MS = 15;
-
-/** A scheduled time as given, else Undo send's delay: the same wait, marked as an undo window. */
-function whenToSend(now: number, scheduledAt: string | undefined, delaySeconds: number | undefined): Pick<SpoolMeta, 'scheduledAt' | 'undoUntil'> {
-  if (scheduledAt) return { scheduledAt: new Date(scheduledAt).toISOString() };
-  if (!delaySeconds || delaySeconds <= 0) return {};
-  const until = new Date(now + delaySeconds * 1000).toISOString();
-  return { scheduledAt: until, undoUntil: until };
-}
 
 /** What the intake needs of the store: the MessageStore, and recovery in the holder. */
 export type IntakeStore = MessageStore & Pick<SpoolStore, 'recover' | 'settle'>;
@@ -91,46 +81,21 @@ export class Intake {
   }
 
   async enqueueRaw(request: RawEnqueueRequest): Promise<OutboxMessage> {
-    const now = this.deps.clock.now();
-    const prepared = await prepareRawMessage(request, (accountId, from) => this.pickAccount(accountId, from), new Date(now));
-    return this.accept(
-      {
-        v: 1,
-        id: newMessageKey(now),
-        createdAt: new Date(now).toISOString(),
-        ...prepared.meta,
-        ...whenToSend(now, request.scheduledAt, request.delaySeconds),
-      },
-      prepared.body,
-    );
+    const { meta, body } = await prepareRawSpool(request, this.deps.accounts, this.deps.clock.now());
+    return this.accept(meta, body);
   }
 
-  private async pickAccount(accountId: string | undefined, from: string | undefined): Promise<AccountProfile> {
-    const account = await this.deps.accounts.pick({ ...(accountId ? { accountId } : {}), ...(from ? { from } : {}) });
-    if (!account) {
-      throw new AppError('ACCOUNT_NOT_FOUND', {
-        message: accountId ? `There is no account "${accountId}".` : 'No account is set up to send from.',
-        next: 'Add an account first (outbox account add …, or Settings in the app).',
-      });
-    }
-    return account;
+  private pickAccount(accountId: string | undefined, from: string | undefined): Promise<AccountProfile> {
+    return pickAccountOrFail(this.deps.accounts, accountId, from);
   }
 
   /** The durable point: once this resolves, the message survives a crash, a kill or a power cut. */
   private async accept(meta: SpoolMeta, body: Readable): Promise<OutboxMessage> {
-    const name = `${meta.id}${MESSAGE_SUFFIX}`;
-    // Without the journal's reserve, accepting more mail could leave no room to record what happens to it.
-    if (!(await ensureReserve(this.deps.paths.state, this.deps.reserveBytes))) {
-      body.destroy();
-      throw new AppError('DISK_FULL', { detail: this.deps.paths.root });
-    }
-    let info;
-    try {
-      info = await writeSpoolFile(() => this.temps.take(), path.join(this.deps.paths.queue, name), meta, body);
-    } catch (error) {
-      throw attachmentError((error as AppError).cause ?? error) ?? error;
-    }
-    await this.dirs.sync(this.deps.paths.queue);
+    const info = await writeToQueue(
+      { paths: this.deps.paths, reserveBytes: this.deps.reserveBytes, openTemp: () => this.temps.take(), syncQueue: () => this.dirs.sync(this.deps.paths.queue) },
+      meta,
+      body,
+    );
     const record = recordFromSpool(info);
     if (info.bytes && this.store.holding) this.dispatcher.keepBytes(record.id, info.bytes);
     const accepted = toOutboxMessage(record);

@@ -4,7 +4,6 @@
 // when missing, encoded (RFC 2047 display names, A-label domains, UTF-8 addresses only with SMTPUTF8).
 import type { Readable } from 'node:stream';
 import addressparser from 'nodemailer/lib/addressparser';
-import * as mimeFuncs from 'nodemailer/lib/mime-funcs';
 import type { AccountProfile } from '../../shared/account';
 import { AppError } from '../../shared/errors';
 import { needsSmtpUtf8 } from '../../shared/intl-address';
@@ -55,8 +54,12 @@ function headerAddress(address: string): string {
   return needsSmtpUtf8(address) ? address : envelopeAddress(address);
 }
 
-/** `From: Name <address>` for the account, display name in RFC 2047 when it is not ASCII. */
-export function fromHeaderLine(account: Pick<AccountProfile, 'name' | 'email'>): string {
+/**
+ * `From: Name <address>` for the account, display name in RFC 2047 when it is not ASCII. nodemailer's MIME
+ * functions (with their table of 76 KB of file types) load only here: most input brings its own From.
+ */
+export async function fromHeaderLine(account: Pick<AccountProfile, 'name' | 'email'>): Promise<string> {
+  const mimeFuncs = await import('nodemailer/lib/mime-funcs');
   const address = headerAddress(account.email);
   const name = account.name.replace(/[\r\n]+/g, ' ').trim();
   let display = '';
@@ -138,7 +141,7 @@ export async function prepareRawMessage(
           next: 'Add a From header to the message, or leave out -f so the message is sent from the account address.',
         });
       }
-      const line = fromHeaderLine(account);
+      const line = await fromHeaderLine(account);
       added.push(line);
       from = account.name ? `${account.name} <${account.email}>` : account.email;
     }
