@@ -62,6 +62,8 @@ export interface SendRequest {
   onProgress?(sentBytes: number): void;
   /** Connections the account's pool may open (its provider's profile, lowered after "fewer connections"). */
   maxConnections?: number;
+  /** Recipients the provider takes in one transaction: more go in further transactions of the same bytes. */
+  recipientsPerMessage?: number;
 }
 
 /** One attempt's result, as it is recorded in the message's history. */

@@ -175,7 +175,7 @@ export class Pacing {
     }
     const maxConnections = this.connections(pace, limits, this.deps.clock.now(), account.id);
     const generation = pace.generation;
-    const result = await inner.send({ ...request, maxConnections });
+    const result = await inner.send({ ...request, maxConnections, recipientsPerMessage: limits.recipientsPerMessage });
     now = this.deps.clock.now();
     if (result.outcome === 'temporary' && !result.throttle && generation !== pace.generation && result.error?.code === 'NETWORK_DROPPED') {
       // Its pool was retired for a smaller one before it went out: not a failure, it goes again in a moment.

@@ -104,6 +104,19 @@ function deliver(mail: Mail<SMTPPoolSentMessageInfo, SMTPPoolOptions>, request: 
   });
 }
 
+/** The recipients in transactions of at most `max` each (all in one without a limit). */
+export function recipientBatches(to: readonly string[], max: number | undefined): string[][] {
+  if (!max || max < 1 || to.length <= max) return [[...to]];
+  const batches: string[][] = [];
+  for (let i = 0; i < to.length; i += max) batches.push(to.slice(i, i + max));
+  return batches;
+}
+
+/** No recipient answered one by one and none accepted: the transaction failed before or after its RCPTs as a whole. */
+function failedWhole(result: SendResult): boolean {
+  return result.outcome !== 'sent' && result.outcome !== 'partial' && !(result.recipients && result.recipients.length > 0);
+}
+
 export class SmtpSender implements MessageSender {
   private readonly logger: Logger;
   private readonly settings: PoolSettings;
@@ -182,15 +195,31 @@ export class SmtpSender implements MessageSender {
     }
 
     const pool = this.poolFor(request);
-    // Recipients a server refused as too many for one transaction go in the next one, at once, same bytes.
+    const all = request.envelope.to;
+    // More recipients than the provider takes in one message: several transactions of the same bytes, each
+    // of at most that many. Recipients a server refused as too many for one transaction go in the next one,
+    // at once, same bytes.
+    const batches = recipientBatches(all, request.recipientsPerMessage);
     const parts: { to: string[]; result: SendResult }[] = [];
-    let to = request.envelope.to;
-    do {
-      const result = await this.transaction(pool, parts.length === 0 ? request : { ...request, envelope: { ...request.envelope, to } }, ctx);
-      parts.push({ to, result });
-      to = overflowOf(result, to);
-    } while (to.length > 0);
-    return mergeTransactions(parts, request.envelope.to);
+    for (const batch of batches) {
+      let to = batch;
+      let last: SendResult;
+      do {
+        last = await this.transaction(pool, parts.length === 0 && batches.length === 1 ? request : { ...request, envelope: { ...request.envelope, to } }, ctx);
+        parts.push({ to, result: last });
+        to = overflowOf(last, to);
+      } while (to.length > 0);
+      if (batches.length === 1 || !failedWhole(last)) continue;
+      // The transaction failed as a whole (connection, sign-in, a throttle, the data refused): nothing of this
+      // batch went, and the batches after it are not tried. Before any went, the attempt is that failure.
+      if (parts.length === 1) return last;
+      // After some went, the others wait for the next try (a deferral, whatever the code: the message itself was
+      // taken by this server a moment ago), and a provider's "wait" still applies to them.
+      parts[parts.length - 1] = { to: [], result: last };
+      const merged = mergeTransactions(parts, all);
+      return last.throttle ? { ...merged, throttle: last.throttle } : merged;
+    }
+    return mergeTransactions(parts, all);
   }
 
   private async transaction(pool: Pool, request: SendRequest, ctx: ClassifyContext): Promise<SendResult> {
