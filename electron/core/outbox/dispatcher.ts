@@ -183,6 +183,7 @@ export class Dispatcher {
 
   accountChanged(account: AccountProfile): void {
     this.deps.sender.reset(account.id);
+    this.sending.logins.forget(account.id);
     if (account.status !== 'ok') return;
     for (const record of this.store.records.values()) {
       if (!transition.releaseAccountHold(record, account.id)) continue;

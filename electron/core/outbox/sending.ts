@@ -4,8 +4,9 @@ import fs from 'node:fs/promises';
 import type { AccountProfile } from '../../shared/account';
 import { AppError, toErrorInfo } from '../../shared/errors';
 import type { MessageState } from '../../shared/message';
-import type { Clock, Connectivity, Logger, MessageSender, SendResult } from '../ports';
+import type { Clock, Connectivity, Credentials, Logger, MessageSender, SendResult } from '../ports';
 import { BodyCache, bufferStream } from './body-cache';
+import { CredentialsCache } from './credentials-cache';
 import type { DueQueue } from './due-queue';
 import type { EngineAccounts } from './engine-api';
 import type { SentSearch } from '../imap/sent-search';
@@ -53,10 +54,18 @@ export interface SendingDeps {
   sentCopies: Pick<SentCopies, 'begin' | 'kick'> | null;
 }
 
+/** The same password login (a re-read that changed nothing is not worth a second refusal). */
+function sameLogin(a: Credentials | null, b: Credentials | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.kind === 'password' && b.kind === 'password' && a.user === b.user && a.password === b.password;
+}
+
 export class Sending {
   readonly inFlight = new Map<string, Flight>();
   /** Bytes of small messages this process just wrote, so sending them soon after needs no re-read. */
   readonly bodyCache = new BodyCache(32 * 1024 * 1024);
+  /** Each password account's login, read from the keychain once per burst (credentials-cache.ts). */
+  readonly logins: CredentialsCache;
   private readonly pendingMoves: MessageRecord[] = [];
   private moving = false;
 
@@ -64,7 +73,9 @@ export class Sending {
     private readonly store: MessageStore,
     private readonly deps: SendingDeps,
     private readonly signals: SendingSignals,
-  ) {}
+  ) {
+    this.logins = new CredentialsCache((id) => deps.accounts.credentials(id), deps.clock);
+  }
 
   /** Progress of a large message being sent, for the outbox list. */
   progressOf(id: string): { sent: number; total: number } | undefined {
@@ -169,16 +180,23 @@ export class Sending {
     try {
       body = await this.openBody(record);
       const checked = body;
-      const credentials = await this.deps.accounts.credentials(account.id);
-      return await this.deps.sender.send({
-        account,
-        credentials,
-        envelope: { from: record.envelope.from, to },
-        size: record.bodyLength,
-        openMessage: () => checked.open(),
-        // Counting bytes costs a stream stage per message: only large messages get progress bars.
-        ...(record.bodyLength >= PROGRESS_MIN_BYTES ? { onProgress: (sent: number) => this.progress(record.id, flight, sent) } : {}),
-      });
+      const attempt = (credentials: Credentials | null) =>
+        this.deps.sender.send({
+          account,
+          credentials,
+          envelope: { from: record.envelope.from, to },
+          size: record.bodyLength,
+          openMessage: () => checked.open(),
+          // Counting bytes costs a stream stage per message: only large messages get progress bars.
+          ...(record.bodyLength >= PROGRESS_MIN_BYTES ? { onProgress: (sent: number) => this.progress(record.id, flight, sent) } : {}),
+        });
+      const login = await this.logins.get(account);
+      const result = await attempt(login.credentials);
+      if (result.outcome !== 'auth' || !login.cached) return result;
+      // Refused with a login read earlier in the burst: the password may have changed since. Read it again, once.
+      this.logins.forget(account.id);
+      const fresh = (await this.logins.get(account)).credentials;
+      return sameLogin(fresh, login.credentials) ? result : await attempt(fresh);
     } catch (error) {
       if (isSpoolDamage(error)) return error;
       const info = toErrorInfo(error);
