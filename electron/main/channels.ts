@@ -1,6 +1,7 @@
 // What each IPC channel does: thin calls into the engine, the account store, the connection test and connectivity.
 // Results are plain data; account profiles are re-parsed so nothing but the profile's own fields can leave.
-import { accountProfileSchema, type AccountProfile } from '../shared/account';
+import { accountProfileSchema, type AccountProfile, type AccountSending, type AccountSummary, type SendingFigures } from '../shared/account';
+import { limitsOf, profileOf } from '../core/providers/sending-profiles';
 import { AppError } from '../shared/errors';
 import type { Connectivity } from '../core/ports';
 import type { OutboxEngine } from '../core/outbox/engine-api';
@@ -64,8 +65,23 @@ function publicReport(report: AccountTestReport): AccountTestReport {
 }
 
 /** Strips anything the store might carry beyond the profile schema: the renderer sees profiles, never secrets. */
-function publicProfile(profile: AccountProfile): AccountProfile {
-  return accountProfileSchema.parse(profile);
+function publicProfile(profile: AccountProfile): AccountSummary {
+  const parsed = accountProfileSchema.parse(profile);
+  return { ...parsed, sending: sendingOf(parsed) };
+}
+
+/** The provider's figures and what the engine paces by: Compose warns with them, the settings show them. */
+function sendingOf(account: AccountProfile): AccountSending {
+  const p = profileOf(account);
+  const l = limitsOf(account);
+  const figures = (f: SendingFigures): SendingFigures => ({
+    maxConnections: f.maxConnections,
+    messagesPerMinute: f.messagesPerMinute,
+    messagesPerDay: f.messagesPerDay,
+    recipientsPerDay: f.recipientsPerDay,
+    recipientsPerMessage: f.recipientsPerMessage,
+  });
+  return { provider: p.name, profile: figures(p), effective: figures(l) };
 }
 
 export function createChannelHandlers(services: ChannelServices): ChannelHandlers {

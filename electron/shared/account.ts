@@ -103,6 +103,28 @@ export const sendingLimitsOverrideSchema = z.strictObject({
 });
 export type SendingLimitsOverride = z.infer<typeof sendingLimitsOverrideSchema>;
 
+/** One set of sending figures: a provider profile's, or what the engine paces by (the profile with the overrides). */
+export interface SendingFigures {
+  maxConnections: number;
+  messagesPerMinute: number | null;
+  messagesPerDay: number | null;
+  recipientsPerDay: number | null;
+  recipientsPerMessage: number;
+}
+
+/** An account's sending limits as the renderer sees them (Compose's recipient warning, the settings' override form). */
+export interface AccountSending {
+  /** The provider as people know it ("Gmail"); "Your mail server" for the default profile. */
+  provider: string;
+  /** The provider's own figures. */
+  profile: SendingFigures;
+  /** What the engine paces by: the profile's figures with the account's overrides. */
+  effective: SendingFigures;
+}
+
+/** An account as the IPC contract sends it: the stored profile and, from main, its sending limits. */
+export type AccountSummary = AccountProfile & { sending?: AccountSending };
+
 export const accountProfileSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
   name: z.string().trim().min(1).max(200),

@@ -2,7 +2,7 @@
 // Main validates with these schemas; the preload and the renderer derive their types from it (OutboxApi).
 import * as z from 'zod';
 import type { ErrorCode, ErrorInfo } from './errors';
-import { accountProfileSchema, emailAddress, imapSettingsSchema, newAccountSchema, sendingLimitsOverrideSchema, smtpSettingsSchema, type AccountProfile } from './account';
+import { accountProfileSchema, emailAddress, imapSettingsSchema, newAccountSchema, sendingLimitsOverrideSchema, smtpSettingsSchema, type AccountSummary } from './account';
 import { MESSAGE_STATES, type Attempt, type OutboxEvent, type OutboxMessage } from './message';
 import type { DetectResult, HealthAdvice, TraceStep, VerifyOutcome } from './autodetect';
 import { preferencesPatchSchema, type Preferences } from './preferences';
@@ -177,16 +177,16 @@ export const invokeContract = {
   'outbox:cancel': { args: byId, result: returns<OutboxMessage>() },
   'outbox:remove': { args: byId, result: returns<null>() },
   'outbox:flush': { args: z.tuple([]), result: returns<null>() },
-  'account:list': { args: z.tuple([]), result: returns<AccountProfile[]>() },
+  'account:list': { args: z.tuple([]), result: returns<AccountSummary[]>() },
   // The password is optional: an unauthenticated relay has none.
-  'account:add': { args: z.tuple([newAccountSchema, password.optional()]), result: returns<AccountProfile>() },
+  'account:add': { args: z.tuple([newAccountSchema, password.optional()]), result: returns<AccountSummary>() },
   // A password given replaces the stored one; omitted, the stored one stays.
-  'account:update': { args: z.tuple([accountId, accountPatchSchema, password.optional()]), result: returns<AccountProfile>() },
+  'account:update': { args: z.tuple([accountId, accountPatchSchema, password.optional()]), result: returns<AccountSummary>() },
   'account:remove': { args: z.tuple([accountId]), result: returns<null>() },
   // Connects to the account's servers and reports what it saw; failures are in the report, not errors.
   'account:test': { args: z.tuple([accountId]), result: returns<AccountTestReport>() },
   // Pins the certificate the server presents, only if it has exactly this fingerprint.
-  'account:trust': { args: z.tuple([accountId, sha256Fingerprint, z.enum(TRUSTED_SERVERS)]), result: returns<AccountProfile>() },
+  'account:trust': { args: z.tuple([accountId, sha256Fingerprint, z.enum(TRUSTED_SERVERS)]), result: returns<AccountSummary>() },
   // Signs in with Google or Microsoft in the system browser, then adds the account; no password is involved.
   'account:addOAuth': {
     args: z.tuple([
@@ -199,10 +199,10 @@ export const invokeContract = {
         clientSecret: z.string().min(1).max(500).optional(),
       }),
     ]),
-    result: returns<AccountProfile>(),
+    result: returns<AccountSummary>(),
   },
   // Signs an OAuth account in again after the provider revoked its grant; its held messages then leave.
-  'account:signIn': { args: z.tuple([accountId]), result: returns<AccountProfile>() },
+  'account:signIn': { args: z.tuple([accountId]), result: returns<AccountSummary>() },
   // Finds the settings for an address (the wizard's first step); cancelled by settings:cancelDetect.
   'settings:detect': { args: z.tuple([emailAddress, z.strictObject({ timeoutSeconds: z.number().min(1).max(60).optional() }).optional()]), result: returns<DetectReport>() },
   'settings:cancelDetect': { args: z.tuple([emailAddress]), result: returns<null>() },

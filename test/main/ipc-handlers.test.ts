@@ -259,8 +259,20 @@ describe('IPC handlers', () => {
     fakes.accounts.add.mockResolvedValueOnce({ ...profile, password: 'leaked' } as AccountProfile);
     const result = await invoke('account:add', VALID['account:add']);
     expect(fakes.accounts.add).toHaveBeenCalledWith(expect.objectContaining({ email: 'ann@example.com' }), 'correct horse battery staple');
-    expect(result).toEqual({ ok: true, value: profile });
+    expect(result).toEqual({ ok: true, value: { ...profile, sending: expect.any(Object) } });
     expect(JSON.stringify(result)).not.toContain('leaked');
+  });
+
+  it("sends each account's provider figures and what the engine paces by (the account's overrides over them)", async () => {
+    const gmail: AccountProfile = { ...profile, email: 'ann@gmail.com', smtp: { ...profile.smtp, host: 'smtp.gmail.com' }, limits: { recipientsPerMessage: 30 } };
+    fakes.accounts.list.mockResolvedValueOnce([profile, gmail]);
+    const result = await invoke('account:list', []);
+    expect(result.value[0].sending).toEqual({
+      provider: 'Your mail server',
+      profile: { maxConnections: 5, messagesPerMinute: null, messagesPerDay: null, recipientsPerDay: null, recipientsPerMessage: 100 },
+      effective: { maxConnections: 5, messagesPerMinute: null, messagesPerDay: null, recipientsPerDay: null, recipientsPerMessage: 100 },
+    });
+    expect(result.value[1].sending).toMatchObject({ provider: 'Gmail', profile: { recipientsPerMessage: 100, messagesPerDay: 500 }, effective: { recipientsPerMessage: 30, messagesPerDay: 500 } });
   });
 
   it('tells the engine when an account changed, leaving unmentioned settings alone', async () => {
@@ -279,7 +291,8 @@ describe('IPC handlers', () => {
     const result = await invoke('account:trust', ['ann-example-com', FINGERPRINT.toLowerCase(), 'smtp']);
     expect(fakes.diagnostics.trust).toHaveBeenCalledWith('ann-example-com', FINGERPRINT.toLowerCase(), 'smtp');
     expect(result.value.smtp.pinnedCertificate.fingerprint256).toBe(FINGERPRINT);
-    expect(fakes.engine.accountChanged).toHaveBeenCalledWith(result.value);
+    const { sending: _sending, ...stored } = result.value;
+    expect(fakes.engine.accountChanged).toHaveBeenCalledWith(stored);
   });
 
   it('returns a refused pin as an error envelope with the TLS code', async () => {
@@ -310,7 +323,7 @@ describe('IPC handlers', () => {
     const added = await invoke('account:addOAuth', VALID['account:addOAuth']);
     expect(added).toEqual({ ok: true, value: expect.objectContaining({ signIn: { kind: 'oauth2', provider: 'google' } }) });
     expect(fakes.oauth.add).toHaveBeenCalledWith({ name: 'Ann', email: 'ann@gmail.com', provider: 'google' });
-    expect(await invoke('account:signIn', ['ann-example-com'])).toEqual({ ok: true, value: profile });
+    expect(await invoke('account:signIn', ['ann-example-com'])).toEqual({ ok: true, value: { ...profile, sending: expect.any(Object) } });
     expect(fakes.engine.accountChanged).toHaveBeenCalledWith(profile);
   });
 

@@ -1,13 +1,13 @@
 // ComposeProvider: Compose's state and commands (use-compose) with the window's API and accounts, for every part of
 // the screen to read from context instead of having `api` and a dozen callbacks passed down to it.
 import { createContext, useContext, type ReactNode } from 'react';
-import type { AccountProfile } from '../../../electron/shared/account';
+import type { AccountSummary } from '../../../electron/shared/account';
 import type { OutboxApi } from '../../../electron/shared/ipc-contract';
 import { useCompose, type ComposeController, type ComposeOptions } from './use-compose';
 
 export interface ComposeContextValue extends ComposeController {
   api: OutboxApi;
-  accounts: readonly AccountProfile[];
+  accounts: readonly AccountSummary[];
 }
 
 const ComposeContext = createContext<ComposeContextValue | null>(null);

@@ -2,7 +2,7 @@
 // with the draft saved as you type and the saved drafts listed beside it. The shell decides when it is shown.
 // Its state lives in ComposeProvider (compose-context.tsx); the parts below read it from there.
 import { useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
-import type { AccountProfile } from '../../../electron/shared/account';
+import type { AccountProfile, AccountSummary } from '../../../electron/shared/account';
 import type { OutboxApi, OutboxSummary } from '../../../electron/shared/ipc-contract';
 import type { OutboxMessage } from '../../../electron/shared/message';
 import { AddressField } from './address-field';
@@ -12,6 +12,7 @@ import { DraftsList } from './drafts-list';
 import type { ComposeIntent } from './intent';
 import { SendLaterPanel } from './send-later';
 import { describeTime } from './schedule';
+import { recipientCount, recipientLimitWarning } from './recipient-limit';
 import { estimateMessageBytes, sizeWarning } from './size-estimate';
 import { recentRecipients, withExtra } from './suggestions';
 import { useAttachments } from './use-attachments';
@@ -21,7 +22,7 @@ import './compose.css';
 
 export interface ComposeScreenProps {
   api: OutboxApi;
-  accounts: AccountProfile[];
+  accounts: AccountSummary[];
   messages: readonly OutboxSummary[];
   intent: ComposeIntent;
   onSent(message: OutboxMessage): void;
@@ -89,6 +90,7 @@ function ComposeView({ messages, intent, onAddAccount }: { messages: readonly Ou
   const pool = useMemo(() => withExtra(sent, [...fields.to, ...fields.cc, ...fields.bcc]), [sent, fields.to, fields.cc, fields.bcc]);
   const estimate = estimateMessageBytes(fields.html.length + fields.text.length, fields.attachments.map((a) => a.size));
   const warning = sizeWarning(estimate, c.account ? { host: c.account.smtp.host, maxSize: c.account.smtp.maxSize } : undefined);
+  const tooMany = recipientLimitWarning(recipientCount(fields), c.account?.sending);
 
   const requestSend = (when?: Date): void => {
     if (c.sending) return;
@@ -254,6 +256,12 @@ function ComposeView({ messages, intent, onAddAccount }: { messages: readonly Ou
         />
 
         <SendErrorNotice />
+
+        {tooMany && (
+          <p className="compose-warning" role="note" aria-label="Too many recipients for one message">
+            {tooMany}
+          </p>
+        )}
 
         {confirm && (
           <div className="compose-confirm" role="alertdialog" aria-label="Send without a subject?" aria-describedby="compose-confirm-text">

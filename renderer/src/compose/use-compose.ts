@@ -3,7 +3,7 @@
 // failed save keeps everything and retries on the next change. The screen's parts reach it through ComposeProvider.
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import type { Draft } from '../../../electron/shared/compose';
-import type { AccountProfile } from '../../../electron/shared/account';
+import type { AccountProfile, AccountSummary } from '../../../electron/shared/account';
 import type { OutboxApi } from '../../../electron/shared/ipc-contract';
 import type { OutboxMessage } from '../../../electron/shared/message';
 import { isValidMailbox } from './addresses';
@@ -17,7 +17,7 @@ export const AUTOSAVE_MS = 800;
 
 export interface ComposeOptions {
   api: OutboxApi;
-  accounts: readonly AccountProfile[];
+  accounts: readonly AccountSummary[];
   onSent(message: OutboxMessage): void;
   onClose(): void;
 }
