@@ -1,15 +1,16 @@
 // Editing an account in place: the name to send as, the SMTP settings (checked as typed), the IMAP server for
-// the Sent copy (added, changed or removed) and, optionally, a new password.
+// the Sent copy (added, changed or removed), optionally a new password, and the sending limits over the provider's.
 import { useState, type FormEvent } from 'react';
-import type { AccountProfile } from '../../../../electron/shared/account';
+import type { AccountProfile, AccountSummary } from '../../../../electron/shared/account';
 import type { ArgsOf } from '../../../../electron/shared/ipc-contract';
 import { isValid, validateServerForm, type ServerForm } from '../server-form';
 import { ServerFields } from '../server-fields';
+import { initialLimitsForm, limitsPatch, limitsValid, SendingLimitsFields, type LimitsForm } from './sending-limits';
 
 export type AccountPatch = ArgsOf<'account:update'>[1];
 
 interface Props {
-  account: AccountProfile;
+  account: AccountSummary;
   busy: boolean;
   onSave(patch: AccountPatch, password: string | undefined): void;
   onCancel(): void;
@@ -27,18 +28,21 @@ export function AccountEditor({ account, busy, onSave, onCancel }: Props) {
   const [password, setPassword] = useState('');
   const [withImap, setWithImap] = useState(account.imap !== undefined);
   const [imapForm, setImapForm] = useState<ServerForm>(() => initialImapForm(account));
+  const [limits, setLimits] = useState<LimitsForm>(() => initialLimitsForm(account.limits));
   const oauth = account.signIn.kind === 'oauth2';
-  const ok = (oauth || (isValid(validateServerForm(form)) && (!withImap || isValid(validateServerForm(imapForm))))) && name.trim() !== '';
+  const ok = limitsValid(limits) && (oauth || (isValid(validateServerForm(form)) && (!withImap || isValid(validateServerForm(imapForm))))) && name.trim() !== '';
   const submit = (event: FormEvent): void => {
     event.preventDefault();
     if (!ok) return;
     // OAuth accounts keep the provider's servers: only the name is theirs to change.
-    if (oauth) return onSave({ name: name.trim() }, undefined);
+    const changedLimits = limitsPatch(account.limits, limits);
+    const limitsChange = changedLimits !== undefined ? { limits: changedLimits } : {};
+    if (oauth) return onSave({ name: name.trim(), ...limitsChange }, undefined);
     const imap = withImap ? changedImap(account, imapForm) : account.imap ? null : undefined;
     // Adding an IMAP server is asking for the Sent copy; removing it ends the copy.
     const sentCopy = withImap && !account.imap ? { enabled: true } : imap === null ? { enabled: false } : undefined;
     onSave(
-      { name: name.trim(), smtp: serverSettings(form), ...(imap !== undefined ? { imap } : {}), ...(sentCopy ? { sentCopy } : {}) },
+      { name: name.trim(), smtp: serverSettings(form), ...(imap !== undefined ? { imap } : {}), ...(sentCopy ? { sentCopy } : {}), ...limitsChange },
       password === '' ? undefined : password,
     );
   };
@@ -72,6 +76,7 @@ export function AccountEditor({ account, busy, onSave, onCancel }: Props) {
           <span className="field__hint">Leave empty to keep the stored password.</span>
         </div>
       )}
+      <SendingLimitsFields idPrefix={prefix} sending={account.sending} form={limits} onChange={setLimits} />
       <div className="settings-actions">
         <button type="button" className="btn" onClick={onCancel} disabled={busy}>
           Cancel
