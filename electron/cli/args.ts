@@ -147,7 +147,7 @@ function detectArgs(email: string, values: Values): DetectArgs {
   const timeout = str(values.timeout);
   if (timeout !== undefined) {
     const seconds = Number(timeout);
-    if (!(seconds > 0 && seconds <= 120)) throw new UsageError('--timeout takes a number of seconds between 0 and 120');
+    if (!(seconds > 0 && seconds <= 120)) throw new UsageError('--timeout takes a number of seconds above 0, at most 120');
     args.timeoutSeconds = seconds;
   }
   return args;

@@ -30,4 +30,21 @@ describe('outbox detect', () => {
     const timeout = await ws.run(['detect', 'a@gmail.com', '--timeout', 'soon']);
     expect(timeout.code).toBe(64);
   });
+
+  it('says plainly that DNS did not answer, instead of inventing missing records, and exits 69', async () => {
+    // 127.0.0.1:9 has no DNS server: every lookup (the autoconfig downloads' too) is refused on loopback.
+    const result = await ws.run(['detect', 'ann@nowhere.test', '--dns-server', '127.0.0.1:9', '--timeout', '5']);
+    expect(result.code).toBe(69);
+    expect(result.stdout.split('\n')[0]).toMatch(/^No encrypted SMTP server was found .*none of the lookups got an answer\. Check the network/);
+    expect(result.stdout).toContain("could not check your domain's MX, SPF and DMARC records");
+    expect(result.stdout).not.toMatch(/has no (MX|SPF|DMARC) record/);
+  });
+
+  it('refuses a --dns-server that is not an address as a usage mistake (64), in one line', async () => {
+    const result = await ws.run(['detect', 'ann@gmail.com', '--dns-server', 'bogus']);
+    expect(result.code).toBe(64);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('--dns-server takes an IP address');
+    expect(result.stderr).not.toMatch(/unexpected error/);
+  });
 });

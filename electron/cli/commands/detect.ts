@@ -6,7 +6,7 @@ import { createResolver, parseDnsServer } from '../../core/autodetect/dns';
 import { createHttpFetcher } from '../../core/autodetect/fetcher';
 import type { Candidate } from '../../core/autodetect/types';
 import { AppError } from '../../shared/errors';
-import { EX } from '../exit-codes';
+import { EX, UsageError } from '../exit-codes';
 import { out, type CliIo } from '../io';
 import { table } from '../output';
 
@@ -31,7 +31,16 @@ function candidateRows(candidates: readonly Candidate[]): string[][] {
 export function detectReportText(result: DetectResult, health: readonly HealthAdvice[]): string {
   const lines: string[] = [];
   if (result.best) lines.push(`Best: ${result.best.host}:${result.best.port} (${result.best.security}), user ${result.best.username}`);
-  else lines.push('No encrypted SMTP server was found for this address.');
+  else {
+    // Every lookup that needs the network failed: the cause is the network, not the domain.
+    const lookups = result.trace.filter((s) => !['address', 'bundled', 'detect'].includes(s.step));
+    const unanswered = lookups.length > 0 && lookups.every((s) => s.outcome === 'error' || s.outcome === 'timeout');
+    lines.push(
+      unanswered
+        ? 'No encrypted SMTP server was found for this address: none of the lookups got an answer. Check the network (or the --dns-server given) and search again, or add the account by hand with outbox account add --host H --port P --security tls|starttls.'
+        : 'No encrypted SMTP server was found for this address. Ask your provider for its SMTP settings and add the account by hand with outbox account add --host H --port P --security tls|starttls.',
+    );
+  }
   lines.push('', 'SMTP', result.smtp.length ? table(['#', 'server', 'security', 'user name', 'sign-in', 'found by'], candidateRows(result.smtp)) : '  none');
   lines.push('', 'IMAP (for the copy in Sent)', result.imap.length ? table(['#', 'server', 'security', 'user name', 'sign-in', 'found by'], candidateRows(result.imap)) : '  none');
   lines.push('', 'How they were found');
@@ -44,8 +53,17 @@ export function detectReportText(result: DetectResult, health: readonly HealthAd
   return lines.join('\n');
 }
 
+/** A wrong --dns-server is a usage mistake (64), said in one line, not an unexpected error. */
+function dnsServerArg(value: string): string {
+  try {
+    return parseDnsServer(value);
+  } catch (error) {
+    throw new UsageError(`--dns-server takes an IP address, optionally with :PORT (e.g. 127.0.0.1:5353); ${(error as Error).message}`);
+  }
+}
+
 export async function runDetect(io: CliIo, args: DetectArgs): Promise<number> {
-  const resolver = createResolver(args.dnsServer ? { servers: [parseDnsServer(args.dnsServer)] } : {});
+  const resolver = createResolver(args.dnsServer ? { servers: [dnsServerArg(args.dnsServer)] } : {});
   // With --dns-server, the autoconfig downloads look their hosts up there too: every query goes to it.
   const fetcher = args.dnsServer ? createHttpFetcher({ resolve4: (host) => resolver.resolve4(host) }) : undefined;
   const result = await detect(args.email, { resolver, ...(fetcher ? { fetcher } : {}), ...(args.timeoutSeconds ? { deadlineMs: args.timeoutSeconds * 1000 } : {}) });

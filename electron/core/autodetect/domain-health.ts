@@ -1,7 +1,7 @@
 // Deliverability advice for the sender's domain, never blocking: MX present, an SPF record that covers
 // the chosen mail server (evaluated against the server's addresses), and the DMARC policy, in plain words.
 import type { HealthAdvice } from '../../shared/autodetect';
-import type { DnsResolver } from './dns';
+import { DnsError, type DnsResolver } from './dns';
 
 export type { HealthAdvice, HealthLevel } from '../../shared/autodetect';
 
@@ -74,7 +74,17 @@ async function spfCovers(resolver: DnsResolver, domain: string, ips: string[], b
 
 export async function checkDomainHealth(domain: string, smtpHost: string | undefined, resolver: DnsResolver): Promise<HealthAdvice[]> {
   const advice: HealthAdvice[] = [];
-  const mx = await resolver.resolveMx(domain).catch(() => []);
+  let mx: Awaited<ReturnType<DnsResolver['resolveMx']>>;
+  try {
+    mx = await resolver.resolveMx(domain);
+  } catch (error) {
+    // An unreachable DNS server proves nothing about the records: say so instead of "you have none".
+    if (!(error instanceof DnsError) || error.kind !== 'nxdomain') {
+      const why = error instanceof DnsError ? ` (${error.message})` : '';
+      return [{ check: 'mx', level: 'warning', message: `Outbox could not check your domain's MX, SPF and DMARC records: DNS did not answer${why}. Check the network (or the DNS server given), then search again.` }];
+    }
+    mx = [];
+  }
   advice.push(
     mx.length > 0
       ? { check: 'mx', level: 'ok', message: `Your domain has mail servers (MX): ${mx.map((m) => m.exchange).join(', ')}.`, record: mx.map((m) => `${m.priority} ${m.exchange}`).join(', ') }

@@ -55,4 +55,14 @@ describe('domain health advice', () => {
     ]);
     expect(advice[1]!.message).toMatch(/no SPF record.*spam/);
   });
+
+  it('says the records could not be checked, instead of "you have none", when DNS does not answer', async () => {
+    // A loopback port nobody listens on: every query is refused at once.
+    const advice = await checkDomainHealth('good.test', 'smtp.mailhost.test', createResolver({ servers: ['127.0.0.1:9'], timeoutMs: 800 }));
+    expect(advice).toHaveLength(1);
+    expect(advice[0]).toMatchObject({ check: 'mx', level: 'warning' });
+    expect(advice[0]!.message).toMatch(/could not check your domain's MX, SPF and DMARC records/);
+    expect(advice[0]!.message).toMatch(/Check the network/);
+    expect(advice.map((a) => a.message).join(' ')).not.toMatch(/has no (MX|SPF|DMARC)/);
+  });
 });
