@@ -115,7 +115,7 @@ describeKeyring('a flush killed at random moments, with a provider that files it
           killedMidRun++;
         }
         await run.done;
-        await Promise.all([...filing]);
+        await Promise.all(filing);
       }
 
       const final = await ws.run(['flush', '--wait'], { env, timeoutMs: 60_000 });
