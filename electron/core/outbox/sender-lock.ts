@@ -45,8 +45,9 @@ export class SenderLock {
       try {
         const handle = await fs.open(this.file, 'wx', 0o600);
         try {
+          // Not fsynced: exclusion comes from the exclusive create, and a lock that a power cut left empty
+          // or missing is free again at once (empty: stale after 2 s), unlike a synced one naming an old pid.
           await handle.writeFile(JSON.stringify(this.owner));
-          await handle.sync();
         } finally {
           await handle.close();
         }
