@@ -3,6 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OAuthTokenStore } from '../../electron/core/oauth/token-store';
 import { KeychainSecretStore } from '../../electron/core/secrets/keychain';
+import type { SecretStore } from '../../electron/core/ports';
 import type { AccountProfile } from '../../electron/shared/account';
 import { describeKeyring } from '../peers/keyring';
 import { browse, startMockOAuth, type MockOAuth } from '../peers/oauth-peer';
@@ -73,8 +74,11 @@ describeKeyring('outbox account add --oauth with a browser sign-in', () => {
   });
   afterAll(() => ws?.remove());
 
-  it('prints the sign-in URL, waits for the redirect, and adds the account with its tokens in the keychain', async () => {
+  it('prints the sign-in URL, waits for the redirect, and adds the account with its refresh token (only) in the keychain', async () => {
     mock = await startMockOAuth();
+    // The tokens the provider hands out, to look for them where they must not be.
+    const issued: { access_token?: string; refresh_token?: string }[] = [];
+    mock.server.service.on('beforeResponse', (response: { body: { access_token?: string; refresh_token?: string } }) => issued.push({ ...response.body }));
     const base = mock.provider.tokenEndpoint.replace(/\/token$/, '');
     const running = ws.start(['account', 'add', '--name', 'Ann', '--email', 'ann@gmail.com', '--oauth', 'google', '--client-id', 'outbox-test-client'], {
       env: { ...NO_BROWSER, OUTBOX_OAUTH_TEST_BASE: base },
@@ -105,11 +109,18 @@ describeKeyring('outbox account add --oauth with a browser sign-in', () => {
       status: 'ok',
     });
 
-    const stored = await new OAuthTokenStore({ secrets: new KeychainSecretStore() }).load(id);
+    const keychain: SecretStore = new KeychainSecretStore();
+    const stored = await new OAuthTokenStore({ secrets: keychain }).load(id);
     expect(stored).toMatchObject({ providerId: 'google', clientId: 'outbox-test-client' });
-    expect(stored!.refreshToken.length).toBeGreaterThan(0);
-    // The tokens never reach the terminal.
-    expect(result.stdout + result.stderr).not.toContain(stored!.accessToken);
+    const { access_token: accessToken, refresh_token: refreshToken } = issued[0]!;
+    expect(accessToken?.length).toBeGreaterThan(0);
+    // The keychain keeps the refresh token only: the access token lived in the command's memory and died with it.
+    expect(stored!.refreshToken).toBe(refreshToken);
+    expect(stored!.accessToken).toBeUndefined();
+    expect(await keychain.get(id)).not.toContain(accessToken);
+    // Neither token reaches the terminal.
+    expect(result.stdout + result.stderr).not.toContain(accessToken);
+    expect(result.stdout + result.stderr).not.toContain(refreshToken);
   });
 
   it('saves nothing when the sign-in is declined in the browser', async () => {
