@@ -17,8 +17,10 @@ const ENVIRONMENT = `Environment:
 
 const EXIT_CODES = `Exit codes (sysexits, as sendmail and msmtp):
   0 ok (without --wait also when a message is queued for later)   64 usage
-  65 bad message or address   66 file missing or not a regular file   67 recipient refused
+  65 bad message or address, or not possible in the message's state (e.g. retry a sent one)
+  66 file missing or not a regular file, or no message with that id   67 recipient refused
   69 server refused   70 internal error   73 data folder unwritable or disk full
+  74 the message's stored copy is damaged (quarantined, not sent)
   75 temporary: after --wait, some message still waiting (the next try is printed); keychain, lock
   76 protocol   77 sign-in refused   78 no account, a damaged accounts file, or a data folder that is a file
 With --wait: 0 only when every message was delivered, 75 when some still wait, else the code
@@ -36,8 +38,8 @@ Commands:
                                   write a message from options and queue it
   queue [--json] [--all]          list the outbox
   show ID [--json]                one message: state, attempts, server replies, transcript
-  flush [--wait]                  send everything that is waiting now
-  retry ID                        put a failed or held message back in the queue
+  flush [--wait [--max-wait S]]   send everything that is waiting now
+  retry ID [--wait]               put a failed or held message back in the queue
   cancel ID                       cancel a message that has not been sent
   delete ID                       remove a message (and its file) from the outbox for good
   account add|list|remove         manage sending accounts
@@ -45,10 +47,12 @@ Commands:
   account trust ID --fingerprint SHA256 [--imap]
                                   trust this one server certificate for this account
   account password ID --password-stdin [--imap]
-                                  a new password (held messages then leave)
+                                  a new password (held messages are queued again)
   account signin ID               sign in again with Google or Microsoft in the browser
   account set ID [--sent-folder NAME] [--sent-copy | --no-sent-copy]
-                                  where copies of sent mail are filed
+                 [--max-connections N] [--per-minute N] [--per-day N]
+                 [--recipients-per-day N] [--recipients-per-message N]
+                                  where copies of sent mail are filed; the sending limits
   detect EMAIL [--json] [--dns-server IP[:PORT]] [--timeout SECONDS]
                                   find the server settings for an address, and how they were found
 
@@ -58,7 +62,8 @@ ${ENVIRONMENT}
 
 ${EXIT_CODES}
 `,
-  send: `Usage: outbox send [-t] [-i] [-f FROM] [-a ACCOUNT] [--queue-only] [--wait] [--delay SECONDS] [RCPT...] < message.eml
+  send: `Usage: outbox send [-t] [-i] [-f FROM] [-a ACCOUNT] [--queue-only] [--wait [--max-wait SECONDS]]
+                   [--delay SECONDS] [RCPT...] < message.eml
 
 Reads a complete message (headers and body) from standard input, queues it durably,
 prints its id and makes one attempt to send it. Offline or after a temporary failure
@@ -81,7 +86,8 @@ Accepted for sendmail compatibility and ignored: -bm, -odi, -odb, -oem, -oep, -o
 ${EXIT_CODES}
 `,
   compose: `Usage: outbox compose --to A [--cc B] [--bcc C] --subject S (--text T | --text-file F)
-                      [--html-file F] [--attach FILE]... [-a ACCOUNT] [--from F] [--at TIME] [--wait]
+                      [--html-file F] [--attach FILE]... [-a ACCOUNT] [--from F] [--at TIME]
+                      [--queue-only] [--wait [--max-wait SECONDS]]
 
   --to, --cc, --bcc ADDR   recipients; repeat the option or separate with commas
   --subject S              the subject

@@ -1,6 +1,7 @@
 // One table maps every catalogue code to a sysexits code, as sendmail and msmtp callers expect.
 import { describe, expect, it } from 'vitest';
-import { errorLine, EXIT_CODE_FOR, exitCodeFor, UsageError } from '../../electron/cli/exit-codes';
+import { errorLine, EX, EXIT_CODE_FOR, exitCodeFor, UsageError } from '../../electron/cli/exit-codes';
+import { HELP } from '../../electron/cli/usage';
 import { AppError, ERROR_CODES } from '../../electron/shared/errors';
 
 describe('exit codes', () => {
@@ -25,6 +26,15 @@ describe('exit codes', () => {
     ['ACCOUNTS_CORRUPT', 78],
   ] as const)('%s exits %i', (code, exit) => {
     expect(exitCodeFor(new AppError(code))).toBe(exit);
+  });
+
+  it('outbox --help explains every exit code the command can return', () => {
+    // The codes a failure can map to, usage and success: each must be on the help's exit-code list.
+    const codes = new Set<number>([EX.OK, EX.USAGE, ...Object.values(EXIT_CODE_FOR)]);
+    const list = HELP.main.slice(HELP.main.indexOf('Exit codes'));
+    for (const code of codes) expect(list, `exit ${code}`).toMatch(new RegExp(`(^|\\s)${code} [a-z]`, 'm'));
+    expect(list).toMatch(/74 the message's stored copy is damaged/);
+    expect(list).toMatch(/66 [^\n]*no message with that id/);
   });
 
   it('exits 64 for a usage error and 70 for anything that is not an AppError', () => {
