@@ -6,7 +6,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { AccountStore } from '../../electron/core/accounts/account-store';
 import { appendSentCopy } from '../../electron/core/imap/sent-copy';
+import { createOutboxEngine } from '../../electron/core/outbox';
+import { createEngineAccounts } from '../../electron/core/outbox/account-adapter';
+import { MemorySecretStore } from '../../electron/core/secrets/memory-secret-store';
 import { readFolder } from '../core/imap/fixtures';
 import { describeDovecot, startDovecot, type DovecotPeer } from '../peers/dovecot';
 import { describeKeyring } from '../peers/keyring';
@@ -38,6 +42,17 @@ describeKeyring('a flush killed at random moments, with a provider that files it
     /** Filings under way: the provider files before it answers, so a run starts only once they are done. */
     const filing = new Set<Promise<unknown>>();
     let filingFailed = 0;
+
+    /** The outbox in this process as a producer: it takes no sender lock and sends nothing. */
+    const outboxReader = () =>
+      createOutboxEngine({
+        dataDir: ws.dataDir,
+        accounts: createEngineAccounts(new AccountStore({ dataDir: ws.dataDir, secrets: new MemorySecretStore() })),
+        sender: { send: async () => ({ outcome: 'temporary', transcript: [] }), reset() {}, close: async () => {} },
+        connectivity: { isOnline: () => false, onChange: () => () => {} },
+        mode: 'producer',
+        autoSend: false,
+      });
 
     beforeAll(async () => {
       ws = new Workspace();
@@ -97,12 +112,13 @@ describeKeyring('a flush killed at random moments, with a provider that files it
     });
 
     it('0 lost and 0 duplicates: each Message-ID reaches the server once, and the ones caught mid-send are confirmed in Sent', async () => {
-      const ids: string[] = [];
+      // Queued as a producer in this process (no lock, nothing sent), the way a script drops mail while nothing sends.
+      const producer = outboxReader();
+      await producer.start();
       for (let i = 0; i < COUNT; i++) {
-        const r = await ws.run(['send', '--queue-only', `r${i}@example.org`], { input: `From: ann@example.com\r\nTo: r${i}@example.org\r\nSubject: kill ${i}\r\n\r\n${'line of text\r\n'.repeat(20)}${END} ${i}\r\n` });
-        expect(r.code, r.stderr).toBe(0);
-        ids.push(r.stdout.trim());
+        await producer.enqueue({ accountId, to: [`r${i}@example.org`], subject: `kill ${i}`, text: `${'line of text\n'.repeat(20)}${END} ${i}\n` });
       }
+      await producer.stop();
 
       const seed = Number(process.env.OUTBOX_KILL_SEED ?? Date.now() % 100_000);
       const next = random(seed);
@@ -121,17 +137,17 @@ describeKeyring('a flush killed at random moments, with a provider that files it
       const final = await ws.run(['flush', '--wait'], { env, timeoutMs: 60_000 });
       expect(final.code, final.stderr).toBe(0);
 
-      const queue = JSON.parse((await ws.run(['queue', '--json', '--all'])).stdout) as { id: string; state: string; messageId: string }[];
-      expect(queue.filter((m) => m.state !== 'sent')).toEqual([]);
+      // The outbox as it stands, read in this process.
+      const reader = outboxReader();
+      await reader.start();
+      const queue = await reader.list();
+      await reader.stop();
+      expect(queue.filter((m) => m.state !== 'sent').map((m) => `${m.id}: ${m.state}`)).toEqual([]);
       expect(queue).toHaveLength(COUNT);
 
       const missing = queue.filter((m) => !accepted.has(m.messageId)).length;
       const duplicates = [...accepted.values()].reduce((n, c) => n + c - 1, 0);
-      let confirmed = 0;
-      for (const m of queue) {
-        const detail = JSON.parse((await ws.run(['show', m.id, '--json'])).stdout) as { attempts: { reply?: string }[] };
-        if (detail.attempts.some((a) => a.reply?.startsWith('Confirmed in your Sent folder'))) confirmed++;
-      }
+      const confirmed = queue.filter((m) => m.attempts.some((a) => a.reply?.startsWith('Confirmed in your Sent folder'))).length;
       const inSent = await readFolder(dovecot, 'Sent');
       console.log(`Sent-folder kill test (seed ${seed}): ${killedMidRun} of ${KILLS} runs killed mid-flush; ${COUNT} messages, ${[...accepted.values()].reduce((a, b) => a + b, 0)} accepted at the server, ${duplicates} duplicates, ${missing} missing, ${confirmed} confirmed in Sent instead of sent again, ${inSent.length} in Sent`);
       expect(filingFailed).toBe(0);
