@@ -232,7 +232,8 @@ export class Sending {
       case 'sent':
         // Moving the file is housekeeping: done when the engine is idle, so it never slows a flush.
         this.pendingMoves.push(record);
-        this.deps.sentCopies?.kick();
+        // Only this message's copy can have become due (kick looks at every record: not once per message of a flush).
+        if (record.sentCopy?.state === 'pending') this.deps.sentCopies?.kick();
         return;
       case 'retry':
         if (this.deps.autoSend) this.deps.queue.schedule(record);
