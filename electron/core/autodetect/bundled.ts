@@ -2,6 +2,7 @@
 // domain or, after the MX lookup, by the MX hosts' domains, so a custom domain hosted by Google or Microsoft is recognised.
 import { getDomain } from 'tldts';
 import bundledData from './data/providers.json';
+import { indexByDomain } from './bundled-domains';
 import type { BundledProviderData } from './config-xml';
 import { normalizeDomain } from './domain-name';
 import type { ProviderConfig } from './types';
@@ -21,13 +22,8 @@ export class BundledProviders {
 
   /** Built on first use; the first provider to list a domain wins, as the derivation order is fixed. */
   private getIndex(): Map<string, ProviderConfig> {
-    if (this.index) return this.index;
-    const index = new Map<string, ProviderConfig>();
-    for (const provider of this.data.providers) {
-      for (const domain of provider.domains) if (!index.has(domain)) index.set(domain, provider);
-    }
-    this.index = index;
-    return index;
+    this.index ??= indexByDomain(this.data);
+    return this.index;
   }
 
   /** The provider for an address's domain (any case, trailing dot, Unicode or punycode). */

@@ -1,9 +1,8 @@
 // Provider sending profiles as data (sending-profiles.json, validated at load): how many connections, how
 // fast and how much a provider takes from one mailbox, matched to an account by domain, MX or SMTP host.
 import * as z from 'zod';
-import { getDomain } from 'tldts';
 import type { AccountProfile, SendingLimitsOverride } from '../../shared/account';
-import { lookupDomain } from '../autodetect/bundled';
+import { lookupBundledDomain } from '../autodetect/bundled-domains';
 import data from './sending-profiles.json';
 
 const LIMIT_FIELDS = ['maxConnections', 'messagesPerMinute', 'recipientsPerMessage', 'messagesPerDay', 'recipientsPerDay'] as const;
@@ -90,7 +89,7 @@ export function matchProfile(input: { email: string; smtpHost: string }): Sendin
   const byHost = SENDING_PROFILES.profiles.find((p) => p.smtpHosts.some((h) => hostMatches(host, h)));
   if (!byHost) return undefined;
   if (byHost.id !== 'gmail') return byHost;
-  const bundled = lookupDomain(domain);
+  const bundled = lookupBundledDomain(domain);
   return bundled && profileForBundled(bundled.id, 'domain')?.id === 'gmail' ? byHost : profileById('google-workspace');
 }
 
@@ -112,9 +111,4 @@ export function limitsOf(account: Pick<AccountProfile, 'email' | 'smtp' | 'sendi
     recipientsPerDay: own.recipientsPerDay ?? profile.recipientsPerDay,
     filesSentCopy: profile.filesSentCopy,
   };
-}
-
-/** The registrable domain of a host, for messages ("your server at example.com"). */
-export function serverDomain(host: string): string {
-  return getDomain(host) ?? host;
 }
