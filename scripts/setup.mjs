@@ -13,11 +13,11 @@ export const NODE_TOLERATED = [20, 19];
 const PACKAGES = {
   apt: {
     app: ['libsecret-1-dev', 'build-essential', 'python3'],
-    tests: ['gnome-keyring', 'dbus', 'dbus-x11', 'openssl', 'dovecot-imapd', 'chromium', 'nsis'],
+    tests: ['gnome-keyring', 'dbus', 'dbus-x11', 'openssl', 'dovecot-imapd', 'chromium', 'postfix', 'msmtp', 'swaks', 'nsis'],
   },
   dnf: {
     app: ['libsecret-devel', 'gcc-c++', 'make', 'python3'],
-    tests: ['gnome-keyring', 'dbus-daemon', 'dbus-x11', 'openssl', 'dovecot', 'chromium', 'mingw32-nsis'],
+    tests: ['gnome-keyring', 'dbus-daemon', 'dbus-x11', 'openssl', 'dovecot', 'chromium', 'postfix', 'msmtp', 'swaks', 'mingw32-nsis'],
   },
 };
 
@@ -61,11 +61,14 @@ export function plan({ platform, osRelease = {}, isRoot = false, hasSudo = true,
   const manager = /\b(debian|ubuntu)\b/.test(family) ? 'apt' : /\b(fedora|rhel|centos)\b/.test(family) ? 'dnf' : undefined;
   if (!manager) {
     manual.push('Install with your package manager: the libsecret development files (libsecret-1-dev, libsecret-devel or libsecret),');
-    manual.push('a C++ compiler, make and python3' + (withTests ? '; for `npm test` also gnome-keyring, dbus, openssl, dovecot and chromium.' : '.'));
+    manual.push('a C++ compiler, make and python3' + (withTests ? '; for `npm test` also gnome-keyring, dbus, openssl, dovecot, chromium, postfix, msmtp, swaks and nsis.' : '.'));
     return { commands, manual, notes };
   }
   const packages = [...PACKAGES[manager].app, ...(withTests ? PACKAGES[manager].tests : [])];
-  const install = manager === 'apt' ? [['apt-get', 'update'], ['apt-get', 'install', '-y', ...packages]] : [['dnf', 'install', '-y', ...packages]];
+  // The tests start Postfix from their own configuration: on Debian it is installed unconfigured (as .ci/run does),
+  // so no system mail server starts listening.
+  const preseed = withTests && manager === 'apt' ? [['sh', '-c', "echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections"]] : [];
+  const install = manager === 'apt' ? [...preseed, ['apt-get', 'update'], ['apt-get', 'install', '-y', ...packages]] : [['dnf', 'install', '-y', ...packages]];
   if (isRoot) commands.push(...install);
   else if (hasSudo) commands.push(...install.map((argv) => ['sudo', ...argv]));
   else manual.push(...install.map((argv) => `As root: ${argv.join(' ')}`));

@@ -25,8 +25,20 @@ describe('npm run setup', () => {
     ]);
     expect(app.manual).toEqual([]);
     const tests = planFor({ platform: 'linux', osRelease: UBUNTU, isRoot: true, withTests: true });
-    expect(tests.commands[1]?.slice(0, 2)).toEqual(['apt-get', 'install']);
-    expect(tests.commands[1]).toEqual(expect.arrayContaining(['libsecret-1-dev', 'gnome-keyring', 'dbus-x11', 'dovecot-imapd', 'chromium']));
+    const install = tests.commands.findIndex((argv) => argv[0] === 'apt-get' && argv[1] === 'install');
+    expect(tests.commands[install]).toEqual(expect.arrayContaining(['libsecret-1-dev', 'gnome-keyring', 'dbus-x11', 'dovecot-imapd', 'chromium']));
+    // Postfix goes in unconfigured, as in CI: the preseed comes before the install.
+    const preseed = tests.commands.findIndex((argv) => argv.join(' ').includes('postfix/main_mailer_type select No configuration'));
+    expect(preseed).toBeGreaterThanOrEqual(0);
+    expect(preseed).toBeLessThan(install);
+  });
+
+  it('--tests installs every package CI installs for npm test (.ci/run), so the README is true of it', () => {
+    const ci = /^packages=\(([^)]*)\)/m.exec(readFileSync(path.join(root, '.ci/run'), 'utf8'))?.[1]?.trim().split(/\s+/) ?? [];
+    expect(ci).toContain('postfix');
+    const tests = planFor({ platform: 'linux', osRelease: UBUNTU, isRoot: true, withTests: true });
+    const installed = tests.commands.find((argv) => argv[0] === 'apt-get' && argv[1] === 'install') ?? [];
+    for (const pkg of ci) expect(installed, pkg).toContain(pkg);
   });
 
   it('uses dnf on Fedora, and says what to run as root when there is no sudo', () => {
