@@ -59,11 +59,13 @@ export async function runAccountSet(ctx: CliContext, options: { id: string; sent
   if (options.limits) {
     const updated = await ctx.accounts().update(account.id, { limits: options.limits });
     const l = limitsOf(updated);
-    out(ctx.io, `${account.id}: sends as ${l.name === DEFAULT_PROFILE.name ? 'an unknown server' : l.name} with at most ${l.maxConnections} connection${l.maxConnections === 1 ? '' : 's'}, ${l.messagesPerMinute ?? 'any number of'} messages a minute, ${l.messagesPerDay ?? 'no limit of'} messages and ${l.recipientsPerDay ?? 'no limit of'} recipients a day, ${l.recipientsPerMessage} recipients a message.`);
+    const profile = l.name === DEFAULT_PROFILE.name ? 'the profile for any other server' : `${l.name}'s profile`;
+    const count = (n: number | null | undefined, what: string): string => (n == null ? `any number of ${what}` : `${n} ${what}`);
+    out(ctx.io, `${account.id}: sends with at most ${l.maxConnections} connection${l.maxConnections === 1 ? '' : 's'}, ${count(l.messagesPerMinute, 'messages')} a minute, ${count(l.messagesPerDay, 'messages')} and ${count(l.recipientsPerDay, 'recipients')} a day, ${l.recipientsPerMessage} recipients a message (your limits over ${profile}).`);
     if (options.sentCopy === undefined && options.sentFolder === undefined) return EX.OK;
   }
   const enabled = options.sentCopy ?? (options.sentFolder !== undefined ? true : account.sentCopy.enabled);
-  if (enabled && !account.imap) throw new AppError('VALIDATION', { message: `Account ${account.id} has no IMAP server, so there is no Sent folder to file copies in.`, next: 'Add the IMAP settings first.' });
+  if (enabled && !account.imap) throw new AppError('VALIDATION', { message: `Account ${account.id} has no IMAP server, so there is no Sent folder to file copies in.`, next: 'Add its IMAP server in the app (Accounts), or remove the account and add it again with --imap-host, --imap-port and --imap-security.' });
   const folder = options.sentFolder ?? account.sentCopy.folder;
   const updated = await ctx.accounts().update(account.id, { sentCopy: { enabled, ...(folder ? { folder } : {}) } });
   out(ctx.io, `${account.id}: copies of sent mail ${updated.sentCopy.enabled ? `go to ${updated.sentCopy.folder ?? 'the Sent folder Outbox finds'}` : 'are not filed by Outbox'}.`);

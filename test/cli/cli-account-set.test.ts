@@ -1,0 +1,44 @@
+// `outbox account set`: the provider-limit overrides README's "Provider limits" documents, said back in one
+// sentence and kept per flag; and a Sent copy asked of an account without IMAP names a way the user has.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Workspace } from './harness';
+
+describe('outbox account set', () => {
+  const ws = new Workspace();
+  const id = 'ann-example-com';
+  beforeAll(async () => {
+    // No sign-in and no server contact: nothing here needs the keychain or the network.
+    const add = await ws.run(['account', 'add', '--name', 'Relay', '--email', 'ann@example.com', '--host', '127.0.0.1', '--port', '9', '--security', 'none', '--insecure']);
+    expect(add.stdout.trim()).toBe(id);
+  });
+  afterAll(() => ws.remove());
+
+  it('sets every limit README shows, says them back in plain words, and keeps the others when one flag changes', async () => {
+    const all = await ws.run(['account', 'set', id, '--max-connections', '2', '--per-minute', '10', '--per-day', '1500', '--recipients-per-day', '5000', '--recipients-per-message', '200']);
+    expect(all.code).toBe(0);
+    expect(all.stdout.trim()).toBe(
+      `${id}: sends with at most 2 connections, 10 messages a minute, 1500 messages and 5000 recipients a day, 200 recipients a message (your limits over the profile for any other server).`,
+    );
+    const one = await ws.run(['account', 'set', id, '--per-day', '3']);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain('at most 2 connections, 10 messages a minute, 3 messages and 5000 recipients a day, 200 recipients a message');
+    const listed = JSON.parse((await ws.run(['account', 'list', '--json'])).stdout) as { limits?: Record<string, number> }[];
+    expect(listed[0]?.limits).toEqual({ maxConnections: 2, messagesPerMinute: 10, messagesPerDay: 3, recipientsPerDay: 5000, recipientsPerMessage: 200 });
+  });
+
+  it('refuses a limit that is not a whole number above 0 as a usage mistake (64), in one line', async () => {
+    for (const bad of ['0', 'abc', '1.5']) {
+      const r = await ws.run(['account', 'set', id, '--per-day', bad]);
+      expect(r.code, bad).toBe(64);
+      expect(r.stderr.trim().split('\n'), bad).toHaveLength(1);
+      expect(r.stderr, bad).toContain('--per-day must be a whole number');
+    }
+  });
+
+  it('asked for a Sent copy without an IMAP server, says how to add one from here (65)', async () => {
+    const r = await ws.run(['account', 'set', id, '--sent-copy']);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toContain('has no IMAP server');
+    expect(r.stderr).toMatch(/add it again with --imap-host, --imap-port and --imap-security/);
+  });
+});
