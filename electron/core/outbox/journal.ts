@@ -40,6 +40,9 @@ export async function ensureReserve(dir: string, bytes: number): Promise<boolean
     await fs.rename(tmp, file);
     return true;
   } catch {
+    // Processes starting together (sendmail calls in parallel) write the same zeros to the same temporary file:
+    // the first rename puts a whole reserve in place and the others find theirs gone. That reserve is as good.
+    if (((await fs.stat(file).catch(() => null))?.size ?? 0) >= bytes) return true;
     await fs.rm(tmp, { force: true }).catch(() => {});
     return false;
   }
