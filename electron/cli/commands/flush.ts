@@ -50,7 +50,7 @@ export async function runFlush(ctx: CliContext, options: { wait: boolean; maxWai
     if (held > 0) parts.push(`${held} held by you`);
     if (waiting.length > 0) parts.push(`${waiting.length} still waiting (${nextTryText(waiting, ctx.connectivity().isOnline())}${lastReply(waiting)})`);
     note(ctx.io, `${parts.join(', ')}.`);
-  }
+  } else note(ctx.io, "nothing was due to be sent. 'outbox queue' lists what waits for a later time or for you.");
   // What this process sent gets its Sent copies before it exits (bounded); the app does its own.
   const copies = options.wait || engine.role === 'sender' ? await finishSentCopies(ctx, engine, after, options.wait ? deadline : Date.now() + PLAIN_COPY_WAIT_MS) : EX.OK;
   if (code !== EX.OK) return code;
