@@ -12,6 +12,12 @@ export function whenText(at: Date, now: Date): string {
   return `${hhmm} on ${at.getDate()} ${at.toLocaleString('en', { month: 'short' })}`;
 }
 
+/** "14:05 on 4 Dec": a time in the reader's zone that stays true when read again later (for stored texts). */
+export function atText(at: Date): string {
+  const hhmm = `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
+  return `${hhmm} on ${at.getDate()} ${at.toLocaleString('en', { month: 'short' })}`;
+}
+
 function messages(n: number): string {
   return n === 1 ? '1 message' : `${n} messages`;
 }

@@ -15,6 +15,11 @@ import { deadlineAfter, stillWaiting, waitForAll } from './wait';
 export const SETTLED: readonly MessageState[] = SETTLED_STATES;
 
 const LATER = "It leaves with the next 'outbox flush', or by itself while the Outbox app runs.";
+const PACED_LATER = " After that time it leaves with the next 'outbox flush', or by itself while the Outbox app runs.";
+
+function paced(m: OutboxMessage): boolean {
+  return m.lastError?.code === 'SMTP_DAILY_LIMIT' || m.lastError?.code === 'SMTP_THROTTLED';
+}
 
 /** Waits for a message to settle, through retries, until the deadline (wait.ts); it may come back still waiting. */
 export async function settle(engine: OutboxEngine, id: string, deadline: number): Promise<OutboxMessage> {
@@ -90,7 +95,8 @@ export function report(ctx: CliContext, m: OutboxMessage, waited = false): numbe
       return EX.OK;
     default:
       if (waited) return stillWaiting(ctx, [m]);
-      note(ctx.io, `${m.id} is queued for later${m.lastError ? `: ${oneLine(m.lastError)}` : '.'} ${LATER}`);
+      // A provider's limit names its own time; "the next flush" would promise too much before it.
+      note(ctx.io, `${m.id} is queued for later${m.lastError ? `: ${oneLine(m.lastError)}` : '.'}${paced(m) ? PACED_LATER : ` ${LATER}`}`);
       return EX.OK;
   }
 }

@@ -8,6 +8,7 @@ import { silentLogger, type Clock, type Logger, type MessageSender, type SendReq
 import type { SendingLimits } from '../providers/sending-profiles';
 import { waitFor } from '../smtp/provider-replies';
 import type { MessageRecord } from './record';
+import { atText } from '../../shared/pacing-text';
 
 export const DAY_MS = 24 * 3_600_000;
 /** How long a lowered connection count holds before the profile's comes back. */
@@ -247,8 +248,10 @@ export class Pacing {
   private waiting(limits: SendingLimits, until: number, kind: PacingStatus['kind']): SendResult {
     const when = new Date(until).toISOString();
     const daily = kind === 'daily-limit';
+    // Stored with the message and read later: an absolute local time, not "tomorrow" or a UTC stamp.
+    const at = atText(new Date(until));
     const error = new AppError(daily ? 'SMTP_DAILY_LIMIT' : 'SMTP_THROTTLED', {
-      message: daily ? `${limits.name}'s daily limit reached: this message leaves after ${when}.` : `${limits.name} asked Outbox to wait: this message leaves after ${when}.`,
+      message: daily ? `${limits.name}'s daily limit reached: this message leaves after ${at}.` : `${limits.name} asked Outbox to wait: this message leaves after ${at}.`,
     }).toInfo();
     return {
       outcome: 'temporary',

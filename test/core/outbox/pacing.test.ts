@@ -121,7 +121,8 @@ describe('pacing by provider', () => {
     expect(waiting).toHaveLength(2);
     for (const m of waiting) {
       expect(Math.abs(Date.parse(m.nextAttemptAt!) - (firstSent + DAY))).toBeLessThan(5_000);
-      expect(m.lastError?.message).toMatch(/^iCloud Mail's daily limit reached: this message leaves after /);
+      // A local time people read, not a UTC stamp: "… leaves after 14:05 on 4 Dec."
+      expect(m.lastError?.message).toMatch(/^iCloud Mail's daily limit reached: this message leaves after \d\d:\d\d on \d{1,2} [A-Z][a-z]{2}\.$/);
     }
 
     // Restarted: the count comes back from the journal, so "send all now" still sends nothing.
