@@ -89,6 +89,8 @@ export function parseSendArgs(argv: readonly string[]): SendArgs {
   }
 
   if (out.help) return out;
+  // As for compose, flush and retry: a bound on a wait that does not happen is a mistake worth saying.
+  if (out.maxWait !== undefined && !out.wait) throw new UsageError('--max-wait goes with --wait');
   out.recipients = checkMailboxes(positionals, 'the recipient arguments');
   if (out.recipients.length === 0 && !out.recipientsFromHeaders) {
     throw new UsageError('No recipients given', "Name them after 'outbox send', or use -t to take them from the message's To, Cc and Bcc.");

@@ -19,6 +19,11 @@ describe('parseSendArgs', () => {
     expect(args).toMatchObject({ recipientsFromHeaders: true, ignoreDots: true, envelopeFrom: 'ann@example.com', recipients: ['bob@example.org'] });
   });
 
+  it('refuses --max-wait without --wait instead of ignoring it', () => {
+    expect(failure(['-t', '--max-wait', '30'])).toMatchObject({ code: 64, line: expect.stringMatching(/--max-wait goes with --wait/) });
+    expect(parseSendArgs(['-t', '--wait', '--max-wait', '30'])).toMatchObject({ wait: true, maxWait: 30 });
+  });
+
   it('reads clustered flags: -ti, -it, and -tif FROM with the value after', () => {
     expect(parseSendArgs(['-ti'])).toMatchObject({ recipientsFromHeaders: true, ignoreDots: true });
     expect(parseSendArgs(['-it'])).toMatchObject({ recipientsFromHeaders: true, ignoreDots: true });
