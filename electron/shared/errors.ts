@@ -75,7 +75,7 @@ export const CATALOGUE: Readonly<Record<ErrorCode, CatalogueEntry>> = {
   },
   SMTP_REJECTED: {
     cause: 'The mail server refused the message.',
-    next: "Read the server's reply below; change the message or contact the server's administrator.",
+    next: "The server's reply says why: change the message or contact the server's administrator.",
     retryable: false,
   },
   SMTP_RECIPIENT: {
@@ -210,7 +210,7 @@ export const CATALOGUE: Readonly<Record<ErrorCode, CatalogueEntry>> = {
   },
   LIFETIME_EXPIRED: {
     cause: 'The mail server kept refusing the message for too long, so Outbox stopped trying.',
-    next: "Read the server's last reply below, then retry the message or contact the server's administrator.",
+    next: "The server's last reply says why: retry the message or contact the server's administrator.",
     retryable: false,
   },
   LOCK_HELD: {
@@ -255,7 +255,7 @@ export const CATALOGUE: Readonly<Record<ErrorCode, CatalogueEntry>> = {
   },
   IMAP_APPEND_REFUSED: {
     cause: 'The IMAP server refused to store the copy in Sent. The message itself was sent.',
-    next: "Read the server's reply below; retry the copy or contact the server's administrator.",
+    next: "The server's reply says why: retry the copy or contact the server's administrator.",
     retryable: false,
   },
   OAUTH_DENIED: {

@@ -55,7 +55,7 @@ export const SENT_COPY_EXPLANATIONS: Readonly<Record<SentCopyFailureKind, Explan
   'folder-missing': {
     code: 'IMAP_NO_SENT_FOLDER',
     cause: 'The folder Outbox saves sent mail to could not be opened on the IMAP server.',
-    next: "Read the server's reply below; choose the Sent folder again in the account settings.",
+    next: "The server's reply says why: choose the Sent folder again in the account settings.",
     retryable: false,
   },
   'over-quota': {
@@ -67,7 +67,7 @@ export const SENT_COPY_EXPLANATIONS: Readonly<Record<SentCopyFailureKind, Explan
   'append-refused': {
     code: 'IMAP_APPEND_REFUSED',
     cause: 'The IMAP server refused to store the copy in Sent. The message itself was sent.',
-    next: "Read the server's reply below; retry the copy or contact the server's administrator.",
+    next: "The server's reply says why: retry the copy or contact the server's administrator.",
     retryable: false,
   },
   protocol: {

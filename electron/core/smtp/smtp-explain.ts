@@ -123,7 +123,7 @@ function explainPermanent(code: number, stage: SmtpStage): Explanation {
     case 550:
       if (recipientStage) return permanent('SMTP_RECIPIENT', 'The mail server refused this recipient: the mailbox does not exist or is unavailable (550).', CHECK_ADDRESS);
       if (stage === 'mail') return permanent('SMTP_REJECTED', 'The mail server refused the sender address (550).', CHECK_FROM);
-      return permanent('SMTP_REJECTED', 'The mail server refused the message (550).', "Read the server's reply below; change the message or contact the recipient's mail administrator.");
+      return permanent('SMTP_REJECTED', 'The mail server refused the message (550).', "The server's reply says why: change the message or contact the recipient's mail administrator.");
     case 551:
       return permanent('SMTP_RECIPIENT', 'The recipient is not handled by this server (551).', CHECK_ADDRESS);
     case 552:
@@ -132,14 +132,14 @@ function explainPermanent(code: number, stage: SmtpStage): Explanation {
       if (recipientStage) return permanent('SMTP_RECIPIENT', 'The mail server does not allow this mailbox name (553).', CHECK_ADDRESS);
       return permanent('SMTP_REJECTED', 'The mail server does not allow this sender address (553).', CHECK_FROM);
     case 554:
-      return permanent(recipientStage ? 'SMTP_RECIPIENT' : 'SMTP_REJECTED', 'The mail server rejected the transaction, for example as spam or by policy (554).', "Read the server's reply below; change the message, or contact the recipient's mail administrator.");
+      return permanent(recipientStage ? 'SMTP_RECIPIENT' : 'SMTP_REJECTED', 'The mail server rejected the transaction, for example as spam or by policy (554).', "The server's reply says why: change the message, or contact the recipient's mail administrator.");
     case 500:
     case 501:
     case 502:
     case 504:
-      return permanent('SMTP_PROTOCOL', `The mail server did not accept a command Outbox sent (${code}).`, 'Check the server name and port; if they are right, report this with the reply below.');
+      return permanent('SMTP_PROTOCOL', `The mail server did not accept a command Outbox sent (${code}).`, 'Check the server name and port; if they are right, report this with the server's reply.');
     default:
-      return permanent(recipientStage ? 'SMTP_RECIPIENT' : 'SMTP_REJECTED', `The mail server refused the message (${code}).`, "Read the server's reply below; change the message or contact the server's administrator.");
+      return permanent(recipientStage ? 'SMTP_RECIPIENT' : 'SMTP_REJECTED', `The mail server refused the message (${code}).`, "The server's reply says why: change the message or contact the server's administrator.");
   }
 }
 
