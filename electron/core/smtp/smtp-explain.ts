@@ -137,7 +137,7 @@ function explainPermanent(code: number, stage: SmtpStage): Explanation {
     case 501:
     case 502:
     case 504:
-      return permanent('SMTP_PROTOCOL', `The mail server did not accept a command Outbox sent (${code}).`, 'Check the server name and port; if they are right, report this with the server's reply.');
+      return permanent('SMTP_PROTOCOL', `The mail server did not accept a command Outbox sent (${code}).`, "Check the server name and port; if they are right, report this with the server's reply.");
     default:
       return permanent(recipientStage ? 'SMTP_RECIPIENT' : 'SMTP_REJECTED', `The mail server refused the message (${code}).`, "The server's reply says why: change the message or contact the server's administrator.");
   }
