@@ -21,7 +21,8 @@ function cliBundleFiles(projectDir) {
     if (seen.has(file)) continue;
     if (!fs.existsSync(file)) throw new Error(`${path.relative(projectDir, file)} is missing: dist/cli is incomplete, run npm run build`);
     seen.add(file);
-    for (const match of fs.readFileSync(file, 'utf8').matchAll(/require\("(\.{1,2}\/[^"]+\.cjs)"\)/g)) queue.push(path.resolve(path.dirname(file), match[1]));
+    for (const match of fs.readFileSync(file, 'utf8').matchAll(/require\("(\.{1,2}\/[^"]+\.cjs)"\)/g))
+      queue.push(path.resolve(path.dirname(file), match[1]));
   }
   return [...seen].map((file) => path.relative(projectDir, file).split(path.sep).join('/')).sort();
 }
@@ -79,7 +80,8 @@ function winSigning(env) {
 /** Where electron-updater looks for new versions; none unless the build names a feed. */
 function publishFrom(env) {
   if (env.OUTBOX_UPDATE_URL) {
-    if (!/^https:\/\//i.test(env.OUTBOX_UPDATE_URL)) throw new Error(`OUTBOX_UPDATE_URL must be an https:// URL, got ${env.OUTBOX_UPDATE_URL}`);
+    if (!/^https:\/\//i.test(env.OUTBOX_UPDATE_URL))
+      throw new Error(`OUTBOX_UPDATE_URL must be an https:// URL, got ${env.OUTBOX_UPDATE_URL}`);
     return [{ provider: 'generic', url: env.OUTBOX_UPDATE_URL }];
   }
   if (env.OUTBOX_UPDATE_GITHUB) {

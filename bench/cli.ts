@@ -28,7 +28,15 @@ export interface CliFigures {
 
 /** A message as a script hands it to sendmail: headers with To, a few lines of text, CRLF line ends. */
 function message(): string {
-  const headers = ['From: Bench <bench@example.com>', 'To: Sink <sink@example.org>', 'Subject: Nightly report', 'Date: Mon, 01 Jan 2024 12:00:00 +0000', 'Message-ID: <nightly-1@example.com>', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8'];
+  const headers = [
+    'From: Bench <bench@example.com>',
+    'To: Sink <sink@example.org>',
+    'Subject: Nightly report',
+    'Date: Mon, 01 Jan 2024 12:00:00 +0000',
+    'Message-ID: <nightly-1@example.com>',
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+  ];
   const body = Array.from({ length: 20 }, (_, i) => `Line ${i}: all jobs finished without errors.`);
   return [...headers, '', ...body, ''].join('\r\n');
 }
@@ -40,7 +48,8 @@ function timed(command: string, args: string[], stdinFile: string, env: NodeJS.P
     const started = performance.now();
     const r = spawnSync(command, args, { stdio: [stdin, 'ignore', 'pipe'], env });
     const ms = performance.now() - started;
-    if (r.status !== 0) throw new Error(`${path.basename(command)} ${args.join(' ')} exited with ${r.status ?? r.signal}: ${r.stderr.toString()}`);
+    if (r.status !== 0)
+      throw new Error(`${path.basename(command)} ${args.join(' ')} exited with ${r.status ?? r.signal}: ${r.stderr.toString()}`);
     return ms;
   } finally {
     closeSync(stdin);
@@ -63,11 +72,18 @@ function rssProbe(): { command: string; args: string[] } | null {
 }
 
 /** Peak resident set (MB) of one process, as the kernel counted it (in KB: the last line the probe prints). */
-function peakRss(probe: { command: string; args: string[] }, command: string, args: string[], stdinFile: string, env: NodeJS.ProcessEnv): number {
+function peakRss(
+  probe: { command: string; args: string[] },
+  command: string,
+  args: string[],
+  stdinFile: string,
+  env: NodeJS.ProcessEnv,
+): number {
   const stdin = openSync(stdinFile, 'r');
   try {
     const r = spawnSync(probe.command, [...probe.args, command, ...args], { stdio: [stdin, 'ignore', 'pipe'], env });
-    if (r.status !== 0) throw new Error(`${path.basename(command)} under ${probe.command} exited with ${r.status ?? r.signal}: ${r.stderr.toString()}`);
+    if (r.status !== 0)
+      throw new Error(`${path.basename(command)} under ${probe.command} exited with ${r.status ?? r.signal}: ${r.stderr.toString()}`);
     const kb = Number(r.stderr.toString().trim().split('\n').at(-1));
     if (!Number.isFinite(kb)) throw new Error(`${probe.command} printed no peak: ${r.stderr.toString()}`);
     return kb / 1024;
@@ -86,17 +102,38 @@ export async function benchCli(root: string, port: number): Promise<CliFigures> 
     const eml = path.join(dir, 'message.eml');
     writeFileSync(eml, message());
     // One data folder for the queue-only runs (they pile up queued messages), another for sends.
-    const env = (dataDir: string): NodeJS.ProcessEnv => ({ ...process.env, OUTBOX_DATA_DIR: dataDir, OUTBOX_DEBUG: undefined, OUTBOX_OFFLINE: undefined });
+    const env = (dataDir: string): NodeJS.ProcessEnv => ({
+      ...process.env,
+      OUTBOX_DATA_DIR: dataDir,
+      OUTBOX_DEBUG: undefined,
+      OUTBOX_OFFLINE: undefined,
+    });
     const queueEnv = env(path.join(dir, 'queue-data'));
     const sendEnv = env(path.join(dir, 'send-data'));
     for (const e of [queueEnv, sendEnv]) {
-      const add = ['account', 'add', '--name', 'Bench', '--email', 'bench@example.com', '--host', '127.0.0.1', '--port', String(port), '--security', 'none', '--insecure'];
+      const add = [
+        'account',
+        'add',
+        '--name',
+        'Bench',
+        '--email',
+        'bench@example.com',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--security',
+        'none',
+        '--insecure',
+      ];
       const r = spawnSync(node, [outbox, ...add], { env: e, stdio: ['ignore', 'pipe', 'pipe'] });
       if (r.status !== 0) throw new Error(`outbox account add failed: ${r.stderr.toString()}`);
     }
     const msmtprc = path.join(dir, 'msmtprc');
     // domain: the EHLO name given, so msmtp does not look the host's name up (nodemailer does not either).
-    writeFileSync(msmtprc, `account default\nhost 127.0.0.1\nport ${port}\nfrom bench@example.com\nauth off\ntls off\ndomain localhost\n`, { mode: 0o600 });
+    writeFileSync(msmtprc, `account default\nhost 127.0.0.1\nport ${port}\nfrom bench@example.com\nauth off\ntls off\ndomain localhost\n`, {
+      mode: 0o600,
+    });
     const hasMsmtp = existsSync(MSMTP);
     if (!hasMsmtp) notes.push(`cli_send_ratio skipped: ${MSMTP} is missing (CI installs msmtp)`);
 
@@ -119,7 +156,8 @@ export async function benchCli(root: string, port: number): Promise<CliFigures> 
     const probe = rssProbe();
     if (probe) {
       peakRssMb = median(Array.from({ length: RSS_RUNS }, () => peakRss(probe, node, [outbox, 'send', '-t'], eml, sendEnv)));
-      if (hasMsmtp) msmtpRssMb = median(Array.from({ length: RSS_RUNS }, () => peakRss(probe, MSMTP, ['-C', msmtprc, '-t'], eml, process.env)));
+      if (hasMsmtp)
+        msmtpRssMb = median(Array.from({ length: RSS_RUNS }, () => peakRss(probe, MSMTP, ['-C', msmtprc, '-t'], eml, process.env)));
     } else notes.push(`cli_peak_rss_mb skipped: neither ${TIME} (GNU time) nor python3 is installed`);
 
     const nodeMs = median(samples.node);

@@ -7,11 +7,14 @@ import { percentile } from './fixtures';
 
 const WARM_SAMPLES = 200;
 
-const offline = new Proxy({}, {
-  get: () => () => {
-    throw new Error('detect() used the network for a bundled provider');
+const offline = new Proxy(
+  {},
+  {
+    get: () => () => {
+      throw new Error('detect() used the network for a bundled provider');
+    },
   },
-});
+);
 
 async function detectOnce(): Promise<void> {
   const result = await detect('bench.user@gmail.com', { resolver: offline as DnsResolver, fetcher: offline as Fetcher });

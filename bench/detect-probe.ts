@@ -22,7 +22,10 @@ export async function benchDetectProbe(): Promise<number> {
   const certs = makeCerts({ hosts: [...hosts, `autoconfig.${DOMAIN}`, 'ispdb.bench.test'] });
   const dns = await startDnsServer({
     records: {
-      [DOMAIN]: [{ type: 'A', address: '127.0.0.1' }, { type: 'MX', exchange: `mx.${DOMAIN}`, priority: 10 }],
+      [DOMAIN]: [
+        { type: 'A', address: '127.0.0.1' },
+        { type: 'MX', exchange: `mx.${DOMAIN}`, priority: 10 },
+      ],
       [`smtp.${DOMAIN}`]: [{ type: 'A', address: '127.0.0.1' }],
       [`mail.${DOMAIN}`]: [{ type: 'A', address: '127.0.0.1' }],
     },
@@ -37,7 +40,10 @@ export async function benchDetectProbe(): Promise<number> {
     const started = performance.now();
     const result = await detect(`someone@${DOMAIN}`, {
       resolver: createResolver({ servers: [dns.server] }),
-      fetcher: createHttpFetcher({ ca: certs.ca, connect: (url) => ({ host: '127.0.0.1', port: url.protocol === 'https:' ? httpsPort : httpPort }) }),
+      fetcher: createHttpFetcher({
+        ca: certs.ca,
+        connect: (url) => ({ host: '127.0.0.1', port: url.protocol === 'https:' ? httpsPort : httpPort }),
+      }),
       ispdbBase: 'https://ispdb.bench.test/autoconfig/v1.1/',
       probeCa: certs.ca,
       probePorts: [
@@ -49,7 +55,8 @@ export async function benchDetectProbe(): Promise<number> {
     });
     const elapsed = performance.now() - started;
     const best = result.smtp[0];
-    if (best?.security !== 'starttls' || best.port !== starttls.port) throw new Error(`detect_probe: expected the STARTTLS port first, got ${JSON.stringify(best)}`);
+    if (best?.security !== 'starttls' || best.port !== starttls.port)
+      throw new Error(`detect_probe: expected the STARTTLS port first, got ${JSON.stringify(best)}`);
     return elapsed;
   } finally {
     for (const server of [httpsServer, httpServer]) {

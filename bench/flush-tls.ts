@@ -94,7 +94,10 @@ async function engineFlush(peer: SubmissionPeer): Promise<{ rate: number; raw: B
   const unsent = (await engine.list()).filter((m) => m.state !== 'sent');
   await engine.stop();
   await fs.rm(dir, { recursive: true, force: true });
-  if (sent.length !== COUNT) throw new Error(`engine flush sent ${sent.length} of ${COUNT}; first unsent: ${JSON.stringify(unsent[0]?.lastError ?? unsent[0]?.state)}`);
+  if (sent.length !== COUNT)
+    throw new Error(
+      `engine flush sent ${sent.length} of ${COUNT}; first unsent: ${JSON.stringify(unsent[0]?.lastError ?? unsent[0]?.state)}`,
+    );
   return { rate: COUNT / seconds, raw };
 }
 

@@ -13,9 +13,19 @@ function twoKilobytes(i: number): string {
 }
 
 async function bareNodemailer(port: number, raw: Buffer[]): Promise<number> {
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true, maxConnections: 5, maxMessages: Infinity });
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    ignoreTLS: true,
+    pool: true,
+    maxConnections: 5,
+    maxMessages: Infinity,
+  });
   const started = performance.now();
-  await Promise.all(raw.map((message) => transport.sendMail({ envelope: { from: 'bench@example.com', to: ['sink@example.org'] }, raw: message })));
+  await Promise.all(
+    raw.map((message) => transport.sendMail({ envelope: { from: 'bench@example.com', to: ['sink@example.org'] }, raw: message })),
+  );
   const seconds = (performance.now() - started) / 1000;
   transport.close();
   return COUNT / seconds;
@@ -30,7 +40,8 @@ async function engineFlush(port: number, cold: boolean): Promise<{ rate: number;
   let { engine } = makeBenchEngine(dir, port, true, false);
   await engine.start();
   const ids: string[] = [];
-  for (let i = 0; i < COUNT; i++) ids.push((await engine.enqueue({ to: ['sink@example.org'], subject: `bench ${i}`, text: twoKilobytes(i) })).id);
+  for (let i = 0; i < COUNT; i++)
+    ids.push((await engine.enqueue({ to: ['sink@example.org'], subject: `bench ${i}`, text: twoKilobytes(i) })).id);
   if (cold) {
     await engine.stop();
     ({ engine } = makeBenchEngine(dir, port, true, false));

@@ -22,7 +22,10 @@ type ChildJob = { job: 'attachment'; dir: string; port: number } | { job: 'start
 
 function runChild<T>(job: ChildJob): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = fork(__filename, ['--child', JSON.stringify(job)], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(__filename, ['--child', JSON.stringify(job)], {
+      execArgv: ['--expose-gc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     child.once('message', (m) => {
       resolve(m as T);
       if (job.job !== 'sink') child.disconnect();
@@ -58,7 +61,9 @@ async function cliSection(port: number): Promise<Record<string, number | string 
   const cli: CliFigures = await benchCli(path.resolve(__dirname, '../..'), port);
   const r = (value: number | null, digits: number) => (value === null ? null : round(value, digits));
   for (const note of cli.notes) log(`  note: ${note}`);
-  log(`  queue-only ${round(cli.queueOnlyMs, 1)} ms vs node -e 0 ${round(cli.nodeMs, 1)} ms: ratio ${round(cli.queueRatio, 2)} (target ≤ 1.5)`);
+  log(
+    `  queue-only ${round(cli.queueOnlyMs, 1)} ms vs node -e 0 ${round(cli.nodeMs, 1)} ms: ratio ${round(cli.queueRatio, 2)} (target ≤ 1.5)`,
+  );
   log(`  send ${round(cli.sendMs, 1)} ms vs msmtp ${r(cli.msmtpMs, 1) ?? 'n/a'} ms: ratio ${r(cli.sendRatio, 2) ?? 'n/a'} (target ≤ 2.0)`);
   log(`  send peak RSS ${r(cli.peakRssMb, 1) ?? 'n/a'} MB (target ≤ 60); msmtp ${r(cli.msmtpRssMb, 1) ?? 'n/a'} MB`);
   return {
@@ -78,7 +83,9 @@ async function cliSection(port: number): Promise<Record<string, number | string 
 async function tlsSection(): Promise<Record<string, number | string | null>> {
   const peer = await startSubmissionPeer(__filename);
   try {
-    log(`flush (TLS): 1,000 × 2 KB through ${peer.kind === 'postfix' ? 'a private Postfix submission service' : 'smtp-server in a child process'} (STARTTLS + AUTH PLAIN) vs a bare nodemailer pool (5 connections)…`);
+    log(
+      `flush (TLS): 1,000 × 2 KB through ${peer.kind === 'postfix' ? 'a private Postfix submission service' : 'smtp-server in a child process'} (STARTTLS + AUTH PLAIN) vs a bare nodemailer pool (5 connections)…`,
+    );
     if (peer.note) log(`  note: ${peer.note}`);
     const tls = await benchFlushTls(peer);
     log(`  engine ${round(tls.engine, 0)} msg/s, bare nodemailer ${round(tls.bare, 0)} msg/s, ratio ${round(tls.ratio, 3)} (target ≥ 0.9)`);
@@ -97,12 +104,14 @@ async function tlsSection(): Promise<Record<string, number | string | null>> {
 /** BENCH_ONLY=cli,tls runs just those sections (while working on one figure); `npm run bench` runs all. */
 /** quota_flush_failed and throttled_flush_ratio (issue 10): provider limits met by loopback servers that answer as Gmail and Microsoft do. */
 async function providersSection(): Promise<Record<string, number | string | null>> {
-  log('provider limits: 600 messages into a daily quota of 500 (Gmail\'s 550 5.4.5)…');
+  log("provider limits: 600 messages into a daily quota of 500 (Gmail's 550 5.4.5)…");
   const quota = await benchQuota();
   log(`  failed ${quota.failed} (must be 0), sent ${quota.sent}, waiting for the window ${quota.waiting}`);
-  log('provider limits: 1,000 × 2 KB into a server taking 2 sessions at once (Microsoft\'s 432 4.3.2) vs a bare nodemailer pool of 2…');
+  log("provider limits: 1,000 × 2 KB into a server taking 2 sessions at once (Microsoft's 432 4.3.2) vs a bare nodemailer pool of 2…");
   const throttled = await benchThrottled();
-  log(`  engine ${round(throttled.engine, 0)} msg/s, bare ${round(throttled.bare, 0)} msg/s, ratio ${round(throttled.ratio, 3)} (target ≥ 0.8); failed ${throttled.failed}`);
+  log(
+    `  engine ${round(throttled.engine, 0)} msg/s, bare ${round(throttled.bare, 0)} msg/s, ratio ${round(throttled.ratio, 3)} (target ≥ 0.8); failed ${throttled.failed}`,
+  );
   return {
     quota_flush_failed: quota.failed,
     quota_flush_sent: quota.sent,
@@ -116,20 +125,41 @@ async function providersSection(): Promise<Record<string, number | string | null
 
 /** throttled_flush_ratio alone (BENCH_ONLY=throttled), without the quota run before it. */
 async function throttledSection(): Promise<Record<string, number | string | null>> {
-  log('provider limits: 1,000 × 2 KB into a server taking 2 sessions at once (Microsoft\'s 432 4.3.2) vs a bare nodemailer pool of 2…');
+  log("provider limits: 1,000 × 2 KB into a server taking 2 sessions at once (Microsoft's 432 4.3.2) vs a bare nodemailer pool of 2…");
   const throttled = await benchThrottled();
-  log(`  engine ${round(throttled.engine, 0)} msg/s, bare ${round(throttled.bare, 0)} msg/s, ratio ${round(throttled.ratio, 3)} (target ≥ 0.8); failed ${throttled.failed}, refusals ${throttled.refusals}`);
-  return { throttled_flush_ratio: round(throttled.ratio, 3), throttled_engine_msgs_per_s: round(throttled.engine, 0), throttled_baseline_msgs_per_s: round(throttled.bare, 0), throttled_flush_failed: throttled.failed };
+  log(
+    `  engine ${round(throttled.engine, 0)} msg/s, bare ${round(throttled.bare, 0)} msg/s, ratio ${round(throttled.ratio, 3)} (target ≥ 0.8); failed ${throttled.failed}, refusals ${throttled.refusals}`,
+  );
+  return {
+    throttled_flush_ratio: round(throttled.ratio, 3),
+    throttled_engine_msgs_per_s: round(throttled.engine, 0),
+    throttled_baseline_msgs_per_s: round(throttled.bare, 0),
+    throttled_flush_failed: throttled.failed,
+  };
 }
 
-const SECTIONS: Record<string, (port: number) => Promise<Record<string, number | string | null>>> = { cli: cliSection, tls: () => tlsSection(), flush: flushSection, providers: () => providersSection(), throttled: () => throttledSection() };
+const SECTIONS: Record<string, (port: number) => Promise<Record<string, number | string | null>>> = {
+  cli: cliSection,
+  tls: () => tlsSection(),
+  flush: flushSection,
+  providers: () => providersSection(),
+  throttled: () => throttledSection(),
+};
 
 /** flush_ratio alone (BENCH_ONLY=flush): the engine against a bare nodemailer pool through the sink. */
 async function flushSection(port: number): Promise<Record<string, number | string | null>> {
   log('flush: 1,000 × 2 KB through the engine vs a bare nodemailer pool (5 connections)…');
   const flush = await benchFlush(port);
-  log(`  engine ${round(flush.engine, 0)} msg/s, bare nodemailer ${round(flush.bare, 0)} msg/s, ratio ${round(flush.ratio, 3)}; cold ${round(flush.cold, 0)} msg/s, ratio ${round(flush.coldRatio, 3)}`);
-  return { flush_engine: round(flush.engine, 0), flush_bare: round(flush.bare, 0), flush_ratio: round(flush.ratio, 3), flush_cold: round(flush.cold, 0), flush_cold_ratio: round(flush.coldRatio, 3) };
+  log(
+    `  engine ${round(flush.engine, 0)} msg/s, bare nodemailer ${round(flush.bare, 0)} msg/s, ratio ${round(flush.ratio, 3)}; cold ${round(flush.cold, 0)} msg/s, ratio ${round(flush.coldRatio, 3)}`,
+  );
+  return {
+    flush_engine: round(flush.engine, 0),
+    flush_bare: round(flush.bare, 0),
+    flush_ratio: round(flush.ratio, 3),
+    flush_cold: round(flush.cold, 0),
+    flush_cold_ratio: round(flush.coldRatio, 3),
+  };
 }
 
 async function main(): Promise<void> {
@@ -149,14 +179,18 @@ async function main(): Promise<void> {
     }
     log('flush: 1,000 × 2 KB through the engine vs a bare nodemailer pool (5 connections)…');
     const flush = await benchFlush(port);
-    log(`  engine ${round(flush.engine, 0)} msg/s, bare nodemailer ${round(flush.bare, 0)} msg/s, ratio ${round(flush.ratio, 3)} (target ≥ 0.9)`);
+    log(
+      `  engine ${round(flush.engine, 0)} msg/s, bare nodemailer ${round(flush.bare, 0)} msg/s, ratio ${round(flush.ratio, 3)} (target ≥ 0.9)`,
+    );
     log(`  after a restart (every message read back from disk): ${round(flush.cold, 0)} msg/s, ratio ${round(flush.coldRatio, 3)}`);
 
     const tls = await tlsSection();
 
     log('enqueue: durable 10 KB enqueue, 1,000 samples…');
     const enqueue = await benchEnqueue();
-    log(`  p50 ${round(enqueue.p50, 3)} ms, p99 ${round(enqueue.p99, 3)} ms (targets ≤ 3, ≤ 10); bare fsync'd 10 KB write p50 ${round(enqueue.bareP50, 3)} ms, p99 ${round(enqueue.bareP99, 3)} ms`);
+    log(
+      `  p50 ${round(enqueue.p50, 3)} ms, p99 ${round(enqueue.p99, 3)} ms (targets ≤ 3, ≤ 10); bare fsync'd 10 KB write p50 ${round(enqueue.bareP50, 3)} ms, p99 ${round(enqueue.bareP99, 3)} ms`,
+    );
 
     log('attachment: peak RSS growth enqueuing and sending one 100 MB attachment…');
     const attachmentDir = await tempDataDir('attachment');
@@ -174,7 +208,9 @@ async function main(): Promise<void> {
     const startup = await runChild<{ ms: number; rssMb: number; queued: number }>({ job: 'startup', dir: startupDir });
     await fs.rm(startupDir, { recursive: true, force: true });
     if (startup.queued !== 10_000) throw new Error(`startup found ${startup.queued} queued messages, not 10,000`);
-    log(`  ${round(startup.ms, 1)} ms, RSS ${round(startup.rssMb, 1)} MB (targets ≤ 500, ≤ 120); first start with compaction ${round(first.ms, 1)} ms`);
+    log(
+      `  ${round(startup.ms, 1)} ms, RSS ${round(startup.rssMb, 1)} MB (targets ≤ 500, ≤ 120); first start with compaction ${round(first.ms, 1)} ms`,
+    );
 
     log('detect: a bundled provider, no network…');
     const known = await benchDetectKnown();
@@ -191,8 +227,12 @@ async function main(): Promise<void> {
     const r = (value: number | null, digits: number) => (value === null ? null : round(value, digits));
     if (renderer.note) log(`  note: ${renderer.note}`);
     log(`  JS ${r(renderer.jsGzipKb, 1) ?? 'n/a'} KB gzipped (target ≤ 250)`);
-    log(`  first render ${r(renderer.firstRenderMs, 1) ?? 'n/a'} ms (target ≤ 500); blank page on the same server ${r(renderer.firstRenderBlankMs, 1) ?? 'n/a'} ms`);
-    log(`  10,000 messages ${r(renderer.render10kMs, 1) ?? 'n/a'} ms to the first painted frame (target ≤ 100); 100 messages ${r(renderer.render100Ms, 1) ?? 'n/a'} ms`);
+    log(
+      `  first render ${r(renderer.firstRenderMs, 1) ?? 'n/a'} ms (target ≤ 500); blank page on the same server ${r(renderer.firstRenderBlankMs, 1) ?? 'n/a'} ms`,
+    );
+    log(
+      `  10,000 messages ${r(renderer.render10kMs, 1) ?? 'n/a'} ms to the first painted frame (target ≤ 100); 100 messages ${r(renderer.render100Ms, 1) ?? 'n/a'} ms`,
+    );
     log(
       `  scrolling 10,000 messages: a frame every ${r(renderer.scroll10kFrameMs, 1) ?? 'n/a'} ms (p95 ${r(renderer.scroll10kFrameP95Ms, 1) ?? 'n/a'} ms); standing still ${r(renderer.idleFrameMs, 1) ?? 'n/a'} ms`,
     );

@@ -9,7 +9,8 @@ import { SmtpSender } from '../electron/core/smtp/smtp-sender';
 import { network, sinkAccount, staticAccounts, tempDataDir } from './fixtures';
 
 /** Gmail's reply once the daily sending limit is used, as its SMTP error reference gives it. */
-export const GMAIL_DAILY_LIMIT = '550-5.4.5 Daily user sending limit exceeded. For more information on Gmail\r\n550-5.4.5 sending limits go to\r\n550 5.4.5  https://support.google.com/a/answer/166852 bench - gsmtp';
+export const GMAIL_DAILY_LIMIT =
+  '550-5.4.5 Daily user sending limit exceeded. For more information on Gmail\r\n550-5.4.5 sending limits go to\r\n550 5.4.5  https://support.google.com/a/answer/166852 bench - gsmtp';
 /** Microsoft's reply to a session past the three (here: `threadLimit`) a mailbox may have at once. */
 export const MICROSOFT_THREAD_LIMIT = '432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded [Hostname=bench.outlook.test]';
 
@@ -59,7 +60,8 @@ export function startProviderSink(options: { quota?: number; threadLimit?: numbe
         if (eol < 0) return;
         const verb = buffer.slice(0, 4).toUpperCase();
         buffer = buffer.slice(eol + 2);
-        if (verb === 'EHLO') socket.write('250-provider.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n250 SIZE 1000000000\r\n');
+        if (verb === 'EHLO')
+          socket.write('250-provider.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n250 SIZE 1000000000\r\n');
         else if (verb === 'MAIL') {
           if (options.quota !== undefined && started >= options.quota) {
             refused++;
@@ -94,7 +96,17 @@ export function startProviderSink(options: { quota?: number; threadLimit?: numbe
 }
 
 export function benchLimits(overrides: Partial<SendingLimits>): SendingLimits {
-  return { profileId: 'bench', name: 'Gmail', maxConnections: 5, messagesPerMinute: null, recipientsPerMessage: 100, messagesPerDay: null, recipientsPerDay: null, filesSentCopy: false, ...overrides };
+  return {
+    profileId: 'bench',
+    name: 'Gmail',
+    maxConnections: 5,
+    messagesPerMinute: null,
+    recipientsPerMessage: 100,
+    messagesPerDay: null,
+    recipientsPerDay: null,
+    filesSentCopy: false,
+    ...overrides,
+  };
 }
 
 const COUNT = 600;

@@ -9,7 +9,10 @@ export const BLANK_PAGE = 'blank.html';
 /** The renderer as the e2e suites build it, plus the baseline: the same server, the same navigation, a page with nothing to run. */
 export async function buildWithBlankPage(root: string): Promise<BuiltRenderer> {
   const built = await buildRenderer(root);
-  await fs.writeFile(path.join(built.dir, BLANK_PAGE), '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>blank</title></head><body></body></html>');
+  await fs.writeFile(
+    path.join(built.dir, BLANK_PAGE),
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>blank</title></head><body></body></html>',
+  );
   return built;
 }
 
@@ -41,7 +44,13 @@ export function installStandIn(): void {
       holdReason: state === 'held' ? 'user' : undefined,
       lastError:
         state === 'failed'
-          ? { code: 'SMTP_RECIPIENT', message: 'The mail server refused one or more recipients.', next: 'Check the spelling.', retryable: false, reply: '550 5.1.1 User unknown' }
+          ? {
+              code: 'SMTP_RECIPIENT',
+              message: 'The mail server refused one or more recipients.',
+              next: 'Check the spelling.',
+              retryable: false,
+              reply: '550 5.1.1 User unknown',
+            }
           : undefined,
       attemptCount: state === 'queued' ? 0 : 1,
     };

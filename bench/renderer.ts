@@ -29,7 +29,8 @@ export interface RendererFigures {
 async function jsGzipKb(dir: string): Promise<number> {
   const files = await fs.readdir(path.join(dir, 'assets'));
   let bytes = 0;
-  for (const file of files.filter((f) => f.endsWith('.js'))) bytes += gzipSync(await fs.readFile(path.join(dir, 'assets', file)), { level: 9 }).length;
+  for (const file of files.filter((f) => f.endsWith('.js')))
+    bytes += gzipSync(await fs.readFile(path.join(dir, 'assets', file)), { level: 9 }).length;
   return bytes / 1024;
 }
 
@@ -44,7 +45,9 @@ async function firstRender(page: Page, url: string): Promise<number> {
 async function listRender(page: Page, url: string): Promise<number> {
   await page.goto(url);
   await page.waitForFunction(() => performance.getEntriesByName('outbox:painted').length > 0, undefined, { timeout: 30_000 });
-  return page.evaluate(() => performance.getEntriesByName('outbox:painted')[0]!.startTime - performance.getEntriesByName('outbox:list-received')[0]!.startTime);
+  return page.evaluate(
+    () => performance.getEntriesByName('outbox:painted')[0]!.startTime - performance.getEntriesByName('outbox:list-received')[0]!.startTime,
+  );
 }
 
 /** Frame gaps while scrolling the list from top to bottom in 2,500-pixel steps, one step per frame (or standing still). */

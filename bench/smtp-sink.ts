@@ -38,4 +38,3 @@ export function startSink(port = 0): Promise<net.Server> {
   });
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
 }
-

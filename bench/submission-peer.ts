@@ -44,9 +44,13 @@ async function startPostfix(): Promise<SubmissionPeer> {
 /** The stand-in: smtp-server, STARTTLS required and AUTH PLAIN checked, in its own process (bench/index.ts `tls-sink`). */
 async function startSmtpServer(entry: string, note: string): Promise<SubmissionPeer> {
   const certs = makeCerts({ hosts: ['127.0.0.1', 'localhost'] });
-  const child = fork(entry, ['--child', JSON.stringify({ job: 'tls-sink', key: certs.key, cert: certs.cert, user: USER, password: PASSWORD })], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child = fork(
+    entry,
+    ['--child', JSON.stringify({ job: 'tls-sink', key: certs.key, cert: certs.cert, user: USER, password: PASSWORD })],
+    {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m) => resolve(m as number));
     child.once('error', reject);
@@ -72,7 +76,10 @@ export async function startSubmissionPeer(entry: string): Promise<SubmissionPeer
   try {
     return await startPostfix();
   } catch (error) {
-    return startSmtpServer(entry, `Postfix could not be started (${error instanceof Error ? error.message : String(error)}); smtp-server stands in`);
+    return startSmtpServer(
+      entry,
+      `Postfix could not be started (${error instanceof Error ? error.message : String(error)}); smtp-server stands in`,
+    );
   }
 }
 

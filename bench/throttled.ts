@@ -20,9 +20,19 @@ function body(i: number): string {
 
 async function bare(raw: Buffer[]): Promise<number> {
   const sink = await startProviderSink({ threadLimit: LIMIT });
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false, ignoreTLS: true, pool: true, maxConnections: LIMIT, maxMessages: Infinity });
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: sink.port,
+    secure: false,
+    ignoreTLS: true,
+    pool: true,
+    maxConnections: LIMIT,
+    maxMessages: Infinity,
+  });
   const started = performance.now();
-  await Promise.all(raw.map((message) => transport.sendMail({ envelope: { from: 'bench@example.com', to: ['sink@example.org'] }, raw: message })));
+  await Promise.all(
+    raw.map((message) => transport.sendMail({ envelope: { from: 'bench@example.com', to: ['sink@example.org'] }, raw: message })),
+  );
   const seconds = (performance.now() - started) / 1000;
   transport.close();
   await sink.stop();
@@ -37,7 +47,8 @@ async function engineRun(): Promise<{ rate: number; raw: Buffer[]; failed: numbe
   const producer = createOutboxEngine({ dataDir: dir, accounts, sender: new SmtpSender(), connectivity: network(true), mode: 'producer' });
   await producer.start();
   const ids: string[] = [];
-  for (let i = 0; i < COUNT; i++) ids.push((await producer.enqueue({ to: ['sink@example.org'], subject: `throttled ${i}`, text: body(i) })).id);
+  for (let i = 0; i < COUNT; i++)
+    ids.push((await producer.enqueue({ to: ['sink@example.org'], subject: `throttled ${i}`, text: body(i) })).id);
   await producer.stop();
   // As the app runs it: sending by itself, retries scheduled by the engine.
   // Started offline, so loading the spool is not timed: the clock runs from the moment the network returns.
@@ -70,7 +81,9 @@ async function engineRun(): Promise<{ rate: number; raw: Buffer[]; failed: numbe
   for (const id of ids) {
     const where = (await engine.bytesOf(id))!;
     // Sent files move from queue/ to sent/ while the engine is idle.
-    const handle = await fs.open(where.file, 'r').catch(() => fs.open(where.file.replace(`${path.sep}queue${path.sep}`, `${path.sep}sent${path.sep}`), 'r'));
+    const handle = await fs
+      .open(where.file, 'r')
+      .catch(() => fs.open(where.file.replace(`${path.sep}queue${path.sep}`, `${path.sep}sent${path.sep}`), 'r'));
     const buffer = Buffer.alloc(where.length);
     await handle.read(buffer, 0, where.length, where.offset);
     await handle.close();

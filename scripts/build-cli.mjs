@@ -43,7 +43,8 @@ const LIBMIME_LAZY = {
     },
     {
       // The Map literal's closing "]);" gets one more ")" for the arrow function's parenthesis.
-      eager: "const BYTE_ORDER_GUESSING = new Map([\n    [iconv_lite_1.default.getCodec('utf-16'), 200],\n    [iconv_lite_1.default.getCodec('utf-32'), 400]\n]);",
+      eager:
+        "const BYTE_ORDER_GUESSING = new Map([\n    [iconv_lite_1.default.getCodec('utf-16'), 200],\n    [iconv_lite_1.default.getCodec('utf-32'), 400]\n]);",
       lazy: "let byteOrderGuessing; const byteOrderGuessingOf = () => (byteOrderGuessing ??= new Map([\n    [iconv_lite_1.default.getCodec('utf-16'), 200],\n    [iconv_lite_1.default.getCodec('utf-32'), 400]\n]));",
       use: ['BYTE_ORDER_GUESSING.get(', 'byteOrderGuessingOf().get('],
     },
@@ -65,7 +66,11 @@ const lazyLibmimeTables = {
       let out = source;
       for (const { eager, lazy, use } of LIBMIME_LAZY[path.basename(args.path)]) {
         if (!once(out, eager) || (use && !once(out, use[0]))) {
-          return { contents: source, loader: 'js', warnings: [{ text: `libmime changed: ${path.basename(args.path)} loads its tables at once again (scripts/build-cli.mjs)` }] };
+          return {
+            contents: source,
+            loader: 'js',
+            warnings: [{ text: `libmime changed: ${path.basename(args.path)} loads its tables at once again (scripts/build-cli.mjs)` }],
+          };
         }
         out = out.replace(eager, lazy);
         if (use) out = out.replace(use[0], use[1]);
@@ -87,7 +92,10 @@ const VENDOR = ['iconv-lite', 'encoding-japanese'];
 function linkVendors(outdir, file, text) {
   return text.replace(/__outboxVendorRequire\("([a-z-]+)"\)/g, (call, name) => {
     if (!VENDOR.includes(name)) throw new Error(`build-cli: no vendor file for ${name}`);
-    const target = path.relative(path.dirname(file), path.join(outdir, 'chunks', `vendor-${name}.cjs`)).split(path.sep).join('/');
+    const target = path
+      .relative(path.dirname(file), path.join(outdir, 'chunks', `vendor-${name}.cjs`))
+      .split(path.sep)
+      .join('/');
     return `require(${JSON.stringify(target.startsWith('.') ? target : `./${target}`)})`;
   });
 }
@@ -151,7 +159,8 @@ export async function buildCli(common, root) {
       write: false,
       logLevel: 'warning',
     });
-    for (const out of cjs.outputFiles) written.push({ path: out.path, text: out.path.endsWith('.cjs') ? linkVendors(outdir, out.path, out.text) : out.text });
+    for (const out of cjs.outputFiles)
+      written.push({ path: out.path, text: out.path.endsWith('.cjs') ? linkVendors(outdir, out.path, out.text) : out.text });
   }
   // Before the chunks that require them.
   written.unshift(...(await buildVendors(common, outdir)));

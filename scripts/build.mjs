@@ -30,7 +30,14 @@ const common = {
 const targets = {
   main: { ...common, entryPoints: ['electron/main/index.ts'], outfile: 'dist/main/index.cjs' },
   // Sandboxed preloads may only require 'electron': bundle everything else in.
-  preload: { ...common, entryPoints: ['electron/preload/index.ts'], outfile: 'dist/preload/index.cjs', platform: 'browser', target: 'chrome140', external: ['electron'] },
+  preload: {
+    ...common,
+    entryPoints: ['electron/preload/index.ts'],
+    outfile: 'dist/preload/index.cjs',
+    platform: 'browser',
+    target: 'chrome140',
+    external: ['electron'],
+  },
   // The command starts once per message: split into chunks loaded on demand (scripts/build-cli.mjs).
   cli: { build: () => buildCli(common, root) },
   bench: { ...common, entryPoints: ['bench/index.ts'], outfile: 'dist/bench/index.cjs' },
@@ -41,7 +48,11 @@ export async function buildNode(names = Object.keys(targets)) {
 }
 
 export function buildRenderer() {
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts'], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts'],
+    { cwd: root, stdio: 'inherit' },
+  );
   if (r.status !== 0) throw new Error('renderer build failed');
 }
 

@@ -56,7 +56,9 @@ async function main() {
   await fs.writeFile(path.join(dataDir, 'providers.json'), formatProviderData(data));
   // Written, not copied, so a read-only source file does not make the copy read-only too.
   await fs.writeFile(path.join(dataDir, 'LICENSE'), await fs.readFile(path.join(ispdb, 'LICENSE')));
-  console.log(`[derive-providers] ${data.providers.length} providers from ${names.length} files in ${ispdb} -> ${path.relative(root, dataDir)}`);
+  console.log(
+    `[derive-providers] ${data.providers.length} providers from ${names.length} files in ${ispdb} -> ${path.relative(root, dataDir)}`,
+  );
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -29,7 +29,8 @@ function runCli(args) {
   const estreeDir = `${path.sep}@typescript-eslint${path.sep}typescript-estree${path.sep}`;
   const resolveFilename = Module._resolveFilename;
   Module._resolveFilename = function (request, parent, ...rest) {
-    if (request === 'typescript' && parent && typeof parent.filename === 'string' && parent.filename.includes(estreeDir)) return nestedTypescript;
+    if (request === 'typescript' && parent && typeof parent.filename === 'string' && parent.filename.includes(estreeDir))
+      return nestedTypescript;
     return resolveFilename.call(this, request, parent, ...rest);
   };
   boundNetworkCalls();
@@ -186,7 +187,8 @@ function scanProject(root = ROOT) {
     if (child.error) throw new Error(`Electronegativity did not finish: ${child.error.message}\n${log}`);
     if (child.status !== 0) throw new Error(`Electronegativity exited with ${child.status ?? child.signal}\n${log}`);
     if (!fs.existsSync(csv)) throw new Error(`Electronegativity wrote no report\n${log}`);
-    if (log.includes('[electronegativity] could not parse')) throw new Error(`Electronegativity could not parse some files, so it did not scan them\n${log}`);
+    if (log.includes('[electronegativity] could not parse'))
+      throw new Error(`Electronegativity could not parse some files, so it did not scan them\n${log}`);
     return { findings: findingsFromCsv(fs.readFileSync(csv, 'utf8')), log };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
@@ -199,7 +201,9 @@ function isFailing(finding) {
 
 function formatFindings(findings) {
   if (findings.length === 0) return 'no findings';
-  return findings.map((f) => `${f.severity.padEnd(13)} ${f.confidence.padEnd(9)} ${f.issue.padEnd(40)} ${f.file}:${f.location}  ${f.sample}`).join('\n');
+  return findings
+    .map((f) => `${f.severity.padEnd(13)} ${f.confidence.padEnd(9)} ${f.issue.padEnd(40)} ${f.file}:${f.location}  ${f.sample}`)
+    .join('\n');
 }
 
 module.exports = { scanProject, stageProject, findingsFromCsv, formatFindings, isFailing, PROJECT_SOURCES };

@@ -44,9 +44,7 @@ const layers = [
   (x, y) => Math.hypot(x - 752, y - 328) <= 162 && PAPER,
   (x, y) => Math.hypot(x - 752, y - 328) <= 138 && BADGE,
   (x, y) =>
-    (segment(x, y, 692, 388, 812, 268) <= 20 ||
-      segment(x, y, 736, 268, 812, 268) <= 20 ||
-      segment(x, y, 812, 268, 812, 344) <= 20) &&
+    (segment(x, y, 692, 388, 812, 268) <= 20 || segment(x, y, 736, 268, 812, 268) <= 20 || segment(x, y, 812, 268, 812, 344) <= 20) &&
     PAPER,
 ];
 

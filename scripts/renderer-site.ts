@@ -38,7 +38,19 @@ export interface BuiltRenderer {
 export async function buildRenderer(root: string): Promise<BuiltRenderer> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'outbox-renderer-'));
   const vite = path.join(root, 'node_modules/vite/bin/vite.js');
-  const args = [vite, 'build', '--config', 'renderer/vite.config.ts', '--outDir', dir, '--emptyOutDir', '--sourcemap', 'false', '--logLevel', 'warn'];
+  const args = [
+    vite,
+    'build',
+    '--config',
+    'renderer/vite.config.ts',
+    '--outDir',
+    dir,
+    '--emptyOutDir',
+    '--sourcemap',
+    'false',
+    '--logLevel',
+    'warn',
+  ];
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
@@ -94,7 +106,10 @@ export async function serveRenderer(dir: string): Promise<StaticServer> {
         let body = await fs.readFile(file);
         // The app serves the page as app://outbox/ and its CSP names that origin; over http the same policy is 'self'.
         if (path.basename(file) === 'index.html') body = Buffer.from(body.toString('utf8').replaceAll('app://outbox', "'self'"));
-        res.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+        res.writeHead(200, {
+          'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+          'cache-control': 'no-store',
+        });
         res.end(body);
       } catch {
         res.writeHead(404).end();

@@ -46,11 +46,14 @@ export function plan({ platform, osRelease = {}, isRoot = false, hasSudo = true,
   const commands = [];
   if (compareVersion(nodeVersion, NODE_REQUIRED) < 0) {
     const required = `${NODE_REQUIRED[0]}.${NODE_REQUIRED[1]}`;
-    if (compareVersion(nodeVersion, NODE_TOLERATED) < 0) manual.push(`Node.js ${nodeVersion} is too old: install Node.js ${required} or newer (https://nodejs.org).`);
+    if (compareVersion(nodeVersion, NODE_TOLERATED) < 0)
+      manual.push(`Node.js ${nodeVersion} is too old: install Node.js ${required} or newer (https://nodejs.org).`);
     else notes.push(`Node.js ${nodeVersion} works, but Electron's tooling asks for ${required} or newer: npm will warn (EBADENGINE).`);
   }
   if (platform === 'darwin') {
-    notes.push('macOS: nothing to install; keytar comes prebuilt (Xcode Command Line Tools only if it must be compiled: xcode-select --install).');
+    notes.push(
+      'macOS: nothing to install; keytar comes prebuilt (Xcode Command Line Tools only if it must be compiled: xcode-select --install).',
+    );
     return { commands, manual, notes };
   }
   if (platform === 'win32') {
@@ -61,14 +64,23 @@ export function plan({ platform, osRelease = {}, isRoot = false, hasSudo = true,
   const manager = /\b(debian|ubuntu)\b/.test(family) ? 'apt' : /\b(fedora|rhel|centos)\b/.test(family) ? 'dnf' : undefined;
   if (!manager) {
     manual.push('Install with your package manager: the libsecret development files (libsecret-1-dev, libsecret-devel or libsecret),');
-    manual.push('a C++ compiler, make and python3' + (withTests ? '; for `npm test` also gnome-keyring, dbus, openssl, dovecot, chromium, postfix, msmtp, swaks and nsis.' : '.'));
+    manual.push(
+      'a C++ compiler, make and python3' +
+        (withTests ? '; for `npm test` also gnome-keyring, dbus, openssl, dovecot, chromium, postfix, msmtp, swaks and nsis.' : '.'),
+    );
     return { commands, manual, notes };
   }
   const packages = [...PACKAGES[manager].app, ...(withTests ? PACKAGES[manager].tests : [])];
   // The tests start Postfix from their own configuration: on Debian it is installed unconfigured (as .ci/run does),
   // so no system mail server starts listening.
-  const preseed = withTests && manager === 'apt' ? [['sh', '-c', "echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections"]] : [];
-  const install = manager === 'apt' ? [...preseed, ['apt-get', 'update'], ['apt-get', 'install', '-y', ...packages]] : [['dnf', 'install', '-y', ...packages]];
+  const preseed =
+    withTests && manager === 'apt'
+      ? [['sh', '-c', "echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections"]]
+      : [];
+  const install =
+    manager === 'apt'
+      ? [...preseed, ['apt-get', 'update'], ['apt-get', 'install', '-y', ...packages]]
+      : [['dnf', 'install', '-y', ...packages]];
   if (isRoot) commands.push(...install);
   else if (hasSudo) commands.push(...install.map((argv) => ['sudo', ...argv]));
   else manual.push(...install.map((argv) => `As root: ${argv.join(' ')}`));

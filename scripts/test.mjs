@@ -51,7 +51,12 @@ function dbusSend(...argv) {
 }
 
 function secretsServiceOwned() {
-  const reply = dbusSend('--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.secrets');
+  const reply = dbusSend(
+    '--dest=org.freedesktop.DBus',
+    '/org/freedesktop/DBus',
+    'org.freedesktop.DBus.NameHasOwner',
+    'string:org.freedesktop.secrets',
+  );
   return reply !== null && /boolean true/.test(reply);
 }
 

@@ -50,7 +50,10 @@ export function parseAccount(argv: readonly string[]): { command: AccountCommand
   if (sub === 'add') return parseAccountAdd(rest);
   if (sub === 'test' || sub === 'trust') return parseAccountDiagnostics(sub, rest);
   if (sub === 'password' || sub === 'signin' || sub === 'set') return parseAccountFix(sub, rest);
-  throw new UsageError(`Unknown account command '${sub}'`, "Use 'outbox account add', 'list', 'remove', 'test', 'trust', 'password', 'signin' or 'set'.");
+  throw new UsageError(
+    `Unknown account command '${sub}'`,
+    "Use 'outbox account add', 'list', 'remove', 'test', 'trust', 'password', 'signin' or 'set'.",
+  );
 }
 
 function parseAccountAdd(argv: readonly string[]): { command: AccountCommand; dataDir?: string | undefined } {
@@ -89,12 +92,25 @@ function parseAccountAdd(argv: readonly string[]): { command: AccountCommand; da
   }
   const security = securityText as Security;
   if (security === 'none' && values.insecure !== true) {
-    throw new UsageError('--security none sends the password and mail unencrypted', 'Add --insecure to accept that, or use tls or starttls.');
+    throw new UsageError(
+      '--security none sends the password and mail unencrypted',
+      'Add --insecure to accept that, or use tls or starttls.',
+    );
   }
   return {
     command: {
       name: 'account-add',
-      args: { name, email, host, port: Number(portText), security, insecure: values.insecure === true, user: str(values.user) ?? '', passwordStdin: values['password-stdin'] === true, ...imapAddArgs(values) },
+      args: {
+        name,
+        email,
+        host,
+        port: Number(portText),
+        security,
+        insecure: values.insecure === true,
+        user: str(values.user) ?? '',
+        passwordStdin: values['password-stdin'] === true,
+        ...imapAddArgs(values),
+      },
     },
     dataDir: str(values['data-dir']),
   };
@@ -117,7 +133,10 @@ export type AccountDiagnosticsCommand =
   | { name: 'account-set'; id: string; sentFolder?: string; sentCopy?: boolean; limits?: SendingLimitsOverride };
 
 /** `account password ID --password-stdin [--imap]`, `account signin ID`, `account set ID [--sent-folder F] [--sent-copy|--no-sent-copy]`. */
-function parseAccountFix(sub: 'password' | 'signin' | 'set', argv: readonly string[]): { command: AccountCommand; dataDir?: string | undefined } {
+function parseAccountFix(
+  sub: 'password' | 'signin' | 'set',
+  argv: readonly string[],
+): { command: AccountCommand; dataDir?: string | undefined } {
   const options: Options =
     sub === 'password'
       ? { 'password-stdin': { type: 'boolean' }, imap: { type: 'boolean' }, password: { type: 'string' } }
@@ -140,28 +159,49 @@ function parseAccountFix(sub: 'password' | 'signin' | 'set', argv: readonly stri
   const dataDir = str(values['data-dir']);
   if (sub === 'signin') return { command: { name: 'account-signin', id }, dataDir };
   if (sub === 'password') {
-    if (values.password !== undefined) throw new UsageError('A password on the command line would be visible to other users', 'Pipe it in with --password-stdin instead.');
-    if (values['password-stdin'] !== true) throw new UsageError("'outbox account password' reads the password from standard input: add --password-stdin");
+    if (values.password !== undefined)
+      throw new UsageError('A password on the command line would be visible to other users', 'Pipe it in with --password-stdin instead.');
+    if (values['password-stdin'] !== true)
+      throw new UsageError("'outbox account password' reads the password from standard input: add --password-stdin");
     return { command: { name: 'account-password', id, imap: values.imap === true }, dataDir };
   }
-  if (values['sent-copy'] === true && values['no-sent-copy'] === true) throw new UsageError('Give either --sent-copy or --no-sent-copy, not both');
+  if (values['sent-copy'] === true && values['no-sent-copy'] === true)
+    throw new UsageError('Give either --sent-copy or --no-sent-copy, not both');
   const sentFolder = str(values['sent-folder']);
   const sentCopy = values['sent-copy'] === true ? true : values['no-sent-copy'] === true ? false : undefined;
   // The account's own sending limits over its provider's profile (a paid plan, a company relay).
   const limits: SendingLimitsOverride = {};
-  const LIMIT_FLAGS = { 'max-connections': ['maxConnections', 20], 'per-minute': ['messagesPerMinute', 10_000], 'per-day': ['messagesPerDay', 10_000_000], 'recipients-per-day': ['recipientsPerDay', 10_000_000], 'recipients-per-message': ['recipientsPerMessage', 100_000] } as const;
+  const LIMIT_FLAGS = {
+    'max-connections': ['maxConnections', 20],
+    'per-minute': ['messagesPerMinute', 10_000],
+    'per-day': ['messagesPerDay', 10_000_000],
+    'recipients-per-day': ['recipientsPerDay', 10_000_000],
+    'recipients-per-message': ['recipientsPerMessage', 100_000],
+  } as const;
   for (const [flag, [key, max]] of Object.entries(LIMIT_FLAGS)) {
     const raw = str(values[flag]);
     if (raw === undefined) continue;
     const n = Number(raw);
-    if (!/^\d+$/.test(raw.trim()) || n < 1 || n > max) throw new UsageError(`--${flag} must be a whole number from 1 to ${max}, not '${raw}'`);
+    if (!/^\d+$/.test(raw.trim()) || n < 1 || n > max)
+      throw new UsageError(`--${flag} must be a whole number from 1 to ${max}, not '${raw}'`);
     limits[key] = n;
   }
   const hasLimits = Object.keys(limits).length > 0;
   if (sentFolder === undefined && sentCopy === undefined && !hasLimits) {
-    throw new UsageError("'outbox account set' needs --sent-folder, --sent-copy, --no-sent-copy or a limit (--max-connections, --per-minute, --per-day, --recipients-per-day, --recipients-per-message)");
+    throw new UsageError(
+      "'outbox account set' needs --sent-folder, --sent-copy, --no-sent-copy or a limit (--max-connections, --per-minute, --per-day, --recipients-per-day, --recipients-per-message)",
+    );
   }
-  return { command: { name: 'account-set', id, ...(sentFolder !== undefined ? { sentFolder } : {}), ...(sentCopy !== undefined ? { sentCopy } : {}), ...(hasLimits ? { limits } : {}) }, dataDir };
+  return {
+    command: {
+      name: 'account-set',
+      id,
+      ...(sentFolder !== undefined ? { sentFolder } : {}),
+      ...(sentCopy !== undefined ? { sentCopy } : {}),
+      ...(hasLimits ? { limits } : {}),
+    },
+    dataDir,
+  };
 }
 
 const IMAP_ADD_OPTIONS: Options = {
@@ -175,7 +215,8 @@ const IMAP_ADD_OPTIONS: Options = {
 };
 
 function checkPort(option: string, text: string, hint: string): number {
-  if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) throw new UsageError(`${option} ${text} is not a port number`, hint);
+  if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535)
+    throw new UsageError(`${option} ${text} is not a port number`, hint);
   return Number(text);
 }
 
@@ -185,15 +226,17 @@ function imapAddArgs(values: Values): { imap?: ImapAddArgs; sentCopy?: boolean }
   const portText = str(values['imap-port']);
   const securityText = str(values['imap-security']);
   const user = str(values['imap-user']);
-  const given = host !== undefined || portText !== undefined || securityText !== undefined || user !== undefined || values['imap-insecure'] === true;
-  if (values['sent-copy'] === true && values['no-sent-copy'] === true) throw new UsageError('Give either --sent-copy or --no-sent-copy, not both');
+  const given =
+    host !== undefined || portText !== undefined || securityText !== undefined || user !== undefined || values['imap-insecure'] === true;
+  if (values['sent-copy'] === true && values['no-sent-copy'] === true)
+    throw new UsageError('Give either --sent-copy or --no-sent-copy, not both');
   const sentCopy = values['sent-copy'] === true ? true : values['no-sent-copy'] === true ? false : undefined;
   if (!given) {
     if (sentCopy === true) throw new UsageError('--sent-copy needs the IMAP settings', 'Add --imap-host, --imap-port and --imap-security.');
     return sentCopy === undefined ? {} : { sentCopy };
   }
   if (host === undefined || portText === undefined || securityText === undefined) {
-    throw new UsageError("IMAP settings need --imap-host, --imap-port and --imap-security together");
+    throw new UsageError('IMAP settings need --imap-host, --imap-port and --imap-security together');
   }
   const port = checkPort('--imap-port', portText, 'Use 993 for TLS, 143 for STARTTLS.');
   if (!(SECURITY_MODES as readonly string[]).includes(securityText)) {
@@ -201,14 +244,20 @@ function imapAddArgs(values: Values): { imap?: ImapAddArgs; sentCopy?: boolean }
   }
   const security = securityText as Security;
   if (security === 'none' && values['imap-insecure'] !== true) {
-    throw new UsageError('--imap-security none sends the password and mail unencrypted', 'Add --imap-insecure to accept that, or use tls or starttls.');
+    throw new UsageError(
+      '--imap-security none sends the password and mail unencrypted',
+      'Add --imap-insecure to accept that, or use tls or starttls.',
+    );
   }
   const imap: ImapAddArgs = { host, port, security, insecure: values['imap-insecure'] === true };
   if (user !== undefined) imap.user = user;
   return sentCopy === undefined ? { imap } : { imap, sentCopy };
 }
 
-function parseAccountDiagnostics(sub: 'test' | 'trust', argv: readonly string[]): { command: AccountCommand; dataDir?: string | undefined } {
+function parseAccountDiagnostics(
+  sub: 'test' | 'trust',
+  argv: readonly string[],
+): { command: AccountCommand; dataDir?: string | undefined } {
   const options: Options = sub === 'test' ? { json: { type: 'boolean' } } : { fingerprint: { type: 'string' }, imap: { type: 'boolean' } };
   const { values, positionals } = parse(`account ${sub}`, argv, options);
   if (values.help) return { command: { name: 'help', topic: 'account' } };
@@ -217,11 +266,18 @@ function parseAccountDiagnostics(sub: 'test' | 'trust', argv: readonly string[])
   const dataDir = str(values['data-dir']);
   if (sub === 'test') return { command: { name: 'account-test', id, json: values.json === true }, dataDir };
   const fingerprint = str(values.fingerprint);
-  if (fingerprint === undefined) throw new UsageError("'outbox account trust' needs --fingerprint", "Copy the SHA-256 fingerprint 'outbox account test' printed.");
+  if (fingerprint === undefined)
+    throw new UsageError("'outbox account trust' needs --fingerprint", "Copy the SHA-256 fingerprint 'outbox account test' printed.");
   if (!/^([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$/.test(fingerprint.trim())) {
-    throw new UsageError('--fingerprint must be a SHA-256 fingerprint: 32 hex bytes, like AB:CD:…', "Copy the fingerprint 'outbox account test' printed.");
+    throw new UsageError(
+      '--fingerprint must be a SHA-256 fingerprint: 32 hex bytes, like AB:CD:…',
+      "Copy the fingerprint 'outbox account test' printed.",
+    );
   }
-  return { command: { name: 'account-trust', id, fingerprint: fingerprint.trim(), server: values.imap === true ? 'imap' : 'smtp' }, dataDir };
+  return {
+    command: { name: 'account-trust', id, fingerprint: fingerprint.trim(), server: values.imap === true ? 'imap' : 'smtp' },
+    dataDir,
+  };
 }
 
 export interface OAuthAddArgs {
@@ -247,7 +303,10 @@ function parseAccountAddOAuth(argv: readonly string[]): { command: AccountComman
   if (values.password !== undefined) throw new UsageError('--oauth signs in in the browser: there is no password to give');
   const providerId = str(values.oauth) ?? '';
   if (!isProviderId(providerId)) {
-    throw new UsageError(`--oauth must be ${PROVIDER_IDS.join(' or ')}, not '${providerId}'`, 'For another provider, add the account with a password or app password.');
+    throw new UsageError(
+      `--oauth must be ${PROVIDER_IDS.join(' or ')}, not '${providerId}'`,
+      'For another provider, add the account with a password or app password.',
+    );
   }
   const provider = PROVIDERS[providerId];
   const name = str(values.name);
@@ -257,7 +316,8 @@ function parseAccountAddOAuth(argv: readonly string[]): { command: AccountComman
   const clientId = str(values['client-id'])?.trim();
   if (clientId === '') throw new UsageError('--client-id is empty');
   const clientSecret = str(values['client-secret'])?.trim();
-  if (clientSecret !== undefined && !clientId) throw new UsageError('--client-secret goes with --client-id', "The secret built into Outbox belongs to Outbox's own client id.");
+  if (clientSecret !== undefined && !clientId)
+    throw new UsageError('--client-secret goes with --client-id', "The secret built into Outbox belongs to Outbox's own client id.");
   return {
     command: {
       name: 'account-add',

@@ -110,8 +110,10 @@ export function enableCompileCache(ownDir: string, env: NodeJS.ProcessEnv = proc
 /** The `require` a CommonJS module gets (Node's own builds it internally). */
 function requireFor(module: NodeModule, internals: ModuleInternals): NodeJS.Require {
   const require = ((id: string) => module.require(id)) as NodeJS.Require;
-  require.resolve = ((request: string, options?: { paths?: string[] }) => internals._resolveFilename(request, module, false, options)) as NodeJS.RequireResolve;
-  require.resolve.paths = (request: string) => (Module as unknown as { _resolveLookupPaths(r: string, m: NodeModule): string[] | null })._resolveLookupPaths(request, module);
+  require.resolve = ((request: string, options?: { paths?: string[] }) =>
+    internals._resolveFilename(request, module, false, options)) as NodeJS.RequireResolve;
+  require.resolve.paths = (request: string) =>
+    (Module as unknown as { _resolveLookupPaths(r: string, m: NodeModule): string[] | null })._resolveLookupPaths(request, module);
   require.cache = internals._cache as NodeJS.Require['cache'];
   require.main = process.mainModule;
   return require;

@@ -63,7 +63,8 @@ export class CliContext {
       }
       throw error;
     }
-    if (!stat.isDirectory()) throw new AppError('DATA_DIR_INVALID', { message: `The data folder ${this.dataDir} is a file, not a folder.` });
+    if (!stat.isDirectory())
+      throw new AppError('DATA_DIR_INVALID', { message: `The data folder ${this.dataDir} is a file, not a folder.` });
   }
 
   /** Creates the data folder if needed and proves it can be written: EX_CANTCREAT early, not mid-send. */
@@ -74,7 +75,8 @@ export class CliContext {
     } catch (error) {
       const mapped = mapFsError(error, this.dataDir);
       if (mapped.code === 'INTERNAL') throw mapped;
-      if (mapped.code === 'DISK_FULL') throw new AppError('DISK_FULL', { message: `The disk holding ${this.dataDir} is full.`, cause: error });
+      if (mapped.code === 'DISK_FULL')
+        throw new AppError('DISK_FULL', { message: `The disk holding ${this.dataDir} is full.`, cause: error });
       const why = WHY_UNWRITABLE[(error as NodeJS.ErrnoException).code ?? ''] ?? 'permission denied';
       throw new AppError(mapped.code, {
         message: `The data folder ${this.dataDir} cannot be created or written (${why}).`,
@@ -96,7 +98,10 @@ export class CliContext {
   async requireAccounts(): Promise<AccountProfile[]> {
     const accounts = await this.accounts().list();
     if (accounts.length === 0) {
-      throw new AppError('ACCOUNT_NOT_FOUND', { message: 'No account is set up to send from.', next: "Add one with 'outbox account add' (see 'outbox account --help')." });
+      throw new AppError('ACCOUNT_NOT_FOUND', {
+        message: 'No account is set up to send from.',
+        next: "Add one with 'outbox account add' (see 'outbox account --help').",
+      });
     }
     return accounts;
   }
@@ -110,7 +115,10 @@ export class CliContext {
       accounts.find((a) => a.email.toLowerCase() === lower) ??
       accounts.find((a) => a.name.toLowerCase() === lower);
     if (!found) {
-      throw new AppError('ACCOUNT_NOT_FOUND', { message: `There is no account "${wanted}".`, next: "Run 'outbox account list' to see the accounts." });
+      throw new AppError('ACCOUNT_NOT_FOUND', {
+        message: `There is no account "${wanted}".`,
+        next: "Run 'outbox account list' to see the accounts.",
+      });
     }
     return found;
   }
@@ -125,7 +133,11 @@ export class CliContext {
     // Reading needs no write access: a read-only data folder can still be inspected.
     if (options.mode !== 'reader') await this.ensureDataDir();
     // Loopback servers need no network; knowing the hosts lets the reachability check say so.
-    this.hosts = (await this.accounts().list().catch(() => [])).map((a) => a.smtp.host);
+    this.hosts = (
+      await this.accounts()
+        .list()
+        .catch(() => [])
+    ).map((a) => a.smtp.host);
     // The app's preferences apply here too (this process may be the one sending). The engine loads only for the
     // commands that open the outbox; nodemailer and imapflow only when a message is sent or copied.
     const engine = await this.services.createEngine({ connectivity: this.connectivity(), mode: options.mode, autoSend: options.autoSend });

@@ -111,12 +111,17 @@ const FS_WHY: Readonly<Record<string, string>> = {
  */
 export function explainFsFailure(error: unknown): unknown {
   // An error already worded for its case (a message of its own) is kept as it is.
-  if (isAppError(error) && ((error.code !== 'INTERNAL' && error.code !== 'SPOOL_UNWRITABLE') || error.message !== CATALOGUE[error.code].cause)) return error;
+  if (
+    isAppError(error) &&
+    ((error.code !== 'INTERNAL' && error.code !== 'SPOOL_UNWRITABLE') || error.message !== CATALOGUE[error.code].cause)
+  )
+    return error;
   const errno = (isAppError(error) ? error.cause : error) as NodeJS.ErrnoException | undefined;
   const code = errno?.code;
   if (!code || !(errno instanceof Error)) return error;
   const where = errno.path ?? 'the data folder';
-  if (code === 'ENOSPC' || code === 'EDQUOT') return new AppError('DISK_FULL', { message: `The disk holding ${where} is full.`, cause: errno });
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return new AppError('DISK_FULL', { message: `The disk holding ${where} is full.`, cause: errno });
   const why = FS_WHY[code];
   if (!why) return error;
   const blocker = code === 'ENOTDIR' || code === 'EEXIST' ? fileInTheWay(where) : undefined;

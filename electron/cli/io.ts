@@ -34,7 +34,10 @@ export function note(io: CliIo, text: string): void {
 
 export function json(io: CliIo, value: unknown): void {
   // JSON.stringify escapes C0 controls; DEL, C1 and bidi overrides get \u escapes here, still valid JSON.
-  const text = JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const text = JSON.stringify(value, null, 2).replace(
+    /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   io.stdout.write(`${text}\n`);
 }
 
@@ -79,9 +82,16 @@ export async function checkReadableFile(file: string, what: string): Promise<voi
 function unreadable(file: string, what: string, error: unknown): AppError {
   const code = (error as NodeJS.ErrnoException).code;
   const why =
-    code === 'ENOENT' ? 'does not exist'
-    : code === 'EACCES' || code === 'EPERM' ? 'may not be read'
-    : code === 'EISDIR' ? 'is not a regular file (a folder, a pipe or a device)'
-    : `could not be read (${code ?? String(error)})`;
-  return new AppError('ATTACHMENT_UNREADABLE', { message: `The ${what} ${file} ${why}.`, next: 'Check the path and try again.', cause: error });
+    code === 'ENOENT'
+      ? 'does not exist'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'may not be read'
+        : code === 'EISDIR'
+          ? 'is not a regular file (a folder, a pipe or a device)'
+          : `could not be read (${code ?? String(error)})`;
+  return new AppError('ATTACHMENT_UNREADABLE', {
+    message: `The ${what} ${file} ${why}.`,
+    next: 'Check the path and try again.',
+    cause: error,
+  });
 }

@@ -32,7 +32,12 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
   const all = [headers, ...rows.map((r) => r.map((cell) => printable(cell)))];
   const widths = headers.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
   return all
-    .map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd())
+    .map((r) =>
+      r
+        .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!)))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 }
 
@@ -61,13 +66,22 @@ export function deliveryLine(m: OutboxMessage, now = Date.now()): string | null 
   // Nobody got it and nobody is left to try: the failure itself says it all.
   if (d.delivered === 0 && d.waiting === 0) return null;
   const parts = [`delivered to ${d.delivered} of ${d.total}`];
-  if (d.waiting > 0) parts.push(`${d.waiting} waiting${d.nextAttemptAt && Date.parse(d.nextAttemptAt) > now ? ` (next try ${localTime(d.nextAttemptAt)})` : ''}`);
+  if (d.waiting > 0)
+    parts.push(
+      `${d.waiting} waiting${d.nextAttemptAt && Date.parse(d.nextAttemptAt) > now ? ` (next try ${localTime(d.nextAttemptAt)})` : ''}`,
+    );
   if (d.refused > 0) parts.push(`${d.refused} refused`);
   if (d.failed > 0) parts.push(`${d.failed} not delivered`);
   return parts.join(', ');
 }
 
-const RECIPIENT_WORDS = { pending: 'waiting', deferred: 'deferred', delivered: 'delivered', refused: 'refused', failed: 'given up' } as const;
+const RECIPIENT_WORDS = {
+  pending: 'waiting',
+  deferred: 'deferred',
+  delivered: 'delivered',
+  refused: 'refused',
+  failed: 'given up',
+} as const;
 
 /** One line per envelope recipient: its state, address, next try and the server's last reply about it. */
 function recipientLines(m: OutboxMessage): string[] {
@@ -157,7 +171,12 @@ export function showMessage(m: OutboxMessage, accountLabel: (id: string) => stri
   const fields: [string, string][] = [
     ['Id', m.id],
     // A failure's reason has its own line below.
-    ['State', m.lastError && (m.state === 'failed' || m.state === 'quarantined' || m.holdReason === 'account') ? m.state : `${m.state} (${nextOrReason(m, false)})`],
+    [
+      'State',
+      m.lastError && (m.state === 'failed' || m.state === 'quarantined' || m.holdReason === 'account')
+        ? m.state
+        : `${m.state} (${nextOrReason(m, false)})`,
+    ],
     ['Account', accountLabel(m.accountId)],
     ['From', m.from],
     ['To', m.to.join(', ')],
@@ -237,7 +256,14 @@ function verdictLines(verdict: { message: string; next: string; reply?: string; 
 
 function certificateLines(cert: CertificateInfo | undefined): string[] {
   if (!cert) return [];
-  const trust = cert.trusted && cert.hostMatches ? 'yes' : cert.pinned ? 'pinned for this account' : !cert.hostMatches ? 'no: issued for another server name' : 'no: not signed by an authority this computer trusts';
+  const trust =
+    cert.trusted && cert.hostMatches
+      ? 'yes'
+      : cert.pinned
+        ? 'pinned for this account'
+        : !cert.hostMatches
+          ? 'no: issued for another server name'
+          : 'no: not signed by an authority this computer trusts';
   return [
     `  Certificate:   ${cert.subject}`,
     `    Issuer:      ${cert.issuer}`,
@@ -284,7 +310,10 @@ function imapSection(account: AccountProfile, r: ImapReport): string[] {
   if (r.server.greeting) lines.push(`  Greeting:      ${r.server.greeting}`);
   lines.push(...certificateLines(r.certificate));
   if (r.server.capabilities.length > 0) lines.push(`  Capabilities:  ${r.server.capabilities.join(' ')}`);
-  if (r.sentFolder) lines.push(`  Sent folder:   ${r.sentFolder.path} (${r.sentFolder.how === 'special-use' ? 'marked \\Sent by the server' : r.sentFolder.how === 'name' ? 'found by its name' : 'chosen for this account'})`);
+  if (r.sentFolder)
+    lines.push(
+      `  Sent folder:   ${r.sentFolder.path} (${r.sentFolder.how === 'special-use' ? 'marked \\Sent by the server' : r.sentFolder.how === 'name' ? 'found by its name' : 'chosen for this account'})`,
+    );
   if (r.folders) lines.push(`  Folders:       ${r.folders.join(', ') || '(none)'}`);
   return [...lines, timingLine(r.timings), ...transcriptLines(r.transcript)];
 }

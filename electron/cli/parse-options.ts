@@ -11,7 +11,12 @@ export type Values = Record<string, string | boolean | (string | boolean)[] | un
 
 export function parse(command: string, argv: readonly string[], options: Options): { values: Values; positionals: string[] } {
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], options: { ...COMMON, ...options }, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: { ...COMMON, ...options },
+      strict: true,
+      allowPositionals: true,
+    });
     return { values: values as Values, positionals };
   } catch (error) {
     throw usageFromParseArgs(command, error);
@@ -26,7 +31,8 @@ function usageFromParseArgs(command: string, error: unknown): UsageError {
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new UsageError(`Unknown option ${option} for 'outbox ${command}'`);
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     if (/does not take an argument/.test(message)) return new UsageError(`Option ${option} does not take a value`);
-    if (/ambiguous/.test(message)) return new UsageError(`Option ${option} needs a value`, `Write ${option}=VALUE if the value starts with a dash.`);
+    if (/ambiguous/.test(message))
+      return new UsageError(`Option ${option} needs a value`, `Write ${option}=VALUE if the value starts with a dash.`);
     return new UsageError(`Option ${option} needs a value`);
   }
   return new UsageError(message.split('\n')[0] ?? message);

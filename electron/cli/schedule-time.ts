@@ -21,7 +21,8 @@ export function parseScheduleTime(value: string, now = Date.now()): string {
     const [y, mo, d, h, mi, s] = fields.slice(1).map((f) => Number(f ?? 0)) as [number, number, number, number, number, number];
     const date = new Date(y, mo - 1, d, h, mi, s);
     // A local time that falls in a daylight-saving gap does not exist on the clock.
-    if (date.getHours() !== h || date.getMinutes() !== mi) throw bad(value, 'does not exist on the local clock (daylight saving time starts then)');
+    if (date.getHours() !== h || date.getMinutes() !== mi)
+      throw bad(value, 'does not exist on the local clock (daylight saving time starts then)');
     ms = date.getTime();
   }
   if (!Number.isFinite(ms)) throw bad(value);

@@ -103,7 +103,7 @@ function applyValue(out: SendArgs, flag: string, value: string): void {
     case 'f':
     case 'r':
       if (value.trim() === '' || value.trim() === '<>') {
-        throw new UsageError('A null envelope sender (-f "<>") is not supported', 'Leave out -f to send from the account\'s address.');
+        throw new UsageError('A null envelope sender (-f "<>") is not supported', "Leave out -f to send from the account's address.");
       }
       out.envelopeFrom = checkMailbox(value, `-${flag}`);
       return;
@@ -117,7 +117,8 @@ function applyValue(out: SendArgs, flag: string, value: string): void {
       out.maxWait = parseMaxWait(value);
       return;
     case 'delay':
-      if (!/^\d{1,4}$/.test(value.trim()) || Number(value) > 3600) throw new UsageError(`--delay needs whole seconds from 0 to 3600, not "${value}"`);
+      if (!/^\d{1,4}$/.test(value.trim()) || Number(value) > 3600)
+        throw new UsageError(`--delay needs whole seconds from 0 to 3600, not "${value}"`);
       out.delay = Number(value);
       return;
     case 'o':
@@ -127,7 +128,10 @@ function applyValue(out: SendArgs, flag: string, value: string): void {
       return applyOption(out, `e${value}`);
     case 'b':
       if (value !== 'm') {
-        throw new UsageError(`sendmail mode -b${value} is not supported; only -bm (read a message and send it) is`, "Use 'outbox queue' to list the outbox.");
+        throw new UsageError(
+          `sendmail mode -b${value} is not supported; only -bm (read a message and send it) is`,
+          "Use 'outbox queue' to list the outbox.",
+        );
       }
       return;
     default:

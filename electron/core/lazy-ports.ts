@@ -25,7 +25,11 @@ export class LazySmtpSender implements MessageSender {
   }
 }
 
-export function lazySentCopyWriter(accounts: Pick<AccountStore, 'credentials' | 'get' | 'update'>, secrets: SecretStore, logger: Logger): SentCopyWriter {
+export function lazySentCopyWriter(
+  accounts: Pick<AccountStore, 'credentials' | 'get' | 'update'>,
+  secrets: SecretStore,
+  logger: Logger,
+): SentCopyWriter {
   let writer: Promise<SentCopyWriter> | undefined;
   return {
     append(request: SentCopyRequest): Promise<SentCopyResult> {

@@ -46,13 +46,21 @@ export class CoreServices {
 
   /** Passwords and tokens in the keychain; each one read or stored is known to the log, which then never writes it. */
   secrets(): SecretStore {
-    this.keychain ??= redactingSecrets(this.options.keychain ?? new KeychainSecretStore({ logger: this.logger }), this.options.logging.redactor);
+    this.keychain ??= redactingSecrets(
+      this.options.keychain ?? new KeychainSecretStore({ logger: this.logger }),
+      this.options.logging.redactor,
+    );
     return this.keychain;
   }
 
   /** accounts.json with the keychain's passwords, and OAuth access tokens for OAuth2 accounts. */
   accounts(): AccountStore {
-    this.store ??= new AccountStore({ dataDir: this.dataDir, secrets: this.secrets(), logger: this.logger, oauthTokens: lazyOAuthTokens(this.secrets(), this.logger) });
+    this.store ??= new AccountStore({
+      dataDir: this.dataDir,
+      secrets: this.secrets(),
+      logger: this.logger,
+      oauthTokens: lazyOAuthTokens(this.secrets(), this.logger),
+    });
     return this.store;
   }
 
@@ -80,7 +88,10 @@ export class CoreServices {
       sentCopy: lazySentCopyWriter(this.accounts(), this.secrets(), this.logger),
       // Only after a crash caught a message mid-send: is it already in the Sent folder its provider files (Gmail, Microsoft 365)?
       sentSearch: async (account, messageId) => {
-        const [{ createSentSearch }, { createImapCredentials }] = await Promise.all([import('./imap/sent-search'), import('./imap/imap-credentials')]);
+        const [{ createSentSearch }, { createImapCredentials }] = await Promise.all([
+          import('./imap/sent-search'),
+          import('./imap/imap-credentials'),
+        ]);
         const accounts = this.accounts();
         const credentials = createImapCredentials({ accountCredentials: (id) => accounts.credentials(id), secrets: this.secrets() });
         return createSentSearch({ credentials, logger: this.logger })(account, messageId);

@@ -29,7 +29,9 @@ export function buildMenuTemplate(platform: NodeJS.Platform, isPackaged: boolean
         { type: 'separator' },
         { label: 'Settings…', accelerator: 'CmdOrCtrl+,', click: () => actions.command({ type: 'show', screen: 'settings' }) },
         // The launcher it links to exists only inside the packaged app.
-        ...(isPackaged && actions.installCommandLineTool ? [{ label: 'Install Command Line Tool…', click: () => actions.installCommandLineTool?.() }] : []),
+        ...(isPackaged && actions.installCommandLineTool
+          ? [{ label: 'Install Command Line Tool…', click: () => actions.installCommandLineTool?.() }]
+          : []),
         { type: 'separator' },
         { role: 'services' },
         { type: 'separator' },
@@ -67,13 +69,17 @@ export function buildMenuTemplate(platform: NodeJS.Platform, isPackaged: boolean
       { role: 'selectAll' },
     ],
   });
-  const developer: MenuItemConstructorOptions[] = isPackaged ? [] : [{ type: 'separator' }, { role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }];
+  const developer: MenuItemConstructorOptions[] = isPackaged
+    ? []
+    : [{ type: 'separator' }, { role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }];
   template.push({
     label: top('&View'),
     submenu: [
       { label: 'Outbox', accelerator: 'CmdOrCtrl+1', click: () => actions.command({ type: 'show', screen: 'outbox' }) },
       // On macOS this lives in the app menu as Settings…; one item per accelerator.
-      ...(mac ? [] : [{ label: 'Accounts', accelerator: 'CmdOrCtrl+,', click: () => actions.command({ type: 'show', screen: 'settings' }) }]),
+      ...(mac
+        ? []
+        : [{ label: 'Accounts', accelerator: 'CmdOrCtrl+,', click: () => actions.command({ type: 'show', screen: 'settings' }) }]),
       { type: 'separator' },
       { role: 'resetZoom' },
       { role: 'zoomIn' },
@@ -86,7 +92,9 @@ export function buildMenuTemplate(platform: NodeJS.Platform, isPackaged: boolean
   template.push({
     label: top('&Window'),
     role: 'window',
-    submenu: mac ? [{ role: 'minimize' }, { role: 'zoom' }, { type: 'separator' }, { role: 'front' }] : [{ role: 'minimize' }, { role: 'close' }],
+    submenu: mac
+      ? [{ role: 'minimize' }, { role: 'zoom' }, { type: 'separator' }, { role: 'front' }]
+      : [{ role: 'minimize' }, { role: 'close' }],
   });
   template.push({
     label: top('&Help'),

@@ -65,7 +65,9 @@ export class AppNotifications {
   }
 
   private withActions(spec: NotificationSpec & { actions: string[] }): UndoNotification {
-    const notification = this.keep(new Notification({ title: spec.title, body: spec.body, actions: spec.actions.map((text) => ({ type: 'button' as const, text })) }));
+    const notification = this.keep(
+      new Notification({ title: spec.title, body: spec.body, actions: spec.actions.map((text) => ({ type: 'button' as const, text })) }),
+    );
     return {
       on: (event: 'click' | 'action', listener: (index: number) => void) =>
         event === 'click' ? notification.on('click', () => listener(0)) : notification.on('action', (_event, index) => listener(index)),

@@ -1,6 +1,12 @@
 // What each IPC channel does: thin calls into the engine, the account store, the connection test and connectivity.
 // Results are plain data; account profiles are re-parsed so nothing but the profile's own fields can leave.
-import { accountProfileSchema, type AccountProfile, type AccountSending, type AccountSummary, type SendingFigures } from '../shared/account';
+import {
+  accountProfileSchema,
+  type AccountProfile,
+  type AccountSending,
+  type AccountSummary,
+  type SendingFigures,
+} from '../shared/account';
 import { limitsOf, profileOf } from '../core/providers/sending-profiles';
 import { AppError } from '../shared/errors';
 import type { Connectivity } from '../core/ports';
@@ -87,7 +93,11 @@ function sendingOf(account: AccountProfile): AccountSending {
 export function createChannelHandlers(services: ChannelServices): ChannelHandlers {
   const { engine, accounts, connectivity, diagnostics, oauth, detection, compose, drafts, staging } = services;
   const signIns = (): OAuthSignIn => {
-    if (!oauth) throw new AppError('VALIDATION', { message: 'Signing in with a provider is not available here.', next: 'Add the account with an app password.' });
+    if (!oauth)
+      throw new AppError('VALIDATION', {
+        message: 'Signing in with a provider is not available here.',
+        next: 'Add the account with an app password.',
+      });
     return oauth;
   };
   const checks = diagnostics ?? createAccountDiagnostics({ accounts });
@@ -143,7 +153,11 @@ export function createChannelHandlers(services: ChannelServices): ChannelHandler
       return publicProfile(profile);
     },
     'settings:detect': (email, options) =>
-      detection.detect(email, options?.timeoutSeconds, services.onDetectStep ? (step) => services.onDetectStep?.({ email, step }) : undefined),
+      detection.detect(
+        email,
+        options?.timeoutSeconds,
+        services.onDetectStep ? (step) => services.onDetectStep?.({ email, step }) : undefined,
+      ),
     'settings:cancelDetect': async (email) => {
       detection.cancel(email);
       return null;

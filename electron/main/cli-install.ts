@@ -78,7 +78,8 @@ export async function installCommandLineTool(deps: CliInstallDeps): Promise<CliI
   if (isTranslocated(deps.execPath) || !deps.isInApplicationsFolder()) {
     return {
       kind: 'refused',
-      message: 'Outbox is not running from the Applications folder, so the outbox command would stop working as soon as this copy goes away.',
+      message:
+        'Outbox is not running from the Applications folder, so the outbox command would stop working as soon as this copy goes away.',
       next: 'Drag Outbox into Applications, open it from there, and choose Install Command Line Tool again.',
     };
   }
@@ -86,7 +87,11 @@ export async function installCommandLineTool(deps: CliInstallDeps): Promise<CliI
   try {
     await fs.access(target, fs.constants.X_OK);
   } catch {
-    return { kind: 'failed', message: `This copy of Outbox has no command line tool at ${target}.`, next: 'Download Outbox again and replace this copy.' };
+    return {
+      kind: 'failed',
+      message: `This copy of Outbox has no command line tool at ${target}.`,
+      next: 'Download Outbox again and replace this copy.',
+    };
   }
   const systemBin = deps.systemBinDir;
   for (const dir of [...deps.userBinDirs, systemBin]) {
@@ -94,7 +99,11 @@ export async function installCommandLineTool(deps: CliInstallDeps): Promise<CliI
     const found = await existing(link, target);
     if (found === 'ours') return { kind: 'installed', link, already: true };
     if (found === 'other') {
-      return { kind: 'refused', message: `${link} already exists and is not Outbox's.`, next: `Remove or rename ${link} if you want Outbox's outbox command there, then try again.` };
+      return {
+        kind: 'refused',
+        message: `${link} already exists and is not Outbox's.`,
+        next: `Remove or rename ${link} if you want Outbox's outbox command there, then try again.`,
+      };
     }
     if (!(await writable(dir))) continue;
     try {
@@ -104,7 +113,11 @@ export async function installCommandLineTool(deps: CliInstallDeps): Promise<CliI
       await fs.rename(temporary, link);
       return { kind: 'installed', link, already: false };
     } catch (error) {
-      return { kind: 'failed', message: `The link ${link} could not be made: ${(error as Error).message}.`, next: 'Check the folder\'s permissions and try again.' };
+      return {
+        kind: 'failed',
+        message: `The link ${link} could not be made: ${(error as Error).message}.`,
+        next: "Check the folder's permissions and try again.",
+      };
     }
   }
   try {
@@ -113,7 +126,11 @@ export async function installCommandLineTool(deps: CliInstallDeps): Promise<CliI
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     if (/-128\b/.test(text)) return { kind: 'cancelled' };
-    return { kind: 'failed', message: `The link in ${systemBin} could not be made: ${text.trim()}.`, next: `Run: sudo ln -sfn '${target}' ${systemBin}/${COMMAND_NAME}` };
+    return {
+      kind: 'failed',
+      message: `The link in ${systemBin} could not be made: ${text.trim()}.`,
+      next: `Run: sudo ln -sfn '${target}' ${systemBin}/${COMMAND_NAME}`,
+    };
   }
 }
 
@@ -123,7 +140,9 @@ export function defaultUserBinDirs(arch: string): string[] {
 }
 
 /** The dialog that reports the result; none when the user cancelled the administrator prompt. */
-export function resultMessage(result: CliInstallResult): { type: 'info' | 'warning' | 'error'; message: string; detail: string } | undefined {
+export function resultMessage(
+  result: CliInstallResult,
+): { type: 'info' | 'warning' | 'error'; message: string; detail: string } | undefined {
   switch (result.kind) {
     case 'installed':
       return {
@@ -150,7 +169,9 @@ export function processCliInstallDeps(app: { isInApplicationsFolder(): boolean }
     systemBinDir: SYSTEM_BIN,
     runAppleScript: (script) =>
       new Promise((resolve, reject) => {
-        execFile('/usr/bin/osascript', ['-e', script], (error, _stdout, stderr) => (error ? reject(new Error(stderr || error.message)) : resolve()));
+        execFile('/usr/bin/osascript', ['-e', script], (error, _stdout, stderr) =>
+          error ? reject(new Error(stderr || error.message)) : resolve(),
+        );
       }),
   };
 }

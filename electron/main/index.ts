@@ -257,4 +257,5 @@ function main(logging: Logging): void {
 
 // `Outbox --outbox-cli -- …` (the installers' `outbox` command) runs the CLI instead: no window, no single-instance lock.
 // The log lives in the data folder; OUTBOX_DEBUG=1 mirrors it to the terminal.
-if (!runCliModeIfRequested(processCliMode(app))) main(createLogging({ dataDir: app.getPath('userData'), file: 'outbox', env: process.env }));
+if (!runCliModeIfRequested(processCliMode(app)))
+  main(createLogging({ dataDir: app.getPath('userData'), file: 'outbox', env: process.env }));

@@ -89,7 +89,8 @@ export function fileRegistrationMemory(dataDir: string): RegistrationMemory {
     read: async () => {
       try {
         const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
-        if (typeof parsed !== 'object' || parsed === null || !('executable' in parsed) || typeof parsed.executable !== 'string') return undefined;
+        if (typeof parsed !== 'object' || parsed === null || !('executable' in parsed) || typeof parsed.executable !== 'string')
+          return undefined;
         const choice = 'choice' in parsed && (parsed.choice === 'yes' || parsed.choice === 'no') ? parsed.choice : undefined;
         return { executable: parsed.executable, ...(choice ? { choice } : {}) } satisfies MailtoChoice;
       } catch {
@@ -102,7 +103,13 @@ export function fileRegistrationMemory(dataDir: string): RegistrationMemory {
 
 /** What offerMailtoHandler needs to know of this process. */
 export function protocolRuntime(proc: Pick<NodeJS.Process, 'defaultApp' | 'execPath' | 'platform' | 'env'>): ProtocolRuntime {
-  return { defaultApp: proc.defaultApp, execPath: proc.execPath, platform: proc.platform, appImage: proc.env.APPIMAGE, programFiles: [proc.env.ProgramFiles, proc.env.ProgramW6432] };
+  return {
+    defaultApp: proc.defaultApp,
+    execPath: proc.execPath,
+    platform: proc.platform,
+    appImage: proc.env.APPIMAGE,
+    programFiles: [proc.env.ProgramFiles, proc.env.ProgramW6432],
+  };
 }
 
 export interface RegistrationPrompt {
@@ -112,7 +119,8 @@ export interface RegistrationPrompt {
   openSettings(url: string): Promise<void>;
 }
 
-export type MailtoOffer = 'development' | 'already-default' | 'declined' | 'asked-before' | 'registered' | 'not-registered' | 'settings-opened';
+export type MailtoOffer =
+  'development' | 'already-default' | 'declined' | 'asked-before' | 'registered' | 'not-registered' | 'settings-opened';
 
 /** The registered-application name the Windows installer writes under RegisteredApplications (electron-builder's NSIS include). */
 export const WINDOWS_REGISTERED_NAME = 'Outbox';
@@ -120,7 +128,9 @@ export const WINDOWS_REGISTERED_NAME = 'Outbox';
 /** Settings ▸ Default apps, on Outbox's own page where Windows 11 supports it (the query is ignored elsewhere). */
 export function defaultAppsSettingsUrl(runtime: Pick<ProtocolRuntime, 'execPath' | 'programFiles'>): string {
   const exe = runtime.execPath.toLowerCase();
-  const perMachine = (runtime.programFiles ?? []).some((dir) => typeof dir === 'string' && dir !== '' && exe.startsWith(`${dir.toLowerCase()}\\`));
+  const perMachine = (runtime.programFiles ?? []).some(
+    (dir) => typeof dir === 'string' && dir !== '' && exe.startsWith(`${dir.toLowerCase()}\\`),
+  );
   return `ms-settings:defaultapps?${perMachine ? 'registeredAppMachine' : 'registeredAppUser'}=${encodeURIComponent(WINDOWS_REGISTERED_NAME)}`;
 }
 
@@ -160,17 +170,33 @@ export async function offerMailtoHandler(
   app.setAsDefaultProtocolClient('mailto'); // eng-disable PROTOCOL_HANDLER_JS_CHECK: mailto: only, asked first; links go through parseMailto into a Compose prefill, never loaded
   // Read back: on Linux xdg-settings fails quietly when no outbox.desktop is installed (an AppImage not integrated).
   const done = app.isDefaultProtocolClient('mailto');
-  logger.info(done ? 'registered as the app for email links' : 'could not register as the app for email links (is the app integrated with the desktop?)');
+  logger.info(
+    done
+      ? 'registered as the app for email links'
+      : 'could not register as the app for email links (is the app integrated with the desktop?)',
+  );
   return done ? 'registered' : 'not-registered';
 }
 
 /** The question behind offerMailtoHandler, as a dialog over the window (or on its own if the window has gone). */
-export async function askToHandleMailto(dialog: Pick<Dialog, 'showMessageBox'>, parent: BrowserWindow, platform: NodeJS.Platform): Promise<boolean> {
+export async function askToHandleMailto(
+  dialog: Pick<Dialog, 'showMessageBox'>,
+  parent: BrowserWindow,
+  platform: NodeJS.Platform,
+): Promise<boolean> {
   const detail =
     platform === 'win32'
       ? 'Windows lets you choose the app for email links yourself: Outbox opens Settings ▸ Default apps, where you pick Outbox for email (MAILTO).'
       : 'Links to email addresses in your browser and other apps will open a new message in Outbox. You can change this later in your system settings.';
-  const options = { type: 'question' as const, buttons: ['Use Outbox', 'Not Now'], defaultId: 0, cancelId: 1, noLink: true, message: 'Open email links with Outbox?', detail };
+  const options = {
+    type: 'question' as const,
+    buttons: ['Use Outbox', 'Not Now'],
+    defaultId: 0,
+    cancelId: 1,
+    noLink: true,
+    message: 'Open email links with Outbox?',
+    detail,
+  };
   const answer = parent.isDestroyed() ? await dialog.showMessageBox(options) : await dialog.showMessageBox(parent, options);
   return answer.response === 0;
 }

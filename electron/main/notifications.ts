@@ -66,8 +66,13 @@ export class SendNotifier {
       // A provider's daily limit or a request for fewer connections: said once, when it starts.
       const kind = event.status?.kind;
       if (event.status && (kind === 'daily-limit' || kind === 'fewer-connections') && this.options.isSupported()) {
-        const waiting = [...this.states.values()].filter((state) => state === 'queued' || state === 'scheduled' || state === 'sending').length;
-        const notification = this.options.create({ title: 'Sending is paced', body: pacingText(event.status, waiting, new Date(this.clock.now())) });
+        const waiting = [...this.states.values()].filter(
+          (state) => state === 'queued' || state === 'scheduled' || state === 'sending',
+        ).length;
+        const notification = this.options.create({
+          title: 'Sending is paced',
+          body: pacingText(event.status, waiting, new Date(this.clock.now())),
+        });
         notification.on('click', () => this.options.onClick(undefined));
         notification.show();
       }
@@ -126,10 +131,16 @@ const subjectOf = (message: OutboxMessage): string => message.subject.trim() || 
 export function describeSent(outcomes: readonly Outcome[]): NotificationSpec {
   const first = outcomes[0]?.message;
   if (outcomes.length === 1 && first) {
-    const to = first.to[0] ?? first.cc[0] ?? (first.bccCount > 0 ? 'Bcc recipients' : first.envelope.to[0] ?? '');
+    const to = first.to[0] ?? first.cc[0] ?? (first.bccCount > 0 ? 'Bcc recipients' : (first.envelope.to[0] ?? ''));
     return { title: `Sent: ${subjectOf(first)}`, body: to ? `To ${to}` : '' };
   }
-  return { title: `${outcomes.length} messages sent`, body: outcomes.slice(0, 3).map((o) => subjectOf(o.message)).join(', ') };
+  return {
+    title: `${outcomes.length} messages sent`,
+    body: outcomes
+      .slice(0, 3)
+      .map((o) => subjectOf(o.message))
+      .join(', '),
+  };
 }
 
 export function describeFailed(outcomes: readonly Outcome[]): NotificationSpec {

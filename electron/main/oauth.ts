@@ -10,7 +10,11 @@ import { openExternalSafely } from './window';
 
 function providerOf(id: string | undefined): OAuthProvider {
   const provider = id ? getProvider(id) : undefined;
-  if (!provider) throw new AppError('VALIDATION', { message: `Outbox does not know the sign-in provider "${id ?? ''}".`, next: 'Choose Google or Microsoft, or use an app password.' });
+  if (!provider)
+    throw new AppError('VALIDATION', {
+      message: `Outbox does not know the sign-in provider "${id ?? ''}".`,
+      next: 'Choose Google or Microsoft, or use an app password.',
+    });
   return provider;
 }
 
@@ -27,7 +31,14 @@ export function createOAuthSignIn(accounts: AccountStore, secrets: SecretStore, 
     },
   };
   return {
-    add: (request) => addOAuthAccount(deps, { name: request.name, email: request.email, provider: providerOf(request.provider), ...(request.clientId ? { clientId: request.clientId } : {}), ...(request.clientSecret ? { clientSecret: request.clientSecret } : {}) }),
+    add: (request) =>
+      addOAuthAccount(deps, {
+        name: request.name,
+        email: request.email,
+        provider: providerOf(request.provider),
+        ...(request.clientId ? { clientId: request.clientId } : {}),
+        ...(request.clientSecret ? { clientSecret: request.clientSecret } : {}),
+      }),
     async signInAgain(id) {
       const account = await accounts.get(id);
       if (!account) throw new AppError('ACCOUNT_NOT_FOUND');

@@ -89,7 +89,12 @@ export function trayIconFile(app: { isPackaged: boolean; getAppPath(): string },
  * The 1024-pixel app icon scaled once per screen density, so the tray picks a sharp one (16 pt on Windows, 24 elsewhere).
  * A missing file gives the empty image (a blank tray slot, said in the log) rather than no count at all.
  */
-export function trayImage(images: Pick<typeof nativeImage, 'createFromPath' | 'createEmpty'>, file: string, platform: NodeJS.Platform, logger: Logger = silentLogger): NativeImage {
+export function trayImage(
+  images: Pick<typeof nativeImage, 'createFromPath' | 'createEmpty'>,
+  file: string,
+  platform: NodeJS.Platform,
+  logger: Logger = silentLogger,
+): NativeImage {
   const source = images.createFromPath(file);
   if (source.isEmpty()) {
     named(logger, 'tray').warn(`tray icon not found at ${file}`);

@@ -59,7 +59,11 @@ export class UndoNotifier {
     const subject = message.subject.trim() || '(no subject)';
     const to = message.to[0] ?? message.cc[0] ?? (message.bccCount > 0 ? 'Bcc recipients' : '');
     const body = [to ? `To ${to}.` : '', supportsActions ? '' : 'Click to undo.'].filter(Boolean).join(' ');
-    const notification = this.options.create({ title: `Sending in ${seconds} s: ${subject}`, body, actions: supportsActions ? ['Undo'] : [] });
+    const notification = this.options.create({
+      title: `Sending in ${seconds} s: ${subject}`,
+      body,
+      actions: supportsActions ? ['Undo'] : [],
+    });
     notification.on('action', () => this.undo(message.id));
     notification.on('click', () => (supportsActions ? this.options.onOpen(message.id) : this.undo(message.id)));
     // Once the window ends the message goes; an Undo left on screen would only be refused.

@@ -19,7 +19,8 @@ export type Updater = Pick<AppUpdater, 'checkForUpdates' | 'downloadUpdate' | 'q
   logger: AppUpdater['logger'];
 };
 
-export type UpdateState = { state: 'idle' } | { state: 'checking' } | { state: 'downloading'; version: string } | { state: 'ready'; version: string };
+export type UpdateState =
+  { state: 'idle' } | { state: 'checking' } | { state: 'downloading'; version: string } | { state: 'ready'; version: string };
 export type RestartOutcome = 'restarting' | 'after-sends' | 'no-update';
 
 export interface UpdateServiceOptions {
@@ -52,7 +53,11 @@ export class UpdateService {
     // Downloads are started here, so each has a catch; installing happens only when asked (restartToUpdate, quitting).
     this.updater.autoDownload = false;
     this.updater.autoInstallOnAppQuit = false;
-    this.updater.logger = { info: (m: unknown) => this.logger.info(String(m)), warn: (m: unknown) => this.logger.warn(String(m)), error: (m: unknown) => this.logger.warn(String(m)) };
+    this.updater.logger = {
+      info: (m: unknown) => this.logger.info(String(m)),
+      warn: (m: unknown) => this.logger.warn(String(m)),
+      error: (m: unknown) => this.logger.warn(String(m)),
+    };
     // electron-updater also emits 'error' for the failures check() and download() report: logged there, quietly.
     this.updater.on('error', () => undefined);
   }

@@ -64,7 +64,12 @@ export function placeWindow(saved: WindowState | undefined, workAreas: readonly 
   const width = Math.min(DEFAULT_WINDOW_SIZE.width, primary.width);
   const height = Math.min(DEFAULT_WINDOW_SIZE.height, primary.height);
   return {
-    bounds: { x: Math.round(primary.x + (primary.width - width) / 2), y: Math.round(primary.y + (primary.height - height) / 2), width, height },
+    bounds: {
+      x: Math.round(primary.x + (primary.width - width) / 2),
+      y: Math.round(primary.y + (primary.height - height) / 2),
+      width,
+      height,
+    },
     maximized: false,
     fullScreen: false,
   };
@@ -78,7 +83,10 @@ export interface StatefulWindow {
   isMaximized(): boolean;
   setFullScreen(flag: boolean): void;
   isFullScreen(): boolean;
-  on(event: 'resize' | 'move' | 'close' | 'maximize' | 'unmaximize' | 'enter-full-screen' | 'leave-full-screen', listener: () => void): unknown;
+  on(
+    event: 'resize' | 'move' | 'close' | 'maximize' | 'unmaximize' | 'enter-full-screen' | 'leave-full-screen',
+    listener: () => void,
+  ): unknown;
   once(event: 'ready-to-show', listener: () => void): unknown;
   show(): void;
 }

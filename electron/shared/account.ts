@@ -28,7 +28,10 @@ export const emailAddress = z
  */
 export const pinnedCertificateSchema = z.object({
   fingerprint256: z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'A SHA-256 fingerprint is 32 hex bytes separated by colons'),
-  pem: z.string().max(20_000).regex(/-----BEGIN CERTIFICATE-----/),
+  pem: z
+    .string()
+    .max(20_000)
+    .regex(/-----BEGIN CERTIFICATE-----/),
 });
 export type PinnedCertificate = z.infer<typeof pinnedCertificateSchema>;
 
@@ -81,7 +84,10 @@ export const signInSchema = z
   .object({
     kind: z.enum(['password', 'oauth2']).default('password'),
     /** A provider id from the OAuth provider data ('google', 'microsoft', …). */
-    provider: z.string().regex(/^[a-z0-9-]{1,40}$/).optional(),
+    provider: z
+      .string()
+      .regex(/^[a-z0-9-]{1,40}$/)
+      .optional(),
     /** Overrides the build-time client id for this account. */
     clientId: z.string().max(500).optional(),
   })
@@ -137,7 +143,10 @@ export const accountProfileSchema = z.object({
   /** Why the account needs attention (the server's reply to AUTH), when it does. */
   statusReason: z.string().max(2000).optional(),
   /** The provider sending profile matched when the account was added (absent: matched by SMTP host at run time). */
-  sendingProfile: z.string().regex(/^[a-z0-9-]{1,40}$/).optional(),
+  sendingProfile: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/)
+    .optional(),
   /** The user's own limits over the profile's. */
   limits: sendingLimitsOverrideSchema.optional(),
   createdAt: z.string(),

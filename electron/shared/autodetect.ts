@@ -2,7 +2,6 @@
 // for the server settings of an address, where they came from, the trace, and domain-health advice.
 import type { Security } from './account';
 
-
 export type Protocol = 'smtp' | 'imap';
 
 /** One server setting as a provider file or a lookup describes it (username not yet resolved). */

@@ -70,8 +70,16 @@ export type SendRequest = z.input<typeof sendRequestSchema>;
 /** A dropped file's bytes, staged in main. Files the picker chose are staged by main itself. */
 export const MAX_DROPPED_BYTES = 100 * 1024 * 1024;
 export const droppedFileSchema = z.strictObject({
-  name: z.string().min(1).max(255).refine((v) => !/[\r\n/\\]/.test(v), 'Not a file name'),
-  contentType: z.string().max(255).regex(/^[\w.+-]+\/[\w.+-]+$|^$/, 'Not a content type').default(''),
+  name: z
+    .string()
+    .min(1)
+    .max(255)
+    .refine((v) => !/[\r\n/\\]/.test(v), 'Not a file name'),
+  contentType: z
+    .string()
+    .max(255)
+    .regex(/^[\w.+-]+\/[\w.+-]+$|^$/, 'Not a content type')
+    .default(''),
   bytes: z.instanceof(Uint8Array).refine((b) => b.byteLength <= MAX_DROPPED_BYTES, 'The file is too large to attach'),
 });
 

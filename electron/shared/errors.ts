@@ -70,7 +70,7 @@ export const CATALOGUE: Readonly<Record<ErrorCode, CatalogueEntry>> = {
   },
   SMTP_TLS: {
     cause: 'A secure (TLS) connection to the mail server could not be set up.',
-    next: "Check the server name, port and security setting; Outbox never falls back to an unencrypted connection by itself.",
+    next: 'Check the server name, port and security setting; Outbox never falls back to an unencrypted connection by itself.',
     retryable: false,
   },
   SMTP_REJECTED: {
@@ -100,7 +100,7 @@ export const CATALOGUE: Readonly<Record<ErrorCode, CatalogueEntry>> = {
   },
   SMTP_UTF8_UNSUPPORTED: {
     cause: 'This server cannot deliver to non-ASCII addresses (it does not offer SMTPUTF8).',
-    next: 'Use the recipient\'s ASCII address if they have one, or send from an account whose server offers SMTPUTF8.',
+    next: "Use the recipient's ASCII address if they have one, or send from an account whose server offers SMTPUTF8.",
     retryable: false,
   },
   SMTP_THROTTLED: {

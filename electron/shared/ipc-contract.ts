@@ -2,11 +2,28 @@
 // Main validates with these schemas; the preload and the renderer derive their types from it (OutboxApi).
 import * as z from 'zod';
 import type { ErrorCode, ErrorInfo } from './errors';
-import { accountProfileSchema, emailAddress, imapSettingsSchema, newAccountSchema, sendingLimitsOverrideSchema, smtpSettingsSchema, type AccountSummary } from './account';
+import {
+  accountProfileSchema,
+  emailAddress,
+  imapSettingsSchema,
+  newAccountSchema,
+  sendingLimitsOverrideSchema,
+  smtpSettingsSchema,
+  type AccountSummary,
+} from './account';
 import { MESSAGE_STATES, type Attempt, type OutboxEvent, type OutboxMessage } from './message';
 import type { DetectResult, HealthAdvice, TraceStep, VerifyOutcome } from './autodetect';
 import { preferencesPatchSchema, type Preferences } from './preferences';
-import { draftId, draftSaveSchema, droppedFileSchema, sendRequestSchema, stagedAttachmentId, type ComposePrefill, type Draft, type StagedAttachment } from './compose';
+import {
+  draftId,
+  draftSaveSchema,
+  droppedFileSchema,
+  sendRequestSchema,
+  stagedAttachmentId,
+  type ComposePrefill,
+  type Draft,
+  type StagedAttachment,
+} from './compose';
 import type { CertificateInfo } from './diagnostics';
 
 /** What settings:detect answers: the ranked candidates with the trace, and advice on the domain. */
@@ -15,14 +32,25 @@ export type DetectReport = DetectResult & { health: HealthAdvice[] };
 /** A candidate as the renderer hands one back for verification: checked like any other input. */
 const candidateSchema = z.strictObject({
   protocol: z.enum(['smtp', 'imap']),
-  host: z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9.\-:[\]_]+$/),
+  host: z
+    .string()
+    .trim()
+    .min(1)
+    .max(253)
+    .regex(/^[A-Za-z0-9.\-:[\]_]+$/),
   port: z.number().int().min(1).max(65535),
   security: z.enum(['tls', 'starttls', 'none']),
   username: z.string().max(320),
   auth: z.array(z.enum(['password', 'oauth2'])).max(2),
   source: z.enum(['bundled', 'bundled-mx', 'ispdb-live', 'autoconfig', 'autoconfig-http', 'srv', 'probe']),
   verified: z
-    .strictObject({ startTls: z.boolean(), authMechanisms: z.array(z.string().max(40)).max(20), size: z.number().optional(), smtpUtf8: z.boolean().optional(), certificateMatchesHost: z.boolean().optional() })
+    .strictObject({
+      startTls: z.boolean(),
+      authMechanisms: z.array(z.string().max(40)).max(20),
+      size: z.number().optional(),
+      smtpUtf8: z.boolean().optional(),
+      certificateMatchesHost: z.boolean().optional(),
+    })
     .optional(),
   insecure: z.boolean(),
   notes: z.array(z.string().max(500)).max(20),
@@ -118,7 +146,15 @@ export interface AccountTestReport {
     { dnsMs: Ms; connectMs: Ms; tlsMs: Ms; greetingMs: Ms; ehloMs: Ms; authMs: Ms; totalMs: number },
     {
       greeting: string | null;
-      capabilities: { auth: string[]; size?: number; eightBitMime: boolean; smtpUtf8: boolean; pipelining: boolean; startTls: boolean; extensions: string[] } | null;
+      capabilities: {
+        auth: string[];
+        size?: number;
+        eightBitMime: boolean;
+        smtpUtf8: boolean;
+        pipelining: boolean;
+        startTls: boolean;
+        extensions: string[];
+      } | null;
     }
   >;
   imap?: ServerCheck<
@@ -204,7 +240,10 @@ export const invokeContract = {
   // Signs an OAuth account in again after the provider revoked its grant; its held messages then leave.
   'account:signIn': { args: z.tuple([accountId]), result: returns<AccountSummary>() },
   // Finds the settings for an address (the wizard's first step); cancelled by settings:cancelDetect.
-  'settings:detect': { args: z.tuple([emailAddress, z.strictObject({ timeoutSeconds: z.number().min(1).max(60).optional() }).optional()]), result: returns<DetectReport>() },
+  'settings:detect': {
+    args: z.tuple([emailAddress, z.strictObject({ timeoutSeconds: z.number().min(1).max(60).optional() }).optional()]),
+    result: returns<DetectReport>(),
+  },
   'settings:cancelDetect': { args: z.tuple([emailAddress]), result: returns<null>() },
   // Tries the candidates in order with the user's password; the first that signs in is chosen.
   'settings:verify': { args: z.tuple([z.array(candidateSchema).min(1).max(10), password.nullable()]), result: returns<VerifyOutcome>() },
@@ -257,9 +296,7 @@ type DomainOf<C extends string> = C extends `${infer D}:${string}` ? D : never;
 /** The API the preload exposes as `window.outbox`: `outbox:sendNow` becomes `outbox.sendNow(...)`. */
 export type OutboxApi = {
   readonly [D in DomainOf<InvokeChannel>]: {
-    readonly [C in InvokeChannel as C extends `${D}:${infer Verb}` ? Verb : never]: (
-      ...args: ArgsOf<C>
-    ) => Promise<Result<ResultOf<C>>>;
+    readonly [C in InvokeChannel as C extends `${D}:${infer Verb}` ? Verb : never]: (...args: ArgsOf<C>) => Promise<Result<ResultOf<C>>>;
   };
 } & {
   /** Subscribes to one of the pushed events; returns the unsubscribe function. */

@@ -40,7 +40,9 @@ export function isFinished(state: MessageState): boolean {
 export const UNFINISHED_STATES: readonly MessageState[] = MESSAGE_STATES.filter((s) => !isFinished(s));
 
 /** Nothing more happens without the user: what `--wait` stops at. */
-export const SETTLED_STATES: readonly MessageState[] = MESSAGE_STATES.filter((s) => STATE_GROUP[s] === 'needs-you' || STATE_GROUP[s] === 'done');
+export const SETTLED_STATES: readonly MessageState[] = MESSAGE_STATES.filter(
+  (s) => STATE_GROUP[s] === 'needs-you' || STATE_GROUP[s] === 'done',
+);
 
 /** Everything not sent yet: what `outbox queue` lists without --all. */
 export const UNSENT_STATES: readonly MessageState[] = MESSAGE_STATES.filter((s) => STATE_GROUP[s] !== 'done');
@@ -124,7 +126,8 @@ export function deliveryProgress(recipients: readonly { state: RecipientState; n
     else if (r.state === 'failed') progress.failed++;
     else {
       progress.waiting++;
-      if (r.nextAttemptAt && (!progress.nextAttemptAt || r.nextAttemptAt < progress.nextAttemptAt)) progress.nextAttemptAt = r.nextAttemptAt;
+      if (r.nextAttemptAt && (!progress.nextAttemptAt || r.nextAttemptAt < progress.nextAttemptAt))
+        progress.nextAttemptAt = r.nextAttemptAt;
     }
   }
   return progress;

@@ -144,8 +144,16 @@ export const mailbox = z
 
 export const attachmentSchema = z.object({
   path: z.string().min(1).max(4096),
-  filename: z.string().max(255).refine((v) => !/[\r\n]/.test(v)).optional(),
-  contentType: z.string().max(255).refine((v) => !/[\r\n]/.test(v)).optional(),
+  filename: z
+    .string()
+    .max(255)
+    .refine((v) => !/[\r\n]/.test(v))
+    .optional(),
+  contentType: z
+    .string()
+    .max(255)
+    .refine((v) => !/[\r\n]/.test(v))
+    .optional(),
 });
 
 export const composeRequestSchema = z
@@ -162,7 +170,10 @@ export const composeRequestSchema = z
     attachments: z.array(attachmentSchema).max(500).default([]),
     headers: z
       .record(
-        z.string().regex(/^[!-9;-~]+$/, 'A header name has printable characters and no colon').max(76),
+        z
+          .string()
+          .regex(/^[!-9;-~]+$/, 'A header name has printable characters and no colon')
+          .max(76),
         headerValue,
       )
       .default({}),

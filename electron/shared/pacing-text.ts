@@ -43,7 +43,10 @@ export function pacingText(status: PacingStatus, waiting: number, now: Date): st
  * The pacing of each account as the outbox's own records tell it (what a process that does not send can see):
  * waiting messages whose last try met a provider's limit, grouped by account.
  */
-export function pacingFromMessages(list: readonly OutboxMessage[], now: Date): { accountId: string; status: PacingStatus; waiting: number; text: string }[] {
+export function pacingFromMessages(
+  list: readonly OutboxMessage[],
+  now: Date,
+): { accountId: string; status: PacingStatus; waiting: number; text: string }[] {
   const byAccount = new Map<string, { status: PacingStatus; waiting: number }>();
   for (const m of list) {
     if (m.state !== 'queued' && m.state !== 'scheduled') continue;
@@ -53,12 +56,16 @@ export function pacingFromMessages(list: readonly OutboxMessage[], now: Date): {
     const entry = byAccount.get(m.accountId);
     const until = m.nextAttemptAt;
     if (!entry) {
-      byAccount.set(m.accountId, { status: { accountId: m.accountId, kind, provider: throttle.provider ?? 'The mail server', until }, waiting: 1 });
+      byAccount.set(m.accountId, {
+        status: { accountId: m.accountId, kind, provider: throttle.provider ?? 'The mail server', until },
+        waiting: 1,
+      });
       continue;
     }
     entry.waiting++;
     // A daily limit says more than a short wait; the latest time is when the last of them leaves.
-    if (kind === 'daily-limit' && entry.status.kind !== 'daily-limit') entry.status = { ...entry.status, kind, provider: throttle.provider ?? entry.status.provider, until };
+    if (kind === 'daily-limit' && entry.status.kind !== 'daily-limit')
+      entry.status = { ...entry.status, kind, provider: throttle.provider ?? entry.status.provider, until };
     else if (kind === entry.status.kind && entry.status.until && until < entry.status.until) entry.status = { ...entry.status, until };
   }
   // Messages that wait for the same account without a limit of their own still leave after it.
@@ -67,5 +74,10 @@ export function pacingFromMessages(list: readonly OutboxMessage[], now: Date): {
     if (!entry || (m.state !== 'queued' && m.state !== 'scheduled') || m.attempts.at(-1)?.throttle) continue;
     entry.waiting++;
   }
-  return [...byAccount.entries()].map(([accountId, { status, waiting }]) => ({ accountId, status, waiting, text: pacingText(status, waiting, now) }));
+  return [...byAccount.entries()].map(([accountId, { status, waiting }]) => ({
+    accountId,
+    status,
+    waiting,
+    text: pacingText(status, waiting, now),
+  }));
 }

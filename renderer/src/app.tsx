@@ -12,7 +12,8 @@ import { UpdateBanner } from './shell/update-banner';
 import { useOutbox } from './use-outbox';
 import { useUndoSend, useUndoShortcut } from './outbox/undo-send';
 
-export type Route = { screen: 'outbox' } | { screen: 'compose'; intent: ComposeIntent } | { screen: 'settings'; startWizard: boolean; key: number };
+export type Route =
+  { screen: 'outbox' } | { screen: 'compose'; intent: ComposeIntent } | { screen: 'settings'; startWizard: boolean; key: number };
 
 /** A compose intent before the shell gives it its key. */
 type IntentRequest = ComposeIntent extends infer I ? (I extends { key: number } ? Omit<I, 'key'> : never) : never;
@@ -107,7 +108,8 @@ function Shell({ api }: { api: OutboxApi }) {
   useEffect(() => {
     if (data.loading || routedFirst.current) return;
     routedFirst.current = true;
-    if (data.accounts.length === 0 && !data.error) setRoute((current) => (current.screen === 'outbox' ? { screen: 'settings', startWizard: true, key: ++keys.current } : current));
+    if (data.accounts.length === 0 && !data.error)
+      setRoute((current) => (current.screen === 'outbox' ? { screen: 'settings', startWizard: true, key: ++keys.current } : current));
   }, [data.loading, data.accounts.length, data.error]);
 
   useFocusHeadingOnChange(route);
@@ -197,7 +199,8 @@ function Shell({ api }: { api: OutboxApi }) {
  */
 function useFocusHeadingOnChange(route: Route): void {
   const first = useRef(true);
-  const token = route.screen === 'compose' ? `compose-${route.intent.key}` : route.screen === 'settings' ? `settings-${route.key}` : 'outbox';
+  const token =
+    route.screen === 'compose' ? `compose-${route.intent.key}` : route.screen === 'settings' ? `settings-${route.key}` : 'outbox';
   useEffect(() => {
     if (first.current) {
       first.current = false;

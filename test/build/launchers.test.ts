@@ -18,7 +18,9 @@ afterAll(() => {
 describe('the macOS launcher (Outbox.app/Contents/Resources/bin/outbox)', () => {
   it('is shipped where Install Command Line Tool… links to', () => {
     expect(builderConfig().mac?.extraResources).toEqual([{ from: 'build/mac/outbox-cli.sh', to: 'bin/outbox' }]);
-    expect(readFileSync(path.join(root, 'electron/main/cli-install.ts'), 'utf8')).toContain("path.posix.join(deps.resourcesPath, 'bin', COMMAND_NAME)");
+    expect(readFileSync(path.join(root, 'electron/main/cli-install.ts'), 'utf8')).toContain(
+      "path.posix.join(deps.resourcesPath, 'bin', COMMAND_NAME)",
+    );
   });
 
   it('runs the app executable in CLI mode through a chain of links, with spaces in every path', () => {

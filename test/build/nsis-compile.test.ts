@@ -59,26 +59,32 @@ SectionEnd
 `;
 }
 
-describe.skipIf(!haveMakensis && !onCi)(`build/installer.nsh with makensis${haveMakensis ? '' : ' (skipped: no makensis; apt-get install nsis)'}`, () => {
-  for (const uninstaller of [false, true]) {
-    it(`compiles into the ${uninstaller ? 'uninstaller' : 'installer'} with warnings as errors`, () => {
-      expect(haveMakensis, 'makensis is installed (apt-get install nsis)').toBe(true);
-      const script = path.join(tmp, `${uninstaller ? 'uninstaller' : 'installer'}.nsi`);
-      const out = path.join(tmp, `${uninstaller ? 'uninstaller' : 'installer'}.exe`);
-      writeFileSync(script, harness(uninstaller, out));
-      const run = spawnSync('makensis', ['-WX', '-V2', script], { encoding: 'utf8' });
-      expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-      expect(statSync(out).size).toBeGreaterThan(0);
-    });
-  }
+describe.skipIf(!haveMakensis && !onCi)(
+  `build/installer.nsh with makensis${haveMakensis ? '' : ' (skipped: no makensis; apt-get install nsis)'}`,
+  () => {
+    for (const uninstaller of [false, true]) {
+      it(`compiles into the ${uninstaller ? 'uninstaller' : 'installer'} with warnings as errors`, () => {
+        expect(haveMakensis, 'makensis is installed (apt-get install nsis)').toBe(true);
+        const script = path.join(tmp, `${uninstaller ? 'uninstaller' : 'installer'}.nsi`);
+        const out = path.join(tmp, `${uninstaller ? 'uninstaller' : 'installer'}.exe`);
+        writeFileSync(script, harness(uninstaller, out));
+        const run = spawnSync('makensis', ['-WX', '-V2', script], { encoding: 'utf8' });
+        expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+        expect(statSync(out).size).toBeGreaterThan(0);
+      });
+    }
 
-  it('notices a broken include (the compile can fail)', () => {
-    const broken = path.join(tmp, 'broken.nsh');
-    writeFileSync(broken, '!macro customInstall\n  WriteRegStr SHCTX\n!macroend\n!macro customUnInstall\n!macroend\n!macro customPageAfterChangeDir\n!macroend\n');
-    const script = path.join(tmp, 'broken.nsi');
-    writeFileSync(script, harness(false, path.join(tmp, 'broken.exe')).replace(path.join(root, 'build', 'installer.nsh'), broken));
-    const run = spawnSync('makensis', ['-WX', '-V2', script], { encoding: 'utf8' });
-    expect(run.status).not.toBe(0);
-    expect(`${run.stdout}${run.stderr}`).toContain('Error in macro customInstall');
-  });
-});
+    it('notices a broken include (the compile can fail)', () => {
+      const broken = path.join(tmp, 'broken.nsh');
+      writeFileSync(
+        broken,
+        '!macro customInstall\n  WriteRegStr SHCTX\n!macroend\n!macro customUnInstall\n!macroend\n!macro customPageAfterChangeDir\n!macroend\n',
+      );
+      const script = path.join(tmp, 'broken.nsi');
+      writeFileSync(script, harness(false, path.join(tmp, 'broken.exe')).replace(path.join(root, 'build', 'installer.nsh'), broken));
+      const run = spawnSync('makensis', ['-WX', '-V2', script], { encoding: 'utf8' });
+      expect(run.status).not.toBe(0);
+      expect(`${run.stdout}${run.stderr}`).toContain('Error in macro customInstall');
+    });
+  },
+);

@@ -57,7 +57,8 @@ function unbalanced(instructions: Instruction[]): string[] {
     if (opens >= 0) stack.push({ kind: opens, line });
     else if (closes >= 0) {
       const top = stack.pop();
-      if (!top || top.kind !== closes) problems.push(`line ${line}: ${word} closes ${top ? `the block opened on line ${top.line}` : 'nothing'}`);
+      if (!top || top.kind !== closes)
+        problems.push(`line ${line}: ${word} closes ${top ? `the block opened on line ${top.line}` : 'nothing'}`);
     }
   }
   for (const open of stack) problems.push(`line ${open.line}: never closed`);
@@ -95,7 +96,8 @@ describe('build/installer.nsh', () => {
   });
 
   it('defines the macros electron-builder inserts, and keeps installer-only code out of the uninstaller build', () => {
-    for (const name of ['customInstall', 'customUnInstall', 'customPageAfterChangeDir']) expect(macroBody(instructions, name).length, name).toBeGreaterThan(0);
+    for (const name of ['customInstall', 'customUnInstall', 'customPageAfterChangeDir'])
+      expect(macroBody(instructions, name).length, name).toBeGreaterThan(0);
     // Functions and variables only the installer uses would be "not referenced" warnings, errors under -WX, in the uninstaller build.
     const guard = instructions.findIndex(({ tokens }) => tokens[0] === '!ifndef' && tokens[1] === 'BUILD_UNINSTALLER');
     const end = instructions.findIndex((item, index) => index > guard && item.tokens[0] === '!endif');
@@ -107,7 +109,8 @@ describe('build/installer.nsh', () => {
 
   it('registers Outbox as a mail client with a mailto: URL association, a ProgID that receives the link, and RegisteredApplications', () => {
     const writes = registryWrites(macroBody(instructions, 'customInstall'));
-    const value = (key: string, name: string): string | undefined => writes.find((write) => write.root === 'SHCTX' && write.key === key && write.name === name)?.value;
+    const value = (key: string, name: string): string | undefined =>
+      writes.find((write) => write.root === 'SHCTX' && write.key === key && write.name === name)?.value;
     const client = 'Software\\Clients\\Mail\\Outbox';
     expect(defines.get('OUTBOX_CLIENT_KEY')).toBe(client);
     expect(value(`${client}\\Capabilities`, 'ApplicationName')).toBe('Outbox');
@@ -125,9 +128,17 @@ describe('build/installer.nsh', () => {
     const writes = registryWrites(macroBody(instructions, 'customInstall')).filter((write) => write.root === 'SHCTX');
     const uninstall = macroBody(instructions, 'customUnInstall');
     expect(uninstall[0]?.tokens).toEqual(['${IfNot}', '${isUpdated}']);
-    const deletedKeys = uninstall.filter(({ tokens }) => tokens[0] === 'DeleteRegKey' && tokens[1] === 'SHCTX').map(({ tokens }) => tokens[2]!);
-    const deletedValues = uninstall.filter(({ tokens }) => tokens[0] === 'DeleteRegValue' && tokens[1] === 'SHCTX').map(({ tokens }) => `${tokens[2]}|${tokens[3]}`);
-    const left = writes.filter((write) => !deletedKeys.some((key) => write.key === key || write.key.startsWith(`${key}\\`)) && !deletedValues.includes(`${write.key}|${write.name}`));
+    const deletedKeys = uninstall
+      .filter(({ tokens }) => tokens[0] === 'DeleteRegKey' && tokens[1] === 'SHCTX')
+      .map(({ tokens }) => tokens[2]!);
+    const deletedValues = uninstall
+      .filter(({ tokens }) => tokens[0] === 'DeleteRegValue' && tokens[1] === 'SHCTX')
+      .map(({ tokens }) => `${tokens[2]}|${tokens[3]}`);
+    const left = writes.filter(
+      (write) =>
+        !deletedKeys.some((key) => write.key === key || write.key.startsWith(`${key}\\`)) &&
+        !deletedValues.includes(`${write.key}|${write.name}`),
+    );
     expect(left).toEqual([]);
     // Shared keys are only ever emptied of our value, never deleted whole.
     expect(deletedKeys).not.toContain('Software\\RegisteredApplications');
@@ -135,7 +146,9 @@ describe('build/installer.nsh', () => {
   });
 
   it('offers the outbox command on the PATH: only its bin folder, remembered across updates, removed on uninstall', () => {
-    expect(macroBody(instructions, 'customPageAfterChangeDir').map(({ tokens }) => tokens.join(' '))).toEqual(['Page custom OutboxCliPageCreate OutboxCliPageLeave']);
+    expect(macroBody(instructions, 'customPageAfterChangeDir').map(({ tokens }) => tokens.join(' '))).toEqual([
+      'Page custom OutboxCliPageCreate OutboxCliPageLeave',
+    ]);
     expect(defines.get('OUTBOX_BIN_DIR')).toBe('$INSTDIR\\bin');
     const inserts = (name: string): string[] =>
       macroBody(instructions, name)

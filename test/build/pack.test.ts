@@ -17,7 +17,11 @@ const config = builderConfig();
 
 const BUNDLES = ['dist/main/index.cjs', 'dist/preload/index.cjs', 'dist/renderer/index.html', 'dist/cli/outbox.cjs'];
 /** What main loads at run time besides its bundle: keytar's JavaScript and its native module. */
-const KEYTAR_FILES = ['node_modules/keytar/package.json', 'node_modules/keytar/lib/keytar.js', 'node_modules/keytar/build/Release/keytar.node'];
+const KEYTAR_FILES = [
+  'node_modules/keytar/package.json',
+  'node_modules/keytar/lib/keytar.js',
+  'node_modules/keytar/build/Release/keytar.node',
+];
 
 let tmp: string;
 let appOutDir: string;
@@ -36,7 +40,12 @@ beforeAll(async () => {
   const electronDist = path.join(tmp, 'electron-dist');
   standInElectron(electronDist, 'linux');
   // Packager rather than build(): it returns the effective configuration, and it never publishes.
-  const packager = standInPackager({ root, electronDist, out: path.join(tmp, 'out'), targets: Platform.LINUX.createTarget('dir', Arch.x64) });
+  const packager = standInPackager({
+    root,
+    electronDist,
+    out: path.join(tmp, 'out'),
+    targets: Platform.LINUX.createTarget('dir', Arch.x64),
+  });
   const result = await packager.build();
   effective = result.configuration;
   productFilename = packager.appInfo.productFilename;
@@ -66,7 +75,7 @@ describe('the packed app (linux x64, stand-in Electron)', () => {
     expect(asarFiles.some((file) => file.startsWith('electron/') || file.startsWith('test/') || file.startsWith('build/'))).toBe(false);
   });
 
-  it('holds the whole CLI bundle the outbox command loads, and none of the older builds\' chunks', () => {
+  it("holds the whole CLI bundle the outbox command loads, and none of the older builds' chunks", () => {
     // Follow the entry's require()s inside the archive itself: each must be there for `outbox` to run.
     const reachable = new Set<string>();
     const queue = ['dist/cli/outbox.cjs'];
@@ -75,7 +84,9 @@ describe('the packed app (linux x64, stand-in Electron)', () => {
       if (reachable.has(file)) continue;
       expect(asarFiles, `${file}, which the CLI requires`).toContain(file);
       reachable.add(file);
-      for (const match of extractFile(asarPath, file).toString('utf8').matchAll(/require\("(\.{1,2}\/[^"]+\.cjs)"\)/g)) {
+      for (const match of extractFile(asarPath, file)
+        .toString('utf8')
+        .matchAll(/require\("(\.{1,2}\/[^"]+\.cjs)"\)/g)) {
         queue.push(path.posix.normalize(path.posix.join(path.posix.dirname(file), match[1]!)));
       }
     }
@@ -96,13 +107,18 @@ describe('the packed app (linux x64, stand-in Electron)', () => {
     for (const file of KEYTAR_FILES) expect(files).toContain(file);
     // Each of these is inside main's bundle; shipping them again is what made app.asar 20 MB.
     for (const bundled of ['nodemailer', 'imapflow', 'zod', 'electron-updater', 'tldts', 'react']) {
-      expect(asarFiles.some((file) => file.startsWith(`node_modules/${bundled}/`)), bundled).toBe(false);
+      expect(
+        asarFiles.some((file) => file.startsWith(`node_modules/${bundled}/`)),
+        bundled,
+      ).toBe(false);
     }
   });
 
   it('keeps app.asar to the size of the bundles it holds', () => {
     const packed = (prefix: string): number =>
-      asarFiles.filter((file) => file.startsWith(prefix) && statOf(file).isFile && !statOf(file).unpacked).reduce((sum, file) => sum + statOf(file).size, 0);
+      asarFiles
+        .filter((file) => file.startsWith(prefix) && statOf(file).isFile && !statOf(file).unpacked)
+        .reduce((sum, file) => sum + statOf(file).size, 0);
     const asarSize = statSync(asarPath).size;
     // keytar's JavaScript and package.json: a few kilobytes (its .node lies unpacked beside the archive).
     expect(packed('node_modules/')).toBeLessThan(64 * 1024);
@@ -123,7 +139,9 @@ describe('the packed app (linux x64, stand-in Electron)', () => {
     expect(state(FuseV1Options.GrantFileProtocolExtraPrivileges)).toBe('0');
     expect(readFileSync(path.join(root, 'electron/main/window.ts'), 'utf8')).not.toMatch(/\.loadFile\(|file:\/\//);
     // Linux has no asar integrity data: the fuse keeps Electron's default there.
-    expect(state(FuseV1Options.EnableEmbeddedAsarIntegrityValidation)).toBe(ELECTRON_45_WIRE[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]);
+    expect(state(FuseV1Options.EnableEmbeddedAsarIntegrityValidation)).toBe(
+      ELECTRON_45_WIRE[FuseV1Options.EnableEmbeddedAsarIntegrityValidation],
+    );
     expect(state(FuseV1Options.WasmTrapHandlers)).toBe(ELECTRON_45_WIRE[FuseV1Options.WasmTrapHandlers]);
   });
 

@@ -26,7 +26,9 @@ describe('npm run setup', () => {
     expect(app.manual).toEqual([]);
     const tests = planFor({ platform: 'linux', osRelease: UBUNTU, isRoot: true, withTests: true });
     const install = tests.commands.findIndex((argv) => argv[0] === 'apt-get' && argv[1] === 'install');
-    expect(tests.commands[install]).toEqual(expect.arrayContaining(['libsecret-1-dev', 'gnome-keyring', 'dbus-x11', 'dovecot-imapd', 'chromium']));
+    expect(tests.commands[install]).toEqual(
+      expect.arrayContaining(['libsecret-1-dev', 'gnome-keyring', 'dbus-x11', 'dovecot-imapd', 'chromium']),
+    );
     // Postfix goes in unconfigured, as in CI: the preseed comes before the install.
     const preseed = tests.commands.findIndex((argv) => argv.join(' ').includes('postfix/main_mailer_type select No configuration'));
     expect(preseed).toBeGreaterThanOrEqual(0);
@@ -34,7 +36,11 @@ describe('npm run setup', () => {
   });
 
   it('--tests installs every package CI installs for npm test (.ci/run), so the README is true of it', () => {
-    const ci = /^packages=\(([^)]*)\)/m.exec(readFileSync(path.join(root, '.ci/run'), 'utf8'))?.[1]?.trim().split(/\s+/) ?? [];
+    const ci =
+      /^packages=\(([^)]*)\)/m
+        .exec(readFileSync(path.join(root, '.ci/run'), 'utf8'))?.[1]
+        ?.trim()
+        .split(/\s+/) ?? [];
     expect(ci).toContain('postfix');
     const tests = planFor({ platform: 'linux', osRelease: UBUNTU, isRoot: true, withTests: true });
     const installed = tests.commands.find((argv) => argv[0] === 'apt-get' && argv[1] === 'install') ?? [];
@@ -42,7 +48,9 @@ describe('npm run setup', () => {
   });
 
   it('uses dnf on Fedora, and says what to run as root when there is no sudo', () => {
-    expect(planFor({ platform: 'linux', osRelease: FEDORA, isRoot: true }).commands).toEqual([['dnf', 'install', '-y', 'libsecret-devel', 'gcc-c++', 'make', 'python3']]);
+    expect(planFor({ platform: 'linux', osRelease: FEDORA, isRoot: true }).commands).toEqual([
+      ['dnf', 'install', '-y', 'libsecret-devel', 'gcc-c++', 'make', 'python3'],
+    ]);
     const noSudo = planFor({ platform: 'linux', osRelease: UBUNTU, isRoot: false, hasSudo: false });
     expect(noSudo.commands).toEqual([]);
     expect(noSudo.manual).toContain('As root: apt-get install -y libsecret-1-dev build-essential python3');
@@ -62,7 +70,9 @@ describe('npm run setup', () => {
   it("requires the Node version Electron's tooling declares, tolerates 20.19 with a note, refuses older", () => {
     // The floor the tooling itself declares in node_modules.
     for (const name of ['electron', '@electron/get', '@electron/fuses', '@electron/rebuild']) {
-      const engines = (JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')) as { engines?: { node?: string } }).engines?.node ?? '';
+      const engines =
+        (JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')) as { engines?: { node?: string } }).engines
+          ?.node ?? '';
       const floor = /(\d+)\.(\d+)/.exec(engines);
       expect(floor && [Number(floor[1]), Number(floor[2])], name).toEqual(NODE_REQUIRED);
     }

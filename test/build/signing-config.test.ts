@@ -4,8 +4,16 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { builderConfig } from './stand-in-electron';
 
-const APPLE = { APPLE_API_KEY: '/secrets/AuthKey_ABC.p8', APPLE_API_KEY_ID: 'ABC123', APPLE_API_ISSUER: '69a6de7e-0000-0000-0000-000000000000' };
-const AZURE = { AZURE_TRUSTED_SIGNING_ENDPOINT: 'https://weu.codesigning.azure.net', AZURE_CODE_SIGNING_ACCOUNT: 'outbox', AZURE_CERT_PROFILE: 'outbox-public' };
+const APPLE = {
+  APPLE_API_KEY: '/secrets/AuthKey_ABC.p8',
+  APPLE_API_KEY_ID: 'ABC123',
+  APPLE_API_ISSUER: '69a6de7e-0000-0000-0000-000000000000',
+};
+const AZURE = {
+  AZURE_TRUSTED_SIGNING_ENDPOINT: 'https://weu.codesigning.azure.net',
+  AZURE_CODE_SIGNING_ACCOUNT: 'outbox',
+  AZURE_CERT_PROFILE: 'outbox-public',
+};
 
 describe('signing and the update feed from the environment', () => {
   it('builds unsigned, without notarisation or a feed, when the environment names none', () => {
@@ -37,7 +45,9 @@ describe('signing and the update feed from the environment', () => {
       codeSigningAccountName: 'outbox',
       certificateProfileName: 'outbox-public',
     });
-    expect(builderConfig({ ...AZURE, AZURE_PUBLISHER_NAME: 'CN=Outbox' }).win?.azureSignOptions).toMatchObject({ publisherName: 'CN=Outbox' });
+    expect(builderConfig({ ...AZURE, AZURE_PUBLISHER_NAME: 'CN=Outbox' }).win?.azureSignOptions).toMatchObject({
+      publisherName: 'CN=Outbox',
+    });
     expect(builderConfig({ ...AZURE, AZURE_CERT_PROFILE: '' }).win).not.toHaveProperty('azureSignOptions');
     // A .pfx (WIN_CSC_LINK) is read by electron-builder itself: nothing in the configuration changes.
     expect(builderConfig({ WIN_CSC_LINK: 'file.pfx', WIN_CSC_KEY_PASSWORD: 'x' }).win).toEqual(builderConfig({}).win);
@@ -45,19 +55,29 @@ describe('signing and the update feed from the environment', () => {
 
   it("passes electron-builder's schema with every signing and feed variable set", async () => {
     const require = createRequire(import.meta.url);
-    const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as { validateConfiguration: (config: unknown, logger: unknown) => Promise<void> };
+    const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
+      validateConfiguration: (config: unknown, logger: unknown) => Promise<void>;
+    };
     const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
     const config = builderConfig({ ...APPLE, ...AZURE, AZURE_PUBLISHER_NAME: 'CN=Outbox', OUTBOX_UPDATE_GITHUB: 'outbox-app/outbox' });
     await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
     // The schema does refuse a misplaced option, so the check above means something.
-    await expect(validateConfiguration({ ...config, win: { ...config.win, notarize: true } }, new DebugLogger(false))).rejects.toThrow(/Invalid configuration object/);
+    await expect(validateConfiguration({ ...config, win: { ...config.win, notarize: true } }, new DebugLogger(false))).rejects.toThrow(
+      /Invalid configuration object/,
+    );
   });
 
   it('publishes to a generic HTTPS feed or to GitHub Releases, and refuses anything else', () => {
-    expect(builderConfig({ OUTBOX_UPDATE_URL: 'https://updates.example.org/outbox' }).publish).toEqual([{ provider: 'generic', url: 'https://updates.example.org/outbox' }]);
-    expect(builderConfig({ OUTBOX_UPDATE_GITHUB: 'outbox-app/outbox' }).publish).toEqual([{ provider: 'github', owner: 'outbox-app', repo: 'outbox', releaseType: 'release' }]);
+    expect(builderConfig({ OUTBOX_UPDATE_URL: 'https://updates.example.org/outbox' }).publish).toEqual([
+      { provider: 'generic', url: 'https://updates.example.org/outbox' },
+    ]);
+    expect(builderConfig({ OUTBOX_UPDATE_GITHUB: 'outbox-app/outbox' }).publish).toEqual([
+      { provider: 'github', owner: 'outbox-app', repo: 'outbox', releaseType: 'release' },
+    ]);
     // The generic feed wins when both are given: it is the one the build names by URL.
-    expect(builderConfig({ OUTBOX_UPDATE_URL: 'https://u.example.org/', OUTBOX_UPDATE_GITHUB: 'a/b' }).publish).toEqual([{ provider: 'generic', url: 'https://u.example.org/' }]);
+    expect(builderConfig({ OUTBOX_UPDATE_URL: 'https://u.example.org/', OUTBOX_UPDATE_GITHUB: 'a/b' }).publish).toEqual([
+      { provider: 'generic', url: 'https://u.example.org/' },
+    ]);
     expect(() => builderConfig({ OUTBOX_UPDATE_URL: 'http://updates.example.org/' })).toThrow(/https/);
     expect(() => builderConfig({ OUTBOX_UPDATE_GITHUB: 'not a repo' })).toThrow(/owner\/repo/);
   });

@@ -49,7 +49,9 @@ export function standInElectron(dir: string, platform: StandInPlatform): void {
 }
 
 // resedit is what electron-builder edits the .exe with; resolved from app-builder-lib, which depends on it.
-const resedit = createRequire(createRequire(import.meta.url).resolve('app-builder-lib/package.json'))('resedit') as typeof import('resedit');
+const resedit = createRequire(createRequire(import.meta.url).resolve('app-builder-lib/package.json'))(
+  'resedit',
+) as typeof import('resedit');
 
 /**
  * A Windows executable that runs nothing: an empty PE image with the version resource electron-builder adds the
@@ -76,7 +78,10 @@ export function windowsAsarIntegrity(file: string): Array<{ file: string; alg: s
 }
 
 const require = createRequire(import.meta.url);
-type ConfigModule = { createConfig: (env: Record<string, string | undefined>) => Configuration; fusesFor: (platform: string) => Record<string, boolean> };
+type ConfigModule = {
+  createConfig: (env: Record<string, string | undefined>) => Configuration;
+  fusesFor: (platform: string) => Record<string, boolean>;
+};
 
 /** electron-builder.config.cjs's factory: the configuration for a given environment (no signing env by default). */
 export function builderConfig(env: Record<string, string | undefined> = {}): Configuration {
@@ -120,7 +125,8 @@ export function standInIco(): Buffer {
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
     return c >>> 0;
   });
-  const crc = (bytes: Buffer): number => (bytes.reduce((c, byte) => crcTable[(c ^ byte) & 0xff]! ^ (c >>> 8), 0xffffffff) ^ 0xffffffff) >>> 0;
+  const crc = (bytes: Buffer): number =>
+    (bytes.reduce((c, byte) => crcTable[(c ^ byte) & 0xff]! ^ (c >>> 8), 0xffffffff) ^ 0xffffffff) >>> 0;
   const chunk = (type: string, data: Buffer): Buffer => {
     const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
     const out = Buffer.alloc(body.length + 8);

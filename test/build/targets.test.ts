@@ -4,7 +4,18 @@
 // `effectiveOptionComputed` hook, which receives what the tool would get and stops there. `npm run dist` failed at
 // the deb target for a missing homepage and author e-mail; that class of error is caught here.
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { FuseState, FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,7 +32,11 @@ let debScripts: { afterInstall: string; afterRemove: string } | undefined;
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'outbox-targets-'));
-  if (['dist/main/index.cjs', 'dist/preload/index.cjs', 'dist/renderer/index.html', 'dist/cli/outbox.cjs'].some((file) => !existsSync(path.join(root, file)))) {
+  if (
+    ['dist/main/index.cjs', 'dist/preload/index.cjs', 'dist/renderer/index.html', 'dist/cli/outbox.cjs'].some(
+      (file) => !existsSync(path.join(root, file)),
+    )
+  ) {
     await buildNode(['main', 'preload', 'cli']);
     buildRenderer();
   }
@@ -46,7 +61,8 @@ interface DryRun {
 
 function readNamedFiles(value: unknown, files: Map<string, string>): void {
   if (typeof value === 'string') {
-    if (path.isAbsolute(value) && existsSync(value) && statSync(value).isFile() && statSync(value).size < 1_000_000) files.set(value, readFileSync(value, 'utf8'));
+    if (path.isAbsolute(value) && existsSync(value) && statSync(value).isFile() && statSync(value).size < 1_000_000)
+      files.set(value, readFileSync(value, 'utf8'));
   } else if (Array.isArray(value)) value.forEach((item) => readNamedFiles(item, files));
 }
 
@@ -90,7 +106,10 @@ describe("electron-builder's checks for every target in the configuration", () =
   it('builds the deb and the AppImage up to their tools, with one MimeType in each desktop entry', async () => {
     const { seen, files } = await dryRun(Platform.LINUX, ['AppImage', 'deb']);
     const appImage = seen.find((item): item is { desktop: string } => typeof item === 'object' && item !== null && 'desktop' in item);
-    const deb = seen.find((item): item is [string[], string] => Array.isArray(item) && Array.isArray(item[0]) && (item[0] as string[]).includes('--after-install'));
+    const deb = seen.find(
+      (item): item is [string[], string] =>
+        Array.isArray(item) && Array.isArray(item[0]) && (item[0] as string[]).includes('--after-install'),
+    );
     expect(appImage, 'the AppImage target reached appimagetool').toBeDefined();
     expect(deb, 'the deb target reached fpm').toBeDefined();
     const [fpmArgs, desktopFile] = deb!;
@@ -115,7 +134,10 @@ describe("electron-builder's checks for every target in the configuration", () =
     ] as const) {
       const entries = desktopEntries(text);
       const keys = entries.map(([key]) => key);
-      expect(keys.filter((key) => key === 'MimeType'), label).toHaveLength(1);
+      expect(
+        keys.filter((key) => key === 'MimeType'),
+        label,
+      ).toHaveLength(1);
       expect(new Set(keys).size, `${label}: no key twice`).toBe(keys.length);
       expect(Object.fromEntries(entries).MimeType, label).toBe('x-scheme-handler/mailto;');
       expect(Object.fromEntries(entries).Exec, label).toMatch(/ %U$/);
@@ -158,7 +180,9 @@ describe("electron-builder's checks for every target in the configuration", () =
   it('catches a deb without a homepage, as `npm run dist` would', async () => {
     const config = builderConfig();
     // extraMetadata overrides package.json the way a missing field would look to FpmTarget.
-    await expect(dryRun(Platform.LINUX, ['deb'], { ...config, extraMetadata: { homepage: null, repository: null } })).rejects.toThrow(/homepage/);
+    await expect(dryRun(Platform.LINUX, ['deb'], { ...config, extraMetadata: { homepage: null, repository: null } })).rejects.toThrow(
+      /homepage/,
+    );
   }, 120_000);
 
   it('builds the NSIS installer up to makensis, with the mail-client include and the outbox command', async () => {
@@ -171,13 +195,21 @@ describe("electron-builder's checks for every target in the configuration", () =
     vi.stubEnv('ELECTRON_BUILDER_NSIS_DIR', nsisDir);
     // And 7-Zip, which packs the app into the installer: a stand-in writes the archive as a list of the files.
     const sevenZip = path.join(nsisDir, '7za');
-    writeFileSync(sevenZip, '#!/bin/sh\nfor arg in "$@"; do case "$arg" in *.7z) out=$arg ;; esac; done\nfind . -type f > "$out"\n', { mode: 0o755 });
+    writeFileSync(sevenZip, '#!/bin/sh\nfor arg in "$@"; do case "$arg" in *.7z) out=$arg ;; esac; done\nfind . -type f > "$out"\n', {
+      mode: 0o755,
+    });
     vi.stubEnv('ELECTRON_BUILDER_7ZIP_PATH', sevenZip);
     // Likewise the converter from build/icon.png to .ico: a ready icon stands in for its output.
     const icon = path.join(tmp, 'icon.ico');
     writeFileSync(icon, standInIco());
-    const { seen, appOutDir } = await dryRun(Platform.WINDOWS, ['nsis'], { ...base, win: { ...base.win, signAndEditExecutable: false, icon } });
-    const nsis = seen.find((item): item is [Record<string, unknown>, Record<string, unknown>] => Array.isArray(item) && typeof item[1] === 'object' && item[1] !== null && 'OutFile' in item[1]);
+    const { seen, appOutDir } = await dryRun(Platform.WINDOWS, ['nsis'], {
+      ...base,
+      win: { ...base.win, signAndEditExecutable: false, icon },
+    });
+    const nsis = seen.find(
+      (item): item is [Record<string, unknown>, Record<string, unknown>] =>
+        Array.isArray(item) && typeof item[1] === 'object' && item[1] !== null && 'OutFile' in item[1],
+    );
     expect(nsis, 'the nsis target reached makensis').toBeDefined();
     const [defines] = nsis!;
     // common.nsh names the executable "${PRODUCT_FILENAME}.exe", which installer.nsh and outbox.cmd point at.
@@ -189,7 +221,9 @@ describe("electron-builder's checks for every target in the configuration", () =
     expect(readFileSync(path.join(appOutDir, 'bin', 'outbox.cmd'), 'utf8')).toContain(`"%~dp0..\\${exeName}" --outbox-cli -- %*`);
     // Windows checks the asar against the hash in the executable once the fuse is on: both must be there.
     const exe = path.join(appOutDir, exeName);
-    expect(windowsAsarIntegrity(exe)).toEqual([{ file: 'resources\\app.asar', alg: 'SHA256', value: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(windowsAsarIntegrity(exe)).toEqual([
+      { file: 'resources\\app.asar', alg: 'SHA256', value: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    ]);
     const wire = await getCurrentFuseWire(exe);
     const on = (option: FuseV1Options): boolean => wire[option] === FuseState.ENABLE;
     expect(on(FuseV1Options.EnableEmbeddedAsarIntegrityValidation)).toBe(true);

@@ -20,7 +20,14 @@ beforeAll(async () => {
   // The package imports its JSON schema without an import attribute, which Node refuses: bundled once, it loads.
   tmp = mkdtempSync(path.join(os.tmpdir(), 'outbox-workflow-parser-'));
   const outfile = path.join(tmp, 'workflow-parser.mjs');
-  await build({ stdin: { contents: "export * from '@actions/workflow-parser';", resolveDir: root }, bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'error' });
+  await build({
+    stdin: { contents: "export * from '@actions/workflow-parser';", resolveDir: root },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile,
+    logLevel: 'error',
+  });
   parser = (await import(pathToFileURL(outfile).href)) as typeof WorkflowParser;
 }, 60_000);
 
@@ -39,7 +46,9 @@ async function check(name: string, content: string): Promise<{ errors: string[];
 
 /** Every step's `run` script and `uses` action in a workflow's jobs, as text. */
 function stepsOf(template: WorkflowTemplate): string[] {
-  return template.jobs.flatMap((job) => ('steps' in job ? job.steps : [])).map((step) => ('run' in step ? String(step.run) : `uses: ${'uses' in step ? String(step.uses) : ''}`));
+  return template.jobs
+    .flatMap((job) => ('steps' in job ? job.steps : []))
+    .map((step) => ('run' in step ? String(step.run) : `uses: ${'uses' in step ? String(step.uses) : ''}`));
 }
 
 describe('.github/workflows', () => {
@@ -49,7 +58,15 @@ describe('.github/workflows', () => {
     expect(errors).toEqual([]);
     expect(content).toMatch(/os: \[ubuntu-24\.04, windows-latest, macos-latest\]/);
     const steps = stepsOf(template!).join('\n');
-    for (const command of ['npm ci', 'npm run typecheck', 'npm run lint', 'xvfb-run -a npm test', 'xvfb-run -a npx vitest run test/electron', 'npm run dist', 'uses: actions/upload-artifact@v4']) {
+    for (const command of [
+      'npm ci',
+      'npm run typecheck',
+      'npm run lint',
+      'xvfb-run -a npm test',
+      'xvfb-run -a npx vitest run test/electron',
+      'npm run dist',
+      'uses: actions/upload-artifact@v4',
+    ]) {
       expect(steps).toContain(command);
     }
     // The real-Electron suite may not skip on CI.
@@ -63,7 +80,14 @@ describe('.github/workflows', () => {
     expect(content).toMatch(/tags: \['v\*\.\*\.\*'\]/);
     expect(stepsOf(template!).filter((step) => step.includes('--publish always'))).toHaveLength(3);
     // Signing material only ever comes from secrets, never from the file.
-    for (const name of ['CSC_LINK', 'CSC_KEY_PASSWORD', 'APPLE_API_KEY_ID', 'APPLE_API_ISSUER', 'AZURE_CLIENT_SECRET', 'WIN_CSC_KEY_PASSWORD']) {
+    for (const name of [
+      'CSC_LINK',
+      'CSC_KEY_PASSWORD',
+      'APPLE_API_KEY_ID',
+      'APPLE_API_ISSUER',
+      'AZURE_CLIENT_SECRET',
+      'WIN_CSC_KEY_PASSWORD',
+    ]) {
       expect(content, name).toMatch(new RegExp(`\\b${name}: \\$\\{\\{ secrets\\.\\w+ \\}\\}`));
     }
   });

@@ -55,8 +55,29 @@ describe('commands', () => {
   });
 
   it('reads compose with repeatable and comma-separated recipients and attachments made absolute', () => {
-    const command = parse('compose', '--to', 'a@example.org, b@example.org', '--to', 'c@example.org', '--cc', 'd@example.org', '--bcc', 'e@example.org',
-      '--subject', 'Hi', '--text', 'Hello', '--attach', 'a.pdf', '--attach', '/tmp/b.png', '-a', 'work', '--from', 'Ann <ann@example.com>');
+    const command = parse(
+      'compose',
+      '--to',
+      'a@example.org, b@example.org',
+      '--to',
+      'c@example.org',
+      '--cc',
+      'd@example.org',
+      '--bcc',
+      'e@example.org',
+      '--subject',
+      'Hi',
+      '--text',
+      'Hello',
+      '--attach',
+      'a.pdf',
+      '--attach',
+      '/tmp/b.png',
+      '-a',
+      'work',
+      '--from',
+      'Ann <ann@example.com>',
+    );
     expect(command).toEqual({
       name: 'compose',
       args: {
@@ -75,14 +96,51 @@ describe('commands', () => {
   });
 
   it('schedules compose --at as a UTC ISO time', () => {
-    const command = parse('compose', '--to', 'a@example.org', '--subject', 'S', '--text-file', 'body.txt', '--at', '2099-01-02T03:04:05+02:00');
+    const command = parse(
+      'compose',
+      '--to',
+      'a@example.org',
+      '--subject',
+      'S',
+      '--text-file',
+      'body.txt',
+      '--at',
+      '2099-01-02T03:04:05+02:00',
+    );
     expect(command).toMatchObject({ name: 'compose', args: { textFile: '/home/ann/body.txt', at: '2099-01-02T01:04:05.000Z' } });
   });
 
   it('reads account add, list and remove', () => {
-    expect(parse('account', 'add', '--name', 'Work', '--email', 'ann@example.com', '--host', 'smtp.example.com', '--port', '587', '--security', 'starttls', '--user', 'ann', '--password-stdin')).toEqual({
+    expect(
+      parse(
+        'account',
+        'add',
+        '--name',
+        'Work',
+        '--email',
+        'ann@example.com',
+        '--host',
+        'smtp.example.com',
+        '--port',
+        '587',
+        '--security',
+        'starttls',
+        '--user',
+        'ann',
+        '--password-stdin',
+      ),
+    ).toEqual({
       name: 'account-add',
-      args: { name: 'Work', email: 'ann@example.com', host: 'smtp.example.com', port: 587, security: 'starttls', insecure: false, user: 'ann', passwordStdin: true },
+      args: {
+        name: 'Work',
+        email: 'ann@example.com',
+        host: 'smtp.example.com',
+        port: 587,
+        security: 'starttls',
+        insecure: false,
+        user: 'ann',
+        passwordStdin: true,
+      },
     });
     expect(parse('account', 'list', '--json')).toEqual({ name: 'account-list', json: true });
     expect(parse('account', 'remove', 'ann-example-com')).toEqual({ name: 'account-remove', id: 'ann-example-com' });
@@ -110,9 +168,30 @@ describe('mistakes exit 64 with one line', () => {
     [['compose', '--to', 'a@example.org', '--subject', 's', '--text', 'x', '--at', '2001-01-01 10:00'], /in the past/],
     [['account', 'frob'], /Unknown account command/],
     [['account', 'add', '--name', 'W', '--email', 'a@example.org', '--host', 'h', '--port', '0', '--security', 'tls'], /not a port number/],
-    [['account', 'add', '--name', 'W', '--email', 'a@example.org', '--host', 'h', '--port', '25', '--security', 'ssl'], /tls, starttls or none/],
+    [
+      ['account', 'add', '--name', 'W', '--email', 'a@example.org', '--host', 'h', '--port', '25', '--security', 'ssl'],
+      /tls, starttls or none/,
+    ],
     [['account', 'add', '--name', 'W', '--email', 'a@example.org', '--host', 'h', '--port', '25', '--security', 'none'], /--insecure/],
-    [['account', 'add', '--name', 'W', '--email', 'a@example.org', '--host', 'h', '--port', '25', '--security', 'tls', '--password', 'hunter2'], /visible to other users/],
+    [
+      [
+        'account',
+        'add',
+        '--name',
+        'W',
+        '--email',
+        'a@example.org',
+        '--host',
+        'h',
+        '--port',
+        '25',
+        '--security',
+        'tls',
+        '--password',
+        'hunter2',
+      ],
+      /visible to other users/,
+    ],
     [['account', 'add', '--email', 'a@example.org'], /needs --name/],
     [['account', 'remove'], /needs one account id/],
   ])('%j', (argv, pattern) => {
@@ -129,7 +208,22 @@ describe('mistakes exit 64 with one line', () => {
   });
 
   it('never echoes a password given on the command line', () => {
-    const { line } = failure('account', 'add', '--name', 'W', '--email', 'a@example.org', '--host', 'h', '--port', '25', '--security', 'tls', '--password', 'hunter2');
+    const { line } = failure(
+      'account',
+      'add',
+      '--name',
+      'W',
+      '--email',
+      'a@example.org',
+      '--host',
+      'h',
+      '--port',
+      '25',
+      '--security',
+      'tls',
+      '--password',
+      'hunter2',
+    );
     expect(line).not.toContain('hunter2');
   });
 });

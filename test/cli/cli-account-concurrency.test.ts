@@ -9,11 +9,27 @@ import { Workspace } from './harness';
 
 function addArgs(n: number, withPassword: boolean): string[] {
   const auth = withPassword ? ['--user', `user${n}`, '--password-stdin'] : [];
-  return ['account', 'add', '--name', `User ${n}`, '--email', `user${n}@example.com`, '--host', '127.0.0.1', '--port', '2525', '--security', 'none', '--insecure', ...auth];
+  return [
+    'account',
+    'add',
+    '--name',
+    `User ${n}`,
+    '--email',
+    `user${n}@example.com`,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '2525',
+    '--security',
+    'none',
+    '--insecure',
+    ...auth,
+  ];
 }
 
 function accountsIn(ws: Workspace): { id: string; email: string }[] {
-  return (JSON.parse(readFileSync(path.join(ws.dataDir, 'accounts.json'), 'utf8')) as { accounts: { id: string; email: string }[] }).accounts;
+  return (JSON.parse(readFileSync(path.join(ws.dataDir, 'accounts.json'), 'utf8')) as { accounts: { id: string; email: string }[] })
+    .accounts;
 }
 
 describe('outbox account add, 8 at once', () => {
@@ -27,7 +43,11 @@ describe('outbox account add, 8 at once', () => {
     const results = await Promise.all(Array.from({ length: 8 }, (_, n) => ws.run(addArgs(n, false))));
     for (const r of results) expect(r.code, r.stderr).toBe(0);
     const ids = results.map((r) => r.stdout.trim());
-    expect(accountsIn(ws).map((a) => a.id).sort()).toEqual([...ids].sort());
+    expect(
+      accountsIn(ws)
+        .map((a) => a.id)
+        .sort(),
+    ).toEqual([...ids].sort());
     const list = await ws.run(['account', 'list', '--json']);
     expect(JSON.parse(list.stdout)).toHaveLength(8);
   });
@@ -45,10 +65,16 @@ describeKeyring('outbox account add with passwords, 8 at once', () => {
   });
 
   it('keeps all 8 accounts and no password without its account', async () => {
-    const results = await Promise.all(Array.from({ length: 8 }, (_, n) => ws.run(addArgs(n, true), { input: `pw-${n}\n`, timeoutMs: 60_000 })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, n) => ws.run(addArgs(n, true), { input: `pw-${n}\n`, timeoutMs: 60_000 })),
+    );
     for (const r of results) expect(r.code, r.stderr).toBe(0);
     ids = results.map((r) => r.stdout.trim());
-    expect(accountsIn(ws).map((a) => a.id).sort()).toEqual([...ids].sort());
+    expect(
+      accountsIn(ws)
+        .map((a) => a.id)
+        .sort(),
+    ).toEqual([...ids].sort());
     const keychain = new KeychainSecretStore();
     for (const [n, id] of ids.entries()) expect(await keychain.get(id)).toBe(`pw-${n}`);
   });

@@ -8,22 +8,58 @@ describe('outbox account set', () => {
   const id = 'ann-example-com';
   beforeAll(async () => {
     // No sign-in and no server contact: nothing here needs the keychain or the network.
-    const add = await ws.run(['account', 'add', '--name', 'Relay', '--email', 'ann@example.com', '--host', '127.0.0.1', '--port', '9', '--security', 'none', '--insecure']);
+    const add = await ws.run([
+      'account',
+      'add',
+      '--name',
+      'Relay',
+      '--email',
+      'ann@example.com',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '9',
+      '--security',
+      'none',
+      '--insecure',
+    ]);
     expect(add.stdout.trim()).toBe(id);
   });
   afterAll(() => ws.remove());
 
   it('sets every limit README shows, says them back in plain words, and keeps the others when one flag changes', async () => {
-    const all = await ws.run(['account', 'set', id, '--max-connections', '2', '--per-minute', '10', '--per-day', '1500', '--recipients-per-day', '5000', '--recipients-per-message', '200']);
+    const all = await ws.run([
+      'account',
+      'set',
+      id,
+      '--max-connections',
+      '2',
+      '--per-minute',
+      '10',
+      '--per-day',
+      '1500',
+      '--recipients-per-day',
+      '5000',
+      '--recipients-per-message',
+      '200',
+    ]);
     expect(all.code).toBe(0);
     expect(all.stdout.trim()).toBe(
       `${id}: sends with at most 2 connections, 10 messages a minute, 1500 messages and 5000 recipients a day, 200 recipients a message (your limits over the profile for any other server).`,
     );
     const one = await ws.run(['account', 'set', id, '--per-day', '3']);
     expect(one.code).toBe(0);
-    expect(one.stdout).toContain('at most 2 connections, 10 messages a minute, 3 messages and 5000 recipients a day, 200 recipients a message');
+    expect(one.stdout).toContain(
+      'at most 2 connections, 10 messages a minute, 3 messages and 5000 recipients a day, 200 recipients a message',
+    );
     const listed = JSON.parse((await ws.run(['account', 'list', '--json'])).stdout) as { limits?: Record<string, number> }[];
-    expect(listed[0]?.limits).toEqual({ maxConnections: 2, messagesPerMinute: 10, messagesPerDay: 3, recipientsPerDay: 5000, recipientsPerMessage: 200 });
+    expect(listed[0]?.limits).toEqual({
+      maxConnections: 2,
+      messagesPerMinute: 10,
+      messagesPerDay: 3,
+      recipientsPerDay: 5000,
+      recipientsPerMessage: 200,
+    });
   });
 
   it('refuses a limit that is not a whole number above 0 as a usage mistake (64), in one line', async () => {

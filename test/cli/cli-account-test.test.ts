@@ -19,7 +19,20 @@ describe('outbox account test and trust', () => {
   beforeAll(async () => {
     ws = new Workspace();
     peer = await startSmtpPeer({ certs });
-    const add = await ws.run(['account', 'add', '--name', 'Ann', '--email', 'ann@example.com', '--host', '127.0.0.1', '--port', String(peer.port), '--security', 'starttls']);
+    const add = await ws.run([
+      'account',
+      'add',
+      '--name',
+      'Ann',
+      '--email',
+      'ann@example.com',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(peer.port),
+      '--security',
+      'starttls',
+    ]);
     expect(add.code, add.stderr).toBe(0);
     id = add.stdout.trim();
   });
@@ -47,7 +60,11 @@ describe('outbox account test and trust', () => {
     const r = await ws.run(['account', 'test', id, '--json']);
     expect(r.code).toBe(69);
     const report = JSON.parse(r.stdout);
-    expect(report).toMatchObject({ account: id, ok: false, smtp: { verdict: { code: 'SMTP_TLS', kind: 'tls-untrusted' }, certificate: { fingerprint256: fingerprint } } });
+    expect(report).toMatchObject({
+      account: id,
+      ok: false,
+      smtp: { verdict: { code: 'SMTP_TLS', kind: 'tls-untrusted' }, certificate: { fingerprint256: fingerprint } },
+    });
     expect(report.imap).toBeUndefined();
   });
 
@@ -100,7 +117,10 @@ describe('outbox account add with IMAP options', () => {
     [['--imap-host', 'imap.example.com', '--imap-port', '993', '--imap-security', 'ssl'], /--imap-security must be tls, starttls or none/],
     [['--imap-host', 'imap.example.com', '--imap-port', '143', '--imap-security', 'none'], /--imap-insecure/],
     [['--sent-copy'], /--sent-copy needs the IMAP settings/],
-    [['--imap-host', 'imap.example.com', '--imap-port', '993', '--imap-security', 'tls', '--sent-copy', '--no-sent-copy'], /either --sent-copy or --no-sent-copy/],
+    [
+      ['--imap-host', 'imap.example.com', '--imap-port', '993', '--imap-security', 'tls', '--sent-copy', '--no-sent-copy'],
+      /either --sent-copy or --no-sent-copy/,
+    ],
   ])('refuses %j as a usage error', async (extra, message) => {
     const r = await ws.run([...base, '--email', 'bea@example.com', ...extra]);
     expect(r.code).toBe(64);
@@ -115,7 +135,10 @@ describe('outbox account add with IMAP options', () => {
     expect(off.code, off.stderr).toBe(0);
     const list = JSON.parse((await ws.run(['account', 'list', '--json'])).stdout);
     const byId = Object.fromEntries(list.map((a: { id: string }) => [a.id, a]));
-    expect(byId[on.stdout.trim()]).toMatchObject({ imap: { host: 'imap.example.com', port: 993, security: 'tls', user: 'bea' }, sentCopy: { enabled: true } });
+    expect(byId[on.stdout.trim()]).toMatchObject({
+      imap: { host: 'imap.example.com', port: 993, security: 'tls', user: 'bea' },
+      sentCopy: { enabled: true },
+    });
     expect(byId[off.stdout.trim()]).toMatchObject({ imap: { host: 'imap.example.com' }, sentCopy: { enabled: false } });
   });
 });
@@ -145,8 +168,28 @@ describeKeyring('outbox account test with IMAP', () => {
 
     it('logs in to IMAP with the account password and reports the Sent folder', async () => {
       const add = await ws.run(
-        ['account', 'add', '--name', 'Sender', '--email', dovecot.user, '--host', smtp.host, '--port', String(smtp.port), '--security', 'none', '--insecure',
-          '--imap-host', dovecot.host, '--imap-port', String(dovecot.imapsPort), '--imap-security', 'tls', '--password-stdin'],
+        [
+          'account',
+          'add',
+          '--name',
+          'Sender',
+          '--email',
+          dovecot.user,
+          '--host',
+          smtp.host,
+          '--port',
+          String(smtp.port),
+          '--security',
+          'none',
+          '--insecure',
+          '--imap-host',
+          dovecot.host,
+          '--imap-port',
+          String(dovecot.imapsPort),
+          '--imap-security',
+          'tls',
+          '--password-stdin',
+        ],
         { input: `${dovecot.password}\n` },
       );
       expect(add.code, add.stderr).toBe(0);

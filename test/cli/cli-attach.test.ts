@@ -25,7 +25,9 @@ describe('outbox compose --attach', () => {
   it.each([['--queue-only'], ['--wait']])('refuses a FIFO with no writer at once (%s), exit 66, nothing queued', async (mode) => {
     const fifo = path.join(ws.dir, `pipe${mode}`);
     execFileSync('mkfifo', [fifo]);
-    const r = await ws.run(['compose', '--to', 'bob@example.org', '--subject', 's', '--text', 't', '--attach', fifo, mode], { timeoutMs: 15_000 });
+    const r = await ws.run(['compose', '--to', 'bob@example.org', '--subject', 's', '--text', 't', '--attach', fifo, mode], {
+      timeoutMs: 15_000,
+    });
     expect(r.code).toBe(66);
     expect(oneLine(r.stderr)).toMatch(/pipe.* is not a regular file/);
     const queue = await ws.run(['queue', '--json']);
@@ -41,17 +43,41 @@ describe('outbox compose --attach', () => {
 
   it('sends a file without an extension under its bare name as application/octet-stream', async () => {
     const file = ws.file('README', 'read me\n');
-    const r = await ws.run(['compose', '--to', 'bob@example.org', '--subject', 'notes', '--text', 'see attached', '--attach', file, '--wait']);
+    const r = await ws.run([
+      'compose',
+      '--to',
+      'bob@example.org',
+      '--subject',
+      'notes',
+      '--text',
+      'see attached',
+      '--attach',
+      file,
+      '--wait',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const raw = peer.messages.at(-1)!.raw.toString();
     expect(raw).not.toContain('README.');
     const parsed = await simpleParser(peer.messages.at(-1)!.raw);
-    expect(parsed.attachments.map((a) => [a.filename, a.contentType, a.content.toString()])).toEqual([['README', 'application/octet-stream', 'read me\n']]);
+    expect(parsed.attachments.map((a) => [a.filename, a.contentType, a.content.toString()])).toEqual([
+      ['README', 'application/octet-stream', 'read me\n'],
+    ]);
   });
 
   it('keeps the type of a file with an extension', async () => {
     const file = ws.file('notes.txt', 'plain\n');
-    const r = await ws.run(['compose', '--to', 'bob@example.org', '--subject', 'notes', '--text', 'see attached', '--attach', file, '--wait']);
+    const r = await ws.run([
+      'compose',
+      '--to',
+      'bob@example.org',
+      '--subject',
+      'notes',
+      '--text',
+      'see attached',
+      '--attach',
+      file,
+      '--wait',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const parsed = await simpleParser(peer.messages.at(-1)!.raw);
     expect(parsed.attachments.map((a) => [a.filename, a.contentType])).toEqual([['notes.txt', 'text/plain']]);

@@ -82,7 +82,21 @@ describe('outbox', () => {
   });
 
   it('adds and lists an account without a password, which needs no keychain', async () => {
-    const add = await ws.run(['account', 'add', '--name', 'Relay', '--email', 'relay@example.com', '--host', peer.host, '--port', String(peer.port), '--security', 'none', '--insecure']);
+    const add = await ws.run([
+      'account',
+      'add',
+      '--name',
+      'Relay',
+      '--email',
+      'relay@example.com',
+      '--host',
+      peer.host,
+      '--port',
+      String(peer.port),
+      '--security',
+      'none',
+      '--insecure',
+    ]);
     expect(add.code, add.stderr).toBe(0);
     const id = add.stdout.trim();
     expect(id).toBe('relay-example-com');
@@ -90,7 +104,13 @@ describe('outbox', () => {
     const list = await ws.run(['account', 'list', '--json']);
     const accounts = JSON.parse(list.stdout) as AccountProfile[];
     expect(accounts.map((a) => a.id)).toContain(id);
-    expect(accounts.find((a) => a.id === id)?.smtp).toMatchObject({ host: '127.0.0.1', port: peer.port, security: 'none', insecure: true, user: '' });
+    expect(accounts.find((a) => a.id === id)?.smtp).toMatchObject({
+      host: '127.0.0.1',
+      port: peer.port,
+      security: 'none',
+      insecure: true,
+      user: '',
+    });
 
     const table = await ws.run(['account', 'list']);
     expect(table.stdout).toMatch(/^ID\s+NAME\s+EMAIL\s+SERVER\s+STATUS$/m);
@@ -104,13 +124,40 @@ describe('outbox', () => {
   });
 
   it('refuses an invalid account address with exit 65, naming the option', async () => {
-    const r = await ws.run(['account', 'add', '--name', 'X', '--email', 'nope', '--host', 'h.example', '--port', '25', '--security', 'tls']);
+    const r = await ws.run([
+      'account',
+      'add',
+      '--name',
+      'X',
+      '--email',
+      'nope',
+      '--host',
+      'h.example',
+      '--port',
+      '25',
+      '--security',
+      'tls',
+    ]);
     expect(r.code).toBe(65);
     expect(oneLine(r.stderr)).toMatch(/--email/);
   });
 
   it('shows the queue as aligned columns', async () => {
-    const add = await ws.run(['account', 'add', '--name', 'Ann', '--email', 'ann@example.com', '--host', peer.host, '--port', String(peer.port), '--security', 'none', '--insecure']);
+    const add = await ws.run([
+      'account',
+      'add',
+      '--name',
+      'Ann',
+      '--email',
+      'ann@example.com',
+      '--host',
+      peer.host,
+      '--port',
+      String(peer.port),
+      '--security',
+      'none',
+      '--insecure',
+    ]);
     expect(add.code, add.stderr).toBe(0);
     const queued = await ws.run(['send', '--queue-only', 'bob@example.org'], { input: sampleEml() });
     expect(queued.code, queued.stderr).toBe(0);

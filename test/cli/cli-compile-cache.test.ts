@@ -92,9 +92,27 @@ describe.skipIf(nodeOwnCache)('the command compile cache (Node without its own)'
   it('is off with NODE_DISABLE_COMPILE_CACHE, and a queue-only send still queues the message', async () => {
     const parent = path.join(cacheParent, 'disabled');
     mkdirSync(parent);
-    const add = await run(['account', 'add', '--name', 'Ann', '--email', 'ann@example.com', '--host', '127.0.0.1', '--port', '9', '--security', 'none', '--insecure'], parent, {
-      NODE_DISABLE_COMPILE_CACHE: '1',
-    });
+    const add = await run(
+      [
+        'account',
+        'add',
+        '--name',
+        'Ann',
+        '--email',
+        'ann@example.com',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '9',
+        '--security',
+        'none',
+        '--insecure',
+      ],
+      parent,
+      {
+        NODE_DISABLE_COMPILE_CACHE: '1',
+      },
+    );
     expect(add.code, add.stderr).toBe(0);
     const sent = await run(['send', '-t', '--queue-only'], parent, { NODE_DISABLE_COMPILE_CACHE: '1' });
     expect(sent.code, sent.stderr).toBe(0);

@@ -23,7 +23,21 @@ afterAll(async () => {
 describe('outbox compose', () => {
   it('sends a text message with an attachment', async () => {
     const attachment = ws.file('report.csv', 'a,b\n1,2\n');
-    const r = await ws.run(['compose', '--to', 'bob@example.org', '--cc', 'carol@example.org', '--bcc', 'dave@example.org', '--subject', 'Report', '--text', 'Here it is.', '--attach', attachment]);
+    const r = await ws.run([
+      'compose',
+      '--to',
+      'bob@example.org',
+      '--cc',
+      'carol@example.org',
+      '--bcc',
+      'dave@example.org',
+      '--subject',
+      'Report',
+      '--text',
+      'Here it is.',
+      '--attach',
+      attachment,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const got = peer.messages.at(-1)!;
     expect([...got.to].sort()).toEqual(['bob@example.org', 'carol@example.org', 'dave@example.org']);

@@ -26,7 +26,10 @@ function runAsUser(dataDir: string, args: string[], input = ''): Promise<CliResu
   const env = { ...process.env };
   delete env.OUTBOX_DATA_DIR;
   delete env.OUTBOX_OFFLINE;
-  const child = spawn(process.execPath, [CLI, '--data-dir', dataDir, ...args], { env: { ...env, HOME: ws.dir }, ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}) });
+  const child = spawn(process.execPath, [CLI, '--data-dir', dataDir, ...args], {
+    env: { ...env, HOME: ws.dir },
+    ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -61,7 +64,9 @@ describe('a data folder Outbox cannot use', () => {
     for (const args of [['account', 'list'], ['queue'], ['flush'], ['send', 'bob@example.org']]) {
       const r = await runAsUser(file, args, sampleEml());
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(78);
-      expect(oneLine(r.stderr)).toBe(`outbox: The data folder ${file} is a file, not a folder. Give a folder with --data-dir or OUTBOX_DATA_DIR, or move the file away.`);
+      expect(oneLine(r.stderr)).toBe(
+        `outbox: The data folder ${file} is a file, not a folder. Give a folder with --data-dir or OUTBOX_DATA_DIR, or move the file away.`,
+      );
       expect(r.stdout).not.toContain('No accounts yet');
     }
   });
@@ -95,7 +100,21 @@ describe('a data folder Outbox cannot use', () => {
     const dataDir = path.join(ws.dir, 'ro-data');
     mkdirSync(dataDir);
     handOver(dataDir);
-    const add = await runAsUser(dataDir, ['account', 'add', '--name', 'Ann', '--email', 'ann@example.com', '--host', '127.0.0.1', '--port', '9', '--security', 'none', '--insecure']);
+    const add = await runAsUser(dataDir, [
+      'account',
+      'add',
+      '--name',
+      'Ann',
+      '--email',
+      'ann@example.com',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '9',
+      '--security',
+      'none',
+      '--insecure',
+    ]);
     expect(add.code, add.stderr).toBe(0);
     const queued = await runAsUser(dataDir, ['send', '--queue-only', 'bob@example.org'], sampleEml());
     expect(queued.code, queued.stderr).toBe(0);

@@ -35,7 +35,9 @@ describe('outbox detect', () => {
     // 127.0.0.1:9 has no DNS server: every lookup (the autoconfig downloads' too) is refused on loopback.
     const result = await ws.run(['detect', 'ann@nowhere.test', '--dns-server', '127.0.0.1:9', '--timeout', '5']);
     expect(result.code).toBe(69);
-    expect(result.stdout.split('\n')[0]).toMatch(/^No encrypted SMTP server was found .*none of the lookups got an answer\. Check the network/);
+    expect(result.stdout.split('\n')[0]).toMatch(
+      /^No encrypted SMTP server was found .*none of the lookups got an answer\. Check the network/,
+    );
     expect(result.stdout).toContain("could not check your domain's MX, SPF and DMARC records");
     expect(result.stdout).not.toMatch(/has no (MX|SPF|DMARC) record/);
   });

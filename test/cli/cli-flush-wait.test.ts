@@ -14,8 +14,25 @@ afterEach(async () => {
 async function rawAccount(script: RawSmtpScript): Promise<{ ws: Workspace; raw: RawSmtpServer }> {
   const raw = await startRawSmtp({ extensions: ['8BITMIME'], ...script });
   const ws = new Workspace();
-  cleanups.push(() => ws.remove(), () => raw.close());
-  const add = await ws.run(['account', 'add', '--name', 'Raw', '--email', 'ann@example.com', '--host', raw.host, '--port', String(raw.port), '--security', 'none', '--insecure']);
+  cleanups.push(
+    () => ws.remove(),
+    () => raw.close(),
+  );
+  const add = await ws.run([
+    'account',
+    'add',
+    '--name',
+    'Raw',
+    '--email',
+    'ann@example.com',
+    '--host',
+    raw.host,
+    '--port',
+    String(raw.port),
+    '--security',
+    'none',
+    '--insecure',
+  ]);
   expect(add.code, add.stderr).toBe(0);
   return { ws, raw };
 }
@@ -23,7 +40,9 @@ async function rawAccount(script: RawSmtpScript): Promise<{ ws: Workspace; raw: 
 async function queue(ws: Workspace, n: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i += 5) {
-    const batch = await Promise.all(Array.from({ length: Math.min(5, n - i) }, () => ws.run(['send', '--queue-only', 'bob@example.org'], { input: sampleEml() })));
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(5, n - i) }, () => ws.run(['send', '--queue-only', 'bob@example.org'], { input: sampleEml() })),
+    );
     for (const r of batch) {
       expect(r.code, r.stderr).toBe(0);
       ids.push(r.stdout.trim());
@@ -36,7 +55,10 @@ describe('outbox flush --wait', () => {
   it('counts every message it sent, those already under way when it listed the outbox too', async () => {
     const peer = await startPlainPeer();
     const ws = new Workspace();
-    cleanups.push(() => ws.remove(), () => peer.close());
+    cleanups.push(
+      () => ws.remove(),
+      () => peer.close(),
+    );
     await addPlainAccount(ws, peer);
     await queue(ws, 15);
     const r = await ws.run(['flush', '--wait'], { timeoutMs: 60_000 });
@@ -90,8 +112,13 @@ describe('outbox send --wait', () => {
 
 describe('a message partly delivered', () => {
   it('counts as still waiting (75) while a deferred recipient waits for its retry', async () => {
-    const { ws, raw } = await rawAccount({ rcpt: (c) => (c.address === 'carol@example.org' ? '451 4.2.0 Mailbox busy, try later' : '250 2.1.5 Ok') });
-    const r = await ws.run(['send', '--wait', '--max-wait', '3', 'bob@example.org', 'carol@example.org'], { input: sampleEml(), timeoutMs: 30_000 });
+    const { ws, raw } = await rawAccount({
+      rcpt: (c) => (c.address === 'carol@example.org' ? '451 4.2.0 Mailbox busy, try later' : '250 2.1.5 Ok'),
+    });
+    const r = await ws.run(['send', '--wait', '--max-wait', '3', 'bob@example.org', 'carol@example.org'], {
+      input: sampleEml(),
+      timeoutMs: 30_000,
+    });
     expect(r.code, r.stderr).toBe(75);
     expect(r.stderr).toMatch(/is still waiting \(next try \d{4}-\d\d-\d\d \d\d:\d\d\)/);
     expect(raw.connections.flatMap((c) => c.messages)).toHaveLength(1);

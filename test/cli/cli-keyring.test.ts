@@ -24,7 +24,24 @@ describeKeyring('outbox with a password in the keychain', () => {
 
   async function add(email: string, password: string): Promise<string> {
     const r = await ws.run(
-      ['account', 'add', '--name', email, '--email', email, '--host', peer.host, '--port', String(peer.port), '--security', 'none', '--insecure', '--user', 'ann', '--password-stdin'],
+      [
+        'account',
+        'add',
+        '--name',
+        email,
+        '--email',
+        email,
+        '--host',
+        peer.host,
+        '--port',
+        String(peer.port),
+        '--security',
+        'none',
+        '--insecure',
+        '--user',
+        'ann',
+        '--password-stdin',
+      ],
       { input: `${password}\n` },
     );
     expect(r.code, r.stderr).toBe(0);

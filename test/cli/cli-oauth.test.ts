@@ -26,7 +26,18 @@ describe('outbox account add --oauth: bad input', () => {
   });
 
   it('takes no server options or password with --oauth: they come from the provider', async () => {
-    const r = await ws.run(['account', 'add', '--name', 'Ann', '--email', 'ann@example.com', '--oauth', 'google', '--host', 'smtp.example.com']);
+    const r = await ws.run([
+      'account',
+      'add',
+      '--name',
+      'Ann',
+      '--email',
+      'ann@example.com',
+      '--oauth',
+      'google',
+      '--host',
+      'smtp.example.com',
+    ]);
     expect(r.code).toBe(64);
   });
 
@@ -78,11 +89,16 @@ describeKeyring('outbox account add --oauth with a browser sign-in', () => {
     mock = await startMockOAuth();
     // The tokens the provider hands out, to look for them where they must not be.
     const issued: { access_token?: string; refresh_token?: string }[] = [];
-    mock.server.service.on('beforeResponse', (response: { body: { access_token?: string; refresh_token?: string } }) => issued.push({ ...response.body }));
+    mock.server.service.on('beforeResponse', (response: { body: { access_token?: string; refresh_token?: string } }) =>
+      issued.push({ ...response.body }),
+    );
     const base = mock.provider.tokenEndpoint.replace(/\/token$/, '');
-    const running = ws.start(['account', 'add', '--name', 'Ann', '--email', 'ann@gmail.com', '--oauth', 'google', '--client-id', 'outbox-test-client'], {
-      env: { ...NO_BROWSER, OUTBOX_OAUTH_TEST_BASE: base },
-    });
+    const running = ws.start(
+      ['account', 'add', '--name', 'Ann', '--email', 'ann@gmail.com', '--oauth', 'google', '--client-id', 'outbox-test-client'],
+      {
+        env: { ...NO_BROWSER, OUTBOX_OAUTH_TEST_BASE: base },
+      },
+    );
     const url = await printedUrl(running);
     const visit = await browse(url);
     const result = await running.done;
@@ -94,7 +110,12 @@ describeKeyring('outbox account add --oauth with a browser sign-in', () => {
     ids.push(id);
 
     const authorize = mock.authorizeRequests[0]!;
-    expect(authorize).toMatchObject({ client_id: 'outbox-test-client', code_challenge_method: 'S256', login_hint: 'ann@gmail.com', scope: 'https://mail.google.com/' });
+    expect(authorize).toMatchObject({
+      client_id: 'outbox-test-client',
+      code_challenge_method: 'S256',
+      login_hint: 'ann@gmail.com',
+      scope: 'https://mail.google.com/',
+    });
     expect(mock.tokenRequests[0]).toMatchObject({ grant_type: 'authorization_code', client_id: 'outbox-test-client' });
 
     const accounts = JSON.parse((await ws.run(['account', 'list', '--json'])).stdout) as AccountProfile[];

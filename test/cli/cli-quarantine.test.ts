@@ -34,7 +34,10 @@ it('never sends a spool file cut to half, says so, and keeps the message visible
   expect(peer.messages).toHaveLength(1);
 
   const big = sampleEml(['From: Ann <ann@example.com>', 'To: Bob <bob@example.org>'], `${'y'.repeat(76)}\r\n`.repeat(10_500));
-  const queued = await ws.run(['send', 'bob@example.org'], { input: big.replace('<lunch-1@example.com>', '<big-1@example.com>'), env: { OUTBOX_OFFLINE: '1' } });
+  const queued = await ws.run(['send', 'bob@example.org'], {
+    input: big.replace('<lunch-1@example.com>', '<big-1@example.com>'),
+    env: { OUTBOX_OFFLINE: '1' },
+  });
   expect(queued.code, queued.stderr).toBe(0);
   const id = queued.stdout.trim();
   const offline = await ws.run(['flush'], { env: { OUTBOX_OFFLINE: '1' } });

@@ -32,7 +32,27 @@ describeKeyring('a server that echoes the password', () => {
   });
 
   it('keeps every form of it out of the data folder and every output', async () => {
-    const add = await ws.run(['account', 'add', '--name', 'Ann', '--email', 'ann@example.com', '--host', raw.host, '--port', String(raw.port), '--security', 'none', '--insecure', '--user', USER, '--password-stdin'], { input: `${PASSWORD}\n` });
+    const add = await ws.run(
+      [
+        'account',
+        'add',
+        '--name',
+        'Ann',
+        '--email',
+        'ann@example.com',
+        '--host',
+        raw.host,
+        '--port',
+        String(raw.port),
+        '--security',
+        'none',
+        '--insecure',
+        '--user',
+        USER,
+        '--password-stdin',
+      ],
+      { input: `${PASSWORD}\n` },
+    );
     expect(add.code, add.stderr).toBe(0);
     id = add.stdout.trim();
     // The server did get it: the echo is real.

@@ -152,7 +152,9 @@ describe('outbox send', () => {
     const show = await ws.run(['show', id]);
     expect(show.stdout).toMatch(/^State: +queued \(delivered to 2 of 3, 1 waiting \(next try [\d: -]+\)\)$/m);
     expect(show.stdout).toMatch(/^ {2}delivered +bob@example\.org/m);
-    expect(show.stdout).toMatch(/^ {2}deferred +later@example\.org \(next try [\d: -]+\): 450 4\.2\.0 <later@example\.org>: Recipient address rejected: Greylisted$/m);
+    expect(show.stdout).toMatch(
+      /^ {2}deferred +later@example\.org \(next try [\d: -]+\): 450 4\.2\.0 <later@example\.org>: Recipient address rejected: Greylisted$/m,
+    );
 
     greylisting = false;
     try {

@@ -55,8 +55,32 @@ describeKeyring('Sent copies from the outbox command', () => {
 
     async function addAccount(imapPort: number, email: string): Promise<string> {
       const add = await ws.run(
-        ['account', 'add', '--name', email, '--email', email, '--user', dovecot.user, '--host', smtp.host, '--port', String(smtp.port), '--security', 'none', '--insecure',
-          '--imap-host', dovecot.host, '--imap-port', String(imapPort), '--imap-security', 'tls', '--imap-user', dovecot.user, '--password-stdin'],
+        [
+          'account',
+          'add',
+          '--name',
+          email,
+          '--email',
+          email,
+          '--user',
+          dovecot.user,
+          '--host',
+          smtp.host,
+          '--port',
+          String(smtp.port),
+          '--security',
+          'none',
+          '--insecure',
+          '--imap-host',
+          dovecot.host,
+          '--imap-port',
+          String(imapPort),
+          '--imap-security',
+          'tls',
+          '--imap-user',
+          dovecot.user,
+          '--password-stdin',
+        ],
         { input: `${dovecot.password}\n` },
       );
       expect(add.code, add.stderr).toBe(0);
@@ -64,7 +88,11 @@ describeKeyring('Sent copies from the outbox command', () => {
       return add.stdout.trim();
     }
 
-    const logins = (): number => dovecot.log().split('\n').filter((l) => /imap-login: (Info: )?Login: user=<sender@example\.test>/.test(l)).length;
+    const logins = (): number =>
+      dovecot
+        .log()
+        .split('\n')
+        .filter((l) => /imap-login: (Info: )?Login: user=<sender@example\.test>/.test(l)).length;
 
     it('flush --wait saves all 10 copies before it exits, after one IMAP login', async () => {
       await addAccount(dovecot.imapsPort, dovecot.user);

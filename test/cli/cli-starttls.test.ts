@@ -23,7 +23,20 @@ afterAll(async () => {
 
 describe('outbox send over STARTTLS', () => {
   it('upgrades the connection and delivers', async () => {
-    const add = await ws.run(['account', 'add', '--name', 'Ann', '--email', 'ann@example.com', '--host', 'localhost', '--port', String(peer.port), '--security', 'starttls']);
+    const add = await ws.run([
+      'account',
+      'add',
+      '--name',
+      'Ann',
+      '--email',
+      'ann@example.com',
+      '--host',
+      'localhost',
+      '--port',
+      String(peer.port),
+      '--security',
+      'starttls',
+    ]);
     expect(add.code, add.stderr).toBe(0);
     const r = await ws.run(['send', 'bob@example.org'], { input: sampleEml(), env: { NODE_EXTRA_CA_CERTS: caFile } });
     expect(r.code, r.stderr).toBe(0);

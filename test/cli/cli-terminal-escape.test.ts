@@ -50,7 +50,21 @@ describe('terminal output', () => {
   it("escapes a server reply's escape sequences in the error line and in show", async () => {
     const other = new Workspace();
     try {
-      const add = await other.run(['account', 'add', '--name', 'Raw', '--email', 'ann@example.com', '--host', raw.host, '--port', String(raw.port), '--security', 'none', '--insecure']);
+      const add = await other.run([
+        'account',
+        'add',
+        '--name',
+        'Raw',
+        '--email',
+        'ann@example.com',
+        '--host',
+        raw.host,
+        '--port',
+        String(raw.port),
+        '--security',
+        'none',
+        '--insecure',
+      ]);
       expect(add.code, add.stderr).toBe(0);
       const r = await other.run(['compose', '--to', 'bob@example.org', '--subject', 'x', '--text', 'hi']);
       expect(r.code).not.toBe(0);

@@ -61,7 +61,12 @@ export interface RunningCli {
 
 /** Starts the command without waiting for it, e.g. to hold the sender lock while another one runs. */
 export function startCli(args: string[], options: RunOptions = {}): RunningCli {
-  const env: Record<string, string | undefined> = { ...process.env, OUTBOX_DATA_DIR: undefined, OUTBOX_OFFLINE: undefined, OUTBOX_DEBUG: undefined };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    OUTBOX_DATA_DIR: undefined,
+    OUTBOX_OFFLINE: undefined,
+    OUTBOX_DEBUG: undefined,
+  };
   Object.assign(env, options.env);
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   const stdinFd = options.stdinFile ? openSync(options.stdinFile, 'r') : undefined;
@@ -116,14 +121,42 @@ export function startPlainPeer(options: Partial<SmtpPeerOptions> = {}): Promise<
 
 /** Adds an account with no password (the peer lets anyone send) and returns its id. */
 export async function addPlainAccount(ws: Workspace, peer: SmtpPeer, email = 'ann@example.com', name = 'Ann'): Promise<string> {
-  const r = await ws.run(['account', 'add', '--name', name, '--email', email, '--host', peer.host, '--port', String(peer.port), '--security', 'none', '--insecure']);
+  const r = await ws.run([
+    'account',
+    'add',
+    '--name',
+    name,
+    '--email',
+    email,
+    '--host',
+    peer.host,
+    '--port',
+    String(peer.port),
+    '--security',
+    'none',
+    '--insecure',
+  ]);
   if (r.code !== 0) throw new Error(`account add failed (${r.code}): ${r.stderr}`);
   return r.stdout.trim();
 }
 
 /** A message with CRLF line ends and its own Message-ID and Date, so the bytes sent must equal it exactly. */
-export function sampleEml(headers: string[] = ['From: Ann <ann@example.com>', 'To: Bob <bob@example.org>'], body = 'Hello Bob,\r\n\r\nsee you.\r\n'): string {
-  return [...headers, 'Subject: Lunch', 'Message-ID: <lunch-1@example.com>', 'Date: Mon, 01 Jan 2024 12:00:00 +0000', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', ''].join('\r\n') + body;
+export function sampleEml(
+  headers: string[] = ['From: Ann <ann@example.com>', 'To: Bob <bob@example.org>'],
+  body = 'Hello Bob,\r\n\r\nsee you.\r\n',
+): string {
+  return (
+    [
+      ...headers,
+      'Subject: Lunch',
+      'Message-ID: <lunch-1@example.com>',
+      'Date: Mon, 01 Jan 2024 12:00:00 +0000',
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      '',
+    ].join('\r\n') + body
+  );
 }
 
 /** The one line a failure prints, checked to be just one. */

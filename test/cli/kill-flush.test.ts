@@ -27,7 +27,10 @@ async function startRecordingSink(): Promise<{ port: number; received: Buffer[];
         if (inData) {
           const end = buffer.indexOf('\r\n.\r\n');
           if (end < 0) return;
-          const body = buffer.subarray(0, end + 2).toString('latin1').replace(/^\.\./gm, '.');
+          const body = buffer
+            .subarray(0, end + 2)
+            .toString('latin1')
+            .replace(/^\.\./gm, '.');
           buffer = buffer.subarray(end + 5);
           inData = false;
           received.push(Buffer.from(body, 'latin1'));
@@ -86,7 +89,11 @@ describe('a flush killed at random moments', () => {
 
   it('loses nothing and corrupts nothing: every message is delivered intact or still queued, duplicates counted', async () => {
     const store = new AccountStore({ dataDir: ws.dataDir, secrets: new MemorySecretStore() });
-    await store.add({ name: 'Sink', email: 'kill@example.com', smtp: { host: '127.0.0.1', port: sink.port, security: 'none', insecure: true, user: '', authMethod: 'auto' } });
+    await store.add({
+      name: 'Sink',
+      email: 'kill@example.com',
+      smtp: { host: '127.0.0.1', port: sink.port, security: 'none', insecure: true, user: '', authMethod: 'auto' },
+    });
     // Queue as a producer (no lock), the way a script drops mail while nothing sends.
     const producer = createOutboxEngine({
       dataDir: ws.dataDir,
@@ -100,7 +107,11 @@ describe('a flush killed at random moments', () => {
     const expected = new Map<string, string>();
     const COUNT = 500;
     for (let i = 0; i < COUNT; i++) {
-      const m = await producer.enqueue({ to: [`r${i}@example.org`], subject: `kill ${i}`, text: `${'line of text\n'.repeat(40)}.\nend ${i}\n` });
+      const m = await producer.enqueue({
+        to: [`r${i}@example.org`],
+        subject: `kill ${i}`,
+        text: `${'line of text\n'.repeat(40)}.\nend ${i}\n`,
+      });
       const where = (await producer.bytesOf(m.id))!;
       const bytes = (await fs.readFile(where.file)).subarray(where.offset);
       expected.set(m.messageId, sha(bytes));
@@ -139,7 +150,9 @@ describe('a flush killed at random moments', () => {
     }
     const missing = [...expected.keys()].filter((id) => !copies.has(id));
     const duplicates = sink.received.length - copies.size;
-    console.log(`kill test (seed ${seed}): ${killedMidRun} of ${KILLS} runs killed mid-flush; ${COUNT} messages, ${sink.received.length} deliveries, ${duplicates} duplicates, ${corrupt} corrupt, ${missing.length} missing`);
+    console.log(
+      `kill test (seed ${seed}): ${killedMidRun} of ${KILLS} runs killed mid-flush; ${COUNT} messages, ${sink.received.length} deliveries, ${duplicates} duplicates, ${corrupt} corrupt, ${missing.length} missing`,
+    );
     expect(missing).toEqual([]);
     expect(corrupt).toBe(0);
     expect(killedMidRun).toBeGreaterThan(KILLS / 2);

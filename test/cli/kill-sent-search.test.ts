@@ -73,7 +73,14 @@ describeKeyring('a flush killed at random moments, with a provider that files it
               // A transfer cut off mid-DATA is no message: the server takes nothing.
               if (!messageId || !text.includes(END)) return callback(new Error('incomplete'));
               accepted.set(messageId, (accepted.get(messageId) ?? 0) + 1);
-              const filed = appendSentCopy({ settings, credentials, messageId, bytes: raw, size: raw.length, tls: { ca: dovecot.ca } }).then((r) => {
+              const filed = appendSentCopy({
+                settings,
+                credentials,
+                messageId,
+                bytes: raw,
+                size: raw.length,
+                tls: { ca: dovecot.ca },
+              }).then((r) => {
                 if (r.outcome === 'failed') filingFailed++;
               });
               filing.add(filed);
@@ -87,8 +94,33 @@ describeKeyring('a flush killed at random moments, with a provider that files it
         },
       });
       const add = await ws.run(
-        ['account', 'add', '--name', 'Ann', '--email', 'ann@example.com', '--user', dovecot.user, '--host', smtp.host, '--port', String(smtp.port), '--security', 'none', '--insecure',
-          '--imap-host', dovecot.host, '--imap-port', String(dovecot.imapsPort), '--imap-security', 'tls', '--imap-user', dovecot.user, '--no-sent-copy', '--password-stdin'],
+        [
+          'account',
+          'add',
+          '--name',
+          'Ann',
+          '--email',
+          'ann@example.com',
+          '--user',
+          dovecot.user,
+          '--host',
+          smtp.host,
+          '--port',
+          String(smtp.port),
+          '--security',
+          'none',
+          '--insecure',
+          '--imap-host',
+          dovecot.host,
+          '--imap-port',
+          String(dovecot.imapsPort),
+          '--imap-security',
+          'tls',
+          '--imap-user',
+          dovecot.user,
+          '--no-sent-copy',
+          '--password-stdin',
+        ],
         { input: `${dovecot.password}\n` },
       );
       expect(add.code, add.stderr).toBe(0);
@@ -99,7 +131,9 @@ describeKeyring('a flush killed at random moments, with a provider that files it
       // Gmail's profile is matched by its SMTP host (smtp.gmail.com); a loopback peer gets it as a stored profile.
       const file = path.join(ws.dataDir, 'accounts.json');
       const stored = await fs.readFile(file, 'utf8');
-      const patched = stored.replace(`"id": "${accountId}"`, `"id": "${accountId}", "sendingProfile": "gmail"`).replace(`"id":"${accountId}"`, `"id":"${accountId}","sendingProfile":"gmail"`);
+      const patched = stored
+        .replace(`"id": "${accountId}"`, `"id": "${accountId}", "sendingProfile": "gmail"`)
+        .replace(`"id":"${accountId}"`, `"id":"${accountId}","sendingProfile":"gmail"`);
       expect(patched).not.toBe(stored);
       await fs.writeFile(file, patched);
     }, 60_000);
@@ -116,7 +150,12 @@ describeKeyring('a flush killed at random moments, with a provider that files it
       const producer = outboxReader();
       await producer.start();
       for (let i = 0; i < COUNT; i++) {
-        await producer.enqueue({ accountId, to: [`r${i}@example.org`], subject: `kill ${i}`, text: `${'line of text\n'.repeat(20)}${END} ${i}\n` });
+        await producer.enqueue({
+          accountId,
+          to: [`r${i}@example.org`],
+          subject: `kill ${i}`,
+          text: `${'line of text\n'.repeat(20)}${END} ${i}\n`,
+        });
       }
       await producer.stop();
 
@@ -149,7 +188,9 @@ describeKeyring('a flush killed at random moments, with a provider that files it
       const duplicates = [...accepted.values()].reduce((n, c) => n + c - 1, 0);
       const confirmed = queue.filter((m) => m.attempts.some((a) => a.reply?.startsWith('Confirmed in your Sent folder'))).length;
       const inSent = await readFolder(dovecot, 'Sent');
-      console.log(`Sent-folder kill test (seed ${seed}): ${killedMidRun} of ${KILLS} runs killed mid-flush; ${COUNT} messages, ${[...accepted.values()].reduce((a, b) => a + b, 0)} accepted at the server, ${duplicates} duplicates, ${missing} missing, ${confirmed} confirmed in Sent instead of sent again, ${inSent.length} in Sent`);
+      console.log(
+        `Sent-folder kill test (seed ${seed}): ${killedMidRun} of ${KILLS} runs killed mid-flush; ${COUNT} messages, ${[...accepted.values()].reduce((a, b) => a + b, 0)} accepted at the server, ${duplicates} duplicates, ${missing} missing, ${confirmed} confirmed in Sent instead of sent again, ${inSent.length} in Sent`,
+      );
       expect(filingFailed).toBe(0);
       expect(missing).toBe(0);
       expect(duplicates).toBe(0);

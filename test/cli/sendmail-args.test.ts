@@ -16,7 +16,12 @@ function failure(argv: string[]): { code: number; line: string } {
 describe('parseSendArgs', () => {
   it('reads -t -i -f FROM and recipients', () => {
     const args = parseSendArgs(['-t', '-i', '-f', 'ann@example.com', 'bob@example.org']);
-    expect(args).toMatchObject({ recipientsFromHeaders: true, ignoreDots: true, envelopeFrom: 'ann@example.com', recipients: ['bob@example.org'] });
+    expect(args).toMatchObject({
+      recipientsFromHeaders: true,
+      ignoreDots: true,
+      envelopeFrom: 'ann@example.com',
+      recipients: ['bob@example.org'],
+    });
   });
 
   it('refuses --max-wait without --wait instead of ignoring it', () => {
@@ -27,11 +32,18 @@ describe('parseSendArgs', () => {
   it('reads clustered flags: -ti, -it, and -tif FROM with the value after', () => {
     expect(parseSendArgs(['-ti'])).toMatchObject({ recipientsFromHeaders: true, ignoreDots: true });
     expect(parseSendArgs(['-it'])).toMatchObject({ recipientsFromHeaders: true, ignoreDots: true });
-    expect(parseSendArgs(['-tif', 'ann@example.com'])).toMatchObject({ recipientsFromHeaders: true, ignoreDots: true, envelopeFrom: 'ann@example.com' });
+    expect(parseSendArgs(['-tif', 'ann@example.com'])).toMatchObject({
+      recipientsFromHeaders: true,
+      ignoreDots: true,
+      envelopeFrom: 'ann@example.com',
+    });
   });
 
   it('reads a value glued to its flag: -fFROM, -aACCOUNT', () => {
-    expect(parseSendArgs(['-fann@example.com', '-awork', 'bob@example.org'])).toMatchObject({ envelopeFrom: 'ann@example.com', account: 'work' });
+    expect(parseSendArgs(['-fann@example.com', '-awork', 'bob@example.org'])).toMatchObject({
+      envelopeFrom: 'ann@example.com',
+      account: 'work',
+    });
   });
 
   it('takes -r as the old spelling of -f, and --from too', () => {
@@ -40,7 +52,28 @@ describe('parseSendArgs', () => {
   });
 
   it('accepts and ignores the harmless sendmail options that callers like mutt, git and cron pass', () => {
-    const args = parseSendArgs(['-oi', '-odi', '-oem', '-oep', '-bm', '-F', 'Ann Example', '-v', '-U', '-N', 'never', '-R', 'hdrs', '-V', 'env1', '-B', '8BITMIME', '-em', '-om', 'bob@example.org']);
+    const args = parseSendArgs([
+      '-oi',
+      '-odi',
+      '-oem',
+      '-oep',
+      '-bm',
+      '-F',
+      'Ann Example',
+      '-v',
+      '-U',
+      '-N',
+      'never',
+      '-R',
+      'hdrs',
+      '-V',
+      'env1',
+      '-B',
+      '8BITMIME',
+      '-em',
+      '-om',
+      'bob@example.org',
+    ]);
     expect(args).toMatchObject({ ignoreDots: true, queueOnly: false, recipients: ['bob@example.org'] });
   });
 

@@ -20,7 +20,11 @@ const engines: OutboxEngine[] = [];
 
 beforeAll(async () => {
   // A relay without TLS that insists on a login: the account below is marked insecure, so AUTH may go in the clear.
-  peer = await startSmtpPeer({ certs: makeCerts(), users: { ann: 'relay-password-1' }, server: { hideSTARTTLS: true, allowInsecureAuth: true } });
+  peer = await startSmtpPeer({
+    certs: makeCerts(),
+    users: { ann: 'relay-password-1' },
+    server: { hideSTARTTLS: true, allowInsecureAuth: true },
+  });
 });
 afterAll(() => peer?.close());
 afterEach(async () => {
@@ -28,7 +32,9 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function services(keychain = new MemorySecretStore()): Promise<{ services: CoreServices; logFile: string; keychain: MemorySecretStore }> {
+async function services(
+  keychain = new MemorySecretStore(),
+): Promise<{ services: CoreServices; logFile: string; keychain: MemorySecretStore }> {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'outbox-services-'));
   const logging = createLogging({ dataDir, file: 'test' });
   return { services: new CoreServices({ dataDir, logging, name: 'test', keychain }), logFile: logging.file, keychain };
@@ -36,7 +42,11 @@ async function services(keychain = new MemorySecretStore()): Promise<{ services:
 
 async function addRelayAccount(s: CoreServices): Promise<string> {
   const account = await s.accounts().add(
-    { name: 'Ann', email: 'ann@example.com', smtp: { host: '127.0.0.1', port: peer.port, security: 'none', insecure: true, user: 'ann' } },
+    {
+      name: 'Ann',
+      email: 'ann@example.com',
+      smtp: { host: '127.0.0.1', port: peer.port, security: 'none', insecure: true, user: 'ann' },
+    },
     'relay-password-1',
   );
   return account.id;
@@ -99,7 +109,10 @@ describe('CoreServices', () => {
       smtp: { host: 'smtp.gmail.com', port: 465, security: 'tls', user: '' },
       signIn: { kind: 'oauth2', provider: 'google', clientId: 'own-client' },
     });
-    const failure = await s.accounts().credentials(account.id).catch((error: unknown) => error);
+    const failure = await s
+      .accounts()
+      .credentials(account.id)
+      .catch((error: unknown) => error);
     // Not the store's INTERNAL 'no OAuth token store': the token store looked and found no sign-in.
     expect(isOAuthError(failure) && failure.kind).toBe('not-signed-in');
   });

@@ -11,8 +11,14 @@ import { seriousAxeViolations, type AppPage, type Backend } from './harness';
 import { describeInChromium, relayAccount, until } from './suite';
 
 describeInChromium('the compose screen in Chromium', (suite) => {
-  async function setUp(options: { online?: boolean; beforeReply?: () => Promise<void> } = {}): Promise<{ backend: Backend; peer: SmtpPeer }> {
-    const peer = await startSmtpPeer({ certs: makeCerts(), server: { hideSTARTTLS: true }, ...(options.beforeReply ? { beforeReply: options.beforeReply } : {}) });
+  async function setUp(
+    options: { online?: boolean; beforeReply?: () => Promise<void> } = {},
+  ): Promise<{ backend: Backend; peer: SmtpPeer }> {
+    const peer = await startSmtpPeer({
+      certs: makeCerts(),
+      server: { hideSTARTTLS: true },
+      ...(options.beforeReply ? { beforeReply: options.beforeReply } : {}),
+    });
     suite.cleanup(() => peer.close());
     const backend = await suite.backend({ online: options.online ?? true });
     await backend.accounts.add(relayAccount(peer.port));
@@ -49,7 +55,10 @@ describeInChromium('the compose screen in Chromium', (suite) => {
     backend.picks = [file];
     await page.getByRole('button', { name: 'Attach files…' }).click();
     await page.locator('.compose-attachment', { hasText: 'figures.csv' }).waitFor();
-    await page.getByRole('status').filter({ hasText: /^Saved / }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Saved / })
+      .waitFor();
 
     await app.screenshot('compose');
     expect(await seriousAxeViolations(page)).toEqual([]);
@@ -93,7 +102,10 @@ describeInChromium('the compose screen in Chromium', (suite) => {
     await first.page.getByLabel('Subject').fill('Written before a restart');
     await first.page.getByRole('textbox', { name: 'Message' }).click();
     await first.page.keyboard.type('Every word is kept.');
-    await first.page.getByRole('status').filter({ hasText: /^Saved / }).waitFor();
+    await first.page
+      .getByRole('status')
+      .filter({ hasText: /^Saved / })
+      .waitFor();
     // The last keystrokes before closing are saved too (debounce, then on leaving the screen).
     await first.page.keyboard.type(' Even these.');
     await until('the last words to be saved', async () => {

@@ -65,7 +65,11 @@ export interface BackendOptions {
   undoSendSeconds?: 0 | 5 | 10 | 20 | 30;
 }
 
-export async function startBackend({ online = true, detection = new DetectionService(), undoSendSeconds = 0 }: BackendOptions = {}): Promise<Backend> {
+export async function startBackend({
+  online = true,
+  detection = new DetectionService(),
+  undoSendSeconds = 0,
+}: BackendOptions = {}): Promise<Backend> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'outbox-e2e-'));
   const secrets = new MemorySecretStore();
   const accounts = new AccountStore({ dataDir, secrets });
@@ -103,7 +107,8 @@ export async function startBackend({ online = true, detection = new DetectionSer
       if (!(INVOKE_CHANNELS as string[]).includes(channel)) throw new AppError('VALIDATION', { detail: `unknown channel ${channel}` });
       const schema = invokeContract[channel as InvokeChannel].args as unknown as z.ZodType<unknown[]>;
       const parsed = schema.safeParse(args);
-      if (!parsed.success) return { ok: false, error: new AppError('VALIDATION', { detail: parsed.error.issues[0]?.message ?? '' }).toInfo() };
+      if (!parsed.success)
+        return { ok: false, error: new AppError('VALIDATION', { detail: parsed.error.issues[0]?.message ?? '' }).toInfo() };
       const call = handlers[channel as InvokeChannel] as (...a: unknown[]) => Promise<unknown>;
       return { ok: true, value: await call(...parsed.data) };
     } catch (error) {
@@ -202,10 +207,10 @@ export async function openApp(browser: Browser, backend: Backend, url: string): 
   const sink = (channel: EventChannel, payload: unknown): void => {
     delivery = delivery.then(() =>
       page
-        .evaluate(
-          ([c, e]) => (window as unknown as { __outboxEmit?: (c: string, e: unknown) => void }).__outboxEmit?.(c as string, e),
-          [channel, payload] as const,
-        )
+        .evaluate(([c, e]) => (window as unknown as { __outboxEmit?: (c: string, e: unknown) => void }).__outboxEmit?.(c as string, e), [
+          channel,
+          payload,
+        ] as const)
         .catch(() => undefined),
     );
   };

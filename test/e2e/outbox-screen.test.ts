@@ -101,7 +101,9 @@ describeInChromium('the outbox screen in Chromium', (suite) => {
     await app.page.locator('.app__count', { hasText: 'All sent' }).waitFor();
     // No reload and no list call: the page applied the engine's events to the rows it had.
     expect(app.calls.filter((c) => c === 'outbox:list').length).toBe(listCallsBefore);
-    expect(await app.page.locator('.message__subject').allInnerTexts()).toEqual(expect.arrayContaining(['Quarterly report', 'Lunch on Friday?']));
+    expect(await app.page.locator('.message__subject').allInnerTexts()).toEqual(
+      expect.arrayContaining(['Quarterly report', 'Lunch on Friday?']),
+    );
     expect(peer.messages).toHaveLength(2);
     await app.screenshot('02b-two-messages-sent');
     await expectAccessible(app);
@@ -120,12 +122,17 @@ describeInChromium('the outbox screen in Chromium', (suite) => {
     backend.network.set(false);
     await app.page.locator('.banner--offline').waitFor();
     for (const subject of ['Written on the train', 'And another one']) {
-      const queued = await app.page.evaluate((s) => (window as unknown as Bridged).outbox.outbox.enqueue({ to: ['erin@example.test'], subject: s, text: 'Hi' }), subject);
+      const queued = await app.page.evaluate(
+        (s) => (window as unknown as Bridged).outbox.outbox.enqueue({ to: ['erin@example.test'], subject: s, text: 'Hi' }),
+        subject,
+      );
       if (!queued.ok) throw new Error(queued.error.message);
     }
     await app.page.locator('.message--queued').nth(1).waitFor();
     await app.page.locator('.app__count', { hasText: '2 waiting' }).waitFor();
-    await app.page.locator('.banner--offline', { hasText: '2 messages wait and leave by themselves when the connection returns' }).waitFor();
+    await app.page
+      .locator('.banner--offline', { hasText: '2 messages wait and leave by themselves when the connection returns' })
+      .waitFor();
     expect(peer.messages).toHaveLength(0);
     await app.screenshot('03a-offline-two-queued');
     await expectAccessible(app);
@@ -147,7 +154,9 @@ describeInChromium('the outbox screen in Chromium', (suite) => {
     await backend.accounts.add(relayAccount(raw.port));
     const app = await suite.open(backend);
 
-    const queued = await app.page.evaluate(() => (window as unknown as Bridged).outbox.outbox.enqueue({ to: ['nobody@example.test'], subject: 'Invoice 2026-117', text: 'Hello' }));
+    const queued = await app.page.evaluate(() =>
+      (window as unknown as Bridged).outbox.outbox.enqueue({ to: ['nobody@example.test'], subject: 'Invoice 2026-117', text: 'Hello' }),
+    );
     if (!queued.ok) throw new Error(queued.error.message);
     await engineReaches(backend, [queued.value.id], 'failed');
     const row = app.page.locator('.message--failed');
@@ -255,7 +264,9 @@ describeInChromium('the outbox screen in Chromium', (suite) => {
       await backend.accounts.add(relayAccount(raw.port));
       const app = await suite.open(backend);
       await app.page.emulateMedia({ colorScheme: scheme });
-      const queued = await app.page.evaluate(() => (window as unknown as Bridged).outbox.outbox.enqueue({ to: ['nobody@example.test'], subject: 'Refused one', text: 'Hello' }));
+      const queued = await app.page.evaluate(() =>
+        (window as unknown as Bridged).outbox.outbox.enqueue({ to: ['nobody@example.test'], subject: 'Refused one', text: 'Hello' }),
+      );
       if (!queued.ok) throw new Error(queued.error.message);
       await engineReaches(backend, [queued.value.id], 'failed');
       await app.page.locator('.message--failed').click();
@@ -305,6 +316,7 @@ function syntheticMessage(i: number): OutboxSummary {
 /** The backend with outbox:list answered from `messages`; every other channel goes to the real handlers. */
 function withList(backend: Backend, messages: OutboxSummary[]): Backend {
   return Object.assign(Object.create(backend) as Backend, {
-    invoke: (channel: string, args: unknown[]) => (channel === 'outbox:list' ? Promise.resolve({ ok: true as const, value: messages }) : backend.invoke(channel, args)),
+    invoke: (channel: string, args: unknown[]) =>
+      channel === 'outbox:list' ? Promise.resolve({ ok: true as const, value: messages }) : backend.invoke(channel, args),
   });
 }

@@ -3,7 +3,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { NewAccount } from '../../electron/shared/account';
-import { buildRenderer, CHROMIUM, chromiumAvailable, serveRenderer, type BuiltRenderer, type StaticServer } from '../../scripts/renderer-site';
+import {
+  buildRenderer,
+  CHROMIUM,
+  chromiumAvailable,
+  serveRenderer,
+  type BuiltRenderer,
+  type StaticServer,
+} from '../../scripts/renderer-site';
 import { launchChromium, openApp, ROOT, startBackend, type AppPage, type Backend, type BackendOptions } from './harness';
 
 export interface E2eSuite {
@@ -81,11 +88,19 @@ function e2eSuite(): E2eSuite {
 
 /** A password-less account sending through a plain SMTP peer on loopback. */
 export function relayAccount(port: number): NewAccount {
-  return { name: 'Ann Example', email: 'ann@example.test', smtp: { host: '127.0.0.1', port, security: 'none', insecure: true, user: '', authMethod: 'auto' } };
+  return {
+    name: 'Ann Example',
+    email: 'ann@example.test',
+    smtp: { host: '127.0.0.1', port, security: 'none', insecure: true, user: '', authMethod: 'auto' },
+  };
 }
 
 /** Polls `probe` until it returns a value; `what` names the wait (or says what was seen) when it times out. */
-export async function until<T>(what: string | (() => string), probe: () => T | undefined | Promise<T | undefined>, ms = 10_000): Promise<T> {
+export async function until<T>(
+  what: string | (() => string),
+  probe: () => T | undefined | Promise<T | undefined>,
+  ms = 10_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await probe();

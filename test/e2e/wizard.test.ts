@@ -177,7 +177,14 @@ describeInChromium('the add-account wizard in Chromium', (suite) => {
     const { app, backend } = await open();
     const { page } = app;
     // The backend's own checks trust only the system's authorities, so the test CA's certificate is untrusted here.
-    await backend.accounts.add({ name: 'Ann', email: ADDRESS, smtp: { host: 'localhost', port: smtp.port, security: 'starttls', insecure: false, user: ADDRESS, authMethod: 'auto' } }, PASSWORD);
+    await backend.accounts.add(
+      {
+        name: 'Ann',
+        email: ADDRESS,
+        smtp: { host: 'localhost', port: smtp.port, security: 'starttls', insecure: false, user: ADDRESS, authMethod: 'auto' },
+      },
+      PASSWORD,
+    );
     await page.reload();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Accounts' }).click();
     const item = page.getByRole('list', { name: 'Accounts' }).getByRole('listitem').first();

@@ -89,7 +89,9 @@ if (!binary) {
       await window.getByRole('textbox', { name: 'Message' }).click();
       await window.keyboard.type('Hello from the real app.');
       await window.getByRole('button', { name: 'Send', exact: true }).click();
-      await expect.poll(() => received.find((m) => m.body.includes('From a real Electron'))?.to, { timeout: 30_000 }).toEqual(['bob@example.test']);
+      await expect
+        .poll(() => received.find((m) => m.body.includes('From a real Electron'))?.to, { timeout: 30_000 })
+        .toEqual(['bob@example.test']);
       await window.locator('.badge--sent').first().waitFor({ timeout: 30_000 });
       expect(await readFile(path.join(dir, 'logs', 'outbox.log'), 'utf8')).toContain('[app] outbox started as sender');
     });
@@ -121,9 +123,20 @@ if (!binary) {
       let release!: () => void;
       hold = new Promise<void>((resolve) => (release = resolve));
       const enqueue = (subject: string) =>
-        first.window.evaluate((s) => (window as unknown as { outbox: { outbox: { enqueue(m: unknown): Promise<{ ok: boolean }> } } }).outbox.outbox.enqueue({ to: ['erin@example.test'], subject: s, text: 'x' }), subject);
+        first.window.evaluate(
+          (s) =>
+            (window as unknown as { outbox: { outbox: { enqueue(m: unknown): Promise<{ ok: boolean }> } } }).outbox.outbox.enqueue({
+              to: ['erin@example.test'],
+              subject: s,
+              text: 'x',
+            }),
+          subject,
+        );
       expect(await enqueue('In flight at quit')).toMatchObject({ ok: true });
-      await first.window.getByText(/sending/i).first().waitFor({ timeout: 30_000 });
+      await first.window
+        .getByText(/sending/i)
+        .first()
+        .waitFor({ timeout: 30_000 });
       const closed = first.app.waitForEvent('close', { timeout: 60_000 });
       void first.app.evaluate(({ app }) => app.quit());
       // The window stays and says why while the send finishes.
@@ -135,7 +148,15 @@ if (!binary) {
       // The next start finds it recorded as sent (not sent again, not lost).
       const second = await start(dir);
       await second.window.waitForLoadState('domcontentloaded');
-      expect(await second.window.evaluate(() => (window as unknown as { outbox: { outbox: { list(): Promise<{ ok: boolean; value: Array<{ subject: string; state: string }> }> } } }).outbox.outbox.list())).toMatchObject({
+      expect(
+        await second.window.evaluate(() =>
+          (
+            window as unknown as {
+              outbox: { outbox: { list(): Promise<{ ok: boolean; value: Array<{ subject: string; state: string }> }> } };
+            }
+          ).outbox.outbox.list(),
+        ),
+      ).toMatchObject({
         ok: true,
         value: expect.arrayContaining([expect.objectContaining({ subject: 'In flight at quit', state: 'sent' })]),
       });
@@ -143,17 +164,25 @@ if (!binary) {
 
     it('opens where it was closed, maximized or not', async () => {
       const dir = await folder();
-      await writeFile(path.join(dir, 'window-state.json'), JSON.stringify({ bounds: { x: 40, y: 50, width: 900, height: 640 }, maximized: false }));
+      await writeFile(
+        path.join(dir, 'window-state.json'),
+        JSON.stringify({ bounds: { x: 40, y: 50, width: 900, height: 640 }, maximized: false }),
+      );
       const first = await start(dir);
       await first.window.waitForLoadState('domcontentloaded');
       const bounds = await first.app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.getNormalBounds());
       expect(bounds).toMatchObject({ width: 900, height: 640 });
-      await first.app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.setBounds({ x: 60, y: 70, width: 1000, height: 700 }));
+      await first.app.evaluate(({ BrowserWindow }) =>
+        BrowserWindow.getAllWindows()[0]!.setBounds({ x: 60, y: 70, width: 1000, height: 700 }),
+      );
       await first.close();
       expect(JSON.parse(await readFile(path.join(dir, 'window-state.json'), 'utf8')).bounds).toMatchObject({ width: 1000, height: 700 });
       const second = await start(dir);
       await second.window.waitForLoadState('domcontentloaded');
-      expect(await second.app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.getNormalBounds())).toMatchObject({ width: 1000, height: 700 });
+      expect(await second.app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.getNormalBounds())).toMatchObject({
+        width: 1000,
+        height: 700,
+      });
     });
   });
 }

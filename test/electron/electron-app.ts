@@ -25,7 +25,9 @@ export function electronBinary(): string | null {
 export function electronOrSkip(): string | null {
   const binary = electronBinary();
   if (!binary && process.env.OUTBOX_REQUIRE_ELECTRON === '1') {
-    throw new Error(`OUTBOX_REQUIRE_ELECTRON=1 but ${NO_ELECTRON} was found (node_modules/electron/path.txt and its dist/): install Electron's binary`);
+    throw new Error(
+      `OUTBOX_REQUIRE_ELECTRON=1 but ${NO_ELECTRON} was found (node_modules/electron/path.txt and its dist/): install Electron's binary`,
+    );
   }
   return binary;
 }

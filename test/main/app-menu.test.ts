@@ -16,7 +16,10 @@ const click = (item: MenuItemConstructorOptions | undefined): void => {
   if (!item?.click) throw new Error('no such item');
   (item.click as () => void)();
 };
-const roles = (template: MenuItemConstructorOptions[]) => items(template).map((item) => item.role).filter(Boolean);
+const roles = (template: MenuItemConstructorOptions[]) =>
+  items(template)
+    .map((item) => item.role)
+    .filter(Boolean);
 
 describe('the application menu', () => {
   it('gives New Message Ctrl/Cmd+N and Send Ctrl/Cmd+Enter, sending commands to the window', () => {
@@ -66,13 +69,24 @@ describe('the application menu', () => {
 
   it('has the standard Edit roles, so copy and paste work in every field', () => {
     const edit = buildMenuTemplate('win32', true, actions()).find((item) => item.label === '&Edit');
-    expect(roles(edit?.submenu as MenuItemConstructorOptions[])).toEqual(['undo', 'redo', 'cut', 'copy', 'paste', 'pasteAndMatchStyle', 'delete', 'selectAll']);
+    expect(roles(edit?.submenu as MenuItemConstructorOptions[])).toEqual([
+      'undo',
+      'redo',
+      'cut',
+      'copy',
+      'paste',
+      'pasteAndMatchStyle',
+      'delete',
+      'selectAll',
+    ]);
   });
 
   it('on macOS leads with the app menu (About, Hide, Quit) and keeps Quit out of File', () => {
     const template = buildMenuTemplate('darwin', true, actions());
     expect(template[0]?.label).toBe('Outbox');
-    expect(roles(template[0]?.submenu as MenuItemConstructorOptions[])).toEqual(expect.arrayContaining(['about', 'hide', 'hideOthers', 'quit']));
+    expect(roles(template[0]?.submenu as MenuItemConstructorOptions[])).toEqual(
+      expect.arrayContaining(['about', 'hide', 'hideOthers', 'quit']),
+    );
     const file = template.find((item) => item.label === 'File');
     expect(roles(file?.submenu as MenuItemConstructorOptions[])).not.toContain('quit');
     // One item per shortcut: Settings… in the app menu, no second Ctrl+, item under View.

@@ -50,7 +50,11 @@ describe('AppNotifications', () => {
       changed(message('a', 'sending'));
       changed(message('b', 'sending'));
       changed(message('a', 'sent'));
-      changed(message('b', 'failed', { lastError: { code: 'SMTP_REJECTED', message: 'The server refused it.', next: 'Check the address.', retryable: false } }));
+      changed(
+        message('b', 'failed', {
+          lastError: { code: 'SMTP_REJECTED', message: 'The server refused it.', next: 'Check the address.', retryable: false },
+        }),
+      );
       advance(2_000);
       expect(Notification.created.map((n) => n.options.title)).toEqual(['Not sent: Subject b']);
     }

@@ -18,7 +18,10 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const install = path.join(root, 'Ann [Work]', '100% Apps', 'Out box');
 const rendererDir = path.join(install, 'resources', 'app', 'dist', 'renderer');
 mkdirSync(path.join(rendererDir, 'assets'), { recursive: true });
-writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Outbox</title><script type="module" src="./assets/index-abc.js"></script>');
+writeFileSync(
+  path.join(rendererDir, 'index.html'),
+  '<!doctype html><title>Outbox</title><script type="module" src="./assets/index-abc.js"></script>',
+);
 writeFileSync(path.join(rendererDir, 'assets', 'index-abc.js'), 'console.log("outbox")');
 writeFileSync(path.join(rendererDir, 'assets', 'a b%20c.css'), 'body{}');
 writeFileSync(path.join(install, 'secret.txt'), 'not for the page');
@@ -65,7 +68,10 @@ describe('the app:// scheme', () => {
 
   it('is registered as privileged before ready and handled through Electron’s protocol module', async () => {
     registerAppScheme(protocol);
-    expect(protocol.privileged).toContainEqual({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, supportFetchAPI: true }) });
+    expect(protocol.privileged).toContainEqual({
+      scheme: 'app',
+      privileges: expect.objectContaining({ standard: true, secure: true, supportFetchAPI: true }),
+    });
     serveRenderer(protocol, rendererDir, CONTENT_SECURITY_POLICY);
     expect((await protocol.fetch(RENDERER_URL)).status).toBe(200);
   });

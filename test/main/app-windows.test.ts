@@ -30,7 +30,8 @@ function setup(overrides: { saved?: WindowState; platform?: NodeJS.Platform; sen
     showErrorBox: vi.fn(),
   };
   const options = {
-    create: (state: WindowState, onLoadFailed: (error: unknown) => void) => createMainWindow({ preloadPath: '/app/preload.cjs', state, onLoadFailed }),
+    create: (state: WindowState, onLoadFailed: (error: unknown) => void) =>
+      createMainWindow({ preloadPath: '/app/preload.cjs', state, onLoadFailed }),
     screens: () => ({ all: [SCREEN], primary: SCREEN }),
     saved: overrides.saved,
     stateFile: path.join(dir, 'window-state.json'),
@@ -50,13 +51,17 @@ const last = (): BrowserWindow => BrowserWindow.created.at(-1)!;
 
 describe('AppWindows', () => {
   it('opens the first window where the last one was, and one saved on a screen now gone on the screen there is', () => {
-    const { windows, options } = setup({ saved: { bounds: { x: 100, y: 80, width: 1200, height: 800 }, maximized: false, fullScreen: false } });
+    const { windows, options } = setup({
+      saved: { bounds: { x: 100, y: 80, width: 1200, height: 800 }, maximized: false, fullScreen: false },
+    });
     const win = windows.open() as unknown as BrowserWindow;
     expect(win.bounds).toEqual({ x: 100, y: 80, width: 1200, height: 800 });
     expect(options.onOpen).toHaveBeenCalledWith(win);
     expect(windows.has(win.webContents.id)).toBe(true);
 
-    const away = setup({ saved: { bounds: { x: 4000, y: 2000, width: 1200, height: 800 }, maximized: false, fullScreen: false } }).windows.open() as unknown as BrowserWindow;
+    const away = setup({
+      saved: { bounds: { x: 4000, y: 2000, width: 1200, height: 800 }, maximized: false, fullScreen: false },
+    }).windows.open() as unknown as BrowserWindow;
     expect(away.bounds.x + away.bounds.width).toBeLessThanOrEqual(SCREEN.width);
     expect(away.bounds.y + away.bounds.height).toBeLessThanOrEqual(SCREEN.height);
   });
@@ -125,7 +130,10 @@ describe('AppWindows', () => {
     const { windows, dialog } = setup();
     const win = windows.open() as unknown as BrowserWindow;
     expect(await windows.pickFiles()).toEqual(['/home/ann/report.pdf']);
-    expect(dialog.showOpenDialog).toHaveBeenLastCalledWith(win, expect.objectContaining({ title: 'Attach files', properties: ['openFile', 'multiSelections'] }));
+    expect(dialog.showOpenDialog).toHaveBeenLastCalledWith(
+      win,
+      expect.objectContaining({ title: 'Attach files', properties: ['openFile', 'multiSelections'] }),
+    );
     dialog.showOpenDialog.mockResolvedValueOnce({ canceled: true, filePaths: [] });
     expect(await windows.pickFiles()).toEqual([]);
     expect(windows.anyFocused()).toBe(false);
@@ -142,7 +150,10 @@ describe('AppWindows', () => {
       BrowserWindow.failNextLoad = null;
     }
     await vi.waitFor(() => expect(options.exit).toHaveBeenCalledWith(1));
-    expect(dialog.showErrorBox).toHaveBeenCalledWith('Outbox could not open its window', expect.stringMatching(/^ERR_FILE_NOT_FOUND\n\nReinstalling Outbox should fix this/));
+    expect(dialog.showErrorBox).toHaveBeenCalledWith(
+      'Outbox could not open its window',
+      expect.stringMatching(/^ERR_FILE_NOT_FOUND\n\nReinstalling Outbox should fix this/),
+    );
     expect(last().loadURL).toHaveBeenCalled();
   });
 });

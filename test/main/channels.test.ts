@@ -27,7 +27,10 @@ function services(overrides: Partial<ChannelServices> = {}) {
     list: vi.fn(async () => [profile]),
     get: vi.fn(async () => profile),
     add: vi.fn(),
-    update: vi.fn(async (_id: string, patch: { smtp?: { maxSize?: number; smtpUtf8?: boolean } }) => (profile = { ...profile, smtp: { ...profile.smtp, ...patch.smtp } })),
+    update: vi.fn(
+      async (_id: string, patch: { smtp?: { maxSize?: number; smtpUtf8?: boolean } }) =>
+        (profile = { ...profile, smtp: { ...profile.smtp, ...patch.smtp } }),
+    ),
     remove: vi.fn(),
     credentials: vi.fn(),
   };
@@ -55,7 +58,18 @@ function report(size: number | undefined, ok = true): AccountTestReport {
     smtp: {
       ok,
       verdict: null,
-      server: { greeting: '220 hi', capabilities: { auth: ['PLAIN'], ...(size ? { size } : {}), eightBitMime: true, smtpUtf8: false, pipelining: true, startTls: true, extensions: [] } },
+      server: {
+        greeting: '220 hi',
+        capabilities: {
+          auth: ['PLAIN'],
+          ...(size ? { size } : {}),
+          eightBitMime: true,
+          smtpUtf8: false,
+          pipelining: true,
+          startTls: true,
+          extensions: [],
+        },
+      },
       timings: { dnsMs: 1, connectMs: 1, tlsMs: 1, greetingMs: 1, ehloMs: 1, authMs: 1, totalMs: 6 },
       transcript: [],
     },
@@ -125,8 +139,16 @@ describe('channels', () => {
   it('reads and changes the preferences, keeping what the patch leaves out', async () => {
     const { handlers } = services();
     expect(await handlers['app:preferences']()).toEqual({ retryLifetimeHours: 120, notifyOnSent: true, undoSendSeconds: 10 });
-    expect(await handlers['app:setPreferences']({ retryLifetimeHours: 24 })).toEqual({ retryLifetimeHours: 24, notifyOnSent: true, undoSendSeconds: 10 });
-    expect(await handlers['app:setPreferences']({ undoSendSeconds: 0 })).toEqual({ retryLifetimeHours: 24, notifyOnSent: true, undoSendSeconds: 0 });
+    expect(await handlers['app:setPreferences']({ retryLifetimeHours: 24 })).toEqual({
+      retryLifetimeHours: 24,
+      notifyOnSent: true,
+      undoSendSeconds: 10,
+    });
+    expect(await handlers['app:setPreferences']({ undoSendSeconds: 0 })).toEqual({
+      retryLifetimeHours: 24,
+      notifyOnSent: true,
+      undoSendSeconds: 0,
+    });
     const again = new PreferencesStore(dir);
     expect(await again.load()).toEqual({ retryLifetimeHours: 24, notifyOnSent: true, undoSendSeconds: 0 });
   });

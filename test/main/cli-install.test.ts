@@ -6,7 +6,13 @@ import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, sym
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { adminLinkScript, installCommandLineTool, isTranslocated, resultMessage, type CliInstallDeps } from '../../electron/main/cli-install';
+import {
+  adminLinkScript,
+  installCommandLineTool,
+  isTranslocated,
+  resultMessage,
+  type CliInstallDeps,
+} from '../../electron/main/cli-install';
 import { buildMenuTemplate } from '../../electron/main/app-menu';
 
 let tmp: string;
@@ -73,7 +79,10 @@ describe('Install Command Line Tool…', () => {
     expect(readlinkSync(path.join(bin, 'outbox'))).toBe(launcher);
     rmSync(path.join(bin, 'outbox'));
     writeFileSync(path.join(bin, 'outbox'), 'another outbox\n');
-    expect(await installCommandLineTool(deps({ userBinDirs: [bin] }))).toMatchObject({ kind: 'refused', message: expect.stringContaining('not Outbox') });
+    expect(await installCommandLineTool(deps({ userBinDirs: [bin] }))).toMatchObject({
+      kind: 'refused',
+      message: expect.stringContaining('not Outbox'),
+    });
     expect(lstatSync(path.join(bin, 'outbox')).isSymbolicLink()).toBe(false);
   });
 
@@ -98,8 +107,12 @@ describe('Install Command Line Tool…', () => {
   });
 
   it('treats a cancelled prompt as nothing done, and a failed one with the command to run', async () => {
-    const cancelled = await installCommandLineTool(deps({ userBinDirs: [], runAppleScript: async () => Promise.reject(new Error('execution error: User canceled. (-128)')) }));
-    const failed = await installCommandLineTool(deps({ userBinDirs: [], runAppleScript: async () => Promise.reject(new Error('execution error: ln: Operation not permitted (1)')) }));
+    const cancelled = await installCommandLineTool(
+      deps({ userBinDirs: [], runAppleScript: async () => Promise.reject(new Error('execution error: User canceled. (-128)')) }),
+    );
+    const failed = await installCommandLineTool(
+      deps({ userBinDirs: [], runAppleScript: async () => Promise.reject(new Error('execution error: ln: Operation not permitted (1)')) }),
+    );
     expect(cancelled).toEqual({ kind: 'cancelled' });
     expect(resultMessage(cancelled)).toBeUndefined();
     expect(failed).toMatchObject({ kind: 'failed', next: `Run: sudo ln -sfn '${launcher}' ${path.join(tmp, 'usr-local-bin')}/outbox` });
@@ -110,7 +123,9 @@ describe('Install Command Line Tool…', () => {
     const installCommandLineTool = vi.fn();
     const actions = { command: vi.fn(), sendAll: vi.fn(), showDataFolder: vi.fn(), showLogs: vi.fn(), installCommandLineTool };
     const labels = (platform: NodeJS.Platform, packaged: boolean): string[] =>
-      buildMenuTemplate(platform, packaged, actions).flatMap((menu) => (Array.isArray(menu.submenu) ? menu.submenu : [])).map((item) => item.label ?? '');
+      buildMenuTemplate(platform, packaged, actions)
+        .flatMap((menu) => (Array.isArray(menu.submenu) ? menu.submenu : []))
+        .map((item) => item.label ?? '');
     expect(labels('darwin', true)).toContain('Install Command Line Tool…');
     expect(labels('darwin', false)).not.toContain('Install Command Line Tool…');
     expect(labels('linux', true)).not.toContain('Install Command Line Tool…');

@@ -35,7 +35,9 @@ function deps(argv: string[], overrides: Partial<CliModeDeps> = {}): CliModeDeps
 
 describe('CLI mode in the app process (mocked Electron)', () => {
   it('reads the command line after the marker and one `--`, whatever Chromium switches come before', () => {
-    expect(cliArguments(['/opt/Outbox/outbox', '--ozone-platform=headless', '--disable-gpu', CLI_MARKER, '--', 'send', '-t', '--', 'x'])).toEqual(['send', '-t', '--', 'x']);
+    expect(
+      cliArguments(['/opt/Outbox/outbox', '--ozone-platform=headless', '--disable-gpu', CLI_MARKER, '--', 'send', '-t', '--', 'x']),
+    ).toEqual(['send', '-t', '--', 'x']);
     expect(cliArguments(['electron', '.', CLI_MARKER, 'queue'])).toEqual(['queue']);
     expect(cliArguments(['/opt/Outbox/outbox', 'mailto:ann@example.com'])).toBeUndefined();
     expect(cliArguments(['/opt/Outbox/outbox', '--outbox-cli=1'])).toBeUndefined();
@@ -100,7 +102,14 @@ describe('CLI mode with the real CLI bundle, in a process that never ends by its
     if (!existsSync(cliEntry)) await buildNode(['cli']);
     tmp = mkdtempSync(path.join(os.tmpdir(), 'outbox-cli-mode-'));
     const bundle = path.join(tmp, 'cli-mode.cjs');
-    await build({ entryPoints: [path.join(root, 'electron/main/cli-mode.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'error' });
+    await build({
+      entryPoints: [path.join(root, 'electron/main/cli-mode.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      outfile: bundle,
+      logLevel: 'error',
+    });
     harness = path.join(tmp, 'harness.cjs');
     // Electron's app, as far as CLI mode uses it; the interval stands for Chromium's message loop.
     writeFileSync(

@@ -3,7 +3,6 @@ import { EventEmitter } from 'node:events';
 import { ConnectivityMonitor, listenForWakeSignals } from '../../electron/main/connectivity';
 import { manualClock } from './manual-clock';
 
-
 describe('ConnectivityMonitor', () => {
   it('starts from the probe and polls it on the interval, reporting changes only', () => {
     const { clock, advance } = manualClock();

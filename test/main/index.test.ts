@@ -43,7 +43,10 @@ describe('the composition root', () => {
   beforeAll(async () => {
     app.userData = dataDir;
     // A window placed on the (fake) 1920x1080 display last time, maximized.
-    await writeFile(path.join(dataDir, 'window-state.json'), JSON.stringify({ bounds: { x: 100, y: 80, width: 1200, height: 800 }, maximized: true }));
+    await writeFile(
+      path.join(dataDir, 'window-state.json'),
+      JSON.stringify({ bounds: { x: 100, y: 80, width: 1200, height: 800 }, maximized: true }),
+    );
     // Offline, so the queued message below stays put instead of being sent.
     net.isOnline.mockReturnValue(false);
     await import('../../electron/main/index');
@@ -97,8 +100,14 @@ describe('the composition root', () => {
     const log = await readFile(path.join(dataDir, 'logs', 'outbox.log'), 'utf8');
     expect(log).toMatch(/^\S+Z INFO  \[app\] data folder /m);
     expect(log).toMatch(/\[app\] outbox started as sender/);
-    const template = Menu.setApplicationMenu.mock.calls[0]?.[0].template as Array<{ role?: string; submenu?: Array<{ label?: string; click?: () => void }> }>;
-    template.find((item) => item.role === 'help')?.submenu?.find((item) => item.label === 'Show Logs')?.click?.();
+    const template = Menu.setApplicationMenu.mock.calls[0]?.[0].template as Array<{
+      role?: string;
+      submenu?: Array<{ label?: string; click?: () => void }>;
+    }>;
+    template
+      .find((item) => item.role === 'help')
+      ?.submenu?.find((item) => item.label === 'Show Logs')
+      ?.click?.();
     expect(shell.openPath).toHaveBeenCalledWith(path.join(dataDir, 'logs'));
   });
 
@@ -116,11 +125,17 @@ describe('the composition root', () => {
     expect(await call('outbox:list')).toEqual({ ok: true, value: [] });
     expect(await call('app:connectivity')).toEqual({ ok: true, value: { online: false } });
     // An unauthenticated relay: no keychain needed.
-    const added = await call('account:add', { name: 'Relay', email: 'me@example.com', smtp: { host: '127.0.0.1', port: 2525, security: 'starttls', user: '' } });
+    const added = await call('account:add', {
+      name: 'Relay',
+      email: 'me@example.com',
+      smtp: { host: '127.0.0.1', port: 2525, security: 'starttls', user: '' },
+    });
     expect(added).toMatchObject({ ok: true, value: { email: 'me@example.com', status: 'ok' } });
     const queued = await call('outbox:enqueue', { to: ['you@example.com'], subject: 'Hello', text: 'Hi' });
     expect(queued).toMatchObject({ ok: true, value: { subject: 'Hello', accountId: added.value.id } });
-    await vi.waitFor(() => expect(win.webContents.send).toHaveBeenCalledWith('outbox:changed', expect.objectContaining({ type: 'changed' })));
+    await vi.waitFor(() =>
+      expect(win.webContents.send).toHaveBeenCalledWith('outbox:changed', expect.objectContaining({ type: 'changed' })),
+    );
     await vi.waitFor(() => expect(Tray.created[0]!.setToolTip).toHaveBeenLastCalledWith('Outbox — 1 waiting'));
   });
 
@@ -130,10 +145,16 @@ describe('the composition root', () => {
     expect(win.restore).toHaveBeenCalled();
     expect(win.focus).toHaveBeenCalled();
     // The page called app:takeCommands (first test), so it listens: the link goes straight to it.
-    expect(win.webContents.send).toHaveBeenCalledWith('app:command', expect.objectContaining({ type: 'compose', prefill: expect.objectContaining({ to: ['second@example.com'] }) }));
+    expect(win.webContents.send).toHaveBeenCalledWith(
+      'app:command',
+      expect.objectContaining({ type: 'compose', prefill: expect.objectContaining({ to: ['second@example.com'] }) }),
+    );
 
     app.emit('second-instance', {}, ['/usr/bin/outbox', 'mailto:third@example.com']);
-    expect(win.webContents.send).toHaveBeenLastCalledWith('app:command', expect.objectContaining({ prefill: expect.objectContaining({ to: ['third@example.com'] }) }));
+    expect(win.webContents.send).toHaveBeenLastCalledWith(
+      'app:command',
+      expect.objectContaining({ prefill: expect.objectContaining({ to: ['third@example.com'] }) }),
+    );
   });
 
   it("checks Electron's own signal when the renderer hints at a change", async () => {
@@ -146,7 +167,11 @@ describe('the composition root', () => {
     // The first message stays put (its relay does not exist); the second goes to the stalling relay.
     const [waiting] = (await call('outbox:list')).value;
     expect(await call('outbox:hold', waiting.id)).toMatchObject({ ok: true });
-    const relay = await call('account:add', { name: 'Slow relay', email: 'slow@example.com', smtp: { host: '127.0.0.1', port: relayPort, security: 'none', insecure: true, user: '' } });
+    const relay = await call('account:add', {
+      name: 'Slow relay',
+      email: 'slow@example.com',
+      smtp: { host: '127.0.0.1', port: relayPort, security: 'none', insecure: true, user: '' },
+    });
     expect(relay).toMatchObject({ ok: true });
     const queued = await call('outbox:enqueue', { accountId: relay.value.id, to: ['you@example.com'], subject: 'Slow one', text: 'Hi' });
     expect(queued).toMatchObject({ ok: true });
@@ -175,11 +200,21 @@ describe('the composition root', () => {
     releaseData!();
     await vi.waitFor(() => expect(app.quit).toHaveBeenCalledTimes(2), { timeout: 5_000 });
     // The window saw the message land, and the user (window not focused) is told.
-    expect(win.webContents.send).toHaveBeenCalledWith('outbox:changed', expect.objectContaining({ type: 'changed', message: expect.objectContaining({ subject: 'Slow one', state: 'sent' }) }));
+    expect(win.webContents.send).toHaveBeenCalledWith(
+      'outbox:changed',
+      expect.objectContaining({ type: 'changed', message: expect.objectContaining({ subject: 'Slow one', state: 'sent' }) }),
+    );
     expect(Notification.created.map((n) => n.options.title)).toContain('Sent: Slow one');
     expect(ipcMain.handlers.size).toBe(0);
     expect(Tray.created[0]!.destroy).toHaveBeenCalled();
     expect(win.close()).toBe(true);
-    await vi.waitFor(async () => expect(JSON.parse(await readFile(path.join(dataDir, 'window-state.json'), 'utf8')).bounds).toEqual({ x: 120, y: 90, width: 1000, height: 700 }));
+    await vi.waitFor(async () =>
+      expect(JSON.parse(await readFile(path.join(dataDir, 'window-state.json'), 'utf8')).bounds).toEqual({
+        x: 120,
+        y: 90,
+        width: 1000,
+        height: 700,
+      }),
+    );
   });
 });

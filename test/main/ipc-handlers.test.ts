@@ -45,7 +45,11 @@ const message: OutboxMessage = {
 // The same saved account the window's tests use.
 const profile: AccountProfile = account({ name: 'Ann' });
 
-const newAccount = { name: 'Ann', email: 'ann@example.com', smtp: { host: 'smtp.example.com', port: 587, security: 'starttls' as const, user: 'ann' } };
+const newAccount = {
+  name: 'Ann',
+  email: 'ann@example.com',
+  smtp: { host: 'smtp.example.com', port: 587, security: 'starttls' as const, user: 'ann' },
+};
 
 const FINGERPRINT = Array.from({ length: 32 }, (_, i) => (i * 7).toString(16).padStart(2, '0').toUpperCase()).join(':');
 
@@ -66,7 +70,9 @@ const testReport: AccountTestResult = {
 const VALID: { [C in InvokeChannel]: ArgsOf<C> } = {
   'outbox:list': [{ accountId: 'ann-example-com', states: ['queued', 'failed'] }],
   'outbox:get': ['m-1'],
-  'outbox:enqueue': [{ to: ['Bob <bob@example.com>'], subject: 'Hello', text: 'Hi Bob', attachments: ['att-0123456789ab'], draftId: 'draft-0123456789ab' }],
+  'outbox:enqueue': [
+    { to: ['Bob <bob@example.com>'], subject: 'Hello', text: 'Hi Bob', attachments: ['att-0123456789ab'], draftId: 'draft-0123456789ab' },
+  ],
   'outbox:edit': ['m-1'],
   'outbox:undo': ['m-1'],
   'outbox:sendNow': ['m-1'],
@@ -85,9 +91,33 @@ const VALID: { [C in InvokeChannel]: ArgsOf<C> } = {
   'account:signIn': ['ann-example-com'],
   'settings:detect': ['ann@example.com', { timeoutSeconds: 5 }],
   'settings:cancelDetect': ['ann@example.com'],
-  'settings:verify': [[{ protocol: 'smtp', host: 'smtp.example.com', port: 465, security: 'tls', username: 'ann@example.com', auth: ['password'], source: 'bundled', insecure: false, notes: [] }], 'pw'],
+  'settings:verify': [
+    [
+      {
+        protocol: 'smtp',
+        host: 'smtp.example.com',
+        port: 465,
+        security: 'tls',
+        username: 'ann@example.com',
+        auth: ['password'],
+        source: 'bundled',
+        insecure: false,
+        notes: [],
+      },
+    ],
+    'pw',
+  ],
   'draft:list': [],
-  'draft:save': [{ id: 'draft-0123456789ab', to: ['bob@exa'], subject: 'Half written', html: '<p>Hi</p>', text: 'Hi', attachments: ['att-0123456789ab'] }],
+  'draft:save': [
+    {
+      id: 'draft-0123456789ab',
+      to: ['bob@exa'],
+      subject: 'Half written',
+      html: '<p>Hi</p>',
+      text: 'Hi',
+      attachments: ['att-0123456789ab'],
+    },
+  ],
   'draft:remove': ['draft-0123456789ab'],
   'attachment:pick': [],
   'attachment:stage': [{ name: 'notes.txt', contentType: 'text/plain', bytes: new Uint8Array([104, 105]) }],
@@ -124,21 +154,47 @@ function fakeServices() {
   const connectivity = { isOnline: vi.fn(() => false), onChange: vi.fn(() => () => {}) };
   const diagnostics = {
     test: vi.fn(async () => testReport),
-    trust: vi.fn(async () => ({ ...profile, smtp: { ...profile.smtp, pinnedCertificate: { fingerprint256: FINGERPRINT, pem: '-----BEGIN CERTIFICATE-----' } } })),
+    trust: vi.fn(async () => ({
+      ...profile,
+      smtp: { ...profile.smtp, pinnedCertificate: { fingerprint256: FINGERPRINT, pem: '-----BEGIN CERTIFICATE-----' } },
+    })),
   };
   const oauth = {
     add: vi.fn(async () => ({ ...profile, signIn: { kind: 'oauth2' as const, provider: 'google' } })),
     signInAgain: vi.fn(async () => profile),
   };
   const detection = {
-    detect: vi.fn(async () => ({ email: 'ann@example.com', domain: 'example.com', smtp: [], imap: [], trace: [], status: 'complete' as const, health: [] })),
+    detect: vi.fn(async () => ({
+      email: 'ann@example.com',
+      domain: 'example.com',
+      smtp: [],
+      imap: [],
+      trace: [],
+      status: 'complete' as const,
+      health: [],
+    })),
     cancel: vi.fn(),
     verify: vi.fn(async () => ({ attempts: [] })),
   };
-  const draft = { id: 'draft-0123456789ab', to: ['bob@exa'], cc: [], bcc: [], subject: 'Half written', html: '<p>Hi</p>', text: 'Hi', attachments: [], updatedAt: '2026-11-27T10:00:00.000Z' };
+  const draft = {
+    id: 'draft-0123456789ab',
+    to: ['bob@exa'],
+    cc: [],
+    bcc: [],
+    subject: 'Half written',
+    html: '<p>Hi</p>',
+    text: 'Hi',
+    attachments: [],
+    updatedAt: '2026-11-27T10:00:00.000Z',
+  };
   const staged = { id: 'att-0123456789ab', name: 'notes.txt', size: 2, contentType: 'text/plain' };
   const compose = { send: vi.fn(async () => message), edit: vi.fn(async () => draft), undo: vi.fn(async () => draft) };
-  const drafts = { list: vi.fn(async () => [draft]), save: vi.fn(async () => draft), remove: vi.fn(async () => undefined), attachmentsInUse: vi.fn(async () => new Set<string>()) };
+  const drafts = {
+    list: vi.fn(async () => [draft]),
+    save: vi.fn(async () => draft),
+    remove: vi.fn(async () => undefined),
+    attachmentsInUse: vi.fn(async () => new Set<string>()),
+  };
   const staging = { fromPath: vi.fn(async () => staged), fromBytes: vi.fn(async () => staged), discard: vi.fn(async () => undefined) };
   const pickFiles = vi.fn(async () => ['/home/ann/notes.txt']);
   const prefs = { retryLifetimeHours: 120, notifyOnSent: true, undoSendSeconds: 10 as const };
@@ -208,7 +264,9 @@ describe('IPC handlers', () => {
       'a web page in our window': senderEvent({ url: 'https://evil.example/index.html' }),
       'another local file': senderEvent({ url: 'file:///tmp/evil.html' }),
       'our renderer file opened as a file: page': senderEvent({ url: 'file:///opt/Outbox/resources/app/dist/renderer/index.html' }),
-      'our path on another host (a network share)': senderEvent({ url: 'file://evil.example/opt/Outbox/resources/app/dist/renderer/index.html' }),
+      'our path on another host (a network share)': senderEvent({
+        url: 'file://evil.example/opt/Outbox/resources/app/dist/renderer/index.html',
+      }),
       'another host on our scheme': senderEvent({ url: 'app://evil/index.html' }),
       'another page of our origin': senderEvent({ url: 'app://outbox/assets/evil.html' }),
       'our page over http': senderEvent({ url: 'http://outbox/index.html' }),
@@ -249,7 +307,15 @@ describe('IPC handlers', () => {
     const result = await invoke('outbox:enqueue', VALID['outbox:enqueue']);
     expect(result).toEqual({ ok: true, value: message });
     expect(fakes.compose.send).toHaveBeenCalledWith(
-      expect.objectContaining({ to: ['Bob <bob@example.com>'], cc: [], bcc: [], attachments: ['att-0123456789ab'], subject: 'Hello', html: '', draftId: 'draft-0123456789ab' }),
+      expect.objectContaining({
+        to: ['Bob <bob@example.com>'],
+        cc: [],
+        bcc: [],
+        attachments: ['att-0123456789ab'],
+        subject: 'Hello',
+        html: '',
+        draftId: 'draft-0123456789ab',
+      }),
     );
     await invoke('outbox:list', VALID['outbox:list']);
     expect(fakes.engine.list).toHaveBeenCalledWith({ accountId: 'ann-example-com', states: ['queued', 'failed'] });
@@ -264,7 +330,12 @@ describe('IPC handlers', () => {
   });
 
   it("sends each account's provider figures and what the engine paces by (the account's overrides over them)", async () => {
-    const gmail: AccountProfile = { ...profile, email: 'ann@gmail.com', smtp: { ...profile.smtp, host: 'smtp.gmail.com' }, limits: { recipientsPerMessage: 30 } };
+    const gmail: AccountProfile = {
+      ...profile,
+      email: 'ann@gmail.com',
+      smtp: { ...profile.smtp, host: 'smtp.gmail.com' },
+      limits: { recipientsPerMessage: 30 },
+    };
     fakes.accounts.list.mockResolvedValueOnce([profile, gmail]);
     const result = await invoke('account:list', []);
     expect(result.value[0].sending).toEqual({
@@ -272,7 +343,11 @@ describe('IPC handlers', () => {
       profile: { maxConnections: 5, messagesPerMinute: null, messagesPerDay: null, recipientsPerDay: null, recipientsPerMessage: 100 },
       effective: { maxConnections: 5, messagesPerMinute: null, messagesPerDay: null, recipientsPerDay: null, recipientsPerMessage: 100 },
     });
-    expect(result.value[1].sending).toMatchObject({ provider: 'Gmail', profile: { recipientsPerMessage: 100, messagesPerDay: 500 }, effective: { recipientsPerMessage: 30, messagesPerDay: 500 } });
+    expect(result.value[1].sending).toMatchObject({
+      provider: 'Gmail',
+      profile: { recipientsPerMessage: 100, messagesPerDay: 500 },
+      effective: { recipientsPerMessage: 30, messagesPerDay: 500 },
+    });
   });
 
   it('tells the engine when an account changed, leaving unmentioned settings alone', async () => {
@@ -296,9 +371,14 @@ describe('IPC handlers', () => {
   });
 
   it('returns a refused pin as an error envelope with the TLS code', async () => {
-    fakes.diagnostics.trust.mockRejectedValueOnce(new AppError('SMTP_TLS', { message: 'The server presents another certificate; nothing was trusted.' }));
+    fakes.diagnostics.trust.mockRejectedValueOnce(
+      new AppError('SMTP_TLS', { message: 'The server presents another certificate; nothing was trusted.' }),
+    );
     const result = await invoke('account:trust', VALID['account:trust']);
-    expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'SMTP_TLS', message: expect.stringContaining('nothing was trusted') }) });
+    expect(result).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'SMTP_TLS', message: expect.stringContaining('nothing was trusted') }),
+    });
     expect(fakes.engine.accountChanged).not.toHaveBeenCalled();
   });
 
@@ -315,7 +395,11 @@ describe('IPC handlers', () => {
 
     const result = await invoke('account:test', ['ann-example-com']);
     expect(result.ok).toBe(true);
-    expect(result.value).toMatchObject({ account: 'ann-example-com', ok: false, smtp: { verdict: { code: 'NETWORK_REFUSED', kind: 'refused' } } });
+    expect(result.value).toMatchObject({
+      account: 'ann-example-com',
+      ok: false,
+      smtp: { verdict: { code: 'NETWORK_REFUSED', kind: 'refused' } },
+    });
     expect(result.value.imap).toBeUndefined();
   });
 
@@ -328,7 +412,10 @@ describe('IPC handlers', () => {
   });
 
   it('detects settings for the wizard, cancels a search, and verifies candidates with the password', async () => {
-    expect(await invoke('settings:detect', VALID['settings:detect'])).toMatchObject({ ok: true, value: { domain: 'example.com', status: 'complete' } });
+    expect(await invoke('settings:detect', VALID['settings:detect'])).toMatchObject({
+      ok: true,
+      value: { domain: 'example.com', status: 'complete' },
+    });
     expect(fakes.detection.detect).toHaveBeenCalledWith('ann@example.com', 5, undefined);
     expect(await invoke('settings:cancelDetect', ['ann@example.com'])).toEqual({ ok: true, value: null });
     expect(fakes.detection.cancel).toHaveBeenCalledWith('ann@example.com');
@@ -345,7 +432,12 @@ describe('IPC handlers', () => {
     const result = await invoke('outbox:retry', ['m-1']);
     expect(result).toEqual({
       ok: false,
-      error: expect.objectContaining({ code: 'MESSAGE_STATE', message: 'That message was already sent.', next: expect.any(String), retryable: false }),
+      error: expect.objectContaining({
+        code: 'MESSAGE_STATE',
+        message: 'That message was already sent.',
+        next: expect.any(String),
+        retryable: false,
+      }),
     });
   });
 
@@ -403,7 +495,10 @@ describe('IPC handlers', () => {
     ];
     it.each(explicit)('%s %j', async (channel, args) => {
       const result = await invoke(channel, args);
-      expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'VALIDATION', message: expect.any(String), next: expect.any(String) }) });
+      expect(result).toEqual({
+        ok: false,
+        error: expect.objectContaining({ code: 'VALIDATION', message: expect.any(String), next: expect.any(String) }),
+      });
       expect(fakes.calls()).toBe(0);
     });
 
@@ -417,34 +512,43 @@ describe('IPC handlers', () => {
     const RUNS_PER_CHANNEL = 1000;
     const prototypeKeys = () => [Object.prototype, Array.prototype].map((proto) => Object.getOwnPropertyNames(proto).sort());
     const PRISTINE_PROTOTYPES = prototypeKeys();
-    it.each([...INVOKE_CHANNELS])('%s: a thousand malformed calls never throw, and those the contract refuses never reach the services', async (channel) => {
-      const schema = invokeContract[channel].args;
-      let refused = 0;
-      await fc.assert(
-        fc.asyncProperty(malformedCall(VALID[channel]), async (args) => {
-          // What the handler receives: Electron structured-clones the arguments across the bridge.
-          const received = structuredClone(args);
-          const before = fakes.calls();
-          // A rejection would be Electron's generic "Error invoking remote method": it must never happen.
-          const result = await invoke(channel, args).catch((error: unknown) => ({ threw: String(error) }));
-          if (!schema.safeParse(received).success) {
-            refused += 1;
-            expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'VALIDATION', message: expect.any(String), next: expect.any(String) }) });
-            expect(fakes.calls()).toBe(before);
-          } else if (result.ok === true) {
-            // Mutated but still well-formed (an optional field dropped, say): it reaches the services.
-            expect(result).toHaveProperty('value');
-          } else {
-            expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: expect.any(String), message: expect.any(String) }) });
-            expect(result.error.code).not.toBe('VALIDATION');
-          }
-        }),
-        { numRuns: RUNS_PER_CHANNEL, seed: seedFor(channel) },
-      );
-      // The generator must mostly produce bad input, or this test proves little (optional arguments let some through).
-      expect(refused).toBeGreaterThan(RUNS_PER_CHANNEL * 0.7);
-      // "__proto__" and "constructor" keys went through parsing and the services without reaching a prototype.
-      expect(prototypeKeys()).toEqual(PRISTINE_PROTOTYPES);
-    });
+    it.each([...INVOKE_CHANNELS])(
+      '%s: a thousand malformed calls never throw, and those the contract refuses never reach the services',
+      async (channel) => {
+        const schema = invokeContract[channel].args;
+        let refused = 0;
+        await fc.assert(
+          fc.asyncProperty(malformedCall(VALID[channel]), async (args) => {
+            // What the handler receives: Electron structured-clones the arguments across the bridge.
+            const received = structuredClone(args);
+            const before = fakes.calls();
+            // A rejection would be Electron's generic "Error invoking remote method": it must never happen.
+            const result = await invoke(channel, args).catch((error: unknown) => ({ threw: String(error) }));
+            if (!schema.safeParse(received).success) {
+              refused += 1;
+              expect(result).toEqual({
+                ok: false,
+                error: expect.objectContaining({ code: 'VALIDATION', message: expect.any(String), next: expect.any(String) }),
+              });
+              expect(fakes.calls()).toBe(before);
+            } else if (result.ok === true) {
+              // Mutated but still well-formed (an optional field dropped, say): it reaches the services.
+              expect(result).toHaveProperty('value');
+            } else {
+              expect(result).toEqual({
+                ok: false,
+                error: expect.objectContaining({ code: expect.any(String), message: expect.any(String) }),
+              });
+              expect(result.error.code).not.toBe('VALIDATION');
+            }
+          }),
+          { numRuns: RUNS_PER_CHANNEL, seed: seedFor(channel) },
+        );
+        // The generator must mostly produce bad input, or this test proves little (optional arguments let some through).
+        expect(refused).toBeGreaterThan(RUNS_PER_CHANNEL * 0.7);
+        // "__proto__" and "constructor" keys went through parsing and the services without reaching a prototype.
+        expect(prototypeKeys()).toEqual(PRISTINE_PROTOTYPES);
+      },
+    );
   });
 });

@@ -64,7 +64,11 @@ describe('quitting', () => {
 
   it('lets go at once when the system starts shutting down while a quit waits for a send', () => {
     const { app, requestQuit, powerMonitor } = fakeApp();
-    const handle = installQuitHandler(app as never, { sendsInFlight: () => 1, stop: () => new Promise<void>(() => {}), system: powerMonitor });
+    const handle = installQuitHandler(app as never, {
+      sendsInFlight: () => 1,
+      stop: () => new Promise<void>(() => {}),
+      system: powerMonitor,
+    });
     expect(requestQuit().preventDefault).toHaveBeenCalled();
     expect(handle.holdsWindows()).toBe(true);
     powerMonitor.emit('shutdown');
@@ -114,7 +118,11 @@ describe('quitting', () => {
 
 describe('quitWhenWindowsClose', () => {
   it('quits once the last window closes on Windows and Linux, and stays in the Dock on macOS', () => {
-    for (const [platform, quits] of [['win32', 1], ['linux', 1], ['darwin', 0]] as const) {
+    for (const [platform, quits] of [
+      ['win32', 1],
+      ['linux', 1],
+      ['darwin', 0],
+    ] as const) {
       const { app } = fakeApp();
       quitWhenWindowsClose(app as never, platform);
       app.emit('window-all-closed');

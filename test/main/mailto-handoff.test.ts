@@ -118,8 +118,12 @@ describe('offering Outbox as the app for email links', () => {
   it('never registers bare Electron in development, nor asks', async () => {
     const app = protocolApp(false);
     const ask = prompt(true);
-    expect(await offerMailtoHandler(app, { defaultApp: true, execPath: '/dev/electron', platform: 'linux' }, memory(), ask)).toBe('development');
-    expect(await offerMailtoHandler(protocolApp(true), { defaultApp: true, execPath: '/dev/electron', platform: 'darwin' }, memory(), ask)).toBe('development');
+    expect(await offerMailtoHandler(app, { defaultApp: true, execPath: '/dev/electron', platform: 'linux' }, memory(), ask)).toBe(
+      'development',
+    );
+    expect(
+      await offerMailtoHandler(protocolApp(true), { defaultApp: true, execPath: '/dev/electron', platform: 'darwin' }, memory(), ask),
+    ).toBe('development');
     expect(await offerMailtoHandler(app, { execPath: '/usr/bin/node', platform: 'linux' }, memory(), ask)).toBe('development');
     expect(ask.ask).not.toHaveBeenCalled();
     expect(app.setAsDefaultProtocolClient).not.toHaveBeenCalled();
@@ -129,14 +133,18 @@ describe('offering Outbox as the app for email links', () => {
     // Windows reads back the HKCU key Electron wrote, whatever the user's real default is.
     const app = protocolApp(true, true);
     const yes = prompt(true);
-    const perUser = { execPath: 'C:\\Users\\ann\\AppData\\Local\\Programs\\Outbox\\Outbox.exe', platform: 'win32' as const, programFiles: ['C:\\Program Files'] };
+    const perUser = {
+      execPath: 'C:\\Users\\ann\\AppData\\Local\\Programs\\Outbox\\Outbox.exe',
+      platform: 'win32' as const,
+      programFiles: ['C:\\Program Files'],
+    };
     expect(await offerMailtoHandler(app, perUser, memory(), yes)).toBe('settings-opened');
     expect(yes.ask).toHaveBeenCalledWith('win32');
     expect(yes.openSettings).toHaveBeenCalledWith('ms-settings:defaultapps?registeredAppUser=Outbox');
     expect(app.setAsDefaultProtocolClient).not.toHaveBeenCalled();
-    expect(defaultAppsSettingsUrl({ execPath: 'C:\\Program Files\\Outbox\\Outbox.exe', programFiles: ['C:\\Program Files', undefined] })).toBe(
-      'ms-settings:defaultapps?registeredAppMachine=Outbox',
-    );
+    expect(
+      defaultAppsSettingsUrl({ execPath: 'C:\\Program Files\\Outbox\\Outbox.exe', programFiles: ['C:\\Program Files', undefined] }),
+    ).toBe('ms-settings:defaultapps?registeredAppMachine=Outbox');
   });
 
   it('on an AppImage remembers the AppImage file, not its mount, so it does not ask or retry at every start', async () => {
@@ -144,7 +152,11 @@ describe('offering Outbox as the app for email links', () => {
     app.takes = false; // not integrated with the desktop: xdg-settings cannot point at it
     const remembered = memory();
     const yes = prompt(true);
-    const start = (mount: string) => ({ execPath: `/tmp/.mount_Outbox${mount}/outbox`, platform: 'linux' as const, appImage: '/home/ann/Apps/Outbox.AppImage' });
+    const start = (mount: string) => ({
+      execPath: `/tmp/.mount_Outbox${mount}/outbox`,
+      platform: 'linux' as const,
+      appImage: '/home/ann/Apps/Outbox.AppImage',
+    });
     expect(await offerMailtoHandler(app, start('a1b2'), remembered, yes)).toBe('not-registered');
     expect(remembered.value).toEqual({ executable: '/home/ann/Apps/Outbox.AppImage', choice: 'yes' });
     expect(await offerMailtoHandler(app, start('c3d4'), remembered, yes)).toBe('asked-before');
@@ -172,7 +184,10 @@ describe('the answer to "use Outbox for email links?"', () => {
       const ask = { ask: vi.fn(async () => false), openSettings: vi.fn(async () => undefined) };
       expect(await fileRegistrationMemory(dir).read()).toBeUndefined();
       expect(await offerMailtoHandler(app, runtime, fileRegistrationMemory(dir), ask)).toBe('declined');
-      expect(JSON.parse(await readFile(path.join(dir, 'mailto-handler.json'), 'utf8'))).toEqual({ executable: '/opt/Outbox/outbox', choice: 'no' });
+      expect(JSON.parse(await readFile(path.join(dir, 'mailto-handler.json'), 'utf8'))).toEqual({
+        executable: '/opt/Outbox/outbox',
+        choice: 'no',
+      });
       // The next start: the same answer, no question.
       expect(await offerMailtoHandler(app, runtime, fileRegistrationMemory(dir), ask)).toBe('declined');
       expect(ask.ask).toHaveBeenCalledTimes(1);
@@ -203,14 +218,25 @@ describe('the answer to "use Outbox for email links?"', () => {
       platform: 'linux',
       env: { APPIMAGE: '/home/ann/Outbox.AppImage', ProgramFiles: 'C:\\Program Files', ProgramW6432: 'C:\\Program Files' },
     });
-    expect(runtime).toMatchObject({ execPath: '/tmp/.mount_OutboxAbc/outbox', appImage: '/home/ann/Outbox.AppImage', programFiles: ['C:\\Program Files', 'C:\\Program Files'] });
+    expect(runtime).toMatchObject({
+      execPath: '/tmp/.mount_OutboxAbc/outbox',
+      appImage: '/home/ann/Outbox.AppImage',
+      programFiles: ['C:\\Program Files', 'C:\\Program Files'],
+    });
   });
 
   it('is asked over the window, says on Windows that the choice is made in Settings, and only "Use Outbox" is yes', async () => {
     const dialog = { showMessageBox: vi.fn(async (..._args: unknown[]) => ({ response: 0, checkboxChecked: false })) };
     const parent = { isDestroyed: () => false };
     expect(await askToHandleMailto(dialog as never, parent as never, 'win32')).toBe(true);
-    expect(dialog.showMessageBox).toHaveBeenLastCalledWith(parent, expect.objectContaining({ message: 'Open email links with Outbox?', buttons: ['Use Outbox', 'Not Now'], detail: expect.stringContaining('Settings ▸ Default apps') }));
+    expect(dialog.showMessageBox).toHaveBeenLastCalledWith(
+      parent,
+      expect.objectContaining({
+        message: 'Open email links with Outbox?',
+        buttons: ['Use Outbox', 'Not Now'],
+        detail: expect.stringContaining('Settings ▸ Default apps'),
+      }),
+    );
     dialog.showMessageBox.mockResolvedValueOnce({ response: 1, checkboxChecked: false });
     expect(await askToHandleMailto(dialog as never, parent as never, 'linux')).toBe(false);
     // The window closed meanwhile: the question still comes, on its own.

@@ -60,10 +60,20 @@ describe('send notifications', () => {
     move('m1', 'sending');
     notifier.handle({
       type: 'changed',
-      message: message('m1', 'failed', { lastError: { code: 'SMTP_REJECTED', retryable: false, message: 'The server refused the recipient.', next: 'Check the address.', reply: '550 no such user' } }),
+      message: message('m1', 'failed', {
+        lastError: {
+          code: 'SMTP_REJECTED',
+          retryable: false,
+          message: 'The server refused the recipient.',
+          next: 'Check the address.',
+          reply: '550 no such user',
+        },
+      }),
     });
     advance(2_000);
-    expect(shown).toEqual([expect.objectContaining({ title: 'Not sent: Subject m1', body: 'The server refused the recipient. Check the address.' })]);
+    expect(shown).toEqual([
+      expect.objectContaining({ title: 'Not sent: Subject m1', body: 'The server refused the recipient. Check the address.' }),
+    ]);
   });
 
   it('gathers a burst into one notification: a flush of 500 is "500 messages sent", not 500 notifications', () => {
@@ -113,7 +123,10 @@ describe('send notifications', () => {
     move('old', 'sent');
     move('new', 'sent');
     notifier.handle({ type: 'changed', message: message('c', 'queued') });
-    notifier.handle({ type: 'changed', message: message('c', 'failed', { lastError: { code: 'CANCELLED', retryable: false, message: 'Cancelled.', next: '' } }) });
+    notifier.handle({
+      type: 'changed',
+      message: message('c', 'failed', { lastError: { code: 'CANCELLED', retryable: false, message: 'Cancelled.', next: '' } }),
+    });
     advance(5_000);
     expect(shown).toHaveLength(0);
   });

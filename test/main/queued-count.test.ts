@@ -41,7 +41,12 @@ describe('the waiting count', () => {
 
   it('keeps the last count when the engine cannot list', async () => {
     const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
-    const count = new QueuedCount({ list: async () => Promise.reject(new Error('spool gone')), onCount: vi.fn(), clock: manualClock().clock, logger });
+    const count = new QueuedCount({
+      list: async () => Promise.reject(new Error('spool gone')),
+      onCount: vi.fn(),
+      clock: manualClock().clock,
+      logger,
+    });
     expect(await count.refresh()).toEqual({ waiting: 0, sending: 0 });
     expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('spool gone'));
   });

@@ -83,7 +83,8 @@ function violation(file: string, ref: ImportRef): string | null {
       if (isElectron(s)) return `electron/${from} may never import 'electron'`;
       if (isReact(s)) return `electron/${from} may not import React`;
       const allowed: Tier[] = from === 'core' ? ['core', 'shared'] : ['cli', 'core', 'shared'];
-      if (relative && !allowed.includes(to as Tier)) return `electron/${from} may import only ${allowed.map((t) => `electron/${t}`).join(', ')}`;
+      if (relative && !allowed.includes(to as Tier))
+        return `electron/${from} may import only ${allowed.map((t) => `electron/${t}`).join(', ')}`;
       return null;
     }
     case 'main':
@@ -213,15 +214,26 @@ describe('runtime tiers', () => {
       [a, "import { parseB } from './b';"],
       [b, "import type { A } from './a';\nexport const parseB = 1;"],
     ]);
-    const parsed = new Map([...texts.keys()].map((file) => [file, importsOf(file, texts.get(file)!).map((ref) => path.resolve(path.dirname(file), `${ref.specifier}.ts`))]));
+    const parsed = new Map(
+      [...texts.keys()].map((file) => [
+        file,
+        importsOf(file, texts.get(file)!).map((ref) => path.resolve(path.dirname(file), `${ref.specifier}.ts`)),
+      ]),
+    );
     expect(importCircles(parsed)).toHaveLength(1);
-    expect(importCircles(new Map([[a, [b]], [b, []]]))).toEqual([]);
+    expect(
+      importCircles(
+        new Map([
+          [a, [b]],
+          [b, []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   describe('catches', () => {
     const at = (rel: string): string => path.join(ROOT, rel);
-    const check = (rel: string, source: string): string[] =>
-      importsOf(at(rel), source).flatMap((ref) => violation(at(rel), ref) ?? []);
+    const check = (rel: string, source: string): string[] => importsOf(at(rel), source).flatMap((ref) => violation(at(rel), ref) ?? []);
     const cases: Array<[string, string, string]> = [
       ['electron in shared', 'electron/shared/x.ts', "import { app } from 'electron';"],
       ['a Node builtin in shared', 'electron/shared/x.ts', "import { readFile } from 'node:fs/promises';"],
@@ -240,7 +252,11 @@ describe('runtime tiers', () => {
       ['a type from electron in the renderer', 'renderer/src/y.ts', "type E = typeof import('electron');"],
       ['a builtin in the renderer', 'renderer/src/y.ts', "import fs from 'fs';"],
       ['a value import of shared in the renderer', 'renderer/src/y.ts', "import { CATALOGUE } from '../../electron/shared/errors';"],
-      ['inline type specifiers in the renderer (the import survives)', 'renderer/src/y.ts', "import { type ErrorInfo } from '../../electron/shared/errors';"],
+      [
+        'inline type specifiers in the renderer (the import survives)',
+        'renderer/src/y.ts',
+        "import { type ErrorInfo } from '../../electron/shared/errors';",
+      ],
       ['a type from core in the renderer', 'renderer/src/y.ts', "import type { Clock } from '../../electron/core/ports';"],
       ['a re-export of main in shared', 'electron/shared/y.ts', "export * from '../main/window';"],
       ['a type re-export of main in shared', 'electron/shared/y.ts', "export type { WindowOptions } from '../main/window';"],
@@ -250,9 +266,24 @@ describe('runtime tiers', () => {
     });
 
     it('and lets the allowed ones through', () => {
-      expect(check('renderer/src/y.ts', "import type { OutboxApi } from '../../electron/shared/ipc-contract';\nimport { useState } from 'react';")).toEqual([]);
-      expect(check('electron/preload/y.ts', "import { contextBridge } from 'electron';\nimport type { OutboxApi } from '../shared/ipc-contract';")).toEqual([]);
-      expect(check('electron/core/y.ts', "import type { Readable } from 'node:stream';\nimport { z } from 'zod';\n// import { app } from 'electron';")).toEqual([]);
+      expect(
+        check(
+          'renderer/src/y.ts',
+          "import type { OutboxApi } from '../../electron/shared/ipc-contract';\nimport { useState } from 'react';",
+        ),
+      ).toEqual([]);
+      expect(
+        check(
+          'electron/preload/y.ts',
+          "import { contextBridge } from 'electron';\nimport type { OutboxApi } from '../shared/ipc-contract';",
+        ),
+      ).toEqual([]);
+      expect(
+        check(
+          'electron/core/y.ts',
+          "import type { Readable } from 'node:stream';\nimport { z } from 'zod';\n// import { app } from 'electron';",
+        ),
+      ).toEqual([]);
       expect(check('electron/main/y.ts', "import { app } from 'electron';\nimport { AppError } from '../shared/errors';")).toEqual([]);
       expect(check('electron/cli/y.ts', "import pkg from '../../package.json';")).toEqual([]);
     });

@@ -23,7 +23,8 @@ function setup(platform: NodeJS.Platform, createTray: () => Tray = () => new Tra
     actions,
     logger,
   });
-  const menu = (): MenuItemConstructorOptions[] => (trays[0]!.setContextMenu.mock.calls[0]![0] as { template: MenuItemConstructorOptions[] }).template;
+  const menu = (): MenuItemConstructorOptions[] =>
+    (trays[0]!.setContextMenu.mock.calls[0]![0] as { template: MenuItemConstructorOptions[] }).template;
   const click = (label: string): void => {
     const item = menu().find((entry) => entry.label === label);
     if (!item?.click) throw new Error(`no ${label} item`);
@@ -61,7 +62,11 @@ describe('the waiting count on the desktop', () => {
 
   it("offers Open, New Message, Send All Now and Quit in the tray's menu, and opens the window on click", () => {
     const { trays, actions, menu, click } = setup('win32');
-    expect(menu().filter((item) => item.label).map((item) => item.label)).toEqual(['Open Outbox', 'New Message', 'Send All Now', 'Quit Outbox']);
+    expect(
+      menu()
+        .filter((item) => item.label)
+        .map((item) => item.label),
+    ).toEqual(['Open Outbox', 'New Message', 'Send All Now', 'Quit Outbox']);
     click('Send All Now');
     expect(actions.sendAll).toHaveBeenCalled();
     click('New Message');
@@ -91,7 +96,11 @@ describe('the waiting count on the desktop', () => {
 describe('the tray icon', () => {
   it('is the app icon at 1x and 2x of the tray size: 16 points on Windows, 24 on Linux', () => {
     const sizes = (platform: NodeJS.Platform) =>
-      (trayImage(nativeImage as never, '/app/build/icon.png', platform) as unknown as FakeImage).representations.map((r) => [r.scaleFactor, r.width, r.height]);
+      (trayImage(nativeImage as never, '/app/build/icon.png', platform) as unknown as FakeImage).representations.map((r) => [
+        r.scaleFactor,
+        r.width,
+        r.height,
+      ]);
     expect(sizes('win32')).toEqual([
       [1, 16, 16],
       [2, 32, 32],
@@ -103,8 +112,12 @@ describe('the tray icon', () => {
   });
 
   it('comes from the packaged resources, or the source tree in development', () => {
-    expect(trayIconFile({ isPackaged: true, getAppPath: () => '/opt/Outbox/resources/app.asar' }, '/opt/Outbox/resources')).toBe(path.join('/opt/Outbox/resources', 'icon.png'));
-    expect(trayIconFile({ isPackaged: false, getAppPath: () => '/src/outbox' }, '/electron/resources')).toBe(path.join('/src/outbox', 'build', 'icon.png'));
+    expect(trayIconFile({ isPackaged: true, getAppPath: () => '/opt/Outbox/resources/app.asar' }, '/opt/Outbox/resources')).toBe(
+      path.join('/opt/Outbox/resources', 'icon.png'),
+    );
+    expect(trayIconFile({ isPackaged: false, getAppPath: () => '/src/outbox' }, '/electron/resources')).toBe(
+      path.join('/src/outbox', 'build', 'icon.png'),
+    );
   });
 
   it('is a blank image when the icon file is missing, and the log names the file', () => {

@@ -20,7 +20,8 @@ function setup(options: { actions: boolean; supported?: boolean }) {
       const listeners: { click?: () => void; action?: (i: number) => void } = {};
       const entry = { ...spec, click: () => listeners.click?.(), press: (i: number) => listeners.action?.(i), closed: false };
       return {
-        on: (event: 'click' | 'action', listener: (i: number) => void) => void (event === 'click' ? (listeners.click = () => listener(0)) : (listeners.action = listener)),
+        on: (event: 'click' | 'action', listener: (i: number) => void) =>
+          void (event === 'click' ? (listeners.click = () => listener(0)) : (listeners.action = listener)),
         show: () => void shown.push(entry),
         close: () => void (entry.closed = true),
       };
@@ -30,7 +31,8 @@ function setup(options: { actions: boolean; supported?: boolean }) {
     clock,
   });
   /** A message sent with a 10 s undo window at the clock's time 0. */
-  const inWindow = (id: string) => message(id, 'scheduled', { scheduledAt: new Date(10_000).toISOString(), undoUntil: new Date(10_000).toISOString() });
+  const inWindow = (id: string) =>
+    message(id, 'scheduled', { scheduledAt: new Date(10_000).toISOString(), undoUntil: new Date(10_000).toISOString() });
   return { notifier, shown, onUndo, onOpen, advance, inWindow };
 }
 
@@ -38,7 +40,9 @@ describe('Undo send notification', () => {
   it('says "Sending in 10 s" with an Undo button that undoes, where the platform has buttons; a click shows the message', () => {
     const { notifier, shown, onUndo, onOpen, inWindow } = setup({ actions: true });
     notifier.handle({ type: 'changed', message: inWindow('m1') });
-    expect(shown).toEqual([expect.objectContaining({ title: 'Sending in 10 s: Subject m1', body: 'To to-m1@example.com.', actions: ['Undo'] })]);
+    expect(shown).toEqual([
+      expect.objectContaining({ title: 'Sending in 10 s: Subject m1', body: 'To to-m1@example.com.', actions: ['Undo'] }),
+    ]);
     shown[0]!.click();
     expect(onOpen).toHaveBeenCalledWith('m1');
     expect(onUndo).not.toHaveBeenCalled();
@@ -50,7 +54,9 @@ describe('Undo send notification', () => {
   it('undoes on a click where notifications have no buttons, and says so', () => {
     const { notifier, shown, onUndo, inWindow } = setup({ actions: false });
     notifier.handle({ type: 'changed', message: inWindow('m1') });
-    expect(shown).toEqual([expect.objectContaining({ title: 'Sending in 10 s: Subject m1', body: 'To to-m1@example.com. Click to undo.', actions: [] })]);
+    expect(shown).toEqual([
+      expect.objectContaining({ title: 'Sending in 10 s: Subject m1', body: 'To to-m1@example.com. Click to undo.', actions: [] }),
+    ]);
     shown[0]!.click();
     expect(onUndo).toHaveBeenCalledWith('m1');
   });
@@ -61,7 +67,11 @@ describe('Undo send notification', () => {
     notifier.handle({ type: 'changed', message: inWindow('m1') });
     notifier.handle({ type: 'changed', message: inWindow('m2') });
     notifier.handle({ type: 'changed', message: inWindow('m3') });
-    expect(shown.map((n) => n.title)).toEqual(['Sending in 10 s: Subject m1', 'Sending in 10 s: Subject m2', 'Sending in 10 s: Subject m3']);
+    expect(shown.map((n) => n.title)).toEqual([
+      'Sending in 10 s: Subject m1',
+      'Sending in 10 s: Subject m2',
+      'Sending in 10 s: Subject m3',
+    ]);
     notifier.handle({ type: 'changed', message: message('m2', 'sending') });
     notifier.handle({ type: 'removed', id: 'm3' });
     expect(shown.map((n) => n.closed)).toEqual([false, true, true]);

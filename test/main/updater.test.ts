@@ -23,13 +23,26 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const release = Buffer.from(`Outbox 2.0.0 ${'payload '.repeat(20_000)}`);
 const sha512 = (bytes: Buffer): string => createHash('sha512').update(bytes).digest('base64');
 const feedFor = (version: string, file: string, bytes: Buffer) =>
-  [`version: ${version}`, 'files:', `  - url: ${file}`, `    sha512: ${sha512(bytes)}`, `    size: ${bytes.length}`, `path: ${file}`, `sha512: ${sha512(bytes)}`, `releaseDate: '2030-01-02T03:04:05.000Z'`, ''].join('\n');
+  [
+    `version: ${version}`,
+    'files:',
+    `  - url: ${file}`,
+    `    sha512: ${sha512(bytes)}`,
+    `    size: ${bytes.length}`,
+    `path: ${file}`,
+    `sha512: ${sha512(bytes)}`,
+    `releaseDate: '2030-01-02T03:04:05.000Z'`,
+    '',
+  ].join('\n');
 
 /** Each feed is a folder: its channel file (latest*.yml, whatever the platform asks) and its files. */
 const feeds: Record<string, { yml: string; files: Record<string, Buffer> }> = {
   good: { yml: feedFor('2.0.0', 'Outbox-2.0.0.zip', release), files: { 'Outbox-2.0.0.zip': release } },
   // The feed promises the release's checksum; the server hands out other bytes (a compromised mirror).
-  tampered: { yml: feedFor('2.0.0', 'Outbox-2.0.0.zip', release), files: { 'Outbox-2.0.0.zip': Buffer.concat([release.subarray(0, 1000), Buffer.from('EVIL'), release.subarray(1004)]) } },
+  tampered: {
+    yml: feedFor('2.0.0', 'Outbox-2.0.0.zip', release),
+    files: { 'Outbox-2.0.0.zip': Buffer.concat([release.subarray(0, 1000), Buffer.from('EVIL'), release.subarray(1004)]) },
+  },
   malformed: { yml: 'version: [2.0.0\nfiles: {{{\n', files: {} },
   same: { yml: feedFor('1.0.0', 'Outbox-1.0.0.zip', release), files: {} },
 };
@@ -61,7 +74,17 @@ class NodeHttpExecutor extends HttpExecutor<http.ClientRequest> {
       const requestOptions: http.RequestOptions = { headers: options.headers ?? undefined };
       configureRequestUrl(url, requestOptions);
       configureRequestOptions(requestOptions);
-      this.doDownload(requestOptions, { destination, options, onCancel, callback: (error) => (error == null ? resolve(destination) : reject(error)), responseHandler: null }, 0);
+      this.doDownload(
+        requestOptions,
+        {
+          destination,
+          options,
+          onCancel,
+          callback: (error) => (error == null ? resolve(destination) : reject(error)),
+          responseHandler: null,
+        },
+        0,
+      );
     });
   }
 }
@@ -120,7 +143,11 @@ function fakeApp(feed: string): AppAdapter & { quitHandlers: Array<(code: number
 function setup(feed: string, sending = { now: false }) {
   const updater = new RecordingUpdater(fakeApp(feed));
   const lines: string[] = [];
-  const logger = { info: (m: string) => lines.push(`info ${m}`), warn: (m: string) => lines.push(`warn ${m}`), error: (m: string) => lines.push(`error ${m}`) };
+  const logger = {
+    info: (m: string) => lines.push(`info ${m}`),
+    warn: (m: string) => lines.push(`warn ${m}`),
+    error: (m: string) => lines.push(`error ${m}`),
+  };
   const onReady = vi.fn();
   const { clock, advance } = manualClock();
   const service = new UpdateService({ updater: updater as unknown as Updater, isSending: () => sending.now, onReady, logger, clock });
@@ -201,7 +228,16 @@ describe('updates', () => {
 
 describe('createUpdateService', () => {
   const options = { isSending: () => false, onReady: () => undefined };
-  const fakeUpdater = () => ({ on: vi.fn(), checkForUpdates: vi.fn(), downloadUpdate: vi.fn(), quitAndInstall: vi.fn(), autoDownload: true, autoInstallOnAppQuit: true, logger: null }) as unknown as Updater;
+  const fakeUpdater = () =>
+    ({
+      on: vi.fn(),
+      checkForUpdates: vi.fn(),
+      downloadUpdate: vi.fn(),
+      quitAndInstall: vi.fn(),
+      autoDownload: true,
+      autoInstallOnAppQuit: true,
+      logger: null,
+    }) as unknown as Updater;
 
   it('looks for updates only in a packaged app whose build wrote a feed (app-update.yml)', () => {
     const resources = mkdtempSync(path.join(os.tmpdir(), 'outbox-resources-'));

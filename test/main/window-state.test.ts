@@ -28,7 +28,11 @@ describe('placing the window', () => {
 
   it('centres the default size on the primary display when the saved monitor is gone', () => {
     const saved = { bounds: { x: 1600, y: 100, width: 1200, height: 800 }, maximized: true, fullScreen: false };
-    expect(placeWindow(saved, [laptop], laptop)).toEqual({ bounds: { x: 220, y: 88, width: 1000, height: 700 }, maximized: false, fullScreen: false });
+    expect(placeWindow(saved, [laptop], laptop)).toEqual({
+      bounds: { x: 220, y: 88, width: 1000, height: 700 },
+      maximized: false,
+      fullScreen: false,
+    });
   });
 
   it('centres the default size when the window would be mostly off screen', () => {
@@ -79,7 +83,11 @@ describe('remembering the window', () => {
     win.emit('resize');
     win.emit('move');
     await tracker.flush();
-    expect(await loadWindowState(file)).toEqual({ bounds: { x: 50, y: 60, width: 1100, height: 750 }, maximized: false, fullScreen: false });
+    expect(await loadWindowState(file)).toEqual({
+      bounds: { x: 50, y: 60, width: 1100, height: 750 },
+      maximized: false,
+      fullScreen: false,
+    });
 
     win.maximized = true;
     win.emit('maximize');

@@ -52,7 +52,8 @@ describe('the main window', () => {
       preload: '/app/dist/preload/index.cjs',
     });
     // Nothing that would loosen the sandbox again.
-    for (const risky of ['enableBlinkFeatures', 'experimentalFeatures', 'enableRemoteModule', 'additionalArguments', 'partition']) expect(prefs).not.toHaveProperty(risky);
+    for (const risky of ['enableBlinkFeatures', 'experimentalFeatures', 'enableRemoteModule', 'additionalArguments', 'partition'])
+      expect(prefs).not.toHaveProperty(risky);
   });
 
   it('spell-checks with the OS where it has one, and never downloads dictionaries on Linux', () => {
@@ -95,7 +96,15 @@ describe('the main window', () => {
       session.requestListener?.({ url, resourceType: 'image' }, callback);
       return callback.mock.calls[0]?.[0];
     };
-    for (const url of ['https://tracker.example/pixel.gif', 'http://127.0.0.1:8080/x', 'ws://example.com/', 'ftp://example.com/f', 'not a url', 'file:///etc/passwd', 'app://evil/x.js']) {
+    for (const url of [
+      'https://tracker.example/pixel.gif',
+      'http://127.0.0.1:8080/x',
+      'ws://example.com/',
+      'ftp://example.com/f',
+      'not a url',
+      'file:///etc/passwd',
+      'app://evil/x.js',
+    ]) {
       expect(answer(url), url).toEqual({ cancel: true });
     }
     for (const url of ['app://outbox/assets/index.js', 'data:image/png;base64,AAAA', 'blob:app://outbox/abc']) {
@@ -166,7 +175,8 @@ describe('the main window', () => {
       'not a url',
       `https://example.com/${'a'.repeat(3000)}`,
     ];
-    for (const url of [...allowed, ...refused]) expect(handler({ url, frameName: '', features: '', disposition: 'new-window' })).toEqual({ action: 'deny' });
+    for (const url of [...allowed, ...refused])
+      expect(handler({ url, frameName: '', features: '', disposition: 'new-window' })).toEqual({ action: 'deny' });
     expect(shell.openExternal.mock.calls.map(([url]) => url)).toEqual(allowed.map((url) => new URL(url).href));
   });
 
@@ -180,7 +190,18 @@ describe('the main window', () => {
 
   it('denies every permission request and check', () => {
     const session = openWindow().webContents.session;
-    for (const permission of ['media', 'notifications', 'geolocation', 'clipboard-read', 'openExternal', 'hid', 'serial', 'usb', 'fileSystem', 'unknown']) {
+    for (const permission of [
+      'media',
+      'notifications',
+      'geolocation',
+      'clipboard-read',
+      'openExternal',
+      'hid',
+      'serial',
+      'usb',
+      'fileSystem',
+      'unknown',
+    ]) {
       const callback = vi.fn();
       session.permissionRequestHandler?.({}, permission, callback, {});
       expect(callback).toHaveBeenCalledWith(false);
@@ -217,7 +238,13 @@ describe('the main window', () => {
   it('opens only validated web and mail links through the shell', async () => {
     expect(await openExternalSafely('https://example.com/a b')).toBe(true);
     expect(shell.openExternal).toHaveBeenCalledWith('https://example.com/a%20b');
-    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'ms-msdt:/id PCWDiagnostic', 'https://ann:pw@example.com/', 'https://']) {
+    for (const url of [
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'ms-msdt:/id PCWDiagnostic',
+      'https://ann:pw@example.com/',
+      'https://',
+    ]) {
       expect(await openExternalSafely(url), url).toBe(false);
     }
     expect(shell.openExternal).toHaveBeenCalledTimes(1);

@@ -63,10 +63,19 @@ export async function startDnsServer(table: DnsTable = {}): Promise<DnsPeer> {
         if (record.type !== typeName) continue;
         const base = { name: question.name, type: question.type, class: Packet.CLASS.IN, ttl: 60 };
         response.answers.push(
-          record.type === 'A' ? Packet.createResourceFromQuestion(question, { ...base, address: record.address })
-          : record.type === 'MX' ? Packet.createResourceFromQuestion(question, { ...base, exchange: record.exchange, priority: record.priority })
-          : record.type === 'SRV' ? Packet.createResourceFromQuestion(question, { ...base, target: record.target, port: record.port, priority: record.priority, weight: record.weight })
-          : Packet.createResourceFromQuestion(question, { ...base, data: record.data }),
+          record.type === 'A'
+            ? Packet.createResourceFromQuestion(question, { ...base, address: record.address })
+            : record.type === 'MX'
+              ? Packet.createResourceFromQuestion(question, { ...base, exchange: record.exchange, priority: record.priority })
+              : record.type === 'SRV'
+                ? Packet.createResourceFromQuestion(question, {
+                    ...base,
+                    target: record.target,
+                    port: record.port,
+                    priority: record.priority,
+                    weight: record.weight,
+                  })
+                : Packet.createResourceFromQuestion(question, { ...base, data: record.data }),
         );
       }
       void send(response);

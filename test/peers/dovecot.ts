@@ -150,7 +150,15 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
   if (oauth2) {
     writeFileSync(
       path.join(dir, 'oauth2.conf.ext'),
-      [`introspection_mode = post`, `introspection_url = ${oauth2}`, 'username_attribute = username', 'active_attribute = active', 'active_value = true', 'force_introspection = yes', ''].join('\n'),
+      [
+        `introspection_mode = post`,
+        `introspection_url = ${oauth2}`,
+        'username_attribute = username',
+        'active_attribute = active',
+        'active_value = true',
+        'force_introspection = yes',
+        '',
+      ].join('\n'),
       { mode: 0o644 },
     );
   }
@@ -164,7 +172,10 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
       .replaceAll('{{LOGIN_USER}}', ids.login)
       .replaceAll('{{USERDB_IDS}}', ids.mailUid === undefined ? '' : `uid=${ids.mailUid} gid=${ids.mailGid}`)
       .replaceAll('{{OAUTH2_MECHANISMS}}', oauth2 ? ' xoauth2 oauthbearer' : '')
-      .replaceAll('{{OAUTH2_PASSDB}}', oauth2 ? `passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = ${dir}/oauth2.conf.ext\n}` : '')
+      .replaceAll(
+        '{{OAUTH2_PASSDB}}',
+        oauth2 ? `passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = ${dir}/oauth2.conf.ext\n}` : '',
+      )
       .replaceAll('{{MAIL_PLUGINS}}', quota ? 'quota' : '')
       .replaceAll('{{IMAP_PLUGINS}}', quota ? 'imap_quota' : '')
       .replaceAll(
@@ -209,7 +220,8 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    if (ready) return { host: HOST, imapsPort, imapPort, cleartextLoginRefused: HOST !== '127.0.0.1', user, password, ca: certs.ca, log, stop };
+    if (ready)
+      return { host: HOST, imapsPort, imapPort, cleartextLoginRefused: HOST !== '127.0.0.1', user, password, ca: certs.ca, log, stop };
 
     lastError = new Error(`Dovecot did not start: ${log()}`);
     if (!(await waitForExit(child, 0))) {

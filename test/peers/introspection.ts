@@ -23,7 +23,11 @@ export async function startIntrospection(): Promise<IntrospectionPeer> {
       asked.push(token);
       const username = live.get(token);
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(username ? { active: true, username, scope: 'https://outlook.office.com/IMAP.AccessAsUser.All' } : { active: false }));
+      res.end(
+        JSON.stringify(
+          username ? { active: true, username, scope: 'https://outlook.office.com/IMAP.AccessAsUser.All' } : { active: false },
+        ),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -4,7 +4,18 @@
 // discarded after Postfix queued it. Started from test/fixtures/postfix with `postfix -c DIR`: its own queue, data
 // folder and log in one temp folder, never /etc/postfix or the system's mail. No vitest here: the bench bundles it.
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,7 +75,8 @@ export function postfixUnavailableReason(): string | undefined {
   if (!existsSync(DOVECOT)) return `${DOVECOT} is not installed (apt-get install dovecot-imapd)`;
   if (process.getuid?.() !== 0) return 'a private Postfix starts only as root (CI runs as root)';
   for (const user of ['postfix', 'dovecot', 'dovenull']) {
-    if (spawnSync('id', ['-u', user], { stdio: 'ignore' }).status !== 0) return `the system user ${user} is missing (the postfix and dovecot-core packages make it)`;
+    if (spawnSync('id', ['-u', user], { stdio: 'ignore' }).status !== 0)
+      return `the system user ${user} is missing (the postfix and dovecot-core packages make it)`;
   }
   return undefined;
 }
@@ -164,13 +176,23 @@ function settings(options: PostfixOptions, dir: string): string {
   const lines: string[] = [];
   if (options.delivery === 'discard') {
     // Everything accepted is queued (cleanup writes and syncs it) and then thrown away.
-    lines.push('default_transport = discard', 'relay_transport = discard', 'virtual_transport = discard', `virtual_mailbox_domains = ${MAILBOX_DOMAINS.join(' ')}`);
+    lines.push(
+      'default_transport = discard',
+      'relay_transport = discard',
+      'virtual_transport = discard',
+      `virtual_mailbox_domains = ${MAILBOX_DOMAINS.join(' ')}`,
+    );
   } else {
     // Dovecot's delivery agent through Postfix's pipe transport (master.cf `lda`), one recipient per call.
     lines.push(`virtual_mailbox_domains = ${MAILBOX_DOMAINS.join(' ')}`, 'virtual_transport = lda', 'lda_destination_recipient_limit = 1');
   }
   if (options.auth) {
-    lines.push('mynetworks =', 'smtpd_sasl_auth_enable = yes', 'smtpd_client_restrictions = permit_sasl_authenticated, reject', 'smtpd_relay_restrictions = permit_sasl_authenticated, reject');
+    lines.push(
+      'mynetworks =',
+      'smtpd_sasl_auth_enable = yes',
+      'smtpd_client_restrictions = permit_sasl_authenticated, reject',
+      'smtpd_relay_restrictions = permit_sasl_authenticated, reject',
+    );
   } else {
     lines.push('mynetworks = 127.0.0.0/8', 'smtpd_sasl_auth_enable = no', 'smtpd_relay_restrictions = permit_mynetworks, reject');
   }
@@ -204,7 +226,11 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
   let postfixStarted = false;
 
   const log = (lines = 15): string =>
-    [`--- postfix.log\n${tail(path.join(dir, 'postfix.log'), lines)}`, `--- dovecot.log\n${tail(path.join(dovecotDir, 'dovecot.log'), lines)}`, `--- lda.log\n${tail(path.join(dovecotDir, 'lda.log'), lines)}`].join('\n');
+    [
+      `--- postfix.log\n${tail(path.join(dir, 'postfix.log'), lines)}`,
+      `--- dovecot.log\n${tail(path.join(dovecotDir, 'dovecot.log'), lines)}`,
+      `--- lda.log\n${tail(path.join(dovecotDir, 'lda.log'), lines)}`,
+    ].join('\n');
   const masterPid = (): number | undefined => {
     const file = path.join(dir, 'queue', 'pid', 'master.pid');
     return existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) || undefined : undefined;
@@ -264,7 +290,8 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
     while (!sockets.every((s) => existsSync(path.join(dovecotDir, s))) && Date.now() < deadline && dovecot.exitCode === null) {
       await new Promise((r) => setTimeout(r, 50));
     }
-    if (!sockets.every((s) => existsSync(path.join(dovecotDir, s)))) throw new Error(`Dovecot made no ${sockets.join('/')} socket:\n${log()}`);
+    if (!sockets.every((s) => existsSync(path.join(dovecotDir, s))))
+      throw new Error(`Dovecot made no ${sockets.join('/')} socket:\n${log()}`);
 
     const port = await freePort();
     writeFileSync(path.join(conf, 'main.cf'), fill('main.cf', { DIR: dir, SETTINGS: settings(options, dir) }));
@@ -301,7 +328,9 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
       dir,
       mailbox(address) {
         const maildir = path.join(mailDir, address, 'Maildir');
-        const files = ['new', 'cur'].flatMap((sub) => (existsSync(path.join(maildir, sub)) ? readdirSync(path.join(maildir, sub)).map((f) => path.join(maildir, sub, f)) : []));
+        const files = ['new', 'cur'].flatMap((sub) =>
+          existsSync(path.join(maildir, sub)) ? readdirSync(path.join(maildir, sub)).map((f) => path.join(maildir, sub, f)) : [],
+        );
         // Maildir names start with the delivery time in seconds and microseconds (M…): oldest first.
         const order = (file: string) => statSync(file).mtimeMs;
         return files
@@ -309,7 +338,11 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
           .map((file) => readFileSync(file));
       },
       recipients() {
-        return existsSync(mailDir) ? readdirSync(mailDir).filter((name) => existsSync(path.join(mailDir, name, 'Maildir'))).sort() : [];
+        return existsSync(mailDir)
+          ? readdirSync(mailDir)
+              .filter((name) => existsSync(path.join(mailDir, name, 'Maildir')))
+              .sort()
+          : [];
       },
       async settled(ms = 15_000) {
         const limit = Date.now() + ms;

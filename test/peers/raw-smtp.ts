@@ -236,7 +236,11 @@ export async function startRawSmtp(script: RawSmtpScript = {}): Promise<RawSmtpS
           return;
         }
         case 'DATA': {
-          const reply = run(script.data, accepted ? '354 End data with <CR><LF>.<CR><LF>' : '554 5.5.1 Error: no valid recipients', command);
+          const reply = run(
+            script.data,
+            accepted ? '354 End data with <CR><LF>.<CR><LF>' : '554 5.5.1 Error: no valid recipients',
+            command,
+          );
           if (write(reply) && firstLine(reply).startsWith('3')) mode = 'data';
           return;
         }

@@ -58,9 +58,7 @@ export async function startSmtpPeer(options: SmtpPeerOptions): Promise<SmtpPeer>
     },
     onAuth(auth, _session, callback) {
       const expected = users?.[auth.username ?? ''];
-      const ok =
-        expected !== undefined &&
-        (auth.method === 'CRAM-MD5' ? auth.validatePassword(expected) : auth.password === expected);
+      const ok = expected !== undefined && (auth.method === 'CRAM-MD5' ? auth.validatePassword(expected) : auth.password === expected);
       logins.push({ method: auth.method, username: auth.username ?? '', ok });
       if (!ok) {
         callback(Object.assign(new Error('5.7.8 Error: authentication failed: Invalid username or password'), { responseCode: 535 }));

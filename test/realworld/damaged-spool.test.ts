@@ -10,7 +10,16 @@ import { copies, describePostfix, type Outbox, type RealWorld } from './suite';
 function bigMessage(to: string, kib: number): string {
   const line = 'The quick brown fox jumps over the lazy dog, again and again, for the test.'; // 76 chars + CRLF
   const lines = Math.ceil((kib * 1024) / (line.length + 2));
-  return [`From: Ann <ann@example.com>`, `To: ${to}`, `Subject: ${kib} KiB`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', ...Array.from({ length: lines }, () => line), ''].join('\r\n');
+  return [
+    `From: Ann <ann@example.com>`,
+    `To: ${to}`,
+    `Subject: ${kib} KiB`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    ...Array.from({ length: lines }, () => line),
+    '',
+  ].join('\r\n');
 }
 
 async function queueOffline(outbox: Outbox, to: string, kib: number): Promise<string> {
@@ -39,7 +48,7 @@ function transactionsSince(world: RealWorld, mark: number): string[] {
 
 const DAMAGE: { name: string; kib: number; damage(file: string): void }[] = [
   {
-    name: 'truncated to half (the issue\'s ~800 KB repro)',
+    name: "truncated to half (the issue's ~800 KB repro)",
     kib: 800,
     damage: (file) => fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2)),
   },

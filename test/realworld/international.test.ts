@@ -25,12 +25,17 @@ describePostfix('international addresses against a real Postfix', { smtputf8: fa
     const r = await outbox.run(['send', '-t', '--wait', 'idn-carol@bücher.test'], { input });
     expect(r.code, r.stderr).toBe(0);
     await world.peer.settled();
-    expect(copies(world, ['idn-bob@xn--bcher-kva.test', 'idn-carol@xn--bcher-kva.test'])).toEqual({ 'idn-bob@xn--bcher-kva.test': 1, 'idn-carol@xn--bcher-kva.test': 1 });
+    expect(copies(world, ['idn-bob@xn--bcher-kva.test', 'idn-carol@xn--bcher-kva.test'])).toEqual({
+      'idn-bob@xn--bcher-kva.test': 1,
+      'idn-carol@xn--bcher-kva.test': 1,
+    });
     const log = logSince(world, mark).join('\n');
     expect(log).toMatch(/to=<idn-bob@xn--bcher-kva\.test>.*status=sent/);
     expect(log).not.toMatch(/bücher/);
     // What the reader sees is the address as written, punycode only in the envelope… or as the header was given.
-    expect(headerBlock(world.delivered('idn-bob@xn--bcher-kva.test')[0]!.message)).toMatch(/^To: Bob <idn-bob@(bücher|xn--bcher-kva)\.test>$/m);
+    expect(headerBlock(world.delivered('idn-bob@xn--bcher-kva.test')[0]!.message)).toMatch(
+      /^To: Bob <idn-bob@(bücher|xn--bcher-kva)\.test>$/m,
+    );
   });
 
   it('for reference: msmtp puts the UTF-8 domain in RCPT TO and Postfix refuses it', async () => {

@@ -56,7 +56,15 @@ async function expectStoredBytesDelivered(world: RealWorld, outbox: Outbox, id: 
 // no reference for who receives it.
 const CR_NOT_A_LINE_END = 'Postfix reads a lone CR as part of the line';
 
-const REPRODUCTIONS: { name: string; input: string; args: string[]; recipients: string[]; hidden: string[]; header?: RegExp; noReference?: string }[] = [
+const REPRODUCTIONS: {
+  name: string;
+  input: string;
+  args: string[];
+  recipients: string[];
+  hidden: string[];
+  header?: RegExp;
+  noReference?: string;
+}[] = [
   {
     name: 'a bare CR inside the header block',
     input: 'From: ann@example.com\nTo: cr-bob@example.test\rBcc: cr-hidden@example.test\nSubject: cr\n\nbody\n',
@@ -129,7 +137,7 @@ describePostfix('raw messages through a real Postfix into Dovecot', {}, (world) 
     expect(show).toMatchObject({ messageId: '<cmt-1@example.com>', state: 'sent' });
   });
 
-  it('every message of the raw corpus: delivered = stored, CRLF only, no Bcc, to whom Postfix\'s sendmail delivers', async () => {
+  it("every message of the raw corpus: delivered = stored, CRLF only, no Bcc, to whom Postfix's sendmail delivers", async () => {
     const outbox = await world.outbox();
     // Where Postfix's sendmail is no reference: it reads a lone CR as no line end (bare-cr-injection.eml; mac-cr.eml:
     // "no recipient addresses found"), and without SMTPUTF8 it cannot route a UTF-8 domain (idn.eml: Outbox sends
@@ -141,7 +149,10 @@ describePostfix('raw messages through a real Postfix into Dovecot', {}, (world) 
       const { r, id, got } = await outboxSend(world, outbox, Buffer.from(input, 'latin1'), ['-t']);
       expect(r.code, `${name}: ${r.stderr}`).toBe(0);
       expect(Object.keys(got).length, name).toBeGreaterThan(0);
-      expect(Object.values(got).every((n) => n === 1), `${name}: ${JSON.stringify(got)}`).toBe(true);
+      expect(
+        Object.values(got).every((n) => n === 1),
+        `${name}: ${JSON.stringify(got)}`,
+      ).toBe(true);
       await expectStoredBytesDelivered(world, outbox, id, Object.keys(got), ['hidden']);
       if (!noReference.has(name)) expect(await referenceRecipients(world, Buffer.from(input, 'latin1'), ['-t']), name).toEqual(got);
     }

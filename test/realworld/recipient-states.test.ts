@@ -10,7 +10,16 @@ const DEFER = '450 4.2.0 try later';
 const REFUSE = '550 5.1.1 no such user here';
 
 function message(subject: string): string {
-  return ['From: Ann <ann@example.com>', 'To: Team <team@example.org>', `Subject: ${subject}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', `About ${subject}.`, ''].join('\r\n');
+  return [
+    'From: Ann <ann@example.com>',
+    'To: Team <team@example.org>',
+    `Subject: ${subject}`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    `About ${subject}.`,
+    '',
+  ].join('\r\n');
 }
 
 /** Queues a message for `recipients` without an attempt (as offline), and returns its id. */
@@ -68,7 +77,10 @@ describePostfix('recipient states and flush --wait against a real Postfix', { re
       const shown = JSON.parse((await outbox.run(['show', r.stdout.trim(), '--json'])).stdout) as { state: string; messageId: string };
       expect(shown.state).toBe('sent');
       // The limit was in force: Postfix took the message in at least 3 transactions of at most 2 recipients each.
-      const transactions = world.peer.log(500).split('\n').filter((line) => line.includes(`cleanup`) && line.includes(`message-id=${shown.messageId}`));
+      const transactions = world.peer
+        .log(500)
+        .split('\n')
+        .filter((line) => line.includes(`cleanup`) && line.includes(`message-id=${shown.messageId}`));
       expect(transactions.length).toBeGreaterThanOrEqual(3);
     } finally {
       world.peer.configure({ smtpd_recipient_limit: '1000' });
@@ -93,7 +105,10 @@ describePostfix('recipient states and flush --wait against a real Postfix', { re
     expect(r.code, r.stderr).toBe(75);
     expect(r.stderr).toMatch(/1 still waiting \(next try \d{4}-\d\d-\d\d \d\d:\d\d/);
     await world.peer.settled();
-    expect(copies(world, ['exit-soon@example.org', 'exit-later@example.test'])).toEqual({ 'exit-soon@example.org': 1, 'exit-later@example.test': 0 });
+    expect(copies(world, ['exit-soon@example.org', 'exit-later@example.test'])).toEqual({
+      'exit-soon@example.org': 1,
+      'exit-later@example.test': 0,
+    });
   });
 
   it('flush --wait exits 67 when the only recipient is refused with 550, and nothing is delivered', async () => {
@@ -114,7 +129,10 @@ describePostfix('recipient states and flush --wait against a real Postfix', { re
     expect(r.code, r.stderr).toBe(67);
     expect(r.stderr).toMatch(/mixed-nobody@example\.test/);
     await world.peer.settled();
-    expect(copies(world, ['mixed-ok@example.org', 'mixed-nobody@example.test'])).toEqual({ 'mixed-ok@example.org': 1, 'mixed-nobody@example.test': 0 });
+    expect(copies(world, ['mixed-ok@example.org', 'mixed-nobody@example.test'])).toEqual({
+      'mixed-ok@example.org': 1,
+      'mixed-nobody@example.test': 0,
+    });
     const show = await outbox.run(['show', id]);
     expect(show.stdout).toMatch(/delivered to 1 of 2, 1 refused/);
   });

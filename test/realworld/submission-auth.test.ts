@@ -20,7 +20,9 @@ describeKeyring('AUTH PLAIN on a real Postfix submission service', () => {
     it('signs in with the keychain password and delivers one copy', async () => {
       const outbox = await world.outbox(USER, 'Ann', PASSWORD);
       const mark = world.peer.postfixLog().length;
-      const r = await outbox.run(['send', '-t', '--wait'], { input: 'From: Ann <ann@example.com>\nTo: auth-bob@example.org\nSubject: signed in\n\nbody\n' });
+      const r = await outbox.run(['send', '-t', '--wait'], {
+        input: 'From: Ann <ann@example.com>\nTo: auth-bob@example.org\nSubject: signed in\n\nbody\n',
+      });
       expect(r.code, r.stderr).toBe(0);
       await world.peer.settled();
       expect(copies(world, ['auth-bob@example.org'])).toEqual({ 'auth-bob@example.org': 1 });
@@ -30,7 +32,9 @@ describeKeyring('AUTH PLAIN on a real Postfix submission service', () => {
     it('a wrong password: exit 77, nothing delivered, the password never printed', async () => {
       const wrong = 'not the password, also secret';
       const outbox = await world.outbox(USER, 'Ann', wrong);
-      const r = await outbox.run(['send', '-t', '--wait'], { input: 'From: Ann <ann@example.com>\nTo: auth-carol@example.org\nSubject: wrong\n\nbody\n' });
+      const r = await outbox.run(['send', '-t', '--wait'], {
+        input: 'From: Ann <ann@example.com>\nTo: auth-carol@example.org\nSubject: wrong\n\nbody\n',
+      });
       expect(r.code, r.stderr).toBe(77);
       expect(r.stderr).toMatch(/535/);
       expect(r.stdout + r.stderr).not.toContain(wrong);

@@ -134,11 +134,29 @@ function world(options: PostfixOptions): RealWorld {
     async outbox(email = 'ann@example.com', name = 'Ann', password?: string) {
       const ws = new Workspace();
       workspaces.push(ws);
-      const run = (args: string[], o: RunOptions = {}) => ws.run(args, { timeoutMs: 60_000, ...o, env: { NODE_EXTRA_CA_CERTS: caFile, ...o.env } });
+      const run = (args: string[], o: RunOptions = {}) =>
+        ws.run(args, { timeoutMs: 60_000, ...o, env: { NODE_EXTRA_CA_CERTS: caFile, ...o.env } });
       const signIn = password === undefined ? [] : ['--user', email, '--password-stdin'];
-      const add = await run(['account', 'add', '--name', name, '--email', email, '--host', real.peer.host, '--port', String(real.peer.port), '--security', 'starttls', ...signIn], {
-        input: password === undefined ? '' : `${password}\n`,
-      });
+      const add = await run(
+        [
+          'account',
+          'add',
+          '--name',
+          name,
+          '--email',
+          email,
+          '--host',
+          real.peer.host,
+          '--port',
+          String(real.peer.port),
+          '--security',
+          'starttls',
+          ...signIn,
+        ],
+        {
+          input: password === undefined ? '' : `${password}\n`,
+        },
+      );
       if (add.code !== 0) throw new Error(`account add failed (${add.code}): ${add.stderr}`);
       return {
         ws,
@@ -162,7 +180,15 @@ function world(options: PostfixOptions): RealWorld {
     msmtp(args, input) {
       const r = spawnSync(
         'msmtp',
-        [`--host=${real.peer.host}`, `--port=${real.peer.port}`, '--tls=on', '--tls-starttls=on', `--tls-trust-file=${caFile}`, '--auth=off', ...args],
+        [
+          `--host=${real.peer.host}`,
+          `--port=${real.peer.port}`,
+          '--tls=on',
+          '--tls-starttls=on',
+          `--tls-trust-file=${caFile}`,
+          '--auth=off',
+          ...args,
+        ],
         { input, timeout: 30_000 },
       );
       return { code: r.status, stdout: r.stdout?.toString() ?? '', stderr: r.stderr?.toString() ?? String(r.error ?? '') };

@@ -53,13 +53,17 @@ describe('renderer components', () => {
   });
 
   it('announce being offline as a status, with how many messages wait', () => {
-    expect(renderToStaticMarkup(<OfflineBanner waiting={1} />)).toMatch(/role="status".*You are offline.*1 message waits and leaves by itself/);
+    expect(renderToStaticMarkup(<OfflineBanner waiting={1} />)).toMatch(
+      /role="status".*You are offline.*1 message waits and leaves by itself/,
+    );
     expect(renderToStaticMarkup(<OfflineBanner waiting={3} />)).toContain('3 messages wait and leave by themselves');
   });
 
   it('ask to sign in again only for accounts that need it, keeping the server reply', () => {
     expect(renderToStaticMarkup(<AttentionBanner accounts={[account()]} onOpenAccounts={none} />)).toBe('');
-    const html = renderToStaticMarkup(<AttentionBanner accounts={[account({ status: 'needs-sign-in', statusReason: 'invalid_grant' })]} onOpenAccounts={none} />);
+    const html = renderToStaticMarkup(
+      <AttentionBanner accounts={[account({ status: 'needs-sign-in', statusReason: 'invalid_grant' })]} onOpenAccounts={none} />,
+    );
     expect(html).toContain('Sign in again to ann@example.com.');
     expect(html).toContain('<pre class="outbox-reply">invalid_grant</pre>');
   });

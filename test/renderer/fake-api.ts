@@ -2,7 +2,15 @@
 // answering { ok: true, value: null } until the test says otherwise, and pushed events delivered through `on`.
 import { vi, type Mock } from 'vitest';
 import type { AccountProfile } from '../../electron/shared/account';
-import { EVENT_CHANNELS, INVOKE_CHANNELS, type EventChannel, type InvokeChannel, type OutboxApi, type PayloadOf, type Result } from '../../electron/shared/ipc-contract';
+import {
+  EVENT_CHANNELS,
+  INVOKE_CHANNELS,
+  type EventChannel,
+  type InvokeChannel,
+  type OutboxApi,
+  type PayloadOf,
+  type Result,
+} from '../../electron/shared/ipc-contract';
 
 export type Answer = (...args: never[]) => Result<unknown> | Promise<Result<unknown>>;
 export type ChannelMock = Mock<(...args: unknown[]) => Result<unknown> | Promise<Result<unknown>>>;
@@ -41,7 +49,8 @@ export function fakeApi(): FakeApi {
     api: { ...domains, on } as unknown as OutboxApi,
     calls,
     callsTo: (channel) => [...calls[channel].mock.calls],
-    answer: (channel, handler) => calls[channel].mockImplementation(handler as (...args: unknown[]) => Result<unknown> | Promise<Result<unknown>>),
+    answer: (channel, handler) =>
+      calls[channel].mockImplementation(handler as (...args: unknown[]) => Result<unknown> | Promise<Result<unknown>>),
     emit: (channel, payload) => {
       for (const listener of listeners.get(channel) ?? []) listener(payload);
     },

@@ -48,7 +48,7 @@ describe('Electronegativity', () => {
       [
         "import { BrowserWindow, shell } from 'electron';",
         'export function open(url: string): void {',
-        "  const win = new BrowserWindow({ webPreferences: { nodeIntegration: true, contextIsolation: false, sandbox: false, webSecurity: false } });",
+        '  const win = new BrowserWindow({ webPreferences: { nodeIntegration: true, contextIsolation: false, sandbox: false, webSecurity: false } });',
         '  void win.loadURL(url);',
         '  void shell.openExternal(url);',
         '}',
@@ -56,7 +56,16 @@ describe('Electronegativity', () => {
     );
     const { findings } = scanner.scanProject(app);
     const failing = new Set(findings.filter((finding) => scanner.isFailing(finding)).map((finding) => finding.issue));
-    expect([...failing]).toEqual(expect.arrayContaining(['CONTEXT_ISOLATION_JS_CHECK', 'SANDBOX_JS_CHECK', 'WEB_SECURITY_JS_CHECK', 'OPEN_EXTERNAL_JS_CHECK', 'LIMIT_NAVIGATION_GLOBAL_CHECK', 'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK']));
+    expect([...failing]).toEqual(
+      expect.arrayContaining([
+        'CONTEXT_ISOLATION_JS_CHECK',
+        'SANDBOX_JS_CHECK',
+        'WEB_SECURITY_JS_CHECK',
+        'OPEN_EXTERNAL_JS_CHECK',
+        'LIMIT_NAVIGATION_GLOBAL_CHECK',
+        'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK',
+      ]),
+    );
   });
 
   it('fails rather than pass a file it could not parse, which it would otherwise leave unscanned', { timeout: SCAN_TIMEOUT }, () => {

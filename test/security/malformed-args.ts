@@ -3,7 +3,18 @@
 import fc from 'fast-check';
 
 /** Keys that have broken JavaScript object handling before, and names our schemas do not accept. */
-export const POISON_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'headers', 'from', 'path', 'extra'] as const;
+export const POISON_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'headers',
+  'from',
+  'path',
+  'extra',
+] as const;
 
 const keyArb = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom(...POISON_KEYS));
 
@@ -53,7 +64,20 @@ function define(target: object, key: string | number, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true });
 }
 
-const OUT_OF_RANGE = [-1, 0, -0, 0.5, 65_536, 2 ** 31, 2 ** 53, 1e308, -1e308, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+const OUT_OF_RANGE = [
+  -1,
+  0,
+  -0,
+  0.5,
+  65_536,
+  2 ** 31,
+  2 ** 53,
+  1e308,
+  -1e308,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+];
 const TRAVERSAL = ['../', '..\\..\\', '/etc/', 'C:\\Windows\\', '%2e%2e%2f', './.', '~/', '\\\\server\\share\\'];
 const HEADER_INJECTION = ['\r\nBcc: victim@example.com', '\nX-Injected: 1', '\r', '\u0000', '\u2028', '\r\n\r\n<script>alert(1)</script>'];
 const encoder = new TextEncoder();
@@ -80,7 +104,12 @@ function brokenVersionOf(original: unknown): fc.Arbitrary<unknown> {
       fc.constant([original]),
     );
   } else if (typeof original === 'number') {
-    candidates.push(fc.constantFrom(...OUT_OF_RANGE), fc.double(), fc.constant(String(original)), fc.constant(BigInt(Math.trunc(original))));
+    candidates.push(
+      fc.constantFrom(...OUT_OF_RANGE),
+      fc.double(),
+      fc.constant(String(original)),
+      fc.constant(BigInt(Math.trunc(original))),
+    );
   } else if (typeof original === 'boolean') {
     candidates.push(fc.constantFrom<unknown>(String(original), original ? 1 : 0, [original]));
   } else if (original instanceof Uint8Array) {
@@ -93,9 +122,17 @@ function brokenVersionOf(original: unknown): fc.Arbitrary<unknown> {
     );
   } else if (Array.isArray(original)) {
     const item = original[0] ?? 'x';
-    candidates.push(fc.constant(Object.fromEntries(original.entries())), fc.integer({ min: 1_001, max: 3_000 }).map((n) => Array.from({ length: n }, () => item)), fc.array(cloneable, { minLength: 1, maxLength: 4 }));
+    candidates.push(
+      fc.constant(Object.fromEntries(original.entries())),
+      fc.integer({ min: 1_001, max: 3_000 }).map((n) => Array.from({ length: n }, () => item)),
+      fc.array(cloneable, { minLength: 1, maxLength: 4 }),
+    );
   } else if (isPlainObject(original)) {
-    candidates.push(fc.constant(Object.values(original)), fc.constant(JSON.stringify(original)), fc.constant(new Map(Object.entries(original))));
+    candidates.push(
+      fc.constant(Object.values(original)),
+      fc.constant(JSON.stringify(original)),
+      fc.constant(new Map(Object.entries(original))),
+    );
   }
   return fc.oneof(...candidates);
 }
@@ -127,7 +164,9 @@ export function malformedCall(valid: readonly unknown[]): fc.Arbitrary<unknown[]
       fc.tuple(fc.integer({ min: 0, max: valid.length - 1 }), cloneable).map(([i, junk]) => setAt(valid, [i], junk) as unknown[]),
     );
     // The workhorse: one part of a well-formed call broken, weighted so every field gets its turn.
-    const broken = fc.constantFrom(...paths).chain((path) => brokenVersionOf(get(valid, path)).map((value) => setAt(valid, path, value) as unknown[]));
+    const broken = fc
+      .constantFrom(...paths)
+      .chain((path) => brokenVersionOf(get(valid, path)).map((value) => setAt(valid, path, value) as unknown[]));
     strategies.push(broken, broken, broken);
   }
   const objectPaths = paths.filter((path) => isPlainObject(get(valid, path)));

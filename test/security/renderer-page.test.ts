@@ -29,7 +29,9 @@ describe('renderer/index.html', () => {
       expect(script.textContent?.trim()).toBe('');
     }
     expect(page.querySelectorAll('style')).toHaveLength(0);
-    const inline = [...page.querySelectorAll('*')].flatMap((el) => [...el.attributes].filter((a) => a.name === 'style' || a.name.startsWith('on')).map((a) => `${el.tagName}[${a.name}]`));
+    const inline = [...page.querySelectorAll('*')].flatMap((el) =>
+      [...el.attributes].filter((a) => a.name === 'style' || a.name.startsWith('on')).map((a) => `${el.tagName}[${a.name}]`),
+    );
     expect(inline).toEqual([]);
   });
 

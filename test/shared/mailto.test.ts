@@ -23,7 +23,10 @@ describe('parseMailto', () => {
   });
 
   it('keeps a quoted display name with a literal comma in one piece', () => {
-    expect(parseMailto('mailto:"Doe, Jane" <jane@example.com>,bob@example.com')?.to).toEqual(['"Doe, Jane" <jane@example.com>', 'bob@example.com']);
+    expect(parseMailto('mailto:"Doe, Jane" <jane@example.com>,bob@example.com')?.to).toEqual([
+      '"Doe, Jane" <jane@example.com>',
+      'bob@example.com',
+    ]);
   });
 
   it('decodes an encoded question mark and percent sign in an address (RFC 6068 §6.1 examples)', () => {
@@ -34,11 +37,19 @@ describe('parseMailto', () => {
 
   it('reads to, cc, bcc, subject and body from the query, keys in any case', () => {
     const prefill = parseMailto('mailto:a@example.com?CC=b@example.com&Bcc=c@example.com&To=d@example.com&SUBJECT=Lunch%3F&Body=At%20noon');
-    expect(prefill).toEqual({ to: ['a@example.com', 'd@example.com'], cc: ['b@example.com'], bcc: ['c@example.com'], subject: 'Lunch?', body: 'At noon' });
+    expect(prefill).toEqual({
+      to: ['a@example.com', 'd@example.com'],
+      cc: ['b@example.com'],
+      bcc: ['c@example.com'],
+      subject: 'Lunch?',
+      body: 'At noon',
+    });
   });
 
   it('joins repeated keys instead of keeping only the last', () => {
-    const prefill = parseMailto('mailto:?to=a@example.com&to=b@example.com,c@example.com&cc=d@example.com&cc=e@example.com&body=one&body=two');
+    const prefill = parseMailto(
+      'mailto:?to=a@example.com&to=b@example.com,c@example.com&cc=d@example.com&cc=e@example.com&body=one&body=two',
+    );
     expect(prefill?.to).toEqual(['a@example.com', 'b@example.com', 'c@example.com']);
     expect(prefill?.cc).toEqual(['d@example.com', 'e@example.com']);
     expect(prefill?.body).toBe('one\ntwo');
@@ -56,11 +67,16 @@ describe('parseMailto', () => {
   });
 
   it('decodes UTF-8 in the subject and body', () => {
-    expect(parseMailto('mailto:a@example.com?subject=%E2%82%AC%20caf%C3%A9&body=%F0%9F%93%AE')).toMatchObject({ subject: '€ café', body: '📮' });
+    expect(parseMailto('mailto:a@example.com?subject=%E2%82%AC%20caf%C3%A9&body=%F0%9F%93%AE')).toMatchObject({
+      subject: '€ café',
+      body: '📮',
+    });
   });
 
   it('ignores other headers, so a link cannot set From, Reply-To or threading', () => {
-    const prefill = parseMailto('mailto:a@example.com?from=boss@example.com&reply-to=x@evil.example&In-Reply-To=%3C1@x%3E&X-Mailer=evil&subject=Hi');
+    const prefill = parseMailto(
+      'mailto:a@example.com?from=boss@example.com&reply-to=x@evil.example&In-Reply-To=%3C1@x%3E&X-Mailer=evil&subject=Hi',
+    );
     expect(prefill).toEqual({ ...empty, to: ['a@example.com'], subject: 'Hi' });
   });
 
@@ -85,7 +101,14 @@ describe('parseMailto', () => {
   });
 
   it('refuses anything that is not a mailto: link', () => {
-    for (const url of ['https://example.com/?to=a@example.com', 'javascript:alert(1)', 'mailto', ' file:///etc/passwd', 'xmailto:a@example.com', '']) {
+    for (const url of [
+      'https://example.com/?to=a@example.com',
+      'javascript:alert(1)',
+      'mailto',
+      ' file:///etc/passwd',
+      'xmailto:a@example.com',
+      '',
+    ]) {
       expect(parseMailto(url), url).toBeNull();
     }
     expect(parseMailto(42 as never)).toBeNull();
@@ -119,18 +142,24 @@ describe('parseMailto', () => {
 
   it('reads back what was encoded', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 100 }).filter((s) => !/[\r\n\0]/.test(s) && s.trim() === s), fc.string({ maxLength: 500 }), (subject, body) => {
-        const prefill = parseMailto(`mailto:a@example.com?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`);
-        expect(prefill?.subject).toBe(subject);
-        expect(prefill?.body).toBe(body.replace(/\0/g, '').replace(/\r\n?/g, '\n'));
-      }),
+      fc.property(
+        fc.string({ maxLength: 100 }).filter((s) => !/[\r\n\0]/.test(s) && s.trim() === s),
+        fc.string({ maxLength: 500 }),
+        (subject, body) => {
+          const prefill = parseMailto(`mailto:a@example.com?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`);
+          expect(prefill?.subject).toBe(subject);
+          expect(prefill?.body).toBe(body.replace(/\0/g, '').replace(/\r\n?/g, '\n'));
+        },
+      ),
     );
   });
 });
 
 describe('findMailtoArg', () => {
   it('picks the mailto: link from a Windows or Linux command line', () => {
-    expect(findMailtoArg(['C:\\Outbox\\Outbox.exe', '--allow-file-access-from-files', 'mailto:a@example.com?subject=Hi'])).toBe('mailto:a@example.com?subject=Hi');
+    expect(findMailtoArg(['C:\\Outbox\\Outbox.exe', '--allow-file-access-from-files', 'mailto:a@example.com?subject=Hi'])).toBe(
+      'mailto:a@example.com?subject=Hi',
+    );
     expect(findMailtoArg(['/usr/bin/outbox', 'MAILTO:a@example.com'])).toBe('MAILTO:a@example.com');
   });
 

@@ -28,7 +28,10 @@ export async function runAccountAdd(ctx: CliContext, args: AccountAddArgs): Prom
   if (args.oauth) return runAccountAddOAuth(ctx, args, args.oauth);
   const password = args.passwordStdin ? stripNewline(await readAll(ctx.io.stdin)) : undefined;
   if (password === '') {
-    throw new AppError('VALIDATION', { message: 'No password was read from standard input.', next: "Pipe it in, e.g. printf '%s' \"$PASSWORD\" | outbox account add ... --password-stdin." });
+    throw new AppError('VALIDATION', {
+      message: 'No password was read from standard input.',
+      next: 'Pipe it in, e.g. printf \'%s\' "$PASSWORD" | outbox account add ... --password-stdin.',
+    });
   }
   // A password without a user name would never be used: most servers take the address as the user name.
   const user = args.user || (password !== undefined ? args.email : '');
@@ -43,7 +46,10 @@ export async function runAccountAdd(ctx: CliContext, args: AccountAddArgs): Prom
     const issue = parsed.error.issues[0]!;
     const field = String(issue.path[issue.path.length - 1] ?? '');
     const option = (issue.path[0] === 'imap' ? IMAP_FIELD_OPTIONS[field] : FIELD_OPTIONS[field]) ?? 'an option';
-    throw new AppError('VALIDATION', { message: `The value of ${option} is not valid: ${issue.message.replace(/\.$/, '')}.`, next: `Correct ${option} and run the command again.` });
+    throw new AppError('VALIDATION', {
+      message: `The value of ${option} is not valid: ${issue.message.replace(/\.$/, '')}.`,
+      next: `Correct ${option} and run the command again.`,
+    });
   }
   await ctx.ensureDataDir();
   const account = await ctx.accounts().add(parsed.data, password);
@@ -107,7 +113,10 @@ export async function runAccountTrust(ctx: CliContext, options: { id: string; fi
   const account = await ctx.resolveAccount(options.id);
   const updated = await diagnostics(ctx).trust(account.id, options.fingerprint, options.server);
   const pinned = options.server === 'imap' ? updated.imap?.pinnedCertificate : updated.smtp.pinnedCertificate;
-  out(ctx.io, `Trusted this one ${options.server.toUpperCase()} certificate for account ${account.id}: SHA-256 ${pinned?.fingerprint256 ?? ''}`);
+  out(
+    ctx.io,
+    `Trusted this one ${options.server.toUpperCase()} certificate for account ${account.id}: SHA-256 ${pinned?.fingerprint256 ?? ''}`,
+  );
   return EX.OK;
 }
 
@@ -120,7 +129,13 @@ async function runAccountAddOAuth(ctx: CliContext, args: AccountAddArgs, oauth: 
   await ctx.ensureDataDir();
   const account = await addOAuthAccount(
     { accounts: ctx.accounts(), secrets: ctx.secrets(), openBrowser: (url) => openBrowser(ctx, url), logger: ctx.logger },
-    { name: args.name, email: args.email, provider, ...(oauth.clientId ? { clientId: oauth.clientId } : {}), ...(oauth.clientSecret ? { clientSecret: oauth.clientSecret } : {}) },
+    {
+      name: args.name,
+      email: args.email,
+      provider,
+      ...(oauth.clientId ? { clientId: oauth.clientId } : {}),
+      ...(oauth.clientSecret ? { clientSecret: oauth.clientSecret } : {}),
+    },
   );
   out(ctx.io, account.id);
   return EX.OK;
@@ -141,7 +156,10 @@ export function oauthProvider(ctx: CliContext, oauth: OAuthAddArgs): OAuthProvid
     url = undefined;
   }
   if (!url || url.protocol !== 'http:' || !['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname) || url.username || url.password) {
-    throw new AppError('VALIDATION', { message: 'OUTBOX_OAUTH_TEST_BASE must be an http URL on this computer (127.0.0.1, [::1] or localhost).', next: 'Unset it to sign in with the real provider.' });
+    throw new AppError('VALIDATION', {
+      message: 'OUTBOX_OAUTH_TEST_BASE must be an http URL on this computer (127.0.0.1, [::1] or localhost).',
+      next: 'Unset it to sign in with the real provider.',
+    });
   }
   const root = url.href.replace(/\/+$/, '');
   ctx.io.stderr.write(`outbox: signing in against the test server ${root}\n`);
@@ -153,7 +171,11 @@ export async function openBrowser(ctx: CliContext, url: string): Promise<void> {
   ctx.io.stderr.write(`outbox: sign in in your browser; if none opens, open this address:\n  ${url}\n`);
   // rundll32 rather than `start`: cmd.exe would split the URL at every '&'.
   const [command, ...argv] =
-    process.platform === 'darwin' ? ['open', url] : process.platform === 'win32' ? ['rundll32', 'url.dll,FileProtocolHandler', url] : ['xdg-open', url];
+    process.platform === 'darwin'
+      ? ['open', url]
+      : process.platform === 'win32'
+        ? ['rundll32', 'url.dll,FileProtocolHandler', url]
+        : ['xdg-open', url];
   try {
     const child = spawn(command!, argv, { stdio: 'ignore', detached: true });
     child.on('error', () => undefined);

@@ -28,13 +28,19 @@ export async function settle(engine: OutboxEngine, id: string, deadline: number)
   return m;
 }
 
-export async function deliver(ctx: CliContext, engine: OutboxEngine, message: OutboxMessage, options: { wait: boolean; maxWait?: number | undefined }): Promise<number> {
+export async function deliver(
+  ctx: CliContext,
+  engine: OutboxEngine,
+  message: OutboxMessage,
+  options: { wait: boolean; maxWait?: number | undefined },
+): Promise<number> {
   const { id } = message;
   const deadline = deadlineAfter(options.maxWait);
   const finish = async (m: OutboxMessage): Promise<number> => {
     const code = report(ctx, m, options.wait);
     // What this process sent gets its Sent copy before it exits (bounded); the app does its own.
-    if (options.wait || engine.role === 'sender') await finishSentCopies(ctx, engine, [m], options.wait ? deadline : Date.now() + PLAIN_COPY_WAIT_MS);
+    if (options.wait || engine.role === 'sender')
+      await finishSentCopies(ctx, engine, [m], options.wait ? deadline : Date.now() + PLAIN_COPY_WAIT_MS);
     return code;
   };
   if (engine.role === 'producer') {
@@ -46,7 +52,10 @@ export async function deliver(ctx: CliContext, engine: OutboxEngine, message: Ou
   }
   if (message.state === 'scheduled') {
     if (!options.wait) {
-      note(ctx.io, `${id} is scheduled for ${localTime(message.scheduledAt)}; it leaves then while the Outbox app runs, or with 'outbox flush' after that time.`);
+      note(
+        ctx.io,
+        `${id} is scheduled for ${localTime(message.scheduledAt)}; it leaves then while the Outbox app runs, or with 'outbox flush' after that time.`,
+      );
       return EX.OK;
     }
     return finish(await settle(engine, id, deadline));

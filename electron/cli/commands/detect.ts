@@ -41,13 +41,27 @@ export function detectReportText(result: DetectResult, health: readonly HealthAd
         : 'No encrypted SMTP server was found for this address. Ask your provider for its SMTP settings and add the account by hand with outbox account add --host H --port P --security tls|starttls.',
     );
   }
-  lines.push('', 'SMTP', result.smtp.length ? table(['#', 'server', 'security', 'user name', 'sign-in', 'found by'], candidateRows(result.smtp)) : '  none');
-  lines.push('', 'IMAP (for the copy in Sent)', result.imap.length ? table(['#', 'server', 'security', 'user name', 'sign-in', 'found by'], candidateRows(result.imap)) : '  none');
+  lines.push(
+    '',
+    'SMTP',
+    result.smtp.length ? table(['#', 'server', 'security', 'user name', 'sign-in', 'found by'], candidateRows(result.smtp)) : '  none',
+  );
+  lines.push(
+    '',
+    'IMAP (for the copy in Sent)',
+    result.imap.length ? table(['#', 'server', 'security', 'user name', 'sign-in', 'found by'], candidateRows(result.imap)) : '  none',
+  );
   lines.push('', 'How they were found');
-  for (const step of result.trace) lines.push(`  ${String(Math.round(step.startedMs)).padStart(5)} ms  ${step.step}: ${step.outcome}, ${step.detail} (${Math.round(step.durationMs)} ms)`);
+  for (const step of result.trace)
+    lines.push(
+      `  ${String(Math.round(step.startedMs)).padStart(5)} ms  ${step.step}: ${step.outcome}, ${step.detail} (${Math.round(step.durationMs)} ms)`,
+    );
   if (health.length) {
     lines.push('', `Domain health for ${result.domain}`);
-    for (const a of health) lines.push(`  ${a.level === 'ok' ? 'ok  ' : a.level === 'warning' ? 'warn' : 'info'}  ${a.message}${a.record ? `\n        record: ${a.record}` : ''}`);
+    for (const a of health)
+      lines.push(
+        `  ${a.level === 'ok' ? 'ok  ' : a.level === 'warning' ? 'warn' : 'info'}  ${a.message}${a.record ? `\n        record: ${a.record}` : ''}`,
+      );
   }
   if (result.status === 'deadline') lines.push('', 'The search hit its deadline; these are the best settings found by then.');
   return lines.join('\n');
@@ -66,9 +80,16 @@ export async function runDetect(io: CliIo, args: DetectArgs): Promise<number> {
   const resolver = createResolver(args.dnsServer ? { servers: [dnsServerArg(args.dnsServer)] } : {});
   // With --dns-server, the autoconfig downloads look their hosts up there too: every query goes to it.
   const fetcher = args.dnsServer ? createHttpFetcher({ resolve4: (host) => resolver.resolve4(host) }) : undefined;
-  const result = await detect(args.email, { resolver, ...(fetcher ? { fetcher } : {}), ...(args.timeoutSeconds ? { deadlineMs: args.timeoutSeconds * 1000 } : {}) });
+  const result = await detect(args.email, {
+    resolver,
+    ...(fetcher ? { fetcher } : {}),
+    ...(args.timeoutSeconds ? { deadlineMs: args.timeoutSeconds * 1000 } : {}),
+  });
   if (result.status === 'invalid') {
-    throw new AppError('VALIDATION', { message: `"${args.email}" is not an email address: ${result.error ?? 'it has no @'}.`, next: 'Give an address like name@example.com.' });
+    throw new AppError('VALIDATION', {
+      message: `"${args.email}" is not an email address: ${result.error ?? 'it has no @'}.`,
+      next: 'Give an address like name@example.com.',
+    });
   }
   // Advice never blocks: a DNS failure here only leaves it out.
   const health = await checkDomainHealth(result.domain, result.best?.host, resolver).catch(() => [] as HealthAdvice[]);

@@ -37,7 +37,12 @@ export async function runFlush(ctx: CliContext, options: { wait: boolean; maxWai
   if (!options.wait && (engine.role === 'producer' || !online)) return EX.OK;
 
   let after: OutboxMessage[];
-  if (options.wait) after = await waitForAll(engine, due.map((m) => m.id), deadline);
+  if (options.wait)
+    after = await waitForAll(
+      engine,
+      due.map((m) => m.id),
+      deadline,
+    );
   else {
     await engine.idle();
     after = await Promise.all(due.map(async (m) => (await engine.get(m.id)) ?? m));
@@ -48,11 +53,15 @@ export async function runFlush(ctx: CliContext, options: { wait: boolean; maxWai
     const parts = [`${count(sent)} sent`];
     if (failed > 0) parts.push(`${failed} failed`);
     if (held > 0) parts.push(`${held} held by you`);
-    if (waiting.length > 0) parts.push(`${waiting.length} still waiting (${nextTryText(waiting, ctx.connectivity().isOnline())}${lastReply(waiting)})`);
+    if (waiting.length > 0)
+      parts.push(`${waiting.length} still waiting (${nextTryText(waiting, ctx.connectivity().isOnline())}${lastReply(waiting)})`);
     note(ctx.io, `${parts.join(', ')}.`);
   } else note(ctx.io, "nothing was due to be sent. 'outbox queue' lists what waits for a later time or for you.");
   // What this process sent gets its Sent copies before it exits (bounded); the app does its own.
-  const copies = options.wait || engine.role === 'sender' ? await finishSentCopies(ctx, engine, after, options.wait ? deadline : Date.now() + PLAIN_COPY_WAIT_MS) : EX.OK;
+  const copies =
+    options.wait || engine.role === 'sender'
+      ? await finishSentCopies(ctx, engine, after, options.wait ? deadline : Date.now() + PLAIN_COPY_WAIT_MS)
+      : EX.OK;
   if (code !== EX.OK) return code;
   // Plain flush makes one attempt: what is left waits for the next, as sendmail callers expect (exit 0).
   if (options.wait && waiting.length > 0) return EX.TEMPFAIL;
@@ -60,7 +69,10 @@ export async function runFlush(ctx: CliContext, options: { wait: boolean; maxWai
 }
 
 function lastReply(waiting: readonly OutboxMessage[]): string {
-  const error = waiting.map((m) => m.lastError).filter((e) => e !== undefined).at(-1);
+  const error = waiting
+    .map((m) => m.lastError)
+    .filter((e) => e !== undefined)
+    .at(-1);
   return error ? `; last reply: ${error.reply ?? error.message}` : '';
 }
 

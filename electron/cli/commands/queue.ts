@@ -14,7 +14,10 @@ import { pendingCopiesLine } from './sent-copies';
 
 /** Labels accounts by address in tables; an account that was removed shows its id. */
 async function accountLabels(ctx: CliContext): Promise<(id: string) => string> {
-  const accounts = await ctx.accounts().list().catch(() => []);
+  const accounts = await ctx
+    .accounts()
+    .list()
+    .catch(() => []);
   const byId = new Map(accounts.map((a) => [a.id, a.email]));
   return (id) => byId.get(id) ?? id;
 }
@@ -60,7 +63,10 @@ export async function runShow(ctx: CliContext, options: { id: string; json: bool
   return EX.OK;
 }
 
-export async function runRetry(ctx: CliContext, options: { id: string; wait: boolean; queueOnly: boolean; maxWait?: number }): Promise<number> {
+export async function runRetry(
+  ctx: CliContext,
+  options: { id: string; wait: boolean; queueOnly: boolean; maxWait?: number },
+): Promise<number> {
   const engine = await ctx.openEngine({ mode: options.queueOnly ? 'producer' : 'auto', autoSend: options.wait });
   const { id } = await findMessage(engine, options.id);
   const message = await engine.retry(id);

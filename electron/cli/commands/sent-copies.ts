@@ -26,7 +26,12 @@ function copyPending(m: OutboxMessage): boolean {
   return m.state === 'sent' && m.sentCopy?.state === 'pending';
 }
 
-export async function finishSentCopies(ctx: CliContext, engine: OutboxEngine, messages: readonly OutboxMessage[], deadline: number): Promise<number> {
+export async function finishSentCopies(
+  ctx: CliContext,
+  engine: OutboxEngine,
+  messages: readonly OutboxMessage[],
+  deadline: number,
+): Promise<number> {
   const ids = messages.filter(copyPending).map((m) => m.id);
   if (ids.length === 0) return EX.OK;
   const bound = Math.min(deadline, Date.now() + COPY_GRACE_MS);
@@ -39,11 +44,20 @@ export async function finishSentCopies(ctx: CliContext, engine: OutboxEngine, me
   const failed = after.filter((m) => m.sentCopy?.state === 'failed');
   if (failed.length > 0) {
     const error = failed[failed.length - 1]!.sentCopy!.error;
-    note(ctx.io, `${failed.length} Sent ${failed.length === 1 ? 'copy' : 'copies'} could not be saved${error ? `: ${error.message}${error.reply ? ` Server said: "${error.reply}".` : ''}` : '.'} The mail itself was sent.`);
+    note(
+      ctx.io,
+      `${failed.length} Sent ${failed.length === 1 ? 'copy' : 'copies'} could not be saved${error ? `: ${error.message}${error.reply ? ` Server said: "${error.reply}".` : ''}` : '.'} The mail itself was sent.`,
+    );
   }
   if (left.length > 0) {
-    const times = left.map((m) => m.sentCopy?.nextAttemptAt).filter((t): t is string => t !== undefined).map((t) => Date.parse(t));
-    const when = times.length > 0 ? `next try ${localTime(new Date(Math.min(...times)).toISOString())}` : "with the next 'outbox flush' or while the app runs";
+    const times = left
+      .map((m) => m.sentCopy?.nextAttemptAt)
+      .filter((t): t is string => t !== undefined)
+      .map((t) => Date.parse(t));
+    const when =
+      times.length > 0
+        ? `next try ${localTime(new Date(Math.min(...times)).toISOString())}`
+        : "with the next 'outbox flush' or while the app runs";
     note(ctx.io, `${left.length} Sent ${left.length === 1 ? 'copy is' : 'copies are'} left for later (${when}); the mail itself was sent.`);
   }
   return EX.OK;

@@ -91,7 +91,12 @@ export async function waitForAll(
 
 /** A message the sender must hear about: failed, quarantined, held for its account, or sent with refused recipients. */
 export function problemOf(m: OutboxMessage): boolean {
-  return m.state === 'failed' || m.state === 'quarantined' || (m.state === 'held' && m.holdReason === 'account') || (m.state === 'sent' && m.lastError !== undefined);
+  return (
+    m.state === 'failed' ||
+    m.state === 'quarantined' ||
+    (m.state === 'held' && m.holdReason === 'account') ||
+    (m.state === 'sent' && m.lastError !== undefined)
+  );
 }
 
 export interface Tally {
@@ -130,11 +135,20 @@ export function stillWaiting(ctx: CliContext, waiting: readonly OutboxMessage[])
 }
 
 /** One error line per message that failed; the exit code of the first. */
-export function reportProblems(ctx: CliContext, messages: readonly OutboxMessage[], withRefused: (m: OutboxMessage, info: ReturnType<AppError['toInfo']>) => ReturnType<AppError['toInfo']>): number {
+export function reportProblems(
+  ctx: CliContext,
+  messages: readonly OutboxMessage[],
+  withRefused: (m: OutboxMessage, info: ReturnType<AppError['toInfo']>) => ReturnType<AppError['toInfo']>,
+): number {
   let code: number = EX.OK;
   for (const m of messages) {
     if (!problemOf(m)) continue;
-    const fallback = m.state === 'quarantined' ? new AppError('SPOOL_CORRUPT') : m.state === 'held' ? new AppError('ACCOUNT_NEEDS_ATTENTION') : new AppError('INTERNAL', { detail: `${m.id} ${m.state}` });
+    const fallback =
+      m.state === 'quarantined'
+        ? new AppError('SPOOL_CORRUPT')
+        : m.state === 'held'
+          ? new AppError('ACCOUNT_NEEDS_ATTENTION')
+          : new AppError('INTERNAL', { detail: `${m.id} ${m.state}` });
     const info = withRefused(m, m.lastError ?? fallback.toInfo());
     ctx.io.stderr.write(`${errorLine({ ...info, message: `${m.id}: ${info.message}` })}\n`);
     if (code === EX.OK) code = exitCodeForInfo(info);

@@ -3,13 +3,29 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import { accountProfileSchema, newAccountSchema, type AccountProfile, type AccountStatus, type imapSettingsSchema, type smtpSettingsSchema, type SendingLimitsOverride } from '../../shared/account';
+import {
+  accountProfileSchema,
+  newAccountSchema,
+  type AccountProfile,
+  type AccountStatus,
+  type imapSettingsSchema,
+  type smtpSettingsSchema,
+  type SendingLimitsOverride,
+} from '../../shared/account';
 import { AppError, isAppError } from '../../shared/errors';
 import { writeFileDurable } from '../fs/durable-write';
 import { silentLogger, systemClock, type Clock, type Credentials, type Logger, type SecretStore } from '../ports';
 import { uniqueAccountId } from './account-id';
 import { withAccountsLock } from './accounts-lock';
-import { isMissing, keepCorruptCopy, parseAccountsFile, sameStamp, serializeAccountsFile, statStamp, type FileStamp } from './accounts-file';
+import {
+  isMissing,
+  keepCorruptCopy,
+  parseAccountsFile,
+  sameStamp,
+  serializeAccountsFile,
+  statStamp,
+  type FileStamp,
+} from './accounts-file';
 import { bareAddress, checkSecret, normalizeSmtp, validationError, withStatus } from './profile-rules';
 import { named } from '../logging';
 

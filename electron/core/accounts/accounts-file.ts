@@ -5,15 +5,17 @@ import path from 'node:path';
 import { ACCOUNTS_SCHEMA_VERSION, accountsFileSchema, type AccountProfile, type AccountsFile } from '../../shared/account';
 import { writeFileDurable } from '../fs/durable-write';
 
-export type AccountsFileParse =
-  | { ok: true; file: AccountsFile }
-  | { ok: false; reason: string; newer: boolean };
+export type AccountsFileParse = { ok: true; file: AccountsFile } | { ok: false; reason: string; newer: boolean };
 
 export function parseAccountsFile(bytes: Uint8Array): AccountsFileParse {
   let json: unknown;
   try {
     // A byte-order mark is what some editors add; it is not damage.
-    json = JSON.parse(Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, ''));
+    json = JSON.parse(
+      Buffer.from(bytes)
+        .toString('utf8')
+        .replace(/^\uFEFF/, ''),
+    );
   } catch (error) {
     return { ok: false, newer: false, reason: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
   }
@@ -53,7 +55,10 @@ export function serializeAccountsFile(accounts: readonly AccountProfile[]): stri
 export async function keepCorruptCopy(filePath: string, bytes: Uint8Array, now: number): Promise<string> {
   const dir = path.dirname(filePath);
   const prefix = `${path.basename(filePath)}.corrupt-`;
-  const kept = (await readdir(dir)).filter((name) => name.startsWith(prefix)).sort().reverse();
+  const kept = (await readdir(dir))
+    .filter((name) => name.startsWith(prefix))
+    .sort()
+    .reverse();
   for (const name of kept) {
     const existing = await readFile(path.join(dir, name)).catch(() => null);
     if (existing !== null && Buffer.compare(existing, bytes) === 0) return path.join(dir, name);

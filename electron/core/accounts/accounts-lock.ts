@@ -7,7 +7,10 @@ import type { Logger } from '../ports';
 import { named } from '../logging';
 
 /** proper-lockfile makes its lock folder with a bare mkdir (0777 under umask 000): this one is private whatever the umask. */
-const privateFs = { ...fsCallback, mkdir: (dir: string, callback: (error: NodeJS.ErrnoException | null) => void) => fsCallback.mkdir(dir, { mode: 0o700 }, callback) };
+const privateFs = {
+  ...fsCallback,
+  mkdir: (dir: string, callback: (error: NodeJS.ErrnoException | null) => void) => fsCallback.mkdir(dir, { mode: 0o700 }, callback),
+};
 
 /** A holder that dies leaves the lock behind; after this long without a refresh it counts as abandoned. */
 const STALE_MS = 10_000;

@@ -71,7 +71,12 @@ export async function fetchIspdbLive(domain: string, options: AutoconfigOptions,
  * The domain's own files: both HTTPS locations at once, the first in Thunderbird's order wins;
  * plain http only when neither HTTPS location gave a usable file.
  */
-export async function fetchDomainAutoconfig(domain: string, email: string, options: AutoconfigOptions, trace: Trace): Promise<AutoconfigFound | undefined> {
+export async function fetchDomainAutoconfig(
+  domain: string,
+  email: string,
+  options: AutoconfigOptions,
+  trace: Trace,
+): Promise<AutoconfigFound | undefined> {
   const query = `?emailaddress=${encodeURIComponent(email)}`;
   const secure = await Promise.all([
     attempt(`https://autoconfig.${domain}/mail/config-v1.1.xml${query}`, 'autoconfig', domain, options, trace),

@@ -9,8 +9,7 @@ import { normalizeDomain } from './domain-name';
 export const CONFIG_XML_MAX_BYTES = 256 * 1024;
 
 export type ConfigXmlResult =
-  | { ok: true; provider: ProviderConfig; warnings: string[] }
-  | { ok: false; reason: string; warnings: string[] };
+  { ok: true; provider: ProviderConfig; warnings: string[] } | { ok: false; reason: string; warnings: string[] };
 
 // Elements that may repeat; everything else is read as a single value.
 const REPEATED = new Set(['emailProvider', 'domain', 'incomingServer', 'outgoingServer', 'authentication', 'documentation']);
@@ -71,7 +70,9 @@ function parseServer(node: unknown, protocol: Protocol, where: string, warnings:
     warnings.push(`${where} ${host}:${port}: socket type "${socketType ?? '(missing)'}" is not one Outbox knows, skipped`);
     return undefined;
   }
-  const authKinds = list(node.authentication).map((a) => text(a)?.toLowerCase()).filter((a): a is string => !!a);
+  const authKinds = list(node.authentication)
+    .map((a) => text(a)?.toLowerCase())
+    .filter((a): a is string => !!a);
   const auth: ServerConfig['auth'] = [];
   if (authKinds.some((a) => a === 'oauth2')) auth.push('oauth2');
   if (authKinds.some((a) => PASSWORD_AUTH.has(a))) auth.push('password');
@@ -113,7 +114,8 @@ export function parseConfigXml(input: string, fallbackId = 'unknown'): ConfigXml
   const warnings: string[] = [];
   const xml = input.replace(/^\uFEFF/, ''); // a byte-order mark, as some servers send
   // Autoconfig documents never declare entities; refusing them rules out entity-expansion bombs.
-  if (/<!ENTITY/i.test(xml)) return { ok: false, reason: 'the document declares XML entities, which autoconfig files never need', warnings };
+  if (/<!ENTITY/i.test(xml))
+    return { ok: false, reason: 'the document declares XML entities, which autoconfig files never need', warnings };
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
     return { ok: false, reason: `not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`, warnings };

@@ -36,8 +36,6 @@ export interface DetectOptions {
   onStep?: (step: TraceStep) => void;
 }
 
-
-
 interface Finding {
   provider?: ProviderConfig;
   source: CandidateSource;
@@ -94,7 +92,11 @@ function buildCandidates(findings: Finding[], email: EmailAddress): { smtp: Cand
 
 function dnsOutcome(error: unknown): { outcome: TraceStep['outcome']; detail: string; nxdomain: boolean } {
   const kind = error instanceof DnsError ? error.kind : 'error';
-  return { outcome: kind === 'timeout' ? 'timeout' : kind === 'nxdomain' ? 'nothing' : 'error', detail: error instanceof Error ? error.message : String(error), nxdomain: kind === 'nxdomain' };
+  return {
+    outcome: kind === 'timeout' ? 'timeout' : kind === 'nxdomain' ? 'nothing' : 'error',
+    detail: error instanceof Error ? error.message : String(error),
+    nxdomain: kind === 'nxdomain',
+  };
 }
 
 async function lookupMxProvider(domain: string, resolver: DnsResolver, trace: Trace): Promise<{ finding?: Finding; nxdomain: boolean }> {
@@ -130,14 +132,28 @@ export async function detect(input: string, options: DetectOptions = {}): Promis
   }
   const email = parsed.value;
   const domain = email.domain;
-  const typedDomain = input.trim().slice(input.trim().lastIndexOf('@') + 1).toLowerCase();
+  const typedDomain = input
+    .trim()
+    .slice(input.trim().lastIndexOf('@') + 1)
+    .toLowerCase();
   trace.add('address', 'found', typedDomain !== domain ? `domain ${typedDomain} is ${domain} in DNS (punycode)` : `domain ${domain}`);
   const finish = (findings: Finding[], status: DetectStatus): DetectResult => {
     const { smtp, imap } = buildCandidates(findings, email);
     const best = smtp.find((c) => !c.insecure && c.verified?.certificateMatchesHost !== false);
     const known = findings.find((f) => f.provider)?.provider;
-    const provider = known ? { name: known.displayName, ...(known.documentation?.length ? { documentation: known.documentation } : {}) } : undefined;
-    return { email: email.address, domain, smtp, imap, ...(best ? { best } : {}), ...(provider ? { provider } : {}), trace: [...trace.steps], status };
+    const provider = known
+      ? { name: known.displayName, ...(known.documentation?.length ? { documentation: known.documentation } : {}) }
+      : undefined;
+    return {
+      email: email.address,
+      domain,
+      smtp,
+      imap,
+      ...(best ? { best } : {}),
+      ...(provider ? { provider } : {}),
+      trace: [...trace.steps],
+      status,
+    };
   };
 
   const cached = options.cache?.get(domain);
@@ -164,7 +180,12 @@ export async function detect(input: string, options: DetectOptions = {}): Promis
   const fetcher = options.fetcher ?? createHttpFetcher();
 
   const work = (async () => {
-    const http = { fetcher, signal: stop.signal, timeoutMs: options.httpTimeoutMs ?? 3000, ...(options.ispdbBase ? { ispdbBase: options.ispdbBase } : {}) };
+    const http = {
+      fetcher,
+      signal: stop.signal,
+      timeoutMs: options.httpTimeoutMs ?? 3000,
+      ...(options.ispdbBase ? { ispdbBase: options.ispdbBase } : {}),
+    };
     const [ispdb, own, srv, mx] = await Promise.all([
       fetchIspdbLive(domain, http, trace),
       fetchDomainAutoconfig(domain, email.address, http, trace),
@@ -173,7 +194,10 @@ export async function detect(input: string, options: DetectOptions = {}): Promis
     ]);
     for (const found of [ispdb, own]) if (found) findings.push({ provider: found.provider, source: found.source });
     if (srv.smtp.length + srv.imap.length > 0) {
-      findings.push({ provider: { id: `srv:${domain}`, displayName: `${domain} (DNS SRV)`, domains: [domain], smtp: srv.smtp, imap: srv.imap }, source: 'srv' });
+      findings.push({
+        provider: { id: `srv:${domain}`, displayName: `${domain} (DNS SRV)`, domains: [domain], smtp: srv.smtp, imap: srv.imap },
+        source: 'srv',
+      });
     }
     if (mx.finding) findings.push(mx.finding);
     if (mx.nxdomain && srv.domainMissing) {

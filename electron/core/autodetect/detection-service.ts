@@ -52,7 +52,10 @@ export class DetectionService {
         ...(timeoutSeconds ? { deadlineMs: timeoutSeconds * 1000 } : {}),
       });
       // Advice never blocks the wizard: a slow or failing DNS here only leaves it out.
-      const health = result.domain && result.status !== 'cancelled' ? await withinMs(checkDomainHealth(result.domain, result.best?.host, resolver), HEALTH_MS) : [];
+      const health =
+        result.domain && result.status !== 'cancelled'
+          ? await withinMs(checkDomainHealth(result.domain, result.best?.host, resolver), HEALTH_MS)
+          : [];
       return { ...withSignIn(result), health };
     } finally {
       if (this.running.get(key) === controller) this.running.delete(key);

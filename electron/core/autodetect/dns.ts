@@ -73,11 +73,15 @@ function splitPort(text: string): [string, string | undefined] {
 function mapError(query: string, error: unknown): DnsError {
   const code = (error as { code?: unknown } | null)?.code;
   const kind: DnsFailure =
-    code === 'ENOTFOUND' ? 'nxdomain'
-    : code === 'ETIMEOUT' ? 'timeout'
-    : code === 'ESERVFAIL' ? 'servfail'
-    : code === 'ECONNREFUSED' || code === 'EREFUSED' ? 'refused'
-    : 'error';
+    code === 'ENOTFOUND'
+      ? 'nxdomain'
+      : code === 'ETIMEOUT'
+        ? 'timeout'
+        : code === 'ESERVFAIL'
+          ? 'servfail'
+          : code === 'ECONNREFUSED' || code === 'EREFUSED'
+            ? 'refused'
+            : 'error';
   return new DnsError(kind, query, { cause: error });
 }
 

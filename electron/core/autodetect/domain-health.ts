@@ -5,7 +5,6 @@ import { DnsError, type DnsResolver } from './dns';
 
 export type { HealthAdvice, HealthLevel } from '../../shared/autodetect';
 
-
 /** RFC 7208 allows 10 lookups; beyond that receivers give up (permerror). */
 const MAX_LOOKUPS = 10;
 
@@ -49,7 +48,9 @@ async function spfCovers(resolver: DnsResolver, domain: string, ips: string[], b
   for (const raw of terms) {
     const term = raw.replace(/^[+?~-]/, '');
     const pass = !/^[-~?]/.test(raw);
-    const [name, value] = term.includes(':') ? [term.slice(0, term.indexOf(':')), term.slice(term.indexOf(':') + 1)] : [term.split('/')[0]!, undefined];
+    const [name, value] = term.includes(':')
+      ? [term.slice(0, term.indexOf(':')), term.slice(term.indexOf(':') + 1)]
+      : [term.split('/')[0]!, undefined];
     const lower = name.toLowerCase();
     if (lower === 'ip4' && value) {
       if (pass && ips.some((ip) => inCidr(ip, value))) return true;
@@ -81,19 +82,39 @@ export async function checkDomainHealth(domain: string, smtpHost: string | undef
     // An unreachable DNS server proves nothing about the records: say so instead of "you have none".
     if (!(error instanceof DnsError) || error.kind !== 'nxdomain') {
       const why = error instanceof DnsError ? ` (${error.message})` : '';
-      return [{ check: 'mx', level: 'warning', message: `Outbox could not check your domain's MX, SPF and DMARC records: DNS did not answer${why}. Check the network (or the DNS server given), then search again.` }];
+      return [
+        {
+          check: 'mx',
+          level: 'warning',
+          message: `Outbox could not check your domain's MX, SPF and DMARC records: DNS did not answer${why}. Check the network (or the DNS server given), then search again.`,
+        },
+      ];
     }
     mx = [];
   }
   advice.push(
     mx.length > 0
-      ? { check: 'mx', level: 'ok', message: `Your domain has mail servers (MX): ${mx.map((m) => m.exchange).join(', ')}.`, record: mx.map((m) => `${m.priority} ${m.exchange}`).join(', ') }
-      : { check: 'mx', level: 'warning', message: 'Your domain has no MX record, so replies to your mail cannot be delivered. Add MX records at your DNS host.' },
+      ? {
+          check: 'mx',
+          level: 'ok',
+          message: `Your domain has mail servers (MX): ${mx.map((m) => m.exchange).join(', ')}.`,
+          record: mx.map((m) => `${m.priority} ${m.exchange}`).join(', '),
+        }
+      : {
+          check: 'mx',
+          level: 'warning',
+          message: 'Your domain has no MX record, so replies to your mail cannot be delivered. Add MX records at your DNS host.',
+        },
   );
 
   const spf = await spfRecord(resolver, domain);
   if (!spf) {
-    advice.push({ check: 'spf', level: 'warning', message: 'Your domain has no SPF record; receivers may mark your mail as spam. Add a TXT record starting with "v=spf1" that names your mail host at your DNS host.' });
+    advice.push({
+      check: 'spf',
+      level: 'warning',
+      message:
+        'Your domain has no SPF record; receivers may mark your mail as spam. Add a TXT record starting with "v=spf1" that names your mail host at your DNS host.',
+    });
   } else if (smtpHost) {
     const ips = await resolver.resolve4(smtpHost).catch(() => [] as string[]);
     const covered = ips.length > 0 && (await spfCovers(resolver, domain, ips, { lookups: MAX_LOOKUPS }));
@@ -113,7 +134,12 @@ export async function checkDomainHealth(domain: string, smtpHost: string | undef
 
   const dmarc = (await txt(resolver, `_dmarc.${domain}`)).find((r) => /^v=DMARC1/i.test(r));
   if (!dmarc) {
-    advice.push({ check: 'dmarc', level: 'info', message: 'Your domain has no DMARC record. Adding one (v=DMARC1; p=none to start) tells receivers what to do with mail that fails checks and lets you get reports.' });
+    advice.push({
+      check: 'dmarc',
+      level: 'info',
+      message:
+        'Your domain has no DMARC record. Adding one (v=DMARC1; p=none to start) tells receivers what to do with mail that fails checks and lets you get reports.',
+    });
   } else {
     const policy = /(?:^|;)\s*p\s*=\s*(none|quarantine|reject)/i.exec(dmarc)?.[1]?.toLowerCase() ?? 'unknown';
     const meaning: Record<string, string> = {
@@ -122,7 +148,12 @@ export async function checkDomainHealth(domain: string, smtpHost: string | undef
       reject: 'receivers refuse failing mail',
       unknown: 'the policy could not be read',
     };
-    advice.push({ check: 'dmarc', level: policy === 'unknown' ? 'warning' : 'ok', message: `Your domain's DMARC policy is "${policy}": ${meaning[policy]}.`, record: dmarc });
+    advice.push({
+      check: 'dmarc',
+      level: policy === 'unknown' ? 'warning' : 'ok',
+      message: `Your domain's DMARC policy is "${policy}": ${meaning[policy]}.`,
+      record: dmarc,
+    });
   }
   return advice;
 }

@@ -32,7 +32,11 @@ export interface HttpFetcherOptions {
   resolve4?: (host: string) => Promise<string[]>;
 }
 
-type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | { address: string; family: number }[], family?: number) => void;
+type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address: string | { address: string; family: number }[],
+  family?: number,
+) => void;
 
 function lookupWith(resolve4: (host: string) => Promise<string[]>) {
   return (hostname: string, options: { all?: boolean }, callback: LookupCallback): void => {
@@ -40,7 +44,11 @@ function lookupWith(resolve4: (host: string) => Promise<string[]>) {
       (addresses) => {
         const first = addresses[0];
         if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '', 4);
-        if (options.all) callback(null, addresses.map((address) => ({ address, family: 4 })));
+        if (options.all)
+          callback(
+            null,
+            addresses.map((address) => ({ address, family: 4 })),
+          );
         else callback(null, first, 4);
       },
       (error: NodeJS.ErrnoException) => callback(Object.assign(error, { code: error.code ?? 'ENOTFOUND' }), '', 4),

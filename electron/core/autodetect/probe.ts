@@ -62,7 +62,14 @@ function failureKind(kind: VerdictKind): ProbeFailure['kind'] {
 }
 
 /** One conversation through the connection check's SMTP reader and network leg: greeting, EHLO, STARTTLS when offered. */
-async function probeOne(host: string, address: string, port: ProbePort, options: ProbeOptions, signal: AbortSignal, timeoutMs: number): Promise<ProbeResult> {
+async function probeOne(
+  host: string,
+  address: string,
+  port: ProbePort,
+  options: ProbeOptions,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<ProbeResult> {
   let certificateProblem: string | undefined;
   const report = await checkSmtp({
     host,
@@ -85,7 +92,10 @@ async function probeOne(host: string, address: string, port: ProbePort, options:
     throw new ProbeFailure(failureKind(v.kind), detail);
   }
   const cert = report.certificate;
-  if (cert && !(cert.trusted && cert.hostMatches)) certificateProblem = report.transcript.find((l) => l.startsWith('* Certificate would not'))?.replace(/^\* Certificate would not be accepted for signing in: /, '');
+  if (cert && !(cert.trusted && cert.hostMatches))
+    certificateProblem = report.transcript
+      .find((l) => l.startsWith('* Certificate would not'))
+      ?.replace(/^\* Certificate would not be accepted for signing in: /, '');
   return { security: report.server.security ?? 'none', report, ...(certificateProblem ? { certificateProblem } : {}) };
 }
 
@@ -100,7 +110,10 @@ function describe(result: ProbeResult, host: string): string[] {
   else if (result.security === 'starttls') notes.push('STARTTLS offered and working');
   else notes.push('the server did not offer STARTTLS: only an unencrypted connection, insecure, not recommended');
   const cert = result.report.certificate;
-  if (cert && !cert.hostMatches) notes.push(`the certificate does not match ${host} (it names ${cert.names?.join(', ') || 'nothing'}): connecting would fail unless you trust it`);
+  if (cert && !cert.hostMatches)
+    notes.push(
+      `the certificate does not match ${host} (it names ${cert.names?.join(', ') || 'nothing'}): connecting would fail unless you trust it`,
+    );
   if (cert && !cert.trusted) notes.push(`the certificate is not trusted (${result.certificateProblem ?? 'unknown issuer'})`);
   const auth = caps?.auth ?? [];
   notes.push(auth.length > 0 ? `sign-in offered: ${auth.join(' ')}` : 'no sign-in (AUTH) offered');
@@ -148,7 +161,10 @@ async function resolveHost(host: string, resolver: DnsResolver, trace: Trace): P
     return address;
   } catch (error) {
     const kind = error instanceof DnsError ? error.kind : 'error';
-    done(kind === 'timeout' ? 'timeout' : kind === 'nxdomain' ? 'nothing' : 'error', error instanceof Error ? error.message : String(error));
+    done(
+      kind === 'timeout' ? 'timeout' : kind === 'nxdomain' ? 'nothing' : 'error',
+      error instanceof Error ? error.message : String(error),
+    );
     return undefined;
   }
 }
@@ -175,7 +191,8 @@ export async function probeDomain(domain: string, options: ProbeOptions, trace: 
       if (options.signal?.aborted) return done('cancelled', 'stopped: detection was cancelled or reached its deadline');
       if (stop.signal.aborted && !timeout.aborted) return done('skipped', 'stopped: a usable server had already answered');
       if (error instanceof ProbeFailure) {
-        if (error.kind === 'silent') return done('timeout', `no SMTP answer within ${timeoutMs} ms (the port accepted and stayed silent, or never connected)`);
+        if (error.kind === 'silent')
+          return done('timeout', `no SMTP answer within ${timeoutMs} ms (the port accepted and stayed silent, or never connected)`);
         return done(error.kind === 'refused' ? 'nothing' : 'error', error.message);
       }
       done('error', error instanceof Error ? error.message : String(error));

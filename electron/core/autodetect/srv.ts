@@ -45,7 +45,10 @@ async function lookupOne(domain: string, service: SrvService, resolver: DnsResol
     records = await resolver.resolveSrv(name);
   } catch (error) {
     const kind = error instanceof DnsError ? error.kind : 'error';
-    done(kind === 'timeout' ? 'timeout' : kind === 'nxdomain' ? 'nothing' : 'error', error instanceof Error ? error.message : String(error));
+    done(
+      kind === 'timeout' ? 'timeout' : kind === 'nxdomain' ? 'nothing' : 'error',
+      error instanceof Error ? error.message : String(error),
+    );
     return kind === 'nxdomain' ? 'nxdomain' : [];
   }
   if (records.length === 0) {

@@ -22,7 +22,13 @@ export class Trace {
   begin(step: string): (outcome: TraceStep['outcome'], detail: string) => void {
     const started = this.now();
     return (outcome, detail) => {
-      const recorded: TraceStep = { step, startedMs: Math.round(started - this.origin), durationMs: Math.round(this.now() - started), outcome, detail };
+      const recorded: TraceStep = {
+        step,
+        startedMs: Math.round(started - this.origin),
+        durationMs: Math.round(this.now() - started),
+        outcome,
+        detail,
+      };
       this.steps.push(recorded);
       try {
         this.onStep?.(recorded);

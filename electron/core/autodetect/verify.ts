@@ -28,7 +28,11 @@ export interface VerifyOptions {
 }
 
 /** Tries the encrypted candidates in order; an unencrypted one is never tried (nor chosen) by itself. */
-export async function verifyCandidates(candidates: readonly Candidate[], password: string | null, options: VerifyOptions = {}): Promise<VerifyResult> {
+export async function verifyCandidates(
+  candidates: readonly Candidate[],
+  password: string | null,
+  options: VerifyOptions = {},
+): Promise<VerifyResult> {
   const check = options.check ?? checkSmtp;
   const attempts: VerifyAttempt[] = [];
   for (const candidate of candidates.filter((c) => c.protocol === 'smtp' && !c.insecure).slice(0, options.limit ?? 4)) {

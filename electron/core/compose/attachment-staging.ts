@@ -20,7 +20,10 @@ export interface StagedFile extends StagedAttachment {
 }
 
 export class AttachmentStaging {
-  constructor(private readonly dir: string, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly dir: string,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Copies a file the user chose in the OS picker. */
   async fromPath(file: string): Promise<StagedAttachment> {
@@ -60,7 +63,11 @@ export class AttachmentStaging {
       const meta = metaSchema.parse(JSON.parse(await fs.readFile(path.join(folder, META), 'utf8')));
       return { id, name: meta.name, size: meta.size, contentType: meta.contentType, path: path.join(folder, DATA) };
     } catch (error) {
-      throw new AppError('ATTACHMENT_UNREADABLE', { message: 'An attachment of this message is no longer there.', next: 'Remove it and attach the file again.', cause: error });
+      throw new AppError('ATTACHMENT_UNREADABLE', {
+        message: 'An attachment of this message is no longer there.',
+        next: 'Remove it and attach the file again.',
+        cause: error,
+      });
     }
   }
 
@@ -96,7 +103,8 @@ export class AttachmentStaging {
 
 /** The name as the recipient will see it: no folders, no control characters. */
 function safeName(name: string): string {
+  const base = path.basename(name.replace(/\\/g, '/'));
   // eslint-disable-next-line no-control-regex
-  const cleaned = path.basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
   return cleaned.slice(0, 255) || 'attachment';
 }

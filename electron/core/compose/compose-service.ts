@@ -56,10 +56,13 @@ export class ComposeService {
       const delivered = message.recipients?.some((r) => r.state === 'delivered');
       throw new AppError('MESSAGE_STATE', {
         message:
-          message.state === 'sent' ? 'This message was already sent; it cannot be edited.'
-          : delivered ? 'Some recipients already received this message, so it can no longer be edited.'
-          : message.state === 'sending' ? 'The message is being sent right now.'
-          : `The message is ${message.state}; it cannot be edited.`,
+          message.state === 'sent'
+            ? 'This message was already sent; it cannot be edited.'
+            : delivered
+              ? 'Some recipients already received this message, so it can no longer be edited.'
+              : message.state === 'sending'
+                ? 'The message is being sent right now.'
+                : `The message is ${message.state}; it cannot be edited.`,
         next: message.state === 'sending' ? 'Wait for this attempt to finish, then try again.' : 'Write a new message instead.',
       });
     }
@@ -103,7 +106,9 @@ export class ComposeService {
       text: parsed.text ?? '',
       attachments: staged.map((a) => a.id),
       // An undo window's time is not a schedule the user chose.
-      ...(message.scheduledAt && !message.undoUntil && Date.parse(message.scheduledAt) > Date.now() ? { scheduledAt: message.scheduledAt } : {}),
+      ...(message.scheduledAt && !message.undoUntil && Date.parse(message.scheduledAt) > Date.now()
+        ? { scheduledAt: message.scheduledAt }
+        : {}),
     });
     await this.deps.engine.remove(id);
     return draft;
@@ -112,7 +117,9 @@ export class ComposeService {
 
 function addresses(field: AddressObject | AddressObject[] | undefined): string[] {
   const list = Array.isArray(field) ? field : field ? [field] : [];
-  return list.flatMap((o) => o.value.flatMap((a) => (a.address ? [a.address] : (a.group ?? []).flatMap((g) => (g.address ? [g.address] : [])))));
+  return list.flatMap((o) =>
+    o.value.flatMap((a) => (a.address ? [a.address] : (a.group ?? []).flatMap((g) => (g.address ? [g.address] : [])))),
+  );
 }
 
 async function readRange(file: string, offset: number, length: number): Promise<Buffer> {

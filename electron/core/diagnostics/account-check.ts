@@ -42,7 +42,9 @@ function imapLogin(account: AccountProfile, options: AccountCheckOptions): ImapC
   const smtp = options.credentials;
   if (!smtp) return null;
   const user = account.imap?.user || smtp.user || account.smtp.user;
-  return smtp.kind === 'oauth2' ? { kind: 'oauth2', user, accessToken: smtp.accessToken } : { kind: 'password', user, password: smtp.password };
+  return smtp.kind === 'oauth2'
+    ? { kind: 'oauth2', user, accessToken: smtp.accessToken }
+    : { kind: 'password', user, password: smtp.password };
 }
 
 function runSmtp(account: AccountProfile, options: ConnectOptions, credentials: Credentials | null): Promise<ConnectionReport> {
@@ -81,7 +83,10 @@ function runImap(account: AccountProfile, options: ConnectOptions, credentials: 
 
 /** Checks SMTP and IMAP at the same time; failures are in the reports, never thrown. */
 export async function checkAccount(account: AccountProfile, options: AccountCheckOptions): Promise<AccountReport> {
-  const [smtp, imap] = await Promise.all([runSmtp(account, options, options.credentials), runImap(account, options, imapLogin(account, options))]);
+  const [smtp, imap] = await Promise.all([
+    runSmtp(account, options, options.credentials),
+    runImap(account, options, imapLogin(account, options)),
+  ]);
   const report: AccountReport = { ok: smtp.ok && (imap?.ok ?? true), smtp };
   if (imap) report.imap = imap;
   return report;
@@ -105,14 +110,23 @@ export async function certificateToTrust(
   const tlsCode: ErrorCode = server === 'smtp' ? 'SMTP_TLS' : 'IMAP_TLS';
   const settings = server === 'smtp' ? account.smtp : account.imap;
   if (!settings) {
-    throw new AppError('VALIDATION', { message: `Account "${account.id}" has no IMAP settings, so there is no IMAP certificate to trust.`, next: 'Add the IMAP settings first, or leave out --imap.' });
+    throw new AppError('VALIDATION', {
+      message: `Account "${account.id}" has no IMAP settings, so there is no IMAP certificate to trust.`,
+      next: 'Add the IMAP settings first, or leave out --imap.',
+    });
   }
   if (settings.security === 'none') {
-    throw new AppError(tlsCode, { message: `The ${server.toUpperCase()} connection of account "${account.id}" is not encrypted, so it has no certificate to trust.`, next: 'Set the security to TLS or STARTTLS first.' });
+    throw new AppError(tlsCode, {
+      message: `The ${server.toUpperCase()} connection of account "${account.id}" is not encrypted, so it has no certificate to trust.`,
+      next: 'Set the security to TLS or STARTTLS first.',
+    });
   }
   const wanted = normalizeFingerprint(fingerprint);
   if (wanted.length !== 64) {
-    throw new AppError('VALIDATION', { message: 'A SHA-256 fingerprint is 32 bytes: 64 hex digits, usually written in pairs separated by colons.', next: "Copy the fingerprint 'outbox account test' printed." });
+    throw new AppError('VALIDATION', {
+      message: 'A SHA-256 fingerprint is 32 bytes: 64 hex digits, usually written in pairs separated by colons.',
+      next: "Copy the fingerprint 'outbox account test' printed.",
+    });
   }
   const probe = { ...account, sentCopy: { enabled: false } } as AccountProfile;
   const cert: CertificateInfo | undefined =
@@ -189,7 +203,11 @@ export function createAccountDiagnostics({ accounts, secrets, connect = {} }: Ac
           imapCredentials = null;
         }
       }
-      const report = await checkAccount(account, { ...connect, credentials, ...(imapCredentials !== undefined ? { imapCredentials } : {}) });
+      const report = await checkAccount(account, {
+        ...connect,
+        credentials,
+        ...(imapCredentials !== undefined ? { imapCredentials } : {}),
+      });
       return { account: id, ...report, notes };
     },
     async trust(id, fingerprint, server) {

@@ -47,7 +47,11 @@ export class Stop<V extends { message: string }> extends Error {
 
 const MAX_TRANSCRIPT_LINES = 200;
 
-export abstract class CheckSession<V extends { message: string }, T extends LinkTimings & { totalMs: number }, R extends { detach(): void }> {
+export abstract class CheckSession<
+  V extends { message: string },
+  T extends LinkTimings & { totalMs: number },
+  R extends { detach(): void },
+> {
   protected readonly timeouts: CheckTimeouts;
   protected readonly link: ServerLink;
   protected readonly ctx: ServerContext;
@@ -111,20 +115,24 @@ export abstract class CheckSession<V extends { message: string }, T extends Link
   }
 
   protected note(line: string): void {
-    if (this.lines.length < MAX_TRANSCRIPT_LINES) this.lines.push(line.length > MAX_LINE_LENGTH ? `${line.slice(0, MAX_LINE_LENGTH)} …` : line);
+    if (this.lines.length < MAX_TRANSCRIPT_LINES)
+      this.lines.push(line.length > MAX_LINE_LENGTH ? `${line.slice(0, MAX_LINE_LENGTH)} …` : line);
   }
 
   /** Why a read failed, as a verdict: TLS spoken to a plaintext client, silence (maybe a TLS-only port), a drop. */
   protected async readFailure(err: ReadFailure, stage: 'greeting' | 'command'): Promise<Stop<V>> {
     const head = err.firstBytes[0];
     // 0x15 alert, 0x16 handshake: a TLS server answering a plaintext client.
-    if (err.reason === 'binary' && (head === 0x15 || head === 0x16)) return this.stop('tls-wrong-mode', `binary data instead of an ${this.protocol} greeting`);
-    if (err.reason === 'binary') return this.unexpectedData(`Unexpected data: ${JSON.stringify(err.firstBytes.subarray(0, 40).toString('latin1'))}`);
+    if (err.reason === 'binary' && (head === 0x15 || head === 0x16))
+      return this.stop('tls-wrong-mode', `binary data instead of an ${this.protocol} greeting`);
+    if (err.reason === 'binary')
+      return this.unexpectedData(`Unexpected data: ${JSON.stringify(err.firstBytes.subarray(0, 40).toString('latin1'))}`);
     if (err.reason === 'timeout' && stage === 'greeting') {
       if (this.session.security !== 'tls' && !this.session.signal?.aborted) {
         this.note('* No greeting; checking whether this port expects TLS from the start');
         const target = { host: this.session.host, extra: this.session.tls, timeoutMs: Math.min(this.timeouts.tls, this.timeouts.greeting) };
-        if (await speaksImplicitTls(this.link.address, this.session.port, target)) return this.stop('tls-wrong-mode', 'the port completed a TLS handshake');
+        if (await speaksImplicitTls(this.link.address, this.session.port, target))
+          return this.stop('tls-wrong-mode', 'the port completed a TLS handshake');
       }
       return this.stop('timeout-greeting');
     }
@@ -140,4 +148,3 @@ export abstract class CheckSession<V extends { message: string }, T extends Link
     return lines.map((l) => secrets.reduce((acc, s) => acc.replaceAll(s, '[redacted]'), l));
   }
 }
-

@@ -34,7 +34,6 @@ export interface SmtpCapabilities {
   extensions: string[];
 }
 
-
 /** Milliseconds per step; null for a step that did not happen. */
 export interface Timings {
   dnsMs: number | null;
@@ -76,7 +75,8 @@ export function failureVerdict(kind: FailureKind, ctx: ServerContext, detail?: s
       verdict.next = 'Check the port and security setting with your provider (465 uses TLS, 587 uses STARTTLS).';
       break;
     case 'tls-untrusted':
-      verdict.next = "Check the server name first. If you run this server and the fingerprint shown is exactly the one you expect, trust this one certificate for this account.";
+      verdict.next =
+        'Check the server name first. If you run this server and the fingerprint shown is exactly the one you expect, trust this one certificate for this account.';
       break;
     case 'timeout-tls':
       verdict.next = 'Check the security setting with your provider: 465 uses TLS from the start, 587 uses STARTTLS.';
@@ -109,7 +109,14 @@ export function replyVerdict(reply: string, stage: SmtpStage): Verdict {
 /** EHLO's keyword lines as capabilities. */
 export function parseCapabilities(ehloLines: string[], startTlsOffered: boolean): SmtpCapabilities {
   const extensions = ehloLines.slice(1).map((l) => l.slice(4).trim());
-  const caps: SmtpCapabilities = { auth: [], eightBitMime: false, smtpUtf8: false, pipelining: false, startTls: startTlsOffered, extensions };
+  const caps: SmtpCapabilities = {
+    auth: [],
+    eightBitMime: false,
+    smtpUtf8: false,
+    pipelining: false,
+    startTls: startTlsOffered,
+    extensions,
+  };
   for (const ext of extensions) {
     const [keyword = '', ...params] = ext.split(/[\s=]+/);
     switch (keyword.toUpperCase()) {

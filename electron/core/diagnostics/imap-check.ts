@@ -52,7 +52,16 @@ export interface ImapCheckOptions extends SessionOptions {
   folder?: string;
 }
 
-const NETWORK_KINDS = new Set<FailureKind>(['refused', 'timeout-connect', 'timeout-greeting', 'timeout-socket', 'timeout-tls', 'dns', 'offline', 'dropped']);
+const NETWORK_KINDS = new Set<FailureKind>([
+  'refused',
+  'timeout-connect',
+  'timeout-greeting',
+  'timeout-socket',
+  'timeout-tls',
+  'dns',
+  'offline',
+  'dropped',
+]);
 const IMAP_PORTS = 'IMAP uses 993 with TLS or 143 with STARTTLS';
 // The SMTP texts name the submission ports; IMAP's next steps name its own.
 const IMAP_NEXT: Partial<Record<FailureKind, string>> = {
@@ -76,7 +85,12 @@ class ImapCheck extends CheckSession<ImapVerdict, ImapTimings, ImapReader> {
   private tagCount = 0;
 
   constructor(private readonly o: ImapCheckOptions) {
-    super(o, { dnsMs: null, connectMs: null, tlsMs: null, greetingMs: null, loginMs: null, listMs: null, totalMs: 0 }, new ImapReader(), 'IMAP');
+    super(
+      o,
+      { dnsMs: null, connectMs: null, tlsMs: null, greetingMs: null, loginMs: null, listMs: null, totalMs: 0 },
+      new ImapReader(),
+      'IMAP',
+    );
   }
 
   async check(): Promise<ImapReport> {
@@ -133,7 +147,8 @@ class ImapCheck extends CheckSession<ImapVerdict, ImapTimings, ImapReader> {
   }
 
   private async login(credentials: ImapCredentials): Promise<void> {
-    if (this.capabilities.includes('LOGINDISABLED')) throw this.imapStop('tls', undefined, 'the server refuses to log in over this connection (LOGINDISABLED)');
+    if (this.capabilities.includes('LOGINDISABLED'))
+      throw this.imapStop('tls', undefined, 'the server refuses to log in over this connection (LOGINDISABLED)');
     const t = performance.now();
     let reply: ImapResponse;
     if (credentials.kind === 'oauth2') {
@@ -146,7 +161,10 @@ class ImapCheck extends CheckSession<ImapVerdict, ImapTimings, ImapReader> {
       reply = await this.command('AUTHENTICATE PLAIN');
       if (reply.final.startsWith('+')) reply = await this.continueWith(b64(`\u0000${credentials.user}\u0000${credentials.password}`));
     } else {
-      reply = await this.command(`LOGIN ${quoted(credentials.user)} ${quoted(credentials.password)}`, `LOGIN ${quoted(credentials.user)} [redacted]`);
+      reply = await this.command(
+        `LOGIN ${quoted(credentials.user)} ${quoted(credentials.password)}`,
+        `LOGIN ${quoted(credentials.user)} [redacted]`,
+      );
     }
     this.timings.loginMs = ms(t);
     const status = statusOf(reply.final);
@@ -165,7 +183,8 @@ class ImapCheck extends CheckSession<ImapVerdict, ImapTimings, ImapReader> {
     if (statusOf(reply.final) !== 'OK') throw this.imapStop('protocol', tail(reply.final));
     const entries = reply.untagged.map(parseListLine).filter((e): e is FolderEntry => e !== undefined);
     if (this.o.folder !== undefined) {
-      if (!entries.some((e) => e.path === this.o.folder)) throw this.imapStop('folder-missing', undefined, `"${this.o.folder}" is not among the server's folders`);
+      if (!entries.some((e) => e.path === this.o.folder))
+        throw this.imapStop('folder-missing', undefined, `"${this.o.folder}" is not among the server's folders`);
       this.sentFolder = { path: this.o.folder, how: 'configured' };
     } else {
       const found = pickSentFolder(entries);
@@ -185,9 +204,6 @@ class ImapCheck extends CheckSession<ImapVerdict, ImapTimings, ImapReader> {
       // The check already has its answer; a server that hangs up on LOGOUT changes nothing.
     }
   }
-
-
-
 
   /** Sends one tagged command (logged as `logged` when it carries a secret) and reads its response. */
   private async command(command: string, logged = command, maxNotedUntagged = 10): Promise<ImapResponse> {
@@ -275,6 +291,3 @@ function quoted(text: string): string {
 function b64(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64');
 }
-
-
-

@@ -83,7 +83,12 @@ export function statusOf(line: string): string {
 export function capabilitiesIn(lines: readonly string[]): string[] | undefined {
   for (const line of lines) {
     const m = /^\* CAPABILITY (.*)$/i.exec(line) ?? /\[CAPABILITY ([^\]]*)\]/i.exec(line);
-    if (m) return m[1]!.trim().split(/\s+/).filter(Boolean).map((c) => c.toUpperCase());
+    if (m)
+      return m[1]!
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((c) => c.toUpperCase());
   }
   return undefined;
 }
@@ -99,7 +104,22 @@ export function decodeMailboxName(name: string): string {
   });
 }
 
-const FLAG_NAMES = ['\\Noselect', '\\NonExistent', '\\Sent', '\\HasChildren', '\\HasNoChildren', '\\Marked', '\\Unmarked', '\\Subscribed', '\\Drafts', '\\Trash', '\\Junk', '\\Archive', '\\All', '\\Flagged'];
+const FLAG_NAMES = [
+  '\\Noselect',
+  '\\NonExistent',
+  '\\Sent',
+  '\\HasChildren',
+  '\\HasNoChildren',
+  '\\Marked',
+  '\\Unmarked',
+  '\\Subscribed',
+  '\\Drafts',
+  '\\Trash',
+  '\\Junk',
+  '\\Archive',
+  '\\All',
+  '\\Flagged',
+];
 const FLAG_BY_LOWER = new Map(FLAG_NAMES.map((f) => [f.toLowerCase(), f]));
 
 /** Reads one quoted string or atom at `text[i]`; returns it and the index after it. */
@@ -122,7 +142,12 @@ function token(text: string, i: number): [string | null, number] {
 export function parseListLine(line: string): FolderEntry | undefined {
   const m = /^\* LIST \(([^)]*)\) (.*)$/i.exec(line);
   if (!m) return undefined;
-  const flags = new Set(m[1]!.split(/\s+/).filter(Boolean).map((f) => FLAG_BY_LOWER.get(f.toLowerCase()) ?? f));
+  const flags = new Set(
+    m[1]!
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((f) => FLAG_BY_LOWER.get(f.toLowerCase()) ?? f),
+  );
   const [delimiter, next] = token(m[2]!, 0);
   const [raw] = token(m[2]!, next);
   if (raw === null) return undefined;

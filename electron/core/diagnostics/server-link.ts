@@ -90,7 +90,8 @@ export class ServerLink {
       const onError = (err: NodeJS.ErrnoException): void => {
         clearTimeout(timer);
         const code = err.code ?? '';
-        const kind: FailureKind = code === 'ECONNREFUSED' ? 'refused' : code === 'ETIMEDOUT' ? 'timeout-connect' : OFFLINE_CODES.has(code) ? 'offline' : 'dropped';
+        const kind: FailureKind =
+          code === 'ECONNREFUSED' ? 'refused' : code === 'ETIMEDOUT' ? 'timeout-connect' : OFFLINE_CODES.has(code) ? 'offline' : 'dropped';
         reject(new LinkFailure(kind, describe(err)));
       };
       socket.once('error', onError);

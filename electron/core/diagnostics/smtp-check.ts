@@ -5,7 +5,15 @@ import type { Credentials, OAuth2Credentials } from '../ports';
 import { xoauth2String } from '../oauth/xoauth2';
 import type { FailureKind } from '../smtp/smtp-explain';
 import { secretForms } from '../smtp/smtp-options';
-import { failureVerdict, parseCapabilities, replyVerdict, type ConnectionReport, type SmtpCapabilities, type Timings, type Verdict } from './connection-report';
+import {
+  failureVerdict,
+  parseCapabilities,
+  replyVerdict,
+  type ConnectionReport,
+  type SmtpCapabilities,
+  type Timings,
+  type Verdict,
+} from './connection-report';
 import { ReadFailure, ReplyReader, type Reply } from './reply-reader';
 import { pickMechanism, signIn } from './sasl';
 import { ms, type Resolver } from './server-link';
@@ -40,7 +48,12 @@ class SmtpCheck extends CheckSession<Verdict, Timings, ReplyReader> {
   private security: 'tls' | 'starttls' | 'none' = 'none';
 
   constructor(private readonly o: SmtpCheckOptions) {
-    super(o, { dnsMs: null, connectMs: null, tlsMs: null, greetingMs: null, ehloMs: null, authMs: null, totalMs: 0 }, new ReplyReader(), 'SMTP');
+    super(
+      o,
+      { dnsMs: null, connectMs: null, tlsMs: null, greetingMs: null, ehloMs: null, authMs: null, totalMs: 0 },
+      new ReplyReader(),
+      'SMTP',
+    );
   }
 
   async check(): Promise<ConnectionReport> {
@@ -54,7 +67,8 @@ class SmtpCheck extends CheckSession<Verdict, Timings, ReplyReader> {
   private async converse(): Promise<void> {
     const { security } = this.o;
     // A certificate that is only reported, never enforced, must not carry a secret.
-    if (this.o.certificates === 'report' && this.o.credentials) throw new Error('checkSmtp: certificates "report" is for checks without credentials');
+    if (this.o.certificates === 'report' && this.o.credentials)
+      throw new Error('checkSmtp: certificates "report" is for checks without credentials');
     if (security === 'none' && !this.o.insecure) throw this.stop('insecure-refused');
     await this.link.resolve();
     let socket = await this.link.connect();
@@ -93,7 +107,6 @@ class SmtpCheck extends CheckSession<Verdict, Timings, ReplyReader> {
     await this.quit();
   }
 
-
   private async ehlo(): Promise<Reply> {
     const t = performance.now();
     const reply = await this.command(`EHLO ${this.o.clientName ?? '[127.0.0.1]'}`);
@@ -111,11 +124,15 @@ class SmtpCheck extends CheckSession<Verdict, Timings, ReplyReader> {
         code: 'SMTP_AUTH',
         kind: 'auth-unavailable',
         message: `The server at ${this.o.host}:${this.o.port} does not offer a sign-in method Outbox supports (${list}).`,
-        next: offered.length ? 'Your provider may require OAuth sign-in for this account; check its settings page.' : 'Check the port and security setting: most servers only offer sign-in on 587 (STARTTLS) or 465 (TLS).',
+        next: offered.length
+          ? 'Your provider may require OAuth sign-in for this account; check its settings page.'
+          : 'Check the port and security setting: most servers only offer sign-in on 587 (STARTTLS) or 465 (TLS).',
       });
     }
     const t = performance.now();
-    const reply = await signIn(mechanism, credentials.user || this.o.user, credentials.password, (line, logged) => this.command(line, logged));
+    const reply = await signIn(mechanism, credentials.user || this.o.user, credentials.password, (line, logged) =>
+      this.command(line, logged),
+    );
     this.timings.authMs = ms(t);
     if (reply.code !== 235) throw new Stop(replyVerdict(reply.text, 'auth'));
     this.note(`* Signed in with ${mechanism} (${this.timings.authMs} ms)`);
@@ -132,7 +149,10 @@ class SmtpCheck extends CheckSession<Verdict, Timings, ReplyReader> {
       });
     }
     const t = performance.now();
-    const reply = await this.command(`AUTH XOAUTH2 ${xoauth2String(credentials.user || this.o.user, credentials.accessToken)}`, 'AUTH XOAUTH2 [redacted]');
+    const reply = await this.command(
+      `AUTH XOAUTH2 ${xoauth2String(credentials.user || this.o.user, credentials.accessToken)}`,
+      'AUTH XOAUTH2 [redacted]',
+    );
     this.timings.authMs = ms(t);
     if (reply.code !== 235) throw new Stop(replyVerdict(reply.text, 'auth'));
     this.note(`* Signed in with XOAUTH2 (${this.timings.authMs} ms)`);

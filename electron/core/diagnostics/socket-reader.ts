@@ -28,7 +28,8 @@ export abstract class SocketReader<T, Extra extends object = object> {
   private failure: ReadFailure | undefined;
   private readonly onData = (chunk: Buffer): void => this.receive(chunk);
   private readonly onClose = (): void => this.fail(new ReadFailure('closed', this.buffer));
-  private readonly onError = (err: NodeJS.ErrnoException): void => this.fail(new ReadFailure('error', this.buffer, err.code ?? err.message));
+  private readonly onError = (err: NodeJS.ErrnoException): void =>
+    this.fail(new ReadFailure('error', this.buffer, err.code ?? err.message));
 
   constructor(private readonly maxBuffer: number) {}
 

@@ -5,8 +5,11 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { FailureKind } from '../smtp/smtp-explain';
 import type { CertificateInfo } from './connection-report';
-import { EXPIRED_CERT_CODES as EXPIRED, HOSTNAME_CERT_CODES as HOSTNAME, UNTRUSTED_CERT_CODES as UNTRUSTED } from '../tls/certificate-errors';
-
+import {
+  EXPIRED_CERT_CODES as EXPIRED,
+  HOSTNAME_CERT_CODES as HOSTNAME,
+  UNTRUSTED_CERT_CODES as UNTRUSTED,
+} from '../tls/certificate-errors';
 
 export interface HandshakeTarget {
   /** The name the user entered: what the certificate must be for (SNI only when it is not an address). */
@@ -17,7 +20,10 @@ export interface HandshakeTarget {
 }
 
 export class HandshakeError extends Error {
-  constructor(readonly kind: FailureKind, readonly detail: string) {
+  constructor(
+    readonly kind: FailureKind,
+    readonly detail: string,
+  ) {
     super(detail);
     this.name = 'HandshakeError';
   }
@@ -51,8 +57,15 @@ export function handshake(socket: net.Socket, target: HandshakeTarget): Promise<
       secure.destroy();
       const code = err.code ?? '';
       // A plaintext server's "220 …" read as a TLS record header.
-      const wrongMode = code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long|unknown protocol|http request/i.test(err.message);
-      reject(new HandshakeError(wrongMode ? 'tls-wrong-mode' : code === 'ECONNRESET' ? 'dropped' : 'tls-other', `${code || 'Error'}: ${err.message}`));
+      const wrongMode =
+        code === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
+        /wrong version number|packet length too long|unknown protocol|http request/i.test(err.message);
+      reject(
+        new HandshakeError(
+          wrongMode ? 'tls-wrong-mode' : code === 'ECONNRESET' ? 'dropped' : 'tls-other',
+          `${code || 'Error'}: ${err.message}`,
+        ),
+      );
     };
     secure.once('error', onError);
     // The socket beneath closed (the check was cancelled, or the peer hung up mid-handshake).
@@ -81,7 +94,10 @@ export function certificateInfo(secure: tls.TLSSocket, host: string, pinnedFinge
   const error = secure.authorized ? undefined : String(secure.authorizationError ?? '');
   const names = [
     ...(peer.subject?.CN ? [String(peer.subject.CN)] : []),
-    ...(peer.subjectaltname ?? '').split(/,\s*/).filter(Boolean).map((n) => n.replace(/^(DNS|IP Address):/, '')),
+    ...(peer.subjectaltname ?? '')
+      .split(/,\s*/)
+      .filter(Boolean)
+      .map((n) => n.replace(/^(DNS|IP Address):/, '')),
   ];
   return {
     subject: oneLine(x509.subject),

@@ -3,15 +3,7 @@
 import { AppError, type ErrorCode, type ErrorInfo } from '../../shared/errors';
 
 export type SentCopyFailureKind =
-  | 'plaintext-refused'
-  | 'auth'
-  | 'tls'
-  | 'unavailable'
-  | 'no-sent-folder'
-  | 'folder-missing'
-  | 'over-quota'
-  | 'append-refused'
-  | 'protocol';
+  'plaintext-refused' | 'auth' | 'tls' | 'unavailable' | 'no-sent-folder' | 'folder-missing' | 'over-quota' | 'append-refused' | 'protocol';
 
 interface Explanation {
   /** The catalogue code this kind reports. */
@@ -37,7 +29,7 @@ export const SENT_COPY_EXPLANATIONS: Readonly<Record<SentCopyFailureKind, Explan
   tls: {
     code: 'IMAP_TLS',
     cause: 'A secure (TLS) connection to the IMAP server could not be set up, so no copy was saved in Sent.',
-    next: "Check the IMAP server name, port and security setting; Outbox never falls back to an unencrypted connection by itself.",
+    next: 'Check the IMAP server name, port and security setting; Outbox never falls back to an unencrypted connection by itself.',
     retryable: false,
   },
   unavailable: {
@@ -95,8 +87,20 @@ interface ImapErrorFields {
 
 const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|CERT_|HOSTNAME_MISMATCH|ClosedAfterConnectTLS)/;
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
-  'CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT', 'ETIMEOUT', 'NoConnection', 'EConnectionClosed',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'CONNECT_TIMEOUT',
+  'GREETING_TIMEOUT',
+  'UPGRADE_TIMEOUT',
+  'ETIMEOUT',
+  'NoConnection',
+  'EConnectionClosed',
   'ClosedAfterConnectText',
 ]);
 const AUTH_RESPONSE_CODES = new Set(['AUTHENTICATIONFAILED', 'AUTHORIZATIONFAILED', 'EXPIRED']);

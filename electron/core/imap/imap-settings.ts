@@ -5,9 +5,7 @@ import type { ImapSettings as AccountImapSettings } from '../../shared/account';
 /** An account's IMAP settings with the user name resolved (the SMTP one unless set apart). */
 export type ImapSettings = Pick<AccountImapSettings, 'host' | 'port' | 'security' | 'insecure'> & { user: string };
 
-export type ImapCredentials =
-  | { kind: 'password'; user: string; password: string }
-  | { kind: 'oauth2'; user: string; accessToken: string };
+export type ImapCredentials = { kind: 'password'; user: string; password: string } | { kind: 'oauth2'; user: string; accessToken: string };
 
 export interface ImapTimeouts {
   /** TCP connect (and the TLS handshake for implicit TLS). */

@@ -72,9 +72,20 @@ export class ImapSentCopyWriter implements SentCopyWriter {
       ...(pinned ? { ca: [...(this.deps.tls?.ca ? [this.deps.tls.ca].flat() : tls.rootCertificates), pinned.pem] } : {}),
     };
     const folder = request.folder ?? account.sentCopy.folder;
-    const settings = { host: imap.host, port: imap.port, security: imap.security, insecure: imap.insecure, user: imap.user ?? credentials.user };
+    const settings = {
+      host: imap.host,
+      port: imap.port,
+      security: imap.security,
+      insecure: imap.insecure,
+      user: imap.user ?? credentials.user,
+    };
     const key = sessionKey(settings, credentials, pinned?.fingerprint256);
-    const open = this.sessionFor(account.id, key, () => new SentCopySession({ settings, credentials, tls: tlsOptions, ...(this.deps.timeouts ? { timeouts: this.deps.timeouts } : {}) }));
+    const open = this.sessionFor(
+      account.id,
+      key,
+      () =>
+        new SentCopySession({ settings, credentials, tls: tlsOptions, ...(this.deps.timeouts ? { timeouts: this.deps.timeouts } : {}) }),
+    );
     let result;
     try {
       result = await open.session.append({
@@ -88,7 +99,10 @@ export class ImapSentCopyWriter implements SentCopyWriter {
     }
     if (result.outcome === 'failed') {
       // A server that echoes the login in its NO reply must not get the password into the journal.
-      const error = redactDeep(result.error ?? new AppError('IMAP_UNAVAILABLE', { detail: result.kind ?? 'unknown' }).toInfo(), imapSecretForms(credentials));
+      const error = redactDeep(
+        result.error ?? new AppError('IMAP_UNAVAILABLE', { detail: result.kind ?? 'unknown' }).toInfo(),
+        imapSecretForms(credentials),
+      );
       named(this.logger, 'sent-copy').warn(`${account.id}: ${error.code}${error.reply ? ` ${error.reply}` : ''}`);
       return { outcome: error.retryable ? 'temporary' : 'permanent', error, ...(result.folder ? { folder: result.folder } : {}) };
     }
@@ -147,7 +161,13 @@ export class ImapSentCopyWriter implements SentCopyWriter {
 /** What makes a session reusable for the next copy: the same server, user and secret (hashed, never kept as text). */
 function sessionKey(settings: object, credentials: ImapCredentials, pinned: string | undefined): string {
   const secret = credentials.kind === 'password' ? credentials.password : credentials.accessToken;
-  return JSON.stringify([settings, credentials.kind, credentials.user, pinned ?? null, createHash('sha256').update(secret).digest('base64url')]);
+  return JSON.stringify([
+    settings,
+    credentials.kind,
+    credentials.user,
+    pinned ?? null,
+    createHash('sha256').update(secret).digest('base64url'),
+  ]);
 }
 
 /** The writer as the app and the command build it: logins from the account store, folders remembered in it. */

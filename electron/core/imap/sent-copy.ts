@@ -159,7 +159,8 @@ export class SentCopySession {
     if (settings.security === 'none' && !settings.insecure) return failure(transcript, 'plaintext-refused', item.folder);
     const messageId = angleBracketed(item.messageId);
     const bytes = await readAll(item.bytes, item.size);
-    if (this.broken && !this.client && this.connecting === null && this.everConnected) return failure(transcript, 'unavailable', item.folder, new Error('the IMAP session is closed'));
+    if (this.broken && !this.client && this.connecting === null && this.everConnected)
+      return failure(transcript, 'unavailable', item.folder, new Error('the IMAP session is closed'));
     const failed = await this.connect(transcript);
     if (failed) return failed;
     const client = this.client!;
@@ -220,7 +221,12 @@ function failure(transcript: string[], kind: SentCopyFailureKind, folder?: strin
 export async function appendSentCopy(request: SentCopyRequest): Promise<SentCopyResult> {
   const session = new SentCopySession(request);
   try {
-    const result = await session.append({ messageId: request.messageId, bytes: request.bytes, size: request.size, ...(request.folder !== undefined ? { folder: request.folder } : {}) });
+    const result = await session.append({
+      messageId: request.messageId,
+      bytes: request.bytes,
+      size: request.size,
+      ...(request.folder !== undefined ? { folder: request.folder } : {}),
+    });
     return result;
   } finally {
     await session.close();

@@ -52,9 +52,7 @@ export const SENT_FOLDER_NAMES: readonly string[] = [
 /** The parts of a LIST entry the choice looks at. */
 export type FolderEntry = Pick<ListResponse, 'path' | 'name' | 'flags'> & Partial<Pick<ListResponse, 'specialUse' | 'specialUseSource'>>;
 
-export type SentFolderResult =
-  | { found: true; path: string; how: 'special-use' | 'name' }
-  | { found: false; folders: string[] };
+export type SentFolderResult = { found: true; path: string; how: 'special-use' | 'name' } | { found: false; folders: string[] };
 
 function fold(name: string): string {
   return name.normalize('NFC').toLowerCase();
@@ -68,9 +66,7 @@ function selectable(entry: FolderEntry): boolean {
 export function pickSentFolder(entries: readonly FolderEntry[]): SentFolderResult {
   const usable = entries.filter(selectable);
   // imapflow also guesses \Sent from names (source 'name'); only the server's own mark counts here.
-  const marked = usable.find(
-    (e) => e.flags.has('\\Sent') || (e.specialUse === '\\Sent' && e.specialUseSource === 'extension'),
-  );
+  const marked = usable.find((e) => e.flags.has('\\Sent') || (e.specialUse === '\\Sent' && e.specialUseSource === 'extension'));
   if (marked) return { found: true, path: marked.path, how: 'special-use' };
 
   // A full path match ("INBOX.Sent", "[Gmail]/Sent Mail") beats a leaf match, and earlier names beat later ones.

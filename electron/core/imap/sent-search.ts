@@ -44,7 +44,10 @@ export function createSentSearch(deps: SentSearchDeps): SentSearch {
         secure: imap.security === 'tls',
         doSTARTTLS: imap.security === 'starttls' ? true : imap.security === 'none' ? false : undefined,
         tls: tlsOptions,
-        auth: credentials.kind === 'password' ? { user: credentials.user, pass: credentials.password } : { user: credentials.user, accessToken: credentials.accessToken },
+        auth:
+          credentials.kind === 'password'
+            ? { user: credentials.user, pass: credentials.password }
+            : { user: credentials.user, accessToken: credentials.accessToken },
         logger: false,
         disableAutoIdle: true,
         connectionTimeout: timeouts.connection,
@@ -64,7 +67,9 @@ export function createSentSearch(deps: SentSearchDeps): SentSearch {
         lock.release();
       }
     } catch (error) {
-      named(logger, 'imap').warn(`${account.id}: could not look in the Sent folder for ${id}: ${error instanceof Error ? error.message : String(error)}`);
+      named(logger, 'imap').warn(
+        `${account.id}: could not look in the Sent folder for ${id}: ${error instanceof Error ? error.message : String(error)}`,
+      );
       return null;
     } finally {
       await client?.logout().catch(() => client?.close());

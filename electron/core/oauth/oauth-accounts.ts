@@ -39,7 +39,13 @@ interface SignInFor {
 
 type SignedIn = Awaited<ReturnType<typeof signIn>>;
 
-async function signInAndKeep(deps: OAuthFlowDeps, provider: OAuthProvider, who: SignInFor, email: string, save: (store: OAuthTokenStore, tokens: SignedIn) => Promise<void>): Promise<void> {
+async function signInAndKeep(
+  deps: OAuthFlowDeps,
+  provider: OAuthProvider,
+  who: SignInFor,
+  email: string,
+  save: (store: OAuthTokenStore, tokens: SignedIn) => Promise<void>,
+): Promise<void> {
   const clientSecret = resolveClientSecret(provider, { clientId: who.clientId, clientSecret: who.ownSecret ?? null });
   const tokens = await signIn({
     provider,
@@ -106,7 +112,10 @@ export async function addOAuthAccount(
 /** Signs an OAuth account in again (after a revoked or expired grant) and marks it ok. */
 export async function signInAgain(deps: OAuthFlowDeps, account: AccountProfile, provider: OAuthProvider): Promise<AccountProfile> {
   if (account.signIn.kind !== 'oauth2') {
-    throw new AppError('VALIDATION', { message: `Account ${account.id} signs in with a password.`, next: 'Enter the password again instead.' });
+    throw new AppError('VALIDATION', {
+      message: `Account ${account.id} signs in with a password.`,
+      next: 'Enter the password again instead.',
+    });
   }
   const clientId = clientIdFor(provider, account.signIn.clientId);
   // The account's own client secret, from its keychain record, is kept across sign-ins.

@@ -73,10 +73,7 @@ export const PROVIDER_IDS = Object.keys(BUILT_IN) as ProviderId[];
 
 // Parsed once at load, so a broken entry fails every test instead of one user's sign-in.
 export const PROVIDERS: Readonly<Record<ProviderId, OAuthProvider>> = Object.freeze(
-  Object.fromEntries(Object.entries(BUILT_IN).map(([id, p]) => [id, oauthProviderSchema.parse(p)])) as Record<
-    ProviderId,
-    OAuthProvider
-  >,
+  Object.fromEntries(Object.entries(BUILT_IN).map(([id, p]) => [id, oauthProviderSchema.parse(p)])) as Record<ProviderId, OAuthProvider>,
 );
 
 export function isProviderId(value: string): value is ProviderId {

@@ -63,7 +63,8 @@ export async function requestTokens(options: TokenRequestOptions): Promise<OAuth
   const body = parseJsonObject(text);
   if (status >= 200 && status < 300) {
     const tokens = body && readTokens(body, now());
-    if (!tokens) throw new OAuthError('temporary', { responseCode: status, detail: `${provider.name} token endpoint sent an unreadable answer` });
+    if (!tokens)
+      throw new OAuthError('temporary', { responseCode: status, detail: `${provider.name} token endpoint sent an unreadable answer` });
     return tokens;
   }
   const errorCode = body && typeof body.error === 'string' ? body.error : undefined;

@@ -146,7 +146,7 @@ export class OAuthTokenStore {
   async clear(accountId: string): Promise<boolean> {
     this.live.delete(accountId);
     const raw = await this.secrets.get(accountId);
-    const more = raw ? this.parse(raw)?.more ?? 0 : 0;
+    const more = raw ? (this.parse(raw)?.more ?? 0) : 0;
     for (let n = 1; n <= more; n++) await this.secrets.delete(continuationId(accountId, n));
     return this.secrets.delete(accountId);
   }
@@ -202,7 +202,11 @@ export class OAuthTokenStore {
       });
       this.live.set(accountId, { accessToken: tokens.accessToken, expiresAt: tokens.expiresAt, obtainedAt: this.clock.now() });
       // Google keeps the refresh token; Microsoft rotates it. The keychain is written only when something kept changed.
-      const next: Persisted = { ...stored, refreshToken: tokens.refreshToken ?? stored.refreshToken, ...(tokens.scope ? { scope: tokens.scope } : {}) };
+      const next: Persisted = {
+        ...stored,
+        refreshToken: tokens.refreshToken ?? stored.refreshToken,
+        ...(tokens.scope ? { scope: tokens.scope } : {}),
+      };
       if (next.refreshToken !== stored.refreshToken || next.scope !== stored.scope || this.wasLegacy.has(accountId)) {
         await this.writeIfUnchanged(accountId, stored, next);
       }
@@ -263,7 +267,8 @@ export class OAuthTokenStore {
     if (!legacy.success) return null;
     const old = legacy.data;
     this.wasLegacy.add(accountId);
-    if (!this.live.has(accountId)) this.live.set(accountId, { accessToken: old.accessToken, expiresAt: old.expiresAt, obtainedAt: old.obtainedAt });
+    if (!this.live.has(accountId))
+      this.live.set(accountId, { accessToken: old.accessToken, expiresAt: old.expiresAt, obtainedAt: old.obtainedAt });
     return {
       v: 2,
       providerId: old.providerId,
@@ -282,7 +287,7 @@ export class OAuthTokenStore {
     const valid = persistedSchema.parse(persisted);
     const previousMore = await this.secrets
       .get(accountId)
-      .then((raw) => (raw ? this.parse(raw)?.more ?? 0 : 0))
+      .then((raw) => (raw ? (this.parse(raw)?.more ?? 0) : 0))
       .catch(() => 0);
     const whole = JSON.stringify(valid);
     let more = 0;

@@ -13,7 +13,9 @@ import { AppError } from '../../shared/errors';
 import type { ValidComposeRequest } from '../../shared/message';
 import type { SpoolMeta } from './spool-file';
 
-export type ComposedMessage = Pick<SpoolMeta, 'messageId' | 'subject' | 'from' | 'to' | 'cc' | 'bccCount' | 'envelope'> & { body: Readable };
+export type ComposedMessage = Pick<SpoolMeta, 'messageId' | 'subject' | 'from' | 'to' | 'cc' | 'bccCount' | 'envelope'> & {
+  body: Readable;
+};
 
 export function newMessageId(address: string): string {
   // A Message-ID is ASCII whatever the address: an internationalised domain goes as its A-label.
@@ -41,7 +43,10 @@ const ADDRESS = new RegExp(String.raw`^${LOCAL}@(?:${LABELS}\.${LABELS}|\[[0-9a-
 export function assertAddresses(addresses: string[], field: string): void {
   for (const address of addresses) {
     if (!ADDRESS.test(address)) {
-      throw new AppError('VALIDATION', { message: `"${address}" in ${field} is not a valid email address.`, next: 'Correct the address and try again.' });
+      throw new AppError('VALIDATION', {
+        message: `"${address}" in ${field} is not a valid email address.`,
+        next: 'Correct the address and try again.',
+      });
     }
   }
 }
@@ -51,7 +56,10 @@ function parseMailboxes(values: string[], field: string): string[] {
   for (const value of values) {
     const parsed = addressparser(value, { flatten: true });
     if (parsed.length === 0 || parsed.some((p) => !p.address)) {
-      throw new AppError('VALIDATION', { message: `"${value}" in ${field} is not a valid email address.`, next: 'Correct the address and try again.' });
+      throw new AppError('VALIDATION', {
+        message: `"${value}" in ${field} is not a valid email address.`,
+        next: 'Correct the address and try again.',
+      });
     }
     addresses.push(...parsed.map((p) => p.address));
   }
@@ -85,7 +93,10 @@ async function openAttachments(paths: string[]): Promise<fs.FileHandle[]> {
 }
 
 /** A name without an extension stays bare (nodemailer would add ".*" from the type) and goes as octet-stream. */
-function attachmentName(a: { path: string; filename?: string | undefined; contentType?: string | undefined }): { filename: string; contentType?: string } {
+function attachmentName(a: { path: string; filename?: string | undefined; contentType?: string | undefined }): {
+  filename: string;
+  contentType?: string;
+} {
   const filename = a.filename ?? path.basename(a.path);
   if (a.contentType) return { filename, contentType: a.contentType };
   return filename.includes('.') ? { filename } : { filename, contentType: 'application/octet-stream' };

@@ -58,7 +58,11 @@ export class Outbox implements OutboxEngine {
     this.store = new SpoolStore({ paths: this.paths, clock, logger, reserveBytes, progressOf: (id) => this.dispatcher.progressOf(id) });
     if (options.sentCopy) {
       this.sentCopies = new SentCopies(
-        { records: () => this.store.records, commit: (record) => this.store.commit(record), openBytes: (record) => this.store.openBytes(record) },
+        {
+          records: () => this.store.records,
+          commit: (record) => this.store.commit(record),
+          openBytes: (record) => this.store.openBytes(record),
+        },
         { writer: options.sentCopy, accounts: options.accounts, connectivity: options.connectivity, clock, logger },
       );
     }
@@ -96,10 +100,14 @@ export class Outbox implements OutboxEngine {
       holding: () => this.store.holding,
       become: () => this.becomeSender(),
       handlers: () =>
-        requestHandlers(this, (id) => this.options.accounts.get(id), async (id) => {
-          // The request may name a message dropped a moment ago that the watcher has not reported yet.
-          if (!this.store.records.has(id)) await this.intake.ingestNew();
-        }),
+        requestHandlers(
+          this,
+          (id) => this.options.accounts.get(id),
+          async (id) => {
+            // The request may name a message dropped a moment ago that the watcher has not reported yet.
+            if (!this.store.records.has(id)) await this.intake.ingestNew();
+          },
+        ),
       serving: () => this.dispatcher.pump(),
       lost: () => this.lostLock(),
     });

@@ -107,7 +107,10 @@ export class HolderLink {
         await this.ensureSender();
         return local();
       }
-      throw new AppError('LOCK_HELD', { message: 'Another Outbox process holds the outbox but did not answer.', next: 'Try again in a moment.' });
+      throw new AppError('LOCK_HELD', {
+        message: 'Another Outbox process holds the outbox but did not answer.',
+        next: 'Try again in a moment.',
+      });
     }
     if (!response.ok) throw new AppError(response.error.code, response.error);
     return response.message;

@@ -92,7 +92,12 @@ export class Intake {
   /** The durable point: once this resolves, the message survives a crash, a kill or a power cut. */
   private async accept(meta: SpoolMeta, body: Readable): Promise<OutboxMessage> {
     const info = await writeToQueue(
-      { paths: this.deps.paths, reserveBytes: this.deps.reserveBytes, openTemp: () => this.temps.take(), syncQueue: () => this.dirs.sync(this.deps.paths.queue) },
+      {
+        paths: this.deps.paths,
+        reserveBytes: this.deps.reserveBytes,
+        openTemp: () => this.temps.take(),
+        syncQueue: () => this.dirs.sync(this.deps.paths.queue),
+      },
       meta,
       body,
     );

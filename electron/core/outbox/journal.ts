@@ -216,7 +216,8 @@ export class Journal {
     if (this.flushing || this.compacting || this.retryTimer || this.pending.length === 0) return;
     // Group commit: leave a few milliseconds between syncs so that a busy engine pays one sync for
     // many changes; nothing on the sending path waits for these, only the events that report them.
-    const interval = this.lastBatchEntries >= this.busyBatchEntries ? Math.max(this.minSyncIntervalMs, this.busySyncIntervalMs) : this.minSyncIntervalMs;
+    const interval =
+      this.lastBatchEntries >= this.busyBatchEntries ? Math.max(this.minSyncIntervalMs, this.busySyncIntervalMs) : this.minSyncIntervalMs;
     const wait = this.lastSync + interval - performance.now();
     if (wait > 0) {
       if (!this.syncTimer) {
@@ -246,7 +247,9 @@ export class Journal {
       // The plain callback calls: this is the hot path, and FileHandle adds a promise and a signal per call.
       const fd = this.handle!.fd;
       await new Promise<void>((resolve, reject) =>
-        fsCallback.write(fd, data, 0, data.length, null, (error) => (error ? reject(error) : fsCallback.fdatasync(fd, (e) => (e ? reject(e) : resolve())))),
+        fsCallback.write(fd, data, 0, data.length, null, (error) =>
+          error ? reject(error) : fsCallback.fdatasync(fd, (e) => (e ? reject(e) : resolve())),
+        ),
       );
       this.size += data.length;
       this.logBytes += data.length;

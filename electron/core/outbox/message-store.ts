@@ -231,7 +231,8 @@ export class SpoolStore implements MessageStore {
     const scan = await scanQueue(paths, (id) => loaded.records.has(id), { move: false }).catch(() => null);
     for (const record of scan?.found ?? []) loaded.records.set(record.id, record);
     for (const q of scan?.quarantined ?? []) loaded.records.set(q.record.id, q.record);
-    for (const record of await scanQuarantine(paths, (id) => loaded.records.has(id), { tidy: false })) loaded.records.set(record.id, record);
+    for (const record of await scanQuarantine(paths, (id) => loaded.records.has(id), { tidy: false }))
+      loaded.records.set(record.id, record);
     return loaded.records;
   }
 

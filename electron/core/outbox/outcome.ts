@@ -107,7 +107,11 @@ export function recordOutcome(record: MessageRecord, result: SendResult, ctx: Ou
     transition.giveUpOpenRecipients(record, ctx.now);
     const delivered = recipients.filter((r) => r.state === 'delivered').length;
     const expired = new AppError('LIFETIME_EXPIRED', {
-      ...(delivered > 0 ? { message: `${delivered} of ${recipients.length} recipients received the message; the mail server kept refusing the others for too long, so Outbox stopped trying.` } : {}),
+      ...(delivered > 0
+        ? {
+            message: `${delivered} of ${recipients.length} recipients received the message; the mail server kept refusing the others for too long, so Outbox stopped trying.`,
+          }
+        : {}),
       ...(reply ? { reply } : {}),
       ...(responseCode ? { responseCode } : {}),
       ...(result.error ? { detail: result.error.message } : {}),

@@ -160,7 +160,12 @@ export class Pacing {
     if (room > now) {
       pace.pausedUntil = room;
       pace.pauseKind = 'daily-limit';
-      this.setStatus(account.id, pace, { accountId: account.id, kind: 'daily-limit', provider: limits.name, until: new Date(room).toISOString() });
+      this.setStatus(account.id, pace, {
+        accountId: account.id,
+        kind: 'daily-limit',
+        provider: limits.name,
+        until: new Date(room).toISOString(),
+      });
       this.logger.info(`[pacing] ${account.id}: ${limits.name} daily limit reached; paused until ${new Date(room).toISOString()}`);
       return this.waiting(limits, room, 'daily-limit');
     }
@@ -180,7 +185,12 @@ export class Pacing {
     now = this.deps.clock.now();
     if (result.outcome === 'temporary' && !result.throttle && generation !== pace.generation && result.error?.code === 'NETWORK_DROPPED') {
       // Its pool was retired for a smaller one before it went out: not a failure, it goes again in a moment.
-      result.throttle = { action: 'fewer-connections', provider: limits.name, until: new Date(Math.max(now, pace.pausedUntil)).toISOString(), rule: 'profile' };
+      result.throttle = {
+        action: 'fewer-connections',
+        provider: limits.name,
+        until: new Date(Math.max(now, pace.pausedUntil)).toISOString(),
+        rule: 'profile',
+      };
     }
     if (result.outcome === 'sent' || result.outcome === 'partial') {
       slot.at = now;
@@ -203,7 +213,12 @@ export class Pacing {
         pace.pausedUntil = Math.max(pace.pausedUntil, until);
         pace.pauseKind = 'daily-limit';
         throttle.until = new Date(pace.pausedUntil).toISOString();
-        this.setStatus(accountId, pace, { accountId, kind: 'daily-limit', provider: throttle.provider ?? limits.name, until: throttle.until });
+        this.setStatus(accountId, pace, {
+          accountId,
+          kind: 'daily-limit',
+          provider: throttle.provider ?? limits.name,
+          until: throttle.until,
+        });
         return;
       }
       case 'fewer-connections': {
@@ -220,7 +235,12 @@ export class Pacing {
         // One connection fewer is the remedy: the message goes again at once, over the smaller pool. Already at one
         // (another device holds the others), it waits a moment.
         throttle.until = new Date(fewer ? now : now + waitFor(throttle)).toISOString();
-        this.setStatus(accountId, pace, { accountId, kind: 'fewer-connections', provider: throttle.provider ?? limits.name, connections: pace.reduced });
+        this.setStatus(accountId, pace, {
+          accountId,
+          kind: 'fewer-connections',
+          provider: throttle.provider ?? limits.name,
+          connections: pace.reduced,
+        });
         this.logger.info(`[pacing] ${accountId}: ${throttle.provider ?? limits.name} asks for fewer connections; now ${pace.reduced}`);
         return;
       }
@@ -236,7 +256,12 @@ export class Pacing {
           pace.reducedUntil = now + FEWER_CONNECTIONS_MS;
         }
         throttle.until = new Date(pace.pausedUntil).toISOString();
-        this.setStatus(accountId, pace, { accountId, kind: throttle.action, provider: throttle.provider ?? limits.name, until: throttle.until });
+        this.setStatus(accountId, pace, {
+          accountId,
+          kind: throttle.action,
+          provider: throttle.provider ?? limits.name,
+          until: throttle.until,
+        });
         return;
       }
       default:
@@ -251,13 +276,20 @@ export class Pacing {
     // Stored with the message and read later: an absolute local time, not "tomorrow" or a UTC stamp.
     const at = atText(new Date(until));
     const error = new AppError(daily ? 'SMTP_DAILY_LIMIT' : 'SMTP_THROTTLED', {
-      message: daily ? `${limits.name}'s daily limit reached: this message leaves after ${at}.` : `${limits.name} asked Outbox to wait: this message leaves after ${at}.`,
+      message: daily
+        ? `${limits.name}'s daily limit reached: this message leaves after ${at}.`
+        : `${limits.name} asked Outbox to wait: this message leaves after ${at}.`,
     }).toInfo();
     return {
       outcome: 'temporary',
       error,
       transcript: [`* Not sent yet: ${error.message}`],
-      throttle: { action: daily ? 'pause-until' : kind === 'fewer-connections' ? 'slow-down' : kind, provider: limits.name, until: when, rule: 'profile' },
+      throttle: {
+        action: daily ? 'pause-until' : kind === 'fewer-connections' ? 'slow-down' : kind,
+        provider: limits.name,
+        until: when,
+        rule: 'profile',
+      },
     };
   }
 }

@@ -38,7 +38,12 @@ export function markQuarantined(record: MessageRecord, error: ErrorInfo, at: str
  * A record for a damaged file that was never taken in: what its metadata still says, or, when even that is
  * unreadable, what its name says (the id), so it is listed and can be deleted like any other message.
  */
-export async function recordForDamagedFile(file: string, error: ErrorInfo, at: string, shownFile: string | undefined): Promise<MessageRecord> {
+export async function recordForDamagedFile(
+  file: string,
+  error: ErrorInfo,
+  at: string,
+  shownFile: string | undefined,
+): Promise<MessageRecord> {
   const id = path.basename(file).replace(/\.msg$/, '');
   const info = await readSpoolFile(file, { verify: false, anySize: true }).catch(() => null);
   let record: MessageRecord;
@@ -73,11 +78,19 @@ export async function recordForDamagedFile(file: string, error: ErrorInfo, at: s
 
 /** The error for a file in queue/ that could not be read as an Outbox message at all. */
 export function unreadableError(name: string, detail: string): ErrorInfo {
-  return new SpoolDamage('unreadable', damageReason('unreadable', { what: detail.replace(/^[^:]*: /, '') }), `${name}: ${detail.replace(/^[^:]*: /, '')}`).toInfo();
+  return new SpoolDamage(
+    'unreadable',
+    damageReason('unreadable', { what: detail.replace(/^[^:]*: /, '') }),
+    `${name}: ${detail.replace(/^[^:]*: /, '')}`,
+  ).toInfo();
 }
 
 /** Files in quarantine/ that `known` does not hold (a crash between the move and the journal, or an older version's moves). */
-export async function scanQuarantine(paths: SpoolPaths, known: (id: string) => boolean, options: { tidy: boolean }): Promise<MessageRecord[]> {
+export async function scanQuarantine(
+  paths: SpoolPaths,
+  known: (id: string) => boolean,
+  options: { tidy: boolean },
+): Promise<MessageRecord[]> {
   const names = await fs.readdir(paths.quarantine).catch(() => [] as string[]);
   const present = new Set(names);
   const out: MessageRecord[] = [];

@@ -20,7 +20,11 @@ import { writeSpoolFile, type SpoolEntryInfo, type SpoolMeta, type TempFile } fr
 import { ensureSpool, MESSAGE_SUFFIX, newMessageKey, spoolPaths, type SpoolPaths } from './spool-paths';
 
 /** A scheduled time as given, else Undo send's delay: the same wait, marked as an undo window. */
-export function whenToSend(now: number, scheduledAt: string | undefined, delaySeconds: number | undefined): Pick<SpoolMeta, 'scheduledAt' | 'undoUntil'> {
+export function whenToSend(
+  now: number,
+  scheduledAt: string | undefined,
+  delaySeconds: number | undefined,
+): Pick<SpoolMeta, 'scheduledAt' | 'undoUntil'> {
   if (scheduledAt) return { scheduledAt: new Date(scheduledAt).toISOString() };
   if (!delaySeconds || delaySeconds <= 0) return {};
   const until = new Date(now + delaySeconds * 1000).toISOString();
@@ -28,7 +32,11 @@ export function whenToSend(now: number, scheduledAt: string | undefined, delaySe
 }
 
 /** The account a message names (id, else its From address, else the default), or ACCOUNT_NOT_FOUND. */
-export async function pickAccountOrFail(accounts: Pick<EngineAccounts, 'pick'>, accountId: string | undefined, from: string | undefined): Promise<AccountProfile> {
+export async function pickAccountOrFail(
+  accounts: Pick<EngineAccounts, 'pick'>,
+  accountId: string | undefined,
+  from: string | undefined,
+): Promise<AccountProfile> {
   const account = await accounts.pick({ ...(accountId ? { accountId } : {}), ...(from ? { from } : {}) });
   if (!account) {
     throw new AppError('ACCOUNT_NOT_FOUND', {
@@ -47,7 +55,13 @@ export async function prepareRawSpool(
 ): Promise<{ meta: SpoolMeta; body: Readable }> {
   const prepared = await prepareRawMessage(request, (accountId, from) => pickAccountOrFail(accounts, accountId, from), new Date(now));
   return {
-    meta: { v: 1, id: newMessageKey(now), createdAt: new Date(now).toISOString(), ...prepared.meta, ...whenToSend(now, request.scheduledAt, request.delaySeconds) },
+    meta: {
+      v: 1,
+      id: newMessageKey(now),
+      createdAt: new Date(now).toISOString(),
+      ...prepared.meta,
+      ...whenToSend(now, request.scheduledAt, request.delaySeconds),
+    },
     body: prepared.body,
   };
 }

@@ -104,7 +104,10 @@ export class LineNormalizer {
       start = i;
     }
     if (nul >= 0) {
-      throw refused(`Line ${this.line} of the message contains a NUL byte, which mail cannot carry.`, 'Remove it, or send the data as an attachment (outbox compose --attach).');
+      throw refused(
+        `Line ${this.line} of the message contains a NUL byte, which mail cannot carry.`,
+        'Remove it, or send the data as an attachment (outbox compose --attach).',
+      );
     }
     if (start < i) out.push(chunk.subarray(start, i));
     return out.length === 1 ? out[0]! : Buffer.concat(out);

@@ -20,7 +20,16 @@ export interface PreparedRawMessage {
 }
 
 /** Postfix's HDR_OPT_RR headers: any of them makes -t read Resent-To/Cc/Bcc instead of To/Cc/Bcc. */
-const RESENT_HEADERS = ['resent-bcc', 'resent-cc', 'resent-date', 'resent-from', 'resent-message-id', 'resent-reply-to', 'resent-sender', 'resent-to'];
+const RESENT_HEADERS = [
+  'resent-bcc',
+  'resent-cc',
+  'resent-date',
+  'resent-from',
+  'resent-message-id',
+  'resent-reply-to',
+  'resent-sender',
+  'resent-to',
+];
 
 function headerSafe(value: string): boolean {
   return !/[\r\n]/.test(value);

@@ -22,7 +22,12 @@ export interface RecoveryResult {
   toMove: MessageRecord[];
 }
 
-export async function recoverSpool(paths: SpoolPaths, records: Map<string, MessageRecord>, journal: Journal, now: number): Promise<RecoveryResult> {
+export async function recoverSpool(
+  paths: SpoolPaths,
+  records: Map<string, MessageRecord>,
+  journal: Journal,
+  now: number,
+): Promise<RecoveryResult> {
   // A removal interrupted after its file went to trash/: finish it.
   for (const name of await fs.readdir(paths.trash)) {
     const id = name.endsWith(MESSAGE_SUFFIX) ? name.slice(0, -MESSAGE_SUFFIX.length) : name;
@@ -45,7 +50,11 @@ export async function recoverSpool(paths: SpoolPaths, records: Map<string, Messa
         record.location = 'sent';
       } else if (record.state !== 'quarantined') {
         // Never sent without its bytes: kept and shown as quarantined until the user deletes it.
-        const error = new SpoolDamage('missing', damageReason('missing', {}), `${record.id}${MESSAGE_SUFFIX}: not found in queue/ at start-up`).toInfo();
+        const error = new SpoolDamage(
+          'missing',
+          damageReason('missing', {}),
+          `${record.id}${MESSAGE_SUFFIX}: not found in queue/ at start-up`,
+        ).toInfo();
         markQuarantined(record, error, new Date(now).toISOString(), undefined);
         void journal.append(putEntry(record));
         quarantined.push({ record, error });

@@ -138,7 +138,11 @@ export class ChannelServer {
     const key = typeof (parsed as { key?: unknown })?.key === 'string' ? String((parsed as { key: string }).key).slice(0, 64) : '';
     const { key: _key, ...body } = (parsed ?? {}) as Record<string, unknown>;
     const request = requestSchema.safeParse(body);
-    if (!request.success) return { key, ...failure(new AppError('VALIDATION', { message: `Not a valid request: ${request.error.issues[0]?.message ?? 'invalid'}.` })) };
+    if (!request.success)
+      return {
+        key,
+        ...failure(new AppError('VALIDATION', { message: `Not a valid request: ${request.error.issues[0]?.message ?? 'invalid'}.` })),
+      };
     try {
       const handler = this.handlers[request.data.op] as (r: SpoolRequest) => Promise<SpoolResponse>;
       return { key, ...(await handler(request.data as SpoolRequest)) };
@@ -174,7 +178,17 @@ export function sendRequest(address: string, request: SpoolRequest, timeoutMs = 
       if (error) reject(error);
       else resolve(value);
     };
-    const timer = setTimeout(() => done(null, new AppError('LOCK_HELD', { message: 'The Outbox process that is sending did not answer in time.', next: 'Try again in a moment.' })), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        done(
+          null,
+          new AppError('LOCK_HELD', {
+            message: 'The Outbox process that is sending did not answer in time.',
+            next: 'Try again in a moment.',
+          }),
+        ),
+      timeoutMs,
+    );
     socket.once('connect', () => socket.write(`${JSON.stringify({ key, ...request })}\n`));
     socket.on('error', () => done(null));
     socket.on('close', () => done(null));
@@ -190,7 +204,13 @@ export function sendRequest(address: string, request: SpoolRequest, timeoutMs = 
         if ((parsed as { key?: unknown })?.key !== key) return;
         const { key: _key, ...body } = parsed as Record<string, unknown>;
         const response = responseSchema.safeParse(body);
-        if (!response.success) return done(null, new AppError('INTERNAL', { detail: `The sending process gave an answer outside the contract: ${response.error.issues[0]?.message}` }));
+        if (!response.success)
+          return done(
+            null,
+            new AppError('INTERNAL', {
+              detail: `The sending process gave an answer outside the contract: ${response.error.issues[0]?.message}`,
+            }),
+          );
         done(response.data as SpoolResponse);
       },
       () => done(null, new AppError('INTERNAL', { detail: 'The sending process answered with an endless line.' })),

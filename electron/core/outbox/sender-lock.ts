@@ -126,7 +126,10 @@ export class SenderLock {
   }
 
   private async takerGone(mutex: string): Promise<boolean> {
-    const [owner, stat] = await Promise.all([fs.readFile(path.join(mutex, 'owner'), 'utf8').catch(() => ''), fs.stat(mutex).catch(() => null)]);
+    const [owner, stat] = await Promise.all([
+      fs.readFile(path.join(mutex, 'owner'), 'utf8').catch(() => ''),
+      fs.stat(mutex).catch(() => null),
+    ]);
     if (!stat) return false;
     const age = Date.now() - stat.mtimeMs;
     const [pidText, host] = owner.split(' ');

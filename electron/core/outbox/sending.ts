@@ -138,14 +138,25 @@ export class Sending {
     let result: SendResult;
     const account = await this.deps.accounts.get(record.accountId);
     if (!account) {
-      result = { outcome: 'permanent', error: new AppError('ACCOUNT_NOT_FOUND', { message: `The account "${record.accountId}" this message was queued for no longer exists.`, next: 'Retry the message after adding the account again, or delete it.' }).toInfo(), transcript: [] };
+      result = {
+        outcome: 'permanent',
+        error: new AppError('ACCOUNT_NOT_FOUND', {
+          message: `The account "${record.accountId}" this message was queued for no longer exists.`,
+          next: 'Retry the message after adding the account again, or delete it.',
+        }).toInfo(),
+        transcript: [],
+      };
     } else if (account.status !== 'ok') {
       // The account cannot sign in (password refused, or the OAuth grant is gone): hold, do not try.
       transition.returnFromAttempt(record, previousState);
       return this.holdForAccount(record, account.statusReason);
     } else if (record.interrupted && (await this.foundInSent(account, record))) {
       // The server filed it in Sent before the crash: it went out, so it is not sent again.
-      result = { outcome: 'sent', reply: `Confirmed in your Sent folder: the server took ${record.messageId} before Outbox stopped.`, transcript: [`* Found ${record.messageId} in the Sent folder: not sent again.`] };
+      result = {
+        outcome: 'sent',
+        reply: `Confirmed in your Sent folder: the server took ${record.messageId} before Outbox stopped.`,
+        transcript: [`* Found ${record.messageId} in the Sent folder: not sent again.`],
+      };
     } else {
       const outcome = await this.sendTo(account, record, to, flight);
       if (isSpoolDamage(outcome)) {
@@ -216,7 +227,14 @@ export class Sending {
     this.store.emit({ type: 'progress', id, sent, total: flight.total });
   }
 
-  private async settle(record: MessageRecord, result: SendResult, startedAt: number, previousState: MessageState, account: AccountProfile | undefined, sentTo: string[]): Promise<void> {
+  private async settle(
+    record: MessageRecord,
+    result: SendResult,
+    startedAt: number,
+    previousState: MessageState,
+    account: AccountProfile | undefined,
+    sentTo: string[],
+  ): Promise<void> {
     const verdict = recordOutcome(record, result, {
       sentTo,
       startedAt,
@@ -242,7 +260,10 @@ export class Sending {
         const reason = result.error?.reply ?? result.error?.message;
         // A revoked OAuth grant needs the browser sign-in again, not a new password.
         // So does a password account whose provider retired passwords (Microsoft's 5.7.139 / 5.7.30).
-        const status = result.error?.code === 'OAUTH_REFRESH_REVOKED' || result.error?.code === 'SMTP_PASSWORD_RETIRED' ? 'needs-sign-in' : 'needs-attention';
+        const status =
+          result.error?.code === 'OAUTH_REFRESH_REVOKED' || result.error?.code === 'SMTP_PASSWORD_RETIRED'
+            ? 'needs-sign-in'
+            : 'needs-attention';
         await this.deps.accounts.setStatus(record.accountId, status, reason);
         this.store.emit({ type: 'account', accountId: record.accountId, status, ...(reason ? { reason } : {}) });
         return this.holdForAccount(record, reason);
@@ -257,7 +278,7 @@ export class Sending {
     const error = new AppError('ACCOUNT_NEEDS_ATTENTION', reason ? { reply: reason } : {}).toInfo();
     const commits: Promise<void>[] = [];
     for (const other of this.store.records.values()) {
-      if (other.accountId !== record.accountId || this.inFlight.has(other.id) && other !== record) continue;
+      if (other.accountId !== record.accountId || (this.inFlight.has(other.id) && other !== record)) continue;
       if (!transition.holdForAccount(other, error, other === record)) continue;
       this.deps.queue.remove(other);
       commits.push(this.store.commit(other));
@@ -283,8 +304,10 @@ export class Sending {
 
   async moveToSent(record: MessageRecord): Promise<void> {
     // The journal already says sent; losing this rename in a crash is repaired at the next start.
-    await fs.rename(messageFile(this.deps.paths, record.id, 'queue'), messageFile(this.deps.paths, record.id, 'sent')).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') named(this.deps.logger, 'outbox').warn(`${record.id}: could not move to sent/: ${error.code}`);
-    });
+    await fs
+      .rename(messageFile(this.deps.paths, record.id, 'queue'), messageFile(this.deps.paths, record.id, 'sent'))
+      .catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') named(this.deps.logger, 'outbox').warn(`${record.id}: could not move to sent/: ${error.code}`);
+      });
   }
 }

@@ -80,7 +80,9 @@ export class SentCopies {
       await Promise.race([Promise.all(this.running.values()), new Promise((resolve) => (timeout = setTimeout(resolve, graceMs)))]);
       clearTimeout(timeout);
     }
-    await this.deps.writer.close?.().catch((error: unknown) => named(this.deps.logger, 'sent-copy').warn(`closing IMAP sessions failed: ${String(error)}`));
+    await this.deps.writer
+      .close?.()
+      .catch((error: unknown) => named(this.deps.logger, 'sent-copy').warn(`closing IMAP sessions failed: ${String(error)}`));
   }
 
   private async run(record: MessageRecord): Promise<void> {
@@ -88,7 +90,12 @@ export class SentCopies {
     const account = await this.deps.accounts.get(record.accountId);
     let result: SentCopyResult;
     if (!account) {
-      result = { outcome: 'permanent', error: new AppError('ACCOUNT_NOT_FOUND', { message: 'The account this message was sent from no longer exists, so no copy can be saved.' }).toInfo() };
+      result = {
+        outcome: 'permanent',
+        error: new AppError('ACCOUNT_NOT_FOUND', {
+          message: 'The account this message was sent from no longer exists, so no copy can be saved.',
+        }).toInfo(),
+      };
     } else {
       result = await this.deps.writer
         .append({
@@ -100,7 +107,9 @@ export class SentCopies {
         })
         .catch((error: unknown): SentCopyResult =>
           // The stored bytes changed since they were sent: no copy of something else is ever saved.
-          isSpoolDamage(error) ? { outcome: 'permanent', error: error.toInfo() } : { outcome: 'temporary', error: new AppError('INTERNAL', { detail: String(error) }).toInfo() },
+          isSpoolDamage(error)
+            ? { outcome: 'permanent', error: error.toInfo() }
+            : { outcome: 'temporary', error: new AppError('INTERNAL', { detail: String(error) }).toInfo() },
         );
     }
     const now = this.deps.clock.now();

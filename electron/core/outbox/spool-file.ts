@@ -50,7 +50,12 @@ export interface TempFile {
  * Writes meta and the streamed body to a temporary file from `openTemp`, fsyncs it, and renames it to
  * `finalPath`. The caller fsyncs the destination directory. On any failure the temporary file is removed.
  */
-export async function writeSpoolFile(openTemp: () => Promise<TempFile>, finalPath: string, meta: SpoolMeta, body: Readable): Promise<SpoolEntryInfo> {
+export async function writeSpoolFile(
+  openTemp: () => Promise<TempFile>,
+  finalPath: string,
+  meta: SpoolMeta,
+  body: Readable,
+): Promise<SpoolEntryInfo> {
   const metaLine = Buffer.from(`${JSON.stringify(meta)}\n`, 'utf8');
   const bodyOffset = HEADER_LENGTH + metaLine.length;
   const hash = createHash('sha256');
@@ -136,7 +141,8 @@ export async function readSpoolFile(file: string, options: { verify: boolean; an
     const bodyLength = Number(match[2]);
     const sha256 = match[3]!;
     const bodyOffset = HEADER_LENGTH + metaLength + 1;
-    if (size !== bodyOffset + bodyLength && !options.anySize) throw corrupt(file, `expected ${bodyOffset + bodyLength} bytes, found ${size}`);
+    if (size !== bodyOffset + bodyLength && !options.anySize)
+      throw corrupt(file, `expected ${bodyOffset + bodyLength} bytes, found ${size}`);
     let metaBytes = head.subarray(HEADER_LENGTH, HEADER_LENGTH + metaLength);
     if (metaBytes.length < metaLength) {
       metaBytes = Buffer.alloc(metaLength);
@@ -199,7 +205,11 @@ export function sizeWords(bytes: number, other?: number): string {
 }
 
 /** The plain words for a damaged message, for the moment it was found (before sending, or before the Sent copy). */
-export function damageReason(kind: DamageKind, found: { now?: number; was?: number; what?: string }, when: 'queued' | 'sent' = 'queued'): string {
+export function damageReason(
+  kind: DamageKind,
+  found: { now?: number; was?: number; what?: string },
+  when: 'queued' | 'sent' = 'queued',
+): string {
   const outcome = when === 'queued' ? 'it was not sent' : 'no copy was saved to the Sent folder (the message itself went out intact)';
   switch (kind) {
     case 'missing':
@@ -258,7 +268,8 @@ export async function checkSpoolBody(file: string, expected: BodyExpectation, wh
 }
 
 function missingOr(error: unknown, file: string, when: 'queued' | 'sent'): Error {
-  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new SpoolDamage('missing', damageReason('missing', {}, when), `${path.basename(file)}: not found`);
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+    return new SpoolDamage('missing', damageReason('missing', {}, when), `${path.basename(file)}: not found`);
   return mapFsError(error, file);
 }
 

@@ -35,7 +35,8 @@ export async function ensureSpool(paths: SpoolPaths): Promise<void> {
       await fs.mkdir(dir, { recursive: true, mode: DIR_MODE });
     }
     // Folders an older version made with the umask's mode (0755, or 0777 under umask 000) become private.
-    for (const dir of [paths.root, paths.tmp, paths.queue, paths.sent, paths.quarantine, paths.trash, paths.state]) await narrowMode(dir, DIR_MODE);
+    for (const dir of [paths.root, paths.tmp, paths.queue, paths.sent, paths.quarantine, paths.trash, paths.state])
+      await narrowMode(dir, DIR_MODE);
     // Older versions dropped other processes' commands as files in requests/; the sender channel replaced them.
     await fs.rm(path.join(paths.root, 'requests'), { recursive: true, force: true });
     // mkdir succeeds on an existing read-only folder: prove we can write before accepting mail.

@@ -38,7 +38,11 @@ async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<v
  * Lists queue/ and checks every message `known` does not hold. Only the sender moves damaged files
  * (`move`); a process that merely reads the outbox lists them as quarantined and leaves them in place.
  */
-export async function scanQueue(paths: SpoolPaths, known: (id: string) => boolean, options: { move: boolean } = { move: true }): Promise<ScanResult> {
+export async function scanQueue(
+  paths: SpoolPaths,
+  known: (id: string) => boolean,
+  options: { move: boolean } = { move: true },
+): Promise<ScanResult> {
   const names = await fs.readdir(paths.queue);
   const present = new Set<string>();
   const fresh: string[] = [];

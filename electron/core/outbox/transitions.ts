@@ -47,16 +47,22 @@ function waitingState(record: MessageRecord, now: number): MessageState {
 /** Undo comes too late (or for a message that never had an undo window): says which, and what is left to do. */
 function refuseUndo(record: MessageRecord): never {
   const next =
-    record.state === 'sent' ? 'It is in the outbox as sent.'
-    : record.state === 'sending' ? 'Wait for this attempt to finish; the outbox shows how it went.'
-    : allows(record, 'edit') ? 'Use Edit in the outbox to take it back to Compose.'
-    : 'It is in the outbox with its state.';
+    record.state === 'sent'
+      ? 'It is in the outbox as sent.'
+      : record.state === 'sending'
+        ? 'Wait for this attempt to finish; the outbox shows how it went.'
+        : allows(record, 'edit')
+          ? 'Use Edit in the outbox to take it back to Compose.'
+          : 'It is in the outbox with its state.';
   const message =
-    record.state === 'sending' ? 'Too late to undo: the message is being sent right now.'
-    // An attempt on record, or one cut off by a crash (its reason says so): the server may have it.
-    : record.undoUntil === undefined && ((record.attempts?.length ?? 0) > 0 || record.lastError) ? `Too late to undo: sending had already started (the message is ${describe(record)}).`
-    : record.undoUntil === undefined ? 'This message was not sent with Undo send, so there is nothing to undo.'
-    : `The message is ${describe(record)}; it cannot be undone.`;
+    record.state === 'sending'
+      ? 'Too late to undo: the message is being sent right now.'
+      : // An attempt on record, or one cut off by a crash (its reason says so): the server may have it.
+        record.undoUntil === undefined && ((record.attempts?.length ?? 0) > 0 || record.lastError)
+        ? `Too late to undo: sending had already started (the message is ${describe(record)}).`
+        : record.undoUntil === undefined
+          ? 'This message was not sent with Undo send, so there is nothing to undo.'
+          : `The message is ${describe(record)}; it cannot be undone.`;
   throw new AppError('MESSAGE_STATE', { message, next });
 }
 
@@ -163,7 +169,12 @@ export function markFailed(record: MessageRecord, error: ErrorInfo | undefined):
 }
 
 /** Some recipients were deferred: the message waits for the earliest of their retry times. */
-export function awaitRetry(record: MessageRecord, previous: MessageState, nextAttemptAt: string | undefined, error: ErrorInfo | undefined): void {
+export function awaitRetry(
+  record: MessageRecord,
+  previous: MessageState,
+  nextAttemptAt: string | undefined,
+  error: ErrorInfo | undefined,
+): void {
   record.state = previous === 'scheduled' ? 'scheduled' : 'queued';
   if (nextAttemptAt) record.nextAttemptAt = nextAttemptAt;
   else delete record.nextAttemptAt;
@@ -216,7 +227,11 @@ export function quarantine(record: MessageRecord, error: ErrorInfo, at: string, 
 }
 
 /** Recipients still open are given up on (cancelled, expired, failed as a whole), with the last reply. */
-export function giveUpOpenRecipients(record: MessageRecord, now: number | undefined, reply?: { reply?: string; responseCode?: number }): void {
+export function giveUpOpenRecipients(
+  record: MessageRecord,
+  now: number | undefined,
+  reply?: { reply?: string; responseCode?: number },
+): void {
   if (!record.recipients) return;
   for (const r of recipientsOf(record)) {
     if (!isOpenRecipient(r.state)) continue;

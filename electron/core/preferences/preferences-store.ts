@@ -13,7 +13,10 @@ export class PreferencesStore {
   private current: Preferences = preferencesSchema.parse({});
   private writes: Promise<unknown> = Promise.resolve();
 
-  constructor(dataDir: string, private readonly logger: Logger = silentLogger) {
+  constructor(
+    dataDir: string,
+    private readonly logger: Logger = silentLogger,
+  ) {
     this.filePath = path.join(dataDir, 'preferences.json');
   }
 

@@ -31,13 +31,22 @@ const profileSchema = z
     filesSentCopy: z.boolean(),
     signIn: z.array(z.enum(['password', 'app-password', 'oauth2'])).min(1),
     sources: z
-      .array(z.strictObject({ url: z.union([z.url({ protocol: /^https$/ }), z.literal('outbox')]), covers: z.array(z.enum(FIELDS)).min(1), note: z.string().optional() }))
+      .array(
+        z.strictObject({
+          url: z.union([z.url({ protocol: /^https$/ }), z.literal('outbox')]),
+          covers: z.array(z.enum(FIELDS)).min(1),
+          note: z.string().optional(),
+        }),
+      )
       .min(1),
   })
   // Every figure says where it comes from.
-  .refine((p) => FIELDS.every((field) => field === 'filesSentCopy' || field === 'signIn' || p.sources.some((s) => s.covers.includes(field))), {
-    message: 'every limit needs a source',
-  });
+  .refine(
+    (p) => FIELDS.every((field) => field === 'filesSentCopy' || field === 'signIn' || p.sources.some((s) => s.covers.includes(field))),
+    {
+      message: 'every limit needs a source',
+    },
+  );
 export type SendingProfile = z.infer<typeof profileSchema>;
 
 const fileSchema = z.strictObject({ about: z.string(), default: profileSchema, profiles: z.array(profileSchema).min(1) });
@@ -98,7 +107,9 @@ export function profileOf(account: Pick<AccountProfile, 'email' | 'smtp' | 'send
   return profileById(account.sendingProfile) ?? matchProfile({ email: account.email, smtpHost: account.smtp.host }) ?? DEFAULT_PROFILE;
 }
 
-export function limitsOf(account: Pick<AccountProfile, 'email' | 'smtp' | 'sendingProfile'> & { limits?: SendingLimitsOverride | undefined }): SendingLimits {
+export function limitsOf(
+  account: Pick<AccountProfile, 'email' | 'smtp' | 'sendingProfile'> & { limits?: SendingLimitsOverride | undefined },
+): SendingLimits {
   const profile = profileOf(account);
   const own = account.limits ?? {};
   return {

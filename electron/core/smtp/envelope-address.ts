@@ -15,7 +15,10 @@ export function envelopeAddress(address: string): string {
   if (domain.startsWith('[') || !/[\u0080-\uffff]/.test(domain)) return address;
   const ascii = domainToASCII(domain);
   if (!ascii) {
-    throw new AppError('VALIDATION', { message: `The domain of "${address}" is not a valid internationalised domain name.`, next: 'Correct the address and try again.' });
+    throw new AppError('VALIDATION', {
+      message: `The domain of "${address}" is not a valid internationalised domain name.`,
+      next: 'Correct the address and try again.',
+    });
   }
   return `${address.slice(0, at)}@${ascii}`;
 }

@@ -26,22 +26,104 @@ const MINUTE = 60_000;
 /** Documented replies (the fixtures in test/core/smtp/provider-replies.test.ts quote them byte for byte). */
 const RULES: Rule[] = [
   // https://support.google.com/a/answer/3726730 (Gmail SMTP errors and codes)
-  { id: 'gmail-try-later', provider: 'Gmail', code: 421, enhanced: '4.7.0', text: /try again later/i, action: 'slow-down', waitMs: 5 * MINUTE },
-  { id: 'gmail-login-attempts', provider: 'Gmail', code: 454, enhanced: '4.7.0', text: /too many login attempts/i, action: 'stop-signing-in', waitMs: 15 * MINUTE },
-  { id: 'gmail-daily-limit', provider: 'Gmail', code: 550, enhanced: '5.4.5', text: /daily (user )?sending (limit|quota) exceeded|daily smtp relay limit exceeded/i, action: 'pause-until' },
+  {
+    id: 'gmail-try-later',
+    provider: 'Gmail',
+    code: 421,
+    enhanced: '4.7.0',
+    text: /try again later/i,
+    action: 'slow-down',
+    waitMs: 5 * MINUTE,
+  },
+  {
+    id: 'gmail-login-attempts',
+    provider: 'Gmail',
+    code: 454,
+    enhanced: '4.7.0',
+    text: /too many login attempts/i,
+    action: 'stop-signing-in',
+    waitMs: 15 * MINUTE,
+  },
+  {
+    id: 'gmail-daily-limit',
+    provider: 'Gmail',
+    code: 550,
+    enhanced: '5.4.5',
+    text: /daily (user )?sending (limit|quota) exceeded|daily smtp relay limit exceeded/i,
+    action: 'pause-until',
+  },
   // https://techcommunity.microsoft.com (SMTP AUTH client submission: 3 connections per mailbox)
-  { id: 'microsoft-thread-limit', provider: 'Microsoft', code: 432, enhanced: '4.3.2', text: /sender thread limit exceeded|concurrent connection limit exceeded/i, action: 'fewer-connections', waitMs: 2_000 },
-  { id: 'microsoft-submission-rate', provider: 'Microsoft', code: null, enhanced: '4.4.2', text: /submission rate .* exceeded/i, action: 'slow-down', waitMs: MINUTE },
+  {
+    id: 'microsoft-thread-limit',
+    provider: 'Microsoft',
+    code: 432,
+    enhanced: '4.3.2',
+    text: /sender thread limit exceeded|concurrent connection limit exceeded/i,
+    action: 'fewer-connections',
+    waitMs: 2_000,
+  },
+  {
+    id: 'microsoft-submission-rate',
+    provider: 'Microsoft',
+    code: null,
+    enhanced: '4.4.2',
+    text: /submission rate .* exceeded/i,
+    action: 'slow-down',
+    waitMs: MINUTE,
+  },
   // https://learn.microsoft.com/en-us/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/
-  { id: 'microsoft-submission-quota', provider: 'Microsoft', code: 554, enhanced: '5.2.0', text: /SubmissionQuotaExceededException/i, action: 'pause-until' },
-  { id: 'microsoft-recipient-rate', provider: 'Microsoft', code: 550, enhanced: '5.1.90', text: /limit|recipients/i, action: 'pause-until' },
-  { id: 'microsoft-auth-disabled', provider: 'Microsoft', code: 535, enhanced: '5.7.139', text: /authentication unsuccessful/i, action: 'needs-sign-in', passwordOnly: true },
-  { id: 'microsoft-basic-auth-retired', provider: 'Microsoft', code: null, enhanced: '5.7.30', text: /basic authentication is not supported/i, action: 'needs-sign-in' },
+  {
+    id: 'microsoft-submission-quota',
+    provider: 'Microsoft',
+    code: 554,
+    enhanced: '5.2.0',
+    text: /SubmissionQuotaExceededException/i,
+    action: 'pause-until',
+  },
+  {
+    id: 'microsoft-recipient-rate',
+    provider: 'Microsoft',
+    code: 550,
+    enhanced: '5.1.90',
+    text: /limit|recipients/i,
+    action: 'pause-until',
+  },
+  {
+    id: 'microsoft-auth-disabled',
+    provider: 'Microsoft',
+    code: 535,
+    enhanced: '5.7.139',
+    text: /authentication unsuccessful/i,
+    action: 'needs-sign-in',
+    passwordOnly: true,
+  },
+  {
+    id: 'microsoft-basic-auth-retired',
+    provider: 'Microsoft',
+    code: null,
+    enhanced: '5.7.30',
+    text: /basic authentication is not supported/i,
+    action: 'needs-sign-in',
+  },
   // https://senders.yahooinc.com/smtp-error-codes/
   { id: 'yahoo-deferred', provider: 'Yahoo', code: 421, enhanced: '4.7.0', text: /\[TSS?\d+\]/, action: 'slow-down', waitMs: 30 * MINUTE },
   // https://support.apple.com/en-us/102198
-  { id: 'icloud-daily-limit', provider: 'iCloud Mail', code: null, enhanced: '5.7.1', text: /exceeded your daily sending limit/i, action: 'pause-until' },
-  { id: 'icloud-limit-4xx', provider: 'iCloud Mail', code: null, enhanced: '4.7.0', text: /exceeded .*(sending|recipient) limit/i, action: 'pause-until' },
+  {
+    id: 'icloud-daily-limit',
+    provider: 'iCloud Mail',
+    code: null,
+    enhanced: '5.7.1',
+    text: /exceeded your daily sending limit/i,
+    action: 'pause-until',
+  },
+  {
+    id: 'icloud-limit-4xx',
+    provider: 'iCloud Mail',
+    code: null,
+    enhanced: '4.7.0',
+    text: /exceeded .*(sending|recipient) limit/i,
+    action: 'pause-until',
+  },
 ];
 
 export interface RecognisedReply {
@@ -81,7 +163,10 @@ export interface ProviderOutcome {
   throttle: Throttle;
 }
 
-const TEXTS: Record<ProviderAction, { code: 'SMTP_THROTTLED' | 'SMTP_DAILY_LIMIT' | 'SMTP_PASSWORD_RETIRED'; message: (p: string) => string; next: string }> = {
+const TEXTS: Record<
+  ProviderAction,
+  { code: 'SMTP_THROTTLED' | 'SMTP_DAILY_LIMIT' | 'SMTP_PASSWORD_RETIRED'; message: (p: string) => string; next: string }
+> = {
   'slow-down': {
     code: 'SMTP_THROTTLED',
     message: (p) => `${p} asked Outbox to slow down.`,
@@ -110,7 +195,10 @@ const TEXTS: Record<ProviderAction, { code: 'SMTP_THROTTLED' | 'SMTP_DAILY_LIMIT
 };
 
 /** The attempt's outcome for a recognised reply: temporary (wait) or auth (hold for a new sign-in). */
-export function providerOutcome(reply: string | undefined, context: { passwordSignIn?: boolean; responseCode?: number } = {}): ProviderOutcome | undefined {
+export function providerOutcome(
+  reply: string | undefined,
+  context: { passwordSignIn?: boolean; responseCode?: number } = {},
+): ProviderOutcome | undefined {
   const recognised = recogniseReply(reply, context);
   if (!recognised || !reply) return undefined;
   const text = TEXTS[recognised.action];

@@ -5,8 +5,20 @@ import { AppError, type ErrorInfo } from '../../shared/errors';
 import type { RecipientResult } from '../../shared/message';
 import type { SendResult } from '../ports';
 import { providerOutcome } from './provider-replies';
-import { explainFailure, explainReply, parseReply, type Explanation, type FailureKind, type ServerContext, type SmtpStage } from './smtp-explain';
-import { EXPIRED_CERT_CODES as EXPIRED, HOSTNAME_CERT_CODES as HOSTNAME, UNTRUSTED_CERT_CODES as UNTRUSTED } from '../tls/certificate-errors';
+import {
+  explainFailure,
+  explainReply,
+  parseReply,
+  type Explanation,
+  type FailureKind,
+  type ServerContext,
+  type SmtpStage,
+} from './smtp-explain';
+import {
+  EXPIRED_CERT_CODES as EXPIRED,
+  HOSTNAME_CERT_CODES as HOSTNAME,
+  UNTRUSTED_CERT_CODES as UNTRUSTED,
+} from '../tls/certificate-errors';
 
 export type Classified = Omit<SendResult, 'transcript'>;
 
@@ -21,7 +33,10 @@ const DNS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', 'ENODAT
 const OFFLINE = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'EHOSTDOWN', 'EADDRNOTAVAIL']);
 const DROPPED = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ECONNECTION']);
 
-function info(explanation: Explanation, extra: { reply?: string; responseCode?: number; detail?: string; message?: string } = {}): ErrorInfo {
+function info(
+  explanation: Explanation,
+  extra: { reply?: string; responseCode?: number; detail?: string; message?: string } = {},
+): ErrorInfo {
   // nodemailer's message often just wraps the reply ("Can't send mail - all recipients were rejected: 550 …"):
   // kept only when it says something the reply does not, so no screen shows the reply twice.
   const detail = extra.detail && !(extra.reply && extra.detail.trimEnd().endsWith(extra.reply.trim())) ? extra.detail : undefined;
@@ -55,7 +70,8 @@ function failureKind(err: NodemailerError, ctx: ClassifyContext): FailureKind | 
   if (EXPIRED.has(original)) return 'tls-expired';
   if (HOSTNAME.has(original)) return 'tls-hostname';
   if (UNTRUSTED.has(original)) return 'tls-untrusted';
-  if (original === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long|unknown protocol/i.test(message)) return 'tls-wrong-mode';
+  if (original === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long|unknown protocol/i.test(message))
+    return 'tls-wrong-mode';
   if (code === 'ETLS' && (err.command ?? '').toUpperCase() === 'STARTTLS' && err.response) return 'tls-starttls-unavailable';
   if (code === 'ETLS' || original.startsWith('ERR_SSL_') || original.startsWith('ERR_TLS_')) return 'tls-other';
   if (code === 'ETIMEDOUT') {
@@ -94,9 +110,7 @@ function allRecipientsRefused(err: NodemailerError & { rejectedErrors: Nodemaile
   const reply = err.response ?? recipients[0]?.reply ?? '';
   const explanation = explainReply(reply, 'rcpt');
   const many = recipients.length > 1;
-  const message = many
-    ? `The mail server refused all ${recipients.length} recipients. ${explanation.message}`
-    : explanation.message;
+  const message = many ? `The mail server refused all ${recipients.length} recipients. ${explanation.message}` : explanation.message;
   return {
     outcome: explanation.outcome,
     error: info(explanation, { message, reply, responseCode: parseReply(reply)?.code, detail: err.message }),
@@ -126,11 +140,17 @@ export function classifyError(error: unknown, ctx: ClassifyContext): Classified 
   const reply = typeof err.response === 'string' && parseReply(err.response) ? err.response : undefined;
   if (kind && (kind.startsWith('tls-') || !reply)) {
     const explanation = explainFailure(kind, ctx);
-    return { outcome: explanation.outcome, error: info(explanation, { reply, responseCode: reply ? parseReply(reply)?.code : undefined, detail: err.message }) };
+    return {
+      outcome: explanation.outcome,
+      error: info(explanation, { reply, responseCode: reply ? parseReply(reply)?.code : undefined, detail: err.message }),
+    };
   }
   if (reply) {
     const explanation = explainReply(reply, stageOf(err));
-    return { outcome: explanation.outcome, error: info(explanation, { reply, responseCode: parseReply(reply)?.code, detail: err.message }) };
+    return {
+      outcome: explanation.outcome,
+      error: info(explanation, { reply, responseCode: parseReply(reply)?.code, detail: err.message }),
+    };
   }
   return classifyWithoutReply(err, ctx);
 }
@@ -153,20 +173,41 @@ function classifyWithoutReply(err: NodemailerError, ctx: ClassifyContext): Class
       if (limit) {
         return {
           outcome: 'permanent',
-          error: new AppError('SMTP_SIZE', { message: `The message is larger than the ${limit} bytes the mail server accepts.`, detail }).toInfo(),
+          error: new AppError('SMTP_SIZE', {
+            message: `The message is larger than the ${limit} bytes the mail server accepts.`,
+            detail,
+          }).toInfo(),
         };
       }
       break;
     }
     case 'EENVELOPE':
-      return { outcome: 'permanent', error: new AppError('VALIDATION', { message: 'A sender or recipient address is not valid for sending.', next: 'Correct the address and send again.', detail }).toInfo() };
+      return {
+        outcome: 'permanent',
+        error: new AppError('VALIDATION', {
+          message: 'A sender or recipient address is not valid for sending.',
+          next: 'Correct the address and send again.',
+          detail,
+        }).toInfo(),
+      };
     case 'EPROTOCOL':
       return { outcome: 'temporary', error: new AppError('SMTP_PROTOCOL', { detail }).toInfo() };
     case 'ESTREAM':
-      return { outcome: 'temporary', error: new AppError('INTERNAL', { message: 'The message could not be read from the outbox while sending.', next: 'Outbox will try again.', retryable: true, detail }).toInfo() };
+      return {
+        outcome: 'temporary',
+        error: new AppError('INTERNAL', {
+          message: 'The message could not be read from the outbox while sending.',
+          next: 'Outbox will try again.',
+          retryable: true,
+          detail,
+        }).toInfo(),
+      };
   }
   if (ctx.closedByOutbox) return { outcome: 'temporary', error: info(explainFailure('closed-by-outbox', ctx), { detail }) };
-  return { outcome: 'temporary', error: new AppError('INTERNAL', { retryable: true, detail: `${err.code ?? 'Error'}: ${detail}` }).toInfo() };
+  return {
+    outcome: 'temporary',
+    error: new AppError('INTERNAL', { retryable: true, detail: `${err.code ?? 'Error'}: ${detail}` }).toInfo(),
+  };
 }
 
 /** A send the server took: sent to everyone, or partial when some recipients were refused. */
@@ -196,7 +237,8 @@ export function classifySuccess(sent: SMTPPoolSentMessageInfo): Classified {
   return result;
 }
 
-const isDeferred = (r: RecipientResult): boolean => !r.accepted && (r.responseCode !== undefined ? r.responseCode < 500 : r.retryable === true);
+const isDeferred = (r: RecipientResult): boolean =>
+  !r.accepted && (r.responseCode !== undefined ? r.responseCode < 500 : r.retryable === true);
 
 /** Why some recipients did not get a message the others got: refused for good, or deferred and tried again. */
 export function someRecipientsError(recipients: readonly RecipientResult[]): ErrorInfo {
@@ -215,7 +257,10 @@ export function someRecipientsError(recipients: readonly RecipientResult[]): Err
   return new AppError('SMTP_RECIPIENT', {
     message: `The mail server ${what}; the others received the message. ${explanation.message}`,
     // The outbox tries deferred (4xx) recipients again by themselves, and only them.
-    next: deferred.length > 0 && refused === 0 ? 'Nothing to do: Outbox tries the deferred recipients again by itself, and only them.' : explanation.next,
+    next:
+      deferred.length > 0 && refused === 0
+        ? 'Nothing to do: Outbox tries the deferred recipients again by itself, and only them.'
+        : explanation.next,
     retryable: deferred.length > 0,
     reply: first?.reply,
     responseCode: first?.responseCode,

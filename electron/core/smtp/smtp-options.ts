@@ -44,7 +44,10 @@ function verifiedTls(extra: tls.ConnectionOptions | undefined, pinned: PinnedCer
  * self-signed included) and only a peer with its fingerprint skips the host-name check. Any other
  * certificate is verified exactly as without a pin.
  */
-export function pinnedTls(pinned: PinnedCertificate, ca: tls.ConnectionOptions['ca']): Pick<tls.ConnectionOptions, 'ca' | 'checkServerIdentity'> {
+export function pinnedTls(
+  pinned: PinnedCertificate,
+  ca: tls.ConnectionOptions['ca'],
+): Pick<tls.ConnectionOptions, 'ca' | 'checkServerIdentity'> {
   // `ca` replaces Node's roots: keep them (or the caller's own list) next to the pinned certificate.
   const base = ca === undefined ? [...tls.rootCertificates] : Array.isArray(ca) ? [...ca] : [ca];
   const wanted = normalizeFingerprint(pinned.fingerprint256);
@@ -76,7 +79,13 @@ function security(account: AccountProfile, extraTls: tls.ConnectionOptions | und
       return { secure: true, tls: verifiedTls(extraTls, account.smtp.pinnedCertificate) };
     case 'starttls':
       // requireTLS sends STARTTLS whatever EHLO says and fails (ETLS) when the server refuses it.
-      return { secure: false, requireTLS: true, ignoreTLS: false, opportunisticTLS: false, tls: verifiedTls(extraTls, account.smtp.pinnedCertificate) };
+      return {
+        secure: false,
+        requireTLS: true,
+        ignoreTLS: false,
+        opportunisticTLS: false,
+        tls: verifiedTls(extraTls, account.smtp.pinnedCertificate),
+      };
     case 'none':
       if (!account.smtp.insecure) throw new Error('refusesPlaintext() must be checked before building options');
       return { secure: false, requireTLS: false, ignoreTLS: true };
@@ -133,7 +142,17 @@ export function poolOptions(
 export function poolSettings(account: AccountProfile, credentials: Credentials | null): string {
   const { host, port, security: mode, insecure, user, authMethod, pinnedCertificate } = account.smtp;
   const secret = credentials === null ? null : credentials.kind === 'oauth2' ? `oauth2:${credentials.accessToken}` : credentials.password;
-  return JSON.stringify([host, port, mode, insecure, user, authMethod, pinnedCertificate?.fingerprint256 ?? null, credentials?.user ?? null, secret]);
+  return JSON.stringify([
+    host,
+    port,
+    mode,
+    insecure,
+    user,
+    authMethod,
+    pinnedCertificate?.fingerprint256 ?? null,
+    credentials?.user ?? null,
+    secret,
+  ]);
 }
 
 /** A pool's name for logs: the account id and a hash of its settings (never the settings themselves). */

@@ -33,7 +33,12 @@ export function transactionRecipients(result: SendResult, to: readonly string[])
     }
     const reply = result.error?.reply;
     const code = result.error?.responseCode;
-    return { address, accepted: false, ...(reply ? { reply } : {}), ...(code ? { responseCode: code } : { retryable: result.outcome !== 'permanent' }) };
+    return {
+      address,
+      accepted: false,
+      ...(reply ? { reply } : {}),
+      ...(code ? { responseCode: code } : { retryable: result.outcome !== 'permanent' }),
+    };
   });
 }
 
@@ -64,7 +69,8 @@ export function mergeTransactions(parts: readonly { to: readonly string[]; resul
   const reply = [...parts].reverse().find((p) => p.result.outcome === 'sent' || p.result.outcome === 'partial')?.result.reply;
   const accepted = recipients.filter((r) => r.accepted).length;
   if (accepted === recipients.length) return { outcome: 'sent', ...(reply ? { reply } : {}), recipients, transcript };
-  if (accepted > 0) return { outcome: 'partial', ...(reply ? { reply } : {}), error: someRecipientsError(recipients), recipients, transcript };
+  if (accepted > 0)
+    return { outcome: 'partial', ...(reply ? { reply } : {}), error: someRecipientsError(recipients), recipients, transcript };
   const failed = [...parts].reverse().find((p) => p.result.error)!.result;
   const deferred = recipients.some((r) => (r.responseCode !== undefined ? r.responseCode < 500 : r.retryable !== false));
   return { outcome: deferred ? 'temporary' : 'permanent', ...(failed.error ? { error: failed.error } : {}), recipients, transcript };

@@ -11,7 +11,16 @@ import { silentLogger, type Logger, type MessageSender, type SendRequest, type S
 import { classifyError, classifySuccess, type ClassifyContext } from './smtp-classify';
 import { mergeTransactions, overflowOf } from './smtp-recipients';
 import { explainFailure } from './smtp-explain';
-import { DESKTOP_TIMEOUTS, poolKey, poolOptions, poolSettings, refusesPlaintext, secretForms, type PoolSettings, type SmtpTimeouts } from './smtp-options';
+import {
+  DESKTOP_TIMEOUTS,
+  poolKey,
+  poolOptions,
+  poolSettings,
+  refusesPlaintext,
+  secretForms,
+  type PoolSettings,
+  type SmtpTimeouts,
+} from './smtp-options';
 import { redactDeep, TranscriptRecorder } from './smtp-transcript';
 import { withProgress } from './progress-stream';
 import { connectionOffersSmtpUtf8, restoreQueuedForm, smtpUtf8Refusal, wireEnvelope } from './smtputf8-guard';
@@ -59,7 +68,11 @@ function notConnected(kind: 'closed-by-outbox' | 'insecure-refused', ctx: Classi
  * plugin and MIME-compile steps, which do nothing for bytes that are already final but cost CPU on
  * every message of a large flush.
  */
-function deliver(mail: Mail<SMTPPoolSentMessageInfo, SMTPPoolOptions>, request: SendRequest, messageId: string): Promise<SMTPPoolSentMessageInfo> {
+function deliver(
+  mail: Mail<SMTPPoolSentMessageInfo, SMTPPoolOptions>,
+  request: SendRequest,
+  messageId: string,
+): Promise<SMTPPoolSentMessageInfo> {
   // size lets a server with SIZE refuse a too-large message before it is uploaded; BODY=8BITMIME
   // is only sent to servers that offer it and is harmless for 7-bit content.
   // Domains go as A-labels; a non-ASCII local part only to a connection that offered SMTPUTF8 (smtputf8-guard.ts).
@@ -174,7 +187,9 @@ export class SmtpSender implements MessageSender {
     } catch (error) {
       const info = toErrorInfo(error);
       const revoked = isOAuthError(error, 'needs-sign-in');
-      named(this.logger, 'smtp').warn(`${request.account.id}: the server refused the access token and it could not be refreshed (${info.code})`);
+      named(this.logger, 'smtp').warn(
+        `${request.account.id}: the server refused the access token and it could not be refreshed (${info.code})`,
+      );
       return { outcome: revoked ? 'auth' : info.retryable ? 'temporary' : 'permanent', error: info, transcript: first.transcript };
     }
     // The store hands back the token it just obtained instead of asking again: a retry would change nothing.
@@ -187,11 +202,20 @@ export class SmtpSender implements MessageSender {
 
   private async sendOnce(request: SendRequest): Promise<SendResult> {
     const { account } = request;
-    const ctx: ClassifyContext = { host: account.smtp.host, port: account.smtp.port, security: account.smtp.security, passwordSignIn: request.credentials?.kind === 'password' };
+    const ctx: ClassifyContext = {
+      host: account.smtp.host,
+      port: account.smtp.port,
+      security: account.smtp.security,
+      passwordSignIn: request.credentials?.kind === 'password',
+    };
     if (this.closed) return notConnected('closed-by-outbox', ctx, '* Not connected: the sender is closed.');
     if (refusesPlaintext(account)) {
       named(this.logger, 'smtp').warn(`${account.id}: refused to connect to ${ctx.host}:${ctx.port} without encryption`);
-      return notConnected('insecure-refused', ctx, '* Not connected: the account asks for an unencrypted connection but does not allow one.');
+      return notConnected(
+        'insecure-refused',
+        ctx,
+        '* Not connected: the account asks for an unencrypted connection but does not allow one.',
+      );
     }
 
     const pool = this.poolFor(request);
@@ -205,7 +229,11 @@ export class SmtpSender implements MessageSender {
       let to = batch;
       let last: SendResult;
       do {
-        last = await this.transaction(pool, parts.length === 0 && batches.length === 1 ? request : { ...request, envelope: { ...request.envelope, to } }, ctx);
+        last = await this.transaction(
+          pool,
+          parts.length === 0 && batches.length === 1 ? request : { ...request, envelope: { ...request.envelope, to } },
+          ctx,
+        );
         parts.push({ to, result: last });
         to = overflowOf(last, to);
       } while (to.length > 0);
@@ -229,12 +257,15 @@ export class SmtpSender implements MessageSender {
     try {
       const sent = await deliver(pool.mail, request, transcript.messageId);
       const result: SendResult = { ...classifySuccess(sent), transcript: pool.recorder.finish(transcript) };
-      if (result.outcome === 'partial') named(this.logger, 'smtp').warn(`${account.id}: some recipients refused (${result.error?.responseCode ?? '?'})`);
+      if (result.outcome === 'partial')
+        named(this.logger, 'smtp').warn(`${account.id}: some recipients refused (${result.error?.responseCode ?? '?'})`);
       return result;
     } catch (error) {
       const lines = pool.recorder.finish(transcript, error);
       const result: SendResult = { ...classifyError(error, { ...ctx, closedByOutbox: pool.closed }), transcript: lines };
-      named(this.logger, 'smtp').warn(`${account.id}: ${result.outcome}, ${result.error?.code}${result.error?.responseCode ? ` ${result.error.responseCode}` : ''}`);
+      named(this.logger, 'smtp').warn(
+        `${account.id}: ${result.outcome}, ${result.error?.code}${result.error?.responseCode ? ` ${result.error.responseCode}` : ''}`,
+      );
       return result;
     } finally {
       if (--pool.sending === 0 && pool.closed) this.retiring.delete(pool);
@@ -253,7 +284,9 @@ export class SmtpSender implements MessageSender {
 
     const user = credentials ? credentials.user || account.smtp.user : '';
     const recorder = new TranscriptRecorder(secretForms(credentials ? { ...credentials, user } : null));
-    const mail = nodemailer.createTransport(poolOptions(account, credentials, { ...this.settings, maxConnections: connections }, recorder.logger));
+    const mail = nodemailer.createTransport(
+      poolOptions(account, credentials, { ...this.settings, maxConnections: connections }, recorder.logger),
+    );
     mail.on('error', (err: Error) => named(this.logger, 'smtp').warn(`${account.id}: transport error: ${err.message}`));
     const pool: Pool = { settings, key, accountId: account.id, mail, recorder, closed: false, sending: 0 };
     this.pools.set(account.id, pool);

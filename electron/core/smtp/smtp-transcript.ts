@@ -43,7 +43,9 @@ class Lines {
   dropped = 0;
   push(line: string): void {
     if (this.items.length < MAX_TRANSCRIPT_LINES) {
-      this.items.push(line.length > MAX_LINE_LENGTH ? `${line.slice(0, MAX_LINE_LENGTH)} … [${line.length - MAX_LINE_LENGTH} more characters]` : line);
+      this.items.push(
+        line.length > MAX_LINE_LENGTH ? `${line.slice(0, MAX_LINE_LENGTH)} … [${line.length - MAX_LINE_LENGTH} more characters]` : line,
+      );
     } else {
       this.dropped++;
     }
@@ -123,7 +125,12 @@ export class TranscriptRecorder {
 
   /** Starts a transcript; pass its messageId to nodemailer with the message. */
   begin(): Transcript {
-    const transcript: Transcript = { messageId: `<${this.prefix}.${++this.counter}@transcript.outbox.invalid>`, lines: new Lines(), sid: undefined, cid: undefined };
+    const transcript: Transcript = {
+      messageId: `<${this.prefix}.${++this.counter}@transcript.outbox.invalid>`,
+      lines: new Lines(),
+      sid: undefined,
+      cid: undefined,
+    };
     this.pending.set(bareId(transcript.messageId), transcript);
     return transcript;
   }

@@ -60,7 +60,11 @@ export function AddressField({ label, chips, text, onChange, pool, autoFocus, no
     setOpen(false);
     setActive(-1);
   };
-  const remove = (index: number): void => onChange(chips.filter((_, i) => i !== index), text);
+  const remove = (index: number): void =>
+    onChange(
+      chips.filter((_, i) => i !== index),
+      text,
+    );
 
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>): void => {
     const key = event.key;
@@ -128,10 +132,18 @@ export function AddressField({ label, chips, text, onChange, pool, autoFocus, no
             {chips.map((chip, index) => {
               const bad = !isValidMailbox(chip);
               return (
-                <li key={`${index}-${chip}`} className={bad ? 'compose-chip compose-chip--invalid' : 'compose-chip'} aria-invalid={bad || undefined}>
+                <li
+                  key={`${index}-${chip}`}
+                  className={bad ? 'compose-chip compose-chip--invalid' : 'compose-chip'}
+                  aria-invalid={bad || undefined}
+                >
                   <span className="compose-chip__text">{chip}</span>
                   {bad && <span className="visually-hidden"> (not a valid address)</span>}
-                  <button type="button" className="compose-chip__remove" aria-label={`Remove ${chip}`} onClick={() => {
+                  <button
+                    type="button"
+                    className="compose-chip__remove"
+                    aria-label={`Remove ${chip}`}
+                    onClick={() => {
                       remove(index);
                       // The button goes away with its chip; focus stays in the field.
                       input.current?.focus();
@@ -159,7 +171,9 @@ export function AddressField({ label, chips, text, onChange, pool, autoFocus, no
           aria-controls={listId}
           aria-activedescendant={activeId}
           aria-invalid={invalid.length > 0 || undefined}
-          aria-describedby={[invalid.length > 0 ? errorId : '', nonAscii.length > 0 ? warningId : ''].filter(Boolean).join(' ') || undefined}
+          aria-describedby={
+            [invalid.length > 0 ? errorId : '', nonAscii.length > 0 ? warningId : ''].filter(Boolean).join(' ') || undefined
+          }
           value={text}
           onChange={(event) => {
             const value = event.target.value;
@@ -193,7 +207,8 @@ export function AddressField({ label, chips, text, onChange, pool, autoFocus, no
           >
             {option.name ? (
               <>
-                <span className="compose-suggestion__name">{option.name}</span> <span className="compose-suggestion__address">{option.address}</span>
+                <span className="compose-suggestion__name">{option.name}</span>{' '}
+                <span className="compose-suggestion__address">{option.address}</span>
               </>
             ) : (
               <span className="compose-suggestion__address">{option.address}</span>
@@ -203,14 +218,17 @@ export function AddressField({ label, chips, text, onChange, pool, autoFocus, no
       </ul>
       {invalid.length > 0 && (
         <p id={errorId} className="field__error">
-          {invalid.length === 1 ? `“${invalid[0]}” is not a valid address.` : `${invalid.length} addresses are not valid: ${invalid.map((c) => `“${c}”`).join(', ')}.`} Write it
-          as name@example.com, or Name &lt;name@example.com&gt;.
+          {invalid.length === 1
+            ? `“${invalid[0]}” is not a valid address.`
+            : `${invalid.length} addresses are not valid: ${invalid.map((c) => `“${c}”`).join(', ')}.`}{' '}
+          Write it as name@example.com, or Name &lt;name@example.com&gt;.
         </p>
       )}
       {nonAscii.length > 0 && (
         <p id={warningId} className="field__error" role="status">
-          {nonAscii.map((a) => `“${a}”`).join(', ')} {nonAscii.length === 1 ? 'has' : 'have'} non-ASCII characters before the @, and {noSmtpUtf8Host} cannot deliver to
-          such addresses (it does not offer SMTPUTF8). Use an ASCII address for {nonAscii.length === 1 ? 'this recipient' : 'these recipients'}, or send from another account.
+          {nonAscii.map((a) => `“${a}”`).join(', ')} {nonAscii.length === 1 ? 'has' : 'have'} non-ASCII characters before the @, and{' '}
+          {noSmtpUtf8Host} cannot deliver to such addresses (it does not offer SMTPUTF8). Use an ASCII address for{' '}
+          {nonAscii.length === 1 ? 'this recipient' : 'these recipients'}, or send from another account.
         </p>
       )}
     </div>

@@ -40,7 +40,10 @@ export function parseMailbox(text: string): Recipient | undefined {
   const named = NAMED.exec(value);
   if (named) {
     const address = (named[2] ?? '').trim();
-    const name = (named[1] ?? '').trim().replace(/^"(.*)"$/, '$1').trim();
+    const name = (named[1] ?? '')
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .trim();
     if (!ADDRESS.test(address) || /[<>]/.test(name)) return undefined;
     return name ? { name, address, display: `${name} <${address}>` } : { address, display: address };
   }

@@ -34,7 +34,12 @@ export function AttachmentList({ attachments, busy, warning, error, onPick, onRe
             <li key={a.id} className="compose-attachment">
               <span className="compose-attachment__name">{a.name}</span>
               <span className="compose-attachment__size">{humanSize(a.size)}</span>
-              <button type="button" className="btn btn--small compose-attachment__remove" aria-label={`Remove attachment ${a.name}`} onClick={() => onRemove(a)}>
+              <button
+                type="button"
+                className="btn btn--small compose-attachment__remove"
+                aria-label={`Remove attachment ${a.name}`}
+                onClick={() => onRemove(a)}
+              >
                 Remove
               </button>
             </li>

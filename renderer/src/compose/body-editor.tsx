@@ -82,7 +82,8 @@ export function BodyEditor({ content, onChange }: BodyEditorProps) {
 
   const openLink = (): void => {
     const selection = document.getSelection();
-    saved.current = selection && selection.rangeCount > 0 && editor.current?.contains(selection.anchorNode) ? selection.getRangeAt(0).cloneRange() : null;
+    saved.current =
+      selection && selection.rangeCount > 0 && editor.current?.contains(selection.anchorNode) ? selection.getRangeAt(0).cloneRange() : null;
     setLinkText('');
     setLinkError('');
     setLinkOpen(true);
@@ -100,7 +101,11 @@ export function BodyEditor({ content, onChange }: BodyEditorProps) {
       selection.addRange(saved.current);
     }
     // With nothing selected the address itself becomes the link's text.
-    if (!selection || selection.isCollapsed) exec('insertHTML', `<a href="${href.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`)}">${linkText.trim().replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`)}</a>`);
+    if (!selection || selection.isCollapsed)
+      exec(
+        'insertHTML',
+        `<a href="${href.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`)}">${linkText.trim().replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`)}</a>`,
+      );
     else exec('createLink', href);
     setLinkOpen(false);
     changed();
@@ -118,7 +123,14 @@ export function BodyEditor({ content, onChange }: BodyEditorProps) {
   const [focusIndex, setFocusIndex] = useState(0);
 
   const buttons = [
-    ...TOGGLES.map((t) => ({ key: t.command, label: t.label, glyph: t.glyph, shortcut: t.shortcut, pressed: pressed[t.command] ?? false, action: () => run(t.command) })),
+    ...TOGGLES.map((t) => ({
+      key: t.command,
+      label: t.label,
+      glyph: t.glyph,
+      shortcut: t.shortcut,
+      pressed: pressed[t.command] ?? false,
+      action: () => run(t.command),
+    })),
     { key: 'link', label: 'Link', glyph: 'Link', shortcut: undefined, pressed: undefined, action: openLink },
     { key: 'clear', label: 'Clear formatting', glyph: 'T̸', shortcut: undefined, pressed: undefined, action: () => run('removeFormat') },
   ];

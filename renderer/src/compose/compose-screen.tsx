@@ -55,7 +55,15 @@ export function ComposeScreen({ api, accounts, messages, intent, onSent, onClose
   );
 }
 
-function ComposeView({ messages, intent, onAddAccount }: { messages: readonly OutboxSummary[]; intent: ComposeIntent; onAddAccount(): void }) {
+function ComposeView({
+  messages,
+  intent,
+  onAddAccount,
+}: {
+  messages: readonly OutboxSummary[];
+  intent: ComposeIntent;
+  onAddAccount(): void;
+}) {
   const c = useComposeContext();
   const { api, fields, update } = c;
   const files = useAttachments();
@@ -88,7 +96,10 @@ function ComposeView({ messages, intent, onAddAccount }: { messages: readonly Ou
   // The outbox's addresses change rarely and cost the most; the chips typed here are added on top.
   const sent = useMemo(() => recentRecipients(messages), [messages]);
   const pool = useMemo(() => withExtra(sent, [...fields.to, ...fields.cc, ...fields.bcc]), [sent, fields.to, fields.cc, fields.bcc]);
-  const estimate = estimateMessageBytes(fields.html.length + fields.text.length, fields.attachments.map((a) => a.size));
+  const estimate = estimateMessageBytes(
+    fields.html.length + fields.text.length,
+    fields.attachments.map((a) => a.size),
+  );
   const warning = sizeWarning(estimate, c.account ? { host: c.account.smtp.host, maxSize: c.account.smtp.maxSize } : undefined);
   const tooMany = recipientLimitWarning(recipientCount(fields), c.account?.sending);
 
@@ -311,13 +322,21 @@ function ComposeView({ messages, intent, onAddAccount }: { messages: readonly Ou
         )}
 
         <footer className="compose-actions">
-          <button type="button" className="btn btn--primary" disabled={c.sending} aria-keyshortcuts="Control+Enter Meta+Enter" onClick={() => requestSend()}>
+          <button
+            type="button"
+            className="btn btn--primary"
+            disabled={c.sending}
+            aria-keyshortcuts="Control+Enter Meta+Enter"
+            onClick={() => requestSend()}
+          >
             {c.sending ? 'Sending…' : 'Send'}
           </button>
           <button type="button" className="btn" aria-expanded={later} disabled={c.sending} onClick={() => setLater((v) => !v)}>
             Send later…
           </button>
-          {scheduled && scheduled.getTime() > Date.now() && <span className="compose-actions__note">Was scheduled for {describeTime(scheduled)}</span>}
+          {scheduled && scheduled.getTime() > Date.now() && (
+            <span className="compose-actions__note">Was scheduled for {describeTime(scheduled)}</span>
+          )}
           <span className="compose-actions__hint">{SEND_KEYS} sends</span>
           <button type="button" className="btn btn--danger compose-actions__discard" onClick={() => setConfirmDiscard(true)}>
             Discard
@@ -353,7 +372,12 @@ function FromRow({ onAddAccount }: { onAddAccount(): void }) {
       <label htmlFor="compose-from" className="compose-row__label">
         From
       </label>
-      <select id="compose-from" className="input compose-from" value={account?.id ?? ''} onChange={(event) => update({ accountId: event.target.value })}>
+      <select
+        id="compose-from"
+        className="input compose-from"
+        value={account?.id ?? ''}
+        onChange={(event) => update({ accountId: event.target.value })}
+      >
         {accounts.map((a) => (
           <option key={a.id} value={a.id}>
             {accountLabel(a)}

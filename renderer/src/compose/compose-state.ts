@@ -47,7 +47,18 @@ export interface ComposeState {
   body: BodyContent;
 }
 
-export const EMPTY_FIELDS: ComposeFields = { to: [], cc: [], bcc: [], toText: '', ccText: '', bccText: '', subject: '', html: '', text: '', attachments: [] };
+export const EMPTY_FIELDS: ComposeFields = {
+  to: [],
+  cc: [],
+  bcc: [],
+  toText: '',
+  ccText: '',
+  bccText: '',
+  subject: '',
+  html: '',
+  text: '',
+  attachments: [],
+};
 
 export const INITIAL_STATE: ComposeState = {
   fields: EMPTY_FIELDS,
@@ -135,11 +146,26 @@ export function composeReducer(state: ComposeState, action: ComposeAction): Comp
 
 /** The recipients with any half-typed text made addresses too. */
 export function recipientsOf(f: ComposeFields): { to: string[]; cc: string[]; bcc: string[] } {
-  return { to: [...f.to, ...splitAddresses(f.toText)], cc: [...f.cc, ...splitAddresses(f.ccText)], bcc: [...f.bcc, ...splitAddresses(f.bccText)] };
+  return {
+    to: [...f.to, ...splitAddresses(f.toText)],
+    cc: [...f.cc, ...splitAddresses(f.ccText)],
+    bcc: [...f.bcc, ...splitAddresses(f.bccText)],
+  };
 }
 
 export function fromDraft(draft: Draft): ComposeFields {
   // The HTML as the editor will hold it: what is sent untouched is what the policy let through, never the raw draft.
   const html = draft.html.trim() ? sanitizeBody(draft.html) : '';
-  return { ...EMPTY_FIELDS, accountId: draft.accountId, to: draft.to, cc: draft.cc, bcc: draft.bcc, subject: draft.subject, html, text: draft.text, attachments: draft.attachments, scheduledAt: draft.scheduledAt };
+  return {
+    ...EMPTY_FIELDS,
+    accountId: draft.accountId,
+    to: draft.to,
+    cc: draft.cc,
+    bcc: draft.bcc,
+    subject: draft.subject,
+    html,
+    text: draft.text,
+    attachments: draft.attachments,
+    scheduledAt: draft.scheduledAt,
+  };
 }

@@ -68,7 +68,12 @@ export function DraftsList({ drafts, currentId, onOpen, onDelete, onNew }: Draft
                     </button>
                   </span>
                 ) : (
-                  <button type="button" className="btn btn--small btn--danger compose-draft__delete" aria-label={`Delete draft ${subject}`} onClick={() => setAsking(draft.id)}>
+                  <button
+                    type="button"
+                    className="btn btn--small btn--danger compose-draft__delete"
+                    aria-label={`Delete draft ${subject}`}
+                    onClick={() => setAsking(draft.id)}
+                  >
                     Delete
                   </button>
                 )}

@@ -3,6 +3,4 @@
 import type { ComposePrefill, Draft } from '../../../electron/shared/compose';
 
 export type ComposeIntent =
-  | { kind: 'new'; prefill?: ComposePrefill; key: number }
-  | { kind: 'draft'; draft: Draft; key: number }
-  | { kind: 'resume'; key: number };
+  { kind: 'new'; prefill?: ComposePrefill; key: number } | { kind: 'draft'; draft: Draft; key: number } | { kind: 'resume'; key: number };

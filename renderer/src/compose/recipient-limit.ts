@@ -19,7 +19,9 @@ export function recipientLimitWarning(count: number, sending: AccountSending | u
   if (count <= max) return null;
   const parts = Math.ceil(count / max);
   const own = max !== sending.profile.recipientsPerMessage;
-  const who = own ? `This account is set to at most ${max} recipients in one message` : `${sending.provider} takes at most ${max} recipients in one message`;
+  const who = own
+    ? `This account is set to at most ${max} recipients in one message`
+    : `${sending.provider} takes at most ${max} recipients in one message`;
   const daily = sending.effective.recipientsPerDay;
   return (
     `${who}; this one has ${count}. Outbox will hand it over in ${parts} parts of at most ${max} recipients each: ` +

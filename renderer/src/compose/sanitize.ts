@@ -15,7 +15,21 @@ export const BODY_POLICY: Config = {
 
 const ALLOWED = new Set(BODY_POLICY.ALLOWED_TAGS);
 // Dropped with everything inside them: their content is code, styling or another document, never message text.
-const DROP_WITH_CONTENT = new Set(['script', 'style', 'template', 'noscript', 'iframe', 'object', 'embed', 'svg', 'math', 'head', 'title', 'textarea', 'select']);
+const DROP_WITH_CONTENT = new Set([
+  'script',
+  'style',
+  'template',
+  'noscript',
+  'iframe',
+  'object',
+  'embed',
+  'svg',
+  'math',
+  'head',
+  'title',
+  'textarea',
+  'select',
+]);
 const SAFE_HREF = /^(?:https?:|mailto:)/i;
 
 /**
@@ -26,7 +40,11 @@ const SAFE_HREF = /^(?:https?:|mailto:)/i;
 let purifyWorks: boolean | undefined;
 /** Whether DOMPurify really sanitises here (it does in Chromium); checked once with a known input. */
 function purifierWorks(): boolean {
-  purifyWorks ??= DOMPurify.isSupported && String(DOMPurify.sanitize('<div><b>a</b><span title="t">c</span><script>y()</script></div>', { ...BODY_POLICY, RETURN_TRUSTED_TYPE: false })) === '<div><b>a</b>c</div>';
+  purifyWorks ??=
+    DOMPurify.isSupported &&
+    String(
+      DOMPurify.sanitize('<div><b>a</b><span title="t">c</span><script>y()</script></div>', { ...BODY_POLICY, RETURN_TRUSTED_TYPE: false }),
+    ) === '<div><b>a</b>c</div>';
   return purifyWorks;
 }
 
@@ -43,7 +61,7 @@ function inertBody(html: string): HTMLElement {
 }
 
 function enforce(parent: Node): void {
-  for (let node = parent.firstChild; node; ) {
+  for (let node = parent.firstChild; node;) {
     const next = node.nextSibling;
     if (node.nodeType === 1) {
       const element = node as Element;

@@ -9,7 +9,10 @@ export interface LocalDateTime {
 }
 
 export function toLocalInputs(when: Date): LocalDateTime {
-  return { date: `${when.getFullYear()}-${pad(when.getMonth() + 1)}-${pad(when.getDate())}`, time: `${pad(when.getHours())}:${pad(when.getMinutes())}` };
+  return {
+    date: `${when.getFullYear()}-${pad(when.getMonth() + 1)}-${pad(when.getDate())}`,
+    time: `${pad(when.getHours())}:${pad(when.getMinutes())}`,
+  };
 }
 
 /** The moment the two inputs name, in local time; null when either is empty or malformed. */

@@ -51,11 +51,23 @@ export function SendLaterPanel({ initial, now = () => new Date(), disabled, onSc
       <div className="compose-later__inputs">
         <label className="compose-later__field">
           <span>Date</span>
-          <input className="input" type="date" value={value.date} onChange={(e) => setValue({ ...value, date: e.target.value })} aria-invalid={error ? true : undefined} />
+          <input
+            className="input"
+            type="date"
+            value={value.date}
+            onChange={(e) => setValue({ ...value, date: e.target.value })}
+            aria-invalid={error ? true : undefined}
+          />
         </label>
         <label className="compose-later__field">
           <span>Time</span>
-          <input className="input" type="time" value={value.time} onChange={(e) => setValue({ ...value, time: e.target.value })} aria-invalid={error ? true : undefined} />
+          <input
+            className="input"
+            type="time"
+            value={value.time}
+            onChange={(e) => setValue({ ...value, time: e.target.value })}
+            aria-invalid={error ? true : undefined}
+          />
         </label>
       </div>
       {error && (

@@ -6,7 +6,10 @@ import { parseMailbox, type Recipient } from './addresses';
 export const MAX_SUGGESTIONS = 6;
 
 /** Everyone the outbox holds messages to (To and Cc, newest message first), then `extra` (chips typed here). */
-export function recentRecipients(messages: readonly Pick<OutboxSummary, 'to' | 'cc' | 'createdAt'>[], extra: readonly string[] = []): Recipient[] {
+export function recentRecipients(
+  messages: readonly Pick<OutboxSummary, 'to' | 'cc' | 'createdAt'>[],
+  extra: readonly string[] = [],
+): Recipient[] {
   // ISO times sort as strings; a plain comparison is much cheaper than localeCompare over 10,000 messages.
   const newest = [...messages].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
   return withExtra(unique(newest.flatMap((m) => [...m.to, ...m.cc])), extra);

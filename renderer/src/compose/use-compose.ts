@@ -7,7 +7,16 @@ import type { AccountProfile, AccountSummary } from '../../../electron/shared/ac
 import type { OutboxApi } from '../../../electron/shared/ipc-contract';
 import type { OutboxMessage } from '../../../electron/shared/message';
 import { isValidMailbox } from './addresses';
-import { composeReducer, EMPTY_FIELDS, fromDraft, INITIAL_STATE, recipientsOf, type ComposeAction, type ComposeFields, type ComposeState } from './compose-state';
+import {
+  composeReducer,
+  EMPTY_FIELDS,
+  fromDraft,
+  INITIAL_STATE,
+  recipientsOf,
+  type ComposeAction,
+  type ComposeFields,
+  type ComposeState,
+} from './compose-state';
 import type { ComposeIntent } from './intent';
 import { draftBodyHtml, textToHtml } from './sanitize';
 
@@ -47,7 +56,7 @@ export function useCompose({ api, accounts, onSent, onClose }: ComposeOptions) {
       const f = now.fields;
       const result = await api.draft.save({
         ...(now.draftId ? { id: now.draftId } : {}),
-        ...(f.accountId ?? accounts[0]?.id ? { accountId: f.accountId ?? accounts[0]?.id } : {}),
+        ...((f.accountId ?? accounts[0]?.id) ? { accountId: f.accountId ?? accounts[0]?.id } : {}),
         ...recipientsOf(f),
         subject: f.subject.replace(/[\r\n]+/g, ' '),
         html: f.html,
@@ -107,7 +116,8 @@ export function useCompose({ api, accounts, onSent, onClose }: ComposeOptions) {
     async (intent: ComposeIntent): Promise<void> => {
       if (latest.current.dirty) await saveNow.current();
       dispatch({ type: 'reopened' });
-      if (intent.kind === 'draft') return load(fromDraft(intent.draft), intent.draft.id, draftBodyHtml(intent.draft), false, intent.draft.updatedAt);
+      if (intent.kind === 'draft')
+        return load(fromDraft(intent.draft), intent.draft.id, draftBodyHtml(intent.draft), false, intent.draft.updatedAt);
       if (intent.kind === 'resume') {
         const listed = await api.draft.list();
         const newest = listed.ok ? listed.value[0] : undefined;
@@ -143,7 +153,8 @@ export function useCompose({ api, accounts, onSent, onClose }: ComposeOptions) {
         await saves.current;
       }
       const result = await api.draft.remove(draft.id);
-      if (!result.ok) return dispatch({ type: 'status', status: { state: 'error', message: `Could not delete the draft: ${result.error.message}` } });
+      if (!result.ok)
+        return dispatch({ type: 'status', status: { state: 'error', message: `Could not delete the draft: ${result.error.message}` } });
       dispatch({ type: 'draft-removed', id: draft.id });
       if (isOpen) load(EMPTY_FIELDS, undefined, '', false);
     },
@@ -184,7 +195,11 @@ export function useCompose({ api, accounts, onSent, onClose }: ComposeOptions) {
         ...(draftId ? { draftId } : {}),
         ...(scheduledAt ? { scheduledAt: scheduledAt.toISOString() } : {}),
       });
-      if (!result.ok) return dispatch({ type: 'send-failed', error: { message: result.error.message, next: result.error.next, reply: result.error.reply } });
+      if (!result.ok)
+        return dispatch({
+          type: 'send-failed',
+          error: { message: result.error.message, next: result.error.next, reply: result.error.reply },
+        });
       dispatch({ type: 'finished' });
       onSent(result.value);
     },
@@ -222,6 +237,7 @@ export function sendProblem(f: ComposeFields, accounts: readonly AccountProfile[
   if (to.length + cc.length + bcc.length === 0) return 'Add at least one recipient.';
   const bad = [...to, ...cc, ...bcc].filter((a) => !isValidMailbox(a));
   if (bad.length === 1) return `“${bad[0]}” is not a valid address. Correct it or remove it, then send again.`;
-  if (bad.length > 1) return `These addresses are not valid: ${bad.map((b) => `“${b}”`).join(', ')}. Correct or remove them, then send again.`;
+  if (bad.length > 1)
+    return `These addresses are not valid: ${bad.map((b) => `“${b}”`).join(', ')}. Correct or remove them, then send again.`;
   return null;
 }

@@ -8,7 +8,18 @@ import type { Attempt, OutboxMessage } from '../../../electron/shared/message';
 import { settle } from '../use-outbox';
 import { StateBadge } from './message-list';
 import { ErrorText } from './notices';
-import { actionsFor, formatDuration, mixedRecipients, formatSize, formatTime, sentCopyDetail, stateDetail, subjectLine, undoSecondsLeft, type RecipientRow } from './outbox-view';
+import {
+  actionsFor,
+  formatDuration,
+  mixedRecipients,
+  formatSize,
+  formatTime,
+  sentCopyDetail,
+  stateDetail,
+  subjectLine,
+  undoSecondsLeft,
+  type RecipientRow,
+} from './outbox-view';
 import { useNow, type UndoSend } from './undo-send';
 
 export interface DetailsPaneProps {
@@ -47,7 +58,10 @@ export function DetailsPane({ api, message, accountName, onChanged, onRemoved, o
     setConfirmDelete(false);
   }, [message.id, message.attemptCount]);
 
-  const run = async <T,>(call: () => Promise<{ ok: true; value: T } | { ok: false; error: ErrorInfo }>, done: (value: T) => void): Promise<void> => {
+  const run = async <T,>(
+    call: () => Promise<{ ok: true; value: T } | { ok: false; error: ErrorInfo }>,
+    done: (value: T) => void,
+  ): Promise<void> => {
     setBusy(true);
     setError(null);
     const result = await settle(call);
@@ -84,7 +98,12 @@ export function DetailsPane({ api, message, accountName, onChanged, onRemoved, o
 
       <div className="outbox-details__actions" role="group" aria-label="Actions">
         {actions.undo && undo && (
-          <button type="button" className="btn btn--primary btn--small" disabled={busy || undo.busyId !== null} onClick={() => void undo.undo(message.id)}>
+          <button
+            type="button"
+            className="btn btn--primary btn--small"
+            disabled={busy || undo.busyId !== null}
+            onClick={() => void undo.undo(message.id)}
+          >
             Undo send
           </button>
         )}
@@ -99,7 +118,12 @@ export function DetailsPane({ api, message, accountName, onChanged, onRemoved, o
           </button>
         )}
         {actions.edit && (
-          <button type="button" className="btn btn--small" disabled={busy} onClick={() => void run(() => api.outbox.edit(message.id), onEdit)}>
+          <button
+            type="button"
+            className="btn btn--small"
+            disabled={busy}
+            onClick={() => void run(() => api.outbox.edit(message.id), onEdit)}
+          >
             Edit
           </button>
         )}
@@ -121,13 +145,21 @@ export function DetailsPane({ api, message, accountName, onChanged, onRemoved, o
       </div>
       {confirmDelete && (
         <div className="outbox-details__confirm" role="group" aria-label="Confirm delete">
-          <span>Delete this message for good? It {message.state === 'sent' ? 'stays in your Sent folder if it was copied there' : 'will not be sent'}.</span>
+          <span>
+            Delete this message for good? It{' '}
+            {message.state === 'sent' ? 'stays in your Sent folder if it was copied there' : 'will not be sent'}.
+          </span>
           <button
             type="button"
             className="btn btn--small btn--danger"
             disabled={busy}
             autoFocus
-            onClick={() => void run(() => api.outbox.remove(message.id), () => onRemoved(message.id))}
+            onClick={() =>
+              void run(
+                () => api.outbox.remove(message.id),
+                () => onRemoved(message.id),
+              )
+            }
           >
             Delete message
           </button>
@@ -142,14 +174,14 @@ export function DetailsPane({ api, message, accountName, onChanged, onRemoved, o
         </div>
       )}
 
-
-      {lastError && (message.state === 'failed' || message.state === 'quarantined' || message.state === 'held' || message.state === 'queued') && (
-        <div className="outbox-details__why">
-          <h4>{message.state === 'queued' ? 'Why the last try failed' : 'Why it was not sent'}</h4>
-          <ErrorText error={lastError} />
-          {lastError.detail && <p className="outbox-details__muted">{lastError.detail}</p>}
-        </div>
-      )}
+      {lastError &&
+        (message.state === 'failed' || message.state === 'quarantined' || message.state === 'held' || message.state === 'queued') && (
+          <div className="outbox-details__why">
+            <h4>{message.state === 'queued' ? 'Why the last try failed' : 'Why it was not sent'}</h4>
+            <ErrorText error={lastError} />
+            {lastError.detail && <p className="outbox-details__muted">{lastError.detail}</p>}
+          </div>
+        )}
 
       <dl className="outbox-details__facts">
         <dt>From</dt>
@@ -220,7 +252,12 @@ export function DetailsPane({ api, message, accountName, onChanged, onRemoved, o
         </ol>
       )}
       {message.attemptCount > 0 && !full && (
-        <button type="button" className="btn btn--small" disabled={busy} onClick={() => void run(() => api.outbox.get(message.id), setFull)}>
+        <button
+          type="button"
+          className="btn btn--small"
+          disabled={busy}
+          onClick={() => void run(() => api.outbox.get(message.id), setFull)}
+        >
           Show transcript
         </button>
       )}

@@ -44,7 +44,10 @@ function MessageRow({ message, now }: { message: OutboxSummary; now: number }) {
 
 /** Until the list has a size (before layout, or where nothing lays out), assume a typical window of rows. */
 const ASSUMED_RECT = { width: 600, height: 600 };
-function observeRect(instance: Virtualizer<HTMLDivElement, Element>, cb: (rect: { width: number; height: number }) => void): void | (() => void) {
+function observeRect(
+  instance: Virtualizer<HTMLDivElement, Element>,
+  cb: (rect: { width: number; height: number }) => void,
+): void | (() => void) {
   return observeElementRect(instance, (rect) => cb(rect.height > 0 ? rect : ASSUMED_RECT));
 }
 

@@ -61,12 +61,12 @@ export function EmptyState({ hasAccount, onAddAccount, onWrite }: { hasAccount: 
       <section className="empty outbox-empty" aria-labelledby="outbox-empty-title">
         <h3 id="outbox-empty-title">Welcome to Outbox</h3>
         <p>
-          Outbox keeps the mail you send safe on disk and delivers it to your mail server, retrying until it is accepted —
-          even if you write it while offline.
+          Outbox keeps the mail you send safe on disk and delivers it to your mail server, retrying until it is accepted — even if you write
+          it while offline.
         </p>
         <p>
-          <strong>First, add the account you send mail from.</strong> Outbox finds the server settings for most addresses;
-          you will need your password or an app password.
+          <strong>First, add the account you send mail from.</strong> Outbox finds the server settings for most addresses; you will need
+          your password or an app password.
         </p>
         <button type="button" className="btn btn--primary" onClick={onAddAccount}>
           Add your account

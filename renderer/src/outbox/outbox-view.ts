@@ -1,6 +1,13 @@
 // Pure helpers behind the outbox list: ordering, filters and counts, events applied to the list, and the words shown.
 // Kept free of React so the list logic is tested directly and stays cheap at 10,000 messages.
-import type { MessageState, OutboxEvent, OutboxMessage, RecipientResult, RecipientState, RecipientStatus } from '../../../electron/shared/message';
+import type {
+  MessageState,
+  OutboxEvent,
+  OutboxMessage,
+  RecipientResult,
+  RecipientState,
+  RecipientStatus,
+} from '../../../electron/shared/message';
 import type { OutboxSummary } from '../../../electron/shared/ipc-contract';
 import type {
   ActionSubject,
@@ -44,7 +51,15 @@ export function allows(message: ActionSubject, action: MessageAction): boolean {
 }
 
 /** Messages that need the user come first; within a state, the newest first. */
-const STATE_ORDER: Readonly<Record<MessageState, number>> = { quarantined: 0, failed: 0, held: 1, sending: 2, queued: 3, scheduled: 4, sent: 5 };
+const STATE_ORDER: Readonly<Record<MessageState, number>> = {
+  quarantined: 0,
+  failed: 0,
+  held: 1,
+  sending: 2,
+  queued: 3,
+  scheduled: 4,
+  sent: 5,
+};
 
 export const STATE_LABEL: Readonly<Record<MessageState, string>> = {
   queued: 'Queued',
@@ -175,7 +190,8 @@ export function filterMessages(messages: readonly OutboxSummary[], filter: ListF
   const matchesText = textMatcher(filter.text);
   if (filter.accountId === null && filter.state === 'all' && !matchesText) return messages;
   return messages.filter(
-    (m) => (filter.accountId === null || m.accountId === filter.accountId) && matchesState(m, filter.state) && (!matchesText || matchesText(m)),
+    (m) =>
+      (filter.accountId === null || m.accountId === filter.accountId) && matchesState(m, filter.state) && (!matchesText || matchesText(m)),
   );
 }
 
@@ -200,7 +216,10 @@ const count = new Intl.NumberFormat();
 export function outboxSummary(messages: readonly OutboxSummary[]): string {
   if (messages.length === 0) return 'No messages yet';
   const counts = stateCounts(messages, null);
-  const parts = [counts.waiting > 0 ? `${count.format(counts.waiting)} waiting` : '', counts.failed > 0 ? `${count.format(counts.failed)} failed` : ''].filter(Boolean);
+  const parts = [
+    counts.waiting > 0 ? `${count.format(counts.waiting)} waiting` : '',
+    counts.failed > 0 ? `${count.format(counts.failed)} failed` : '',
+  ].filter(Boolean);
   return parts.length > 0 ? parts.join(', ') : 'All sent';
 }
 
@@ -277,7 +296,10 @@ export function deliveryText(message: OutboxSummary, now = Date.now()): string |
   // Nobody got it and nobody is left to try: the failure itself says it all.
   if (d.delivered === 0 && d.waiting === 0) return null;
   const parts = [`Delivered to ${count.format(d.delivered)} of ${count.format(d.total)}`];
-  if (d.waiting > 0) parts.push(`${count.format(d.waiting)} waiting${d.nextAttemptAt && Date.parse(d.nextAttemptAt) > now ? ` (next try ${formatTime(d.nextAttemptAt)})` : ''}`);
+  if (d.waiting > 0)
+    parts.push(
+      `${count.format(d.waiting)} waiting${d.nextAttemptAt && Date.parse(d.nextAttemptAt) > now ? ` (next try ${formatTime(d.nextAttemptAt)})` : ''}`,
+    );
   if (d.refused > 0) parts.push(`${count.format(d.refused)} refused`);
   if (d.failed > 0) parts.push(`${count.format(d.failed)} not delivered`);
   return parts.join(', ');
@@ -304,7 +326,8 @@ export function mixedRecipients(message: OutboxSummary): RecipientRow[] {
     if (!deliveryText(message)) return [];
     return message.recipients.map((r: RecipientStatus) => ({
       address: r.address,
-      result: r.state === 'deferred' && r.nextAttemptAt ? `${RECIPIENT_LABEL.deferred} ${formatTime(r.nextAttemptAt)}` : RECIPIENT_LABEL[r.state],
+      result:
+        r.state === 'deferred' && r.nextAttemptAt ? `${RECIPIENT_LABEL.deferred} ${formatTime(r.nextAttemptAt)}` : RECIPIENT_LABEL[r.state],
       ...(r.reply ? { reply: r.reply } : {}),
     }));
   }
@@ -312,7 +335,11 @@ export function mixedRecipients(message: OutboxSummary): RecipientRow[] {
   const recipients: RecipientResult[] = message.lastAttempt?.recipients ?? [];
   const refused = recipients.filter((r) => !r.accepted).length;
   if (!(message.lastAttempt?.outcome === 'partial' || (refused > 0 && refused < recipients.length))) return [];
-  return recipients.map((r) => ({ address: r.address, result: r.accepted ? 'Accepted' : 'Refused', ...(r.reply ? { reply: r.reply } : {}) }));
+  return recipients.map((r) => ({
+    address: r.address,
+    result: r.accepted ? 'Accepted' : 'Refused',
+    ...(r.reply ? { reply: r.reply } : {}),
+  }));
 }
 
 /** The Sent-folder copy, when it is not (yet) saved; sent messages only. */
@@ -320,7 +347,8 @@ export function mixedRecipients(message: OutboxSummary): RecipientRow[] {
 export function sentCopyDetail(message: OutboxSummary): string | null {
   const copy = message.sentCopy;
   if (message.state !== 'sent' || !copy || copy.state === 'saved') return null;
-  if (copy.state === 'pending') return copy.nextAttemptAt ? `Copy to Sent: next try ${formatTime(copy.nextAttemptAt)}` : 'Copy to Sent: pending';
+  if (copy.state === 'pending')
+    return copy.nextAttemptAt ? `Copy to Sent: next try ${formatTime(copy.nextAttemptAt)}` : 'Copy to Sent: pending';
   return `Copy to Sent failed: ${copy.error?.message ?? 'not saved'}`;
 }
 

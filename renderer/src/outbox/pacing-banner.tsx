@@ -33,7 +33,8 @@ export function pacingLines(messages: readonly Waiting[], now: Date): PacingLine
     if (!entry) paused.set(m.accountId, { provider, action: throttle.action, until: m.nextAttemptAt, waiting: 1 });
     else {
       entry.waiting++;
-      if (throttle.action === 'pause-until' && entry.action !== 'pause-until') Object.assign(entry, { action: 'pause-until', provider, until: m.nextAttemptAt });
+      if (throttle.action === 'pause-until' && entry.action !== 'pause-until')
+        Object.assign(entry, { action: 'pause-until', provider, until: m.nextAttemptAt });
       else if (throttle.action === entry.action && m.nextAttemptAt < entry.until) entry.until = m.nextAttemptAt;
     }
   }
@@ -56,7 +57,15 @@ export function pacingLines(messages: readonly Waiting[], now: Date): PacingLine
   });
 }
 
-export function PacingBanner({ messages, accounts, now }: { messages: readonly Waiting[]; accounts: readonly AccountProfile[]; now?: Date }) {
+export function PacingBanner({
+  messages,
+  accounts,
+  now,
+}: {
+  messages: readonly Waiting[];
+  accounts: readonly AccountProfile[];
+  now?: Date;
+}) {
   const lines = pacingLines(messages, now ?? new Date());
   if (lines.length === 0) return null;
   const many = accounts.length > 1;

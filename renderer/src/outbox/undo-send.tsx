@@ -65,7 +65,8 @@ export function isTextEditing(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable) return true;
   if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
-  if (target instanceof HTMLInputElement) return !['button', 'checkbox', 'radio', 'submit', 'reset', 'range', 'color', 'file', 'image'].includes(target.type);
+  if (target instanceof HTMLInputElement)
+    return !['button', 'checkbox', 'radio', 'submit', 'reset', 'range', 'color', 'file', 'image'].includes(target.type);
   return false;
 }
 
@@ -102,7 +103,13 @@ export function UndoBar({ messages, undo }: { messages: readonly OutboxSummary[]
           <span>
             “{subjectLine(m)}” — Sending in {undoSecondsLeft(m, now)} s
           </span>
-          <button type="button" className="btn btn--small btn--primary" disabled={undo.busyId !== null} aria-keyshortcuts="Control+Z Meta+Z" onClick={() => void undo.undo(m.id)}>
+          <button
+            type="button"
+            className="btn btn--small btn--primary"
+            disabled={undo.busyId !== null}
+            aria-keyshortcuts="Control+Z Meta+Z"
+            onClick={() => void undo.undo(m.id)}
+          >
             Undo
           </button>
           <span className="undo-bar__hint">{UNDO_KEYS}</span>

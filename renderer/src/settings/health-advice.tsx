@@ -6,7 +6,8 @@ const LEVEL_WORDS: Record<Advice['level'], string> = { ok: 'OK', warning: 'Warni
 const CHECK_NAMES: Record<Advice['check'], string> = { mx: 'MX', spf: 'SPF', dmarc: 'DMARC' };
 
 export function HealthAdvice({ advice, domain }: { advice: readonly Advice[]; domain: string }) {
-  if (advice.length === 0) return <p className="settings-health__empty">No advice for {domain}: the checks could not run or found nothing to say.</p>;
+  if (advice.length === 0)
+    return <p className="settings-health__empty">No advice for {domain}: the checks could not run or found nothing to say.</p>;
   return (
     <ul className="settings-health" aria-label={`Domain health for ${domain}`}>
       {advice.map((item) => (
@@ -15,9 +16,7 @@ export function HealthAdvice({ advice, domain }: { advice: readonly Advice[]; do
             {CHECK_NAMES[item.check]}: {LEVEL_WORDS[item.level]}
           </span>{' '}
           <span>{item.message}</span>
-          {item.record ? (
-            <code className="settings-health__record">{item.record}</code>
-          ) : null}
+          {item.record ? <code className="settings-health__record">{item.record}</code> : null}
         </li>
       ))}
     </ul>

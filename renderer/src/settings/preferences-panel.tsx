@@ -49,9 +49,10 @@ export function PreferencesPanel({ api }: { api: OutboxApi }) {
   };
 
   // A value set outside the screen (an edited file) is shown too, not silently replaced by the nearest choice.
-  const choices = preferences && !(RETRY_LIFETIME_CHOICES as readonly number[]).includes(preferences.retryLifetimeHours)
-    ? [...RETRY_LIFETIME_CHOICES, preferences.retryLifetimeHours].sort((a, b) => a - b)
-    : [...RETRY_LIFETIME_CHOICES];
+  const choices =
+    preferences && !(RETRY_LIFETIME_CHOICES as readonly number[]).includes(preferences.retryLifetimeHours)
+      ? [...RETRY_LIFETIME_CHOICES, preferences.retryLifetimeHours].sort((a, b) => a - b)
+      : [...RETRY_LIFETIME_CHOICES];
 
   return (
     <section className="settings-preferences" aria-labelledby="settings-preferences-heading">
@@ -75,8 +76,8 @@ export function PreferencesPanel({ api }: { api: OutboxApi }) {
               ))}
             </select>
             <span className="field__hint" id="settings-retry-lifetime-hint">
-              When a server is busy or out of reach, Outbox tries again, less and less often, counting from the first try. After
-              this long the message is marked failed with the server's last reply, so you can decide what to do.
+              When a server is busy or out of reach, Outbox tries again, less and less often, counting from the first try. After this long
+              the message is marked failed with the server's last reply, so you can decide what to do.
             </span>
           </div>
           <div className="field">
@@ -95,13 +96,13 @@ export function PreferencesPanel({ api }: { api: OutboxApi }) {
               ))}
             </select>
             <span className="field__hint" id="settings-undo-send-hint">
-              After Send, a message waits this long before it leaves; until then Undo (or Ctrl/⌘+Z) brings it back to Compose.
-              Messages sent by scripts with the outbox command are not delayed.
+              After Send, a message waits this long before it leaves; until then Undo (or Ctrl/⌘+Z) brings it back to Compose. Messages sent
+              by scripts with the outbox command are not delayed.
             </span>
           </div>
           <label className="settings-check">
-            <input type="checkbox" checked={preferences.notifyOnSent} onChange={(e) => void change({ notifyOnSent: e.target.checked })} /> Notify me when
-            a message is sent (failures are always shown)
+            <input type="checkbox" checked={preferences.notifyOnSent} onChange={(e) => void change({ notifyOnSent: e.target.checked })} />{' '}
+            Notify me when a message is sent (failures are always shown)
           </label>
           {saved ? (
             <p role="status" className="field__hint">

@@ -76,7 +76,12 @@ export function ServerFields({ idPrefix, form, onChange }: Props) {
       {form.security === 'none' ? (
         <div className="field settings-insecure">
           <label className="settings-check">
-            <input type="checkbox" checked={form.insecureConsent} onChange={(e) => set({ insecureConsent: e.target.checked })} aria-describedby={errors.insecure ? id('insecure-error') : undefined} />
+            <input
+              type="checkbox"
+              checked={form.insecureConsent}
+              onChange={(e) => set({ insecureConsent: e.target.checked })}
+              aria-describedby={errors.insecure ? id('insecure-error') : undefined}
+            />
             I understand that my password and mail cross the network unencrypted
           </label>
           {errors.insecure ? (
@@ -88,7 +93,15 @@ export function ServerFields({ idPrefix, form, onChange }: Props) {
       ) : null}
       <div className="field">
         <label htmlFor={id('user')}>User name</label>
-        <input id={id('user')} className="input" value={form.user} spellCheck={false} autoCapitalize="off" autoComplete="username" onChange={(e) => set({ user: e.target.value })} />
+        <input
+          id={id('user')}
+          className="input"
+          value={form.user}
+          spellCheck={false}
+          autoCapitalize="off"
+          autoComplete="username"
+          onChange={(e) => set({ user: e.target.value })}
+        />
         <span className="field__hint">Usually your whole email address.</span>
       </div>
     </fieldset>

@@ -43,7 +43,8 @@ export function validateServerForm(form: ServerForm): ServerFormErrors {
   if (host) errors.host = host;
   const port = validatePort(form.port);
   if (port) errors.port = port;
-  if (form.security === 'none' && !form.insecureConsent) errors.insecure = 'Tick the box to accept an unencrypted connection, or choose SSL/TLS or STARTTLS';
+  if (form.security === 'none' && !form.insecureConsent)
+    errors.insecure = 'Tick the box to accept an unencrypted connection, or choose SSL/TLS or STARTTLS';
   return errors;
 }
 
@@ -77,7 +78,12 @@ export function defaultName(email: string): string {
 
 export function domainOf(email: string): string {
   const at = email.lastIndexOf('@');
-  return at < 0 ? '' : email.slice(at + 1).trim().toLowerCase();
+  return at < 0
+    ? ''
+    : email
+        .slice(at + 1)
+        .trim()
+        .toLowerCase();
 }
 
 /** What a user who found nothing most likely has: submission on 587 with STARTTLS at smtp.<domain>. */
@@ -87,7 +93,13 @@ export function manualDefaults(email: string): ServerForm {
 }
 
 export function formFromCandidate(candidate: Candidate): ServerForm {
-  return { host: candidate.host, port: String(candidate.port), security: candidate.security, user: candidate.username, insecureConsent: false };
+  return {
+    host: candidate.host,
+    port: String(candidate.port),
+    security: candidate.security,
+    user: candidate.username,
+    insecureConsent: false,
+  };
 }
 
 function sameAs(form: ServerForm, candidate: Candidate): boolean {

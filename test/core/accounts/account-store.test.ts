@@ -47,7 +47,9 @@ describe('AccountStore', () => {
   it('adds accounts under readable ids and finds them again after a restart', async () => {
     const store = open();
     const first = await store.add(ann());
-    const second = await store.add(ann({ name: 'Ann at work', smtp: { host: 'mail.work.example', port: 465, security: 'tls', user: 'ann' } }));
+    const second = await store.add(
+      ann({ name: 'Ann at work', smtp: { host: 'mail.work.example', port: 465, security: 'tls', user: 'ann' } }),
+    );
     expect([first.id, second.id]).toEqual(['ann-example-com', 'ann-example-com-2']);
     const reopened = await open().list();
     expect(reopened.map((a) => [a.id, a.name, a.smtp.host, a.status])).toEqual([
@@ -88,7 +90,9 @@ describe('AccountStore', () => {
   it('reports SECRET_MISSING when the password is gone, and no login for an account without a user name', async () => {
     const store = open();
     const withUser = await store.add(ann());
-    const relay = await store.add(ann({ email: 'relay@example.com', smtp: { host: 'relay.lan', port: 587, security: 'starttls', user: '' } }));
+    const relay = await store.add(
+      ann({ email: 'relay@example.com', smtp: { host: 'relay.lan', port: 587, security: 'starttls', user: '' } }),
+    );
     await expect(store.credentials(withUser.id)).rejects.toMatchObject({ code: 'SECRET_MISSING' });
     expect(await store.credentials(relay.id)).toBeNull();
     await expect(store.credentials('nobody')).rejects.toMatchObject({ code: 'ACCOUNT_NOT_FOUND' });
@@ -255,7 +259,6 @@ describeKeyring('AccountStore with the real keychain', () => {
   });
 });
 
-
 describe('AccountStore with OAuth2 accounts', () => {
   function oauthStore(secrets: SecretStore, tokens: OAuthAccessTokens): AccountStore {
     return new AccountStore({ dataDir, secrets, oauthTokens: tokens });
@@ -272,8 +275,13 @@ describe('AccountStore with OAuth2 accounts', () => {
   it('keeps the sign-in kind and the IMAP settings an account is added with', async () => {
     const store = oauthStore(new MemorySecretStore(), { accessTokenFor: async () => 'token' });
     const account = await store.add(gmail());
-    expect(account).toMatchObject({ signIn: { kind: 'oauth2', provider: 'google', clientId: 'own-client' }, imap: { host: 'imap.gmail.com', port: 993 } });
-    expect(await oauthStore(new MemorySecretStore(), { accessTokenFor: async () => 'token' }).get(account.id)).toMatchObject({ signIn: { kind: 'oauth2' } });
+    expect(account).toMatchObject({
+      signIn: { kind: 'oauth2', provider: 'google', clientId: 'own-client' },
+      imap: { host: 'imap.gmail.com', port: 993 },
+    });
+    expect(await oauthStore(new MemorySecretStore(), { accessTokenFor: async () => 'token' }).get(account.id)).toMatchObject({
+      signIn: { kind: 'oauth2' },
+    });
   });
 
   it('hands out a current access token as oauth2 credentials, with a forced refresh for after a refusal', async () => {

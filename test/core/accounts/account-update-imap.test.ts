@@ -16,12 +16,18 @@ async function store() {
   return { dir, accounts: new AccountStore({ dataDir: dir, secrets: new MemorySecretStore() }) };
 }
 
-const pin = { fingerprint256: Array.from({ length: 32 }, () => 'AB').join(':'), pem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' };
+const pin = {
+  fingerprint256: Array.from({ length: 32 }, () => 'AB').join(':'),
+  pem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+};
 
 describe('changing the IMAP side of an account', () => {
   it('adds IMAP settings, pins an IMAP certificate and keeps both across a reload', async () => {
     const { dir, accounts } = await store();
-    const added = await accounts.add({ name: 'Ann', email: 'ann@example.org', smtp: { host: 'smtp.example.org', port: 465, security: 'tls', user: 'ann' } }, 'pw');
+    const added = await accounts.add(
+      { name: 'Ann', email: 'ann@example.org', smtp: { host: 'smtp.example.org', port: 465, security: 'tls', user: 'ann' } },
+      'pw',
+    );
     await accounts.update(added.id, { imap: { host: 'imap.example.org', port: 993, security: 'tls' }, sentCopy: { enabled: true } });
     await accounts.update(added.id, { imap: { pinnedCertificate: pin } });
     const reloaded = await new AccountStore({ dataDir: dir, secrets: new MemorySecretStore() }).get(added.id);
@@ -31,9 +37,14 @@ describe('changing the IMAP side of an account', () => {
 
   it('refuses incomplete or unencrypted IMAP settings without the insecure flag, and removes IMAP with null', async () => {
     const { accounts } = await store();
-    const added = await accounts.add({ name: 'Ann', email: 'ann@example.org', smtp: { host: 'smtp.example.org', port: 465, security: 'tls', user: 'ann' } }, 'pw');
+    const added = await accounts.add(
+      { name: 'Ann', email: 'ann@example.org', smtp: { host: 'smtp.example.org', port: 465, security: 'tls', user: 'ann' } },
+      'pw',
+    );
     await expect(accounts.update(added.id, { imap: { port: 993 } })).rejects.toMatchObject({ code: 'VALIDATION' });
-    await expect(accounts.update(added.id, { imap: { host: 'imap.example.org', port: 143, security: 'none' } })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(accounts.update(added.id, { imap: { host: 'imap.example.org', port: 143, security: 'none' } })).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
     await accounts.update(added.id, { imap: { host: 'imap.example.org', port: 993, security: 'tls' } });
     expect((await accounts.update(added.id, { imap: null })).imap).toBeUndefined();
   });

@@ -18,7 +18,11 @@ afterEach(async () => {
 });
 
 function input(n: number) {
-  return { name: `User ${n}`, email: `user${n}@example.com`, smtp: { host: 'smtp.example.com', port: 587, security: 'starttls' as const, user: `user${n}` } };
+  return {
+    name: `User ${n}`,
+    email: `user${n}@example.com`,
+    smtp: { host: 'smtp.example.com', port: 587, security: 'starttls' as const, user: `user${n}` },
+  };
 }
 
 describe('accounts.json across writers', () => {
@@ -51,7 +55,11 @@ describe('accounts.json across writers', () => {
     const app = new AccountStore({ dataDir, secrets });
     const cli = new AccountStore({ dataDir, secrets });
     await Promise.all([app.list(), cli.list()]);
-    await Promise.all([app.setStatus(first.id, 'needs-attention', '535 no'), cli.add(input(1), 'one'), cli.update(first.id, { name: 'Renamed' })]);
+    await Promise.all([
+      app.setStatus(first.id, 'needs-attention', '535 no'),
+      cli.add(input(1), 'one'),
+      cli.update(first.id, { name: 'Renamed' }),
+    ]);
     const after = await new AccountStore({ dataDir, secrets }).list();
     expect(after.map((p) => p.email).sort()).toEqual(['user0@example.com', 'user1@example.com']);
     expect(after.find((p) => p.id === first.id)).toMatchObject({ name: 'Renamed' });

@@ -35,7 +35,16 @@ const HTTPS_ROUTES: Record<string, Record<string, Reply>> = {
 const HTTP_ROUTES: Record<string, Record<string, Reply>> = {
   'autoconfig.httponly.test': { '/mail/config-v1.1.xml': { body: SECURE } },
 };
-const NAMES = [...Object.keys(HTTPS_ROUTES), 'autoconfig.httponly.test', 'httponly.test', 'valid.test', 'autoconfig.wellknown.test', 'malformed.test', 'plain.test', 'slow.test'];
+const NAMES = [
+  ...Object.keys(HTTPS_ROUTES),
+  'autoconfig.httponly.test',
+  'httponly.test',
+  'valid.test',
+  'autoconfig.wellknown.test',
+  'malformed.test',
+  'plain.test',
+  'slow.test',
+];
 
 function handler(routes: Record<string, Record<string, Reply>>): http.RequestListener {
   return (req, res) => {
@@ -65,7 +74,10 @@ beforeAll(async () => {
   const httpsPort = (httpsServer.address() as AddressInfo).port;
   const httpPort = (httpServer.address() as AddressInfo).port;
   options = {
-    fetcher: createHttpFetcher({ ca: certs.ca, connect: (url) => ({ host: '127.0.0.1', port: url.protocol === 'https:' ? httpsPort : httpPort }) }),
+    fetcher: createHttpFetcher({
+      ca: certs.ca,
+      connect: (url) => ({ host: '127.0.0.1', port: url.protocol === 'https:' ? httpsPort : httpPort }),
+    }),
     ispdbBase: 'https://live.ispdb.test/autoconfig/v1.1/',
     timeoutMs: 800,
   };
@@ -94,9 +106,18 @@ describe('autoconfig over HTTPS', () => {
 
   it("reads the domain's autoconfig host, and the .well-known location", async () => {
     const found = await fetchDomainAutoconfig('valid.test', 'ann@valid.test', options, new Trace());
-    expect(found).toMatchObject({ source: 'autoconfig', url: 'https://autoconfig.valid.test/mail/config-v1.1.xml?emailaddress=ann%40valid.test' });
+    expect(found).toMatchObject({
+      source: 'autoconfig',
+      url: 'https://autoconfig.valid.test/mail/config-v1.1.xml?emailaddress=ann%40valid.test',
+    });
     const candidates = candidatesFromProvider(found!.provider, email('ann@valid.test'), found!.source);
-    expect(candidates[0]).toMatchObject({ host: 'smtp.example.net', port: 465, security: 'tls', username: 'ann@valid.test', insecure: false });
+    expect(candidates[0]).toMatchObject({
+      host: 'smtp.example.net',
+      port: 465,
+      security: 'tls',
+      username: 'ann@valid.test',
+      insecure: false,
+    });
     const wellKnown = await fetchDomainAutoconfig('wellknown.test', 'ann@wellknown.test', options, new Trace());
     expect(wellKnown?.url).toBe('https://wellknown.test/.well-known/autoconfig/mail/config-v1.1.xml');
   });
@@ -143,7 +164,10 @@ describe('autoconfig over HTTPS', () => {
 
   it('reports a certificate for another host as an error', async () => {
     const trace = new Trace();
-    const fetcher = createHttpFetcher({ ca: makeCerts({ hosts: ['someone-else.test'] }).ca, connect: () => ({ host: '127.0.0.1', port: (httpsServer.address() as AddressInfo).port }) });
+    const fetcher = createHttpFetcher({
+      ca: makeCerts({ hosts: ['someone-else.test'] }).ca,
+      connect: () => ({ host: '127.0.0.1', port: (httpsServer.address() as AddressInfo).port }),
+    });
     await fetchIspdbLive('known.test', { ...options, fetcher, ispdbBase: 'https://unlisted.test/' }, trace);
     expect(trace.steps[0]).toMatchObject({ outcome: 'error' });
     expect(trace.steps[0]?.detail).toMatch(/secure connection failed/);

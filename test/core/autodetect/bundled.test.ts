@@ -35,29 +35,61 @@ afterEach(() => {
 describe('well-known providers, with no network', () => {
   it('gmail.com: smtp.gmail.com on 465 with implicit TLS, OAuth2 or password', () => {
     const [first, ...rest] = bestSmtp('Ann.Example@Gmail.com');
-    expect(first).toMatchObject({ host: 'smtp.gmail.com', port: 465, security: 'tls', username: 'Ann.Example@gmail.com', auth: ['oauth2', 'password'], insecure: false });
+    expect(first).toMatchObject({
+      host: 'smtp.gmail.com',
+      port: 465,
+      security: 'tls',
+      username: 'Ann.Example@gmail.com',
+      auth: ['oauth2', 'password'],
+      insecure: false,
+    });
     expect(rest).toEqual([]);
     expect(lookupDomain('gmail.com')?.oauth2?.issuer).toBe('accounts.google.com');
   });
 
   it('outlook.com: smtp-mail.outlook.com on 587 with STARTTLS and OAuth2', () => {
     expect(lookupDomain('outlook.com')?.displayName).toMatch(/Outlook/);
-    expect(bestSmtp('ann@outlook.com')[0]).toMatchObject({ host: 'smtp-mail.outlook.com', port: 587, security: 'starttls', username: 'ann@outlook.com', auth: ['oauth2'] });
+    expect(bestSmtp('ann@outlook.com')[0]).toMatchObject({
+      host: 'smtp-mail.outlook.com',
+      port: 587,
+      security: 'starttls',
+      username: 'ann@outlook.com',
+      auth: ['oauth2'],
+    });
   });
 
   it('yahoo.com: smtp.mail.yahoo.com on 465 with implicit TLS', () => {
-    expect(bestSmtp('ann@yahoo.com')[0]).toMatchObject({ host: 'smtp.mail.yahoo.com', port: 465, security: 'tls', username: 'ann@yahoo.com' });
+    expect(bestSmtp('ann@yahoo.com')[0]).toMatchObject({
+      host: 'smtp.mail.yahoo.com',
+      port: 465,
+      security: 'tls',
+      username: 'ann@yahoo.com',
+    });
   });
 
   it('icloud.com: smtp.mail.me.com on 587 with STARTTLS, the full address as SMTP user and the local part for IMAP', () => {
     const e = email('ann@icloud.com');
     const candidates = candidatesFromProvider(lookupDomain('icloud.com')!, e, 'bundled');
-    expect(candidates[0]).toMatchObject({ protocol: 'smtp', host: 'smtp.mail.me.com', port: 587, security: 'starttls', username: 'ann@icloud.com' });
-    expect(candidates.find((c) => c.protocol === 'imap')).toMatchObject({ host: 'imap.mail.me.com', port: 993, security: 'tls', username: 'ann' });
+    expect(candidates[0]).toMatchObject({
+      protocol: 'smtp',
+      host: 'smtp.mail.me.com',
+      port: 587,
+      security: 'starttls',
+      username: 'ann@icloud.com',
+    });
+    expect(candidates.find((c) => c.protocol === 'imap')).toMatchObject({
+      host: 'imap.mail.me.com',
+      port: 993,
+      security: 'tls',
+      username: 'ann',
+    });
   });
 
   it('gmx.net: mail.gmx.net on 465 (implicit TLS) first, then 587 (STARTTLS)', () => {
-    expect(bestSmtp('ann@gmx.net').map((c) => `${c.host}:${c.port}/${c.security}`)).toEqual(['mail.gmx.net:465/tls', 'mail.gmx.net:587/starttls']);
+    expect(bestSmtp('ann@gmx.net').map((c) => `${c.host}:${c.port}/${c.security}`)).toEqual([
+      'mail.gmx.net:465/tls',
+      'mail.gmx.net:587/starttls',
+    ]);
   });
 
   it('resolves a provider whose servers are named after the domain (inbox.eu: mail.%EMAILDOMAIN%)', () => {
@@ -82,7 +114,13 @@ describe('custom domains recognised by their MX hosts', () => {
     const match = lookupMx(['aspmx.l.google.com', 'alt1.aspmx.l.google.com']);
     expect(match).toMatchObject({ mxHost: 'aspmx.l.google.com', matchedDomain: 'google.com' });
     const candidates = candidatesFromProvider(match!.provider, email('ann@example-workspace.com'), 'bundled-mx');
-    expect(candidates[0]).toMatchObject({ host: 'smtp.gmail.com', port: 465, security: 'tls', username: 'ann@example-workspace.com', source: 'bundled-mx' });
+    expect(candidates[0]).toMatchObject({
+      host: 'smtp.gmail.com',
+      port: 465,
+      security: 'tls',
+      username: 'ann@example-workspace.com',
+      source: 'bundled-mx',
+    });
     expect(candidates[0]?.notes.join(' ')).toMatch(/mail server \(MX\)/);
   });
 
@@ -95,7 +133,10 @@ describe('custom domains recognised by their MX hosts', () => {
   });
 
   it('takes the first MX host that matches, in the order given', () => {
-    expect(lookupMx(['mx.unknown-host.example', 'mx00.gmx.net.', 'aspmx.l.google.com'])).toMatchObject({ mxHost: 'mx00.gmx.net', matchedDomain: 'gmx.net' });
+    expect(lookupMx(['mx.unknown-host.example', 'mx00.gmx.net.', 'aspmx.l.google.com'])).toMatchObject({
+      mxHost: 'mx00.gmx.net',
+      matchedDomain: 'gmx.net',
+    });
   });
 
   it('never matches on a public suffix alone, and returns nothing for unknown or empty MX lists', () => {
@@ -127,7 +168,9 @@ function provider(id: string, domains: string[]): ProviderConfig {
     id,
     displayName: id,
     domains,
-    smtp: [{ protocol: 'smtp', host: `smtp.${domains[0]}`, port: 465, security: 'tls', auth: ['password'], usernameTemplate: '%EMAILADDRESS%' }],
+    smtp: [
+      { protocol: 'smtp', host: `smtp.${domains[0]}`, port: 465, security: 'tls', auth: ['password'], usernameTemplate: '%EMAILADDRESS%' },
+    ],
     imap: [],
   };
 }

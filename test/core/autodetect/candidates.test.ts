@@ -26,11 +26,18 @@ function providerWith(servers: ServerConfig[]): ProviderConfig {
 
 describe('parseEmailAddress', () => {
   it('splits at the last @ and lower-cases the domain only', () => {
-    expect(parseEmailAddress(' "a@b"@Example.COM ')).toEqual({ ok: true, value: { address: '"a@b"@example.com', localPart: '"a@b"', domain: 'example.com' } });
+    expect(parseEmailAddress(' "a@b"@Example.COM ')).toEqual({
+      ok: true,
+      value: { address: '"a@b"@example.com', localPart: '"a@b"', domain: 'example.com' },
+    });
   });
 
   it('turns an IDN domain into punycode', () => {
-    expect(email('anna@ünicode.example')).toEqual({ address: 'anna@xn--nicode-2ya.example', localPart: 'anna', domain: 'xn--nicode-2ya.example' });
+    expect(email('anna@ünicode.example')).toEqual({
+      address: 'anna@xn--nicode-2ya.example',
+      localPart: 'anna',
+      domain: 'xn--nicode-2ya.example',
+    });
   });
 
   it.each([
@@ -104,12 +111,24 @@ describe('candidatesFromProvider', () => {
     const candidates = candidatesFromProvider(provider, email('ann@example.com'), 'bundled-mx');
 
     expect(candidates).toHaveLength(1);
-    expect(candidates[0]!.notes).toEqual(expect.arrayContaining([expect.stringMatching(/OAuth2/), expect.stringMatching(/mail server \(MX\): Example Mail$/)]));
+    expect(candidates[0]!.notes).toEqual(
+      expect.arrayContaining([expect.stringMatching(/OAuth2/), expect.stringMatching(/mail server \(MX\): Example Mail$/)]),
+    );
   });
 });
 
 describe('rankCandidates', () => {
-  const base: Candidate = { protocol: 'smtp', host: 'h', port: 587, security: 'starttls', auth: ['password'], username: 'u', source: 'probe', insecure: false, notes: [] };
+  const base: Candidate = {
+    protocol: 'smtp',
+    host: 'h',
+    port: 587,
+    security: 'starttls',
+    auth: ['password'],
+    username: 'u',
+    source: 'probe',
+    insecure: false,
+    notes: [],
+  };
 
   it('puts servers that take a sign-in before those that do not, and verified before guessed', () => {
     const noAuth = { ...base, host: 'no-auth', auth: [] };
@@ -120,7 +139,10 @@ describe('rankCandidates', () => {
   });
 
   it('keeps the given order for equal candidates and does not modify its input', () => {
-    const input = [{ ...base, host: 'a' }, { ...base, host: 'b' }];
+    const input = [
+      { ...base, host: 'a' },
+      { ...base, host: 'b' },
+    ];
     expect(rankCandidates(input).map((c) => c.host)).toEqual(['a', 'b']);
     expect(input.map((c) => c.host)).toEqual(['a', 'b']);
   });

@@ -23,17 +23,21 @@ const serverSchema = z.object({
 });
 const dataSchema = z.object({
   source: z.string().min(1),
-  providers: z.array(
-    z.object({
-      id: z.string().min(1),
-      displayName: z.string().min(1),
-      domains: z.array(z.string().regex(/^[a-z0-9.-]+$/)),
-      smtp: z.array(serverSchema).min(1),
-      imap: z.array(serverSchema),
-      documentation: z.array(z.string().url()).optional(),
-      oauth2: z.object({ issuer: z.string().min(1), scope: z.string().min(1) }).optional(),
-    }).strict(),
-  ).min(100),
+  providers: z
+    .array(
+      z
+        .object({
+          id: z.string().min(1),
+          displayName: z.string().min(1),
+          domains: z.array(z.string().regex(/^[a-z0-9.-]+$/)),
+          smtp: z.array(serverSchema).min(1),
+          imap: z.array(serverSchema),
+          documentation: z.array(z.string().url()).optional(),
+          oauth2: z.object({ issuer: z.string().min(1), scope: z.string().min(1) }).optional(),
+        })
+        .strict(),
+    )
+    .min(100),
 });
 
 function doc(server: string, extra = ''): string {
@@ -97,7 +101,14 @@ describe('parseConfigXml', () => {
       domains: ['example.com'],
       smtp: [
         { protocol: 'smtp', host: 'smtp.example.com', port: 465, security: 'tls', auth: ['password'], usernameTemplate: '%EMAILADDRESS%' },
-        { protocol: 'smtp', host: 'smtp.example.com', port: 587, security: 'starttls', auth: ['oauth2', 'password'], usernameTemplate: '%EMAILLOCALPART%' },
+        {
+          protocol: 'smtp',
+          host: 'smtp.example.com',
+          port: 587,
+          security: 'starttls',
+          auth: ['oauth2', 'password'],
+          usernameTemplate: '%EMAILLOCALPART%',
+        },
       ],
       imap: [{ protocol: 'imap', host: 'imap.example.com', port: 993, security: 'tls', auth: ['password'] }],
       documentation: ['https://example.com/help?a=1&b=2'],
@@ -105,7 +116,8 @@ describe('parseConfigXml', () => {
   });
 
   it('keeps templates in host names as they are, lower-casing the rest', () => {
-    const templated = '<outgoingServer type="smtp"><hostname>Mail.%EMAILDOMAIN%</hostname><port>465</port><socketType>SSL</socketType></outgoingServer>';
+    const templated =
+      '<outgoingServer type="smtp"><hostname>Mail.%EMAILDOMAIN%</hostname><port>465</port><socketType>SSL</socketType></outgoingServer>';
     const result = parseConfigXml(doc(templated));
     expect(result.ok && result.provider.smtp[0]?.host).toBe('mail.%EMAILDOMAIN%');
   });
@@ -115,12 +127,18 @@ describe('parseConfigXml', () => {
   });
 
   it('reads the OAuth2 issuer and scope', () => {
-    const result = parseConfigXml(doc(smtp465).replace('</clientConfig>', '<oAuth2><issuer>accounts.example.com</issuer><scope>mail  offline</scope></oAuth2></clientConfig>'));
+    const result = parseConfigXml(
+      doc(smtp465).replace(
+        '</clientConfig>',
+        '<oAuth2><issuer>accounts.example.com</issuer><scope>mail  offline</scope></oAuth2></clientConfig>',
+      ),
+    );
     expect(result.ok && result.provider.oauth2).toEqual({ issuer: 'accounts.example.com', scope: 'mail offline' });
   });
 
   it('skips a server with an unknown socket type and says so, keeping the others', () => {
-    const odd = '<outgoingServer type="smtp"><hostname>smtp.example.com</hostname><port>2465</port><socketType>QUANTUM</socketType></outgoingServer>';
+    const odd =
+      '<outgoingServer type="smtp"><hostname>smtp.example.com</hostname><port>2465</port><socketType>QUANTUM</socketType></outgoingServer>';
 
     const result = parseConfigXml(doc(odd + smtp465));
 
@@ -130,7 +148,8 @@ describe('parseConfigXml', () => {
   });
 
   it('gives a clear reason when no server is usable', () => {
-    const odd = '<outgoingServer type="smtp"><hostname>smtp.example.com</hostname><port>25</port><socketType>QUANTUM</socketType></outgoingServer>';
+    const odd =
+      '<outgoingServer type="smtp"><hostname>smtp.example.com</hostname><port>25</port><socketType>QUANTUM</socketType></outgoingServer>';
     const result = parseConfigXml(doc(odd));
     expect(result).toMatchObject({ ok: false, reason: 'provider "example.com" has no usable SMTP or IMAP server' });
   });
@@ -151,7 +170,8 @@ describe('parseConfigXml', () => {
   });
 
   it('reads a server that needs no sign-in as having no auth methods', () => {
-    const open = '<outgoingServer type="smtp"><hostname>relay.example.com</hostname><port>25</port><socketType>plain</socketType><authentication>none</authentication></outgoingServer>';
+    const open =
+      '<outgoingServer type="smtp"><hostname>relay.example.com</hostname><port>25</port><socketType>plain</socketType><authentication>none</authentication></outgoingServer>';
     const result = parseConfigXml(doc(open));
     expect(result.ok && result.provider.smtp[0]).toMatchObject({ security: 'none', auth: [] });
   });
@@ -166,7 +186,11 @@ describe('parseConfigXml', () => {
     ['an empty document', '', /^not well-formed XML/],
     ['HTML instead of XML', '<html><body>Not found</body></html>', /^no <clientConfig> element$/],
     ['no emailProvider', '<clientConfig version="1.1"/>', /^no <emailProvider> element$/],
-    ['entity declarations', '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><clientConfig>&a;</clientConfig>', /declares XML entities/],
+    [
+      'entity declarations',
+      '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><clientConfig>&a;</clientConfig>',
+      /declares XML entities/,
+    ],
   ])('returns a reason, never throws, for %s', (_name, xml, reason) => {
     const result = parseConfigXml(xml);
     expect(result.ok).toBe(false);

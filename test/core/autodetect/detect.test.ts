@@ -46,9 +46,15 @@ beforeAll(async () => {
       'srv.test': [{ type: 'A', address: '127.0.0.1' }],
       '_submissions._tcp.srv.test': [{ type: 'SRV', target: 'mail.srv.test', port: 465, priority: 0, weight: 0 }],
       '_submission._tcp.srv.test': [{ type: 'SRV', target: '.', port: 0, priority: 0, weight: 0 }],
-      'workspace.test': [{ type: 'MX', exchange: 'aspmx.l.google.com', priority: 1 }, { type: 'MX', exchange: 'alt1.aspmx.l.google.com', priority: 5 }],
+      'workspace.test': [
+        { type: 'MX', exchange: 'aspmx.l.google.com', priority: 1 },
+        { type: 'MX', exchange: 'alt1.aspmx.l.google.com', priority: 5 },
+      ],
       'ac.test': [{ type: 'MX', exchange: 'mx.ac.test', priority: 10 }],
-      'probe.test': [{ type: 'MX', exchange: 'mx.probe.test', priority: 10 }, { type: 'A', address: '127.0.0.1' }],
+      'probe.test': [
+        { type: 'MX', exchange: 'mx.probe.test', priority: 10 },
+        { type: 'A', address: '127.0.0.1' },
+      ],
       'smtp.probe.test': [{ type: 'A', address: '127.0.0.1' }],
       'mail.probe.test': [{ type: 'A', address: '127.0.0.1' }],
     },
@@ -83,7 +89,13 @@ describe('detect', () => {
     const started = performance.now();
     const result = await detect('Ann.Example@gmail.com', { resolver: noDns, fetcher });
     expect(performance.now() - started).toBeLessThan(200);
-    expect(result.smtp[0]).toMatchObject({ host: 'smtp.gmail.com', port: 465, security: 'tls', source: 'bundled', username: 'Ann.Example@gmail.com' });
+    expect(result.smtp[0]).toMatchObject({
+      host: 'smtp.gmail.com',
+      port: 465,
+      security: 'tls',
+      source: 'bundled',
+      username: 'Ann.Example@gmail.com',
+    });
     expect(result.imap[0]).toMatchObject({ host: 'imap.gmail.com', port: 993 });
     expect(fetcher.calls).toEqual([]);
   });
@@ -117,9 +129,20 @@ describe('detect', () => {
 
   it('probes only when nothing was published, and finds the STARTTLS port among silent ones', async () => {
     const started = performance.now();
-    const result = await detect('dave@probe.test', { resolver, fetcher: fakeFetcher(), probePorts, probeCa: certs.ca, probeTimeoutMs: 2000 });
+    const result = await detect('dave@probe.test', {
+      resolver,
+      fetcher: fakeFetcher(),
+      probePorts,
+      probeCa: certs.ca,
+      probeTimeoutMs: 2000,
+    });
     expect(performance.now() - started).toBeLessThan(2500);
-    expect(result.smtp[0]).toMatchObject({ security: 'starttls', source: 'probe', insecure: false, verified: { startTls: true, authMechanisms: ['PLAIN', 'LOGIN'], certificateMatchesHost: true } });
+    expect(result.smtp[0]).toMatchObject({
+      security: 'starttls',
+      source: 'probe',
+      insecure: false,
+      verified: { startTls: true, authMechanisms: ['PLAIN', 'LOGIN'], certificateMatchesHost: true },
+    });
     expect(result.trace.some((s) => s.step.startsWith('probe smtp.probe.test:'))).toBe(true);
   });
 
@@ -136,14 +159,21 @@ describe('detect', () => {
     const result = await detect('anna@ünicode.example', { resolver, fetcher: fakeFetcher() });
     expect(result.domain).toBe('xn--nicode-2ya.example');
     expect(result.trace[0]?.detail).toMatch(/punycode/);
-    expect(result.trace.find((s) => s.step === 'domain')).toMatchObject({ outcome: 'error', detail: expect.stringMatching(/does not exist/) });
+    expect(result.trace.find((s) => s.step === 'domain')).toMatchObject({
+      outcome: 'error',
+      detail: expect.stringMatching(/does not exist/),
+    });
     expect(result.trace.find((s) => s.step === 'probe')?.outcome).toBe('skipped');
     expect(result.smtp).toEqual([]);
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('returns the best found so far at the deadline, with DNS timeouts in the trace', async () => {
-    const fetcher = fakeFetcher({ 'https://live.thunderbird.net/autoconfig/v1.1/slow.test': CONFIG.replaceAll('ac.test', 'slow.test'), 'https://autoconfig.slow.test/': 'stall', 'https://slow.test/': 'stall' });
+    const fetcher = fakeFetcher({
+      'https://live.thunderbird.net/autoconfig/v1.1/slow.test': CONFIG.replaceAll('ac.test', 'slow.test'),
+      'https://autoconfig.slow.test/': 'stall',
+      'https://slow.test/': 'stall',
+    });
     const slowResolver = createResolver({ servers: [dns.server], timeoutMs: 600 });
     const started = performance.now();
     const result = await detect('e@slow.test', { resolver: slowResolver, fetcher, deadlineMs: 900 });

@@ -14,18 +14,26 @@ afterAll(async () => {
   await dns?.close();
 });
 
-const offlineFetcher = { fetch: async () => { throw new Error('no network in tests'); } };
+const offlineFetcher = {
+  fetch: async () => {
+    throw new Error('no network in tests');
+  },
+};
 
 describe('the wizard detection service', () => {
   it('answers a bundled provider with the domain advice beside it', async () => {
-    const service = new DetectionService({ detect: { resolver: createResolver({ servers: [dns.server], timeoutMs: 500 }), fetcher: offlineFetcher as never } });
+    const service = new DetectionService({
+      detect: { resolver: createResolver({ servers: [dns.server], timeoutMs: 500 }), fetcher: offlineFetcher as never },
+    });
     const report = await service.detect('ann@gmail.com');
     expect(report.best?.host).toBe('smtp.gmail.com');
     expect(report.health.find((a) => a.check === 'spf')?.record).toBe('v=spf1 redirect=_spf.google.com');
   });
 
   it('stops a running search when the wizard cancels it, returning what it had', async () => {
-    const service = new DetectionService({ detect: { resolver: createResolver({ servers: [dns.server], timeoutMs: 5000 }), fetcher: offlineFetcher as never, deadlineMs: 8000 } });
+    const service = new DetectionService({
+      detect: { resolver: createResolver({ servers: [dns.server], timeoutMs: 5000 }), fetcher: offlineFetcher as never, deadlineMs: 8000 },
+    });
     const started = Date.now();
     const running = service.detect('ann@slow.test');
     setTimeout(() => service.cancel('ANN@slow.test'), 100);
@@ -35,7 +43,9 @@ describe('the wizard detection service', () => {
   });
 
   it('names the provider and offers the matching sign-in (Google for Gmail, Microsoft for Outlook.com, none for Yahoo)', async () => {
-    const service = new DetectionService({ detect: { resolver: createResolver({ servers: [dns.server], timeoutMs: 500 }), fetcher: offlineFetcher as never } });
+    const service = new DetectionService({
+      detect: { resolver: createResolver({ servers: [dns.server], timeoutMs: 500 }), fetcher: offlineFetcher as never },
+    });
     expect((await service.detect('ann@gmail.com')).provider).toMatchObject({ name: 'Google Mail', signIn: 'google' });
     expect((await service.detect('ann@outlook.com')).provider).toMatchObject({ signIn: 'microsoft' });
     const yahoo = await service.detect('ann@yahoo.com');
@@ -44,7 +54,9 @@ describe('the wizard detection service', () => {
   });
 
   it('reports each step to the listener as it happens, the same steps the report ends with', async () => {
-    const service = new DetectionService({ detect: { resolver: createResolver({ servers: [dns.server], timeoutMs: 500 }), fetcher: offlineFetcher as never, deadlineMs: 2000 } });
+    const service = new DetectionService({
+      detect: { resolver: createResolver({ servers: [dns.server], timeoutMs: 500 }), fetcher: offlineFetcher as never, deadlineMs: 2000 },
+    });
     const heard: string[] = [];
     const report = await service.detect('ann@nowhere.test', undefined, (step) => heard.push(`${step.step}:${step.outcome}`));
     expect(heard.length).toBeGreaterThan(2);

@@ -58,7 +58,9 @@ describe('DNS resolver', () => {
 
   it('gives up on a silent server within the per-query timeout', async () => {
     const started = Date.now();
-    const error = await resolver().resolveMx('slow.test').catch((e: unknown) => e);
+    const error = await resolver()
+      .resolveMx('slow.test')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DnsError);
     expect((error as DnsError).kind).toBe('timeout');
     expect(Date.now() - started).toBeLessThan(1200);

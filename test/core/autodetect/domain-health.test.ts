@@ -16,7 +16,10 @@ beforeAll(async () => {
       'smtp.other.test': [{ type: 'A', address: '198.51.100.7' }],
       '_dmarc.good.test': [{ type: 'TXT', data: 'v=DMARC1; p=quarantine; rua=mailto:d@good.test' }],
       'bare.test': [{ type: 'A', address: '192.0.2.1' }],
-      'splitted.test': [{ type: 'MX', exchange: 'mx.splitted.test', priority: 5 }, { type: 'TXT', data: ['v=spf1 ip4:198.51.100.0/24', ' -all'] }],
+      'splitted.test': [
+        { type: 'MX', exchange: 'mx.splitted.test', priority: 5 },
+        { type: 'TXT', data: ['v=spf1 ip4:198.51.100.0/24', ' -all'] },
+      ],
     },
   });
 });

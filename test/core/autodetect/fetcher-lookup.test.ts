@@ -26,7 +26,10 @@ it('looks autoconfig hosts up with the given resolver (outbox detect --dns-serve
       return ['127.0.0.1'];
     },
   });
-  const got = await fetcher(`http://autoconfig.only-in-test-dns.invalid:${port}/mail/config-v1.1.xml`, { signal: AbortSignal.timeout(3000), maxBytes: 10_000 });
+  const got = await fetcher(`http://autoconfig.only-in-test-dns.invalid:${port}/mail/config-v1.1.xml`, {
+    signal: AbortSignal.timeout(3000),
+    maxBytes: 10_000,
+  });
   expect(asked).toEqual(['autoconfig.only-in-test-dns.invalid']);
   expect(JSON.stringify(got)).toContain('clientConfig');
   expect(hosts).toEqual([`autoconfig.only-in-test-dns.invalid:${port}`]);

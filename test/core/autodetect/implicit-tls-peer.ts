@@ -23,7 +23,10 @@ export async function startImplicitTlsSmtp(options: { key: string; cert: string;
       while ((eol = buffer.indexOf('\r\n')) >= 0) {
         const verb = buffer.slice(0, eol).split(' ')[0]?.toUpperCase();
         buffer = buffer.slice(eol + 2);
-        if (verb === 'EHLO') socket.write(['250-tls.test', ...extensions.map((e, i) => `250${i === extensions.length - 1 ? ' ' : '-'}${e}`)].join('\r\n') + '\r\n');
+        if (verb === 'EHLO')
+          socket.write(
+            ['250-tls.test', ...extensions.map((e, i) => `250${i === extensions.length - 1 ? ' ' : '-'}${e}`)].join('\r\n') + '\r\n',
+          );
         else if (verb === 'QUIT') socket.end('221 2.0.0 Bye\r\n');
         else socket.write('502 5.5.2 Command not recognized\r\n');
       }

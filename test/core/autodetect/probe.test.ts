@@ -38,7 +38,19 @@ afterAll(async () => {
 
 function run(ports: ProbePort[], extra: { timeoutMs?: number; signal?: AbortSignal } = {}) {
   const trace = new Trace();
-  return probeDomain('probe.test', { email: 'ann@probe.test', resolver, ports, ca: certs.ca, timeoutMs: extra.timeoutMs ?? 1500, settleMs: 200, ...(extra.signal ? { signal: extra.signal } : {}) }, trace).then((found) => ({ found, trace }));
+  return probeDomain(
+    'probe.test',
+    {
+      email: 'ann@probe.test',
+      resolver,
+      ports,
+      ca: certs.ca,
+      timeoutMs: extra.timeoutMs ?? 1500,
+      settleMs: 200,
+      ...(extra.signal ? { signal: extra.signal } : {}),
+    },
+    trace,
+  ).then((found) => ({ found, trace }));
 }
 
 describe('probing SMTP ports', () => {
@@ -47,7 +59,13 @@ describe('probing SMTP ports', () => {
     const { found, trace } = await run([{ port, mode: 'tls' }]);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({
-      host: HOST, port, security: 'tls', insecure: false, auth: ['password'], username: 'ann@probe.test', source: 'probe',
+      host: HOST,
+      port,
+      security: 'tls',
+      insecure: false,
+      auth: ['password'],
+      username: 'ann@probe.test',
+      source: 'probe',
       verified: { authMechanisms: ['PLAIN', 'LOGIN'], size: 35882577, certificateMatchesHost: true },
     });
     expect(trace.steps.find((s) => s.step === 'probe resolve mail.probe.test')?.outcome).toBe('nothing');
@@ -56,7 +74,11 @@ describe('probing SMTP ports', () => {
   it('upgrades a STARTTLS-only server and reads the AUTH offered after the upgrade', async () => {
     const port = await raw({ tls: certs, extensions: ['AUTH PLAIN LOGIN', 'SIZE 1048576'] });
     const { found } = await run([{ port, mode: 'starttls' }]);
-    expect(found[0]).toMatchObject({ security: 'starttls', insecure: false, verified: { startTls: true, authMechanisms: ['PLAIN', 'LOGIN'], size: 1048576, certificateMatchesHost: true } });
+    expect(found[0]).toMatchObject({
+      security: 'starttls',
+      insecure: false,
+      verified: { startTls: true, authMechanisms: ['PLAIN', 'LOGIN'], size: 1048576, certificateMatchesHost: true },
+    });
   });
 
   it('marks a server that does not offer STARTTLS as insecure', async () => {
@@ -102,7 +124,14 @@ describe('probing SMTP ports', () => {
     const good = await raw({ tls: certs });
     const silent = await Promise.all([raw({ greeting: STALL }), raw({ greeting: STALL })]);
     const started = Date.now();
-    const { found, trace } = await run([{ port: silent[0]!, mode: 'tls' }, { port: good, mode: 'starttls' }, { port: silent[1]!, mode: 'starttls' }], { timeoutMs: 5000 });
+    const { found, trace } = await run(
+      [
+        { port: silent[0]!, mode: 'tls' },
+        { port: good, mode: 'starttls' },
+        { port: silent[1]!, mode: 'starttls' },
+      ],
+      { timeoutMs: 5000 },
+    );
     expect(Date.now() - started).toBeLessThan(1500);
     expect(found.map((c) => c.port)).toEqual([good]);
     expect(trace.steps.filter((s) => s.outcome === 'skipped')).toHaveLength(2);

@@ -21,7 +21,18 @@ afterAll(async () => {
 });
 
 function candidate(port: number, overrides: Partial<Candidate> = {}): Candidate {
-  return { protocol: 'smtp', host: '127.0.0.1', port, security: 'starttls', username: 'ann@example.org', auth: ['password'], source: 'probe', insecure: false, notes: [], ...overrides };
+  return {
+    protocol: 'smtp',
+    host: '127.0.0.1',
+    port,
+    security: 'starttls',
+    username: 'ann@example.org',
+    auth: ['password'],
+    source: 'probe',
+    insecure: false,
+    notes: [],
+    ...overrides,
+  };
 }
 
 const fast = { tls: { ca: certs.ca }, timeouts: { connect: 1000, tls: 1000, greeting: 1500, command: 1500 } };

@@ -29,8 +29,21 @@ afterEach(async () => {
 describe('sending from Compose', () => {
   it('queues HTML, its plain-text alternative and a staged attachment, then lets the draft and staged file go', async () => {
     const file = await staging.fromBytes('notes.txt', 'text/plain', new TextEncoder().encode('attached words'));
-    const draft = await drafts.save({ to: ['bob@example.com'], subject: 'Notes', html: '<p>Hi <b>Bob</b></p>', text: 'Hi Bob', attachments: [file.id] });
-    const message = await compose.send({ to: ['Bob <bob@example.com>'], subject: 'Notes', html: '<p>Hi <b>Bob</b></p>', text: 'Hi Bob', attachments: [file.id], draftId: draft.id });
+    const draft = await drafts.save({
+      to: ['bob@example.com'],
+      subject: 'Notes',
+      html: '<p>Hi <b>Bob</b></p>',
+      text: 'Hi Bob',
+      attachments: [file.id],
+    });
+    const message = await compose.send({
+      to: ['Bob <bob@example.com>'],
+      subject: 'Notes',
+      html: '<p>Hi <b>Bob</b></p>',
+      text: 'Hi Bob',
+      attachments: [file.id],
+      draftId: draft.id,
+    });
     expect(message.state).toBe('queued');
     parts.network.set(true);
     await parts.engine.waitFor(message.id);
@@ -45,7 +58,9 @@ describe('sending from Compose', () => {
   it('keeps the draft and its files when the outbox refuses the message', async () => {
     const draft = await drafts.save({ to: ['bob@example.com'], subject: 'x' });
     await expect(compose.send({ to: ['not an address'], draftId: draft.id })).rejects.toThrow();
-    await expect(compose.send({ to: ['bob@example.com'], attachments: ['att-00000000-gone'], draftId: draft.id })).rejects.toMatchObject({ code: 'ATTACHMENT_UNREADABLE' });
+    await expect(compose.send({ to: ['bob@example.com'], attachments: ['att-00000000-gone'], draftId: draft.id })).rejects.toMatchObject({
+      code: 'ATTACHMENT_UNREADABLE',
+    });
     expect((await drafts.list()).map((d) => d.id)).toEqual([draft.id]);
   });
 });
@@ -63,7 +78,14 @@ describe('Edit', () => {
       attachments: [file.id],
     });
     const draft = await compose.edit(message.id);
-    expect(draft).toMatchObject({ accountId: message.accountId, subject: 'Plan', to: message.to, cc: message.cc, bcc: ['dave@example.com'], text: 'The plan' });
+    expect(draft).toMatchObject({
+      accountId: message.accountId,
+      subject: 'Plan',
+      to: message.to,
+      cc: message.cc,
+      bcc: ['dave@example.com'],
+      text: 'The plan',
+    });
     expect(draft.html).toContain('<i>plan</i>');
     expect(draft.attachments).toEqual([expect.objectContaining({ name: 'plan.pdf', size: 4 })]);
     expect(await parts.engine.get(message.id)).toBeUndefined();

@@ -21,13 +21,25 @@ afterEach(async () => {
 describe('drafts', () => {
   it('come back after a restart exactly as typed, half-written addresses included, newest first', async () => {
     const attachment = await staging.fromBytes('plan.txt', 'text/plain', new TextEncoder().encode('plan'));
-    const first = await store().save({ to: ['bob@exa'], subject: 'Plans', html: '<p>Hi <b>Bob</b></p>', text: 'Hi Bob', attachments: [attachment.id] });
+    const first = await store().save({
+      to: ['bob@exa'],
+      subject: 'Plans',
+      html: '<p>Hi <b>Bob</b></p>',
+      text: 'Hi Bob',
+      attachments: [attachment.id],
+    });
     now += 60_000;
     const second = await store().save({ subject: 'Later' });
     const restarted = store();
     const drafts = await restarted.list();
     expect(drafts.map((d) => d.id)).toEqual([second.id, first.id]);
-    expect(drafts[1]).toMatchObject({ to: ['bob@exa'], subject: 'Plans', html: '<p>Hi <b>Bob</b></p>', text: 'Hi Bob', attachments: [attachment] });
+    expect(drafts[1]).toMatchObject({
+      to: ['bob@exa'],
+      subject: 'Plans',
+      html: '<p>Hi <b>Bob</b></p>',
+      text: 'Hi Bob',
+      attachments: [attachment],
+    });
   });
 
   it('updates a draft in place when saved with its id', async () => {

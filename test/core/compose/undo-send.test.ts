@@ -23,7 +23,11 @@ async function setup(options: { dir?: string; clock?: ManualClock; sender?: Scri
   const dir = options.dir ?? (await tempDir('outbox-undo-'));
   if (!options.dir) cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
   const clock = options.clock ?? new ManualClock();
-  const parts = makeEngine(dir, { clock, ...(options.sender ? { sender: options.sender } : {}), network: new FakeNetwork(options.online ?? true) });
+  const parts = makeEngine(dir, {
+    clock,
+    ...(options.sender ? { sender: options.sender } : {}),
+    network: new FakeNetwork(options.online ?? true),
+  });
   await parts.engine.start();
   let stopped = false;
   const stop = async (): Promise<void> => {
@@ -56,7 +60,8 @@ const parsed = (bytes: Buffer): Promise<ParsedMail> => simpleParser(bytes);
 
 /** What a reader of the message sees: headers they read, both bodies, and each attachment's bytes. */
 function seen(mail: ParsedMail) {
-  const list = (field: ParsedMail['to']) => (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value.map((v) => `${v.name} <${v.address}>`));
+  const list = (field: ParsedMail['to']) =>
+    (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value.map((v) => `${v.name} <${v.address}>`));
   return {
     subject: mail.subject,
     to: list(mail.to),
@@ -144,7 +149,13 @@ describe('Undo send: taking it back', () => {
     const original = (await fs.readFile(where.file)).subarray(where.offset, where.offset + where.length);
     const draft = await compose.undo(message.id);
 
-    expect(draft).toMatchObject({ accountId: message.accountId, to: message.to, cc: message.cc, bcc: ['dave@example.com'], subject: 'Plan — v2' });
+    expect(draft).toMatchObject({
+      accountId: message.accountId,
+      to: message.to,
+      cc: message.cc,
+      bcc: ['dave@example.com'],
+      subject: 'Plan — v2',
+    });
     expect(draft.scheduledAt).toBeUndefined();
     expect(draft.html).toContain('<b>plan</b>');
     expect(draft.attachments).toEqual([expect.objectContaining({ name: 'plan.pdf', size: bytes.length, contentType: 'application/pdf' })]);
@@ -158,7 +169,17 @@ describe('Undo send: taking it back', () => {
 
     // Sent again from that draft (as Compose sends it), the message reads exactly as the first one would have.
     setDelay(0);
-    const again = await compose.send({ ...request, to: draft.to, cc: draft.cc, bcc: draft.bcc, subject: draft.subject, html: draft.html, text: draft.text, attachments: draft.attachments.map((a) => a.id), draftId: draft.id });
+    const again = await compose.send({
+      ...request,
+      to: draft.to,
+      cc: draft.cc,
+      bcc: draft.bcc,
+      subject: draft.subject,
+      html: draft.html,
+      text: draft.text,
+      attachments: draft.attachments.map((a) => a.id),
+      draftId: draft.id,
+    });
     await engine.waitFor(again.id);
     const [resent] = sender.received;
     expect(resent!.envelope.to.sort()).toEqual([...message.envelope.to].sort());
@@ -185,7 +206,11 @@ describe('Undo send: taking it back', () => {
   });
 
   it('is refused after a retry was scheduled: an attempt was made, so it may have reached someone', async () => {
-    const sender = new ScriptedSender(() => ({ outcome: 'temporary', error: { code: 'SMTP_TEMPORARY', message: 'busy', next: 'wait', retryable: true, reply: '451 4.3.0 busy', responseCode: 451 }, transcript: [] }));
+    const sender = new ScriptedSender(() => ({
+      outcome: 'temporary',
+      error: { code: 'SMTP_TEMPORARY', message: 'busy', next: 'wait', retryable: true, reply: '451 4.3.0 busy', responseCode: 451 },
+      transcript: [],
+    }));
     const { clock, compose, engine } = await setup({ sender, delay: 5 });
     const message = await compose.send({ to: ['bob@example.com'], subject: 'Retried', text: 'x' });
     clock.advance(5_000);
@@ -205,7 +230,10 @@ describe('Undo send: taking it back', () => {
     clock.advance(5_000);
     await crashed.engine.waitFor(message.id, ['sending']);
     // The process "dies" mid-send: its lock is left behind with a pid that no longer runs.
-    await fs.writeFile(path.join(dir, 'spool', 'sender.lock'), JSON.stringify({ pid: 2 ** 22 + 7, host: os.hostname(), token: 'dead', since: '' }));
+    await fs.writeFile(
+      path.join(dir, 'spool', 'sender.lock'),
+      JSON.stringify({ pid: 2 ** 22 + 7, host: os.hostname(), token: 'dead', since: '' }),
+    );
     const next = await setup({ dir, clock, online: false });
     expect(next.engine.role).toBe('sender');
     const recovered = await next.engine.get(message.id);
@@ -247,7 +275,9 @@ describe('Undo send: the timer and Undo racing', () => {
       const restored = (await drafts.list()).length;
       const sentCount = sender.received.length;
       outcomes.add(outcome);
-      expect({ k, outcome, restored, sentCount }).toEqual(outcome === 'restored' ? { k, outcome, restored: 1, sentCount: 0 } : { k, outcome, restored: 0, sentCount: 1 });
+      expect({ k, outcome, restored, sentCount }).toEqual(
+        outcome === 'restored' ? { k, outcome, restored: 1, sentCount: 0 } : { k, outcome, restored: 0, sentCount: 1 },
+      );
       await stop();
     }
     // Both sides won at some interleaving: the race was really run.

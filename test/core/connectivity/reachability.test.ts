@@ -2,11 +2,25 @@
 // OUTBOX_OFFLINE=1 forcing offline, and changes reported by the re-check timer.
 import type os from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { hasRoutableInterface, isLoopbackHost, offlineForced, ReachabilityMonitor, type InterfaceTable } from '../../../electron/core/connectivity/reachability';
+import {
+  hasRoutableInterface,
+  isLoopbackHost,
+  offlineForced,
+  ReachabilityMonitor,
+  type InterfaceTable,
+} from '../../../electron/core/connectivity/reachability';
 
 function iface(address: string, internal = false): os.NetworkInterfaceInfo {
   const family = address.includes(':') ? 'IPv6' : 'IPv4';
-  return { address, netmask: '', family, mac: '00:00:00:00:00:00', internal, cidr: null, ...(family === 'IPv6' ? { scopeid: 0 } : {}) } as os.NetworkInterfaceInfo;
+  return {
+    address,
+    netmask: '',
+    family,
+    mac: '00:00:00:00:00:00',
+    internal,
+    cidr: null,
+    ...(family === 'IPv6' ? { scopeid: 0 } : {}),
+  } as os.NetworkInterfaceInfo;
 }
 
 const LOOPBACK_ONLY: InterfaceTable = { lo: [iface('127.0.0.1', true), iface('::1', true)] };
@@ -16,9 +30,12 @@ const LINK_LOCAL_ONLY: InterfaceTable = { ...LOOPBACK_ONLY, eth0: [iface('169.25
 afterEach(() => vi.useRealTimers());
 
 describe('isLoopbackHost', () => {
-  it.each(['localhost', 'LOCALHOST', 'mail.localhost', '127.0.0.1', '127.1.2.3', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1'])('treats %s as loopback', (host) => {
-    expect(isLoopbackHost(host)).toBe(true);
-  });
+  it.each(['localhost', 'LOCALHOST', 'mail.localhost', '127.0.0.1', '127.1.2.3', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1'])(
+    'treats %s as loopback',
+    (host) => {
+      expect(isLoopbackHost(host)).toBe(true);
+    },
+  );
 
   it.each(['smtp.example.com', '10.0.0.1', '::2', 'localhost.example.com', '128.0.0.1'])('does not treat %s as loopback', (host) => {
     expect(isLoopbackHost(host)).toBe(false);

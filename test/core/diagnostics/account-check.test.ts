@@ -61,7 +61,8 @@ describeDovecot('checkImap against Dovecot', () => {
     expect(text).toMatch(/C: A\d+ AUTHENTICATE PLAIN|C: A\d+ LOGIN "sender@example\.test" \[redacted\]/);
     expect(text).toContain('LOGOUT');
     const json = JSON.stringify(report);
-    for (const secret of [peer.password, Buffer.from(`\u0000${peer.user}\u0000${peer.password}`).toString('base64')]) expect(json).not.toContain(secret);
+    for (const secret of [peer.password, Buffer.from(`\u0000${peer.user}\u0000${peer.password}`).toString('base64')])
+      expect(json).not.toContain(secret);
   });
 
   it('upgrades with STARTTLS on the cleartext port and asks for capabilities again', async () => {
@@ -121,7 +122,14 @@ describeDovecot('checkImap against a Dovecot without a marked Sent folder', () =
   });
 
   it('finds a localised Sent folder by its decoded name', async () => {
-    const report = await checkImap({ host: peer.host, port: peer.imapsPort, security: 'tls', credentials: { kind: 'password', user: peer.user, password: peer.password }, tls: { ca: peer.ca }, timeouts: TIMEOUTS });
+    const report = await checkImap({
+      host: peer.host,
+      port: peer.imapsPort,
+      security: 'tls',
+      credentials: { kind: 'password', user: peer.user, password: peer.password },
+      tls: { ca: peer.ca },
+      timeouts: TIMEOUTS,
+    });
     expect(report.verdict, report.transcript.join('\n')).toBeNull();
     expect(report.sentFolder).toEqual({ path: 'Éléments envoyés', how: 'name' });
   });
@@ -189,7 +197,9 @@ describe('checkAccount and certificateToTrust with smtp-server', () => {
   });
 
   it('refuses a fingerprint that is not 32 bytes, and IMAP pinning for an account without IMAP', async () => {
-    await expect(certificateToTrust(account(smtp.port), 'smtp', 'AB:CD', { timeouts: TIMEOUTS })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(certificateToTrust(account(smtp.port), 'smtp', 'AB:CD', { timeouts: TIMEOUTS })).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
     await expect(certificateToTrust(account(smtp.port), 'imap', 'AB:'.repeat(31) + 'AB')).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 

@@ -106,7 +106,10 @@ describe('checkSmtp and certificates', () => {
   const cleanup = useCleanup();
 
   async function rawTls(serverCerts: { key: string; cert: string }) {
-    const server = await startRawSmtp({ tls: { key: serverCerts.key, cert: serverCerts.cert }, extensions: ['AUTH PLAIN LOGIN', 'SIZE 1000'] });
+    const server = await startRawSmtp({
+      tls: { key: serverCerts.key, cert: serverCerts.cert },
+      extensions: ['AUTH PLAIN LOGIN', 'SIZE 1000'],
+    });
     cleanup(() => server.close());
     return server;
   }
@@ -119,7 +122,12 @@ describe('checkSmtp and certificates', () => {
     expect(report.ok).toBe(false);
     expect(report.verdict).toMatchObject({ code: 'SMTP_TLS', kind: 'tls-untrusted' });
     expect(report.verdict?.next).toMatch(/trust this one certificate/);
-    expect(report.certificate).toMatchObject({ fingerprint256: fingerprintOf(certs.cert), trusted: false, pinned: false, hostMatches: true });
+    expect(report.certificate).toMatchObject({
+      fingerprint256: fingerprintOf(certs.cert),
+      trusted: false,
+      pinned: false,
+      hostMatches: true,
+    });
     expect(fingerprintOf(report.certificate!.pem)).toBe(fingerprintOf(certs.cert)); // what "trust this" would store
     expect(report.timings.authMs).toBeNull();
     const commands = server.connections.flatMap((c) => c.commands);

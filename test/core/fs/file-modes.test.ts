@@ -44,7 +44,11 @@ it('leaves every file 0600 and every folder 0700 after a full run under umask 00
   try {
     // An account, as `outbox account add` and the app's wizard store it.
     const store = new AccountStore({ dataDir, secrets: new MemorySecretStore() });
-    await store.add({ name: 'Ann', email: 'ann@example.com', smtp: { host: '127.0.0.1', port: peer.port, security: 'none', insecure: true, user: '', authMethod: 'auto' } });
+    await store.add({
+      name: 'Ann',
+      email: 'ann@example.com',
+      smtp: { host: '127.0.0.1', port: peer.port, security: 'none', insecure: true, user: '', authMethod: 'auto' },
+    });
     const preferences = new PreferencesStore(dataDir);
     await preferences.update({ retryLifetimeHours: 48 });
     // Compose: an attachment from a world-readable file (its mode must not be copied), and a draft.
@@ -53,7 +57,12 @@ it('leaves every file 0600 and every folder 0700 after a full run under umask 00
     const staging = new AttachmentStaging(path.join(dataDir, 'attachments'));
     const attached = await staging.fromPath(source);
     await staging.fromBytes('dropped.bin', 'application/octet-stream', Buffer.from('dropped'));
-    await new DraftStore(path.join(dataDir, 'drafts'), staging).save({ to: ['bob@example.org'], subject: 'Draft', text: 'later', attachments: [attached.id] } as never);
+    await new DraftStore(path.join(dataDir, 'drafts'), staging).save({
+      to: ['bob@example.org'],
+      subject: 'Draft',
+      text: 'later',
+      attachments: [attached.id],
+    } as never);
     const logging = createLogging({ dataDir, file: 'outbox' });
     logging.createLogger('test').info('a line');
 
@@ -98,7 +107,9 @@ it('leaves every file 0600 and every folder 0700 after a full run under umask 00
     const names = await fs.readdir(path.join(dataDir, 'spool', 'state'));
     expect(names.some((n) => /^state-\d+\.log$/.test(n))).toBe(true);
     expect(await fs.readdir(path.join(dataDir, 'spool', 'quarantine'))).toContain('dropped-damaged.msg.reason.txt');
-    expect(await fs.readdir(dataDir)).toEqual(expect.arrayContaining(['accounts.json', 'preferences.json', 'attachments', 'drafts', 'logs', 'spool']));
+    expect(await fs.readdir(dataDir)).toEqual(
+      expect.arrayContaining(['accounts.json', 'preferences.json', 'attachments', 'drafts', 'logs', 'spool']),
+    );
     expect(await widerThanPrivate(dataDir)).toEqual([]);
     expect((await fs.stat(dataDir)).mode & 0o777).toBe(0o700);
   } finally {
@@ -110,7 +121,11 @@ it('holds the accounts lock in a private folder under umask 000', async () => {
   const root = await tempDir();
   try {
     const file = path.join(root, 'accounts.json');
-    const mode = await withAccountsLock(file, { info() {}, warn() {}, error() {} }, async () => (await fs.stat(`${file}.lock`)).mode & 0o777);
+    const mode = await withAccountsLock(
+      file,
+      { info() {}, warn() {}, error() {} },
+      async () => (await fs.stat(`${file}.lock`)).mode & 0o777,
+    );
     expect(mode.toString(8)).toBe('700');
   } finally {
     await fs.rm(root, { recursive: true, force: true });
@@ -121,9 +136,15 @@ it('narrows the journal and the spool folders an older version left world-readab
   const root = await tempDir();
   const dataDir = path.join(root, 'data');
   try {
-    for (const dir of ['tmp', 'queue', 'sent', 'quarantine', 'trash', 'requests', 'state']) await fs.mkdir(path.join(dataDir, 'spool', dir), { recursive: true, mode: 0o755 });
+    for (const dir of ['tmp', 'queue', 'sent', 'quarantine', 'trash', 'requests', 'state'])
+      await fs.mkdir(path.join(dataDir, 'spool', dir), { recursive: true, mode: 0o755 });
     await fs.writeFile(path.join(dataDir, 'spool', 'state', 'state-0.log'), '', { mode: 0o644 });
-    const engine = createOutboxEngine({ dataDir, accounts: new MemoryAccounts(account()), sender: new SmtpSender(), connectivity: new FakeNetwork(false) });
+    const engine = createOutboxEngine({
+      dataDir,
+      accounts: new MemoryAccounts(account()),
+      sender: new SmtpSender(),
+      connectivity: new FakeNetwork(false),
+    });
     await engine.start();
     await engine.stop();
     expect(await widerThanPrivate(path.join(dataDir, 'spool'))).toEqual([]);

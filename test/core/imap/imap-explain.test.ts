@@ -9,17 +9,57 @@ function imapError(message: string, fields: Record<string, unknown>): Error {
 
 describe('classifyImapError', () => {
   it.each([
-    ['a refused LOGIN', imapError('Command failed', { authenticationFailed: true, serverResponseCode: 'AUTHENTICATIONFAILED' }), 'connect', 'auth'],
-    ['a server that wants TLS first', imapError('Command failed', { serverResponseCode: 'PRIVACYREQUIRED', responseStatus: 'NO' }), 'connect', 'tls'],
-    ['an untrusted certificate', imapError('unable to verify the first certificate', { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }), 'connect', 'tls'],
-    ['a certificate for another host', imapError("Hostname/IP does not match certificate's altnames", { code: 'ERR_TLS_CERT_ALTNAME_INVALID' }), 'connect', 'tls'],
+    [
+      'a refused LOGIN',
+      imapError('Command failed', { authenticationFailed: true, serverResponseCode: 'AUTHENTICATIONFAILED' }),
+      'connect',
+      'auth',
+    ],
+    [
+      'a server that wants TLS first',
+      imapError('Command failed', { serverResponseCode: 'PRIVACYREQUIRED', responseStatus: 'NO' }),
+      'connect',
+      'tls',
+    ],
+    [
+      'an untrusted certificate',
+      imapError('unable to verify the first certificate', { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }),
+      'connect',
+      'tls',
+    ],
+    [
+      'a certificate for another host',
+      imapError("Hostname/IP does not match certificate's altnames", { code: 'ERR_TLS_CERT_ALTNAME_INVALID' }),
+      'connect',
+      'tls',
+    ],
     ['a refused connection', imapError('connect ECONNREFUSED 127.0.0.1:1', { code: 'ECONNREFUSED' }), 'connect', 'unavailable'],
-    ['a silent server', imapError('Failed to receive greeting from server in required time', { code: 'GREETING_TIMEOUT' }), 'connect', 'unavailable'],
+    [
+      'a silent server',
+      imapError('Failed to receive greeting from server in required time', { code: 'GREETING_TIMEOUT' }),
+      'connect',
+      'unavailable',
+    ],
     ['a missing folder on SELECT', imapError('Command failed', { responseStatus: 'NO', mailboxMissing: true }), 'select', 'folder-missing'],
     ['a full mailbox', imapError('Command failed', { responseStatus: 'NO', serverResponseCode: 'OVERQUOTA' }), 'append', 'over-quota'],
-    ['a quota refusal without a code', imapError('Command failed', { responseStatus: 'NO', responseText: 'Quota exceeded' }), 'append', 'over-quota'],
-    ['any other APPEND refusal', imapError('Command failed', { responseStatus: 'NO', responseText: 'Message too large' }), 'append', 'append-refused'],
-    ['an APPEND reply that mentions TLS', imapError('Command failed TLS', { responseStatus: 'BAD', responseText: 'TLS' }), 'append', 'append-refused'],
+    [
+      'a quota refusal without a code',
+      imapError('Command failed', { responseStatus: 'NO', responseText: 'Quota exceeded' }),
+      'append',
+      'over-quota',
+    ],
+    [
+      'any other APPEND refusal',
+      imapError('Command failed', { responseStatus: 'NO', responseText: 'Message too large' }),
+      'append',
+      'append-refused',
+    ],
+    [
+      'an APPEND reply that mentions TLS',
+      imapError('Command failed TLS', { responseStatus: 'BAD', responseText: 'TLS' }),
+      'append',
+      'append-refused',
+    ],
     ['something unexpected', new Error('boom'), 'other', 'protocol'],
   ] as const)('sorts %s', (_name, error, step, kind) => {
     expect(classifyImapError(error, step)).toBe(kind);

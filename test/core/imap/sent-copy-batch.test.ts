@@ -29,7 +29,11 @@ describeDovecot('Sent copies of a batch over one IMAP connection', () => {
   });
 
   /** Successful IMAP logins of the test user so far, as Dovecot logged them. */
-  const logins = (): number => dovecot.log().split('\n').filter((l) => /imap-login: (Info: )?Login: user=<sender@example\.test>/.test(l)).length;
+  const logins = (): number =>
+    dovecot
+      .log()
+      .split('\n')
+      .filter((l) => /imap-login: (Info: )?Login: user=<sender@example\.test>/.test(l)).length;
 
   it('files 20 copies after one login, and they are all there, once each', async () => {
     const accounts = new MemoryAccounts(
@@ -45,12 +49,19 @@ describeDovecot('Sent copies of a batch over one IMAP connection', () => {
       tls: { ca: dovecot.ca },
       timeouts: { connection: 5000, greeting: 5000, socket: 10_000 },
     });
-    const engine = createOutboxEngine({ dataDir: dir, accounts, sender: new SmtpSender({ tls: { ca: certs.ca } }), connectivity: new FakeNetwork(), sentCopy: writer });
+    const engine = createOutboxEngine({
+      dataDir: dir,
+      accounts,
+      sender: new SmtpSender({ tls: { ca: certs.ca } }),
+      connectivity: new FakeNetwork(),
+      sentCopy: writer,
+    });
     await engine.start();
     const before = logins();
     try {
       const ids: string[] = [];
-      for (let i = 0; i < 20; i++) ids.push((await engine.enqueue({ to: ['bob@example.org'], subject: `Batch ${i}`, text: `Message ${i}` })).id);
+      for (let i = 0; i < 20; i++)
+        ids.push((await engine.enqueue({ to: ['bob@example.org'], subject: `Batch ${i}`, text: `Message ${i}` })).id);
       await expect
         .poll(async () => (await engine.list()).filter((m) => m.sentCopy?.state === 'saved').length, { timeout: 30_000 })
         .toBe(20);

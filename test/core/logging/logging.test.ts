@@ -29,7 +29,9 @@ describe('the log file', () => {
     logging.createLogger('engine').info('started');
     logging.createLogger('smtp').warn('line one\nline two\u0007');
     expect(logging.file).toBe(path.join(dir, 'logs', 'outbox.log'));
-    expect(readFileSync(logging.file, 'utf8')).toBe('2030-01-02T03:04:05.678Z INFO  [engine] started\n2030-01-02T03:04:05.678Z WARN  [smtp] line one\n    line two\\x07\n');
+    expect(readFileSync(logging.file, 'utf8')).toBe(
+      '2030-01-02T03:04:05.678Z INFO  [engine] started\n2030-01-02T03:04:05.678Z WARN  [smtp] line one\n    line two\\x07\n',
+    );
   });
 
   it('rotates before a file passes the cap and keeps only the configured number of files', () => {
@@ -83,11 +85,16 @@ describe('the log file', () => {
   it('mirrors every line to stderr with OUTBOX_DEBUG=1, and only then', () => {
     const mirrored: string[] = [];
     const dir = dataDir();
-    createLogging({ dataDir: dir, file: 'outbox', env: { OUTBOX_DEBUG: '1' }, stderr: (line) => mirrored.push(line) }).createLogger('engine').warn('retrying in 30 s');
+    createLogging({ dataDir: dir, file: 'outbox', env: { OUTBOX_DEBUG: '1' }, stderr: (line) => mirrored.push(line) })
+      .createLogger('engine')
+      .warn('retrying in 30 s');
     expect(mirrored).toEqual([expect.stringMatching(/ WARN  \[engine\] retrying in 30 s\n$/)]);
     expect(readFileSync(path.join(dir, 'logs', 'outbox.log'), 'utf8')).toBe(mirrored[0]);
     const quiet: string[] = [];
-    for (const env of [{}, { OUTBOX_DEBUG: '0' }, { OUTBOX_DEBUG: 'yes' }]) createLogging({ dataDir: dataDir(), file: 'outbox', env, stderr: (line) => quiet.push(line) }).createLogger('engine').warn('x');
+    for (const env of [{}, { OUTBOX_DEBUG: '0' }, { OUTBOX_DEBUG: 'yes' }])
+      createLogging({ dataDir: dataDir(), file: 'outbox', env, stderr: (line) => quiet.push(line) })
+        .createLogger('engine')
+        .warn('x');
     expect(quiet).toEqual([]);
   });
 });
@@ -131,7 +138,8 @@ describe('secrets in the log', () => {
     logger.warn(`config {"user":"${user}","password":"${password}"} password=${password} pass: ${password}`);
     logger.warn(`id token ${jwt}`);
     const text = allLogText(dir);
-    for (const secret of [accessToken, refreshToken, encodeURIComponent(refreshToken), jwt, xoauth2, password, 'GOCSPX-s3cr3t']) expect(text, secret).not.toContain(secret);
+    for (const secret of [accessToken, refreshToken, encodeURIComponent(refreshToken), jwt, xoauth2, password, 'GOCSPX-s3cr3t'])
+      expect(text, secret).not.toContain(secret);
     expect(text).toContain(user);
   });
 
@@ -151,7 +159,8 @@ describe('secrets in the log', () => {
   it('leaves ordinary lines alone', () => {
     const dir = dataDir();
     const logger = createLogging({ dataDir: dir, file: 'outbox' }).createLogger('outbox');
-    const line = 'm-0123456789ab: sent to smtp.example.com:587 (starttls) as <20300102.abcdef@example.com> in 532 ms; path /home/ann/.config/Outbox/spool';
+    const line =
+      'm-0123456789ab: sent to smtp.example.com:587 (starttls) as <20300102.abcdef@example.com> in 532 ms; path /home/ann/.config/Outbox/spool';
     logger.info(line);
     expect(readFileSync(path.join(dir, 'logs', 'outbox.log'), 'utf8')).toContain(line);
   });

@@ -17,7 +17,6 @@ afterEach(async () => {
   await mock.stop();
 });
 
-
 describe('signIn', () => {
   it('signs in with PKCE S256 through the browser and the loopback redirect', async () => {
     let visit: BrowserVisit | undefined;
@@ -145,7 +144,11 @@ describe('signIn', () => {
       openBrowser: async (url) => void browse(url),
     });
     const exchange = mock.tokenRequests[0]!;
-    expect(exchange).toMatchObject({ grant_type: 'authorization_code', client_id: 'desktop-client', client_secret: 'GOCSPX-not-confidential' });
+    expect(exchange).toMatchObject({
+      grant_type: 'authorization_code',
+      client_id: 'desktop-client',
+      client_secret: 'GOCSPX-not-confidential',
+    });
     expect(String(exchange.redirect_uri)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
     expect(challengeFor(String(exchange.code_verifier))).toBe(mock.authorizeRequests[0]!.code_challenge);
     // The secret goes only to the token endpoint, never into the browser's address bar.

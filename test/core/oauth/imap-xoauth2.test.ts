@@ -24,7 +24,9 @@ describeDovecot('IMAP XOAUTH2 against Dovecot with an oauth2 passdb', () => {
   it('appends the Sent copy signed in with an access token, which Dovecot checked with the provider', async () => {
     introspection.issue(TOKEN, peer.user);
     const message = sentMessage('Signed in with a token');
-    const result = await appendSentCopy(requestFor(peer, message, { credentials: { kind: 'oauth2', user: peer.user, accessToken: TOKEN } }));
+    const result = await appendSentCopy(
+      requestFor(peer, message, { credentials: { kind: 'oauth2', user: peer.user, accessToken: TOKEN } }),
+    );
     expect(result, `${result.transcript.join('\n')}\n${peer.log()}`).toMatchObject({ outcome: 'saved', folder: 'Sent' });
     expect(introspection.asked).toContain(TOKEN);
     const stored = (await readFolder(peer, 'Sent')).find((m) => m.uid === result.uid);
@@ -38,7 +40,9 @@ describeDovecot('IMAP XOAUTH2 against Dovecot with an oauth2 passdb', () => {
     introspection.issue(revoked, peer.user);
     introspection.revoke(revoked);
     const message = sentMessage('Token revoked');
-    const result = await appendSentCopy(requestFor(peer, message, { credentials: { kind: 'oauth2', user: peer.user, accessToken: revoked } }));
+    const result = await appendSentCopy(
+      requestFor(peer, message, { credentials: { kind: 'oauth2', user: peer.user, accessToken: revoked } }),
+    );
     expect(result.outcome).toBe('failed');
     expect(result.error?.code).toBe('IMAP_AUTH');
     expect(introspection.asked).toContain(revoked);
@@ -48,7 +52,9 @@ describeDovecot('IMAP XOAUTH2 against Dovecot with an oauth2 passdb', () => {
   it("is refused with another user's token", async () => {
     const other = 'token-of-someone-else';
     introspection.issue(other, 'someone@example.test');
-    const result = await appendSentCopy(requestFor(peer, sentMessage('Wrong user'), { credentials: { kind: 'oauth2', user: peer.user, accessToken: other } }));
+    const result = await appendSentCopy(
+      requestFor(peer, sentMessage('Wrong user'), { credentials: { kind: 'oauth2', user: peer.user, accessToken: other } }),
+    );
     expect(result.outcome).toBe('failed');
     expect(result.error?.code).toBe('IMAP_AUTH');
   });

@@ -19,7 +19,6 @@ function callback(loopback: LoopbackRedirect, query: Record<string, string>): Pr
   return fetch(`${loopback.redirectUri}?${new URLSearchParams(query).toString()}`);
 }
 
-
 afterEach(async () => {
   await Promise.all(open.splice(0).map((l) => l.close()));
 });

@@ -34,8 +34,17 @@ async function setup() {
 describe('OAuth accounts', () => {
   it('adds an account only after the browser sign-in, with the provider servers and the tokens in the keychain', async () => {
     const { accounts, deps } = await setup();
-    const account = await addOAuthAccount(deps, { name: 'Ann', email: 'ann@example.test', provider: mock.provider, clientId: 'outbox-test-client' });
-    expect(account).toMatchObject({ signIn: { kind: 'oauth2', provider: 'mock' }, smtp: { host: 'smtp.example.test', port: 465, security: 'tls' }, sentCopy: { enabled: false } });
+    const account = await addOAuthAccount(deps, {
+      name: 'Ann',
+      email: 'ann@example.test',
+      provider: mock.provider,
+      clientId: 'outbox-test-client',
+    });
+    expect(account).toMatchObject({
+      signIn: { kind: 'oauth2', provider: 'mock' },
+      smtp: { host: 'smtp.example.test', port: 465, security: 'tls' },
+      sentCopy: { enabled: false },
+    });
     const credentials = await accounts.credentials(account.id);
     expect(credentials).toMatchObject({ kind: 'oauth2', user: 'ann@example.test' });
     expect(credentials?.kind === 'oauth2' && credentials.accessToken.length).toBeGreaterThan(10);
@@ -47,13 +56,20 @@ describe('OAuth accounts', () => {
       redirect.url.searchParams.delete('code');
       redirect.url.searchParams.set('error', 'access_denied');
     });
-    await expect(addOAuthAccount(deps, { name: 'Ann', email: 'ann@example.test', provider: mock.provider, clientId: 'c' })).rejects.toMatchObject({ code: 'OAUTH_DENIED' });
+    await expect(
+      addOAuthAccount(deps, { name: 'Ann', email: 'ann@example.test', provider: mock.provider, clientId: 'c' }),
+    ).rejects.toMatchObject({ code: 'OAUTH_DENIED' });
     expect(await accounts.list()).toEqual([]);
   });
 
   it('signs an account in again after a revoked grant and marks it ok', async () => {
     const { accounts, deps } = await setup();
-    const account = await addOAuthAccount(deps, { name: 'Ann', email: 'ann@example.test', provider: mock.provider, clientId: 'outbox-test-client' });
+    const account = await addOAuthAccount(deps, {
+      name: 'Ann',
+      email: 'ann@example.test',
+      provider: mock.provider,
+      clientId: 'outbox-test-client',
+    });
     await accounts.setStatus(account.id, 'needs-sign-in', 'invalid_grant');
     const again = await signInAgain(deps, (await accounts.get(account.id))!, mock.provider);
     expect(again.status).toBe('ok');
@@ -62,7 +78,10 @@ describe('OAuth accounts', () => {
 
   it('refuses to sign a password account in with a provider', async () => {
     const { accounts, deps } = await setup();
-    const plain = await accounts.add({ name: 'Pw', email: 'pw@example.test', smtp: { host: 'smtp.example.test', port: 465, security: 'tls', user: 'pw' } }, 'secret');
+    const plain = await accounts.add(
+      { name: 'Pw', email: 'pw@example.test', smtp: { host: 'smtp.example.test', port: 465, security: 'tls', user: 'pw' } },
+      'secret',
+    );
     await expect(signInAgain(deps, plain, mock.provider)).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 });

@@ -1,7 +1,14 @@
 // Provider definitions are data: the built-ins validate, a new provider is one more entry,
 // and the account's client id overrides the build's.
 import { describe, expect, it } from 'vitest';
-import { getProvider, oauthProviderSchema, PROVIDERS, resolveClientId, resolveClientSecret, scopesFor } from '../../../electron/core/oauth/providers';
+import {
+  getProvider,
+  oauthProviderSchema,
+  PROVIDERS,
+  resolveClientId,
+  resolveClientSecret,
+  scopesFor,
+} from '../../../electron/core/oauth/providers';
 
 describe('OAuth providers', () => {
   it('asks Google for full mail access and an offline refresh token', () => {
@@ -31,10 +38,14 @@ describe('OAuth providers', () => {
     const ids = { google: 'built-in.apps.googleusercontent.com', microsoft: 'ms-public-client' };
     const secrets = { google: 'GOCSPX-built-in', microsoft: 'should-never-be-sent' };
     expect(resolveClientSecret(PROVIDERS.google, {}, secrets, ids)).toBe('GOCSPX-built-in');
-    expect(resolveClientSecret(PROVIDERS.google, { clientId: 'built-in.apps.googleusercontent.com' }, secrets, ids)).toBe('GOCSPX-built-in');
+    expect(resolveClientSecret(PROVIDERS.google, { clientId: 'built-in.apps.googleusercontent.com' }, secrets, ids)).toBe(
+      'GOCSPX-built-in',
+    );
     // An account with its own client: the build's secret belongs to another client.
     expect(resolveClientSecret(PROVIDERS.google, { clientId: 'own.apps.googleusercontent.com' }, secrets, ids)).toBeUndefined();
-    expect(resolveClientSecret(PROVIDERS.google, { clientId: 'own.apps.googleusercontent.com', clientSecret: ' GOCSPX-own ' }, secrets, ids)).toBe('GOCSPX-own');
+    expect(
+      resolveClientSecret(PROVIDERS.google, { clientId: 'own.apps.googleusercontent.com', clientSecret: ' GOCSPX-own ' }, secrets, ids),
+    ).toBe('GOCSPX-own');
     expect(resolveClientSecret(PROVIDERS.microsoft, { clientSecret: 'anything' }, secrets, ids)).toBeUndefined();
     expect(resolveClientSecret(PROVIDERS.google, {}, {}, ids)).toBeUndefined();
   });
@@ -49,7 +60,12 @@ describe('OAuth providers', () => {
       smtp: { host: 'smtp.example.com', port: 465, security: 'tls' },
       imap: { host: 'imap.example.com', port: 993, security: 'tls' },
     };
-    expect(oauthProviderSchema.parse(entry)).toMatchObject({ extraAuthParams: {}, scopeOnRefresh: false, imapScopes: [], clientSecret: 'none' });
+    expect(oauthProviderSchema.parse(entry)).toMatchObject({
+      extraAuthParams: {},
+      scopeOnRefresh: false,
+      imapScopes: [],
+      clientSecret: 'none',
+    });
     expect(oauthProviderSchema.safeParse({ ...entry, tokenEndpoint: 'not a url' }).success).toBe(false);
     expect(oauthProviderSchema.safeParse({ ...entry, scopes: [] }).success).toBe(false);
   });

@@ -58,7 +58,6 @@ async function seed(store: OAuthTokenStore): Promise<void> {
   });
 }
 
-
 describe('OAuthTokenStore', () => {
   it('keeps the sign-in as one JSON keychain entry per account, the access token in memory only, and hands it out', async () => {
     const store = makeStore();
@@ -103,7 +102,19 @@ describe('OAuthTokenStore', () => {
   });
 
   it('reads a first-version record (access token inside) and rewrites it without the access token at the next refresh', async () => {
-    await secrets.set(ACCOUNT, JSON.stringify({ v: 1, providerId: 'mock', clientId: 'outbox-client', accessToken: 'v1-access', refreshToken: 'refresh-1', expiresAt: T0 + HOUR, obtainedAt: T0, tokenType: 'Bearer' }));
+    await secrets.set(
+      ACCOUNT,
+      JSON.stringify({
+        v: 1,
+        providerId: 'mock',
+        clientId: 'outbox-client',
+        accessToken: 'v1-access',
+        refreshToken: 'refresh-1',
+        expiresAt: T0 + HOUR,
+        obtainedAt: T0,
+        tokenType: 'Bearer',
+      }),
+    );
     const store = makeStore();
     expect(await store.status(ACCOUNT)).toBe('signed-in');
     expect(await store.accessTokenFor(ACCOUNT)).toBe('v1-access');
@@ -124,7 +135,14 @@ describe('OAuthTokenStore', () => {
       buildSecrets: { mock: 'GOCSPX-build' },
       buildClientIds: { mock: 'build-client' },
     });
-    await store.save('own', { providerId: 'mock', clientId: 'own-client', clientSecret: 'GOCSPX-own', accessToken: 'a', refreshToken: 'r-own', expiresAt: T0 });
+    await store.save('own', {
+      providerId: 'mock',
+      clientId: 'own-client',
+      clientSecret: 'GOCSPX-own',
+      accessToken: 'a',
+      refreshToken: 'r-own',
+      expiresAt: T0,
+    });
     await store.save('built', { providerId: 'mock', clientId: 'build-client', accessToken: 'a', refreshToken: 'r-built', expiresAt: T0 });
     await store.save('other', { providerId: 'mock', clientId: 'someone-else', accessToken: 'a', refreshToken: 'r-other', expiresAt: T0 });
     await store.accessTokenFor('own');
@@ -228,7 +246,11 @@ describe('OAuthTokenStore', () => {
     now = T0 + HOUR;
     const error = await failureOf(store.accessTokenFor(ACCOUNT));
     expectKind(error, 'needs-sign-in');
-    expect(error).toMatchObject({ code: 'OAUTH_REFRESH_REVOKED', retryable: false, reply: 'invalid_grant: Token has been expired or revoked.' });
+    expect(error).toMatchObject({
+      code: 'OAUTH_REFRESH_REVOKED',
+      retryable: false,
+      reply: 'invalid_grant: Token has been expired or revoked.',
+    });
     expect(await store.load(ACCOUNT)).toMatchObject({ refreshToken: 'refresh-1', needsSignIn: true });
     expect(await store.status(ACCOUNT)).toBe('needs-sign-in');
 

@@ -31,7 +31,8 @@ class CountingSecrets implements SecretStore {
   }
 }
 
-const eml = (i: number) => Readable.from([Buffer.from(`From: ann@example.com\r\nTo: bob@example.org\r\nSubject: burst ${i}\r\n\r\nmessage ${i}\r\n`)]);
+const eml = (i: number) =>
+  Readable.from([Buffer.from(`From: ann@example.com\r\nTo: bob@example.org\r\nSubject: burst ${i}\r\n\r\nmessage ${i}\r\n`)]);
 
 describe('the sending login during a burst', () => {
   let dir: string;
@@ -48,7 +49,16 @@ describe('the sending login during a burst', () => {
     peer = await startSmtpPeer({ certs: makeCerts(), users, server: { hideSTARTTLS: true } });
     secrets = new CountingSecrets();
     store = new AccountStore({ dataDir: dir, secrets });
-    accountId = (await store.add({ name: 'Ann', email: 'ann@example.com', smtp: { host: peer.host, port: peer.port, security: 'none', insecure: true, user: 'ann', authMethod: 'auto' } }, 'first password')).id;
+    accountId = (
+      await store.add(
+        {
+          name: 'Ann',
+          email: 'ann@example.com',
+          smtp: { host: peer.host, port: peer.port, security: 'none', insecure: true, user: 'ann', authMethod: 'auto' },
+        },
+        'first password',
+      )
+    ).id;
     engine = createOutboxEngine({
       dataDir: dir,
       accounts: createEngineAccounts(store),

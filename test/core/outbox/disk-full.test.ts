@@ -28,27 +28,27 @@ describe('a full disk', () => {
     network.set(false);
     await engine.start();
     try {
-    const accepted: string[] = [];
-    let failure: { code?: string } | undefined;
-    for (let i = 0; i < 200 && !failure; i++) {
-      try {
-        accepted.push((await engine.enqueue({ to: ['bob@example.org'], subject: `m${i}`, text: 'x'.repeat(40_000) })).id);
-      } catch (error) {
-        failure = error as { code?: string };
+      const accepted: string[] = [];
+      let failure: { code?: string } | undefined;
+      for (let i = 0; i < 200 && !failure; i++) {
+        try {
+          accepted.push((await engine.enqueue({ to: ['bob@example.org'], subject: `m${i}`, text: 'x'.repeat(40_000) })).id);
+        } catch (error) {
+          failure = error as { code?: string };
+        }
       }
-    }
-    expect(failure?.code).toBe('DISK_FULL');
-    expect(accepted.length).toBeGreaterThan(3);
-    // Nothing half-written is left behind: at most the empty file kept ready for the next message.
-    const tmp = path.join(mountPoint, 'spool', 'tmp');
-    for (const name of await fs.readdir(tmp)) expect((await fs.stat(path.join(tmp, name))).size).toBe(0);
-    expect(await fs.readdir(path.join(mountPoint, 'spool', 'queue'))).toHaveLength(accepted.length);
-    // Space comes back (a message is removed); everything accepted before still leaves intact.
-    await engine.remove(accepted.pop()!);
-    network.set(true);
-    for (const id of accepted) expect((await engine.waitFor(id)).state).toBe('sent');
-    const subjects = sender.received.map((r) => r.bytes.toString().match(/Subject: (m\d+)/)![1]);
-    expect(subjects.sort()).toEqual(accepted.map((_, i) => `m${i}`).sort());
+      expect(failure?.code).toBe('DISK_FULL');
+      expect(accepted.length).toBeGreaterThan(3);
+      // Nothing half-written is left behind: at most the empty file kept ready for the next message.
+      const tmp = path.join(mountPoint, 'spool', 'tmp');
+      for (const name of await fs.readdir(tmp)) expect((await fs.stat(path.join(tmp, name))).size).toBe(0);
+      expect(await fs.readdir(path.join(mountPoint, 'spool', 'queue'))).toHaveLength(accepted.length);
+      // Space comes back (a message is removed); everything accepted before still leaves intact.
+      await engine.remove(accepted.pop()!);
+      network.set(true);
+      for (const id of accepted) expect((await engine.waitFor(id)).state).toBe('sent');
+      const subjects = sender.received.map((r) => r.bytes.toString().match(/Subject: (m\d+)/)![1]);
+      expect(subjects.sort()).toEqual(accepted.map((_, i) => `m${i}`).sort());
     } finally {
       await engine.stop();
     }

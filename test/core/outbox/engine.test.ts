@@ -58,9 +58,13 @@ describe('outbox engine', () => {
 
   it('refuses line breaks in header values and invalid addresses before anything is queued', async () => {
     const { engine, dir } = await setup({ autoSend: false });
-    await expect(engine.enqueue({ to: ['bob@example.org'], subject: 'a\r\nBcc: evil@example.com', text: 'x' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(engine.enqueue({ to: ['bob@example.org'], subject: 'a\r\nBcc: evil@example.com', text: 'x' })).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
     await expect(engine.enqueue({ to: ['not an address'], subject: 'a', text: 'x' })).rejects.toMatchObject({ code: 'VALIDATION' });
-    await expect(engine.enqueue({ to: ['bob@example.org'], subject: 'a', text: 'x', headers: { 'X-Evil': 'a\nb' } })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(engine.enqueue({ to: ['bob@example.org'], subject: 'a', text: 'x', headers: { 'X-Evil': 'a\nb' } })).rejects.toMatchObject(
+      { code: 'VALIDATION' },
+    );
     expect(await engine.list()).toEqual([]);
     expect(await fs.readdir(path.join(dir, 'spool', 'queue'))).toEqual([]);
   });
@@ -90,7 +94,18 @@ describe('outbox engine', () => {
     let calls = 0;
     const sender = new ScriptedSender(() =>
       ++calls === 1
-        ? { outcome: 'temporary', transcript: [], error: { code: 'SMTP_TEMPORARY', message: 'busy', next: 'wait', retryable: true, reply: '451 4.3.0 try later', responseCode: 451 } }
+        ? {
+            outcome: 'temporary',
+            transcript: [],
+            error: {
+              code: 'SMTP_TEMPORARY',
+              message: 'busy',
+              next: 'wait',
+              retryable: true,
+              reply: '451 4.3.0 try later',
+              responseCode: 451,
+            },
+          }
         : { outcome: 'sent', transcript: [] },
     );
     const { engine } = await setup({ clock, sender });
@@ -113,7 +128,11 @@ describe('outbox engine', () => {
   it('applies a retry time the user shortened to messages already waiting, at their next attempt', async () => {
     const clock = new ManualClock();
     let lifetimeMs = 5 * 24 * 3_600_000;
-    const sender = new ScriptedSender(() => ({ outcome: 'temporary', transcript: [], error: { code: 'SMTP_TEMPORARY', message: 'busy', next: 'wait', retryable: true, reply: '451 4.3.0 try later', responseCode: 451 } }));
+    const sender = new ScriptedSender(() => ({
+      outcome: 'temporary',
+      transcript: [],
+      error: { code: 'SMTP_TEMPORARY', message: 'busy', next: 'wait', retryable: true, reply: '451 4.3.0 try later', responseCode: 451 },
+    }));
     const { engine } = await setup({ clock, sender, lifetimeMs: () => lifetimeMs });
     const m = await engine.enqueue(simple);
     const waiting = await expect
@@ -131,7 +150,11 @@ describe('outbox engine', () => {
 
   it('gives up after the lifetime with the last server reply, never waiting more than an hour between tries', async () => {
     const clock = new ManualClock();
-    const sender = new ScriptedSender(() => ({ outcome: 'temporary', transcript: [], error: { code: 'SMTP_TEMPORARY', message: 'busy', next: 'wait', retryable: true, reply: '421 4.7.0 too busy', responseCode: 421 } }));
+    const sender = new ScriptedSender(() => ({
+      outcome: 'temporary',
+      transcript: [],
+      error: { code: 'SMTP_TEMPORARY', message: 'busy', next: 'wait', retryable: true, reply: '421 4.7.0 too busy', responseCode: 421 },
+    }));
     const { engine } = await setup({ clock, sender, lifetimeMs: 6 * 3_600_000 });
     const m = await engine.enqueue(simple);
     let message = (await engine.get(m.id))!;
@@ -165,7 +188,18 @@ describe('outbox engine', () => {
   it('fails a permanently refused message at once and sends the one behind it', async () => {
     const sender = new ScriptedSender((req) =>
       req.envelope.to[0] === 'nobody@example.org'
-        ? { outcome: 'permanent', transcript: [], error: { code: 'SMTP_RECIPIENT', message: 'refused', next: 'check', retryable: false, reply: '550 5.1.1 no such user', responseCode: 550 } }
+        ? {
+            outcome: 'permanent',
+            transcript: [],
+            error: {
+              code: 'SMTP_RECIPIENT',
+              message: 'refused',
+              next: 'check',
+              retryable: false,
+              reply: '550 5.1.1 no such user',
+              responseCode: 550,
+            },
+          }
         : { outcome: 'sent', transcript: [] },
     );
     const { engine } = await setup({ sender });
@@ -181,7 +215,18 @@ describe('outbox engine', () => {
     let refuse = true;
     const sender = new ScriptedSender((req) =>
       req.account.id === 'bad' && refuse
-        ? { outcome: 'auth', transcript: [], error: { code: 'SMTP_AUTH', message: 'refused', next: 'fix', retryable: false, reply: '535 5.7.8 bad credentials', responseCode: 535 } }
+        ? {
+            outcome: 'auth',
+            transcript: [],
+            error: {
+              code: 'SMTP_AUTH',
+              message: 'refused',
+              next: 'fix',
+              retryable: false,
+              reply: '535 5.7.8 bad credentials',
+              responseCode: 535,
+            },
+          }
         : { outcome: 'sent', transcript: [] },
     );
     const { engine } = await setup({ accounts, sender, autoSend: true });
@@ -208,7 +253,11 @@ describe('outbox engine', () => {
     const dir = await tempDir();
     cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
     const accounts = new MemoryAccounts(account('acct'));
-    const refusing = new ScriptedSender(() => ({ outcome: 'auth', transcript: [], error: { code: 'SMTP_AUTH', message: 'refused', next: 'fix', retryable: false, reply: '535 5.7.8 no', responseCode: 535 } }));
+    const refusing = new ScriptedSender(() => ({
+      outcome: 'auth',
+      transcript: [],
+      error: { code: 'SMTP_AUTH', message: 'refused', next: 'fix', retryable: false, reply: '535 5.7.8 no', responseCode: 535 },
+    }));
     const first = makeEngine(dir, { accounts, sender: refusing });
     await first.engine.start();
     const m = await first.engine.enqueue(simple);
@@ -263,7 +312,10 @@ describe('outbox engine', () => {
     const m = await crashed.engine.enqueue(simple);
     await crashed.engine.waitFor(m.id, ['sending']);
     // The process "dies": its lock is left behind with a pid that no longer runs.
-    await fs.writeFile(path.join(dir, 'spool', 'sender.lock'), JSON.stringify({ pid: 2 ** 22 + 7, host: (await import('node:os')).hostname(), token: 'dead', since: '' }));
+    await fs.writeFile(
+      path.join(dir, 'spool', 'sender.lock'),
+      JSON.stringify({ pid: 2 ** 22 + 7, host: (await import('node:os')).hostname(), token: 'dead', since: '' }),
+    );
     const next = makeEngine(dir);
     await next.engine.start();
     cleanups.push(() => next.engine.stop());

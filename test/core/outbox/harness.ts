@@ -111,7 +111,17 @@ export async function tempDir(prefix = 'outbox-test-'): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), prefix));
 }
 
-export function makeEngine(dataDir: string, parts: { accounts?: EngineAccounts; sender?: ScriptedSender; network?: FakeNetwork; clock?: Clock; autoSend?: boolean; lifetimeMs?: number | (() => number) } = {}) {
+export function makeEngine(
+  dataDir: string,
+  parts: {
+    accounts?: EngineAccounts;
+    sender?: ScriptedSender;
+    network?: FakeNetwork;
+    clock?: Clock;
+    autoSend?: boolean;
+    lifetimeMs?: number | (() => number);
+  } = {},
+) {
   const accounts = parts.accounts ?? new MemoryAccounts(account());
   const sender = parts.sender ?? new ScriptedSender();
   const network = parts.network ?? new FakeNetwork();

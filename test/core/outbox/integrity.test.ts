@@ -121,7 +121,9 @@ async function queueOffline(dir: string, size: number, tag: string): Promise<Out
 }
 
 describe('a message whose stored copy changed after it was queued', () => {
-  const cases = (['small', 'medium', 'large'] as const).flatMap((size) => (['truncated', 'overwritten', 'appended', 'missing'] as const).map((kind) => [size, kind] as const));
+  const cases = (['small', 'medium', 'large'] as const).flatMap((size) =>
+    (['truncated', 'overwritten', 'appended', 'missing'] as const).map((kind) => [size, kind] as const),
+  );
 
   it.each(cases)('%s, %s: never sent, quarantined with its reason and next step, an event, and kept until deleted', async (size, kind) => {
     const dir = await tempDir();
@@ -148,7 +150,11 @@ describe('a message whose stored copy changed after it was queued', () => {
     expect(intactFile.subarray(intactFile.length - intact.size).equals(sent[0]!)).toBe(true);
 
     expect(final.quarantine?.reason).toMatch(REASON[kind]);
-    expect(final.lastError).toMatchObject({ code: 'SPOOL_CORRUPT', message: final.quarantine?.reason, next: 'Write it again, or delete it.' });
+    expect(final.lastError).toMatchObject({
+      code: 'SPOOL_CORRUPT',
+      message: final.quarantine?.reason,
+      next: 'Write it again, or delete it.',
+    });
     if (kind === 'truncated' && size === 'large') expect(final.quarantine?.reason).toMatch(/\(now 4\d\d KB, was 8\d\d KB\)/);
     const event = flusher.events.find((e) => e.type === 'quarantined');
     expect(event).toMatchObject({ type: 'quarantined', id: damaged.id, error: { code: 'SPOOL_CORRUPT' } });
@@ -233,7 +239,11 @@ describe('a damaged file dropped into the queue before it was taken in', () => {
 
     // Reading (`outbox show`, `outbox queue --all` while the app runs) shows it, with what its metadata still says.
     const seen = await producer.get(dropped.id);
-    expect(seen).toMatchObject({ state: 'quarantined', subject: 'Dropped and damaged', lastError: { code: 'SPOOL_CORRUPT', next: 'Write it again, or delete it.' } });
+    expect(seen).toMatchObject({
+      state: 'quarantined',
+      subject: 'Dropped and damaged',
+      lastError: { code: 'SPOOL_CORRUPT', next: 'Write it again, or delete it.' },
+    });
     expect(seen?.quarantine?.reason).toMatch(/^Its stored copy in the outbox folder is damaged \(.+\); it was not sent\.$/);
     expect((await producer.list()).map((m) => m.id)).toContain(dropped.id);
     // A reader moves nothing and claims no move.
@@ -295,11 +305,18 @@ describe('a damaged file dropped into the queue before it was taken in', () => {
     const q = path.join(dir, 'spool', 'quarantine');
     await fs.rename(path.join(dir, 'spool', 'queue', `${message.id}.msg`), path.join(q, `${message.id}.msg`));
     // The older version's note: the message, then the detail.
-    await fs.writeFile(path.join(q, `${message.id}.msg.reason.txt`), 'A message in the outbox is damaged and was moved to the quarantine folder.\nx.msg: expected 10 bytes, found 5\n');
+    await fs.writeFile(
+      path.join(q, `${message.id}.msg.reason.txt`),
+      'A message in the outbox is damaged and was moved to the quarantine folder.\nx.msg: expected 10 bytes, found 5\n',
+    );
     const running = engineAt(dir, { online: true });
     await running.engine.start();
     const found = await running.engine.get(message.id);
-    expect(found).toMatchObject({ state: 'quarantined', subject: message.subject, quarantine: { file: path.join(q, `${message.id}.msg`) } });
+    expect(found).toMatchObject({
+      state: 'quarantined',
+      subject: message.subject,
+      quarantine: { file: path.join(q, `${message.id}.msg`) },
+    });
     expect(found?.quarantine?.reason).toBe('A message in the outbox is damaged and was moved to the quarantine folder.');
     expect(receivedFor(message)).toEqual([]);
   });
@@ -327,7 +344,9 @@ describe('the Sent copy', () => {
     expect(writer.saved).toEqual([]);
     expect(after.state).toBe('sent');
     expect(after.sentCopy?.error).toMatchObject({ code: 'SPOOL_CORRUPT', next: 'Write it again, or delete it.' });
-    expect(after.sentCopy?.error?.message).toMatch(/changed on disk after it was sent \(now .+, was .+\); no copy was saved to the Sent folder/);
+    expect(after.sentCopy?.error?.message).toMatch(
+      /changed on disk after it was sent \(now .+, was .+\); no copy was saved to the Sent folder/,
+    );
   });
 
   it('saves intact bytes, checked, as before', async () => {

@@ -12,7 +12,25 @@ afterEach(async () => {
 });
 
 function record(id: string, state: MessageRecord['state'] = 'queued'): MessageRecord {
-  return { id, accountId: 'a', state, messageId: `<${id}@x>`, subject: id, from: 'a@x.org', to: ['b@x.org'], cc: [], bccCount: 0, envelope: { from: 'a@x.org', to: ['b@x.org'] }, size: 10, createdAt: '2026-01-01T00:00:00Z', attempts: [], bodyOffset: 0, bodyLength: 10, sha256: '0', location: 'queue' };
+  return {
+    id,
+    accountId: 'a',
+    state,
+    messageId: `<${id}@x>`,
+    subject: id,
+    from: 'a@x.org',
+    to: ['b@x.org'],
+    cc: [],
+    bccCount: 0,
+    envelope: { from: 'a@x.org', to: ['b@x.org'] },
+    size: 10,
+    createdAt: '2026-01-01T00:00:00Z',
+    attempts: [],
+    bodyOffset: 0,
+    bodyLength: 10,
+    sha256: '0',
+    location: 'queue',
+  };
 }
 
 describe('state journal', () => {

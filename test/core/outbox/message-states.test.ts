@@ -33,7 +33,15 @@ import { actionsFor as screenActions, type MessageActions } from '../../../rende
 import { account, FakeNetwork, makeEngine, MemoryAccounts, ScriptedSender, tempDir } from './harness';
 
 /** The screen's buttons by the engine's action names. */
-const SCREEN_KEY: Record<MessageAction, keyof MessageActions> = { sendNow: 'sendNow', retry: 'retry', edit: 'edit', hold: 'pause', cancel: 'cancel', delete: 'remove', undo: 'undo' };
+const SCREEN_KEY: Record<MessageAction, keyof MessageActions> = {
+  sendNow: 'sendNow',
+  retry: 'retry',
+  edit: 'edit',
+  hold: 'pause',
+  cancel: 'cancel',
+  delete: 'remove',
+  undo: 'undo',
+};
 
 describe('the shared state tables', () => {
   it('give every state a group and a list of actions, and every group a state', () => {
@@ -64,7 +72,9 @@ describe('the shared state tables', () => {
   it('have only transitions.ts write a message state (journal replay aside)', () => {
     const root = fileURLToPath(new URL('../../../electron', import.meta.url));
     const files = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [path.join(dir, e.name)] : []));
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(path.join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [path.join(dir, e.name)] : [],
+      );
     const writers = new Set<string>();
     for (const file of files(root)) {
       const source = readFileSync(file, 'utf8');
@@ -80,7 +90,18 @@ describe('the shared state tables', () => {
 });
 
 describe('the engine accepts exactly the actions the screen offers (and the shared table allows)', () => {
-  const kinds = ['queued', 'scheduled', 'in its undo window', 'held by you', 'held for its account', 'failed', 'sent', 'partly delivered', 'quarantined', 'sending'] as const;
+  const kinds = [
+    'queued',
+    'scheduled',
+    'in its undo window',
+    'held by you',
+    'held for its account',
+    'failed',
+    'sent',
+    'partly delivered',
+    'quarantined',
+    'sending',
+  ] as const;
   type Kind = (typeof kinds)[number];
   let dir: string;
   let parts: ReturnType<typeof makeEngine>;
@@ -105,7 +126,8 @@ describe('the engine accepts exactly the actions the screen offers (and the shar
     // Messages to damage are taken in by a first engine, so the second has no copy of their bytes in memory.
     const first = makeEngine(dir, { accounts: accounts(), network: new FakeNetwork(false) });
     await first.engine.start();
-    for (let i = 0; i <= MESSAGE_ACTIONS.length; i++) quarantinable.push((await first.engine.enqueue({ to: ['a@example.org'], subject: `Damaged ${i}`, text: 'x'.repeat(200) })).id);
+    for (let i = 0; i <= MESSAGE_ACTIONS.length; i++)
+      quarantinable.push((await first.engine.enqueue({ to: ['a@example.org'], subject: `Damaged ${i}`, text: 'x'.repeat(200) })).id);
     await first.engine.stop();
     for (const id of quarantinable) {
       const file = path.join(dir, 'spool', 'queue', `${id}.msg`);
@@ -115,7 +137,8 @@ describe('the engine accepts exactly the actions the screen offers (and the shar
     }
     const sender = new ScriptedSender((request, bytes) => {
       const text = bytes.toString();
-      if (text.includes('Subject: Blocked')) return new Promise((resolve) => releases.push(() => resolve({ outcome: 'sent', transcript: [] })));
+      if (text.includes('Subject: Blocked'))
+        return new Promise((resolve) => releases.push(() => resolve({ outcome: 'sent', transcript: [] })));
       if (text.includes('Subject: Partly') && request.envelope.to.length === 2) return partial;
       return { outcome: 'sent', reply: '250 2.0.0 Ok', transcript: [] };
     });

@@ -97,13 +97,28 @@ describeDovecot('after a crash mid-send, the Sent folder decides', () => {
       tls: { ca: dovecot.ca },
     });
     const make = () =>
-      createOutboxEngine({ dataDir: dir, accounts, sender: crashable(new SmtpSender({ tls: { ca: certs.ca } })), connectivity: new FakeNetwork(), sentSearch });
+      createOutboxEngine({
+        dataDir: dir,
+        accounts,
+        sender: crashable(new SmtpSender({ tls: { ca: certs.ca } })),
+        connectivity: new FakeNetwork(),
+        sentSearch,
+      });
 
     // First run: the message reaches the server, which files it and dies before answering; Outbox stops there.
     const first = make();
     await first.start();
-    const queued = await first.enqueue({ accountId: acct.id, to: ['bob@example.test'], subject: 'Once only', text: 'Exactly one copy, please.' });
-    await expect.poll(async () => (await readFolder(dovecot, 'Sent')).filter((m) => m.source.toString('latin1').includes(queued.messageId)).length, { timeout: 10_000 }).toBe(1);
+    const queued = await first.enqueue({
+      accountId: acct.id,
+      to: ['bob@example.test'],
+      subject: 'Once only',
+      text: 'Exactly one copy, please.',
+    });
+    await expect
+      .poll(async () => (await readFolder(dovecot, 'Sent')).filter((m) => m.source.toString('latin1').includes(queued.messageId)).length, {
+        timeout: 10_000,
+      })
+      .toBe(1);
     await first.stop({ graceMs: 200 });
     expect((await first.get(queued.id))?.state).not.toBe('sent');
 

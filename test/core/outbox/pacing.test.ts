@@ -18,7 +18,17 @@ afterEach(async () => {
 });
 
 function limits(overrides: Partial<SendingLimits> = {}): SendingLimits {
-  return { profileId: 'test', name: 'Gmail', maxConnections: 2, messagesPerMinute: null, recipientsPerMessage: 100, messagesPerDay: null, recipientsPerDay: null, filesSentCopy: false, ...overrides };
+  return {
+    profileId: 'test',
+    name: 'Gmail',
+    maxConnections: 2,
+    messagesPerMinute: null,
+    recipientsPerMessage: 100,
+    messagesPerDay: null,
+    recipientsPerDay: null,
+    filesSentCopy: false,
+    ...overrides,
+  };
 }
 
 interface Setup {
@@ -36,7 +46,9 @@ interface Setup {
 async function setup(peerOptions: ProviderPeerOptions, paceBy: SendingLimits): Promise<Setup> {
   const peer = await startProviderPeer(peerOptions);
   closers.push(() => peer.close());
-  const acct = account('acct', { smtp: { host: '127.0.0.1', port: peer.port, security: 'none', insecure: true, user: 'ann', authMethod: 'auto' } });
+  const acct = account('acct', {
+    smtp: { host: '127.0.0.1', port: peer.port, security: 'none', insecure: true, user: 'ann', authMethod: 'auto' },
+  });
   const accounts = new MemoryAccounts(acct);
   const dir = await tempDir('outbox-pacing-');
   const events: OutboxEvent[] = [];
@@ -52,7 +64,14 @@ async function setup(peerOptions: ProviderPeerOptions, paceBy: SendingLimits): P
     async start() {
       const sender = new SmtpSender({ timeouts: { connection: 5_000, greeting: 5_000, socket: 10_000 } });
       // lifetime 1 ms: any ordinary temporary failure would fail the message at once; a wait must not.
-      const engine = createOutboxEngine({ dataDir: dir, accounts, sender, connectivity: network, lifetimeMs: 1, pacing: { limitsFor: () => paceBy } });
+      const engine = createOutboxEngine({
+        dataDir: dir,
+        accounts,
+        sender,
+        connectivity: network,
+        lifetimeMs: 1,
+        pacing: { limitsFor: () => paceBy },
+      });
       engine.on((e) => events.push(e));
       closers.push(() => engine.stop({ graceMs: 500 }));
       await engine.start();
@@ -66,7 +85,8 @@ async function setup(peerOptions: ProviderPeerOptions, paceBy: SendingLimits): P
 
 async function queue(s: Setup, count: number): Promise<OutboxMessage[]> {
   const out: OutboxMessage[] = [];
-  for (let i = 0; i < count; i++) out.push(await s.engine.enqueue({ accountId: s.acct.id, to: [`r${i}@example.test`], subject: `Message ${i}`, text: `Body ${i}` }));
+  for (let i = 0; i < count; i++)
+    out.push(await s.engine.enqueue({ accountId: s.acct.id, to: [`r${i}@example.test`], subject: `Message ${i}`, text: `Body ${i}` }));
   s.network.set(true);
   return out;
 }
@@ -74,10 +94,22 @@ async function queue(s: Setup, count: number): Promise<OutboxMessage[]> {
 /** Waits until every message is sent or waiting for a later time (none in flight, none due). */
 async function settled(s: Setup, total: number): Promise<OutboxMessage[]> {
   await expect
-    .poll(async () => {
-      const list = await s.engine.list();
-      return list.length === total && list.every((m) => m.state === 'sent' || m.state === 'failed' || m.state === 'held' || (m.state === 'queued' && m.nextAttemptAt !== undefined && Date.parse(m.nextAttemptAt) > Date.now()));
-    }, { timeout: 20_000 })
+    .poll(
+      async () => {
+        const list = await s.engine.list();
+        return (
+          list.length === total &&
+          list.every(
+            (m) =>
+              m.state === 'sent' ||
+              m.state === 'failed' ||
+              m.state === 'held' ||
+              (m.state === 'queued' && m.nextAttemptAt !== undefined && Date.parse(m.nextAttemptAt) > Date.now()),
+          )
+        );
+      },
+      { timeout: 20_000 },
+    )
     .toBe(true);
   return s.engine.list();
 }
@@ -122,7 +154,9 @@ describe('pacing by provider', () => {
     for (const m of waiting) {
       expect(Math.abs(Date.parse(m.nextAttemptAt!) - (firstSent + DAY))).toBeLessThan(5_000);
       // A local time people read, not a UTC stamp: "… leaves after 14:05 on 4 Dec."
-      expect(m.lastError?.message).toMatch(/^iCloud Mail's daily limit reached: this message leaves after \d\d:\d\d on \d{1,2} [A-Z][a-z]{2}\.$/);
+      expect(m.lastError?.message).toMatch(
+        /^iCloud Mail's daily limit reached: this message leaves after \d\d:\d\d on \d{1,2} [A-Z][a-z]{2}\.$/,
+      );
     }
 
     // Restarted: the count comes back from the journal, so "send all now" still sends nothing.
@@ -136,7 +170,10 @@ describe('pacing by provider', () => {
   });
 
   it('a thread limit of 2: every message delivered, none failed, and the connection count drops', async () => {
-    const s = await setup({ threadLimit: { sessions: 2, reply: REPLIES.microsoftThreadLimit } }, limits({ name: 'Microsoft', maxConnections: 4 }));
+    const s = await setup(
+      { threadLimit: { sessions: 2, reply: REPLIES.microsoftThreadLimit } },
+      limits({ name: 'Microsoft', maxConnections: 4 }),
+    );
     await queue(s, 20);
     await expect.poll(async () => (await s.engine.list()).filter((m) => m.state === 'sent').length, { timeout: 30_000 }).toBe(20);
 

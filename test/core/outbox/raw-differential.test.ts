@@ -19,7 +19,11 @@ const date = new Date('2026-11-27T10:00:00Z');
 const RESENT = /^resent-(bcc|cc|date|from|message-id|reply-to|sender|to)$/i;
 
 async function ours(input: Buffer): Promise<{ envelope: string[]; out: Buffer; messageId: string }> {
-  const prepared = await prepareRawMessage({ input: Readable.from([input]), recipientsFromHeaders: true, ignoreDots: true }, async () => acct, date);
+  const prepared = await prepareRawMessage(
+    { input: Readable.from([input]), recipientsFromHeaders: true, ignoreDots: true },
+    async () => acct,
+    date,
+  );
   const chunks: Buffer[] = [];
   for await (const c of prepared.body) chunks.push(c as Buffer);
   return { envelope: prepared.meta.envelope.to, out: Buffer.concat(chunks), messageId: prepared.meta.messageId };
@@ -45,7 +49,8 @@ function compare(input: PythonView, stored: PythonView, result: { envelope: stri
   if (input.defects.includes('MisplacedEnvelopeHeaderDefect') || bodyStartsWithFrom) return NOT_COMPARABLE;
   const resent = input.headers.some(([k]) => RESENT.test(k));
   const expected = referenceEnvelope(input, resent);
-  if (JSON.stringify(result.envelope) !== JSON.stringify(expected)) return `envelope ${JSON.stringify(result.envelope)} ≠ reference ${JSON.stringify(expected)}`;
+  if (JSON.stringify(result.envelope) !== JSON.stringify(expected))
+    return `envelope ${JSON.stringify(result.envelope)} ≠ reference ${JSON.stringify(expected)}`;
   // Every field of the input but Bcc/Resent-Bcc is stored, in order, same value (folding aside); added ones first.
   const kept = input.headers.filter(([k]) => !/^(resent-)?bcc$/i.test(k.trim()));
   const storedFields = stored.headers.slice(stored.headers.length - kept.length);
@@ -57,12 +62,16 @@ function compare(input: PythonView, stored: PythonView, result: { envelope: stri
     if (k !== sk || squash(v) !== squash(sv)) return `field ${i} ${k}: ${JSON.stringify(v)} stored as ${sk}: ${JSON.stringify(sv)}`;
   }
   if (input.unixfrom !== null && stored.unixfrom !== null) return 'the mbox From line was stored';
-  if (input.body && stored.body && crlf(input.body) !== stored.body.toString('latin1')) return `body ${JSON.stringify(crlf(input.body).slice(0, 200))} stored as ${JSON.stringify(stored.body.toString('latin1').slice(0, 200))}`;
+  if (input.body && stored.body && crlf(input.body) !== stored.body.toString('latin1'))
+    return `body ${JSON.stringify(crlf(input.body).slice(0, 200))} stored as ${JSON.stringify(stored.body.toString('latin1').slice(0, 200))}`;
   return null;
 }
 
 describe('raw input against Python email and mailparser: the corpus', () => {
-  const names = fs.readdirSync(FIXTURES).filter((n) => n.endsWith('.eml')).sort();
+  const names = fs
+    .readdirSync(FIXTURES)
+    .filter((n) => n.endsWith('.eml'))
+    .sort();
 
   it('has the real-world shapes', () => {
     expect(names.length).toBeGreaterThanOrEqual(12);
@@ -96,7 +105,10 @@ describe('raw input against Python email and mailparser: the corpus', () => {
         const seen = await mailparserRead(input);
         if (!seen.headerNames.some((k) => RESENT.test(k))) {
           const expected = [...new Set([...seen.recipients.to, ...seen.recipients.cc, ...seen.recipients.bcc])];
-          expect(result.envelope.map((a) => a.replace(/@xn--bcher-kva\.test$/, '@bücher.test')), name).toEqual(expected);
+          expect(
+            result.envelope.map((a) => a.replace(/@xn--bcher-kva\.test$/, '@bücher.test')),
+            name,
+          ).toEqual(expected);
         }
       }
     }
@@ -123,9 +135,13 @@ const addrSpec = fc.tuple(local, domain).map(([l, d]) => `${l}@${d}`);
 const mailbox = fc.oneof(
   addrSpec,
   fc.tuple(fc.constantFrom('Ann', 'Bob Smith', 'O Brien'), addrSpec).map(([n, a]) => `${n} <${a}>`),
-  fc.tuple(fc.constantFrom('"Doe, John"', '"Quote \\" inside"', '=?UTF-8?Q?J=C3=B6rg?=', '=?ISO-8859-1?Q?Andr=E9?='), addrSpec).map(([n, a]) => `${n} <${a}>`),
+  fc
+    .tuple(fc.constantFrom('"Doe, John"', '"Quote \\" inside"', '=?UTF-8?Q?J=C3=B6rg?=', '=?ISO-8859-1?Q?Andr=E9?='), addrSpec)
+    .map(([n, a]) => `${n} <${a}>`),
   fc.tuple(addrSpec, fc.constantFrom('(Ann)', '(a (nested) comment)')).map(([a, c]) => `${a} ${c}`),
-  fc.tuple(fc.constantFrom('Ann', '"Ann A."'), fc.constantFrom('(c)', ''), addrSpec).map(([n, c, a]) => `${n} ${c} <${a}>`.replace(/ {2}/g, ' ')),
+  fc
+    .tuple(fc.constantFrom('Ann', '"Ann A."'), fc.constantFrom('(c)', ''), addrSpec)
+    .map(([n, c, a]) => `${n} ${c} <${a}>`.replace(/ {2}/g, ' ')),
 );
 const entry = fc.oneof(
   { weight: 6, arbitrary: mailbox },
@@ -134,19 +150,28 @@ const entry = fc.oneof(
 );
 /** An address list, folded after some commas. */
 const addressList = fc
-  .tuple(fc.array(entry, { minLength: 1, maxLength: 4 }), fc.array(fc.constantFrom(', ', ',\n ', ',\n\t', ' ,  '), { minLength: 3, maxLength: 3 }))
+  .tuple(
+    fc.array(entry, { minLength: 1, maxLength: 4 }),
+    fc.array(fc.constantFrom(', ', ',\n ', ',\n\t', ' ,  '), { minLength: 3, maxLength: 3 }),
+  )
   .map(([entries, seps]) => entries.reduce((acc, e, i) => (i === 0 ? e : `${acc}${seps[i % 3]}${e}`), ''));
 const name = (n: string) => fc.constantFrom(n, n.toUpperCase(), n.toLowerCase());
 const field = fc.oneof(
   fc.tuple(name('To'), addressList),
   fc.tuple(name('Cc'), addressList),
   fc.tuple(name('Bcc'), addressList),
-  fc.tuple(fc.constant('Subject'), fc.constantFrom('Hello', 'Re: [list] a  b', '=?UTF-8?B?w5xiZXJzaWNodA==?= plain', 'Grüße aus Köln', 'folded\n over lines', 'x: y')),
+  fc.tuple(
+    fc.constant('Subject'),
+    fc.constantFrom('Hello', 'Re: [list] a  b', '=?UTF-8?B?w5xiZXJzaWNodA==?= plain', 'Grüße aus Köln', 'folded\n over lines', 'x: y'),
+  ),
   fc.tuple(fc.constant('X-Mailer'), fc.constantFrom('script 1.0', '  spaced  ', 'tab\there')),
   fc.tuple(fc.constant('Message-ID'), fc.constantFrom('<a.b@example.org>', '<id@x> (comment)', '  <spaced@example.org>  ')),
   fc.tuple(fc.constant('Received'), fc.constant('from a (a [192.0.2.1])\n\tby b; Thu, 26 Nov 2026 09:00:00 +0000')),
 );
-const resentBlock = fc.option(fc.tuple(fc.tuple(fc.constant('Resent-To'), addressList), fc.option(fc.tuple(fc.constant('Resent-Bcc'), addressList))), { nil: undefined });
+const resentBlock = fc.option(
+  fc.tuple(fc.tuple(fc.constant('Resent-To'), addressList), fc.option(fc.tuple(fc.constant('Resent-Bcc'), addressList))),
+  { nil: undefined },
+);
 const ending = fc.constantFrom('\n', '\r\n', '\r');
 
 const message = fc
@@ -156,7 +181,9 @@ const message = fc
     fields: fc.array(field, { minLength: 1, maxLength: 7 }),
     resent: resentBlock,
     recipient: fc.tuple(fc.constantFrom('To', 'Cc', 'Bcc'), addressList),
-    body: fc.array(fc.constantFrom('plain line', '', '.', 'From the start', 'Bcc: not a header here', 'tab\tline', 'ünïcödé'), { maxLength: 5 }),
+    body: fc.array(fc.constantFrom('plain line', '', '.', 'From the start', 'Bcc: not a header here', 'tab\tline', 'ünïcödé'), {
+      maxLength: 5,
+    }),
     endings: fc.array(ending, { minLength: 40, maxLength: 40 }),
   })
   .map((m) => {
@@ -165,7 +192,12 @@ const message = fc
     if (m.from) fields.push(['From', m.from]);
     fields.push(m.recipient, ...m.fields);
     // Each physical line gets its own line end; a "\r" end followed by an empty line's "\n" reads as one CRLF, for both readers.
-    const lines = [...(m.mbox ? ['From ann@example.com Thu Nov 26 09:00:00 2026'] : []), ...fields.map(([k, v]) => `${k}: ${v}`).flatMap((f) => f.split('\n')), '', ...m.body];
+    const lines = [
+      ...(m.mbox ? ['From ann@example.com Thu Nov 26 09:00:00 2026'] : []),
+      ...fields.map(([k, v]) => `${k}: ${v}`).flatMap((f) => f.split('\n')),
+      '',
+      ...m.body,
+    ];
     let text = '';
     lines.forEach((line, i) => {
       const end = m.endings[i % m.endings.length]!;
@@ -189,7 +221,9 @@ describe('raw input against Python email and mailparser: generated header blocks
         const view = refusedViews.shift()!;
         const resent = (view.headers ?? []).some(([k]) => RESENT.test(k));
         const reference = referenceEnvelope(view, resent);
-        const right = /no recipients/.test(r.message) ? reference.length === 0 : /is not an address/.test(r.message) && reference.some((a) => !a.includes('@'));
+        const right = /no recipients/.test(r.message)
+          ? reference.length === 0
+          : /is not an address/.test(r.message) && reference.some((a) => !a.includes('@'));
         if (!right) failures.push(`refused ${JSON.stringify(inputs[i]!.toString('utf8'))}: ${r.message}`);
       } else {
         okInputs.push(inputs[i]!);
@@ -209,10 +243,12 @@ describe('raw input against Python email and mailparser: generated header blocks
       const stored = await mailparserRead(okResults[i]!.out);
       const py = views[i + okInputs.length]!;
       const hidden = stored.headerNames.filter((k) => k === 'bcc' || k === 'resent-bcc');
-      if (hidden.length) failures.push(`mailparser finds ${hidden.join(', ')} in the stored bytes of ${JSON.stringify(okInputs[i]!.toString('utf8'))}`);
+      if (hidden.length)
+        failures.push(`mailparser finds ${hidden.join(', ')} in the stored bytes of ${JSON.stringify(okInputs[i]!.toString('utf8'))}`);
       const mine = [...stored.recipients.to, ...stored.recipients.cc].map(unquoted);
       const theirs = [...(py.recipients.to ?? []), ...(py.recipients.cc ?? [])].map(unquoted);
-      if (JSON.stringify(mine) !== JSON.stringify(theirs)) failures.push(`stored To/Cc: mailparser ${JSON.stringify(mine)} ≠ python ${JSON.stringify(theirs)}`);
+      if (JSON.stringify(mine) !== JSON.stringify(theirs))
+        failures.push(`stored To/Cc: mailparser ${JSON.stringify(mine)} ≠ python ${JSON.stringify(theirs)}`);
     }
     expect(failures.slice(0, 5), `seed ${seed}: ${failures.length} of ${inputs.length} differ`).toEqual([]);
     // Most messages are compared in full, not waved through as not comparable.
@@ -223,7 +259,9 @@ describe('raw input against Python email and mailparser: generated header blocks
 // Obsolete syntax (RFC 5322 §4.5: whitespace before the colon) is a field for mailparser, Postfix and Outbox;
 // Python ends the header block there, so mailparser is the reference for these (LF line ends: it does not
 // take a bare CR as a line end).
-const obsField = fc.tuple(fc.constantFrom('To', 'Cc', 'Bcc', 'BCC', 'cc'), fc.constantFrom(' :', '\t:', '  :', ':'), addressList).map(([k, colon, v]) => `${k}${colon} ${v}`);
+const obsField = fc
+  .tuple(fc.constantFrom('To', 'Cc', 'Bcc', 'BCC', 'cc'), fc.constantFrom(' :', '\t:', '  :', ':'), addressList)
+  .map(([k, colon, v]) => `${k}${colon} ${v}`);
 const obsMessage = fc
   .record({ fields: fc.array(obsField, { minLength: 1, maxLength: 5 }), subject: fc.constantFrom('Subject : s', 'Subject: s', 'X-Y\t: z') })
   .map((m) => Buffer.from(`From: ann@example.com\n${[...m.fields, m.subject].join('\n')}\n\nbody\n`, 'utf8'));
@@ -237,10 +275,14 @@ describe('raw input against mailparser: obsolete whitespace before the colon', (
       const expected = [...new Set([...seen.recipients.to, ...seen.recipients.cc, ...seen.recipients.bcc].map((a) => aLabel(unquoted(a))))];
       const result = await ours(input).catch((e: Error) => e);
       if (result instanceof Error) {
-        if (!(expected.length === 0 && /no recipients/.test(result.message))) failures.push(`refused: ${result.message}\n  input: ${JSON.stringify(input.toString('utf8'))}`);
+        if (!(expected.length === 0 && /no recipients/.test(result.message)))
+          failures.push(`refused: ${result.message}\n  input: ${JSON.stringify(input.toString('utf8'))}`);
         continue;
       }
-      if (JSON.stringify(result.envelope) !== JSON.stringify(expected)) failures.push(`envelope ${JSON.stringify(result.envelope)} ≠ mailparser ${JSON.stringify(expected)}\n  input: ${JSON.stringify(input.toString('utf8'))}`);
+      if (JSON.stringify(result.envelope) !== JSON.stringify(expected))
+        failures.push(
+          `envelope ${JSON.stringify(result.envelope)} ≠ mailparser ${JSON.stringify(expected)}\n  input: ${JSON.stringify(input.toString('utf8'))}`,
+        );
       const stored = await mailparserRead(result.out);
       if (stored.headerNames.includes('bcc')) failures.push(`Bcc left in ${JSON.stringify(result.out.toString('utf8'))}`);
     }

@@ -24,7 +24,10 @@ function chunked(input: string | Buffer, size = 1 << 20): Readable {
   return Readable.from(parts);
 }
 
-async function prepare(input: string | Buffer, o: { t?: boolean; rcpt?: string[]; i?: boolean; acct?: AccountProfile; from?: string; size?: number } = {}) {
+async function prepare(
+  input: string | Buffer,
+  o: { t?: boolean; rcpt?: string[]; i?: boolean; acct?: AccountProfile; from?: string; size?: number } = {},
+) {
   const acct = o.acct ?? account();
   const prepared = await prepareRawMessage(
     {
@@ -75,7 +78,9 @@ describe('raw input: line ends', () => {
 
 describe('raw input: the header block', () => {
   it('takes "Bcc : h@example.test" (RFC 5322 §4.5 obsolete syntax) as a header: removed, in the envelope, Subject kept', async () => {
-    const { meta, text } = await prepare('From: ann@acct.example.com\nTo: a@example.org\nBcc : h@example.test\nSubject: obsolete\n\nbody\n');
+    const { meta, text } = await prepare(
+      'From: ann@acct.example.com\nTo: a@example.org\nBcc : h@example.test\nSubject: obsolete\n\nbody\n',
+    );
     expect(meta.envelope.to).toEqual(['a@example.org', 'h@example.test']);
     expect(meta.subject).toBe('obsolete');
     expect(meta.bccCount).toBe(1);
@@ -84,7 +89,8 @@ describe('raw input: the header block', () => {
   });
 
   it('drops an mbox "From " first line, with -t and with recipients on the command line', async () => {
-    const input = 'From ann@acct.example.com Thu Nov 26 10:00:00 2026\nFrom: ann@acct.example.com\nTo: bob@example.org\nSubject: mbox\n\nFrom here on\n';
+    const input =
+      'From ann@acct.example.com Thu Nov 26 10:00:00 2026\nFrom: ann@acct.example.com\nTo: bob@example.org\nSubject: mbox\n\nFrom here on\n';
     const t = await prepare(input);
     expect(t.meta.envelope.to).toEqual(['bob@example.org']);
     expect(t.text).not.toContain('Thu Nov 26');
@@ -96,9 +102,17 @@ describe('raw input: the header block', () => {
   });
 
   it('keeps header bytes that are not UTF-8 (latin-1) exactly, when it rebuilds the block around a removed Bcc', async () => {
-    const input = Buffer.concat([Buffer.from('To: a@example.org\nBcc: b@example.org\nSubject: caf'), Buffer.from([0xe9, 0x20, 0xff]), Buffer.from('\nX-Folded: one\n\ttwo\n\nbody\n')]);
+    const input = Buffer.concat([
+      Buffer.from('To: a@example.org\nBcc: b@example.org\nSubject: caf'),
+      Buffer.from([0xe9, 0x20, 0xff]),
+      Buffer.from('\nX-Folded: one\n\ttwo\n\nbody\n'),
+    ]);
     const { out } = await prepare(input);
-    const expected = Buffer.concat([Buffer.from('Subject: caf'), Buffer.from([0xe9, 0x20, 0xff]), Buffer.from('\r\nX-Folded: one\r\n\ttwo\r\n\r\nbody\r\n')]);
+    const expected = Buffer.concat([
+      Buffer.from('Subject: caf'),
+      Buffer.from([0xe9, 0x20, 0xff]),
+      Buffer.from('\r\nX-Folded: one\r\n\ttwo\r\n\r\nbody\r\n'),
+    ]);
     expect(out.subarray(out.length - expected.length).equals(expected)).toBe(true);
     expect(out.includes(Buffer.from('b@example.org'))).toBe(false);
   });
@@ -140,23 +154,36 @@ describe('raw input: the header block', () => {
     expect(text).toContain('Message-ID: <id@x> (comment)\r\n');
     expect(bareMessageId(' (a (nested) <fake@x>)\r\n <real@y> (tail)')).toBe('<real@y>');
     expect(bareMessageId('no-brackets@x')).toBeNull();
-    await expect(prepare('Message-ID: not an id\nTo: a@example.org\n\nbody\n')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('Message-ID') });
+    await expect(prepare('Message-ID: not an id\nTo: a@example.org\n\nbody\n')).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringContaining('Message-ID'),
+    });
   });
 });
 
 describe('raw input: what is refused', () => {
   it('refuses a header line over 998 bytes, naming the line', async () => {
     const long = `Subject: ${'x'.repeat(990)}`;
-    await expect(prepare(`To: a@example.org\n${long}\n\nbody\n`)).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/^Line 2 of the message is longer than 998 bytes/) });
+    await expect(prepare(`To: a@example.org\n${long}\n\nbody\n`)).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/^Line 2 of the message is longer than 998 bytes/),
+    });
     // 998 exactly is allowed.
     const ok = await prepare(`To: a@example.org\nSubject: ${'y'.repeat(998 - 9)}\n\nbody\n`);
     expect(ok.meta.subject).toHaveLength(989);
   });
 
   it('refuses a body line over 998 bytes and a NUL byte, naming the line', async () => {
-    await expect(prepare(`To: a@example.org\n\nok\n${'z'.repeat(999)}\n`, { size: 100 })).rejects.toMatchObject({ message: expect.stringMatching(/^Line 4 of/) });
-    await expect(prepare(Buffer.from('To: a@example.org\n\nok\r\nbad\0byte\n'))).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/^Line 4 of the message contains a NUL byte/) });
-    await expect(prepare(Buffer.from('To: a@example.org\nSubject: a\0b\n\nok\n'))).rejects.toMatchObject({ message: expect.stringMatching(/^Line 2 of the message contains a NUL/) });
+    await expect(prepare(`To: a@example.org\n\nok\n${'z'.repeat(999)}\n`, { size: 100 })).rejects.toMatchObject({
+      message: expect.stringMatching(/^Line 4 of/),
+    });
+    await expect(prepare(Buffer.from('To: a@example.org\n\nok\r\nbad\0byte\n'))).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/^Line 4 of the message contains a NUL byte/),
+    });
+    await expect(prepare(Buffer.from('To: a@example.org\nSubject: a\0b\n\nok\n'))).rejects.toMatchObject({
+      message: expect.stringMatching(/^Line 2 of the message contains a NUL/),
+    });
   });
 
   it('normalises any input split anywhere exactly as a line-by-line reading does (fast-check)', () => {
@@ -172,19 +199,24 @@ describe('raw input: what is refused', () => {
       return out;
     };
     fc.assert(
-      fc.property(fc.stringMatching(/^[a.\r\n]{0,40}$/), fc.array(fc.nat(40), { maxLength: 6 }), fc.boolean(), (input, cuts, ignoreDots) => {
-        const bytes = Buffer.from(input, 'latin1');
-        const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-        const n = new LineNormalizer(ignoreDots);
-        const out: Buffer[] = [];
-        let from = 0;
-        for (const p of [...points, bytes.length]) {
-          out.push(n.push(bytes.subarray(from, p)));
-          from = p;
-        }
-        out.push(n.end());
-        expect(Buffer.concat(out).toString('latin1')).toBe(reference(input, ignoreDots));
-      }),
+      fc.property(
+        fc.stringMatching(/^[a.\r\n]{0,40}$/),
+        fc.array(fc.nat(40), { maxLength: 6 }),
+        fc.boolean(),
+        (input, cuts, ignoreDots) => {
+          const bytes = Buffer.from(input, 'latin1');
+          const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+          const n = new LineNormalizer(ignoreDots);
+          const out: Buffer[] = [];
+          let from = 0;
+          for (const p of [...points, bytes.length]) {
+            out.push(n.push(bytes.subarray(from, p)));
+            from = p;
+          }
+          out.push(n.end());
+          expect(Buffer.concat(out).toString('latin1')).toBe(reference(input, ignoreDots));
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -218,9 +250,12 @@ describe('raw input: headers Outbox adds', () => {
     expect(meta.envelope).toEqual({ from: 'jorg@xn--bcher-kva.test', to: ['bob@xn--mller-kva.test'] });
   });
 
-  it('refuses a non-ASCII local part at once when the account\'s server was last seen without SMTPUTF8', async () => {
+  it("refuses a non-ASCII local part at once when the account's server was last seen without SMTPUTF8", async () => {
     const known = account('known', { smtp: { ...account().smtp, smtpUtf8: false } });
-    await expect(prepare('To: 用户@example.test\n\nbody\n', { acct: known })).rejects.toMatchObject({ code: 'SMTP_UTF8_UNSUPPORTED', retryable: false });
+    await expect(prepare('To: 用户@example.test\n\nbody\n', { acct: known })).rejects.toMatchObject({
+      code: 'SMTP_UTF8_UNSUPPORTED',
+      retryable: false,
+    });
     // An internationalised domain alone is fine: it goes as its A-label.
     expect((await prepare('To: bob@bücher.test\n\nbody\n', { acct: known })).meta.envelope.to).toEqual(['bob@xn--bcher-kva.test']);
     // Not known (never tested): queued; the sender decides on the live connection.
@@ -229,6 +264,9 @@ describe('raw input: headers Outbox adds', () => {
 
   it('refuses to write a UTF-8 From when the envelope (-f) would not use SMTPUTF8', async () => {
     const acct = account('intl', { email: 'jörg@example.test' });
-    await expect(prepare('To: a@example.org\n\nbody\n', { acct, from: 'bounce@example.test' })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('SMTPUTF8') });
+    await expect(prepare('To: a@example.org\n\nbody\n', { acct, from: 'bounce@example.test' })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringContaining('SMTPUTF8'),
+    });
   });
 });

@@ -77,10 +77,13 @@ async function engineFor(port: number, recipientsPerMessage: number, clock = new
 async function afterAttempts(engine: OutboxEngine, id: string, n: number): Promise<OutboxMessage> {
   let found: OutboxMessage | undefined;
   await expect
-    .poll(async () => {
-      found = await engine.get(id);
-      return found && found.state !== 'sending' ? found.attempts.length : -1;
-    }, { timeout: 10_000 })
+    .poll(
+      async () => {
+        found = await engine.get(id);
+        return found && found.state !== 'sending' ? found.attempts.length : -1;
+      },
+      { timeout: 10_000 },
+    )
     .toBe(n);
   return found!;
 }

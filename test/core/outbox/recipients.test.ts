@@ -28,7 +28,9 @@ interface Transaction {
 }
 
 /** A raw server whose RCPT answers come from `answer` (changeable between attempts), logging each transaction. */
-async function server(answer: (address: string, index: number) => string): Promise<{ smtp: RawSmtpServer; transactions: Transaction[]; set(fn: typeof answer): void }> {
+async function server(
+  answer: (address: string, index: number) => string,
+): Promise<{ smtp: RawSmtpServer; transactions: Transaction[]; set(fn: typeof answer): void }> {
   let current = answer;
   const transactions: Transaction[] = [];
   const open = new Map<unknown, Transaction>();
@@ -85,10 +87,13 @@ async function engineFor(port: number, options: { dir?: string; clock?: ManualCl
 async function afterAttempts(engine: OutboxEngine, id: string, n: number): Promise<OutboxMessage> {
   let found: OutboxMessage | undefined;
   await expect
-    .poll(async () => {
-      found = await engine.get(id);
-      return found && found.state !== 'sending' ? found.attempts.length : -1;
-    }, { timeout: 10_000 })
+    .poll(
+      async () => {
+        found = await engine.get(id);
+        return found && found.state !== 'sending' ? found.attempts.length : -1;
+      },
+      { timeout: 10_000 },
+    )
     .toBe(n);
   return found!;
 }
@@ -107,7 +112,9 @@ function toNextTry(clock: ManualClock, message: OutboxMessage): void {
 
 describe('per-recipient delivery through a real SMTP conversation', () => {
   it('450 for one of three: the others are delivered, it waits, and the retry goes to it alone with the same bytes and Message-ID', async () => {
-    const peer = await server((a) => (a === 'b@example.test' ? '450 4.2.0 <b@example.test>: Recipient address rejected: Greylisted' : '250 2.1.5 Ok'));
+    const peer = await server((a) =>
+      a === 'b@example.test' ? '450 4.2.0 <b@example.test>: Recipient address rejected: Greylisted' : '250 2.1.5 Ok',
+    );
     const { engine, clock } = await engineFor(peer.smtp.port);
     const m = await enqueue(engine, ['a@example.test', 'b@example.test', 'c@example.test']);
 
@@ -132,7 +139,11 @@ describe('per-recipient delivery through a real SMTP conversation', () => {
 
   it('451 and 550 among 250s: the refused one is done, the deferred one is retried alone, then the message is sent with the refusal in view', async () => {
     const peer = await server((a) =>
-      a === 'b@example.test' ? '451 4.3.0 <b@example.test>: Temporary lookup failure' : a === 'c@example.test' ? '550 5.1.1 <c@example.test>: User unknown' : '250 2.1.5 Ok',
+      a === 'b@example.test'
+        ? '451 4.3.0 <b@example.test>: Temporary lookup failure'
+        : a === 'c@example.test'
+          ? '550 5.1.1 <c@example.test>: User unknown'
+          : '250 2.1.5 Ok',
     );
     const { engine, clock } = await engineFor(peer.smtp.port);
     const m = await enqueue(engine, ['a@example.test', 'b@example.test', 'c@example.test']);

@@ -5,7 +5,13 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../electron/shared/errors';
-import { ChannelServer, channelAddress, sendRequest, type RequestHandlers, type SpoolRequest } from '../../../electron/core/outbox/sender-channel';
+import {
+  ChannelServer,
+  channelAddress,
+  sendRequest,
+  type RequestHandlers,
+  type SpoolRequest,
+} from '../../../electron/core/outbox/sender-channel';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -86,7 +92,13 @@ describe('the sender channel', () => {
         fc.oneof(
           fc.string(),
           fc.json(),
-          fc.record({ op: fc.oneof(fc.string(), fc.constantFrom(...valid)), id: fc.oneof(fc.string({ maxLength: 300 }), fc.integer(), fc.constant(null)) }, { requiredKeys: [] }),
+          fc.record(
+            {
+              op: fc.oneof(fc.string(), fc.constantFrom(...valid)),
+              id: fc.oneof(fc.string({ maxLength: 300 }), fc.integer(), fc.constant(null)),
+            },
+            { requiredKeys: [] },
+          ),
         ),
         async (input) => {
           const line = typeof input === 'string' ? input : JSON.stringify(input);
@@ -98,7 +110,11 @@ describe('the sender channel', () => {
           }
           const p = parsed as { op?: unknown; id?: unknown } | undefined;
           const wellFormed =
-            typeof p === 'object' && p !== null && !Array.isArray(p) && typeof p.op === 'string' && valid.has(p.op) &&
+            typeof p === 'object' &&
+            p !== null &&
+            !Array.isArray(p) &&
+            typeof p.op === 'string' &&
+            valid.has(p.op) &&
             Object.keys(p).every((k) => k === 'op' || k === 'id') &&
             (p.op === 'flush' ? p.id === undefined : typeof p.id === 'string' && p.id.length >= 1 && p.id.length <= 200);
           fc.pre(!wellFormed);

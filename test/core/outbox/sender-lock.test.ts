@@ -30,7 +30,10 @@ describe('sender lock', () => {
     const dir = await tempDir();
     dirs.push(dir);
     for (let round = 0; round < 10; round++) {
-      await fs.writeFile(path.join(dir, 'sender.lock'), JSON.stringify({ pid: deadPid, host: os.hostname(), token: `dead-${round}`, since: '' }));
+      await fs.writeFile(
+        path.join(dir, 'sender.lock'),
+        JSON.stringify({ pid: deadPid, host: os.hostname(), token: `dead-${round}`, since: '' }),
+      );
       const contenders = Array.from({ length: 5 }, () => new SenderLock(dir));
       const won = await Promise.all(contenders.map((c) => c.tryAcquire()));
       expect(won.filter(Boolean)).toHaveLength(1);

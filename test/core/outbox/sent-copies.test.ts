@@ -18,7 +18,10 @@ class FakeFolder implements SentCopyWriter {
   }
 }
 
-const busy: SentCopyResult = { outcome: 'temporary', error: { code: 'NETWORK_TIMEOUT', message: 'The IMAP server did not answer in time.', next: 'Outbox will try again.', retryable: true } };
+const busy: SentCopyResult = {
+  outcome: 'temporary',
+  error: { code: 'NETWORK_TIMEOUT', message: 'The IMAP server did not answer in time.', next: 'Outbox will try again.', retryable: true },
+};
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -29,7 +32,14 @@ async function setup(folder: FakeFolder, options: { copy?: boolean; clock?: Manu
   const dir = options.dir ?? (await tempDir());
   const accounts = new MemoryAccounts(account('acct', { sentCopy: { enabled: options.copy ?? true } }));
   const sender = new ScriptedSender();
-  const engine = createOutboxEngine({ dataDir: dir, accounts, sender, connectivity: new FakeNetwork(), sentCopy: folder, ...(options.clock ? { clock: options.clock } : {}) });
+  const engine = createOutboxEngine({
+    dataDir: dir,
+    accounts,
+    sender,
+    connectivity: new FakeNetwork(),
+    sentCopy: folder,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   await engine.start();
   cleanups.push(async () => {
     await engine.stop();
@@ -67,7 +77,16 @@ describe('the copy in the Sent folder', () => {
   });
 
   it('marks a copy the server refuses as failed with its reason, while the mail stays sent', async () => {
-    const refused: SentCopyResult = { outcome: 'permanent', error: { code: 'INTERNAL', message: 'The server refused to store the copy.', next: 'Check the Sent folder setting.', retryable: false, reply: 'NO [OVERQUOTA] Quota exceeded' } };
+    const refused: SentCopyResult = {
+      outcome: 'permanent',
+      error: {
+        code: 'INTERNAL',
+        message: 'The server refused to store the copy.',
+        next: 'Check the Sent folder setting.',
+        retryable: false,
+        reply: 'NO [OVERQUOTA] Quota exceeded',
+      },
+    };
     const folder = new FakeFolder(() => refused);
     const { engine, sender } = await setup(folder);
     const m = await engine.enqueue(mail);

@@ -5,7 +5,9 @@ import { defaultDataDir, resolveDataDir } from '../../../electron/core/paths/dat
 
 describe('defaultDataDir', () => {
   it('uses $XDG_CONFIG_HOME/Outbox on Linux when it is set', () => {
-    expect(defaultDataDir({ platform: 'linux', env: { XDG_CONFIG_HOME: '/home/ann/.cfg' }, homedir: '/home/ann' })).toBe('/home/ann/.cfg/Outbox');
+    expect(defaultDataDir({ platform: 'linux', env: { XDG_CONFIG_HOME: '/home/ann/.cfg' }, homedir: '/home/ann' })).toBe(
+      '/home/ann/.cfg/Outbox',
+    );
   });
 
   it('falls back to ~/.config/Outbox on Linux when XDG_CONFIG_HOME is unset or empty', () => {
@@ -18,7 +20,9 @@ describe('defaultDataDir', () => {
   });
 
   it('uses ~/Library/Application Support/Outbox on macOS, ignoring XDG_CONFIG_HOME', () => {
-    expect(defaultDataDir({ platform: 'darwin', env: { XDG_CONFIG_HOME: '/x' }, homedir: '/Users/ann' })).toBe('/Users/ann/Library/Application Support/Outbox');
+    expect(defaultDataDir({ platform: 'darwin', env: { XDG_CONFIG_HOME: '/x' }, homedir: '/Users/ann' })).toBe(
+      '/Users/ann/Library/Application Support/Outbox',
+    );
   });
 
   it('uses %APPDATA%\\Outbox on Windows', () => {

@@ -45,12 +45,17 @@ describe('preferences', () => {
     expect(await store.load()).toEqual({ retryLifetimeHours: 120, notifyOnSent: true, undoSendSeconds: 10 });
     expect(warnings.join()).toMatch(/could not be read/);
     await store.update({ notifyOnSent: false });
-    expect(JSON.parse(await fs.readFile(path.join(dir, 'preferences.json'), 'utf8'))).toEqual({ retryLifetimeHours: 120, notifyOnSent: false, undoSendSeconds: 10 });
+    expect(JSON.parse(await fs.readFile(path.join(dir, 'preferences.json'), 'utf8'))).toEqual({
+      retryLifetimeHours: 120,
+      notifyOnSent: false,
+      undoSendSeconds: 10,
+    });
   });
 
   it('offer Undo send as off, 5, 10, 20 or 30 seconds and nothing else', async () => {
     const store = new PreferencesStore(dir);
-    for (const seconds of [0, 5, 10, 20, 30] as const) expect((await store.update({ undoSendSeconds: seconds })).undoSendSeconds).toBe(seconds);
+    for (const seconds of [0, 5, 10, 20, 30] as const)
+      expect((await store.update({ undoSendSeconds: seconds })).undoSendSeconds).toBe(seconds);
     for (const bad of [15, -5, 31, 2.5, '10']) await expect(store.update({ undoSendSeconds: bad } as never)).rejects.toThrow();
     expect(await new PreferencesStore(dir).load()).toMatchObject({ undoSendSeconds: 30 });
   });

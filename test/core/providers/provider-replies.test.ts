@@ -9,7 +9,13 @@ import { NOT_THROTTLING, REPLIES } from './replies';
 const CTX = { host: 'smtp.example.test', port: 587, security: 'starttls' as const };
 
 function smtpError(response: string, command: string, extra: Partial<NodemailerError> = {}): NodemailerError {
-  return Object.assign(new Error(`Message failed: ${response}`), { code: 'EMESSAGE', response, responseCode: Number(response.slice(0, 3)), command, ...extra }) as NodemailerError;
+  return Object.assign(new Error(`Message failed: ${response}`), {
+    code: 'EMESSAGE',
+    response,
+    responseCode: Number(response.slice(0, 3)),
+    command,
+    ...extra,
+  }) as NodemailerError;
 }
 
 describe('provider replies', () => {
@@ -34,7 +40,7 @@ describe('provider replies', () => {
     expect(recogniseReply(reply, { passwordSignIn: true })).toBeUndefined();
   });
 
-  it("does not tell an OAuth account that Microsoft no longer takes passwords when SMTP AUTH is off for its tenant", () => {
+  it('does not tell an OAuth account that Microsoft no longer takes passwords when SMTP AUTH is off for its tenant', () => {
     expect(recogniseReply(REPLIES.microsoftAuthDisabled, { passwordSignIn: false })).toBeUndefined();
     // The basic-auth retirement reply only ever answers a password.
     expect(recogniseReply(REPLIES.microsoftBasicAuthRetired, { passwordSignIn: false })).toMatchObject({ action: 'needs-sign-in' });
@@ -45,22 +51,37 @@ describe('provider replies', () => {
       const classified = classifyError(smtpError(REPLIES.gmailDailyLimit, command), CTX);
       expect(classified.outcome).toBe('temporary');
       expect(classified.throttle).toMatchObject({ action: 'pause-until', provider: 'Gmail', rule: 'gmail-daily-limit' });
-      expect(classified.error).toMatchObject({ code: 'SMTP_DAILY_LIMIT', retryable: true, reply: REPLIES.gmailDailyLimit, responseCode: 550 });
+      expect(classified.error).toMatchObject({
+        code: 'SMTP_DAILY_LIMIT',
+        retryable: true,
+        reply: REPLIES.gmailDailyLimit,
+        responseCode: 550,
+      });
       expect(classified.error?.message).toBe("Gmail's daily sending limit was reached.");
     }
     // nodemailer reports a limit reached at RCPT as all recipients refused.
-    const refused = smtpError('', 'RCPT TO', { response: undefined as unknown as string, code: 'EENVELOPE', rejectedErrors: [smtpError(REPLIES.microsoftRecipientRate, 'RCPT TO', { recipient: 'bob@example.test' })] });
+    const refused = smtpError('', 'RCPT TO', {
+      response: undefined as unknown as string,
+      code: 'EENVELOPE',
+      rejectedErrors: [smtpError(REPLIES.microsoftRecipientRate, 'RCPT TO', { recipient: 'bob@example.test' })],
+    });
     expect(classifyError(refused, CTX)).toMatchObject({ outcome: 'temporary', throttle: { action: 'pause-until', provider: 'Microsoft' } });
   });
 
   it("holds a password account that Microsoft no longer lets in, offering Microsoft's sign-in", () => {
-    const classified = classifyError(smtpError(REPLIES.microsoftBasicAuthRetired, 'AUTH PLAIN', { code: 'EAUTH' }), { ...CTX, passwordSignIn: true });
+    const classified = classifyError(smtpError(REPLIES.microsoftBasicAuthRetired, 'AUTH PLAIN', { code: 'EAUTH' }), {
+      ...CTX,
+      passwordSignIn: true,
+    });
     expect(classified.outcome).toBe('auth');
     expect(classified.error).toMatchObject({ code: 'SMTP_PASSWORD_RETIRED', reply: REPLIES.microsoftBasicAuthRetired });
     expect(classified.error?.message).toBe('Microsoft no longer accepts passwords for sending from this account.');
     expect(classified.error?.next).toContain('Sign in with Microsoft');
     // A wrong Gmail password stays a wrong password.
-    expect(classifyError(smtpError(NOT_THROTTLING.gmailWrongPassword, 'AUTH PLAIN', { code: 'EAUTH' }), { ...CTX, passwordSignIn: true }).error?.code).toBe('SMTP_AUTH');
+    expect(
+      classifyError(smtpError(NOT_THROTTLING.gmailWrongPassword, 'AUTH PLAIN', { code: 'EAUTH' }), { ...CTX, passwordSignIn: true }).error
+        ?.code,
+    ).toBe('SMTP_AUTH');
   });
 
   it('asks for fewer connections on a thread limit and says so plainly', () => {

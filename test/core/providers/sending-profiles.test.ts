@@ -1,24 +1,67 @@
 // Sending profiles are data with a source for every figure, matched to an account by its provider (domain,
 // custom domain on Google's or Microsoft's servers, SMTP host), and overridden by the account's own limits.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PROFILE, limitsOf, matchProfile, profileForBundled, SENDING_PROFILES } from '../../../electron/core/providers/sending-profiles';
+import {
+  DEFAULT_PROFILE,
+  limitsOf,
+  matchProfile,
+  profileForBundled,
+  SENDING_PROFILES,
+} from '../../../electron/core/providers/sending-profiles';
 import { lookupDomain, lookupMx } from '../../../electron/core/autodetect/bundled';
 
-const smtp = (host: string) => ({ host, port: 587, security: 'starttls' as const, insecure: false, user: 'u', authMethod: 'auto' as const });
+const smtp = (host: string) => ({
+  host,
+  port: 587,
+  security: 'starttls' as const,
+  insecure: false,
+  user: 'u',
+  authMethod: 'auto' as const,
+});
 
 describe('sending profiles', () => {
   it('covers the big providers, each figure with its source, and a default for unknown servers', () => {
     const ids = SENDING_PROFILES.profiles.map((p) => p.id);
-    expect(ids).toEqual(expect.arrayContaining(['gmail', 'google-workspace', 'microsoft-365', 'outlook-com', 'yahoo', 'icloud', 'fastmail', 'zoho', 'gmx-webde']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'gmail',
+        'google-workspace',
+        'microsoft-365',
+        'outlook-com',
+        'yahoo',
+        'icloud',
+        'fastmail',
+        'zoho',
+        'gmx-webde',
+      ]),
+    );
     for (const profile of [...SENDING_PROFILES.profiles, DEFAULT_PROFILE]) {
       for (const field of ['maxConnections', 'messagesPerMinute', 'recipientsPerMessage', 'messagesPerDay', 'recipientsPerDay'] as const) {
-        expect(profile.sources.some((s) => s.covers.includes(field)), `${profile.id}.${field} has a source`).toBe(true);
+        expect(
+          profile.sources.some((s) => s.covers.includes(field)),
+          `${profile.id}.${field} has a source`,
+        ).toBe(true);
       }
     }
     // What the providers publish, as the data file cites it.
-    expect(limitsOf({ email: 'a@contoso.com', smtp: smtp('smtp.office365.com') })).toMatchObject({ maxConnections: 3, messagesPerMinute: 30, recipientsPerMessage: 500, recipientsPerDay: 10_000, filesSentCopy: true });
-    expect(limitsOf({ email: 'a@example.com', smtp: smtp('smtp.gmail.com') })).toMatchObject({ profileId: 'google-workspace', messagesPerDay: 2000, recipientsPerDay: 10_000, recipientsPerMessage: 100 });
-    expect(limitsOf({ email: 'a@icloud.com', smtp: smtp('smtp.mail.me.com') })).toMatchObject({ messagesPerDay: 1000, recipientsPerDay: 1000, recipientsPerMessage: 500 });
+    expect(limitsOf({ email: 'a@contoso.com', smtp: smtp('smtp.office365.com') })).toMatchObject({
+      maxConnections: 3,
+      messagesPerMinute: 30,
+      recipientsPerMessage: 500,
+      recipientsPerDay: 10_000,
+      filesSentCopy: true,
+    });
+    expect(limitsOf({ email: 'a@example.com', smtp: smtp('smtp.gmail.com') })).toMatchObject({
+      profileId: 'google-workspace',
+      messagesPerDay: 2000,
+      recipientsPerDay: 10_000,
+      recipientsPerMessage: 100,
+    });
+    expect(limitsOf({ email: 'a@icloud.com', smtp: smtp('smtp.mail.me.com') })).toMatchObject({
+      messagesPerDay: 1000,
+      recipientsPerDay: 1000,
+      recipientsPerMessage: 500,
+    });
   });
 
   it('tells Gmail from Google Workspace and Outlook.com from Microsoft 365, by domain, MX or SMTP host', () => {
@@ -43,7 +86,11 @@ describe('sending profiles', () => {
   });
 
   it("lets the account's own limits win over its profile's (a paid plan, a company relay)", () => {
-    const limits = limitsOf({ email: 'a@contoso.com', smtp: smtp('smtp.office365.com'), limits: { maxConnections: 1, recipientsPerDay: 2000, messagesPerMinute: 10 } });
+    const limits = limitsOf({
+      email: 'a@contoso.com',
+      smtp: smtp('smtp.office365.com'),
+      limits: { maxConnections: 1, recipientsPerDay: 2000, messagesPerMinute: 10 },
+    });
     expect(limits).toMatchObject({ maxConnections: 1, recipientsPerDay: 2000, messagesPerMinute: 10, recipientsPerMessage: 500 });
   });
 });

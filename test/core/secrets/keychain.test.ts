@@ -132,4 +132,3 @@ function runNode(script: string, env: NodeJS.ProcessEnv, cwd: string): Promise<s
     });
   });
 }
-

@@ -14,7 +14,12 @@ const starttls587: ClassifyContext = { host: 'smtp.example.test', port: 587, sec
 describe('classifyError', () => {
   it("keeps the server's reply once: nodemailer's message that merely wraps it is not kept as detail", () => {
     const reply = '550 5.1.1 <nobody@example.test>: Recipient address rejected';
-    const wrapped = nodemailerError(`Can't send mail - all recipients were rejected: ${reply}`, { code: 'EENVELOPE', response: reply, responseCode: 550, command: 'RCPT TO' });
+    const wrapped = nodemailerError(`Can't send mail - all recipients were rejected: ${reply}`, {
+      code: 'EENVELOPE',
+      response: reply,
+      responseCode: 550,
+      command: 'RCPT TO',
+    });
     const rejected = classifyError(wrapped, starttls587).error!;
     expect(rejected.reply).toBe(reply);
     expect(rejected.detail).toBeUndefined();
@@ -83,7 +88,10 @@ describe('classifyError', () => {
     const result = classifyError(err, starttls587);
 
     expect(result.outcome).toBe('permanent');
-    expect(result.error).toMatchObject({ code: 'SMTP_SIZE', message: 'The message is larger than the 1000 bytes the mail server accepts.' });
+    expect(result.error).toMatchObject({
+      code: 'SMTP_SIZE',
+      message: 'The message is larger than the 1000 bytes the mail server accepts.',
+    });
   });
 });
 
@@ -116,7 +124,9 @@ describe('explainReply', () => {
   });
 
   it('keeps the retry wording for temporary enhanced codes such as greylisting', () => {
-    expect(explainReply('451 4.7.1 Please try again later', 'rcpt').message).toBe('The mail server hit a local error while handling the message (451).');
+    expect(explainReply('451 4.7.1 Please try again later', 'rcpt').message).toBe(
+      'The mail server hit a local error while handling the message (451).',
+    );
   });
 
   it('parses the reply code and enhanced status code', () => {

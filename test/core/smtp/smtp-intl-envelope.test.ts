@@ -12,7 +12,10 @@ describe('SmtpSender and internationalised addresses', () => {
 
   /** A scripted server that records the command lines exactly as sent (smtp-server would decode A-labels). */
   async function peer(smtpUtf8: boolean) {
-    const server = await startRawSmtp({ tls: certs, extensions: ['PIPELINING', '8BITMIME', 'ENHANCEDSTATUSCODES', 'AUTH PLAIN LOGIN', ...(smtpUtf8 ? ['SMTPUTF8'] : [])] });
+    const server = await startRawSmtp({
+      tls: certs,
+      extensions: ['PIPELINING', '8BITMIME', 'ENHANCEDSTATUSCODES', 'AUTH PLAIN LOGIN', ...(smtpUtf8 ? ['SMTPUTF8'] : [])],
+    });
     cleanup(() => server.close());
     const lines = (verb: string) => server.connections.flatMap((c) => c.commands).filter((l) => l.toUpperCase().startsWith(verb));
     return { server, lines };
@@ -21,7 +24,9 @@ describe('SmtpSender and internationalised addresses', () => {
   it('puts IDN domains in the envelope as A-labels, without SMTPUTF8, and reports recipients in the queued form', async () => {
     const { server, lines } = await peer(false);
     const sender = newSender(cleanup, { tls: { ca: certs.ca } });
-    const result = await sender.send(makeRequest(makeAccount(server.port), { from: 'ann@bücher.test', to: ['bob@müller.test', 'carol@example.test'] }));
+    const result = await sender.send(
+      makeRequest(makeAccount(server.port), { from: 'ann@bücher.test', to: ['bob@müller.test', 'carol@example.test'] }),
+    );
     expect(result.outcome, JSON.stringify(result.error)).toBe('sent');
     expect(lines('MAIL')).toEqual([expect.stringMatching(/^MAIL FROM:<ann@xn--bcher-kva\.test>( BODY=8BITMIME)?( SIZE=\d+)?$/)]);
     expect(lines('RCPT')).toEqual(['RCPT TO:<bob@xn--mller-kva.test>', 'RCPT TO:<carol@example.test>']);

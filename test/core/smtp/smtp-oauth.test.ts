@@ -50,7 +50,11 @@ interface Setup {
 /** The server accepts only the token the keychain holds now, and never one the test marks as refused. */
 async function setup(options: { storedToken?: string; refused?: Set<string> } = {}): Promise<Setup> {
   const secrets = new MemorySecretStore();
-  const tokens = new OAuthTokenStore({ secrets, clock: { now: () => now }, providers: (id) => (id === 'mock' ? mock.provider : undefined) });
+  const tokens = new OAuthTokenStore({
+    secrets,
+    clock: { now: () => now },
+    providers: (id) => (id === 'mock' ? mock.provider : undefined),
+  });
   const store = new AccountStore({ dataDir: dir, secrets, oauthTokens: tokens });
   const logins: Setup['logins'] = [];
   const refused = options.refused ?? new Set<string>();
@@ -95,7 +99,12 @@ async function setup(options: { storedToken?: string; refused?: Set<string> } = 
 }
 
 function engineFor(s: Setup) {
-  const engine = createOutboxEngine({ dataDir: dir, accounts: createEngineAccounts(s.store), sender: s.sender, connectivity: new FakeNetwork() });
+  const engine = createOutboxEngine({
+    dataDir: dir,
+    accounts: createEngineAccounts(s.store),
+    sender: s.sender,
+    connectivity: new FakeNetwork(),
+  });
   closers.push(() => engine.stop({ graceMs: 100 }));
   return engine;
 }

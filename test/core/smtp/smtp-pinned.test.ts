@@ -17,7 +17,25 @@ function selfSigned(name: string): TestCerts {
   try {
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '2', '-subj', `/CN=${name}`, '-addext', `subjectAltName=DNS:${name}`],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        'key.pem',
+        '-out',
+        'cert.pem',
+        '-days',
+        '2',
+        '-subj',
+        `/CN=${name}`,
+        '-addext',
+        `subjectAltName=DNS:${name}`,
+      ],
       { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     const cert = readFileSync(path.join(dir, 'cert.pem'), 'utf8');
@@ -106,10 +124,14 @@ describe('SmtpSender with a pinned certificate', () => {
     const unpinned = await newSender(cleanup, trustCa).send(makeRequest(makeAccount(server.port)));
     expect(unpinned.error?.code).toBe('SMTP_TLS');
 
-    const pinnedElsewhere = await newSender(cleanup, trustCa).send(makeRequest(makeAccount(server.port, { pinnedCertificate: pinOf(mine.cert) })));
+    const pinnedElsewhere = await newSender(cleanup, trustCa).send(
+      makeRequest(makeAccount(server.port, { pinnedCertificate: pinOf(mine.cert) })),
+    );
     expect(pinnedElsewhere.error?.code).toBe('SMTP_TLS');
 
-    const pinned = await newSender(cleanup, trustCa).send(makeRequest(makeAccount(server.port, { pinnedCertificate: pinOf(wrongHost.cert) })));
+    const pinned = await newSender(cleanup, trustCa).send(
+      makeRequest(makeAccount(server.port, { pinnedCertificate: pinOf(wrongHost.cert) })),
+    );
     expect(pinned.outcome).toBe('sent');
   });
 

@@ -34,7 +34,13 @@ describe('SmtpSender with a limit on recipients per transaction', () => {
   });
 
   it('recognises the limit by its text when the server gives no enhanced code', async () => {
-    const { result, messages } = await sendTo({ extensions: ['PIPELINING', '8BITMIME', 'AUTH PLAIN LOGIN'], rcpt: (c: RawCommand) => (c.rcptIndex! >= 3 ? '452 Too many recipients' : '250 Ok') }, FIVE);
+    const { result, messages } = await sendTo(
+      {
+        extensions: ['PIPELINING', '8BITMIME', 'AUTH PLAIN LOGIN'],
+        rcpt: (c: RawCommand) => (c.rcptIndex! >= 3 ? '452 Too many recipients' : '250 Ok'),
+      },
+      FIVE,
+    );
     expect(result.outcome).toBe('sent');
     expect(messages).toHaveLength(2);
   });
@@ -49,7 +55,10 @@ describe('SmtpSender with a limit on recipients per transaction', () => {
   it('keeps the first transaction delivered when a later one fails, and marks the rest as deferred or refused', async () => {
     let dataEnds = 0;
     const deferred = await sendTo(
-      { rcpt: (c: RawCommand) => (c.rcptIndex! >= 2 ? TOO_MANY : '250 2.1.5 Ok'), dataEnd: () => (++dataEnds === 1 ? '250 2.0.0 Ok: queued as A' : '451 4.3.0 Error: queue file write error') },
+      {
+        rcpt: (c: RawCommand) => (c.rcptIndex! >= 2 ? TOO_MANY : '250 2.1.5 Ok'),
+        dataEnd: () => (++dataEnds === 1 ? '250 2.0.0 Ok: queued as A' : '451 4.3.0 Error: queue file write error'),
+      },
       FIVE.slice(0, 4),
     );
     expect(deferred.result.outcome).toBe('partial');
@@ -61,7 +70,13 @@ describe('SmtpSender with a limit on recipients per transaction', () => {
     ]);
     expect(deferred.result.error?.message).toContain('deferred 2 of 4 recipients');
 
-    const refused = await sendTo({ rcpt: (c: RawCommand) => (c.rcptIndex! >= 1 ? (c.address === 'r3@example.test' ? '550 5.1.1 User unknown' : TOO_MANY) : '250 2.1.5 Ok') }, FIVE.slice(0, 3));
+    const refused = await sendTo(
+      {
+        rcpt: (c: RawCommand) =>
+          c.rcptIndex! >= 1 ? (c.address === 'r3@example.test' ? '550 5.1.1 User unknown' : TOO_MANY) : '250 2.1.5 Ok',
+      },
+      FIVE.slice(0, 3),
+    );
     // r3 is refused at once and r2 comes back as too many: a second transaction takes r2.
     expect(refused.result.recipients?.map((r) => [r.address, r.accepted, r.responseCode])).toEqual([
       ['r1@example.test', true, 250],

@@ -99,7 +99,10 @@ describe('SmtpSender against scripted server replies', () => {
   it('sends to the accepted recipients and reports the one refused with 550', async () => {
     const refusal = '550 5.1.1 <nobody@example.test>: Recipient address rejected: User unknown in virtual mailbox table';
     const to = ['bob@example.test', 'nobody@example.test', 'carol@example.test'];
-    const { result, server } = await sendTo({ rcpt: ({ address }) => (address === 'nobody@example.test' ? refusal : '250 2.1.5 Ok') }, { to });
+    const { result, server } = await sendTo(
+      { rcpt: ({ address }) => (address === 'nobody@example.test' ? refusal : '250 2.1.5 Ok') },
+      { to },
+    );
 
     expect(result.outcome).toBe('partial');
     expect(result.reply).toBe('250 2.0.0 Ok: queued as RAW1');

@@ -5,17 +5,7 @@ import net from 'node:net';
 import { makeCerts, makeWrongHostCerts } from '../../peers/certs';
 import { startSmtpPeer } from '../../peers/smtp-peer';
 import { startRawSmtp } from '../../peers/raw-smtp';
-import {
-  PASSWORD,
-  PASSWORD_FORMS,
-  USER,
-  makeAccount,
-  makeRequest,
-  newSender,
-  sampleMessage,
-  transcriptText,
-  useCleanup,
-} from './fixtures';
+import { PASSWORD, PASSWORD_FORMS, USER, makeAccount, makeRequest, newSender, sampleMessage, transcriptText, useCleanup } from './fixtures';
 
 const certs = makeCerts();
 const trustTestCa = { tls: { ca: certs.ca } };
@@ -116,7 +106,9 @@ describe('SmtpSender against smtp-server', () => {
     const account = makeAccount(server.port);
     const recipients = Array.from({ length: 9 }, (_, i) => `r${i}@example.test`);
 
-    const results = await Promise.all(recipients.map((to, i) => sender.send(makeRequest(account, { to: [to], bytes: sampleMessage(`p${i}`) }))));
+    const results = await Promise.all(
+      recipients.map((to, i) => sender.send(makeRequest(account, { to: [to], bytes: sampleMessage(`p${i}`) }))),
+    );
 
     expect(results.map((r) => r.outcome)).toEqual(recipients.map(() => 'sent'));
     expect(server.connections()).toBeLessThanOrEqual(3);

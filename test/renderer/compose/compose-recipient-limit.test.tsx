@@ -13,20 +13,40 @@ import { composeApi, sentMessage } from './fake-api';
 
 afterEach(() => cleanup());
 
-const GMAIL: SendingFigures = { maxConnections: 3, messagesPerMinute: 20, messagesPerDay: 500, recipientsPerDay: null, recipientsPerMessage: 100 };
-const gmail = (own: Partial<SendingFigures> = {}): AccountSending => ({ provider: 'Gmail', profile: GMAIL, effective: { ...GMAIL, ...own } });
+const GMAIL: SendingFigures = {
+  maxConnections: 3,
+  messagesPerMinute: 20,
+  messagesPerDay: 500,
+  recipientsPerDay: null,
+  recipientsPerMessage: 100,
+};
+const gmail = (own: Partial<SendingFigures> = {}): AccountSending => ({
+  provider: 'Gmail',
+  profile: GMAIL,
+  effective: { ...GMAIL, ...own },
+});
 const addresses = (n: number, domain = 'example.test') => Array.from({ length: n }, (_, i) => `r${i + 1}@${domain}`);
 
 async function open(sending: AccountSending | undefined, onEnqueue = vi.fn((r: SendRequest) => sentMessage(r))) {
   const acct: AccountSummary = { ...account(), ...(sending ? { sending } : {}) };
-  render(<ComposeScreen api={composeApi({ 'outbox:enqueue': onEnqueue }).api} accounts={[acct]} messages={[]} intent={{ kind: 'new', key: 1 }} onSent={vi.fn()} onClose={vi.fn()} />);
+  render(
+    <ComposeScreen
+      api={composeApi({ 'outbox:enqueue': onEnqueue }).api}
+      accounts={[acct]}
+      messages={[]}
+      intent={{ kind: 'new', key: 1 }}
+      onSent={vi.fn()}
+      onClose={vi.fn()}
+    />,
+  );
   await act(async () => {
     for (let i = 0; i < 20; i++) await Promise.resolve();
   });
   return onEnqueue;
 }
 
-const type = (label: 'To' | 'Cc' | 'Bcc', list: string[]) => fireEvent.change(screen.getByRole('combobox', { name: label }), { target: { value: list.join(', ') } });
+const type = (label: 'To' | 'Cc' | 'Bcc', list: string[]) =>
+  fireEvent.change(screen.getByRole('combobox', { name: label }), { target: { value: list.join(', ') } });
 const warning = () => screen.queryByRole('note', { name: 'Too many recipients for one message' });
 
 describe('Compose and the provider’s recipients per message', () => {

@@ -22,13 +22,33 @@ async function settle(): Promise<void> {
 }
 
 function recent(to: string[], createdAt = '2030-01-01T10:00:00.000Z'): OutboxSummary {
-  return { id: `m-${createdAt}`, accountId: 'ann-example-com', state: 'sent', messageId: '<x@y>', subject: 's', from: 'ann@example.com', to, cc: [], bccCount: 0, envelope: { from: 'ann@example.com', to }, size: 1, createdAt, attemptCount: 1 };
+  return {
+    id: `m-${createdAt}`,
+    accountId: 'ann-example-com',
+    state: 'sent',
+    messageId: '<x@y>',
+    subject: 's',
+    from: 'ann@example.com',
+    to,
+    cc: [],
+    bccCount: 0,
+    envelope: { from: 'ann@example.com', to },
+    size: 1,
+    createdAt,
+    attemptCount: 1,
+  };
 }
 
-async function open(fake: ReturnType<typeof composeApi>, props: Partial<ComposeScreenProps> = {}, intent: ComposeIntent = { kind: 'new', key: 1 }) {
+async function open(
+  fake: ReturnType<typeof composeApi>,
+  props: Partial<ComposeScreenProps> = {},
+  intent: ComposeIntent = { kind: 'new', key: 1 },
+) {
   const onSent = vi.fn();
   const onClose = vi.fn();
-  const view = render(<ComposeScreen api={fake.api} accounts={[account()]} messages={[]} intent={intent} onSent={onSent} onClose={onClose} {...props} />);
+  const view = render(
+    <ComposeScreen api={fake.api} accounts={[account()]} messages={[]} intent={intent} onSent={onSent} onClose={onClose} {...props} />,
+  );
   await settle();
   return { ...view, onSent, onClose };
 }
@@ -54,7 +74,12 @@ describe('recipient chips', () => {
     fireEvent.paste(toInput(), { clipboardData: { getData: () => 'a@x.com, Bob <b@y.org>; c@z' } });
 
     const chips = chipsOf('To');
-    expect(chips.map((c) => c.querySelector('.compose-chip__text')?.textContent)).toEqual(['bob@example.com', 'a@x.com', 'Bob <b@y.org>', 'c@z']);
+    expect(chips.map((c) => c.querySelector('.compose-chip__text')?.textContent)).toEqual([
+      'bob@example.com',
+      'a@x.com',
+      'Bob <b@y.org>',
+      'c@z',
+    ]);
     expect(chips.map((c) => c.getAttribute('aria-invalid'))).toEqual([null, null, null, 'true']);
     expect(toInput().getAttribute('aria-invalid')).toBe('true');
     expect(screen.getByText(/“c@z” is not a valid address/)).toBeTruthy();
@@ -78,13 +103,20 @@ describe('recipient chips', () => {
 
 describe('suggestions', () => {
   it('offers recent addresses and takes one chosen with the arrow keys and Enter', async () => {
-    const messages = [recent(['Bob Example <bob@example.com>', 'carol@example.org']), recent(['Bobby Tables <bobby@school.example>'], '2030-02-01T00:00:00.000Z')];
+    const messages = [
+      recent(['Bob Example <bob@example.com>', 'carol@example.org']),
+      recent(['Bobby Tables <bobby@school.example>'], '2030-02-01T00:00:00.000Z'),
+    ];
     await open(composeApi(), { messages });
     type(toInput(), 'bo');
     const list = screen.getByRole('listbox', { name: 'Suggestions for To' });
     expect(toInput().getAttribute('aria-expanded')).toBe('true');
     // Newest first within the same rank.
-    expect(within(list).getAllByRole('option').map((o) => o.textContent)).toEqual(['Bobby Tables bobby@school.example', 'Bob Example bob@example.com']);
+    expect(
+      within(list)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['Bobby Tables bobby@school.example', 'Bob Example bob@example.com']);
 
     fireEvent.keyDown(toInput(), { key: 'ArrowDown' });
     fireEvent.keyDown(toInput(), { key: 'ArrowDown' });
@@ -110,7 +142,14 @@ describe('suggestions', () => {
 describe('sending', () => {
   it('enqueues the message with its draft id and attachments, then hands it to the shell', async () => {
     const fake = composeApi();
-    const opened = draft({ id: 'draft-open0001', to: ['bob@example.com'], subject: 'Report', html: '<div>old</div>', text: 'old', attachments: [{ id: 'att-file00001', name: 'report.pdf', size: 2048, contentType: 'application/pdf' }] });
+    const opened = draft({
+      id: 'draft-open0001',
+      to: ['bob@example.com'],
+      subject: 'Report',
+      html: '<div>old</div>',
+      text: 'old',
+      attachments: [{ id: 'att-file00001', name: 'report.pdf', size: 2048, contentType: 'application/pdf' }],
+    });
     const { onSent } = await open(fake, {}, { kind: 'draft', draft: opened, key: 2 });
     expect(screen.getByText('report.pdf')).toBeTruthy();
     type(toInput(), 'Carol <carol@example.org>');
@@ -165,7 +204,13 @@ describe('sending', () => {
   it("shows the error's cause, next step and the server's reply, and keeps the message", async () => {
     const fake = composeApi({
       'outbox:enqueue': () => {
-        throw new FakeFailure({ code: 'SMTP_REJECTED', message: 'The mail server refused the message.', next: 'Read the reply.', retryable: false, reply: '554 5.7.1 Spam detected' });
+        throw new FakeFailure({
+          code: 'SMTP_REJECTED',
+          message: 'The mail server refused the message.',
+          next: 'Read the reply.',
+          retryable: false,
+          reply: '554 5.7.1 Spam detected',
+        });
       },
     });
     const { onSent } = await open(fake);
@@ -245,7 +290,14 @@ describe('attachments', () => {
   });
 
   it('stages dropped files from their bytes', async () => {
-    const fake = composeApi({ 'attachment:stage': (file: { name: string; bytes: Uint8Array }) => ({ id: 'att-drop00001', name: file.name, size: file.bytes.byteLength, contentType: 'text/plain' }) });
+    const fake = composeApi({
+      'attachment:stage': (file: { name: string; bytes: Uint8Array }) => ({
+        id: 'att-drop00001',
+        name: file.name,
+        size: file.bytes.byteLength,
+        contentType: 'text/plain',
+      }),
+    });
     const { container } = await open(fake);
     const file = new File(['hello'], 'notes.txt', { type: 'text/plain' });
     const root = container.querySelector('.compose') as HTMLElement;
@@ -319,7 +371,14 @@ describe('drafts', () => {
   });
 
   it('opens the newest draft when resuming, Cc shown and its body sanitised', async () => {
-    const newest = draft({ id: 'draft-newest001', to: ['bob@example.com'], cc: ['carol@example.org'], subject: 'Newest', html: '<div>Hi <b>there</b><img src="https://tracker.example/p.gif"></div>', updatedAt: '2030-05-02T10:00:00.000Z' });
+    const newest = draft({
+      id: 'draft-newest001',
+      to: ['bob@example.com'],
+      cc: ['carol@example.org'],
+      subject: 'Newest',
+      html: '<div>Hi <b>there</b><img src="https://tracker.example/p.gif"></div>',
+      updatedAt: '2030-05-02T10:00:00.000Z',
+    });
     const older = draft({ id: 'draft-older0001', subject: 'Older', updatedAt: '2030-05-01T10:00:00.000Z' });
     const fake = composeApi({ 'draft:list': () => [newest, older] });
     await open(fake, {}, { kind: 'resume', key: 3 });
@@ -328,7 +387,11 @@ describe('drafts', () => {
     expect(chipsOf('Cc').map((c) => c.querySelector('.compose-chip__text')?.textContent)).toEqual(['carol@example.org']);
     expect(screen.getByRole('textbox', { name: 'Message' }).innerHTML).toBe('<div>Hi <b>there</b></div>');
     const drafts = screen.getByRole('navigation', { name: 'Drafts' });
-    expect(within(drafts).getAllByRole('listitem').map((li) => li.querySelector('.compose-draft__subject')?.textContent)).toEqual(['Newest', 'Older']);
+    expect(
+      within(drafts)
+        .getAllByRole('listitem')
+        .map((li) => li.querySelector('.compose-draft__subject')?.textContent),
+    ).toEqual(['Newest', 'Older']);
 
     fireEvent.click(within(drafts).getByText('Older'));
     await settle();
@@ -340,7 +403,11 @@ describe('drafts', () => {
     fireEvent.click(within(within(drafts).getByRole('group', { name: 'Delete draft Newest?' })).getByRole('button', { name: 'Delete' }));
     await settle();
     expect(fake.callsTo('draft:remove')).toEqual([['draft-newest001']]);
-    expect(within(drafts).getAllByRole('listitem').map((li) => li.querySelector('.compose-draft__subject')?.textContent)).toEqual(['Older']);
+    expect(
+      within(drafts)
+        .getAllByRole('listitem')
+        .map((li) => li.querySelector('.compose-draft__subject')?.textContent),
+    ).toEqual(['Older']);
 
     fireEvent.click(within(drafts).getByRole('button', { name: 'Blank message' }));
     await settle();
@@ -358,7 +425,11 @@ describe('drafts', () => {
         api={fake.api}
         accounts={[account()]}
         messages={[]}
-        intent={{ kind: 'new', key: 2, prefill: { to: ['bob@example.com'], cc: [], bcc: [], subject: 'From a link', body: 'Hi <b>\nthere' } }}
+        intent={{
+          kind: 'new',
+          key: 2,
+          prefill: { to: ['bob@example.com'], cc: [], bcc: [], subject: 'From a link', body: 'Hi <b>\nthere' },
+        }}
         onSent={onSent}
         onClose={onClose}
       />,
@@ -382,9 +453,15 @@ describe('drafts', () => {
 
 describe('accounts', () => {
   it('marks an account that needs attention, and explains when there is none', async () => {
-    const { unmount } = await open(composeApi(), { accounts: [account(), account({ id: 'work', name: 'Work', email: 'ann@work.example', status: 'needs-sign-in' })] });
+    const { unmount } = await open(composeApi(), {
+      accounts: [account(), account({ id: 'work', name: 'Work', email: 'ann@work.example', status: 'needs-sign-in' })],
+    });
     const from = screen.getByLabelText('From');
-    expect(within(from).getAllByRole('option').map((o) => o.textContent)).toEqual(['Ann Example <ann@example.com>', 'Work <ann@work.example> — needs sign-in']);
+    expect(
+      within(from)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['Ann Example <ann@example.com>', 'Work <ann@work.example> — needs sign-in']);
     unmount();
     const onAddAccount = vi.fn();
     await open(composeApi(), { accounts: [], onAddAccount });

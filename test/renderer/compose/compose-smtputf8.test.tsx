@@ -14,7 +14,16 @@ afterEach(() => cleanup());
 async function open(smtpUtf8: boolean | undefined) {
   const base = account();
   const acct: AccountProfile = { ...base, smtp: { ...base.smtp, ...(smtpUtf8 === undefined ? {} : { smtpUtf8 }) } };
-  render(<ComposeScreen api={composeApi().api} accounts={[acct]} messages={[]} intent={{ kind: 'new', key: 1 }} onSent={vi.fn()} onClose={vi.fn()} />);
+  render(
+    <ComposeScreen
+      api={composeApi().api}
+      accounts={[acct]}
+      messages={[]}
+      intent={{ kind: 'new', key: 1 }}
+      onSent={vi.fn()}
+      onClose={vi.fn()}
+    />,
+  );
   await act(async () => {
     for (let i = 0; i < 20; i++) await Promise.resolve();
   });
@@ -29,7 +38,9 @@ describe('Compose and servers without SMTPUTF8', () => {
     fireEvent.change(toInput(), { target: { value: '用户' } });
     expect(warning()).toBeNull();
     fireEvent.change(toInput(), { target: { value: '用户@example.test' } });
-    expect(warning()?.textContent).toMatch(/“用户@example.test” has non-ASCII characters before the @, and smtp\.example\.com cannot deliver/);
+    expect(warning()?.textContent).toMatch(
+      /“用户@example.test” has non-ASCII characters before the @, and smtp\.example\.com cannot deliver/,
+    );
     expect(toInput().getAttribute('aria-describedby')).toBe(warning()!.id);
     fireEvent.keyDown(toInput(), { key: 'Enter' });
     expect(warning()).not.toBeNull();
@@ -51,7 +62,10 @@ describe('Compose and servers without SMTPUTF8', () => {
   });
 
   it('finds the address inside a name and angle brackets', () => {
-    expect(nonAsciiAddresses(['Jörg <jörg@example.test>', 'Ann <ann@example.test>'], 'Zoë <zoë@ex')).toEqual(['jörg@example.test', 'zoë@ex']);
+    expect(nonAsciiAddresses(['Jörg <jörg@example.test>', 'Ann <ann@example.test>'], 'Zoë <zoë@ex')).toEqual([
+      'jörg@example.test',
+      'zoë@ex',
+    ]);
     expect(nonAsciiAddresses([], 'Jörg Müller')).toEqual([]);
   });
 });

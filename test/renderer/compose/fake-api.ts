@@ -13,7 +13,18 @@ export class FakeFailure {
 type Handler = (...args: never[]) => unknown;
 
 export function draft(patch: Partial<Draft> = {}): Draft {
-  return { id: 'draft-aaaa1111', to: [], cc: [], bcc: [], subject: '', html: '', text: '', attachments: [], updatedAt: '2030-01-01T10:00:00.000Z', ...patch };
+  return {
+    id: 'draft-aaaa1111',
+    to: [],
+    cc: [],
+    bcc: [],
+    subject: '',
+    html: '',
+    text: '',
+    attachments: [],
+    updatedAt: '2030-01-01T10:00:00.000Z',
+    ...patch,
+  };
 }
 
 export function sentMessage(request: SendRequest): OutboxMessage {
@@ -43,7 +54,12 @@ export function composeApi(handlers: Partial<Record<InvokeChannel, Handler>> = {
     'draft:save': (input: DraftSave) => {
       saved += 1;
       const { attachments: _ids, ...rest } = input;
-      return draft({ ...rest, id: input.id ?? `draft-new${String(saved).padStart(5, '0')}`, attachments: [], updatedAt: new Date().toISOString() } as Partial<Draft>);
+      return draft({
+        ...rest,
+        id: input.id ?? `draft-new${String(saved).padStart(5, '0')}`,
+        attachments: [],
+        updatedAt: new Date().toISOString(),
+      } as Partial<Draft>);
     },
     'draft:remove': () => null,
     'outbox:enqueue': (request: SendRequest) => sentMessage(request),

@@ -31,7 +31,9 @@ describe('htmlToText', () => {
   });
 
   it('quotes a blockquote line by line', () => {
-    expect(text('<div>Thanks</div><blockquote><div>Can you come?</div><div><br></div><div>Ann</div></blockquote>')).toBe('Thanks\n> Can you come?\n>\n> Ann');
+    expect(text('<div>Thanks</div><blockquote><div>Can you come?</div><div><br></div><div>Ann</div></blockquote>')).toBe(
+      'Thanks\n> Can you come?\n>\n> Ann',
+    );
   });
 
   it('gives nothing for an empty editor', () => {

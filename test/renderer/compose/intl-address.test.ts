@@ -6,9 +6,16 @@ import { needsSmtpUtf8 as renderer } from '../../../renderer/src/compose/intl-ad
 describe("Compose's SMTPUTF8 check", () => {
   it('agrees with the engine on every address', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.emailAddress(), fc.string({ unit: 'grapheme' }), fc.tuple(fc.string({ unit: 'grapheme' }), fc.domain()).map(([l, d]) => `${l}@${d}`)), (address) => {
-        expect(renderer(address)).toBe(shared(address));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.emailAddress(),
+          fc.string({ unit: 'grapheme' }),
+          fc.tuple(fc.string({ unit: 'grapheme' }), fc.domain()).map(([l, d]) => `${l}@${d}`),
+        ),
+        (address) => {
+          expect(renderer(address)).toBe(shared(address));
+        },
+      ),
       { numRuns: 2000 },
     );
   });

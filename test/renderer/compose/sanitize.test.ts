@@ -5,17 +5,23 @@ import { bodyParts, draftBodyHtml, sanitizeBody, textToHtml } from '../../../ren
 
 describe('the body policy', () => {
   it('keeps bold, italic, underline, lists, quotes and web or mail links', () => {
-    const html = '<div><b>a</b><i>b</i><u>c</u><ul><li>d</li></ul><blockquote>e</blockquote><a href="https://x.org">x</a><a href="mailto:a@b.co">m</a></div>';
+    const html =
+      '<div><b>a</b><i>b</i><u>c</u><ul><li>d</li></ul><blockquote>e</blockquote><a href="https://x.org">x</a><a href="mailto:a@b.co">m</a></div>';
     expect(sanitizeBody(html)).toBe(html);
   });
 
   it('drops scripts, images, styles, event handlers and other link schemes', () => {
-    const out = sanitizeBody('<p style="color:red" onclick="x()">hi<img src="https://tracker.example/p.gif"><script>alert(1)</script><a href="javascript:alert(1)">j</a><a href="file:///etc/passwd">f</a></p><style>p{}</style>');
+    const out = sanitizeBody(
+      '<p style="color:red" onclick="x()">hi<img src="https://tracker.example/p.gif"><script>alert(1)</script><a href="javascript:alert(1)">j</a><a href="file:///etc/passwd">f</a></p><style>p{}</style>',
+    );
     expect(out).toBe('<p>hi<a>j</a><a>f</a></p>');
   });
 
   it('gives both parts of the body, and none for an empty editor', () => {
-    expect(bodyParts('<div>Hi <b>Bob</b></div><div>Line two</div>')).toEqual({ html: '<div>Hi <b>Bob</b></div><div>Line two</div>', text: 'Hi Bob\nLine two' });
+    expect(bodyParts('<div>Hi <b>Bob</b></div><div>Line two</div>')).toEqual({
+      html: '<div>Hi <b>Bob</b></div><div>Line two</div>',
+      text: 'Hi Bob\nLine two',
+    });
     expect(bodyParts('<div><br></div>')).toEqual({ html: '', text: '' });
   });
 

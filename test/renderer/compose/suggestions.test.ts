@@ -19,7 +19,7 @@ describe('recent recipients', () => {
     ]);
   });
 
-  it('adds the chips typed here after the outbox\'s addresses, once each, leaving the pool itself alone', () => {
+  it("adds the chips typed here after the outbox's addresses, once each, leaving the pool itself alone", () => {
     const pool = recentRecipients(messages);
     const merged = withExtra(pool, ['zoe@example.com', 'ERIN@example.com', 'Zoe Again <zoe@example.com>', 'nope']);
     expect(merged.map((r) => r.address)).toEqual([...pool.map((r) => r.address), 'zoe@example.com']);
@@ -36,7 +36,11 @@ describe('recent recipients', () => {
   });
 
   it('offers at most six', () => {
-    const many = Array.from({ length: 10 }, (_, i) => ({ createdAt: `2030-01-${String(i + 10)}T00:00:00Z`, to: [`user${i}@example.com`], cc: [] }));
+    const many = Array.from({ length: 10 }, (_, i) => ({
+      createdAt: `2030-01-${String(i + 10)}T00:00:00Z`,
+      to: [`user${i}@example.com`],
+      cc: [],
+    }));
     expect(suggest(recentRecipients(many), 'user')).toHaveLength(6);
   });
 });

@@ -7,7 +7,9 @@ import { summary } from './fake-api';
 
 // happy-dom lays nothing out: give every element the height of a 600-pixel list so the virtualiser has a window.
 // Scrolling is clamped to the content's height, which happy-dom reports as 0, so give it the 10,000 rows' height.
-const saved = (['clientHeight', 'scrollHeight'] as const).map((name) => [name, Object.getOwnPropertyDescriptor(HTMLElement.prototype, name)] as const);
+const saved = (['clientHeight', 'scrollHeight'] as const).map(
+  (name) => [name, Object.getOwnPropertyDescriptor(HTMLElement.prototype, name)] as const,
+);
 beforeAll(() => {
   Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 600 });
   Object.defineProperty(HTMLElement.prototype, 'scrollHeight', { configurable: true, get: () => 10_000 * ROW_HEIGHT });

@@ -37,7 +37,12 @@ describe('the outbox screen', () => {
   it('filters by state with counts, and by account', async () => {
     const fake = appApi({
       accounts: [account(), account({ id: 'work', name: 'Work', email: 'ann@work.test' })],
-      messages: [summary('q1'), summary('q2', { accountId: 'work' }), rejected, summary('s1', { state: 'sent', sentAt: '2030-01-01T11:00:00.000Z' })],
+      messages: [
+        summary('q1'),
+        summary('q2', { accountId: 'work' }),
+        rejected,
+        summary('s1', { state: 'sent', sentAt: '2030-01-01T11:00:00.000Z' }),
+      ],
     });
     await renderApp(fake);
     expect(rows()).toHaveLength(4);
@@ -55,7 +60,9 @@ describe('the outbox screen', () => {
   });
 
   it('searches subjects and addresses as you type, counts following, and Escape clears the search', async () => {
-    const fake = appApi({ messages: [summary('q1', { subject: 'Quarterly numbers' }), summary('q2', { subject: 'Lunch on Friday' }), rejected] });
+    const fake = appApi({
+      messages: [summary('q1', { subject: 'Quarterly numbers' }), summary('q2', { subject: 'Lunch on Friday' }), rejected],
+    });
     await renderApp(fake);
     const search = screen.getByRole('searchbox', { name: 'Search messages' });
     fireEvent.change(search, { target: { value: 'invoice' } });
@@ -84,7 +91,19 @@ describe('the outbox screen', () => {
   it('loads the transcript only when asked, through outbox.get', async () => {
     const fake = appApi({ messages: [rejected] });
     fake.calls['outbox:get'].mockResolvedValue(
-      ok(full('m-550', { state: 'failed', attempts: [{ at: '2030-01-01T10:01:00.000Z', durationMs: 420, outcome: 'permanent', transcript: ['S: 220 mx ready', 'C: RCPT TO:<nobody@example.test>', 'S: 550 5.1.1 rejected'] }] })),
+      ok(
+        full('m-550', {
+          state: 'failed',
+          attempts: [
+            {
+              at: '2030-01-01T10:01:00.000Z',
+              durationMs: 420,
+              outcome: 'permanent',
+              transcript: ['S: 220 mx ready', 'C: RCPT TO:<nobody@example.test>', 'S: 550 5.1.1 rejected'],
+            },
+          ],
+        }),
+      ),
     );
     await renderApp(fake);
     fireEvent.click(screen.getByRole('option', { name: /Invoice/ }));
@@ -96,11 +115,16 @@ describe('the outbox screen', () => {
   });
 
   it('offers only the actions the state allows, and calls the matching method', async () => {
-    const fake = appApi({ messages: [rejected, summary('q1', { subject: 'Queued one' }), summary('s1', { state: 'sending', subject: 'Going now' })] });
+    const fake = appApi({
+      messages: [rejected, summary('q1', { subject: 'Queued one' }), summary('s1', { state: 'sending', subject: 'Going now' })],
+    });
     fake.calls['outbox:retry'].mockResolvedValue(ok(full('m-550', { state: 'queued', subject: 'Invoice 2026-117' })));
     fake.calls['outbox:hold'].mockResolvedValue(ok(full('q1', { state: 'held', holdReason: 'user', subject: 'Queued one' })));
     await renderApp(fake);
-    const names = (): string[] => within(screen.getByRole('group', { name: 'Actions' })).getAllByRole('button').map((b) => b.textContent ?? '');
+    const names = (): string[] =>
+      within(screen.getByRole('group', { name: 'Actions' }))
+        .getAllByRole('button')
+        .map((b) => b.textContent ?? '');
 
     fireEvent.click(screen.getByRole('option', { name: /Going now/ }));
     expect(within(screen.getByRole('group', { name: 'Actions' })).queryAllByRole('button')).toHaveLength(0);
@@ -140,13 +164,22 @@ describe('the outbox screen', () => {
     expect(row.textContent).toMatch(/Delivered to 3 of 5, 2 waiting \(next try .*\)/);
     fireEvent.click(row);
     const table = screen.getByRole('table', { name: 'Per recipient' });
-    const cells = within(table).getAllByRole('row').slice(1).map((r) => within(r).getAllByRole('cell').map((c) => c.textContent));
+    const cells = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map((r) =>
+        within(r)
+          .getAllByRole('cell')
+          .map((c) => c.textContent),
+      );
     expect(cells[0]).toEqual(['r1@example.test', 'Delivered', '250 2.0.0 Ok: queued as A1']);
     expect(cells[3]![0]).toBe('r4@example.test');
     expect(cells[3]![1]).toMatch(/^Deferred, will retry /);
     expect(cells[3]![2]).toBe('450 4.2.0 Greylisted');
     // Some recipients have it: no Edit (an edited copy would reach them again), and Retry for the waiting ones.
-    const names = within(screen.getByRole('group', { name: 'Actions' })).getAllByRole('button').map((b) => b.textContent);
+    const names = within(screen.getByRole('group', { name: 'Actions' }))
+      .getAllByRole('button')
+      .map((b) => b.textContent);
     expect(names).toEqual(['Send now', 'Retry', 'Pause', 'Cancel sending', 'Delete']);
   });
 
@@ -165,7 +198,12 @@ describe('the outbox screen', () => {
     const fake = appApi({ messages: [summary('q1', { subject: 'Queued one' })] });
     fake.calls['outbox:sendNow'].mockResolvedValue({
       ok: false,
-      error: { code: 'MESSAGE_STATE', message: 'That cannot be done to the message in its current state.', next: "Look at the message's state in the outbox first.", retryable: false },
+      error: {
+        code: 'MESSAGE_STATE',
+        message: 'That cannot be done to the message in its current state.',
+        next: "Look at the message's state in the outbox first.",
+        retryable: false,
+      },
     });
     await renderApp(fake);
     fireEvent.click(screen.getByRole('option', { name: /Queued one/ }));
@@ -178,7 +216,9 @@ describe('the outbox screen', () => {
   it('counts the messages that wait in the offline banner', async () => {
     const fake = appApi({ online: false, messages: [summary('a'), summary('b', { state: 'scheduled' }), summary('c', { state: 'sent' })] });
     await renderApp(fake);
-    expect(screen.getByText(/You are offline/).closest('[role="status"]')?.textContent).toContain('2 messages wait and leave by themselves when the connection returns');
+    expect(screen.getByText(/You are offline/).closest('[role="status"]')?.textContent).toContain(
+      '2 messages wait and leave by themselves when the connection returns',
+    );
     act(() => fake.emit('outbox:changed', { type: 'connectivity', online: true }));
     expect(screen.queryByText(/You are offline/)).toBeNull();
   });
@@ -189,7 +229,10 @@ describe('the outbox screen', () => {
     expect(fake.calls['outbox:list']).toHaveBeenCalledTimes(1);
     act(() => {
       fake.emit('outbox:changed', { type: 'changed', message: full('b', { subject: 'Second', createdAt: '2030-01-02T10:00:00.000Z' }) });
-      fake.emit('outbox:changed', { type: 'changed', message: full('a', { subject: 'First', state: 'sent', sentAt: '2030-01-02T11:00:00.000Z' }) });
+      fake.emit('outbox:changed', {
+        type: 'changed',
+        message: full('a', { subject: 'First', state: 'sent', sentAt: '2030-01-02T11:00:00.000Z' }),
+      });
     });
     await waitFor(() => expect(rows().map((r) => r.dataset.id)).toEqual(['b', 'a']));
     expect(screen.getByRole('option', { name: /First/ }).textContent).toContain('Sent');
@@ -197,7 +240,14 @@ describe('the outbox screen', () => {
     await waitFor(() => expect(rows().map((r) => r.dataset.id)).toEqual(['a']));
     expect(fake.calls['outbox:list']).toHaveBeenCalledTimes(1);
 
-    act(() => fake.emit('outbox:changed', { type: 'account', accountId: 'ann-example-com', status: 'needs-attention', reason: '535 5.7.8 bad credentials' }));
+    act(() =>
+      fake.emit('outbox:changed', {
+        type: 'account',
+        accountId: 'ann-example-com',
+        status: 'needs-attention',
+        reason: '535 5.7.8 bad credentials',
+      }),
+    );
     await waitFor(() => expect(fake.calls['outbox:list']).toHaveBeenCalledTimes(2));
     expect(fake.calls['account:list']).toHaveBeenCalledTimes(2);
   });
@@ -211,7 +261,10 @@ describe('the outbox screen', () => {
   });
 
   it('asks for the sign-in to be fixed, with the server reply and a way to Accounts', async () => {
-    const fake = appApi({ accounts: [account({ status: 'needs-attention', statusReason: '535 5.7.8 Authentication credentials invalid' })], messages: [summary('h', { state: 'held', holdReason: 'account' })] });
+    const fake = appApi({
+      accounts: [account({ status: 'needs-attention', statusReason: '535 5.7.8 Authentication credentials invalid' })],
+      messages: [summary('h', { state: 'held', holdReason: 'account' })],
+    });
     await renderApp(fake);
     expect(screen.getByText('535 5.7.8 Authentication credentials invalid').tagName).toBe('PRE');
     expect(screen.getByRole('option').textContent).toContain("Held until the account's sign-in is fixed");
@@ -246,8 +299,14 @@ describe('the outbox screen', () => {
     await renderApp(appApi({ messages: [partial] }));
     fireEvent.click(screen.getByRole('option', { name: /Team lunch/ }));
     const table = screen.getByRole('table', { name: 'Per recipient' });
-    const cells = within(table).getAllByRole('row').map((row) => row.textContent);
-    expect(cells).toEqual(['AddressResultServer reply', 'bob@example.comAccepted250 2.1.5 Ok', 'nobody@example.comRefused550 5.1.1 User unknown']);
+    const cells = within(table)
+      .getAllByRole('row')
+      .map((row) => row.textContent);
+    expect(cells).toEqual([
+      'AddressResultServer reply',
+      'bob@example.comAccepted250 2.1.5 Ok',
+      'nobody@example.comRefused550 5.1.1 User unknown',
+    ]);
   });
 
   it('closes the details with Escape and gives focus back to the list', async () => {

@@ -35,13 +35,20 @@ describe('the outbox list', () => {
   });
 
   it('counts what is still on its way', () => {
-    expect(waitingCount([message('a'), message('b', { state: 'sent' }), message('c', { state: 'failed' }), message('d', { state: 'held' })])).toBe(2);
+    expect(
+      waitingCount([message('a'), message('b', { state: 'sent' }), message('c', { state: 'failed' }), message('d', { state: 'held' })]),
+    ).toBe(2);
   });
 
   it('shows why a message failed, in the catalogue’s words', () => {
     const failed = message('f', {
       state: 'failed',
-      lastError: { code: 'SMTP_AUTH', message: 'The mail server refused the user name or password.', next: 'Check the password.', retryable: false },
+      lastError: {
+        code: 'SMTP_AUTH',
+        message: 'The mail server refused the user name or password.',
+        next: 'Check the password.',
+        retryable: false,
+      },
     });
     expect(stateDetail(failed)).toBe('The mail server refused the user name or password.');
   });
@@ -93,7 +100,12 @@ describe('the outbox list', () => {
   });
 
   it('filters by account and state, and counts each state filter', () => {
-    const list = [message('a'), message('b', { state: 'held', accountId: 'work' }), message('c', { state: 'failed' }), message('d', { state: 'scheduled' })];
+    const list = [
+      message('a'),
+      message('b', { state: 'held', accountId: 'work' }),
+      message('c', { state: 'failed' }),
+      message('d', { state: 'scheduled' }),
+    ];
     expect(filterMessages(list, { accountId: null, state: 'waiting' }).map((m) => m.id)).toEqual(['a', 'b', 'd']);
     expect(filterMessages(list, { accountId: 'work', state: 'all' }).map((m) => m.id)).toEqual(['b']);
     expect(stateCounts(list, null)).toEqual({ all: 4, waiting: 3, failed: 1, sent: 0, held: 1, scheduled: 1 });
@@ -114,14 +126,70 @@ describe('the outbox list', () => {
   });
 
   it('offers each action only in the states where the engine accepts it', () => {
-    expect(actionsFor({ state: 'sending' })).toEqual({ sendNow: false, retry: false, edit: false, pause: false, cancel: false, remove: false, undo: false });
-    expect(actionsFor({ state: 'queued' })).toEqual({ sendNow: true, retry: true, edit: true, pause: true, cancel: true, remove: true, undo: false });
-    expect(actionsFor({ state: 'failed' })).toEqual({ sendNow: false, retry: true, edit: true, pause: false, cancel: false, remove: true, undo: false });
-    expect(actionsFor({ state: 'held', holdReason: 'user' })).toEqual({ sendNow: true, retry: true, edit: true, pause: false, cancel: true, remove: true, undo: false });
+    expect(actionsFor({ state: 'sending' })).toEqual({
+      sendNow: false,
+      retry: false,
+      edit: false,
+      pause: false,
+      cancel: false,
+      remove: false,
+      undo: false,
+    });
+    expect(actionsFor({ state: 'queued' })).toEqual({
+      sendNow: true,
+      retry: true,
+      edit: true,
+      pause: true,
+      cancel: true,
+      remove: true,
+      undo: false,
+    });
+    expect(actionsFor({ state: 'failed' })).toEqual({
+      sendNow: false,
+      retry: true,
+      edit: true,
+      pause: false,
+      cancel: false,
+      remove: true,
+      undo: false,
+    });
+    expect(actionsFor({ state: 'held', holdReason: 'user' })).toEqual({
+      sendNow: true,
+      retry: true,
+      edit: true,
+      pause: false,
+      cancel: true,
+      remove: true,
+      undo: false,
+    });
     // Held for its account: sending now would only be held again; Retry tries the sign-in again.
-    expect(actionsFor({ state: 'held', holdReason: 'account' })).toEqual({ sendNow: false, retry: true, edit: true, pause: false, cancel: true, remove: true, undo: false });
-    expect(actionsFor({ state: 'sent' })).toEqual({ sendNow: false, retry: false, edit: false, pause: false, cancel: false, remove: true, undo: false });
-    expect(actionsFor({ state: 'quarantined' })).toEqual({ sendNow: false, retry: false, edit: false, pause: false, cancel: false, remove: true, undo: false });
+    expect(actionsFor({ state: 'held', holdReason: 'account' })).toEqual({
+      sendNow: false,
+      retry: true,
+      edit: true,
+      pause: false,
+      cancel: true,
+      remove: true,
+      undo: false,
+    });
+    expect(actionsFor({ state: 'sent' })).toEqual({
+      sendNow: false,
+      retry: false,
+      edit: false,
+      pause: false,
+      cancel: false,
+      remove: true,
+      undo: false,
+    });
+    expect(actionsFor({ state: 'quarantined' })).toEqual({
+      sendNow: false,
+      retry: false,
+      edit: false,
+      pause: false,
+      cancel: false,
+      remove: true,
+      undo: false,
+    });
     // Some recipients have it: an edited copy would reach them again.
     expect(actionsFor({ state: 'queued', recipients: [{ state: 'delivered' }, { state: 'deferred' }] }).edit).toBe(false);
     // Undo send: only while the undo window is marked (it goes when the first attempt starts).
@@ -131,7 +199,9 @@ describe('the outbox list', () => {
 
   it('says when the copy in the Sent folder is not saved', () => {
     const error = { code: 'IMAP_QUOTA' as const, message: 'The mailbox is full.', next: 'Free some space.', retryable: true };
-    expect(sentCopyDetail(message('s', { state: 'sent', sentCopy: { state: 'failed', attempts: 3, error } }))).toBe('Copy to Sent failed: The mailbox is full.');
+    expect(sentCopyDetail(message('s', { state: 'sent', sentCopy: { state: 'failed', attempts: 3, error } }))).toBe(
+      'Copy to Sent failed: The mailbox is full.',
+    );
     expect(sentCopyDetail(message('s', { state: 'sent', sentCopy: { state: 'saved', attempts: 1 } }))).toBeNull();
   });
 });

@@ -13,7 +13,13 @@ const damaged = summary('qx', {
   state: 'quarantined',
   subject: 'Quarterly report',
   quarantine: { reason, at: '2030-01-01T10:05:00.000Z', file: '/data/spool/quarantine/qx.msg' },
-  lastError: { code: 'SPOOL_CORRUPT', message: reason, next: 'Write it again, or delete it.', retryable: false, detail: 'qx.msg: 409792 bytes, expected 819585' },
+  lastError: {
+    code: 'SPOOL_CORRUPT',
+    message: reason,
+    next: 'Write it again, or delete it.',
+    retryable: false,
+    detail: 'qx.msg: 409792 bytes, expected 819585',
+  },
 });
 
 it('shows a damaged message with its reason and next step, and offers Delete only', async () => {
@@ -27,7 +33,9 @@ it('shows a damaged message with its reason and next step, and offers Delete onl
   const why = within(details).getByRole('heading', { name: 'Why it was not sent' }).parentElement!;
   expect(why.textContent).toContain(reason);
   expect(why.textContent).toContain('Write it again, or delete it.');
-  const actions = within(screen.getByRole('group', { name: 'Actions' })).getAllByRole('button').map((b) => b.textContent);
+  const actions = within(screen.getByRole('group', { name: 'Actions' }))
+    .getAllByRole('button')
+    .map((b) => b.textContent);
   expect(actions).toEqual(['Delete']);
   fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
   fireEvent.click(screen.getByRole('button', { name: 'Delete message' }));

@@ -26,8 +26,20 @@ describe("the screen's view of message states", () => {
       for (const holdReason of [undefined, 'user', 'account'] as const) {
         for (const recipients of mixes) {
           for (const undoUntil of [undefined, '2030-01-01T10:00:10.000Z']) {
-            const subject = { state, ...(holdReason ? { holdReason } : {}), ...(recipients ? { recipients } : {}), ...(undoUntil ? { undoUntil } : {}) };
-            for (const action of shared.MESSAGE_ACTIONS) expect([state, holdReason, undoUntil, action, view.allows(subject, action)]).toEqual([state, holdReason, undoUntil, action, shared.allows(subject, action)]);
+            const subject = {
+              state,
+              ...(holdReason ? { holdReason } : {}),
+              ...(recipients ? { recipients } : {}),
+              ...(undoUntil ? { undoUntil } : {}),
+            };
+            for (const action of shared.MESSAGE_ACTIONS)
+              expect([state, holdReason, undoUntil, action, view.allows(subject, action)]).toEqual([
+                state,
+                holdReason,
+                undoUntil,
+                action,
+                shared.allows(subject, action),
+              ]);
           }
         }
       }
@@ -37,7 +49,12 @@ describe("the screen's view of message states", () => {
   it('counts as waiting what the tray counts: every unfinished state, not quarantined mail', () => {
     const list = shared.MESSAGE_STATES.map((state) => summary(state, { state }));
     expect(view.waitingCount(list)).toBe(shared.UNFINISHED_STATES.length);
-    expect(view.filterMessages(list, { accountId: null, state: 'waiting' }).map((m) => m.state).sort()).toEqual([...shared.UNFINISHED_STATES].sort());
+    expect(
+      view
+        .filterMessages(list, { accountId: null, state: 'waiting' })
+        .map((m) => m.state)
+        .sort(),
+    ).toEqual([...shared.UNFINISHED_STATES].sort());
   });
 });
 
@@ -59,7 +76,9 @@ describe('where the recipients stand, in words', () => {
 
   it('says nothing extra when every recipient shares the message state', () => {
     const all: RecipientStatus[] = recipients.map((r) => ({ ...r, state: 'delivered' }));
-    expect(view.stateDetail(summary('s', { state: 'sent', sentAt: next, recipients: all, delivery: shared.deliveryProgress(all) }))).toBe(`Sent ${view.formatTime(next)}`);
+    expect(view.stateDetail(summary('s', { state: 'sent', sentAt: next, recipients: all, delivery: shared.deliveryProgress(all) }))).toBe(
+      `Sent ${view.formatTime(next)}`,
+    );
     const waiting: RecipientStatus[] = recipients.map((r) => ({ ...r, state: 'deferred' }));
     expect(view.deliveryText(summary('w', { recipients: waiting, delivery: shared.deliveryProgress(waiting) }))).toBeNull();
     // Refused everywhere: the failure's own words say it, not "Delivered to 0 of 1".

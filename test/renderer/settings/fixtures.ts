@@ -4,11 +4,27 @@ import type { AccountProfile } from '../../../electron/shared/account';
 import type { Candidate, HealthAdvice } from '../../../electron/shared/autodetect';
 
 export function candidate(overrides: Partial<Candidate> = {}): Candidate {
-  return { protocol: 'smtp', host: 'smtp.example.com', port: 465, security: 'tls', username: 'ann@example.com', auth: ['password'], source: 'bundled', insecure: false, notes: [], ...overrides };
+  return {
+    protocol: 'smtp',
+    host: 'smtp.example.com',
+    port: 465,
+    security: 'tls',
+    username: 'ann@example.com',
+    auth: ['password'],
+    source: 'bundled',
+    insecure: false,
+    notes: [],
+    ...overrides,
+  };
 }
 
 export const HEALTH: HealthAdvice[] = [
-  { check: 'spf', level: 'ok', message: 'SPF names the servers allowed to send for example.com.', record: 'v=spf1 include:_spf.example.com ~all' },
+  {
+    check: 'spf',
+    level: 'ok',
+    message: 'SPF names the servers allowed to send for example.com.',
+    record: 'v=spf1 include:_spf.example.com ~all',
+  },
   { check: 'dmarc', level: 'warning', message: 'No DMARC record: publish one so receivers know what to do with forged mail.' },
 ];
 

@@ -54,7 +54,10 @@ describe('the sending preferences', () => {
 
   it('explains a refused save and keeps the shown value', async () => {
     const fake = await setup({ retryLifetimeHours: 120, notifyOnSent: true });
-    fake.answer('app:setPreferences', () => ({ ok: false, error: { code: 'DISK_FULL', message: 'The disk is full.', next: 'Free some space, then try again.', retryable: true } }));
+    fake.answer('app:setPreferences', () => ({
+      ok: false,
+      error: { code: 'DISK_FULL', message: 'The disk is full.', next: 'Free some space, then try again.', retryable: true },
+    }));
     const retry = screen.getByLabelText('Keep trying to send for') as HTMLSelectElement;
     await act(async () => fireEvent.change(retry, { target: { value: '4' } }));
     expect(screen.getByRole('alert').textContent).toContain('The disk is full.');

@@ -11,11 +11,21 @@ import { profile } from './fixtures';
 
 afterEach(cleanup);
 
-const GMAIL: SendingFigures = { maxConnections: 3, messagesPerMinute: 20, messagesPerDay: 500, recipientsPerDay: null, recipientsPerMessage: 100 };
+const GMAIL: SendingFigures = {
+  maxConnections: 3,
+  messagesPerMinute: 20,
+  messagesPerDay: 500,
+  recipientsPerDay: null,
+  recipientsPerMessage: 100,
+};
 
 function gmailAccount(own: AccountSummary['limits'] = undefined): AccountSummary {
   const sending: AccountSending = { provider: 'Gmail', profile: GMAIL, effective: { ...GMAIL, ...own } };
-  return { ...profile({ email: 'ann@gmail.com', smtp: { ...profile().smtp, host: 'smtp.gmail.com' } }), ...(own ? { limits: own } : {}), sending };
+  return {
+    ...profile({ email: 'ann@gmail.com', smtp: { ...profile().smtp, host: 'smtp.gmail.com' } }),
+    ...(own ? { limits: own } : {}),
+    sending,
+  };
 }
 
 function openEditor(account: AccountSummary) {
@@ -77,7 +87,10 @@ describe("the account's sending limits", () => {
 
   it('changing one field keeps the others as set', () => {
     const own = { recipientsPerMessage: 30, messagesPerDay: 900 };
-    expect(limitsPatch(own, { ...initialLimitsForm(own), messagesPerDay: '1000' })).toEqual({ recipientsPerMessage: 30, messagesPerDay: 1000 });
+    expect(limitsPatch(own, { ...initialLimitsForm(own), messagesPerDay: '1000' })).toEqual({
+      recipientsPerMessage: 30,
+      messagesPerDay: 1000,
+    });
     expect(limitsPatch(own, initialLimitsForm(own))).toBeUndefined();
     expect(limitsPatch(undefined, initialLimitsForm(undefined))).toBeUndefined();
   });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { candidateFromForm, defaultName, manualDefaults, validateHost, validatePort, validateServerForm } from '../../../renderer/src/settings/server-form';
+import {
+  candidateFromForm,
+  defaultName,
+  manualDefaults,
+  validateHost,
+  validatePort,
+  validateServerForm,
+} from '../../../renderer/src/settings/server-form';
 import { candidate } from './fixtures';
 
 describe('hand-entered server settings', () => {
@@ -26,7 +33,13 @@ describe('hand-entered server settings', () => {
   });
 
   it('offers smtp.<domain>, 587 and STARTTLS when nothing was found', () => {
-    expect(manualDefaults('ann@Example.org')).toEqual({ host: 'smtp.example.org', port: '587', security: 'starttls', user: 'ann@Example.org', insecureConsent: false });
+    expect(manualDefaults('ann@Example.org')).toEqual({
+      host: 'smtp.example.org',
+      port: '587',
+      security: 'starttls',
+      user: 'ann@Example.org',
+      insecureConsent: false,
+    });
   });
 
   it('names the sender after the part before @, capitalised', () => {
@@ -41,7 +54,14 @@ describe('hand-entered server settings', () => {
     const form = { host: found.host, port: String(found.port), security: found.security, user: found.username, insecureConsent: false };
     expect(candidateFromForm(form, found)).toBe(found);
     const edited = candidateFromForm({ ...form, port: '587', security: 'starttls' }, found);
-    expect(edited).toMatchObject({ host: found.host, port: 587, security: 'starttls', source: 'probe', notes: ['entered by hand'], insecure: false });
+    expect(edited).toMatchObject({
+      host: found.host,
+      port: 587,
+      security: 'starttls',
+      source: 'probe',
+      notes: ['entered by hand'],
+      insecure: false,
+    });
     expect(candidateFromForm({ ...form, security: 'none', insecureConsent: true }).insecure).toBe(true);
   });
 });

@@ -24,8 +24,29 @@ function untrustedReport(): AccountTestReport {
         message: 'The server at smtp.example.com:465 presented a certificate no trusted authority signed.',
         next: 'Check the server name first. If you run this server and the fingerprint shown is exactly the one you expect, trust this one certificate for this account.',
       },
-      server: { greeting: '220 smtp.example.com ESMTP', capabilities: { auth: ['PLAIN', 'LOGIN'], size: 26_214_400, eightBitMime: true, smtpUtf8: false, pipelining: true, startTls: false, extensions: [] } },
-      certificate: { subject: 'CN=smtp.example.com', issuer: 'CN=Example Private CA', validFrom: '2030-01-01', validTo: '2031-01-01', fingerprint256: FINGERPRINT, trusted: false, pinned: false, hostMatches: true, pem: '-----BEGIN CERTIFICATE-----' },
+      server: {
+        greeting: '220 smtp.example.com ESMTP',
+        capabilities: {
+          auth: ['PLAIN', 'LOGIN'],
+          size: 26_214_400,
+          eightBitMime: true,
+          smtpUtf8: false,
+          pipelining: true,
+          startTls: false,
+          extensions: [],
+        },
+      },
+      certificate: {
+        subject: 'CN=smtp.example.com',
+        issuer: 'CN=Example Private CA',
+        validFrom: '2030-01-01',
+        validTo: '2031-01-01',
+        fingerprint256: FINGERPRINT,
+        trusted: false,
+        pinned: false,
+        hostMatches: true,
+        pem: '-----BEGIN CERTIFICATE-----',
+      },
       timings: { dnsMs: 2, connectMs: 5, tlsMs: 20, greetingMs: 3, ehloMs: 1, authMs: null, totalMs: 31 },
       transcript: ['S: 220 smtp.example.com ESMTP', 'C: EHLO outbox'],
     },
@@ -36,16 +57,29 @@ function setup(accounts = [profile()], startWizard = false) {
   const fake = fakeApi();
   const onAccountsChanged = vi.fn();
   const onClose = vi.fn();
-  const { rerender } = render(<SettingsScreen api={fake.api} accounts={accounts} onAccountsChanged={onAccountsChanged} startWizard={startWizard} onClose={onClose} />);
+  const { rerender } = render(
+    <SettingsScreen api={fake.api} accounts={accounts} onAccountsChanged={onAccountsChanged} startWizard={startWizard} onClose={onClose} />,
+  );
   // What the shell does on onAccountsChanged: reload and pass the new list in.
   const reload = (next: typeof accounts) =>
-    rerender(<SettingsScreen api={fake.api} accounts={next} onAccountsChanged={onAccountsChanged} startWizard={startWizard} onClose={onClose} />);
+    rerender(
+      <SettingsScreen api={fake.api} accounts={next} onAccountsChanged={onAccountsChanged} startWizard={startWizard} onClose={onClose} />,
+    );
   return { fake, onAccountsChanged, onClose, reload };
 }
 
 describe('the accounts list', () => {
   it('lists each account with its address, server and status', () => {
-    setup([profile(), profile({ id: 'bob', name: 'Bob', email: 'bob@example.org', status: 'needs-attention', statusReason: '535 5.7.8 Authentication failed' })]);
+    setup([
+      profile(),
+      profile({
+        id: 'bob',
+        name: 'Bob',
+        email: 'bob@example.org',
+        status: 'needs-attention',
+        statusReason: '535 5.7.8 Authentication failed',
+      }),
+    ]);
     const items = within(screen.getByRole('list', { name: 'Accounts' })).getAllByRole('listitem');
     expect(items[0]?.textContent).toContain('ann@example.com');
     expect(items[0]?.textContent).toContain('Outgoing: smtp.example.com:465, SSL/TLS');
@@ -100,7 +134,13 @@ describe('the accounts list', () => {
   it('offers no trust for a wrong password', async () => {
     const { fake } = setup();
     const report = untrustedReport();
-    report.smtp.verdict = { code: 'SMTP_AUTH', kind: 'auth', message: 'The mail server refused the user name or password.', next: 'Check the password.', reply: '535 5.7.8 Authentication failed' };
+    report.smtp.verdict = {
+      code: 'SMTP_AUTH',
+      kind: 'auth',
+      message: 'The mail server refused the user name or password.',
+      next: 'Check the password.',
+      reply: '535 5.7.8 Authentication failed',
+    };
     fake.answer('account:test', () => ok(report));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Test' })));
     expect(screen.getByRole('alert').textContent).toContain('The server replied: 535 5.7.8 Authentication failed');
@@ -118,7 +158,11 @@ describe('the accounts list', () => {
     fireEvent.change(within(form).getByLabelText('New password'), { target: { value: 'n3w' } });
     await act(async () => fireEvent.click(within(form).getByRole('button', { name: 'Save changes' })));
     expect(fake.callsTo('account:update')).toEqual([
-      ['ann-example-com', { name: 'Ann', smtp: { host: 'smtp.example.com', port: 587, security: 'starttls', insecure: false, user: 'ann@example.com' } }, 'n3w'],
+      [
+        'ann-example-com',
+        { name: 'Ann', smtp: { host: 'smtp.example.com', port: 587, security: 'starttls', insecure: false, user: 'ann@example.com' } },
+        'n3w',
+      ],
     ]);
     expect(screen.queryByRole('form', { name: 'Edit ann@example.com' })).toBeNull();
   });
@@ -168,7 +212,9 @@ describe('the accounts list', () => {
 
   it('checks the domain and shows the advice with the record word for word', async () => {
     const { fake } = setup();
-    fake.answer('settings:detect', () => ok({ email: 'ann@example.com', domain: 'example.com', smtp: [candidate()], imap: [], trace: [], status: 'complete', health: HEALTH }));
+    fake.answer('settings:detect', () =>
+      ok({ email: 'ann@example.com', domain: 'example.com', smtp: [candidate()], imap: [], trace: [], status: 'complete', health: HEALTH }),
+    );
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Check domain' })));
     const advice = screen.getByRole('list', { name: 'Domain health for example.com' });
     expect(advice.textContent).toContain('DMARC: Warning');
@@ -181,14 +227,27 @@ describe('the accounts list', () => {
       throw new Error('bridge exploded');
     });
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Test' })));
-    expect(screen.getByRole('alert').textContent).toBe('Outbox could not reach its background process.Try again; if it keeps failing, restart Outbox.');
+    expect(screen.getByRole('alert').textContent).toBe(
+      'Outbox could not reach its background process.Try again; if it keeps failing, restart Outbox.',
+    );
   });
 
   it('opens the wizard at once when asked, and shows the new account with its domain advice after saving', async () => {
     const { fake, onAccountsChanged, reload } = setup([], true);
     expect(screen.getByRole('heading', { name: 'Add an account' })).toBe(document.activeElement);
     const found = candidate({ port: 587, security: 'starttls' });
-    fake.answer('settings:detect', () => ok({ email: 'ann@example.com', domain: 'example.com', smtp: [found], imap: [], best: found, trace: [], status: 'complete', health: HEALTH }));
+    fake.answer('settings:detect', () =>
+      ok({
+        email: 'ann@example.com',
+        domain: 'example.com',
+        smtp: [found],
+        imap: [],
+        best: found,
+        trace: [],
+        status: 'complete',
+        health: HEALTH,
+      }),
+    );
     fake.answer('settings:verify', () => ok({ chosen: found, attempts: [{ candidate: found, ok: true, verdict: null }] }));
     fake.answer('account:add', () => ok(profile()));
     fireEvent.change(screen.getByLabelText('Email address'), { target: { value: 'ann@example.com' } });
@@ -204,6 +263,8 @@ describe('the accounts list', () => {
     expect(screen.getByRole('status').textContent).toBe('ann@example.com was added.');
     const item = within(screen.getByRole('list', { name: 'Accounts' })).getAllByRole('listitem')[0];
     expect(item?.textContent).toContain('ann@example.com');
-    expect(within(item as HTMLElement).getByRole('list', { name: 'Domain health for example.com' }).textContent).toContain('No DMARC record');
+    expect(within(item as HTMLElement).getByRole('list', { name: 'Domain health for example.com' }).textContent).toContain(
+      'No DMARC record',
+    );
   });
 });

@@ -107,7 +107,12 @@ describe('the app shell', () => {
 
   it('applies the commands that launched the app, in order, then live ones', async () => {
     const prefill = { to: ['carol@example.com'], cc: [], bcc: [], subject: 'From a mailto: link', body: '' };
-    const fake = appApi({ commands: [{ type: 'show', screen: 'settings' }, { type: 'compose', prefill }] });
+    const fake = appApi({
+      commands: [
+        { type: 'show', screen: 'settings' },
+        { type: 'compose', prefill },
+      ],
+    });
     await start(fake);
     await screen.findByText('Compose stand-in');
     expect(fake.calls['app:takeCommands']).toHaveBeenCalledTimes(1);

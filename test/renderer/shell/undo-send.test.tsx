@@ -19,7 +19,12 @@ vi.mock('../../../renderer/src/shell/screens', () => ({
       <h2 tabIndex={-1}>Compose stand-in</h2>
       <p data-testid="intent">{JSON.stringify({ ...props.intent, key: undefined })}</p>
       <input aria-label="Subject" />
-      <button type="button" onClick={() => props.onSent(full('just-sent', { subject: 'Just sent', state: 'scheduled', scheduledAt: inTen(), undoUntil: inTen() }))}>
+      <button
+        type="button"
+        onClick={() =>
+          props.onSent(full('just-sent', { subject: 'Just sent', state: 'scheduled', scheduledAt: inTen(), undoUntil: inTen() }))
+        }
+      >
         Stand-in send
       </button>
     </section>
@@ -27,7 +32,17 @@ vi.mock('../../../renderer/src/shell/screens', () => ({
   SettingsSlot: () => <h2>Accounts stand-in</h2>,
 }));
 
-const restored: Draft = { id: 'draft-back0001', to: ['bob@example.com'], cc: [], bcc: [], subject: 'Report', html: '<div>Hi <b>Bob</b></div>', text: 'Hi Bob', attachments: [], updatedAt: '2030-01-01T10:00:03.000Z' };
+const restored: Draft = {
+  id: 'draft-back0001',
+  to: ['bob@example.com'],
+  cc: [],
+  bcc: [],
+  subject: 'Report',
+  html: '<div>Hi <b>Bob</b></div>',
+  text: 'Hi Bob',
+  attachments: [],
+  updatedAt: '2030-01-01T10:00:03.000Z',
+};
 
 beforeEach(() => {
   // Only the clock and the countdown's interval are faked: the list's own timers stay real.
@@ -86,7 +101,15 @@ describe('Undo send in the window', () => {
 
   it('says clearly when it is too late, and stays on the outbox', async () => {
     const fake = appApi({ messages: [inWindow('u1', 'Report')] });
-    fake.answer('outbox:undo', () => ({ ok: false, error: { code: 'MESSAGE_STATE', message: 'Too late to undo: the message is being sent right now.', next: 'Wait for this attempt to finish; the outbox shows how it went.', retryable: false } }));
+    fake.answer('outbox:undo', () => ({
+      ok: false,
+      error: {
+        code: 'MESSAGE_STATE',
+        message: 'Too late to undo: the message is being sent right now.',
+        next: 'Wait for this attempt to finish; the outbox shows how it went.',
+        retryable: false,
+      },
+    }));
     await start(fake);
     fireEvent.click(within(bar()).getByRole('button', { name: 'Undo' }));
     const alert = await within(bar()).findByRole('alert');

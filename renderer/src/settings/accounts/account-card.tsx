@@ -22,7 +22,13 @@ interface Props {
 type Busy = 'test' | 'trust' | 'edit' | 'remove' | 'sent' | 'health' | 'sign-in' | null;
 
 function unexpected(error: unknown): ErrorInfo {
-  return { code: 'INTERNAL', message: 'Outbox could not reach its background process.', next: 'Try again; if it keeps failing, restart Outbox.', retryable: true, detail: String(error) };
+  return {
+    code: 'INTERNAL',
+    message: 'Outbox could not reach its background process.',
+    next: 'Try again; if it keeps failing, restart Outbox.',
+    retryable: true,
+    detail: String(error),
+  };
 }
 
 function Status({ account, onSignIn, busy }: { account: AccountProfile; onSignIn(): void; busy: boolean }) {
@@ -30,7 +36,8 @@ function Status({ account, onSignIn, busy }: { account: AccountProfile; onSignIn
     return (
       <div className="settings-status settings-status--attention">
         <p>
-          <strong>Password refused — messages held.</strong> {account.statusReason ? <span>The server said: {account.statusReason}</span> : null}
+          <strong>Password refused — messages held.</strong>{' '}
+          {account.statusReason ? <span>The server said: {account.statusReason}</span> : null}
         </p>
         <p className="field__hint">Edit the account and enter the current password (or an app password); held messages then leave.</p>
       </div>
@@ -39,7 +46,8 @@ function Status({ account, onSignIn, busy }: { account: AccountProfile; onSignIn
     return (
       <div className="settings-status settings-status--attention">
         <p>
-          <strong>Sign-in expired.</strong> {account.statusReason ?? 'The provider ended Outbox’s access; messages wait until you sign in again.'}
+          <strong>Sign-in expired.</strong>{' '}
+          {account.statusReason ?? 'The provider ended Outbox’s access; messages wait until you sign in again.'}
         </p>
         <button type="button" className="btn btn--small btn--primary" onClick={onSignIn} disabled={busy}>
           Sign in again
@@ -71,22 +79,60 @@ export function AccountCard({ api, account, health, onHealth, onChanged }: Props
     }
   }
 
-  const test = (): Promise<void> => run('test', () => api.account.test(account.id), (r) => { setTrusted(null); setReport(r); });
+  const test = (): Promise<void> =>
+    run(
+      'test',
+      () => api.account.test(account.id),
+      (r) => {
+        setTrusted(null);
+        setReport(r);
+      },
+    );
   const trust = (fingerprint: string, server: 'smtp' | 'imap'): Promise<void> =>
-    run('trust', () => api.account.trust(account.id, fingerprint, server), () => {
-      setTrusted(`Outbox now trusts this certificate for ${server === 'smtp' ? 'the outgoing server' : 'the IMAP server'}. Test again to confirm.`);
-      setReport(null);
-      onChanged();
-    });
+    run(
+      'trust',
+      () => api.account.trust(account.id, fingerprint, server),
+      () => {
+        setTrusted(
+          `Outbox now trusts this certificate for ${server === 'smtp' ? 'the outgoing server' : 'the IMAP server'}. Test again to confirm.`,
+        );
+        setReport(null);
+        onChanged();
+      },
+    );
   const save = (patch: AccountPatch, password: string | undefined): Promise<void> =>
-    run('edit', () => api.account.update(account.id, patch, password), () => {
-      setEditing(false);
-      onChanged();
-    });
-  const remove = (): Promise<void> => run('remove', () => api.account.remove(account.id), () => onChanged());
-  const sentCopy = (enabled: boolean): Promise<void> => run('sent', () => api.account.update(account.id, { sentCopy: { enabled } }), () => onChanged());
-  const checkDomain = (): Promise<void> => run('health', () => api.settings.detect(account.email), (r) => onHealth(r.health));
-  const signIn = (): Promise<void> => run('sign-in', () => api.account.signIn(account.id), () => onChanged());
+    run(
+      'edit',
+      () => api.account.update(account.id, patch, password),
+      () => {
+        setEditing(false);
+        onChanged();
+      },
+    );
+  const remove = (): Promise<void> =>
+    run(
+      'remove',
+      () => api.account.remove(account.id),
+      () => onChanged(),
+    );
+  const sentCopy = (enabled: boolean): Promise<void> =>
+    run(
+      'sent',
+      () => api.account.update(account.id, { sentCopy: { enabled } }),
+      () => onChanged(),
+    );
+  const checkDomain = (): Promise<void> =>
+    run(
+      'health',
+      () => api.settings.detect(account.email),
+      (r) => onHealth(r.health),
+    );
+  const signIn = (): Promise<void> =>
+    run(
+      'sign-in',
+      () => api.account.signIn(account.id),
+      () => onChanged(),
+    );
 
   const headingId = `account-${account.id}-name`;
   return (
@@ -99,7 +145,9 @@ export function AccountCard({ api, account, health, onHealth, onChanged }: Props
       </div>
       <p className="settings-account__server">
         Outgoing: {serverLine(account.smtp)}
-        {account.signIn.kind === 'oauth2' ? ` · signs in with ${account.signIn.provider === 'google' ? 'Google' : account.signIn.provider === 'microsoft' ? 'Microsoft' : account.signIn.provider}` : ''}
+        {account.signIn.kind === 'oauth2'
+          ? ` · signs in with ${account.signIn.provider === 'google' ? 'Google' : account.signIn.provider === 'microsoft' ? 'Microsoft' : account.signIn.provider}`
+          : ''}
         {account.imap ? <> · IMAP: {serverLine(account.imap)}</> : null}
       </p>
       <Status account={account} onSignIn={() => void signIn()} busy={busy !== null} />
@@ -126,13 +174,24 @@ export function AccountCard({ api, account, health, onHealth, onChanged }: Props
         <button type="button" className="btn btn--small" onClick={() => void test()} disabled={busy !== null}>
           {busy === 'test' ? 'Testing…' : 'Test'}
         </button>
-        <button type="button" className="btn btn--small" onClick={() => setEditing((e) => !e)} aria-expanded={editing} disabled={busy !== null && busy !== 'edit'}>
+        <button
+          type="button"
+          className="btn btn--small"
+          onClick={() => setEditing((e) => !e)}
+          aria-expanded={editing}
+          disabled={busy !== null && busy !== 'edit'}
+        >
           Edit
         </button>
         <button type="button" className="btn btn--small" onClick={() => void checkDomain()} disabled={busy !== null}>
           {busy === 'health' ? 'Checking…' : 'Check domain'}
         </button>
-        <button type="button" className="btn btn--small btn--danger" onClick={() => setConfirming(true)} disabled={busy !== null || confirming}>
+        <button
+          type="button"
+          className="btn btn--small btn--danger"
+          onClick={() => setConfirming(true)}
+          disabled={busy !== null || confirming}
+        >
           Remove
         </button>
       </div>
@@ -153,7 +212,9 @@ export function AccountCard({ api, account, health, onHealth, onChanged }: Props
           {trusted}
         </p>
       ) : null}
-      {editing ? <AccountEditor account={account} busy={busy === 'edit'} onSave={(p, pw) => void save(p, pw)} onCancel={() => setEditing(false)} /> : null}
+      {editing ? (
+        <AccountEditor account={account} busy={busy === 'edit'} onSave={(p, pw) => void save(p, pw)} onCancel={() => setEditing(false)} />
+      ) : null}
       {report ? <TestReport report={report} onTrust={(f, s) => void trust(f, s)} trusting={busy === 'trust'} /> : null}
       {health ? (
         <div className="settings-account__health">

@@ -30,7 +30,10 @@ export function AccountEditor({ account, busy, onSave, onCancel }: Props) {
   const [imapForm, setImapForm] = useState<ServerForm>(() => initialImapForm(account));
   const [limits, setLimits] = useState<LimitsForm>(() => initialLimitsForm(account.limits));
   const oauth = account.signIn.kind === 'oauth2';
-  const ok = limitsValid(limits) && (oauth || (isValid(validateServerForm(form)) && (!withImap || isValid(validateServerForm(imapForm))))) && name.trim() !== '';
+  const ok =
+    limitsValid(limits) &&
+    (oauth || (isValid(validateServerForm(form)) && (!withImap || isValid(validateServerForm(imapForm))))) &&
+    name.trim() !== '';
   const submit = (event: FormEvent): void => {
     event.preventDefault();
     if (!ok) return;
@@ -42,7 +45,13 @@ export function AccountEditor({ account, busy, onSave, onCancel }: Props) {
     // Adding an IMAP server is asking for the Sent copy; removing it ends the copy.
     const sentCopy = withImap && !account.imap ? { enabled: true } : imap === null ? { enabled: false } : undefined;
     onSave(
-      { name: name.trim(), smtp: serverSettings(form), ...(imap !== undefined ? { imap } : {}), ...(sentCopy ? { sentCopy } : {}), ...limitsChange },
+      {
+        name: name.trim(),
+        smtp: serverSettings(form),
+        ...(imap !== undefined ? { imap } : {}),
+        ...(sentCopy ? { sentCopy } : {}),
+        ...limitsChange,
+      },
       password === '' ? undefined : password,
     );
   };
@@ -51,7 +60,13 @@ export function AccountEditor({ account, busy, onSave, onCancel }: Props) {
     <form className="settings-editor" onSubmit={submit} noValidate aria-label={`Edit ${account.email}`}>
       <div className="field">
         <label htmlFor={`${prefix}-name`}>Name to send as</label>
-        <input id={`${prefix}-name`} className="input" value={name} aria-invalid={name.trim() === '' ? true : undefined} onChange={(e) => setName(e.target.value)} />
+        <input
+          id={`${prefix}-name`}
+          className="input"
+          value={name}
+          aria-invalid={name.trim() === '' ? true : undefined}
+          onChange={(e) => setName(e.target.value)}
+        />
       </div>
       {oauth ? null : (
         <fieldset className="settings-fieldset">
@@ -63,7 +78,8 @@ export function AccountEditor({ account, busy, onSave, onCancel }: Props) {
         <fieldset className="settings-fieldset">
           <legend>Sent folder (IMAP)</legend>
           <label className="settings-check">
-            <input type="checkbox" checked={withImap} onChange={(e) => setWithImap(e.target.checked)} /> Save a copy of sent mail in the Sent folder
+            <input type="checkbox" checked={withImap} onChange={(e) => setWithImap(e.target.checked)} /> Save a copy of sent mail in the
+            Sent folder
           </label>
           {withImap ? <ServerFields idPrefix={`${prefix}-imap`} form={imapForm} onChange={setImapForm} /> : null}
           {withImap ? <span className="field__hint">The IMAP server signs in with the same password as sending.</span> : null}
@@ -72,7 +88,14 @@ export function AccountEditor({ account, busy, onSave, onCancel }: Props) {
       {oauth ? null : (
         <div className="field">
           <label htmlFor={`${prefix}-password`}>New password</label>
-          <input id={`${prefix}-password`} className="input" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            id={`${prefix}-password`}
+            className="input"
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
           <span className="field__hint">Leave empty to keep the stored password.</span>
         </div>
       )}
@@ -97,13 +120,25 @@ function changedImap(account: AccountProfile, form: ServerForm): ReturnType<type
 }
 
 function serverSettings(form: ServerForm) {
-  return { host: form.host.trim(), port: Number(form.port), security: form.security, insecure: form.security === 'none' && form.insecureConsent, user: form.user.trim() };
+  return {
+    host: form.host.trim(),
+    port: Number(form.port),
+    security: form.security,
+    insecure: form.security === 'none' && form.insecureConsent,
+    user: form.user.trim(),
+  };
 }
 
 /** The stored IMAP settings, or a guess from the SMTP host (smtp.example.com → imap.example.com, 993, SSL/TLS). */
 function initialImapForm(account: AccountProfile): ServerForm {
   if (account.imap) {
-    return { host: account.imap.host, port: String(account.imap.port), security: account.imap.security, user: account.imap.user ?? account.smtp.user, insecureConsent: account.imap.insecure ?? false };
+    return {
+      host: account.imap.host,
+      port: String(account.imap.port),
+      security: account.imap.security,
+      user: account.imap.user ?? account.smtp.user,
+      insecureConsent: account.imap.insecure ?? false,
+    };
   }
   const host = /^(smtp|mail|submission)\./i.test(account.smtp.host) ? account.smtp.host.replace(/^[^.]+/, 'imap') : account.smtp.host;
   return { host, port: '993', security: 'tls', user: account.smtp.user, insecureConsent: false };

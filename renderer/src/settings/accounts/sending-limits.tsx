@@ -61,8 +61,8 @@ export function SendingLimitsFields({ idPrefix, sending, form, onChange }: Props
     <fieldset className="settings-fieldset">
       <legend>Sending limits</legend>
       <span className="field__hint">
-        Outbox paces this account by {sending ? `${provider}'s` : 'its provider’s'} limits. Set your own for a paid plan, a Workspace tier or a company relay; leave a field
-        empty to use {sending ? `${provider}'s` : 'the provider’s'}.
+        Outbox paces this account by {sending ? `${provider}'s` : 'its provider’s'} limits. Set your own for a paid plan, a Workspace tier
+        or a company relay; leave a field empty to use {sending ? `${provider}'s` : 'the provider’s'}.
       </span>
       {LIMIT_FIELDS.map(({ key, label, max }) => {
         const id = `${idPrefix}-limit-${key}`;

@@ -29,7 +29,11 @@ function Certificate({ certificate }: { certificate: CertificateSummary }) {
       </dd>
       <dt>Trust</dt>
       <dd>
-        {certificate.pinned ? 'Pinned for this account' : certificate.trusted ? 'Issued by a trusted authority' : 'Not issued by an authority your system trusts'}
+        {certificate.pinned
+          ? 'Pinned for this account'
+          : certificate.trusted
+            ? 'Issued by a trusted authority'
+            : 'Not issued by an authority your system trusts'}
         {certificate.hostMatches ? '' : '; it does not name this server'}
       </dd>
     </dl>
@@ -38,11 +42,7 @@ function Certificate({ certificate }: { certificate: CertificateSummary }) {
 
 function Timings({ timings }: { timings: Record<string, number | null> }) {
   const entries = Object.entries(timings).filter(([, ms]) => ms !== null);
-  return (
-    <p className="settings-timings">
-      {entries.map(([step, ms]) => `${step.replace(/Ms$/, '')} ${ms} ms`).join(' · ')}
-    </p>
-  );
+  return <p className="settings-timings">{entries.map(([step, ms]) => `${step.replace(/Ms$/, '')} ${ms} ms`).join(' · ')}</p>;
 }
 
 function Flag({ on, name }: { on: boolean; name: string }) {
@@ -101,7 +101,9 @@ export function TestReport({ report, onTrust, trusting }: Props) {
         <>
           <h4 className="settings-report__heading">IMAP server (Sent copy): {report.imap.ok ? 'OK' : 'failed'}</h4>
           {report.imap.verdict && overall !== report.imap.verdict ? <ErrorNotice problem={report.imap.verdict} /> : null}
-          {report.imap.server.capabilities.length > 0 ? <p className="settings-caps">Capabilities: {report.imap.server.capabilities.join(' ')}</p> : null}
+          {report.imap.server.capabilities.length > 0 ? (
+            <p className="settings-caps">Capabilities: {report.imap.server.capabilities.join(' ')}</p>
+          ) : null}
           {report.imap.sentFolder ? <p>Sent folder: {report.imap.sentFolder.path}</p> : null}
           {report.imap.certificate ? <Certificate certificate={report.imap.certificate} /> : null}
           {canTrust(report.imap.verdict, report.imap.certificate) && report.imap.certificate ? (
@@ -113,18 +115,30 @@ export function TestReport({ report, onTrust, trusting }: Props) {
       <details className="settings-disclosure">
         <summary>Show transcript</summary>
         {/* Focusable so keyboard users can scroll a long transcript. */}
-        <pre className="settings-transcript" tabIndex={0} role="region" aria-label="Transcript of the connection test">{[...smtp.transcript, ...(report.imap ? ['', ...report.imap.transcript] : [])].join('\n')}</pre>
+        <pre className="settings-transcript" tabIndex={0} role="region" aria-label="Transcript of the connection test">
+          {[...smtp.transcript, ...(report.imap ? ['', ...report.imap.transcript] : [])].join('\n')}
+        </pre>
       </details>
     </section>
   );
 }
 
-function TrustButton({ fingerprint, server, onTrust, busy }: { fingerprint: string; server: Server; onTrust(f: string, s: Server): void; busy: boolean }) {
+function TrustButton({
+  fingerprint,
+  server,
+  onTrust,
+  busy,
+}: {
+  fingerprint: string;
+  server: Server;
+  onTrust(f: string, s: Server): void;
+  busy: boolean;
+}) {
   return (
     <div className="settings-trust">
       <p className="field__hint">
-        Trust this exact certificate only if the fingerprint above matches the one your server's administrator gives you. Outbox then accepts this certificate,
-        and no other, for this account.
+        Trust this exact certificate only if the fingerprint above matches the one your server's administrator gives you. Outbox then
+        accepts this certificate, and no other, for this account.
       </p>
       <button type="button" className="btn" disabled={busy} onClick={() => onTrust(fingerprint, server)}>
         Trust this certificate

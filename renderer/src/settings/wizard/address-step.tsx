@@ -71,7 +71,14 @@ export function AddressStep({ state, dispatch, onFind, onCancelDetect, onManual,
         </div>
         <div className="field">
           <label htmlFor="wizard-name">Name to send as</label>
-          <input id="wizard-name" className="input" type="text" autoComplete="name" value={state.name} onChange={(e) => dispatch({ type: 'name', name: e.target.value })} />
+          <input
+            id="wizard-name"
+            className="input"
+            type="text"
+            autoComplete="name"
+            value={state.name}
+            onChange={(e) => dispatch({ type: 'name', name: e.target.value })}
+          />
           <span className="field__hint">Recipients see this beside your address.</span>
         </div>
         <div className="settings-actions">
@@ -98,7 +105,11 @@ export function AddressStep({ state, dispatch, onFind, onCancelDetect, onManual,
           <LiveSteps steps={state.liveSteps} busy={state.detecting} />
         </div>
       ) : null}
-      {state.cancelled ? <p className="field__hint" role="status">Search cancelled. Find settings again, or enter them yourself.</p> : null}
+      {state.cancelled ? (
+        <p className="field__hint" role="status">
+          Search cancelled. Find settings again, or enter them yourself.
+        </p>
+      ) : null}
       {state.error ? <ErrorNotice problem={state.error} /> : null}
     </section>
   );

@@ -37,10 +37,20 @@ export function SaveStep({ state, dispatch, onSave }: Props) {
       {account?.imap ? (
         <div className="field">
           <label className="settings-switch">
-            <input type="checkbox" role="switch" checked={state.sentCopy} aria-checked={state.sentCopy} onChange={(e) => dispatch({ type: 'sent-copy', enabled: e.target.checked })} />
+            <input
+              type="checkbox"
+              role="switch"
+              checked={state.sentCopy}
+              aria-checked={state.sentCopy}
+              onChange={(e) => dispatch({ type: 'sent-copy', enabled: e.target.checked })}
+            />
             Put a copy of sent mail in the Sent folder
           </label>
-          {filesOwnCopy(state.report) ? <span className="field__hint">Off by default: Gmail files its own copy of what you send, so a second one would be a duplicate.</span> : null}
+          {filesOwnCopy(state.report) ? (
+            <span className="field__hint">
+              Off by default: Gmail files its own copy of what you send, so a second one would be a duplicate.
+            </span>
+          ) : null}
         </div>
       ) : null}
       {state.error ? <ErrorNotice problem={state.error} /> : null}

@@ -14,7 +14,9 @@ function CandidateLabel({ candidate }: { candidate: Candidate }) {
       <span className="settings-candidate__server">
         {candidate.host}:{candidate.port}
       </span>{' '}
-      <span className={candidate.security === 'none' ? 'settings-candidate__insecure' : 'settings-candidate__security'}>{SECURITY_LABELS[candidate.security]}</span>
+      <span className={candidate.security === 'none' ? 'settings-candidate__insecure' : 'settings-candidate__security'}>
+        {SECURITY_LABELS[candidate.security]}
+      </span>
       <span className="settings-candidate__source">From {SOURCE_LABELS[candidate.source]}</span>
       {candidate.notes.length > 0 ? <span className="settings-candidate__notes">{candidate.notes.join(' · ')}</span> : null}
     </span>
@@ -39,11 +41,17 @@ export function SettingsStep({ state, dispatch }: Props) {
   };
   return (
     <section className="settings-step" aria-labelledby="wizard-settings-heading">
-      <StepHeading id="wizard-settings-heading">{found ? (provider ? `Settings found for ${provider}` : `Settings found for ${domainOf(state.email)}`) : `Enter the settings for ${state.email.trim()}`}</StepHeading>
+      <StepHeading id="wizard-settings-heading">
+        {found
+          ? provider
+            ? `Settings found for ${provider}`
+            : `Settings found for ${domainOf(state.email)}`
+          : `Enter the settings for ${state.email.trim()}`}
+      </StepHeading>
       {!found && report ? (
         <p>
-          Outbox could not find the settings for {domainOf(state.email)}. Your mail provider's help pages list them; a common setup is filled in below — check the
-          server name.
+          Outbox could not find the settings for {domainOf(state.email)}. Your mail provider's help pages list them; a common setup is
+          filled in below — check the server name.
         </p>
       ) : null}
       {!found && !report ? <p>Enter the outgoing server your mail provider gives. A common setup is filled in below.</p> : null}
@@ -53,13 +61,20 @@ export function SettingsStep({ state, dispatch }: Props) {
             <legend>Outgoing mail server (SMTP)</legend>
             {report.smtp.map((candidate, index) => (
               <label key={`${candidate.host}:${candidate.port}:${candidate.security}`} className="settings-candidate">
-                <input type="radio" name={`${group}-smtp`} checked={state.selected === index} onChange={() => dispatch({ type: 'select', index })} />
+                <input
+                  type="radio"
+                  name={`${group}-smtp`}
+                  checked={state.selected === index}
+                  onChange={() => dispatch({ type: 'select', index })}
+                />
                 <CandidateLabel candidate={candidate} />
               </label>
             ))}
           </fieldset>
         ) : null}
-        {state.manual ? <ServerFields idPrefix="wizard-manual" form={state.manual} onChange={(form) => dispatch({ type: 'manual-change', form })} /> : null}
+        {state.manual ? (
+          <ServerFields idPrefix="wizard-manual" form={state.manual} onChange={(form) => dispatch({ type: 'manual-change', form })} />
+        ) : null}
         <div className="settings-actions">
           {found && !state.manual ? (
             <button type="button" className="btn" onClick={() => dispatch({ type: 'edit-settings' })}>
@@ -77,7 +92,12 @@ export function SettingsStep({ state, dispatch }: Props) {
             <legend>Copy sent mail to the Sent folder (IMAP)</legend>
             {imapChoices.map(({ c, index }) => (
               <label key={`${c.host}:${c.port}:${c.security}`} className="settings-candidate">
-                <input type="radio" name={`${group}-imap`} checked={state.imap === index} onChange={() => dispatch({ type: 'imap', index })} />
+                <input
+                  type="radio"
+                  name={`${group}-imap`}
+                  checked={state.imap === index}
+                  onChange={() => dispatch({ type: 'imap', index })}
+                />
                 <CandidateLabel candidate={c} />
               </label>
             ))}
@@ -85,7 +105,9 @@ export function SettingsStep({ state, dispatch }: Props) {
               <input type="radio" name={`${group}-imap`} checked={state.imap < 0} onChange={() => dispatch({ type: 'imap', index: -1 })} />
               <span className="settings-candidate__text">No IMAP: do not file copies of sent mail</span>
             </label>
-            {filesOwnCopy(report) ? <p className="field__hint">Gmail files its own copy of what you send, so Outbox leaves the Sent copy off by default.</p> : null}
+            {filesOwnCopy(report) ? (
+              <p className="field__hint">Gmail files its own copy of what you send, so Outbox leaves the Sent copy off by default.</p>
+            ) : null}
           </fieldset>
         ) : null}
         <div className="settings-actions">

@@ -38,7 +38,9 @@ export function SignInStep({ state, dispatch, onTest, onOAuth, oauth }: Props) {
               Continue in your browser… Outbox saves the account once you allow access there.
             </p>
           ) : (
-            <p className="field__hint">Opens your browser; Outbox never sees your {PROVIDER_NAMES[signIn]} password. Or use an app password below.</p>
+            <p className="field__hint">
+              Opens your browser; Outbox never sees your {PROVIDER_NAMES[signIn]} password. Or use an app password below.
+            </p>
           )}
           {oauth.error ? (
             <ErrorNotice problem={oauth.error}>
@@ -70,7 +72,8 @@ export function SignInStep({ state, dispatch, onTest, onOAuth, oauth }: Props) {
           {docs.length > 0 ? (
             <div className="field__hint" id="wizard-password-hint">
               <p>
-                {provider?.name ?? 'This provider'} may need an app password instead of your usual one when two-step sign-in is on. How to make one:
+                {provider?.name ?? 'This provider'} may need an app password instead of your usual one when two-step sign-in is on. How to
+                make one:
               </p>
               <ul className="settings-links">
                 {docs.map((url) => (
@@ -86,13 +89,13 @@ export function SignInStep({ state, dispatch, onTest, onOAuth, oauth }: Props) {
           <span className="field__hint">Kept in your system's keychain, never in Outbox's files.</span>
         </div>
         <label className="settings-check">
-          <input type="checkbox" checked={state.noSignIn} onChange={(e) => dispatch({ type: 'no-sign-in', enabled: e.target.checked })} /> This server
-          lets me send without signing in (a relay on my network)
+          <input type="checkbox" checked={state.noSignIn} onChange={(e) => dispatch({ type: 'no-sign-in', enabled: e.target.checked })} />{' '}
+          This server lets me send without signing in (a relay on my network)
         </label>
         {state.noSignIn ? (
           <p className="field__hint">
-            Outbox checks the connection without a password; a server that does want one says so at the first send, and the
-            message then waits until you add the password.
+            Outbox checks the connection without a password; a server that does want one says so at the first send, and the message then
+            waits until you add the password.
           </p>
         ) : null}
         <div className="settings-actions">

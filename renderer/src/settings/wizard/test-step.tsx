@@ -30,20 +30,27 @@ export function TestStep({ state, dispatch, onRetry, onChangeSettings }: Props) 
         ) : null}
         {!state.verifying && noEncryption ? (
           <p className="settings-verdict settings-verdict--warning">
-            Outbox does not test unencrypted connections before saving. You accepted that your password and mail cross the network unencrypted; use Test in the
-            accounts list once the account is saved.
+            Outbox does not test unencrypted connections before saving. You accepted that your password and mail cross the network
+            unencrypted; use Test in the accounts list once the account is saved.
           </p>
         ) : null}
       </div>
       {failed && outcome && outcome.attempts.length > 0 ? (
-        <ErrorNotice problem={outcome.attempts[0]?.verdict ?? { message: 'No server accepted the settings.', next: 'Check the password and the settings.' }} />
+        <ErrorNotice
+          problem={
+            outcome.attempts[0]?.verdict ?? { message: 'No server accepted the settings.', next: 'Check the password and the settings.' }
+          }
+        />
       ) : null}
       {outcome && outcome.attempts.length > 1 ? (
         <>
           <h3 className="settings-subheading">Servers tried</h3>
           <ul className="settings-attempts" aria-label="Servers tried">
             {outcome.attempts.map((attempt, index) => (
-              <li key={`${attempt.candidate.host}:${attempt.candidate.port}:${attempt.candidate.security}`} className={`settings-attempt settings-attempt--${attempt.ok ? 'ok' : 'failed'}`}>
+              <li
+                key={`${attempt.candidate.host}:${attempt.candidate.port}:${attempt.candidate.security}`}
+                className={`settings-attempt settings-attempt--${attempt.ok ? 'ok' : 'failed'}`}
+              >
                 <span className="settings-attempt__server">
                   {attempt.candidate.host}:{attempt.candidate.port} ({SECURITY_LABELS[attempt.candidate.security]})
                 </span>{' '}

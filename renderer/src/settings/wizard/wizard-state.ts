@@ -64,7 +64,22 @@ export type WizardAction =
   | { type: 'back' };
 
 export function initialWizard(): WizardState {
-  return { step: 'address', email: '', name: '', nameEdited: false, detecting: false, liveSteps: [], cancelled: false, selected: 0, imap: -1, sentCopy: false, password: '', noSignIn: false, verifying: false, saving: false };
+  return {
+    step: 'address',
+    email: '',
+    name: '',
+    nameEdited: false,
+    detecting: false,
+    liveSteps: [],
+    cancelled: false,
+    selected: 0,
+    imap: -1,
+    sentCopy: false,
+    password: '',
+    noSignIn: false,
+    verifying: false,
+    saving: false,
+  };
 }
 
 /** Gmail files its own copy of what it sends over SMTP; a second one over IMAP would be a duplicate. */
@@ -80,7 +95,8 @@ function sameCandidate(a: Candidate, b: Candidate): boolean {
 
 function afterDetect(state: WizardState, report: DetectReport): WizardState {
   const base = { ...state, detecting: false, report, outcome: undefined, error: undefined } as WizardState;
-  if (report.status === 'invalid') return { ...base, report: undefined, addressError: report.error ?? 'Enter an address like name@example.com' };
+  if (report.status === 'invalid')
+    return { ...base, report: undefined, addressError: report.error ?? 'Enter an address like name@example.com' };
   if (report.status === 'cancelled') return { ...base, report: undefined, cancelled: true };
   const best = report.best;
   const bestIndex = best ? report.smtp.findIndex((c) => sameCandidate(c, best)) : -1;
@@ -90,7 +106,13 @@ function afterDetect(state: WizardState, report: DetectReport): WizardState {
   return {
     ...base,
     step: 'settings',
-    selected: bestIndex >= 0 ? bestIndex : Math.max(0, report.smtp.findIndex((c) => !c.insecure)),
+    selected:
+      bestIndex >= 0
+        ? bestIndex
+        : Math.max(
+            0,
+            report.smtp.findIndex((c) => !c.insecure),
+          ),
     // Nothing found, or only plaintext servers (never offered first): the form, with TLS defaults.
     manual: found && (bestIndex >= 0 || report.smtp.some((c) => !c.insecure)) ? undefined : manualDefaults(state.email),
     imap,
@@ -101,7 +123,13 @@ function afterDetect(state: WizardState, report: DetectReport): WizardState {
 export function wizardReducer(state: WizardState, action: WizardAction): WizardState {
   switch (action.type) {
     case 'email':
-      return { ...state, email: action.email, name: state.nameEdited ? state.name : defaultName(action.email), addressError: undefined, cancelled: false };
+      return {
+        ...state,
+        email: action.email,
+        name: state.nameEdited ? state.name : defaultName(action.email),
+        addressError: undefined,
+        cancelled: false,
+      };
     case 'name':
       return { ...state, name: action.name, nameEdited: true };
     case 'detect-start':
@@ -113,7 +141,16 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
     case 'detect-failed':
       return { ...state, detecting: false, error: action.error };
     case 'manual':
-      return { ...state, step: 'settings', detecting: false, report: undefined, manual: manualDefaults(state.email), imap: -1, sentCopy: false, error: undefined };
+      return {
+        ...state,
+        step: 'settings',
+        detecting: false,
+        report: undefined,
+        manual: manualDefaults(state.email),
+        imap: -1,
+        sentCopy: false,
+        error: undefined,
+      };
     case 'select':
       return { ...state, selected: action.index, outcome: undefined };
     case 'edit-settings': {
@@ -153,7 +190,13 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
   }
 }
 
-const PREVIOUS: Record<WizardStep, WizardStep> = { address: 'address', settings: 'address', 'sign-in': 'settings', test: 'sign-in', save: 'test' };
+const PREVIOUS: Record<WizardStep, WizardStep> = {
+  address: 'address',
+  settings: 'address',
+  'sign-in': 'settings',
+  test: 'sign-in',
+  save: 'test',
+};
 
 function back(state: WizardState): WizardState {
   // The password is kept on the way back: a failed test is usually fixed by changing the settings.

@@ -21,7 +21,13 @@ export interface WizardProps {
 
 function unexpected(error: unknown): ErrorInfo {
   // The bridge itself failed (not an envelope): still a cause and a next step, never the raw exception.
-  return { code: 'INTERNAL', message: 'Outbox could not reach its background process.', next: 'Try again; if it keeps failing, restart Outbox.', retryable: true, detail: String(error) };
+  return {
+    code: 'INTERNAL',
+    message: 'Outbox could not reach its background process.',
+    next: 'Try again; if it keeps failing, restart Outbox.',
+    retryable: true,
+    detail: String(error),
+  };
 }
 
 export function Wizard({ api, onSaved, onClose }: WizardProps) {
@@ -44,13 +50,27 @@ export function Wizard({ api, onSaved, onClose }: WizardProps) {
     dispatch({ type: 'detect-start' });
     // Subscribed before asking, so the first step cannot be missed.
     const off = api.on('settings:step', (event) => {
-      if (event.email.toLowerCase() === email.toLowerCase() && detecting.current === email) dispatch({ type: 'detect-step', step: event.step });
+      if (event.email.toLowerCase() === email.toLowerCase() && detecting.current === email)
+        dispatch({ type: 'detect-step', step: event.step });
     });
     try {
       const result = await api.settings.detect(email);
       if (!mounted.current || detecting.current !== email) return;
       if (result.ok) dispatch({ type: 'detect-done', report: result.value });
-      else if (result.error.code === 'VALIDATION') dispatch({ type: 'detect-done', report: { email: '', domain: '', smtp: [], imap: [], trace: [], status: 'invalid', error: 'Enter an address like name@example.com', health: [] } });
+      else if (result.error.code === 'VALIDATION')
+        dispatch({
+          type: 'detect-done',
+          report: {
+            email: '',
+            domain: '',
+            smtp: [],
+            imap: [],
+            trace: [],
+            status: 'invalid',
+            error: 'Enter an address like name@example.com',
+            health: [],
+          },
+        });
       else dispatch({ type: 'detect-failed', error: result.error });
     } catch (error) {
       if (mounted.current) dispatch({ type: 'detect-failed', error: unexpected(error) });
@@ -122,10 +142,28 @@ export function Wizard({ api, onSaved, onClose }: WizardProps) {
       <p className="settings-wizard__progress" aria-hidden="true">
         Step {['address', 'settings', 'sign-in', 'test', 'save'].indexOf(state.step) + 1} of 5
       </p>
-      {state.step === 'address' ? <AddressStep state={state} dispatch={dispatch} onFind={() => void find()} onCancelDetect={cancel} onManual={manual} onClose={onClose} /> : null}
+      {state.step === 'address' ? (
+        <AddressStep
+          state={state}
+          dispatch={dispatch}
+          onFind={() => void find()}
+          onCancelDetect={cancel}
+          onManual={manual}
+          onClose={onClose}
+        />
+      ) : null}
       {state.step === 'settings' ? <SettingsStep state={state} dispatch={dispatch} /> : null}
-      {state.step === 'sign-in' ? <SignInStep state={state} dispatch={dispatch} onTest={() => void test()} onOAuth={(p) => void signInWith(p)} oauth={oauth} /> : null}
-      {state.step === 'test' ? <TestStep state={state} dispatch={dispatch} onRetry={() => void test()} onChangeSettings={() => dispatch({ type: 'change-settings' })} /> : null}
+      {state.step === 'sign-in' ? (
+        <SignInStep state={state} dispatch={dispatch} onTest={() => void test()} onOAuth={(p) => void signInWith(p)} oauth={oauth} />
+      ) : null}
+      {state.step === 'test' ? (
+        <TestStep
+          state={state}
+          dispatch={dispatch}
+          onRetry={() => void test()}
+          onChangeSettings={() => dispatch({ type: 'change-settings' })}
+        />
+      ) : null}
       {state.step === 'save' ? <SaveStep state={state} dispatch={dispatch} onSave={() => void save()} /> : null}
     </div>
   );

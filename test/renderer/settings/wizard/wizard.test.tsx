@@ -15,7 +15,18 @@ const plain = candidate({ host: 'mail.example.com', port: 25, security: 'none', 
 const imap = candidate({ protocol: 'imap', host: 'imap.example.com', port: 993, security: 'tls' });
 
 function report(overrides: Partial<DetectReport> = {}): DetectReport {
-  return { email: 'ann@example.com', domain: 'example.com', smtp: [tls, starttls, plain], imap: [imap], best: starttls, trace: [], status: 'complete', health: HEALTH, provider: { name: 'Example Mail' }, ...overrides };
+  return {
+    email: 'ann@example.com',
+    domain: 'example.com',
+    smtp: [tls, starttls, plain],
+    imap: [imap],
+    best: starttls,
+    trace: [],
+    status: 'complete',
+    health: HEALTH,
+    provider: { name: 'Example Mail' },
+    ...overrides,
+  };
 }
 
 /** A detect call the test finishes when it chooses, so steps can arrive while it runs. */
@@ -54,11 +65,32 @@ describe('the add-account wizard', () => {
     expect(steps.getAttribute('aria-live')).toBe('polite');
     expect(within(steps).queryAllByRole('listitem')).toHaveLength(0);
 
-    act(() => fake.emit('settings:step', { email: 'ann@example.com', step: { step: 'bundled', startedMs: 1, durationMs: 2, outcome: 'found', detail: "Example Mail, from Outbox's bundled provider data" } }));
-    act(() => fake.emit('settings:step', { email: 'bob@other.test', step: { step: 'srv', startedMs: 1, durationMs: 2, outcome: 'found', detail: 'someone else' } }));
+    act(() =>
+      fake.emit('settings:step', {
+        email: 'ann@example.com',
+        step: {
+          step: 'bundled',
+          startedMs: 1,
+          durationMs: 2,
+          outcome: 'found',
+          detail: "Example Mail, from Outbox's bundled provider data",
+        },
+      }),
+    );
+    act(() =>
+      fake.emit('settings:step', {
+        email: 'bob@other.test',
+        step: { step: 'srv', startedMs: 1, durationMs: 2, outcome: 'found', detail: 'someone else' },
+      }),
+    );
     expect(within(steps).getAllByRole('listitem')).toHaveLength(1);
     expect(steps.textContent).toContain("bundled (found) — Example Mail, from Outbox's bundled provider data");
-    act(() => fake.emit('settings:step', { email: 'ann@example.com', step: { step: 'srv', startedMs: 3, durationMs: 9, outcome: 'timeout', detail: 'no answer from DNS' } }));
+    act(() =>
+      fake.emit('settings:step', {
+        email: 'ann@example.com',
+        step: { step: 'srv', startedMs: 3, durationMs: 9, outcome: 'timeout', detail: 'no answer from DNS' },
+      }),
+    );
     expect(within(steps).getAllByRole('listitem')).toHaveLength(2);
     expect(steps.textContent).toContain('(timed out)');
 
@@ -92,7 +124,9 @@ describe('the add-account wizard', () => {
 
   it('shows why an address is not valid on the address field', async () => {
     const { fake } = setup();
-    fake.answer('settings:detect', () => ok(report({ status: 'invalid', error: 'The part after @ is not a domain', smtp: [], imap: [], best: undefined })));
+    fake.answer('settings:detect', () =>
+      ok(report({ status: 'invalid', error: 'The part after @ is not a domain', smtp: [], imap: [], best: undefined })),
+    );
     await typeAddressAndFind('ann@localhost');
     const field = screen.getByLabelText('Email address');
     expect(field.getAttribute('aria-invalid')).toBe('true');
@@ -135,8 +169,20 @@ describe('the add-account wizard', () => {
     await reachSignIn(fake);
     const refused: VerifyOutcome = {
       attempts: [
-        { candidate: starttls, ok: false, verdict: { code: 'SMTP_AUTH', message: 'The server refused the user name or password.', next: 'Check the password; Example Mail needs an app password.' } },
-        { candidate: tls, ok: false, verdict: { code: 'SMTP_AUTH', message: 'The server refused the user name or password.', next: 'Check the password.' } },
+        {
+          candidate: starttls,
+          ok: false,
+          verdict: {
+            code: 'SMTP_AUTH',
+            message: 'The server refused the user name or password.',
+            next: 'Check the password; Example Mail needs an app password.',
+          },
+        },
+        {
+          candidate: tls,
+          ok: false,
+          verdict: { code: 'SMTP_AUTH', message: 'The server refused the user name or password.', next: 'Check the password.' },
+        },
       ],
     };
     fake.answer('settings:verify', () => ok(refused));
@@ -199,7 +245,15 @@ describe('the add-account wizard', () => {
     const { fake, onSaved } = setup();
     await reachSignIn(fake);
     fake.answer('settings:verify', () => ok({ chosen: starttls, attempts: [{ candidate: starttls, ok: true, verdict: null }] }));
-    fake.answer('account:add', () => ({ ok: false, error: { code: 'KEYCHAIN_UNAVAILABLE', message: 'The system keychain could not be reached.', next: 'Unlock your keychain and try again.', retryable: false } }));
+    fake.answer('account:add', () => ({
+      ok: false,
+      error: {
+        code: 'KEYCHAIN_UNAVAILABLE',
+        message: 'The system keychain could not be reached.',
+        next: 'Unlock your keychain and try again.',
+        retryable: false,
+      },
+    }));
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 's3cret' } });
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Test connection' })));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Continue' })));
@@ -214,7 +268,16 @@ describe('the add-account wizard', () => {
     let consent!: () => void;
     const saved = profile({ email: 'ann@gmail.com', signIn: { kind: 'oauth2', provider: 'google' } });
     fake.answer('account:addOAuth', () => new Promise((resolve) => (consent = () => resolve(ok(saved)))));
-    fake.answer('settings:detect', () => ok(report({ email: 'ann@gmail.com', provider: { name: 'Google Mail', signIn: 'google', documentation: ['https://support.google.com/mail/answer/185833'] }, smtp: [gmail], best: gmail })));
+    fake.answer('settings:detect', () =>
+      ok(
+        report({
+          email: 'ann@gmail.com',
+          provider: { name: 'Google Mail', signIn: 'google', documentation: ['https://support.google.com/mail/answer/185833'] },
+          smtp: [gmail],
+          best: gmail,
+        }),
+      ),
+    );
     fireEvent.change(screen.getByLabelText('Email address'), { target: { value: 'ann@gmail.com' } });
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Find settings' })));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Continue' })));
@@ -230,8 +293,18 @@ describe('the add-account wizard', () => {
   it('shows a refused OAuth consent with a retry', async () => {
     const { fake } = setup();
     const outlook = candidate({ host: 'smtp-mail.outlook.com', port: 587, security: 'starttls', auth: ['password', 'oauth2'] });
-    fake.answer('settings:detect', () => ok(report({ provider: { name: 'Outlook.com', signIn: 'microsoft' }, smtp: [outlook], best: outlook })));
-    fake.answer('account:addOAuth', () => ({ ok: false, error: { code: 'OAUTH_DENIED', message: 'You did not allow Outbox to send mail.', next: 'Sign in again and allow access.', retryable: false } }));
+    fake.answer('settings:detect', () =>
+      ok(report({ provider: { name: 'Outlook.com', signIn: 'microsoft' }, smtp: [outlook], best: outlook })),
+    );
+    fake.answer('account:addOAuth', () => ({
+      ok: false,
+      error: {
+        code: 'OAUTH_DENIED',
+        message: 'You did not allow Outbox to send mail.',
+        next: 'Sign in again and allow access.',
+        retryable: false,
+      },
+    }));
     await typeAddressAndFind();
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Continue' })));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Sign in with Microsoft' })));
@@ -252,6 +325,8 @@ describe('the add-account wizard', () => {
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Continue' })));
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'pw' } });
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Test connection' })));
-    expect(fake.callsTo('settings:verify')).toEqual([[[expect.objectContaining({ host: '127.0.0.1', port: 2587, security: 'starttls', notes: ['entered by hand'] })], 'pw']]);
+    expect(fake.callsTo('settings:verify')).toEqual([
+      [[expect.objectContaining({ host: '127.0.0.1', port: 2587, security: 'starttls', notes: ['entered by hand'] })], 'pw'],
+    ]);
   });
 });
