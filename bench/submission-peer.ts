@@ -21,6 +21,8 @@ export interface SubmissionPeer {
   password: string;
   /** The CA that signed the server's certificate (valid for 127.0.0.1 and localhost). */
   ca: string;
+  /** Resolves once the server has finished with what it accepted, so one timed run never pays for the last one's backlog. */
+  settled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -38,7 +40,16 @@ function exited(child: ChildProcess, ms: number): Promise<void> {
 /** The private Postfix of the real-world tests (test/peers/postfix.ts, configs in test/fixtures/postfix), discarding. */
 async function startPostfix(): Promise<SubmissionPeer> {
   const peer = await startPrivatePostfix({ delivery: 'discard', auth: { user: USER, password: PASSWORD } });
-  return { kind: 'postfix', host: peer.host, port: peer.port, user: USER, password: PASSWORD, ca: peer.ca, stop: () => peer.stop() };
+  return {
+    kind: 'postfix',
+    host: peer.host,
+    port: peer.port,
+    user: USER,
+    password: PASSWORD,
+    ca: peer.ca,
+    settled: () => peer.settled(60_000),
+    stop: () => peer.stop(),
+  };
 }
 
 /** The stand-in: smtp-server, STARTTLS required and AUTH PLAIN checked, in its own process (bench/index.ts `tls-sink`). */
@@ -64,6 +75,8 @@ async function startSmtpServer(entry: string, note: string): Promise<SubmissionP
     user: USER,
     password: PASSWORD,
     ca: certs.ca,
+    // smtp-server answers each message before it moves on: nothing is left over between runs.
+    settled: async () => {},
     stop: async () => {
       child.kill();
       await exited(child, 5000);
