@@ -5,26 +5,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeychainSecretStore } from '../../electron/core/secrets/keychain';
 import { describeKeyring } from '../peers/keyring';
-import { Workspace } from './harness';
+import { relayAccountArgs, Workspace } from './harness';
 
 function addArgs(n: number, withPassword: boolean): string[] {
   const auth = withPassword ? ['--user', `user${n}`, '--password-stdin'] : [];
-  return [
-    'account',
-    'add',
-    '--name',
-    `User ${n}`,
-    '--email',
-    `user${n}@example.com`,
-    '--host',
-    '127.0.0.1',
-    '--port',
-    '2525',
-    '--security',
-    'none',
-    '--insecure',
-    ...auth,
-  ];
+  return [...relayAccountArgs(`User ${n}`, `user${n}@example.com`, '127.0.0.1', '2525'), ...auth];
 }
 
 function accountsIn(ws: Workspace): { id: string; email: string }[] {

@@ -1,28 +1,14 @@
 // `outbox account set`: the provider-limit overrides README's "Provider limits" documents, said back in one
 // sentence and kept per flag; and a Sent copy asked of an account without IMAP names a way the user has.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Workspace } from './harness';
+import { relayAccountArgs, Workspace } from './harness';
 
 describe('outbox account set', () => {
   const ws = new Workspace();
   const id = 'ann-example-com';
   beforeAll(async () => {
     // No sign-in and no server contact: nothing here needs the keychain or the network.
-    const add = await ws.run([
-      'account',
-      'add',
-      '--name',
-      'Relay',
-      '--email',
-      'ann@example.com',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '9',
-      '--security',
-      'none',
-      '--insecure',
-    ]);
+    const add = await ws.run([...relayAccountArgs('Relay', 'ann@example.com', '127.0.0.1', '9')]);
     expect(add.stdout.trim()).toBe(id);
   });
   afterAll(() => ws.remove());

@@ -6,7 +6,7 @@ import { makeCerts } from '../peers/certs';
 import { describeDovecot, startDovecot, type DovecotPeer } from '../peers/dovecot';
 import { describeKeyring } from '../peers/keyring';
 import { startSmtpPeer, type SmtpPeer } from '../peers/smtp-peer';
-import { oneLine, startPlainPeer, Workspace } from './harness';
+import { oneLine, relayAccountArgs, startPlainPeer, Workspace } from './harness';
 
 const certs = makeCerts();
 const fingerprint = new X509Certificate(certs.cert).fingerprint256;
@@ -169,19 +169,7 @@ describeKeyring('outbox account test with IMAP', () => {
     it('logs in to IMAP with the account password and reports the Sent folder', async () => {
       const add = await ws.run(
         [
-          'account',
-          'add',
-          '--name',
-          'Sender',
-          '--email',
-          dovecot.user,
-          '--host',
-          smtp.host,
-          '--port',
-          String(smtp.port),
-          '--security',
-          'none',
-          '--insecure',
+          ...relayAccountArgs('Sender', dovecot.user, smtp.host, String(smtp.port)),
           '--imap-host',
           dovecot.host,
           '--imap-port',

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountProfile } from '../../electron/shared/account';
 import type { SmtpPeer } from '../peers/smtp-peer';
-import { oneLine, runCli, sampleEml, startPlainPeer, Workspace } from './harness';
+import { oneLine, relayAccountArgs, runCli, sampleEml, startPlainPeer, Workspace } from './harness';
 
 let ws: Workspace;
 let peer: SmtpPeer;
@@ -82,21 +82,7 @@ describe('outbox', () => {
   });
 
   it('adds and lists an account without a password, which needs no keychain', async () => {
-    const add = await ws.run([
-      'account',
-      'add',
-      '--name',
-      'Relay',
-      '--email',
-      'relay@example.com',
-      '--host',
-      peer.host,
-      '--port',
-      String(peer.port),
-      '--security',
-      'none',
-      '--insecure',
-    ]);
+    const add = await ws.run([...relayAccountArgs('Relay', 'relay@example.com', peer.host, String(peer.port))]);
     expect(add.code, add.stderr).toBe(0);
     const id = add.stdout.trim();
     expect(id).toBe('relay-example-com');
@@ -143,21 +129,7 @@ describe('outbox', () => {
   });
 
   it('shows the queue as aligned columns', async () => {
-    const add = await ws.run([
-      'account',
-      'add',
-      '--name',
-      'Ann',
-      '--email',
-      'ann@example.com',
-      '--host',
-      peer.host,
-      '--port',
-      String(peer.port),
-      '--security',
-      'none',
-      '--insecure',
-    ]);
+    const add = await ws.run([...relayAccountArgs('Ann', 'ann@example.com', peer.host, String(peer.port))]);
     expect(add.code, add.stderr).toBe(0);
     const queued = await ws.run(['send', '--queue-only', 'bob@example.org'], { input: sampleEml() });
     expect(queued.code, queued.stderr).toBe(0);

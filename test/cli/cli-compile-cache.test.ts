@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json';
-import { runCli, sampleEml, Workspace } from './harness';
+import { relayAccountArgs, runCli, sampleEml, Workspace } from './harness';
 
 const nodeOwnCache = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
 const uid = process.getuid?.() ?? 'user';
@@ -92,27 +92,9 @@ describe.skipIf(nodeOwnCache)('the command compile cache (Node without its own)'
   it('is off with NODE_DISABLE_COMPILE_CACHE, and a queue-only send still queues the message', async () => {
     const parent = path.join(cacheParent, 'disabled');
     mkdirSync(parent);
-    const add = await run(
-      [
-        'account',
-        'add',
-        '--name',
-        'Ann',
-        '--email',
-        'ann@example.com',
-        '--host',
-        '127.0.0.1',
-        '--port',
-        '9',
-        '--security',
-        'none',
-        '--insecure',
-      ],
-      parent,
-      {
-        NODE_DISABLE_COMPILE_CACHE: '1',
-      },
-    );
+    const add = await run([...relayAccountArgs('Ann', 'ann@example.com', '127.0.0.1', '9')], parent, {
+      NODE_DISABLE_COMPILE_CACHE: '1',
+    });
     expect(add.code, add.stderr).toBe(0);
     const sent = await run(['send', '-t', '--queue-only'], parent, { NODE_DISABLE_COMPILE_CACHE: '1' });
     expect(sent.code, sent.stderr).toBe(0);

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, oneLine, sampleEml, Workspace, type CliResult } from './harness';
+import { CLI, type CliResult, oneLine, relayAccountArgs, sampleEml, Workspace } from './harness';
 
 let ws: Workspace;
 
@@ -100,21 +100,7 @@ describe('a data folder Outbox cannot use', () => {
     const dataDir = path.join(ws.dir, 'ro-data');
     mkdirSync(dataDir);
     handOver(dataDir);
-    const add = await runAsUser(dataDir, [
-      'account',
-      'add',
-      '--name',
-      'Ann',
-      '--email',
-      'ann@example.com',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '9',
-      '--security',
-      'none',
-      '--insecure',
-    ]);
+    const add = await runAsUser(dataDir, [...relayAccountArgs('Ann', 'ann@example.com', '127.0.0.1', '9')]);
     expect(add.code, add.stderr).toBe(0);
     const queued = await runAsUser(dataDir, ['send', '--queue-only', 'bob@example.org'], sampleEml());
     expect(queued.code, queued.stderr).toBe(0);

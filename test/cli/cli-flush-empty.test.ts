@@ -1,27 +1,13 @@
 // `outbox flush` with nothing due says so in a sentence with a next step, instead of printing nothing.
 import { afterAll, describe, expect, it } from 'vitest';
-import { Workspace } from './harness';
+import { relayAccountArgs, Workspace } from './harness';
 
 describe('outbox flush with nothing due', () => {
   const ws = new Workspace();
   afterAll(() => ws.remove());
 
   it('says nothing was due and where to look, exit 0, with and without --wait', async () => {
-    await ws.run([
-      'account',
-      'add',
-      '--name',
-      'Relay',
-      '--email',
-      'ann@example.com',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '9',
-      '--security',
-      'none',
-      '--insecure',
-    ]);
+    await ws.run([...relayAccountArgs('Relay', 'ann@example.com', '127.0.0.1', '9')]);
     // A message for much later is not due: flush leaves it alone.
     const later = await ws.run(['compose', '--to', 'bob@example.org', '--subject', 'Later', '--text', 'Hi', '--at', '2099-01-01 09:00']);
     expect(later.code).toBe(0);

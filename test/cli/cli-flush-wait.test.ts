@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRawSmtp, type RawSmtpServer, type RawSmtpScript } from '../peers/raw-smtp';
 import type { SmtpPeer } from '../peers/smtp-peer';
-import { addPlainAccount, sampleEml, startPlainPeer, Workspace } from './harness';
+import { addPlainAccount, relayAccountArgs, sampleEml, startPlainPeer, Workspace } from './harness';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -18,21 +18,7 @@ async function rawAccount(script: RawSmtpScript): Promise<{ ws: Workspace; raw: 
     () => ws.remove(),
     () => raw.close(),
   );
-  const add = await ws.run([
-    'account',
-    'add',
-    '--name',
-    'Raw',
-    '--email',
-    'ann@example.com',
-    '--host',
-    raw.host,
-    '--port',
-    String(raw.port),
-    '--security',
-    'none',
-    '--insecure',
-  ]);
+  const add = await ws.run([...relayAccountArgs('Raw', 'ann@example.com', raw.host, String(raw.port))]);
   expect(add.code, add.stderr).toBe(0);
   return { ws, raw };
 }

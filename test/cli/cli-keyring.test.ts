@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeKeyring } from '../peers/keyring';
 import type { SmtpPeer } from '../peers/smtp-peer';
-import { oneLine, sampleEml, startPlainPeer, Workspace } from './harness';
+import { oneLine, relayAccountArgs, sampleEml, startPlainPeer, Workspace } from './harness';
 
 describeKeyring('outbox with a password in the keychain', () => {
   let ws: Workspace;
@@ -23,27 +23,9 @@ describeKeyring('outbox with a password in the keychain', () => {
   });
 
   async function add(email: string, password: string): Promise<string> {
-    const r = await ws.run(
-      [
-        'account',
-        'add',
-        '--name',
-        email,
-        '--email',
-        email,
-        '--host',
-        peer.host,
-        '--port',
-        String(peer.port),
-        '--security',
-        'none',
-        '--insecure',
-        '--user',
-        'ann',
-        '--password-stdin',
-      ],
-      { input: `${password}\n` },
-    );
+    const r = await ws.run([...relayAccountArgs(email, email, peer.host, String(peer.port)), '--user', 'ann', '--password-stdin'], {
+      input: `${password}\n`,
+    });
     expect(r.code, r.stderr).toBe(0);
     const id = r.stdout.trim();
     ids.push(id);

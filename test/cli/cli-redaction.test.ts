@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeKeyring, filesContaining } from '../peers/keyring';
 import { startRawSmtp, type RawSmtpServer } from '../peers/raw-smtp';
-import { sampleEml, Workspace } from './harness';
+import { relayAccountArgs, sampleEml, Workspace } from './harness';
 
 const PASSWORD = 'Tr0ub4dor&3-echoed';
 const USER = 'ann';
@@ -33,24 +33,7 @@ describeKeyring('a server that echoes the password', () => {
 
   it('keeps every form of it out of the data folder and every output', async () => {
     const add = await ws.run(
-      [
-        'account',
-        'add',
-        '--name',
-        'Ann',
-        '--email',
-        'ann@example.com',
-        '--host',
-        raw.host,
-        '--port',
-        String(raw.port),
-        '--security',
-        'none',
-        '--insecure',
-        '--user',
-        USER,
-        '--password-stdin',
-      ],
+      [...relayAccountArgs('Ann', 'ann@example.com', raw.host, String(raw.port)), '--user', USER, '--password-stdin'],
       { input: `${PASSWORD}\n` },
     );
     expect(add.code, add.stderr).toBe(0);

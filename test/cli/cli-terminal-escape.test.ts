@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmtpPeer } from '../peers/smtp-peer';
 import { startRawSmtp, type RawSmtpServer } from '../peers/raw-smtp';
-import { addPlainAccount, startPlainPeer, Workspace } from './harness';
+import { addPlainAccount, relayAccountArgs, startPlainPeer, Workspace } from './harness';
 
 const HOSTILE = '\u001b]0;pwned\u0007\u001b[2JInvoice\u009b31m';
 // Any C0 control but tab and line feed, DEL and the C1 range: none may reach the terminal raw.
@@ -50,21 +50,7 @@ describe('terminal output', () => {
   it("escapes a server reply's escape sequences in the error line and in show", async () => {
     const other = new Workspace();
     try {
-      const add = await other.run([
-        'account',
-        'add',
-        '--name',
-        'Raw',
-        '--email',
-        'ann@example.com',
-        '--host',
-        raw.host,
-        '--port',
-        String(raw.port),
-        '--security',
-        'none',
-        '--insecure',
-      ]);
+      const add = await other.run([...relayAccountArgs('Raw', 'ann@example.com', raw.host, String(raw.port))]);
       expect(add.code, add.stderr).toBe(0);
       const r = await other.run(['compose', '--to', 'bob@example.org', '--subject', 'x', '--text', 'hi']);
       expect(r.code).not.toBe(0);

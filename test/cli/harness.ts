@@ -119,23 +119,14 @@ export function startPlainPeer(options: Partial<SmtpPeerOptions> = {}): Promise<
   return startSmtpPeer({ certs: makeCerts(), ...options, server: { hideSTARTTLS: true, ...options.server } });
 }
 
+/** `account add` for a relay that needs no sign-in: no keychain, and no server contact until a send. */
+export function relayAccountArgs(name: string, email: string, host: string, port: string | number): string[] {
+  return ['account', 'add', '--name', name, '--email', email, '--host', host, '--port', String(port), '--security', 'none', '--insecure'];
+}
+
 /** Adds an account with no password (the peer lets anyone send) and returns its id. */
 export async function addPlainAccount(ws: Workspace, peer: SmtpPeer, email = 'ann@example.com', name = 'Ann'): Promise<string> {
-  const r = await ws.run([
-    'account',
-    'add',
-    '--name',
-    name,
-    '--email',
-    email,
-    '--host',
-    peer.host,
-    '--port',
-    String(peer.port),
-    '--security',
-    'none',
-    '--insecure',
-  ]);
+  const r = await ws.run([...relayAccountArgs(name, email, peer.host, String(peer.port))]);
   if (r.code !== 0) throw new Error(`account add failed (${r.code}): ${r.stderr}`);
   return r.stdout.trim();
 }
