@@ -8,7 +8,7 @@ import { createEngineAccounts } from './outbox/account-adapter';
 import type { EngineOptions, OutboxEngine } from './outbox/engine-api';
 import type { Connectivity, Logger, SecretStore } from './ports';
 import { PreferencesStore } from './preferences/preferences-store';
-import { KeychainSecretStore } from './secrets/keychain';
+import { KeychainSecretStore, keychainServiceFor } from './secrets/keychain';
 
 export interface CoreServicesOptions {
   dataDir: string;
@@ -47,7 +47,7 @@ export class CoreServices {
   /** Passwords and tokens in the keychain; each one read or stored is known to the log, which then never writes it. */
   secrets(): SecretStore {
     this.keychain ??= redactingSecrets(
-      this.options.keychain ?? new KeychainSecretStore({ logger: this.logger }),
+      this.options.keychain ?? new KeychainSecretStore({ logger: this.logger, service: keychainServiceFor(this.dataDir) }),
       this.options.logging.redactor,
     );
     return this.keychain;

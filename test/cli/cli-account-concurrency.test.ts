@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeychainSecretStore } from '../../electron/core/secrets/keychain';
+import { KeychainSecretStore, keychainServiceFor } from '../../electron/core/secrets/keychain';
 import { describeKeyring } from '../peers/keyring';
 import { relayAccountArgs, Workspace } from './harness';
 
@@ -60,7 +60,7 @@ describeKeyring('outbox account add with passwords, 8 at once', () => {
         .map((a) => a.id)
         .sort(),
     ).toEqual([...ids].sort());
-    const keychain = new KeychainSecretStore();
+    const keychain = new KeychainSecretStore({ service: keychainServiceFor(ws.dataDir) });
     for (const [n, id] of ids.entries()) expect(await keychain.get(id)).toBe(`pw-${n}`);
   });
 });

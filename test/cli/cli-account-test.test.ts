@@ -153,7 +153,7 @@ describeKeyring('outbox account test with IMAP', () => {
 
     beforeAll(async () => {
       ws = new Workspace();
-      dovecot = await startDovecot({ variant: 'special-use' });
+      dovecot = await startDovecot({ variant: 'special-use', user: 'tester@example.test' });
       caFile = ws.file('dovecot-ca.pem', dovecot.ca);
       smtp = await startPlainPeer({ users: { [dovecot.user]: dovecot.password } });
     });

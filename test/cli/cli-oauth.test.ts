@@ -2,7 +2,7 @@
 // there with OUTBOX_OAUTH_TEST_BASE), prints the URL, keeps the tokens in the test keychain, and refuses bad input.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OAuthTokenStore } from '../../electron/core/oauth/token-store';
-import { KeychainSecretStore } from '../../electron/core/secrets/keychain';
+import { KeychainSecretStore, keychainServiceFor } from '../../electron/core/secrets/keychain';
 import type { SecretStore } from '../../electron/core/ports';
 import type { AccountProfile } from '../../electron/shared/account';
 import { describeKeyring } from '../peers/keyring';
@@ -130,7 +130,7 @@ describeKeyring('outbox account add --oauth with a browser sign-in', () => {
       status: 'ok',
     });
 
-    const keychain: SecretStore = new KeychainSecretStore();
+    const keychain: SecretStore = new KeychainSecretStore({ service: keychainServiceFor(ws.dataDir) });
     const stored = await new OAuthTokenStore({ secrets: keychain }).load(id);
     expect(stored).toMatchObject({ providerId: 'google', clientId: 'outbox-test-client' });
     const { access_token: accessToken, refresh_token: refreshToken } = issued[0]!;

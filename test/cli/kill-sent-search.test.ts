@@ -56,7 +56,7 @@ describeKeyring('a flush killed at random moments, with a provider that files it
 
     beforeAll(async () => {
       ws = new Workspace();
-      dovecot = await startDovecot({ variant: 'special-use' });
+      dovecot = await startDovecot({ variant: 'special-use', user: 'killed@example.test' });
       env = { NODE_EXTRA_CA_CERTS: ws.file('dovecot-ca.pem', dovecot.ca) };
       const settings = { host: dovecot.host, port: dovecot.imapsPort, security: 'tls' as const, insecure: false, user: dovecot.user };
       const credentials = { kind: 'password' as const, user: dovecot.user, password: dovecot.password };

@@ -27,6 +27,11 @@ export interface DovecotOptions {
    * endpoint (one the test runs on loopback) and lets the user in when it answers {"active": true, "username": user}.
    */
   oauth2IntrospectionUrl?: string;
+  /**
+   * The account's address (default sender@example.test). Suites that store its password in the shared test keychain
+   * through the `outbox` command each take their own, so parallel files never share a keychain entry.
+   */
+  user?: string;
 }
 
 export interface DovecotPeer {
@@ -136,7 +141,7 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
   const dir = mkdtempSync(path.join(tmpdir(), 'outbox-dovecot-'));
   chmodSync(dir, 0o755);
   const ids = identities();
-  const user = 'sender@example.test';
+  const user = options.user ?? 'sender@example.test';
   const password = 'correct horse battery staple';
   const certs = makeCerts({ hosts: [HOST, 'localhost'] });
   writeFileSync(path.join(dir, 'server.crt'), certs.cert);

@@ -1,6 +1,9 @@
 // Account passwords in the OS keychain (Keychain, Credential Vault, Secret Service) through keytar.
 // When no keychain answers we fail with KEYCHAIN_UNAVAILABLE; there is deliberately no plaintext fallback.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { AppError } from '../../shared/errors';
+import { defaultDataDir } from '../paths/data-dir';
 import { silentLogger, type Logger, type SecretStore } from '../ports';
 import { named } from '../logging';
 
@@ -15,6 +18,23 @@ export interface KeychainSecretStoreOptions {
 }
 
 export const KEYCHAIN_SERVICE = 'Outbox';
+
+/**
+ * The keychain service for a data folder: "Outbox" for the app's own folder, "Outbox <hash of the folder>" for any
+ * other, so a second outbox (a --data-dir for a script, a test folder) never reads, overwrites or deletes the
+ * secrets of the app's accounts that happen to have the same id.
+ */
+export function keychainServiceFor(
+  dataDir: string,
+  appDataDir: string = defaultDataDir(),
+  platform: NodeJS.Platform = process.platform,
+): string {
+  const resolver = platform === 'win32' ? path.win32 : path.posix;
+  // Windows and macOS file systems ignore case by default: so does the comparison.
+  const norm = (dir: string): string => (platform === 'linux' ? resolver.resolve(dir) : resolver.resolve(dir).toLowerCase());
+  if (norm(dataDir) === norm(appDataDir)) return KEYCHAIN_SERVICE;
+  return `${KEYCHAIN_SERVICE} ${createHash('sha256').update(norm(dataDir)).digest('hex').slice(0, 12)}`;
+}
 
 // Loaded on first use so commands that never touch a password never load the native module.
 async function importKeytar(): Promise<KeytarApi> {

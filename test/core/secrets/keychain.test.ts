@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../../electron/core/ports';
-import { KeychainSecretStore } from '../../../electron/core/secrets/keychain';
+import { KeychainSecretStore, keychainServiceFor } from '../../../electron/core/secrets/keychain';
 import { describeKeyring, filesContaining } from '../../peers/keyring';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -132,3 +132,18 @@ function runNode(script: string, env: NodeJS.ProcessEnv, cwd: string): Promise<s
     });
   });
 }
+
+describe('keychainServiceFor', () => {
+  it("keeps the app's own folder on the plain service and gives every other folder its own", () => {
+    const app = '/home/ann/.config/Outbox';
+    expect(keychainServiceFor(app, app, 'linux')).toBe('Outbox');
+    expect(keychainServiceFor('/home/ann/.config/Outbox/', app, 'linux')).toBe('Outbox');
+    const other = keychainServiceFor('/tmp/script-outbox', app, 'linux');
+    expect(other).toMatch(/^Outbox [0-9a-f]{12}$/);
+    expect(keychainServiceFor('/tmp/another', app, 'linux')).not.toBe(other);
+    // Case does not tell folders apart on Windows and macOS.
+    expect(keychainServiceFor('C:\\Users\\Ann\\AppData\\Roaming\\OUTBOX', 'C:\\Users\\Ann\\AppData\\Roaming\\Outbox', 'win32')).toBe(
+      'Outbox',
+    );
+  });
+});
