@@ -7,6 +7,7 @@ import type { SendingLimits } from '../electron/core/providers/sending-profiles'
 import { createOutboxEngine } from '../electron/core/outbox';
 import { SmtpSender } from '../electron/core/smtp/smtp-sender';
 import { network, sinkAccount, staticAccounts, tempDataDir } from './fixtures';
+import { serveSession } from './smtp-sink';
 
 /** Gmail's reply once the daily sending limit is used, as its SMTP error reference gives it. */
 export const GMAIL_DAILY_LIMIT =
@@ -30,54 +31,27 @@ export function startProviderSink(options: { quota?: number; threadLimit?: numbe
   const open = new Set<net.Socket>();
   const rank = (socket: net.Socket): number => [...open].indexOf(socket);
   const server = net.createServer((socket) => {
-    socket.setNoDelay(true);
     open.add(socket);
     socket.on('close', () => open.delete(socket));
-    socket.write('220 provider.test ESMTP\r\n');
-    let buffer = '';
-    let inData = false;
-    socket.on('data', (data) => {
-      buffer += data.toString('latin1');
-      for (;;) {
-        if (inData) {
-          const end = buffer.indexOf('\r\n.\r\n');
-          if (end < 0) {
-            if (buffer.length > 8) buffer = buffer.slice(-8);
-            return;
-          }
-          buffer = buffer.slice(end + 5);
-          inData = false;
-          if (options.threadLimit !== undefined && rank(socket) >= options.threadLimit) {
-            refused++;
-            socket.write(`${MICROSOFT_THREAD_LIMIT}\r\n`);
-          } else {
-            accepted++;
-            socket.write('250 2.0.0 OK queued\r\n');
-          }
-          continue;
+    serveSession(socket, {
+      name: 'provider.test',
+      mail: () => {
+        if (options.quota !== undefined && started >= options.quota) {
+          refused++;
+          return GMAIL_DAILY_LIMIT;
         }
-        const eol = buffer.indexOf('\r\n');
-        if (eol < 0) return;
-        const verb = buffer.slice(0, 4).toUpperCase();
-        buffer = buffer.slice(eol + 2);
-        if (verb === 'EHLO')
-          socket.write('250-provider.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n250 SIZE 1000000000\r\n');
-        else if (verb === 'MAIL') {
-          if (options.quota !== undefined && started >= options.quota) {
-            refused++;
-            socket.write(`${GMAIL_DAILY_LIMIT}\r\n`);
-          } else {
-            started++;
-            socket.write('250 2.1.0 OK\r\n');
-          }
-        } else if (verb === 'DATA') {
-          socket.write('354 go ahead\r\n');
-          inData = true;
-        } else if (verb === 'QUIT') socket.end('221 2.0.0 bye\r\n');
-        else socket.write('250 2.0.0 OK\r\n');
-      }
+        started++;
+        return '250 2.1.0 OK';
+      },
+      message: (session) => {
+        if (options.threadLimit !== undefined && rank(session) >= options.threadLimit) {
+          refused++;
+          return MICROSOFT_THREAD_LIMIT;
+        }
+        accepted++;
+        return '250 2.0.0 OK queued';
+      },
     });
-    socket.on('error', () => {});
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () =>
