@@ -2,31 +2,38 @@
 // the data folder is a file (78), the spool folder is a file or the state folder read-only (73);
 // a read-only data folder can still be inspected with `queue` and `show`.
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, type CliResult, oneLine, relayAccountArgs, sampleEml, Workspace } from './harness';
 
+// Permissions do not bind root: as root, the command runs as nobody over folders handed to nobody.
+const asRoot = process.getuid?.() === 0;
+const NOBODY = 65534;
+
 let ws: Workspace;
+/** The built command as nobody can read it: a clone may sit in a folder only its owner can enter (mktemp -d). */
+let cli = CLI;
 
 beforeAll(() => {
   ws = new Workspace();
   chmodSync(ws.dir, 0o755);
+  if (asRoot) {
+    const copy = path.join(ws.dir, 'cli');
+    cpSync(path.dirname(CLI), copy, { recursive: true });
+    cli = path.join(copy, path.basename(CLI));
+  }
 });
 
 afterAll(() => {
   ws?.remove();
 });
 
-// Permissions do not bind root: as root, the command runs as nobody over folders handed to nobody.
-const asRoot = process.getuid?.() === 0;
-const NOBODY = 65534;
-
 function runAsUser(dataDir: string, args: string[], input = ''): Promise<CliResult> {
   const env = { ...process.env };
   delete env.OUTBOX_DATA_DIR;
   delete env.OUTBOX_OFFLINE;
-  const child = spawn(process.execPath, [CLI, '--data-dir', dataDir, ...args], {
+  const child = spawn(process.execPath, [cli, '--data-dir', dataDir, ...args], {
     env: { ...env, HOME: ws.dir },
     ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
   });
