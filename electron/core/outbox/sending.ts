@@ -68,6 +68,7 @@ export class Sending {
   readonly logins: CredentialsCache;
   private readonly pendingMoves: MessageRecord[] = [];
   private moving = false;
+  private draining: Promise<void> | undefined;
 
   constructor(
     private readonly store: MessageStore,
@@ -85,6 +86,11 @@ export class Sending {
 
   get hasPendingMoves(): boolean {
     return this.pendingMoves.length > 0 && !this.moving;
+  }
+
+  /** No sent file is waiting to move to sent/, nor moving now. */
+  get movesSettled(): boolean {
+    return this.pendingMoves.length === 0 && !this.moving;
   }
 
   /** The message is being removed: its file is no longer to be moved. */
@@ -293,7 +299,13 @@ export class Sending {
     await this.store.quarantine(record, damage);
   }
 
-  async drainMoves(): Promise<void> {
+  /** Moves the waiting sent files to sent/ unless a send is under way; one drain at a time, shared by its callers. */
+  drainMoves(): Promise<void> {
+    this.draining ??= this.drainLoop().finally(() => (this.draining = undefined));
+    return this.draining;
+  }
+
+  private async drainLoop(): Promise<void> {
     this.moving = true;
     try {
       while (this.pendingMoves.length > 0 && this.inFlight.size === 0) await this.moveToSent(this.pendingMoves.shift()!);
