@@ -95,3 +95,8 @@ function unreadable(file: string, what: string, error: unknown): AppError {
     cause: error,
   });
 }
+
+/** One trailing newline (LF or CRLF) is how `echo` and here-strings end a line, not part of the password. */
+export function stripNewline(text: string): string {
+  return text.replace(/\r?\n$/, '');
+}

@@ -54,3 +54,35 @@ export function parseMaxWait(value: string): number {
   }
   return seconds;
 }
+
+/** --max-wait only means something with --wait (compose, flush, retry; send checks its own). */
+export function maxWaitOf(values: Values): { maxWait?: number } {
+  const raw = str(values['max-wait']);
+  if (raw === undefined) return {};
+  if (values.wait !== true) throw new UsageError('--max-wait goes with --wait');
+  return { maxWait: parseMaxWait(raw) };
+}
+
+/** A command's own --data-dir (after its name), which wins over one given before the name. */
+export function dataDirOf(values: Values): string | undefined {
+  return str(values['data-dir']);
+}
+
+/**
+ * The command line of a command that takes no argument (ids 0) or one (a message id, or detect's address):
+ * the option values, that argument ('' when none) and its own --data-dir; null when it asks for its help.
+ */
+export function parseWithIds(
+  command: string,
+  argv: readonly string[],
+  options: Options,
+  ids: 0 | 1,
+  one = 'one message id',
+): { values: Values; id: string; dataDir: string | undefined } | null {
+  const { values, positionals } = parse(command, argv, options);
+  if (values.help) return null;
+  if (positionals.length !== ids) {
+    throw new UsageError(ids === 1 ? `'outbox ${command}' needs ${one}` : `'outbox ${command}' takes no arguments`);
+  }
+  return { values, id: positionals[0] ?? '', dataDir: dataDirOf(values) };
+}

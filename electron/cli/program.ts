@@ -1,9 +1,11 @@
-// The `outbox` program as a function: parses the command line, runs one command on top of core/,
-// prints any failure as one line and returns its sysexits code. main.ts runs it for the real process.
-import packageJson from '../../package.json';
+// The `outbox` program as a function: reads the global options and the command's name, loads that command's
+// file only (its options, help and code: commands/*.ts), runs it on top of core/, prints any failure as one
+// line and returns its sysexits code. main.ts runs it for the real process.
+import { version } from '../../package.json';
 import { resolveDataDir } from '../core/paths/data-dir';
-import { parseCommandLine, type Command } from './args';
-import { CliContext } from './context';
+import type { CliCommand, HelpCommand } from './command';
+import { readCommandHead, type CommandKey } from './command-line';
+import type { CliContext } from './context';
 import { errorLineFor, exitCodeFor, explainFsFailure, EX } from './exit-codes';
 import { note, out, type CliIo } from './io';
 import { HELP } from './usage';
@@ -18,24 +20,69 @@ export interface MainOptions {
 /** Time an interrupted command gives a send in flight before it leaves it to the next start. */
 const INTERRUPT_GRACE_MS = 5_000;
 
+/** A command as the program runs it: what it parsed is handed back to its own run(). */
+type AnyCommand = CliCommand<unknown>;
+
+/**
+ * Each command's file is imported when it runs (the build splits it into its own chunk): a sendmail call
+ * starts this process once per message, and should not load IMAP, OAuth or autodetection to queue one.
+ */
+const LOADERS: Readonly<Record<CommandKey, () => Promise<AnyCommand>>> = {
+  send: async () => (await import('./commands/send')).sendCommand as AnyCommand,
+  compose: async () => (await import('./commands/compose')).composeCommand as AnyCommand,
+  queue: async () => (await import('./commands/queue')).queueCommand as AnyCommand,
+  show: async () => (await import('./commands/show')).showCommand as AnyCommand,
+  flush: async () => (await import('./commands/flush')).flushCommand as AnyCommand,
+  retry: async () => (await import('./commands/retry')).retryCommand as AnyCommand,
+  cancel: async () => (await import('./commands/cancel')).cancelCommand as AnyCommand,
+  delete: async () => (await import('./commands/delete')).deleteCommand as AnyCommand,
+  detect: async () => (await import('./commands/detect')).detectCommand as AnyCommand,
+  'account-add': async () => (await import('./commands/account-add')).accountAddCommand as AnyCommand,
+  'account-list': async () => (await import('./commands/account')).accountListCommand as AnyCommand,
+  'account-remove': async () => (await import('./commands/account')).accountRemoveCommand as AnyCommand,
+  'account-test': async () => (await import('./commands/account-check')).accountTestCommand as AnyCommand,
+  'account-trust': async () => (await import('./commands/account-check')).accountTrustCommand as AnyCommand,
+  'account-password': async () => (await import('./commands/account-fix')).accountPasswordCommand as AnyCommand,
+  'account-signin': async () => (await import('./commands/account-fix')).accountSignInCommand as AnyCommand,
+  'account-set': async () => (await import('./commands/account-fix')).accountSetCommand as AnyCommand,
+};
+
+/** The help of `outbox --help` or of one command (account's subcommands share account's). */
+async function helpText(topic: HelpCommand['topic']): Promise<string> {
+  if (topic === 'main') return HELP.main;
+  if (topic === 'account') return (await import('./commands/account')).HELP;
+  return (await LOADERS[topic]()).help ?? HELP.main;
+}
+
+function isHelp(command: unknown): command is HelpCommand {
+  return (command as { name?: unknown }).name === 'help';
+}
+
 export async function main(argv: readonly string[], io: CliIo, options: MainOptions = {}): Promise<number> {
   const { invokedAs } = options;
   let ctx: CliContext | undefined;
   let removeSignalHandlers = () => {};
   try {
-    const line = parseCommandLine(argv, { cwd: io.cwd, ...(invokedAs ? { invokedAs } : {}) });
-    if (line.command.name === 'help') {
-      out(io, HELP[line.command.topic]);
+    const head = readCommandHead(argv, invokedAs ? { invokedAs } : {});
+    if (head.kind === 'version') {
+      out(io, `outbox ${version}`);
       return EX.OK;
     }
-    if (line.command.name === 'version') {
-      out(io, `outbox ${packageJson.version}`);
+    if (head.kind === 'help') {
+      out(io, await helpText(head.topic));
       return EX.OK;
     }
-    ctx = new CliContext(resolveDataDir({ flag: line.dataDir, env: io.env, cwd: io.cwd }), io);
-    if (line.command.name !== 'detect') await ctx.checkDataDir();
+    // The context (accounts, keychain, logging) loads beside the command's file, not before it.
+    const [command, { CliContext: Context }] = await Promise.all([LOADERS[head.key](), import('./context')]);
+    const parsed = command.parse(head.rest, io.cwd);
+    if (isHelp(parsed.command)) {
+      out(io, await helpText(parsed.command.topic));
+      return EX.OK;
+    }
+    ctx = new Context(resolveDataDir({ flag: parsed.dataDir ?? head.dataDir, env: io.env, cwd: io.cwd }), io);
+    if (command.needsDataDir !== false) await ctx.checkDataDir();
     if (options.handleSignals) removeSignalHandlers = onInterrupt(ctx);
-    return await run(ctx, line.command);
+    return await command.run(ctx, parsed.command);
   } catch (error) {
     const shown = explainFsFailure(error);
     io.stderr.write(`${errorLineFor(shown)}\n`);
@@ -63,47 +110,4 @@ function onInterrupt(ctx: CliContext): () => void {
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
   };
-}
-
-/**
- * Each command's code is imported when it runs (the build splits it into its own chunk): a sendmail call
- * starts this process once per message, and should not load IMAP, OAuth or autodetection to queue one.
- */
-async function run(ctx: CliContext, command: Exclude<Command, { name: 'help' | 'version' }>): Promise<number> {
-  switch (command.name) {
-    case 'send':
-      return (await import('./commands/send')).runSend(ctx, command.args);
-    case 'detect':
-      return (await import('./commands/detect')).runDetect(ctx.io, command.args);
-    case 'account-password':
-      return (await import('./commands/account-fix')).runAccountPassword(ctx, command);
-    case 'account-signin':
-      return (await import('./commands/account-fix')).runAccountSignIn(ctx, command);
-    case 'account-set':
-      return (await import('./commands/account-fix')).runAccountSet(ctx, command);
-    case 'compose':
-      return (await import('./commands/compose')).runCompose(ctx, command.args);
-    case 'queue':
-      return (await import('./commands/queue')).runQueue(ctx, command);
-    case 'show':
-      return (await import('./commands/queue')).runShow(ctx, command);
-    case 'flush':
-      return (await import('./commands/queue')).runFlush(ctx, command);
-    case 'retry':
-      return (await import('./commands/queue')).runRetry(ctx, command);
-    case 'cancel':
-      return (await import('./commands/queue')).runCancel(ctx, command);
-    case 'delete':
-      return (await import('./commands/queue')).runDelete(ctx, command);
-    case 'account-add':
-      return (await import('./commands/account')).runAccountAdd(ctx, command.args);
-    case 'account-list':
-      return (await import('./commands/account')).runAccountList(ctx, command);
-    case 'account-remove':
-      return (await import('./commands/account')).runAccountRemove(ctx, command);
-    case 'account-test':
-      return (await import('./commands/account')).runAccountTest(ctx, command);
-    case 'account-trust':
-      return (await import('./commands/account')).runAccountTrust(ctx, command);
-  }
 }

@@ -2,7 +2,7 @@
 // sendmail options ignored, and anything else refused with EX_USAGE and one line.
 import { describe, expect, it } from 'vitest';
 import { errorLineFor, exitCodeFor } from '../../electron/cli/exit-codes';
-import { parseSendArgs } from '../../electron/cli/sendmail-args';
+import { parseSendArgs } from '../../electron/cli/commands/send';
 
 function failure(argv: string[]): { code: number; line: string } {
   try {

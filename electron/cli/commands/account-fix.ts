@@ -4,12 +4,14 @@ import type { AccountProfile, SendingLimitsOverride } from '../../shared/account
 import { DEFAULT_PROFILE, limitsOf } from '../../core/providers/sending-profiles';
 import { AppError } from '../../shared/errors';
 import { imapSecretKey } from '../../core/imap/imap-credentials';
-import { signInAgain } from '../../core/oauth/oauth-accounts';
 import { isProviderId } from '../../core/oauth/providers';
+import { helpFor, type CliCommand, type HelpCommand } from '../command';
 import type { CliContext } from '../context';
-import { EX } from '../exit-codes';
-import { note, out, readAll } from '../io';
-import { oauthProvider, openBrowser, stripNewline } from './account';
+import { EX, UsageError } from '../exit-codes';
+import { note, out, readAll, stripNewline } from '../io';
+import { str, type Options } from '../parse-options';
+import { parseAccountId } from './account';
+import { oauthProvider, openBrowser } from './account-sign-in';
 
 /** The engine releases the account's held messages: here if this process sends, else in the one that does. */
 async function accountFixed(ctx: CliContext, before: AccountProfile, after: AccountProfile): Promise<void> {
@@ -64,6 +66,7 @@ export async function runAccountSignIn(ctx: CliContext, options: { id: string })
     });
   }
   const provider = oauthProvider(ctx, { provider: providerId, ...(account.signIn.clientId ? { clientId: account.signIn.clientId } : {}) });
+  const { signInAgain } = await import('../../core/oauth/oauth-accounts');
   const updated = await signInAgain(
     { accounts: ctx.accounts(), secrets: ctx.secrets(), openBrowser: (url) => openBrowser(ctx, url), logger: ctx.logger },
     account,
@@ -105,3 +108,93 @@ export async function runAccountSet(
   );
   return EX.OK;
 }
+
+type AccountFixCommand =
+  | { name: 'account-password'; id: string; imap: boolean }
+  | { name: 'account-signin'; id: string }
+  | { name: 'account-set'; id: string; sentFolder?: string; sentCopy?: boolean; limits?: SendingLimitsOverride };
+
+const OPTIONS: Readonly<Record<'password' | 'signin' | 'set', Options>> = {
+  password: { 'password-stdin': { type: 'boolean' }, imap: { type: 'boolean' }, password: { type: 'string' } },
+  signin: {},
+  set: {
+    'sent-folder': { type: 'string' },
+    'sent-copy': { type: 'boolean' },
+    'no-sent-copy': { type: 'boolean' },
+    'max-connections': { type: 'string' },
+    'per-minute': { type: 'string' },
+    'per-day': { type: 'string' },
+    'recipients-per-day': { type: 'string' },
+    'recipients-per-message': { type: 'string' },
+  },
+};
+
+/** `account password ID --password-stdin [--imap]`, `account signin ID`, `account set ID [--sent-folder F] [--sent-copy|--no-sent-copy] [limits]`. */
+function parseAccountFix(
+  sub: 'password' | 'signin' | 'set',
+  argv: readonly string[],
+): { command: AccountFixCommand | HelpCommand; dataDir?: string | undefined } {
+  const line = parseAccountId(sub, argv, OPTIONS[sub]);
+  if (!line) return { command: helpFor('account') };
+  const { values, id, dataDir } = line;
+  if (sub === 'signin') return { command: { name: 'account-signin', id }, dataDir };
+  if (sub === 'password') {
+    if (values.password !== undefined)
+      throw new UsageError('A password on the command line would be visible to other users', 'Pipe it in with --password-stdin instead.');
+    if (values['password-stdin'] !== true)
+      throw new UsageError("'outbox account password' reads the password from standard input: add --password-stdin");
+    return { command: { name: 'account-password', id, imap: values.imap === true }, dataDir };
+  }
+  if (values['sent-copy'] === true && values['no-sent-copy'] === true)
+    throw new UsageError('Give either --sent-copy or --no-sent-copy, not both');
+  const sentFolder = str(values['sent-folder']);
+  const sentCopy = values['sent-copy'] === true ? true : values['no-sent-copy'] === true ? false : undefined;
+  // The account's own sending limits over its provider's profile (a paid plan, a company relay).
+  const limits: SendingLimitsOverride = {};
+  const LIMIT_FLAGS = {
+    'max-connections': ['maxConnections', 20],
+    'per-minute': ['messagesPerMinute', 10_000],
+    'per-day': ['messagesPerDay', 10_000_000],
+    'recipients-per-day': ['recipientsPerDay', 10_000_000],
+    'recipients-per-message': ['recipientsPerMessage', 100_000],
+  } as const;
+  for (const [flag, [key, max]] of Object.entries(LIMIT_FLAGS)) {
+    const raw = str(values[flag]);
+    if (raw === undefined) continue;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || n < 1 || n > max)
+      throw new UsageError(`--${flag} must be a whole number from 1 to ${max}, not '${raw}'`);
+    limits[key] = n;
+  }
+  const hasLimits = Object.keys(limits).length > 0;
+  if (sentFolder === undefined && sentCopy === undefined && !hasLimits) {
+    throw new UsageError(
+      "'outbox account set' needs --sent-folder, --sent-copy, --no-sent-copy or a limit (--max-connections, --per-minute, --per-day, --recipients-per-day, --recipients-per-message)",
+    );
+  }
+  return {
+    command: {
+      name: 'account-set',
+      id,
+      ...(sentFolder !== undefined ? { sentFolder } : {}),
+      ...(sentCopy !== undefined ? { sentCopy } : {}),
+      ...(hasLimits ? { limits } : {}),
+    },
+    dataDir,
+  };
+}
+
+function fixCommand(sub: 'password' | 'signin' | 'set'): CliCommand<AccountFixCommand> {
+  return {
+    parse: (argv) => parseAccountFix(sub, argv),
+    run(ctx, command) {
+      if (command.name === 'account-password') return runAccountPassword(ctx, command);
+      if (command.name === 'account-signin') return runAccountSignIn(ctx, command);
+      return runAccountSet(ctx, command);
+    },
+  };
+}
+
+export const accountPasswordCommand = fixCommand('password');
+export const accountSignInCommand = fixCommand('signin');
+export const accountSetCommand = fixCommand('set');

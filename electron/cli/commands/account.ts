@@ -1,60 +1,66 @@
-// `outbox account add|list|remove|test|trust`: profiles in the data folder, the password read from standard input
-// (never from argv) straight into the system keychain.
-import { defaultSentCopy } from '../../core/imap/files-own-copy';
-import { newAccountSchema, type NewAccount } from '../../shared/account';
-import { AppError } from '../../shared/errors';
-import { createAccountDiagnostics, failedCode, type AccountDiagnostics, type ServerKind } from '../../core/diagnostics/account-check';
-import { spawn } from 'node:child_process';
-import { addOAuthAccount } from '../../core/oauth/oauth-accounts';
-import { PROVIDERS, type OAuthProvider } from '../../core/oauth/providers';
-import type { OAuthAddArgs } from '../account-args';
-import type { AccountAddArgs } from '../args';
+// `outbox account`: its help (shared by every subcommand), `account list` and `account remove`. The other
+// subcommands each have a file: account-add.ts, account-check.ts (test, trust), account-fix.ts (password, signin, set).
+import { helpFor, type CliCommand } from '../command';
 import type { CliContext } from '../context';
-import { EX, EXIT_CODE_FOR } from '../exit-codes';
-import { json, out, readAll } from '../io';
-import { accountReportText, accountsTable } from '../output';
+import { EX, UsageError } from '../exit-codes';
+import { json, out } from '../io';
+import { accountsTable } from '../output';
+import { parse, str, type Options, type Values } from '../parse-options';
 
-const FIELD_OPTIONS: Readonly<Record<string, string>> = {
-  name: '--name',
-  email: '--email',
-  host: '--host',
-  port: '--port',
-  security: '--security',
-  insecure: '--insecure',
-  user: '--user',
-};
+export const HELP = `Usage:
+  outbox account add --name N --email E --host H --port P --security tls|starttls|none [--insecure]
+                     [--user U] [--password-stdin]
+                     [--imap-host H --imap-port P --imap-security tls|starttls|none [--imap-insecure]
+                      [--imap-user U]] [--sent-copy | --no-sent-copy]
+  outbox account add --name N --email E --oauth google|microsoft [--client-id ID [--client-secret S]]
+  outbox account list [--json]
+  outbox account remove ID
+  outbox account test ID [--json]
+  outbox account trust ID --fingerprint SHA256 [--imap]
+  outbox account password ID --password-stdin [--imap]
+  outbox account signin ID
+  outbox account set ID [--sent-folder NAME] [--sent-copy | --no-sent-copy]
+                     [--max-connections N] [--per-minute N] [--per-day N]
+                     [--recipients-per-day N] [--recipients-per-message N]
 
-export async function runAccountAdd(ctx: CliContext, args: AccountAddArgs): Promise<number> {
-  if (args.oauth) return runAccountAddOAuth(ctx, args, args.oauth);
-  const password = args.passwordStdin ? stripNewline(await readAll(ctx.io.stdin)) : undefined;
-  if (password === '') {
-    throw new AppError('VALIDATION', {
-      message: 'No password was read from standard input.',
-      next: 'Pipe it in, e.g. printf \'%s\' "$PASSWORD" | outbox account add ... --password-stdin.',
-    });
-  }
-  // A password without a user name would never be used: most servers take the address as the user name.
-  const user = args.user || (password !== undefined ? args.email : '');
-  const input: NewAccount = {
-    name: args.name,
-    email: args.email,
-    smtp: { host: args.host, port: args.port, security: args.security, insecure: args.insecure, user, authMethod: 'auto' },
-    ...imapInput(args),
-  };
-  const parsed = newAccountSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = String(issue.path[issue.path.length - 1] ?? '');
-    const option = (issue.path[0] === 'imap' ? IMAP_FIELD_OPTIONS[field] : FIELD_OPTIONS[field]) ?? 'an option';
-    throw new AppError('VALIDATION', {
-      message: `The value of ${option} is not valid: ${issue.message.replace(/\.$/, '')}.`,
-      next: `Correct ${option} and run the command again.`,
-    });
-  }
-  await ctx.ensureDataDir();
-  const account = await ctx.accounts().add(parsed.data, password);
-  out(ctx.io, account.id);
-  return EX.OK;
+When the server refuses an account's password (or the provider its sign-in), its messages are
+held; 'password' or 'signin' fixes the account and they leave again. --imap sets a password of
+IMAP's own. 'set' picks the Sent folder, or turns the copy on or off (Gmail files its own, so
+the copy starts off there). The limits replace the provider's (Gmail, Microsoft 365,
+iCloud …) for this account, e.g. for a paid plan or a company relay; Outbox paces sending
+by them and waits, never fails, when a day's allowance is used.
+
+The password is read from standard input with --password-stdin (never from the command
+line) and kept in the system keychain. --security none needs --insecure as well.
+
+With --oauth, the servers come from the provider and you sign in in your browser: the
+address is printed first, for a computer where no browser opens. The sign-in is kept in the
+system keychain; --client-id replaces the client id built into Outbox (--client-secret gives
+that client's secret, which Google's Desktop-app clients need; it is kept in the keychain).
+
+With the --imap-... options, a copy of each sent message is saved in the Sent folder
+(turn it off with --no-sent-copy); IMAP logs in with the same user name and password
+unless --imap-user is given. --imap-security none needs --imap-insecure.
+
+'test' connects to the SMTP server (and the IMAP server, if set), negotiates TLS, signs in
+and prints a verdict with one next step, the server's capabilities, its certificate with
+the SHA-256 fingerprint, timings and the transcript (no passwords). It exits 0 when every
+check passed, else with the exit code of the problem found.
+
+'trust' pins the server's certificate for this one account (--imap: the IMAP server's),
+but only if the server presents exactly the certificate with that fingerprint.
+`;
+
+/** `outbox account SUB ID [options]`: the option values and the account id; null when it asks for help. */
+export function parseAccountId(
+  sub: string,
+  argv: readonly string[],
+  options: Options,
+): { values: Values; id: string; dataDir: string | undefined } | null {
+  const { values, positionals } = parse(`account ${sub}`, argv, options);
+  if (values.help) return null;
+  if (positionals.length !== 1) throw new UsageError(`'outbox account ${sub}' needs one account id`);
+  return { values, id: positionals[0]!, dataDir: str(values['data-dir']) };
 }
 
 export async function runAccountList(ctx: CliContext, options: { json: boolean }): Promise<number> {
@@ -71,116 +77,24 @@ export async function runAccountRemove(ctx: CliContext, options: { id: string })
   return EX.OK;
 }
 
-/** One trailing newline (LF or CRLF) is how `echo` and here-strings end a line, not part of the password. */
-export function stripNewline(text: string): string {
-  return text.replace(/\r?\n$/, '');
-}
-
-const IMAP_FIELD_OPTIONS: Readonly<Record<string, string>> = {
-  host: '--imap-host',
-  port: '--imap-port',
-  security: '--imap-security',
-  insecure: '--imap-insecure',
-  user: '--imap-user',
+export const accountListCommand: CliCommand<{ name: 'account-list'; json: boolean }> = {
+  help: HELP,
+  parse(argv) {
+    const { values, positionals } = parse('account list', argv, { json: { type: 'boolean' } });
+    if (values.help) return { command: helpFor('account') };
+    if (positionals.length > 0) throw new UsageError("'outbox account list' takes no arguments");
+    return { command: { name: 'account-list', json: values.json === true }, dataDir: str(values['data-dir']) };
+  },
+  run: (ctx, command) => runAccountList(ctx, command),
 };
 
-/** The IMAP part of a new account: the same secret as SMTP (no IMAP password of its own from the command line yet). */
-function imapInput(args: AccountAddArgs): Pick<NewAccount, 'imap' | 'sentCopy'> {
-  if (!args.imap) return args.sentCopy === undefined ? {} : { sentCopy: { enabled: args.sentCopy } };
-  const { host, port, security, insecure, user } = args.imap;
-  return {
-    imap: { host, port, security, insecure, separateSecret: false, ...(user !== undefined ? { user } : {}) },
-    sentCopy: { enabled: args.sentCopy ?? defaultSentCopy(args.host, true) },
-  };
-}
-
-function diagnostics(ctx: CliContext): AccountDiagnostics {
-  return createAccountDiagnostics({ accounts: ctx.accounts(), secrets: ctx.secrets() });
-}
-
-/** `outbox account test ID [--json]`: exit 0 when every check passed, else the exit code of the first verdict. */
-export async function runAccountTest(ctx: CliContext, options: { id: string; json: boolean }): Promise<number> {
-  const account = await ctx.resolveAccount(options.id);
-  const report = await diagnostics(ctx).test(account.id);
-  if (options.json) json(ctx.io, report);
-  else out(ctx.io, accountReportText(account, report, report.notes));
-  const code = failedCode(report);
-  return code === null ? EX.OK : EXIT_CODE_FOR[code];
-}
-
-/** `outbox account trust ID --fingerprint SHA256 [--imap]`: pins the server's certificate only if it is exactly that one. */
-export async function runAccountTrust(ctx: CliContext, options: { id: string; fingerprint: string; server: ServerKind }): Promise<number> {
-  const account = await ctx.resolveAccount(options.id);
-  const updated = await diagnostics(ctx).trust(account.id, options.fingerprint, options.server);
-  const pinned = options.server === 'imap' ? updated.imap?.pinnedCertificate : updated.smtp.pinnedCertificate;
-  out(
-    ctx.io,
-    `Trusted this one ${options.server.toUpperCase()} certificate for account ${account.id}: SHA-256 ${pinned?.fingerprint256 ?? ''}`,
-  );
-  return EX.OK;
-}
-
-/**
- * `account add --oauth`: the browser sign-in comes first, so nothing is saved when it fails; then the account
- * (servers from the provider data), then its tokens in the keychain under the account id.
- */
-async function runAccountAddOAuth(ctx: CliContext, args: AccountAddArgs, oauth: OAuthAddArgs): Promise<number> {
-  const provider = oauthProvider(ctx, oauth);
-  await ctx.ensureDataDir();
-  const account = await addOAuthAccount(
-    { accounts: ctx.accounts(), secrets: ctx.secrets(), openBrowser: (url) => openBrowser(ctx, url), logger: ctx.logger },
-    {
-      name: args.name,
-      email: args.email,
-      provider,
-      ...(oauth.clientId ? { clientId: oauth.clientId } : {}),
-      ...(oauth.clientSecret ? { clientSecret: oauth.clientSecret } : {}),
-    },
-  );
-  out(ctx.io, account.id);
-  return EX.OK;
-}
-
-/**
- * The provider's data, with its endpoints moved to a local test server when OUTBOX_OAUTH_TEST_BASE is set.
- * Only a loopback http URL is taken, so the variable can never send a sign-in to another machine.
- */
-export function oauthProvider(ctx: CliContext, oauth: OAuthAddArgs): OAuthProvider {
-  const provider = PROVIDERS[oauth.provider];
-  const base = ctx.io.env.OUTBOX_OAUTH_TEST_BASE;
-  if (base === undefined || base === '') return provider;
-  let url: URL | undefined;
-  try {
-    url = new URL(base);
-  } catch {
-    url = undefined;
-  }
-  if (!url || url.protocol !== 'http:' || !['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname) || url.username || url.password) {
-    throw new AppError('VALIDATION', {
-      message: 'OUTBOX_OAUTH_TEST_BASE must be an http URL on this computer (127.0.0.1, [::1] or localhost).',
-      next: 'Unset it to sign in with the real provider.',
-    });
-  }
-  const root = url.href.replace(/\/+$/, '');
-  ctx.io.stderr.write(`outbox: signing in against the test server ${root}\n`);
-  return { ...provider, authorizationEndpoint: `${root}/authorize`, tokenEndpoint: `${root}/token` };
-}
-
-/** Prints the address first (a machine without a browser, or over ssh), then tries the system browser. */
-export async function openBrowser(ctx: CliContext, url: string): Promise<void> {
-  ctx.io.stderr.write(`outbox: sign in in your browser; if none opens, open this address:\n  ${url}\n`);
-  // rundll32 rather than `start`: cmd.exe would split the URL at every '&'.
-  const [command, ...argv] =
-    process.platform === 'darwin'
-      ? ['open', url]
-      : process.platform === 'win32'
-        ? ['rundll32', 'url.dll,FileProtocolHandler', url]
-        : ['xdg-open', url];
-  try {
-    const child = spawn(command!, argv, { stdio: 'ignore', detached: true });
-    child.on('error', () => undefined);
-    child.unref();
-  } catch {
-    // No browser here: the printed address is the way.
-  }
-}
+export const accountRemoveCommand: CliCommand<{ name: 'account-remove'; id: string }> = {
+  help: HELP,
+  parse(argv) {
+    const { values, positionals } = parse('account remove', argv, {});
+    if (values.help) return { command: helpFor('account') };
+    if (positionals.length !== 1) throw new UsageError("'outbox account remove' needs one account id");
+    return { command: { name: 'account-remove', id: positionals[0]! }, dataDir: str(values['data-dir']) };
+  },
+  run: (ctx, command) => runAccountRemove(ctx, command),
+};

@@ -6,9 +6,26 @@ import { createResolver, parseDnsServer } from '../../core/autodetect/dns';
 import { createHttpFetcher } from '../../core/autodetect/fetcher';
 import type { Candidate } from '../../core/autodetect/types';
 import { AppError } from '../../shared/errors';
+import { helpFor, type CliCommand } from '../command';
 import { EX, UsageError } from '../exit-codes';
 import { out, type CliIo } from '../io';
 import { table } from '../output';
+import { parseWithIds, str, type Values } from '../parse-options';
+
+export const HELP = `Usage: outbox detect EMAIL [--json] [--dns-server IP[:PORT]] [--timeout SECONDS]
+
+Finds the SMTP (and IMAP) settings for an address: Outbox's bundled provider data (also matched on the
+domain's MX), Thunderbird's online database, the domain's own autoconfig file, SRV records, and only
+if none of those answer, a probe of smtp., mail. and the domain on 465, 587, 25 and 2525. Prints the
+ranked candidates (encrypted first; an unencrypted one is never picked by itself), every step with its
+timing, and advice on the domain's SPF, DMARC and MX records.
+
+  --json                 machine-readable result
+  --dns-server IP[:PORT] send every DNS query to this server instead of the system's
+  --timeout SECONDS      the whole search's deadline (default 8); the best found by then is shown
+
+Exits 0 when an encrypted SMTP server was found, 69 when none was.
+`;
 
 export interface DetectArgs {
   email: string;
@@ -96,3 +113,28 @@ export async function runDetect(io: CliIo, args: DetectArgs): Promise<number> {
   out(io, args.json ? JSON.stringify({ ...result, health }, null, 2) : detectReportText(result, health));
   return result.best ? EX.OK : EX.UNAVAILABLE;
 }
+
+function detectArgs(email: string, values: Values): DetectArgs {
+  const args: DetectArgs = { email, json: values.json === true };
+  const dnsServer = str(values['dns-server']);
+  if (dnsServer !== undefined) args.dnsServer = dnsServer;
+  const timeout = str(values.timeout);
+  if (timeout !== undefined) {
+    const seconds = Number(timeout);
+    if (!(seconds > 0 && seconds <= 120)) throw new UsageError('--timeout takes a number of seconds above 0, at most 120');
+    args.timeoutSeconds = seconds;
+  }
+  return args;
+}
+
+export const detectCommand: CliCommand<{ name: 'detect'; args: DetectArgs }> = {
+  help: HELP,
+  parse(argv) {
+    const options = { json: { type: 'boolean' }, 'dns-server': { type: 'string' }, timeout: { type: 'string' } } as const;
+    const line = parseWithIds('detect', argv, options, 1, 'one email address');
+    if (!line) return { command: helpFor('detect') };
+    return { command: { name: 'detect', args: detectArgs(line.id, line.values) }, dataDir: line.dataDir };
+  },
+  run: (ctx, command) => runDetect(ctx.io, command.args),
+  needsDataDir: false,
+};

@@ -3,12 +3,28 @@
 // those already being sent included, and its exit code says how they ended: 0 all delivered, 75 some
 // still waiting (with the next try), or the code of a failure.
 import type { OutboxMessage } from '../../shared/message';
+import { helpFor, type CliCommand } from '../command';
 import type { CliContext } from '../context';
 import { EX } from '../exit-codes';
 import { note } from '../io';
+import { maxWaitOf, parseWithIds } from '../parse-options';
+import { EXIT_CODES } from '../usage';
 import { withRefused } from './deliver';
 import { finishSentCopies, PLAIN_COPY_WAIT_MS } from './sent-copies';
 import { deadlineAfter, nextTryText, reportProblems, tally, waitForAll } from './wait';
+
+export const HELP = `Usage: outbox flush [--wait [--max-wait SECONDS]]
+
+Makes every waiting message due now and sends it (held messages stay held), here or through the
+Outbox process that is running. Prints how many were sent, failed, and still wait.
+
+--wait follows every message that was due when the command started, those already being sent
+included, through retries, for at most --max-wait seconds (default 600; 0: no limit), then saves
+the Sent copies of what it sent. It exits 0 when every one was delivered, 75 when some still wait
+(the next try is printed), or with the code of the first failure.
+
+${EXIT_CODES}
+`;
 
 /**
  * The messages this flush is about: due ones (queued, or scheduled for a time that has come), those being
@@ -79,3 +95,13 @@ function lastReply(waiting: readonly OutboxMessage[]): string {
 function count(n: number): string {
   return `${n} message${n === 1 ? '' : 's'}`;
 }
+
+export const flushCommand: CliCommand<{ name: 'flush'; wait: boolean; maxWait?: number }> = {
+  help: HELP,
+  parse(argv) {
+    const line = parseWithIds('flush', argv, { wait: { type: 'boolean' }, 'max-wait': { type: 'string' } }, 0);
+    if (!line) return { command: helpFor('flush') };
+    return { command: { name: 'flush', wait: line.values.wait === true, ...maxWaitOf(line.values) }, dataDir: line.dataDir };
+  },
+  run: (ctx, command) => runFlush(ctx, command),
+};

@@ -1,26 +1,20 @@
-// `outbox queue`, `show`, `flush`, `retry` and `cancel`: read the outbox without sending, or act on it
-// (directly when this process may send, through the running app's engine when it holds the lock).
-import { AppError } from '../../shared/errors';
-import type { OutboxMessage } from '../../shared/message';
+// `outbox queue [--json] [--all]`: lists the outbox without sending (a read-only data folder can be listed too).
 import { UNSENT_STATES } from '../../shared/message-states';
-import type { OutboxEngine } from '../../core/outbox/engine-api';
+import { pacingFromMessages } from '../../shared/pacing-text';
+import { helpFor, type CliCommand } from '../command';
 import type { CliContext } from '../context';
 import { EX } from '../exit-codes';
 import { json, out } from '../io';
-import { printable, queueTable, showMessage } from '../output';
-import { pacingFromMessages } from '../../shared/pacing-text';
-import { deliver } from './deliver';
+import { printable, queueTable } from '../output';
+import { parseWithIds } from '../parse-options';
+import { accountLabels } from './lookup';
 import { pendingCopiesLine } from './sent-copies';
 
-/** Labels accounts by address in tables; an account that was removed shows its id. */
-async function accountLabels(ctx: CliContext): Promise<(id: string) => string> {
-  const accounts = await ctx
-    .accounts()
-    .list()
-    .catch(() => []);
-  const byId = new Map(accounts.map((a) => [a.id, a.email]));
-  return (id) => byId.get(id) ?? id;
-}
+export const HELP = `Usage: outbox queue [--json] [--all]
+
+Lists the messages that have not been sent (--all: sent ones too): id, state, account,
+recipients, subject, and when the next attempt is or why it stopped.
+`;
 
 export async function runQueue(ctx: CliContext, options: { json: boolean; all: boolean }): Promise<number> {
   const engine = await ctx.openEngine({ mode: 'reader', autoSend: false });
@@ -39,56 +33,12 @@ export async function runQueue(ctx: CliContext, options: { json: boolean; all: b
   return EX.OK;
 }
 
-/** A full id, or a prefix that names exactly one message. */
-async function findMessage(engine: OutboxEngine, id: string): Promise<OutboxMessage> {
-  const exact = await engine.get(id);
-  if (exact) return exact;
-  const matches = id.length >= 4 ? (await engine.list()).filter((m) => m.id.startsWith(id)) : [];
-  if (matches.length === 1) return matches[0]!;
-  throw new AppError('MESSAGE_NOT_FOUND', {
-    message: matches.length > 1 ? `"${id}" matches ${matches.length} messages.` : `There is no message "${id}" in the outbox.`,
-    next: matches.length > 1 ? 'Give more of the id.' : "Run 'outbox queue --all' to see the ids.",
-  });
-}
-
-export async function runShow(ctx: CliContext, options: { id: string; json: boolean }): Promise<number> {
-  const engine = await ctx.openEngine({ mode: 'reader', autoSend: false });
-  const message = await findMessage(engine, options.id);
-  if (options.json) json(ctx.io, message);
-  else {
-    out(ctx.io, showMessage(message, await accountLabels(ctx)));
-    const pacing = pacingFromMessages([message], new Date())[0];
-    if (pacing) out(ctx.io, `\n${printable(pacing.text)}`);
-  }
-  return EX.OK;
-}
-
-export async function runRetry(
-  ctx: CliContext,
-  options: { id: string; wait: boolean; queueOnly: boolean; maxWait?: number },
-): Promise<number> {
-  const engine = await ctx.openEngine({ mode: options.queueOnly ? 'producer' : 'auto', autoSend: options.wait });
-  const { id } = await findMessage(engine, options.id);
-  const message = await engine.retry(id);
-  out(ctx.io, message.id);
-  if (options.queueOnly) return EX.OK;
-  return deliver(ctx, engine, message, { wait: options.wait, maxWait: options.maxWait });
-}
-
-export async function runCancel(ctx: CliContext, options: { id: string }): Promise<number> {
-  const engine = await ctx.openEngine({ mode: 'auto', autoSend: false });
-  const { id } = await findMessage(engine, options.id);
-  await engine.cancel(id);
-  out(ctx.io, `Cancelled ${id}.`);
-  return EX.OK;
-}
-
-export async function runDelete(ctx: CliContext, options: { id: string }): Promise<number> {
-  const engine = await ctx.openEngine({ mode: 'auto', autoSend: false });
-  const { id } = await findMessage(engine, options.id);
-  await engine.remove(id);
-  out(ctx.io, `Deleted ${id}.`);
-  return EX.OK;
-}
-
-export { runFlush } from './flush';
+export const queueCommand: CliCommand<{ name: 'queue'; json: boolean; all: boolean }> = {
+  help: HELP,
+  parse(argv) {
+    const line = parseWithIds('queue', argv, { json: { type: 'boolean' }, all: { type: 'boolean' } }, 0);
+    if (!line) return { command: helpFor('queue') };
+    return { command: { name: 'queue', json: line.values.json === true, all: line.values.all === true }, dataDir: line.dataDir };
+  },
+  run: (ctx, command) => runQueue(ctx, command),
+};
