@@ -18,6 +18,14 @@ void Promise.all([import('./program'), import('./io')]).then(async ([{ main }, {
   // Run by the app's own executable (electron/main/cli-mode.ts), whose process never ends by itself: exit now.
   const embedded = (globalThis as { outboxCliExit?: (exitCode: number) => void }).outboxCliExit;
   if (embedded) return embedded(code);
-  // A stray handle (a pooled socket, the keychain's D-Bus link) must not keep the command running.
+  // Exit as soon as what was printed is out: waiting for the event loop to drain and the runtime to free its heap
+  // costs every run about 10 ms, and a stray handle (a pooled socket, the keychain's D-Bus link) must not keep the
+  // command running. The log file is written synchronously; the timer is there in case a stream never calls back.
   setTimeout(() => process.exit(code), 2_000).unref();
+  let open = 2;
+  const flushed = () => {
+    if (--open === 0) process.exit(code);
+  };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
 });
