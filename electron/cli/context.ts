@@ -1,6 +1,7 @@
 // Builds what a command needs on top of core/: the data folder, the core services (core/services.ts),
 // the reachability monitor and the outbox engine, created lazily and closed once at exit.
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { AccountProfile } from '../shared/account';
 import { AppError, isAppError } from '../shared/errors';
 import type { AccountStore } from '../core/accounts/account-store';
@@ -21,6 +22,7 @@ export interface EngineMode {
 
 const WHY_UNWRITABLE: Readonly<Record<string, string>> = {
   ENOTDIR: 'part of its path is a file',
+  ENOENT: 'no folder can be made there',
   EROFS: 'the disk is read-only',
   EACCES: 'permission denied',
   EPERM: 'permission denied',
@@ -70,15 +72,19 @@ export class CliContext {
   /** Creates the data folder if needed and proves it can be written: EX_CANTCREAT early, not mid-send. */
   async ensureDataDir(): Promise<void> {
     try {
-      await fs.mkdir(this.dataDir, { recursive: true, mode: 0o700 });
-      await fs.access(this.dataDir, fs.constants.W_OK);
+      await makeFolder(this.dataDir);
+      // A folder made and removed, rather than access(W_OK): root passes that check even where no folder can
+      // be made (/proc), and the spool's folders would then be made forever (see makeFolder).
+      const probe = path.join(this.dataDir, `.probe-${process.pid}`);
+      await fs.mkdir(probe, { mode: 0o700 });
+      await fs.rmdir(probe);
     } catch (error) {
       const mapped = mapFsError(error, this.dataDir);
-      if (mapped.code === 'INTERNAL') throw mapped;
+      if (mapped.code === 'INTERNAL' && (error as NodeJS.ErrnoException).code !== 'ENOENT') throw mapped;
       if (mapped.code === 'DISK_FULL')
         throw new AppError('DISK_FULL', { message: `The disk holding ${this.dataDir} is full.`, cause: error });
       const why = WHY_UNWRITABLE[(error as NodeJS.ErrnoException).code ?? ''] ?? 'permission denied';
-      throw new AppError(mapped.code, {
+      throw new AppError(mapped.code === 'INTERNAL' ? 'SPOOL_UNWRITABLE' : mapped.code, {
         message: `The data folder ${this.dataDir} cannot be created or written (${why}).`,
         next: 'Check its permissions, or give another folder with --data-dir or OUTBOX_DATA_DIR.',
         cause: error,
@@ -108,7 +114,7 @@ export class CliContext {
 
   /** An account named by id, address or name, as -a / --account take it. */
   async resolveAccount(wanted: string): Promise<AccountProfile> {
-    const accounts = await this.requireAccounts();
+    const accounts = await this.accounts().list();
     const lower = wanted.trim().toLowerCase();
     const found =
       accounts.find((a) => a.id === wanted) ??
@@ -117,7 +123,10 @@ export class CliContext {
     if (!found) {
       throw new AppError('ACCOUNT_NOT_FOUND', {
         message: `There is no account "${wanted}".`,
-        next: "Run 'outbox account list' to see the accounts.",
+        next:
+          accounts.length === 0
+            ? "No account is set up yet: add one with 'outbox account add' (see 'outbox account --help')."
+            : "Run 'outbox account list' to see the accounts.",
       });
     }
     return found;
@@ -155,5 +164,27 @@ export class CliContext {
       if (!isAppError(error)) this.logger.warn(`stopping the outbox failed: ${String(error)}`);
     }
     this.monitor?.stop();
+  }
+}
+
+/**
+ * mkdir -p, folder by folder. Node's own recursive mkdir never returns when a folder says ENOENT although its
+ * parent exists (anything under /proc): it makes the parent and tries again forever. Here the second ENOENT is the answer.
+ */
+async function makeFolder(dir: string): Promise<void> {
+  try {
+    await fs.mkdir(dir, { mode: 0o700 });
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    const parent = path.dirname(dir);
+    if (code !== 'ENOENT' || parent === dir) throw error;
+    await makeFolder(parent);
+  }
+  try {
+    await fs.mkdir(dir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
 }

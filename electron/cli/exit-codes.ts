@@ -82,8 +82,17 @@ export class UsageError extends AppError {
   }
 }
 
+/** A setting the command needs is missing (an OAuth client id this copy of Outbox lacks): exits 78 (EX_CONFIG). */
+export class ConfigError extends AppError {
+  constructor(message: string, next: string) {
+    super('VALIDATION', { message: sentence(message), next });
+    this.name = 'ConfigError';
+  }
+}
+
 export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof UsageError) return EX.USAGE;
+  if (error instanceof ConfigError) return EX.CONFIG;
   return EXIT_CODE_FOR[toErrorInfo(error).code];
 }
 

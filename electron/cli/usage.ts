@@ -21,7 +21,8 @@ export const EXIT_CODES = `Exit codes (sysexits, as sendmail and msmtp):
   69 server refused   70 internal error   73 data folder unwritable or disk full
   74 the message's stored copy is damaged (quarantined, not sent)
   75 temporary: after --wait, some message still waiting (the next try is printed); keychain, lock
-  76 protocol   77 sign-in refused   78 no account, a damaged accounts file, or a data folder that is a file
+  76 protocol   77 sign-in refused   78 no account, a damaged accounts file, a data folder that is a file,
+  or no OAuth client id to sign in with
 With --wait: 0 only when every message was delivered, 75 when some still wait, else the code
 of the first failure.`;
 

@@ -41,10 +41,12 @@ describe('outbox account add --oauth: bad input', () => {
     expect(r.code).toBe(64);
   });
 
-  it('says how to give a client id when the build has none', async () => {
+  it('says how to give a client id when the build has none: a missing setting (78, EX_CONFIG), before any browser opens', async () => {
     const r = await ws.run(['account', 'add', '--name', 'Ann', '--email', 'ann@example.com', '--oauth', 'google'], { env: NO_BROWSER });
-    expect(r.code).toBe(65);
+    expect(r.code).toBe(78);
     expect(r.stderr).toContain('--client-id');
+    expect(r.stderr).not.toContain('sign in in your browser');
+    expect((await ws.run(['account', 'list', '--json'])).stdout.trim()).toBe('[]');
   });
 
   it('never moves the sign-in endpoints off this computer', async () => {

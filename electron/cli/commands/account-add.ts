@@ -9,7 +9,7 @@ import type { CliContext } from '../context';
 import { EX, UsageError } from '../exit-codes';
 import { out, readAll, stripNewline } from '../io';
 import { parse, str, type Options, type Values } from '../parse-options';
-import { oauthProvider, openBrowser } from './account-sign-in';
+import { oauthProvider, openBrowser, requireClientId } from './account-sign-in';
 
 type AccountAddCommand = { name: 'account-add'; args: AccountAddArgs };
 
@@ -277,6 +277,7 @@ function imapInput(args: AccountAddArgs): Pick<NewAccount, 'imap' | 'sentCopy'> 
  */
 async function runAccountAddOAuth(ctx: CliContext, args: AccountAddArgs, oauth: OAuthAddArgs): Promise<number> {
   const provider = oauthProvider(ctx, oauth);
+  requireClientId(provider, oauth.clientId);
   const { addOAuthAccount } = await import('../../core/oauth/oauth-accounts');
   await ctx.ensureDataDir();
   const account = await addOAuthAccount(

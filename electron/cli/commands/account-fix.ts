@@ -11,7 +11,7 @@ import { EX, UsageError } from '../exit-codes';
 import { note, out, readAll, stripNewline } from '../io';
 import { str, type Options } from '../parse-options';
 import { parseAccountId } from './account';
-import { oauthProvider, openBrowser } from './account-sign-in';
+import { oauthProvider, openBrowser, requireClientId } from './account-sign-in';
 
 /** The engine releases the account's held messages: here if this process sends, else in the one that does. */
 async function accountFixed(ctx: CliContext, before: AccountProfile, after: AccountProfile): Promise<void> {
@@ -66,6 +66,7 @@ export async function runAccountSignIn(ctx: CliContext, options: { id: string })
     });
   }
   const provider = oauthProvider(ctx, { provider: providerId, ...(account.signIn.clientId ? { clientId: account.signIn.clientId } : {}) });
+  requireClientId(provider, account.signIn.clientId);
   const { signInAgain } = await import('../../core/oauth/oauth-accounts');
   const updated = await signInAgain(
     { accounts: ctx.accounts(), secrets: ctx.secrets(), openBrowser: (url) => openBrowser(ctx, url), logger: ctx.logger },

@@ -1,9 +1,10 @@
 // The browser sign-in of `account add --oauth` and `account signin`: the provider's endpoints (moved to a local
 // test server only when OUTBOX_OAUTH_TEST_BASE names one) and the system browser, with the address printed first.
 import { spawn } from 'node:child_process';
-import { PROVIDERS, type OAuthProvider, type ProviderId } from '../../core/oauth/providers';
+import { PROVIDERS, resolveClientId, type OAuthProvider, type ProviderId } from '../../core/oauth/providers';
 import { AppError } from '../../shared/errors';
 import type { CliContext } from '../context';
+import { ConfigError } from '../exit-codes';
 
 /**
  * The provider's data, with its endpoints moved to a local test server when OUTBOX_OAUTH_TEST_BASE is set.
@@ -28,6 +29,18 @@ export function oauthProvider(ctx: CliContext, oauth: { provider: ProviderId }):
   const root = url.href.replace(/\/+$/, '');
   ctx.io.stderr.write(`outbox: signing in against the test server ${root}\n`);
   return { ...provider, authorizationEndpoint: `${root}/authorize`, tokenEndpoint: `${root}/token` };
+}
+
+/**
+ * The client id the sign-in will use (the account's own, else this build's), checked before a browser opens:
+ * without one there is nothing to sign in with, a setting to give rather than bad input (EX_CONFIG).
+ */
+export function requireClientId(provider: OAuthProvider, override: string | undefined): void {
+  if (resolveClientId(provider.id, override)) return;
+  throw new ConfigError(
+    `This copy of Outbox has no OAuth client id for ${provider.name}`,
+    "Give your app registration's client id with --client-id (outbox account add … --oauth … --client-id ID), or add the account with an app password.",
+  );
 }
 
 /** Prints the address first (a machine without a browser, or over ssh), then tries the system browser. */

@@ -1,5 +1,7 @@
 // `outbox account`: its help (shared by every subcommand), `account list` and `account remove`. The other
 // subcommands each have a file: account-add.ts, account-check.ts (test, trust), account-fix.ts (password, signin, set).
+import { AppError, isAppError } from '../../shared/errors';
+import { UNFINISHED_STATES } from '../../shared/message-states';
 import { helpFor, type CliCommand } from '../command';
 import type { CliContext } from '../context';
 import { EX, UsageError } from '../exit-codes';
@@ -14,7 +16,7 @@ export const HELP = `Usage:
                       [--imap-user U]] [--sent-copy | --no-sent-copy]
   outbox account add --name N --email E --oauth google|microsoft [--client-id ID [--client-secret S]]
   outbox account list [--json]
-  outbox account remove ID
+  outbox account remove ID [--force]
   outbox account test ID [--json]
   outbox account trust ID --fingerprint SHA256 [--imap]
   outbox account password ID --password-stdin [--imap]
@@ -29,6 +31,9 @@ IMAP's own. 'set' picks the Sent folder, or turns the copy on or off (Gmail file
 the copy starts off there). The limits replace the provider's (Gmail, Microsoft 365,
 iCloud …) for this account, e.g. for a paid plan or a company relay; Outbox paces sending
 by them and waits, never fails, when a day's allowance is used.
+
+'remove' refuses while mail waits to be sent from the account (it would fail once the account
+is gone): send it or delete it first, or give --force to cancel it (it stays listed as failed).
 
 The password is read from standard input with --password-stdin (never from the command
 line) and kept in the system keychain. --security none needs --insecure as well.
@@ -70,11 +75,42 @@ export async function runAccountList(ctx: CliContext, options: { json: boolean }
   return EX.OK;
 }
 
-export async function runAccountRemove(ctx: CliContext, options: { id: string }): Promise<number> {
+/**
+ * Mail still waiting for the account would fail once it is gone: it is refused until that mail is sent or deleted,
+ * or, with --force, cancelled first (it stays in the list as failed, "cancelled") and counted.
+ */
+export async function runAccountRemove(ctx: CliContext, options: { id: string; force?: boolean }): Promise<number> {
   const account = await ctx.resolveAccount(options.id);
+  const engine = await ctx.openEngine({ mode: 'auto', autoSend: false });
+  const waiting = (await engine.list({ states: UNFINISHED_STATES })).filter((m) => m.accountId === account.id);
+  if (waiting.length > 0 && !options.force) {
+    throw new AppError('MESSAGE_STATE', {
+      message: `Account ${account.id} has ${messages(waiting.length)} waiting to be sent; removing it would drop ${waiting.length === 1 ? 'it' : 'them'}.`,
+      next: `Send ${waiting.length === 1 ? 'it' : 'them'} first ('outbox flush'), delete ${waiting.length === 1 ? 'it' : 'them'} ('outbox delete ID'; 'outbox queue' shows the ids), or add --force to remove the account and cancel ${waiting.length === 1 ? 'it' : 'them'}.`,
+    });
+  }
+  let cancelled = 0;
+  for (const m of waiting) {
+    try {
+      await engine.cancel(m.id);
+      cancelled++;
+    } catch (error) {
+      // Sent or finished meanwhile, or being sent right now: nothing of it is dropped.
+      if (!isAppError(error) || (error.code !== 'MESSAGE_STATE' && error.code !== 'MESSAGE_NOT_FOUND')) throw error;
+    }
+  }
   await ctx.accounts().remove(account.id);
-  out(ctx.io, `Removed account ${account.id}.`);
+  out(
+    ctx.io,
+    cancelled === 0
+      ? `Removed account ${account.id}.`
+      : `Removed account ${account.id}; dropped ${messages(cancelled)} waiting for it (cancelled: 'outbox queue --all' still lists ${cancelled === 1 ? 'it' : 'them'}).`,
+  );
   return EX.OK;
+}
+
+function messages(n: number): string {
+  return `${n} message${n === 1 ? '' : 's'}`;
 }
 
 export const accountListCommand: CliCommand<{ name: 'account-list'; json: boolean }> = {
@@ -88,13 +124,16 @@ export const accountListCommand: CliCommand<{ name: 'account-list'; json: boolea
   run: (ctx, command) => runAccountList(ctx, command),
 };
 
-export const accountRemoveCommand: CliCommand<{ name: 'account-remove'; id: string }> = {
+export const accountRemoveCommand: CliCommand<{ name: 'account-remove'; id: string; force?: boolean }> = {
   help: HELP,
   parse(argv) {
-    const { values, positionals } = parse('account remove', argv, {});
+    const { values, positionals } = parse('account remove', argv, { force: { type: 'boolean' } });
     if (values.help) return { command: helpFor('account') };
     if (positionals.length !== 1) throw new UsageError("'outbox account remove' needs one account id");
-    return { command: { name: 'account-remove', id: positionals[0]! }, dataDir: str(values['data-dir']) };
+    return {
+      command: { name: 'account-remove', id: positionals[0]!, ...(values.force === true ? { force: true } : {}) },
+      dataDir: str(values['data-dir']),
+    };
   },
   run: (ctx, command) => runAccountRemove(ctx, command),
 };
