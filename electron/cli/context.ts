@@ -75,7 +75,7 @@ export class CliContext {
       await makeFolder(this.dataDir);
       // A folder made and removed, rather than access(W_OK): root passes that check even where no folder can
       // be made (/proc), and the spool's folders would then be made forever (see makeFolder).
-      const probe = path.join(this.dataDir, `.probe-${process.pid}`);
+      const probe = path.join(this.dataDir, `.probe-${process.pid}-${Math.random().toString(36).slice(2)}`);
       await fs.mkdir(probe, { mode: 0o700 });
       await fs.rmdir(probe);
     } catch (error) {
