@@ -62,12 +62,14 @@ export class Dispatcher {
   /** Another process took the sender lock: nothing is due here any more. */
   clear(): void {
     this.queue.clear();
+    this.sending.ahead.clear();
   }
 
   /** Stops handing out work (sends under way go on: finishSends waits for them). */
   stop(): void {
     this.stopping = true;
     this.queue.resetTimer();
+    void this.sending.ahead.close();
   }
 
   /** Waits up to `graceMs` for the sends under way. */
@@ -156,6 +158,7 @@ export class Dispatcher {
     const record = this.must(id);
     transition.hold(record);
     this.queue.remove(record);
+    this.sending.ahead.forget(id);
     await this.store.commit(record);
     return this.store.view(record);
   }
@@ -164,6 +167,7 @@ export class Dispatcher {
     const record = this.must(id);
     transition.cancel(record, this.sending.inFlight.has(id));
     this.queue.remove(record);
+    this.sending.ahead.forget(id);
     await this.store.commit(record);
     return this.store.view(record);
   }
@@ -173,6 +177,7 @@ export class Dispatcher {
     // Checked and held in one turn: a dispatch (which marks it 'sending' at once) cannot come in between.
     transition.undo(record, this.sending.inFlight.has(id));
     this.queue.remove(record);
+    this.sending.ahead.forget(id);
     await this.store.commit(record);
     return this.store.view(record);
   }
@@ -230,6 +235,7 @@ export class Dispatcher {
         if (!record || !isWaiting(record.state) || this.sending.inFlight.has(id)) continue;
         this.sending.dispatch(record);
       }
+      this.sending.readAhead(this.queue.peek());
     }
     this.checkIdle();
   }

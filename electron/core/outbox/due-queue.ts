@@ -81,6 +81,11 @@ export class DueQueue {
     }
   }
 
+  /** Due ids in the order take() would hand them out, without taking them. */
+  *peek(): Generator<string> {
+    for (const set of this.ready.values()) yield* set;
+  }
+
   acquire(accountId: string): void {
     this.busy.set(accountId, (this.busy.get(accountId) ?? 0) + 1);
   }

@@ -14,7 +14,8 @@ import type { MessageStore } from './message-store';
 import { recordOutcome } from './outcome';
 import { openAddresses, type MessageRecord } from './record';
 import type { SentCopies } from './sent-copies';
-import { checkSpoolBody, isSpoolDamage, type CheckedBody, type SpoolDamage } from './spool-file';
+import { ReadAhead, READ_AHEAD_MIN, type ReadAheadJob } from './read-ahead';
+import { checkSpoolBody, INLINE_BODY, isSpoolDamage, type CheckedBody, type SpoolDamage } from './spool-file';
 import { messageFile, type SpoolPaths } from './spool-paths';
 import * as transition from './transitions';
 import { named } from '../logging';
@@ -64,6 +65,8 @@ export class Sending {
   readonly inFlight = new Map<string, Flight>();
   /** Bytes of small messages this process just wrote, so sending them soon after needs no re-read. */
   readonly bodyCache = new BodyCache(32 * 1024 * 1024);
+  /** Small bodies of a backlog, read and checked by a worker thread before their turn (read-ahead.ts). */
+  readonly ahead = new ReadAhead();
   /** Each password account's login, read from the keychain once per burst (credentials-cache.ts). */
   readonly logins: CredentialsCache;
   private readonly pendingMoves: MessageRecord[] = [];
@@ -98,6 +101,7 @@ export class Sending {
     const index = this.pendingMoves.indexOf(record);
     if (index >= 0) this.pendingMoves.splice(index, 1);
     this.bodyCache.delete(record.id);
+    this.ahead.forget(record.id);
   }
 
   dispatch(record: MessageRecord): void {
@@ -186,10 +190,33 @@ export class Sending {
    * The bytes to send: checked before every send against the length and SHA-256 recorded at enqueue
    * (streamed), except those this process wrote itself and still holds.
    */
-  private openBody(record: MessageRecord): Promise<CheckedBody> {
-    const cached = this.bodyCache.get(record.id);
-    if (cached) return Promise.resolve({ open: () => bufferStream(cached), release: async () => {} });
+  private async openBody(record: MessageRecord): Promise<CheckedBody> {
+    const cached = this.bodyCache.get(record.id) ?? this.ahead.take(record.id);
+    if (cached) return { open: () => bufferStream(cached), release: async () => {} };
     return checkSpoolBody(messageFile(this.deps.paths, record.id, 'queue'), record);
+  }
+
+  /**
+   * Offers the next waiting messages (`next`, in the order they go) to the read-ahead: only small bodies
+   * neither cached nor asked for already, and only when a backlog makes a thread worth it.
+   */
+  readAhead(next: Iterable<string>): void {
+    const ahead = this.ahead;
+    if (!ahead.hungry) return;
+    const room = ahead.room;
+    const jobs: ReadAheadJob[] = [];
+    let looked = 0;
+    for (const id of next) {
+      // Those asked for earlier come first in the order: never look further than they and the room reach.
+      if (++looked > 2 * room + READ_AHEAD_MIN) break;
+      if (ahead.has(id) || this.inFlight.has(id) || this.bodyCache.get(id)) continue;
+      const record = this.store.records.get(id);
+      if (!record || record.bodyLength > INLINE_BODY) continue;
+      const file = messageFile(this.deps.paths, id, 'queue');
+      jobs.push({ id, file, offset: record.bodyOffset, length: record.bodyLength, sha256: record.sha256 });
+      if (jobs.length >= room) break;
+    }
+    if (ahead.running || jobs.length >= READ_AHEAD_MIN) ahead.want(jobs);
   }
 
   private async sendTo(account: AccountProfile, record: MessageRecord, to: string[], flight: Flight): Promise<SendResult | SpoolDamage> {

@@ -18,7 +18,7 @@ const SMALL_BODY = 256 * 1024;
  * read from the page cache in microseconds, while the three thread-pool round trips of an async read cost a
  * flush more than the read itself (each wakes a worker thread; measured: throttled_flush_ratio, 2 connections).
  */
-const INLINE_BODY = 64 * 1024;
+export const INLINE_BODY = 64 * 1024;
 export const HEADER_LENGTH = SPOOL_MAGIC.length + 10 + 1 + 12 + 1 + 64 + 1;
 
 /** What the spool keeps about a message besides its bytes. Immutable once written. */
