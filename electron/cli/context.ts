@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { AccountProfile } from '../shared/account';
 import { AppError, isAppError } from '../shared/errors';
 import type { AccountStore } from '../core/accounts/account-store';
-import { ReachabilityMonitor } from '../core/connectivity/reachability';
+import type { ReachabilityMonitor } from '../core/connectivity/reachability';
 import { mapFsError } from '../core/fs/fs-errors';
 import type { OutboxEngine } from '../core/outbox/engine-api';
 import type { Logger, SecretStore } from '../core/ports';
@@ -132,8 +132,9 @@ export class CliContext {
     return found;
   }
 
+  /** Whether the network (or a server on this computer) is there; made by openEngine, the only way to a send. */
   connectivity(): ReachabilityMonitor {
-    this.monitor ??= new ReachabilityMonitor({ env: this.io.env, hosts: () => this.hosts, intervalMs: 5_000 });
+    if (!this.monitor) throw new AppError('INTERNAL', { detail: 'connectivity() before openEngine()' });
     return this.monitor;
   }
 
@@ -149,7 +150,10 @@ export class CliContext {
     ).map((a) => a.smtp.host);
     // The app's preferences apply here too (this process may be the one sending). The engine loads only for the
     // commands that open the outbox; nodemailer and imapflow only when a message is sent or copied.
-    const engine = await this.services.createEngine({ connectivity: this.connectivity(), mode: options.mode, autoSend: options.autoSend });
+    // Loaded here: a queue-only send, account and detect commands never ask (node:net stays unloaded).
+    const { ReachabilityMonitor } = await import('../core/connectivity/reachability');
+    this.monitor ??= new ReachabilityMonitor({ env: this.io.env, hosts: () => this.hosts, intervalMs: 5_000 });
+    const engine = await this.services.createEngine({ connectivity: this.monitor, mode: options.mode, autoSend: options.autoSend });
     await engine.start();
     this.engine = engine;
     return engine;
