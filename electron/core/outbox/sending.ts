@@ -91,11 +91,6 @@ export class Sending {
     return this.pendingMoves.length > 0 && !this.moving;
   }
 
-  /** No sent file is waiting to move to sent/, nor moving now. */
-  get movesSettled(): boolean {
-    return this.pendingMoves.length === 0 && !this.moving;
-  }
-
   /** The message is being removed: its file is no longer to be moved. */
   forget(record: MessageRecord): void {
     const index = this.pendingMoves.indexOf(record);

@@ -334,8 +334,10 @@ describe('the Sent copy', () => {
     const message = await running.engine.enqueue({ to: ['bob@example.org'], subject: 'Copy me', text: body(400 * 1024, 'copy') });
     expect((await running.engine.waitFor(message.id)).state).toBe('sent');
     expect(receivedFor(message)).toHaveLength(1);
-    // The copy is waiting at the IMAP side; meanwhile the stored file is cut short, wherever it is now.
-    await running.engine.idle();
+    // The copy is waiting at the IMAP side; meanwhile the stored file is cut short, once it has moved to sent/
+    // (the move is housekeeping after the send, so it may come after idle()).
+    const sentFile = path.join(dir, 'spool', 'sent', `${message.id}.msg`);
+    await expect.poll(async () => (await running.engine.bytesOf(message.id))?.file).toBe(sentFile);
     const where = (await running.engine.bytesOf(message.id))!;
     await fs.truncate(where.file, where.offset + 1000);
     open();

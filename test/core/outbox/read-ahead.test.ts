@@ -40,7 +40,7 @@ describe('the read-ahead worker', () => {
     await fs.truncate(jobs[1]!.file, 100 + bodies[1]!.length - 1);
     await fs.appendFile(jobs[2]!.file, 'X');
     const changed = await fs.readFile(jobs[3]!.file);
-    changed[changed.length - 5] ^= 1;
+    changed.writeUInt8(changed.readUInt8(changed.length - 5) ^ 1, changed.length - 5);
     await fs.writeFile(jobs[3]!.file, changed);
     await fs.rm(jobs[4]!.file);
 
@@ -99,7 +99,7 @@ describe('a flush of a backlog taken in by another process', () => {
     await fs.truncate(queueFile(damaged[0]!), stored.get(damaged[0]!)!.length - 3);
     await fs.appendFile(queueFile(damaged[1]!), 'appended\r\n');
     const changed = Buffer.from(stored.get(damaged[2]!)!);
-    changed[changed.length - 4] ^= 1;
+    changed.writeUInt8(changed.readUInt8(changed.length - 4) ^ 1, changed.length - 4);
     await fs.writeFile(queueFile(damaged[2]!), changed);
 
     const want = vi.spyOn(ReadAhead.prototype, 'want');
