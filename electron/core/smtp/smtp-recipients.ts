@@ -14,18 +14,21 @@ export function isTooManyRecipients(r: RecipientResult): boolean {
 }
 
 /** The address as compared: the domain as its A-label, case folded (the wire may carry the punycode form). */
-function key(address: string): string {
+export function recipientKey(address: string): string {
   const at = address.lastIndexOf('@');
   if (at < 0) return address.toLowerCase();
   const domain = address.slice(at + 1);
+  // Letters, digits, dots and hyphens, ending in a label that starts with a letter (so never read as an IPv4
+  // number), are their own A-label, case folded: no IDNA pass (this runs per recipient, per message).
+  if (/^(?:[A-Za-z0-9-]*\.)*[A-Za-z][A-Za-z0-9-]*\.?$/.test(domain)) return `${address.slice(0, at)}@${domain.toLowerCase()}`;
   return `${address.slice(0, at)}@${(domainToASCII(domain) || domain).toLowerCase()}`;
 }
 
 /** Each of `to` as this transaction left it: its own reply when the server gave one, else the transaction's. */
 export function transactionRecipients(result: SendResult, to: readonly string[]): RecipientResult[] {
-  const listed = new Map((result.recipients ?? []).map((r) => [key(r.address), r]));
+  const listed = new Map((result.recipients ?? []).map((r) => [recipientKey(r.address), r]));
   return to.map((address): RecipientResult => {
-    const own = listed.get(key(address));
+    const own = listed.get(recipientKey(address));
     if (own) return { ...own, address };
     if (result.outcome === 'sent' || result.outcome === 'partial') {
       const code = result.reply ? parseReply(result.reply)?.code : undefined;
@@ -55,8 +58,8 @@ export function overflowOf(result: SendResult, to: readonly string[]): string[] 
 /** The server's answers under the addresses as queued (the wire carries A-label domains). */
 function asQueued(result: SendResult, to: readonly string[]): SendResult {
   if (!result.recipients) return result;
-  const byKey = new Map(to.map((address) => [key(address), address]));
-  return { ...result, recipients: result.recipients.map((r) => ({ ...r, address: byKey.get(key(r.address)) ?? r.address })) };
+  const byKey = new Map(to.map((address) => [recipientKey(address), address]));
+  return { ...result, recipients: result.recipients.map((r) => ({ ...r, address: byKey.get(recipientKey(r.address)) ?? r.address })) };
 }
 
 /** The transactions of one attempt as one result: every recipient once, with its last answer. */

@@ -1,7 +1,10 @@
 // Recipients per transaction: a server that takes only N recipients answers the rest "452 4.5.3 too many
 // recipients" (RFC 5321 §4.5.3.1.10); the sender sends them in further transactions of the same attempt,
 // and reports every recipient once, with what became of it, however the later transactions end.
+import { domainToASCII } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { recipientKey } from '../../../electron/core/smtp/smtp-recipients';
 import { makeCerts } from '../../peers/certs';
 import { startRawSmtp, type RawCommand, type RawSmtpScript } from '../../peers/raw-smtp';
 import { FAST_TIMEOUTS, makeAccount, makeRequest, newSender, useCleanup } from './fixtures';
@@ -110,5 +113,25 @@ describe('answers about internationalised domains', () => {
       ['bob@example.test', true],
       ['ann@bücher.test', false],
     ]);
+  });
+});
+
+describe('recipientKey (how a server-listed recipient is matched to the queued one)', () => {
+  it('folds a plain domain exactly as the IDNA pass would, without running it', () => {
+    const label = fc.stringMatching(/^[A-Za-z0-9-]{0,8}$/);
+    const domain = fc
+      .tuple(fc.array(label, { maxLength: 4 }), label, fc.boolean())
+      .map(([labels, last, dot]) => `${[...labels, last].join('.')}${dot ? '.' : ''}`);
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9._+-]{1,10}$/), domain, (local, d) => {
+        expect(recipientKey(`${local}@${d}`)).toBe(`${local}@${(domainToASCII(d) || d).toLowerCase()}`);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('matches an internationalised domain to its A-label, and a numeric one to the address it stands for', () => {
+    expect(recipientKey('jörg@Bücher.example')).toBe(recipientKey('jörg@xn--bcher-kva.EXAMPLE'));
+    expect(recipientKey('root@1')).toBe('root@0.0.0.1');
   });
 });
