@@ -104,7 +104,10 @@ const lazyNodemailerModules = {
         : undefined,
     );
     b.onLoad({ filter: /[\\/]nodemailer[\\/]dist[\\/]cjs[\\/].*\.js$/ }, async (args) => {
-      const key = args.path.split(/[\\/]dist[\\/]cjs[\\/]/)[1].split(path.sep).join('/');
+      const key = args.path
+        .split(/[\\/]dist[\\/]cjs[\\/]/)[1]
+        .split(path.sep)
+        .join('/');
       const rewrites = NODEMAILER_LAZY[key];
       if (!rewrites) return undefined;
       const source = await fs.readFile(args.path, 'utf8');
