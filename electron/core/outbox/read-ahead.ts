@@ -6,7 +6,8 @@
 // What the worker hands back is what was checked, so sending it is as safe as sending from the body cache.
 // Anything it cannot vouch for (missing, cut short, changed, an error) comes back as "not read", and the send
 // path reads and checks the file itself, which reports the damage as usual. Memory stays bounded: at most
-// WINDOW bodies are asked for or held, and the worker exits once nothing was asked of it for a while.
+// WINDOW bodies are asked for or held, and the worker exits once nothing was asked of it for a while
+// (the bodies it handed back wait for their turn).
 import { Worker } from 'node:worker_threads';
 
 /** Only a real backlog is worth a thread: below this many waiting messages the send path reads them itself. */
@@ -167,7 +168,7 @@ export class ReadAhead {
     const drop = (): void => {
       if (this.worker !== worker) return;
       this.worker = undefined;
-      this.clear();
+      this.dropUnanswered();
     };
     worker.on('error', drop);
     worker.on('exit', drop);
@@ -175,12 +176,18 @@ export class ReadAhead {
     return worker;
   }
 
+  /** Asked for but never to be answered (the worker is gone): left to the send path. */
+  private dropUnanswered(): void {
+    for (const [id, body] of this.bodies) if (body === undefined) this.forget(id);
+  }
+
   private touch(): void {
     clearTimeout(this.idleTimer);
+    // The thread goes; bodies it already handed back stay until their turn (a paced flush takes its time).
     this.idleTimer = setTimeout(() => {
       const worker = this.worker;
       this.worker = undefined;
-      this.clear();
+      this.dropUnanswered();
       void worker?.terminate();
     }, IDLE_EXIT_MS);
     this.idleTimer.unref();
