@@ -80,12 +80,7 @@ export function enableCompileCache(ownDir: string, env: NodeJS.ProcessEnv = proc
       return compile.call(this, content, filename);
     }
     const file = path.join(dir, `${path.relative(own, filename).replace(/[\\/]/g, '_')}-${stamp}.v8`);
-    let cachedData: Buffer | undefined;
-    try {
-      cachedData = fs.readFileSync(file);
-    } catch {
-      cachedData = undefined;
-    }
+    const cachedData = readInto(file);
     const script = new vm.Script(internals.wrap(content), { filename, cachedData });
     if (!cachedData || script.cachedDataRejected) pending.push({ file, script });
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
@@ -105,6 +100,32 @@ export function enableCompileCache(ownDir: string, env: NodeJS.ProcessEnv = proc
     }
   });
   return 'v8';
+}
+
+/**
+ * One buffer for every cache file read: V8 takes the data in while the script is made, so the next file may
+ * overwrite it. A command reads about 40 of them; one buffer at a time keeps that memory off its peak.
+ */
+let shared = Buffer.alloc(0);
+
+function readInto(file: string): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const size = fs.fstatSync(fd).size;
+    if (shared.length < size) shared = Buffer.allocUnsafe(Math.max(size, 256 * 1024));
+    let read = 0;
+    while (read < size) {
+      const n = fs.readSync(fd, shared, read, size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return shared.subarray(0, read);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
 
 /** The `require` a CommonJS module gets (Node's own builds it internally). */
