@@ -57,6 +57,41 @@ describe('outbox account set', () => {
     }
   });
 
+  it('picks a provider profile by name, goes back to its figures with --reset-limits, and to matching by server with auto', async () => {
+    const picked = await ws.run(['account', 'set', id, '--profile', 'google-workspace', '--reset-limits']);
+    expect(picked.code, picked.stderr).toBe(0);
+    expect(picked.stdout.trim()).toBe(
+      `${id}: sends with at most 3 connections, 20 messages a minute, 2000 messages and 10000 recipients a day, 100 recipients a message (Google Workspace's profile (google-workspace), as set).`,
+    );
+    type Listed = { sendingProfile?: string; limits?: Record<string, number> };
+    const list = async () => JSON.parse((await ws.run(['account', 'list', '--json'])).stdout) as Listed[];
+    expect((await list())[0]).toMatchObject({ sendingProfile: 'google-workspace' });
+    expect((await list())[0]?.limits).toBeUndefined();
+
+    const own = await ws.run(['account', 'set', id, '--per-day', '1500']);
+    expect(own.stdout).toContain(
+      "1500 messages and 10000 recipients a day, 100 recipients a message (your limits over Google Workspace's profile",
+    );
+
+    const auto = await ws.run(['account', 'set', id, '--profile', 'auto', '--reset-limits']);
+    expect(auto.code, auto.stderr).toBe(0);
+    expect(auto.stdout.trim()).toBe(
+      `${id}: sends with at most 5 connections, any number of messages a minute, any number of messages and any number of recipients a day, 100 recipients a message (the profile for any other server).`,
+    );
+    expect((await list())[0]?.sendingProfile).toBeUndefined();
+    expect((await list())[0]?.limits).toBeUndefined();
+  });
+
+  it('refuses a profile that does not exist (64), naming the ones that do, and changes nothing', async () => {
+    const r = await ws.run(['account', 'set', id, '--profile', 'gmail-premium', '--per-day', '7']);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain("There is no sending profile 'gmail-premium'");
+    expect(r.stderr).toContain('google-workspace');
+    expect(r.stderr).toContain('auto');
+    const listed = JSON.parse((await ws.run(['account', 'list', '--json'])).stdout) as { limits?: Record<string, number> }[];
+    expect(listed[0]?.limits?.messagesPerDay).not.toBe(7);
+  });
+
   it('asked for a Sent copy without an IMAP server, says how to add one from here (65)', async () => {
     const r = await ws.run(['account', 'set', id, '--sent-copy']);
     expect(r.code).toBe(65);

@@ -1,7 +1,7 @@
 // Putting an account right after its sign-in failed, or changing how its sent mail is filed: a new
 // password, a new OAuth sign-in, the Sent folder. Held messages then leave (told to whichever process sends).
 import type { AccountProfile, SendingLimitsOverride } from '../../shared/account';
-import { DEFAULT_PROFILE, limitsOf } from '../../core/providers/sending-profiles';
+import { DEFAULT_PROFILE, limitsOf, profileById, profileIds } from '../../core/providers/sending-profiles';
 import { AppError } from '../../shared/errors';
 import { imapSecretKey } from '../../core/imap/imap-credentials';
 import { isProviderId } from '../../core/oauth/providers';
@@ -78,21 +78,40 @@ export async function runAccountSignIn(ctx: CliContext, options: { id: string })
   return EX.OK;
 }
 
-/** `outbox account set ID [--sent-folder NAME] [--sent-copy | --no-sent-copy]` */
+/** What the account now sends with: its provider's profile (picked or matched) and the user's own limits over it. */
+function limitsLine(account: AccountProfile): string {
+  const l = limitsOf(account);
+  const named = l.name === DEFAULT_PROFILE.name ? 'the profile for any other server' : `${l.name}'s profile (${l.profileId})`;
+  const profile = account.sendingProfile ? `${named}, as set` : l.name === DEFAULT_PROFILE.name ? named : `${named}, matched by its server`;
+  const count = (n: number | null | undefined, what: string): string => (n == null ? `any number of ${what}` : `${n} ${what}`);
+  const own = account.limits && Object.keys(account.limits).length > 0 ? 'your limits over ' : '';
+  return `${account.id}: sends with at most ${l.maxConnections} connection${l.maxConnections === 1 ? '' : 's'}, ${count(l.messagesPerMinute, 'messages')} a minute, ${count(l.messagesPerDay, 'messages')} and ${count(l.recipientsPerDay, 'recipients')} a day, ${l.recipientsPerMessage} recipients a message (${own}${profile}).`;
+}
+
+/** `outbox account set ID [--sent-folder NAME] [--sent-copy | --no-sent-copy] [--profile ID|auto] [--reset-limits] [limits]` */
 export async function runAccountSet(
   ctx: CliContext,
-  options: { id: string; sentFolder?: string; sentCopy?: boolean; limits?: SendingLimitsOverride },
+  options: {
+    id: string;
+    sentFolder?: string;
+    sentCopy?: boolean;
+    limits?: SendingLimitsOverride;
+    resetLimits?: boolean;
+    profile?: string;
+  },
 ): Promise<number> {
   const account = await ctx.resolveAccount(options.id);
-  if (options.limits) {
-    const updated = await ctx.accounts().update(account.id, { limits: options.limits });
-    const l = limitsOf(updated);
-    const profile = l.name === DEFAULT_PROFILE.name ? 'the profile for any other server' : `${l.name}'s profile`;
-    const count = (n: number | null | undefined, what: string): string => (n == null ? `any number of ${what}` : `${n} ${what}`);
-    out(
-      ctx.io,
-      `${account.id}: sends with at most ${l.maxConnections} connection${l.maxConnections === 1 ? '' : 's'}, ${count(l.messagesPerMinute, 'messages')} a minute, ${count(l.messagesPerDay, 'messages')} and ${count(l.recipientsPerDay, 'recipients')} a day, ${l.recipientsPerMessage} recipients a message (your limits over ${profile}).`,
-    );
+  if (options.profile !== undefined && options.profile !== 'auto' && !profileById(options.profile))
+    throw new UsageError(`There is no sending profile '${options.profile}'`, `Use one of: ${[...profileIds(), 'auto'].join(', ')}.`);
+  if (options.limits || options.resetLimits || options.profile !== undefined) {
+    let updated = account;
+    // Back to the profile's figures first, then the new ones over them: --reset-limits with limits replaces them all.
+    if (options.resetLimits) updated = await ctx.accounts().update(account.id, { limits: null });
+    updated = await ctx.accounts().update(account.id, {
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.profile !== undefined ? { sendingProfile: options.profile === 'auto' ? null : options.profile } : {}),
+    });
+    out(ctx.io, limitsLine(updated));
     if (options.sentCopy === undefined && options.sentFolder === undefined) return EX.OK;
   }
   const enabled = options.sentCopy ?? (options.sentFolder !== undefined ? true : account.sentCopy.enabled);
@@ -113,7 +132,15 @@ export async function runAccountSet(
 type AccountFixCommand =
   | { name: 'account-password'; id: string; imap: boolean }
   | { name: 'account-signin'; id: string }
-  | { name: 'account-set'; id: string; sentFolder?: string; sentCopy?: boolean; limits?: SendingLimitsOverride };
+  | {
+      name: 'account-set';
+      id: string;
+      sentFolder?: string;
+      sentCopy?: boolean;
+      limits?: SendingLimitsOverride;
+      resetLimits?: boolean;
+      profile?: string;
+    };
 
 const OPTIONS: Readonly<Record<'password' | 'signin' | 'set', Options>> = {
   password: { 'password-stdin': { type: 'boolean' }, imap: { type: 'boolean' }, password: { type: 'string' } },
@@ -127,6 +154,8 @@ const OPTIONS: Readonly<Record<'password' | 'signin' | 'set', Options>> = {
     'per-day': { type: 'string' },
     'recipients-per-day': { type: 'string' },
     'recipients-per-message': { type: 'string' },
+    'reset-limits': { type: 'boolean' },
+    profile: { type: 'string' },
   },
 };
 
@@ -168,9 +197,11 @@ function parseAccountFix(
     limits[key] = n;
   }
   const hasLimits = Object.keys(limits).length > 0;
-  if (sentFolder === undefined && sentCopy === undefined && !hasLimits) {
+  const resetLimits = values['reset-limits'] === true;
+  const profile = str(values.profile)?.trim().toLowerCase();
+  if (sentFolder === undefined && sentCopy === undefined && !hasLimits && !resetLimits && profile === undefined) {
     throw new UsageError(
-      "'outbox account set' needs --sent-folder, --sent-copy, --no-sent-copy or a limit (--max-connections, --per-minute, --per-day, --recipients-per-day, --recipients-per-message)",
+      "'outbox account set' needs --sent-folder, --sent-copy, --no-sent-copy, --profile, --reset-limits or a limit (--max-connections, --per-minute, --per-day, --recipients-per-day, --recipients-per-message)",
     );
   }
   return {
@@ -180,6 +211,8 @@ function parseAccountFix(
       ...(sentFolder !== undefined ? { sentFolder } : {}),
       ...(sentCopy !== undefined ? { sentCopy } : {}),
       ...(hasLimits ? { limits } : {}),
+      ...(resetLimits ? { resetLimits } : {}),
+      ...(profile !== undefined ? { profile } : {}),
     },
     dataDir,
   };

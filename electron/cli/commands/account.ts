@@ -24,13 +24,16 @@ export const HELP = `Usage:
   outbox account set ID [--sent-folder NAME] [--sent-copy | --no-sent-copy]
                      [--max-connections N] [--per-minute N] [--per-day N]
                      [--recipients-per-day N] [--recipients-per-message N]
+                     [--reset-limits] [--profile ID|auto]
 
 When the server refuses an account's password (or the provider its sign-in), its messages are
 held; 'password' or 'signin' fixes the account and they leave again. --imap sets a password of
 IMAP's own. 'set' picks the Sent folder, or turns the copy on or off (Gmail files its own, so
 the copy starts off there). The limits replace the provider's (Gmail, Microsoft 365,
 iCloud …) for this account, e.g. for a paid plan or a company relay; Outbox paces sending
-by them and waits, never fails, when a day's allowance is used.
+by them and waits, never fails, when a day's allowance is used. --reset-limits goes back to
+the provider's figures. --profile picks the provider profile itself (google-workspace for a
+Workspace plan, microsoft-365, default, …; auto: matched by the SMTP server again).
 
 'remove' refuses while mail waits to be sent from the account (it would fail once the account
 is gone): send it or delete it first, or give --force to cancel it (it stays listed as failed).

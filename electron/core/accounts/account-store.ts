@@ -41,6 +41,8 @@ export interface AccountPatch {
   sentCopy?: { enabled: boolean; folder?: string };
   /** The account's own sending limits, merged over what it had; null goes back to its provider's profile. */
   limits?: SendingLimitsOverride | null;
+  /** The provider sending profile to use (e.g. google-workspace for a Workspace plan); null: matched by its server again. */
+  sendingProfile?: string | null;
 }
 
 export interface AccountStoreOptions {
@@ -189,6 +191,8 @@ export class AccountStore {
         if (Object.keys(limits).length > 0) next.limits = limits;
         else delete next.limits;
       }
+      if (patch.sendingProfile === null) delete next.sendingProfile;
+      else if (patch.sendingProfile !== undefined) next.sendingProfile = patch.sendingProfile;
       if (patch.smtp !== undefined || secret !== undefined) next = withStatus(next, 'ok');
       const previous = secret === undefined ? undefined : await this.secrets.get(id);
       if (secret !== undefined) await this.secrets.set(id, secret);

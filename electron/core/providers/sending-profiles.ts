@@ -68,6 +68,11 @@ export interface SendingLimits {
   filesSentCopy: boolean;
 }
 
+/** Every profile's id, the default's first: what an account may be set to. */
+export function profileIds(): string[] {
+  return [DEFAULT_PROFILE.id, ...SENDING_PROFILES.profiles.map((p) => p.id)];
+}
+
 export function profileById(id: string | undefined): SendingProfile | undefined {
   if (!id) return undefined;
   if (id === DEFAULT_PROFILE.id) return DEFAULT_PROFILE;
