@@ -36,7 +36,7 @@ export function checkMailbox(value: string, where: string): string {
     throw new AppError('VALIDATION', { message: `The address given with ${where} contains a line break.`, next: NEXT });
   }
   const trimmed = value.trim();
-  if (!emailAddress.safeParse(bareAddress(trimmed)).success) {
+  if (!emailAddress().safeParse(bareAddress(trimmed)).success) {
     throw new AppError('VALIDATION', { message: `"${trimmed}" given with ${where} is not a valid email address.`, next: NEXT });
   }
   return trimmed;

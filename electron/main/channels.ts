@@ -72,7 +72,7 @@ function publicReport(report: AccountTestReport): AccountTestReport {
 
 /** Strips anything the store might carry beyond the profile schema: the renderer sees profiles, never secrets. */
 function publicProfile(profile: AccountProfile): AccountSummary {
-  const parsed = accountProfileSchema.parse(profile);
+  const parsed = accountProfileSchema().parse(profile);
   return { ...parsed, sending: sendingOf(parsed) };
 }
 

@@ -58,9 +58,9 @@ export interface Draft {
 /** Send (or send later): every address must be a real mailbox now, and at least one recipient given. */
 export const sendRequestSchema = draftFieldsSchema
   .extend({
-    to: z.array(mailbox).max(1000).default([]),
-    cc: z.array(mailbox).max(1000).default([]),
-    bcc: z.array(mailbox).max(1000).default([]),
+    to: z.array(mailbox()).max(1000).default([]),
+    cc: z.array(mailbox()).max(1000).default([]),
+    bcc: z.array(mailbox()).max(1000).default([]),
     /** The draft this message was written in: removed once the message is safely in the outbox. */
     draftId: draftId.optional(),
   })

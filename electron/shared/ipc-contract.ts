@@ -67,7 +67,7 @@ const returns = <T>(): Returns<T> => ({});
 
 // Spool ids become file names: no slashes, no leading dot.
 const messageId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'Not a message id');
-const accountId = accountProfileSchema.shape.id;
+const accountId = accountProfileSchema().shape.id;
 /** Goes one way only, renderer to main, straight into the keychain; never part of a result. */
 const password = z.string().min(1, 'Enter the password').max(4096);
 
@@ -76,12 +76,12 @@ export const listFilterSchema = z.strictObject({
   states: z.array(z.enum(MESSAGE_STATES)).max(MESSAGE_STATES.length).optional(),
 });
 
-const smtp = smtpSettingsSchema.shape;
-const imap = imapSettingsSchema.shape;
+const smtp = smtpSettingsSchema().shape;
+const imap = imapSettingsSchema().shape;
 /** Settings to change on an account; omitted fields (smtp ones included) keep their stored values, so no defaults here. */
 export const accountPatchSchema = z.strictObject({
-  name: newAccountSchema.shape.name.optional(),
-  email: newAccountSchema.shape.email.optional(),
+  name: newAccountSchema().shape.name.optional(),
+  email: newAccountSchema().shape.email.optional(),
   smtp: z
     .strictObject({
       host: smtp.host.optional(),
@@ -101,7 +101,7 @@ export const accountPatchSchema = z.strictObject({
     .optional(),
   sentCopy: z.strictObject({ enabled: z.boolean() }).optional(),
   /** The account's own sending limits over its provider's profile; null goes back to the profile's. */
-  limits: sendingLimitsOverrideSchema.nullable().optional(),
+  limits: sendingLimitsOverrideSchema().nullable().optional(),
 });
 
 export interface ConnectivityState {
@@ -215,7 +215,7 @@ export const invokeContract = {
   'outbox:flush': { args: z.tuple([]), result: returns<null>() },
   'account:list': { args: z.tuple([]), result: returns<AccountSummary[]>() },
   // The password is optional: an unauthenticated relay has none.
-  'account:add': { args: z.tuple([newAccountSchema, password.optional()]), result: returns<AccountSummary>() },
+  'account:add': { args: z.tuple([newAccountSchema(), password.optional()]), result: returns<AccountSummary>() },
   // A password given replaces the stored one; omitted, the stored one stays.
   'account:update': { args: z.tuple([accountId, accountPatchSchema, password.optional()]), result: returns<AccountSummary>() },
   'account:remove': { args: z.tuple([accountId]), result: returns<null>() },
@@ -228,7 +228,7 @@ export const invokeContract = {
     args: z.tuple([
       z.strictObject({
         name: z.string().trim().min(1).max(200),
-        email: emailAddress,
+        email: emailAddress(),
         provider: z.string().regex(/^[a-z0-9-]{1,40}$/),
         clientId: z.string().min(1).max(500).optional(),
         /** The secret of that client, for a Google "Desktop app" client; kept in the keychain record. */
@@ -241,10 +241,10 @@ export const invokeContract = {
   'account:signIn': { args: z.tuple([accountId]), result: returns<AccountSummary>() },
   // Finds the settings for an address (the wizard's first step); cancelled by settings:cancelDetect.
   'settings:detect': {
-    args: z.tuple([emailAddress, z.strictObject({ timeoutSeconds: z.number().min(1).max(60).optional() }).optional()]),
+    args: z.tuple([emailAddress(), z.strictObject({ timeoutSeconds: z.number().min(1).max(60).optional() }).optional()]),
     result: returns<DetectReport>(),
   },
-  'settings:cancelDetect': { args: z.tuple([emailAddress]), result: returns<null>() },
+  'settings:cancelDetect': { args: z.tuple([emailAddress()]), result: returns<null>() },
   // Tries the candidates in order with the user's password; the first that signs in is chosen.
   'settings:verify': { args: z.tuple([z.array(candidateSchema).min(1).max(10), password.nullable()]), result: returns<VerifyOutcome>() },
   'draft:list': { args: z.tuple([]), result: returns<Draft[]>() },
@@ -261,7 +261,7 @@ export const invokeContract = {
   'app:connectivityHint': { args: z.tuple([z.boolean()]), result: returns<ConnectivityState>() },
   'app:preferences': { args: z.tuple([]), result: returns<Preferences>() },
   // Changes the given preferences only; a new retry time applies to messages already waiting, a new Undo send delay to the next send.
-  'app:setPreferences': { args: z.tuple([preferencesPatchSchema]), result: returns<Preferences>() },
+  'app:setPreferences': { args: z.tuple([preferencesPatchSchema()]), result: returns<Preferences>() },
   // Commands that arrived before the window could hear them (a mailto: link that launched the app).
   'app:takeCommands': { args: z.tuple([]), result: returns<AppCommand[]>() },
   // "Restart to update": now, or once the sends in flight have finished ('after-sends'); 'no-update' when none is ready.

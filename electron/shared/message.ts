@@ -1,5 +1,6 @@
 // Outbox messages as every tier sees them: states, attempts, and what the user asked to send.
 import * as z from 'zod';
+import { lazy } from './lazy';
 import type { ErrorInfo } from './errors';
 import { emailAddress, type AccountStatus } from './account';
 import type { DeliveryProgress, MessageState, RecipientState } from './message-states';
@@ -129,61 +130,70 @@ export interface SentCopyStatus {
   error?: ErrorInfo;
 }
 
-const headerValue = z
-  .string()
-  .max(998)
-  .refine((v) => !/[\r\n]/.test(v), 'A header value cannot contain a line break');
+// Built at their first use (lazy.ts): call them, as in composeRequestSchema().safeParse(…).
+const headerValue = lazy(() =>
+  z
+    .string()
+    .max(998)
+    .refine((v) => !/[\r\n]/.test(v), 'A header value cannot contain a line break'),
+);
 
 /** A mailbox: "Name <a@b.c>" or a bare address. */
-export const mailbox = z
-  .string()
-  .trim()
-  .min(3)
-  .max(998)
-  .refine((v) => !/[\r\n]/.test(v), 'An address cannot contain a line break');
-
-export const attachmentSchema = z.object({
-  path: z.string().min(1).max(4096),
-  filename: z
+export const mailbox = lazy(() =>
+  z
     .string()
-    .max(255)
-    .refine((v) => !/[\r\n]/.test(v))
-    .optional(),
-  contentType: z
-    .string()
-    .max(255)
-    .refine((v) => !/[\r\n]/.test(v))
-    .optional(),
-});
+    .trim()
+    .min(3)
+    .max(998)
+    .refine((v) => !/[\r\n]/.test(v), 'An address cannot contain a line break'),
+);
 
-export const composeRequestSchema = z
-  .object({
-    accountId: z.string().min(1).max(64).optional(),
-    from: mailbox.optional(),
-    to: z.array(mailbox).max(1000).default([]),
-    cc: z.array(mailbox).max(1000).default([]),
-    bcc: z.array(mailbox).max(1000).default([]),
-    replyTo: mailbox.optional(),
-    subject: headerValue.default(''),
-    text: z.string().max(50_000_000).optional(),
-    html: z.string().max(50_000_000).optional(),
-    attachments: z.array(attachmentSchema).max(500).default([]),
-    headers: z
-      .record(
-        z
-          .string()
-          .regex(/^[!-9;-~]+$/, 'A header name has printable characters and no colon')
-          .max(76),
-        headerValue,
-      )
-      .default({}),
-    scheduledAt: z.iso.datetime({ offset: true }).optional(),
-    /** Undo send: wait this many seconds, during which the message can be undone (ignored with scheduledAt). */
-    delaySeconds: z.number().int().min(0).max(3600).optional(),
-  })
-  .refine((m) => m.to.length + m.cc.length + m.bcc.length > 0, { message: 'Add at least one recipient', path: ['to'] });
-export type ComposeRequest = z.input<typeof composeRequestSchema>;
-export type ValidComposeRequest = z.output<typeof composeRequestSchema>;
+export const attachmentSchema = lazy(() =>
+  z.object({
+    path: z.string().min(1).max(4096),
+    filename: z
+      .string()
+      .max(255)
+      .refine((v) => !/[\r\n]/.test(v))
+      .optional(),
+    contentType: z
+      .string()
+      .max(255)
+      .refine((v) => !/[\r\n]/.test(v))
+      .optional(),
+  }),
+);
+
+export const composeRequestSchema = lazy(() =>
+  z
+    .object({
+      accountId: z.string().min(1).max(64).optional(),
+      from: mailbox().optional(),
+      to: z.array(mailbox()).max(1000).default([]),
+      cc: z.array(mailbox()).max(1000).default([]),
+      bcc: z.array(mailbox()).max(1000).default([]),
+      replyTo: mailbox().optional(),
+      subject: headerValue().default(''),
+      text: z.string().max(50_000_000).optional(),
+      html: z.string().max(50_000_000).optional(),
+      attachments: z.array(attachmentSchema()).max(500).default([]),
+      headers: z
+        .record(
+          z
+            .string()
+            .regex(/^[!-9;-~]+$/, 'A header name has printable characters and no colon')
+            .max(76),
+          headerValue(),
+        )
+        .default({}),
+      scheduledAt: z.iso.datetime({ offset: true }).optional(),
+      /** Undo send: wait this many seconds, during which the message can be undone (ignored with scheduledAt). */
+      delaySeconds: z.number().int().min(0).max(3600).optional(),
+    })
+    .refine((m) => m.to.length + m.cc.length + m.bcc.length > 0, { message: 'Add at least one recipient', path: ['to'] }),
+);
+export type ComposeRequest = z.input<ReturnType<typeof composeRequestSchema>>;
+export type ValidComposeRequest = z.output<ReturnType<typeof composeRequestSchema>>;
 
 export { emailAddress };
 

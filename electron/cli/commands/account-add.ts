@@ -237,7 +237,7 @@ export async function runAccountAdd(ctx: CliContext, args: AccountAddArgs): Prom
     smtp: { host: args.host, port: args.port, security: args.security, insecure: args.insecure, user, authMethod: 'auto' },
     ...imapInput(args),
   };
-  const parsed = newAccountSchema.safeParse(input);
+  const parsed = newAccountSchema().safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = String(issue.path[issue.path.length - 1] ?? '');

@@ -145,7 +145,7 @@ async function buildRequest(ctx: CliContext, args: ComposeArgs): Promise<Compose
   }
   if (args.from) request.from = args.from;
   if (args.at) request.scheduledAt = args.at;
-  const parsed = composeRequestSchema.safeParse(request);
+  const parsed = composeRequestSchema().safeParse(request);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const option = FIELD_OPTIONS[String(issue.path[0])] ?? 'the message';

@@ -29,15 +29,15 @@ import {
 import { bareAddress, checkSecret, normalizeSmtp, validationError, withStatus } from './profile-rules';
 import { named } from '../logging';
 
-export type NewAccountInput = z.input<typeof newAccountSchema>;
+export type NewAccountInput = z.input<ReturnType<typeof newAccountSchema>>;
 
 /** Fields to change; `smtp` is merged into the current settings. The id never changes. */
 export interface AccountPatch {
   name?: string;
   email?: string;
-  smtp?: Partial<z.input<typeof smtpSettingsSchema>>;
+  smtp?: Partial<z.input<ReturnType<typeof smtpSettingsSchema>>>;
   /** Merged into the current IMAP settings (which must then be complete); null removes IMAP. */
-  imap?: Partial<z.input<typeof imapSettingsSchema>> | null;
+  imap?: Partial<z.input<ReturnType<typeof imapSettingsSchema>>> | null;
   sentCopy?: { enabled: boolean; folder?: string };
   /** The account's own sending limits, merged over what it had; null goes back to its provider's profile. */
   limits?: SendingLimitsOverride | null;
@@ -136,11 +136,11 @@ export class AccountStore {
   /** Adds an account; its password goes to the keychain first and is taken out again if the file cannot be written. */
   add(input: NewAccountInput, secret?: string): Promise<AccountProfile> {
     return this.mutate(async () => {
-      const parsed = newAccountSchema.safeParse(input);
+      const parsed = newAccountSchema().safeParse(input);
       if (!parsed.success) throw validationError(parsed.error);
       checkSecret(secret);
       const id = uniqueAccountId(parsed.data.email, new Set(this.accounts.map((a) => a.id)));
-      const profile = accountProfileSchema.parse({
+      const profile = accountProfileSchema().parse({
         id,
         name: parsed.data.name,
         email: parsed.data.email,
@@ -167,7 +167,7 @@ export class AccountStore {
   update(id: string, patch: AccountPatch, secret?: string): Promise<AccountProfile> {
     return this.mutate(async () => {
       const current = this.require(id);
-      const parsed = newAccountSchema.safeParse({
+      const parsed = newAccountSchema().safeParse({
         name: patch.name ?? current.name,
         email: patch.email ?? current.email,
         smtp: { ...current.smtp, ...patch.smtp },

@@ -30,7 +30,7 @@ export function parseAccountsFile(bytes: Uint8Array): AccountsFileParse {
       : `unknown schemaVersion ${JSON.stringify(version) ?? '(missing)'}`;
     return { ok: false, newer, reason };
   }
-  const parsed = accountsFileSchema.safeParse(json);
+  const parsed = accountsFileSchema().safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ');
     return { ok: false, newer: false, reason: `not in the accounts format: ${issues}` };

@@ -90,7 +90,7 @@ export async function addOAuthAccount(
     sentCopy: { enabled: false },
     signIn: { kind: 'oauth2', provider: provider.id, ...(request.clientId ? { clientId: request.clientId } : {}) },
   };
-  const parsed = newAccountSchema.safeParse(input);
+  const parsed = newAccountSchema().safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new AppError('VALIDATION', { message: `${issue.path.join('.') || 'The account'}: ${issue.message}.` });

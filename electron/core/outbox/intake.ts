@@ -52,7 +52,7 @@ export class Intake {
   }
 
   async enqueue(request: ComposeRequest): Promise<OutboxMessage> {
-    const parsed = composeRequestSchema.safeParse(request);
+    const parsed = composeRequestSchema().safeParse(request);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new AppError('VALIDATION', { message: `${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'invalid'}.` });

@@ -8,41 +8,49 @@ import os from 'node:os';
 import path from 'node:path';
 import * as z from 'zod';
 import { AppError, ERROR_CODES, type ErrorInfo } from '../../shared/errors';
+import { lazy } from '../../shared/lazy';
 import { MESSAGE_STATES, type OutboxMessage } from '../../shared/message';
 
 export const REQUEST_OPS = ['flush', 'sendNow', 'retry', 'hold', 'cancel', 'remove', 'accountChanged', 'undo'] as const;
 export type RequestOp = (typeof REQUEST_OPS)[number];
 
-const idText = z.string().min(1).max(200);
-const withId = <Op extends Exclude<RequestOp, 'flush'>>(op: Op) => z.object({ op: z.literal(op), id: idText }).strict();
+// Built at their first use (lazy.ts): a process that never talks on the channel never builds them.
+const idText = lazy(() => z.string().min(1).max(200));
+const withId = <Op extends Exclude<RequestOp, 'flush'>>(op: Op) => z.object({ op: z.literal(op), id: idText() }).strict();
 /** Ops that name a message (or, for accountChanged, an account) need its id; flush takes none. */
-export const requestSchema = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('flush') }).strict(),
-  withId('sendNow'),
-  withId('retry'),
-  withId('hold'),
-  withId('cancel'),
-  withId('remove'),
-  withId('accountChanged'),
-  withId('undo'),
-]);
+export const requestSchema = lazy(() =>
+  z.discriminatedUnion('op', [
+    z.object({ op: z.literal('flush') }).strict(),
+    withId('sendNow'),
+    withId('retry'),
+    withId('hold'),
+    withId('cancel'),
+    withId('remove'),
+    withId('accountChanged'),
+    withId('undo'),
+  ]),
+);
 export type SpoolRequest = { op: 'flush' } | { op: Exclude<RequestOp, 'flush'>; id: string };
 
-const errorInfoSchema = z.object({
-  code: z.enum(ERROR_CODES),
-  message: z.string(),
-  next: z.string(),
-  retryable: z.boolean(),
-  reply: z.string().optional(),
-  responseCode: z.number().int().optional(),
-  detail: z.string().optional(),
-});
+const errorInfoSchema = () =>
+  z.object({
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    next: z.string(),
+    retryable: z.boolean(),
+    reply: z.string().optional(),
+    responseCode: z.number().int().optional(),
+    detail: z.string().optional(),
+  });
 // The message summary is the engine's own type; its identity and state are checked, the rest passes as data.
-const messageSchema = z.looseObject({ id: idText, accountId: z.string(), state: z.enum(MESSAGE_STATES), attempts: z.array(z.unknown()) });
-const responseSchema = z.union([
-  z.object({ ok: z.literal(true), message: messageSchema.optional() }),
-  z.object({ ok: z.literal(false), error: errorInfoSchema }),
-]);
+const messageSchema = () =>
+  z.looseObject({ id: idText(), accountId: z.string(), state: z.enum(MESSAGE_STATES), attempts: z.array(z.unknown()) });
+const responseSchema = lazy(() =>
+  z.union([
+    z.object({ ok: z.literal(true), message: messageSchema().optional() }),
+    z.object({ ok: z.literal(false), error: errorInfoSchema() }),
+  ]),
+);
 export type SpoolResponse = { ok: true; message?: OutboxMessage } | { ok: false; error: ErrorInfo };
 
 /** One handler per op: the holder's side of the contract. */
@@ -137,7 +145,7 @@ export class ChannelServer {
     }
     const key = typeof (parsed as { key?: unknown })?.key === 'string' ? String((parsed as { key: string }).key).slice(0, 64) : '';
     const { key: _key, ...body } = (parsed ?? {}) as Record<string, unknown>;
-    const request = requestSchema.safeParse(body);
+    const request = requestSchema().safeParse(body);
     if (!request.success)
       return {
         key,
@@ -203,7 +211,7 @@ export function sendRequest(address: string, request: SpoolRequest, timeoutMs = 
         }
         if ((parsed as { key?: unknown })?.key !== key) return;
         const { key: _key, ...body } = parsed as Record<string, unknown>;
-        const response = responseSchema.safeParse(body);
+        const response = responseSchema().safeParse(body);
         if (!response.success)
           return done(
             null,

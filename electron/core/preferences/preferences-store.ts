@@ -10,7 +10,7 @@ import { named } from '../logging';
 
 export class PreferencesStore {
   readonly filePath: string;
-  private current: Preferences = preferencesSchema.parse({});
+  private current: Preferences = preferencesSchema().parse({});
   private writes: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -28,7 +28,7 @@ export class PreferencesStore {
       return this.current;
     }
     try {
-      this.current = preferencesSchema.parse(JSON.parse(text));
+      this.current = preferencesSchema().parse(JSON.parse(text));
     } catch {
       named(this.logger, 'preferences').warn(`${this.filePath} could not be read; using the defaults until preferences are saved again`);
     }
@@ -46,7 +46,7 @@ export class PreferencesStore {
 
   update(patch: PreferencesPatch): Promise<Preferences> {
     const run = this.writes.then(async () => {
-      const next = preferencesSchema.parse({ ...this.current, ...preferencesPatchSchema.parse(patch) });
+      const next = preferencesSchema().parse({ ...this.current, ...preferencesPatchSchema().parse(patch) });
       try {
         await fs.mkdir(path.dirname(this.filePath), { recursive: true, mode: 0o700 });
         await writeFileDurable(this.filePath, `${JSON.stringify(next, null, 2)}\n`);

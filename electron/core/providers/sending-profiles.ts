@@ -1,58 +1,33 @@
-// Provider sending profiles as data (sending-profiles.json, validated at load): how many connections, how
-// fast and how much a provider takes from one mailbox, matched to an account by domain, MX or SMTP host.
-import * as z from 'zod';
+// Provider sending profiles as data (sending-profiles.json, its shape held by sending-profiles-schema.ts in
+// a test): how many connections, how fast and how much a provider takes from one mailbox, matched to an
+// account by domain, MX or SMTP host.
 import type { AccountProfile, SendingLimitsOverride } from '../../shared/account';
 import { lookupBundledDomain } from '../autodetect/bundled-domains';
+import type { SendingProfile, SendingProfilesFile } from './sending-profiles-schema';
 import data from './sending-profiles.json';
 
-const LIMIT_FIELDS = ['maxConnections', 'messagesPerMinute', 'recipientsPerMessage', 'messagesPerDay', 'recipientsPerDay'] as const;
-const FIELDS = [...LIMIT_FIELDS, 'filesSentCopy', 'signIn'] as const;
+export type { SendingProfile } from './sending-profiles-schema';
 
-const count = z.number().int().positive();
-const profileSchema = z
-  .strictObject({
-    id: z.string().regex(/^[a-z0-9-]{1,40}$/),
-    /** As people know it: "Gmail's daily limit reached". */
-    name: z.string().min(1),
-    /** Bundled provider ids (providers.json) this profile covers. */
-    bundled: z.array(z.string()).default([]),
-    /** Address domains not in the bundled data. */
-    domains: z.array(z.string()).default([]),
-    /** 'domain': the address's own domain is the provider's; 'mx': a custom domain whose MX is the provider's; 'any'. */
-    via: z.enum(['domain', 'mx', 'any']).default('any'),
-    smtpHosts: z.array(z.string()).default([]),
-    maxConnections: count,
-    messagesPerMinute: count.nullable(),
-    recipientsPerMessage: count,
-    /** Rolling 24 hours, as every provider here counts them. */
-    messagesPerDay: count.nullable(),
-    recipientsPerDay: count.nullable(),
-    /** The server files every message submitted over SMTP in the Sent folder itself. */
-    filesSentCopy: z.boolean(),
-    signIn: z.array(z.enum(['password', 'app-password', 'oauth2'])).min(1),
-    sources: z
-      .array(
-        z.strictObject({
-          url: z.union([z.url({ protocol: /^https$/ }), z.literal('outbox')]),
-          covers: z.array(z.enum(FIELDS)).min(1),
-          note: z.string().optional(),
-        }),
-      )
-      .min(1),
-  })
-  // Every figure says where it comes from.
-  .refine(
-    (p) => FIELDS.every((field) => field === 'filesSentCopy' || field === 'signIn' || p.sources.some((s) => s.covers.includes(field))),
-    {
-      message: 'every limit needs a source',
-    },
-  );
-export type SendingProfile = z.infer<typeof profileSchema>;
+type ProfileData = Omit<SendingProfile, 'bundled' | 'domains' | 'via' | 'smtpHosts'> & Partial<SendingProfile>;
 
-const fileSchema = z.strictObject({ about: z.string(), default: profileSchema, profiles: z.array(profileSchema).min(1) });
+/** The schema's defaults, applied the way its parse would (the test holds the two equal). */
+function withDefaults(profile: ProfileData): SendingProfile {
+  return {
+    ...profile,
+    bundled: profile.bundled ?? [],
+    domains: profile.domains ?? [],
+    via: profile.via ?? 'any',
+    smtpHosts: profile.smtpHosts ?? [],
+  };
+}
 
-/** Parsed once at load: a broken entry fails every test, not one user's flush. */
-export const SENDING_PROFILES = fileSchema.parse(data);
+const file = data as { about: string; default: ProfileData; profiles: ProfileData[] };
+/** Read as data at load, without zod: sending-profiles.test.ts parses the file with the schema and compares. */
+export const SENDING_PROFILES: SendingProfilesFile = {
+  about: file.about,
+  default: withDefaults(file.default),
+  profiles: file.profiles.map(withDefaults),
+};
 export const DEFAULT_PROFILE = SENDING_PROFILES.default;
 
 /** What the engine paces an account by: its profile with the account's own overrides applied. */

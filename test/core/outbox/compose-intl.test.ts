@@ -6,7 +6,7 @@ import { composeRequestSchema } from '../../../electron/shared/message';
 import { account } from './harness';
 
 const date = new Date('2026-11-27T10:00:00Z');
-const request = (to: string[]) => composeRequestSchema.parse({ to, subject: 's', text: 'hi' });
+const request = (to: string[]) => composeRequestSchema().parse({ to, subject: 's', text: 'hi' });
 
 describe('composeMessage and internationalised addresses', () => {
   it('puts A-label domains in the envelope and keeps the header as typed', async () => {

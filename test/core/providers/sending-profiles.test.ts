@@ -8,6 +8,8 @@ import {
   profileForBundled,
   SENDING_PROFILES,
 } from '../../../electron/core/providers/sending-profiles';
+import { sendingProfileSchema, sendingProfilesFileSchema } from '../../../electron/core/providers/sending-profiles-schema';
+import data from '../../../electron/core/providers/sending-profiles.json';
 import { lookupDomain, lookupMx } from '../../../electron/core/autodetect/bundled';
 
 const smtp = (host: string) => ({
@@ -20,6 +22,20 @@ const smtp = (host: string) => ({
 });
 
 describe('sending profiles', () => {
+  it('reads the data file as its schema parses it (the check the app no longer runs at every start)', () => {
+    expect(SENDING_PROFILES).toEqual(sendingProfilesFileSchema.parse(data));
+  });
+
+  it('refuses data that the schema does not describe: a figure without a source, an unknown field, a plain-HTTP source', () => {
+    const gmail = data.profiles.find((p) => p.id === 'gmail')!;
+    const noSource = { ...gmail, sources: gmail.sources.map((s) => ({ ...s, covers: s.covers.filter((c) => c !== 'messagesPerDay') })) };
+    expect(sendingProfileSchema.safeParse(noSource).success).toBe(false);
+    expect(sendingProfileSchema.safeParse({ ...gmail, messagesPerHour: 20 }).success).toBe(false);
+    const http = { ...gmail, sources: gmail.sources.map((s) => ({ ...s, url: 'http://support.google.com/' })) };
+    expect(sendingProfileSchema.safeParse(http).success).toBe(false);
+    expect(sendingProfileSchema.safeParse(gmail).success).toBe(true);
+  });
+
   it('covers the big providers, each figure with its source, and a default for unknown servers', () => {
     const ids = SENDING_PROFILES.profiles.map((p) => p.id);
     expect(ids).toEqual(
