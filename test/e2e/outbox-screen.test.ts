@@ -237,7 +237,8 @@ describeInChromium('the outbox screen in Chromium', (suite) => {
     await app.screenshot('05-ten-thousand-end');
     await expectAccessible(app);
     expect(app.problems).toEqual([]);
-  });
+    // 10,000 messages through the test bridge: slow on a loaded machine, and not what this test measures.
+  }, 90_000);
 
   it('opens the message a notification points at, scrolled into view', async () => {
     const backend = await suite.backend();
