@@ -88,18 +88,17 @@ function limitsLine(account: AccountProfile): string {
   return `${account.id}: sends with at most ${l.maxConnections} connection${l.maxConnections === 1 ? '' : 's'}, ${count(l.messagesPerMinute, 'messages')} a minute, ${count(l.messagesPerDay, 'messages')} and ${count(l.recipientsPerDay, 'recipients')} a day, ${l.recipientsPerMessage} recipients a message (${own}${profile}).`;
 }
 
+interface AccountSetOptions {
+  id: string;
+  sentFolder?: string;
+  sentCopy?: boolean;
+  limits?: SendingLimitsOverride;
+  resetLimits?: boolean;
+  profile?: string;
+}
+
 /** `outbox account set ID [--sent-folder NAME] [--sent-copy | --no-sent-copy] [--profile ID|auto] [--reset-limits] [limits]` */
-export async function runAccountSet(
-  ctx: CliContext,
-  options: {
-    id: string;
-    sentFolder?: string;
-    sentCopy?: boolean;
-    limits?: SendingLimitsOverride;
-    resetLimits?: boolean;
-    profile?: string;
-  },
-): Promise<number> {
+export async function runAccountSet(ctx: CliContext, options: AccountSetOptions): Promise<number> {
   const account = await ctx.resolveAccount(options.id);
   if (options.profile !== undefined && options.profile !== 'auto' && !profileById(options.profile))
     throw new UsageError(`There is no sending profile '${options.profile}'`, `Use one of: ${[...profileIds(), 'auto'].join(', ')}.`);
@@ -132,15 +131,7 @@ export async function runAccountSet(
 type AccountFixCommand =
   | { name: 'account-password'; id: string; imap: boolean }
   | { name: 'account-signin'; id: string }
-  | {
-      name: 'account-set';
-      id: string;
-      sentFolder?: string;
-      sentCopy?: boolean;
-      limits?: SendingLimitsOverride;
-      resetLimits?: boolean;
-      profile?: string;
-    };
+  | ({ name: 'account-set' } & AccountSetOptions);
 
 const OPTIONS: Readonly<Record<'password' | 'signin' | 'set', Options>> = {
   password: { 'password-stdin': { type: 'boolean' }, imap: { type: 'boolean' }, password: { type: 'string' } },
