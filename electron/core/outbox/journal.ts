@@ -12,7 +12,7 @@ import { applyEntry } from './record';
 import { named } from '../logging';
 
 const SNAPSHOT = 'state.snapshot';
-const RESERVE = 'reserve';
+export const RESERVE_FILE = 'reserve';
 export const DEFAULT_RESERVE_BYTES = 1024 * 1024;
 
 /**
@@ -20,7 +20,7 @@ export const DEFAULT_RESERVE_BYTES = 1024 * 1024;
  * messages already accepted (sent, failed, removed); new messages are refused until it is back.
  */
 export async function ensureReserve(dir: string, bytes: number): Promise<boolean> {
-  const file = path.join(dir, RESERVE);
+  const file = path.join(dir, RESERVE_FILE);
   try {
     if ((await fs.stat(file)).size >= bytes) return true;
   } catch {
@@ -283,7 +283,7 @@ export class Journal {
 
   private async releaseReserve(): Promise<boolean> {
     try {
-      await fs.rm(path.join(this.dir, RESERVE));
+      await fs.rm(path.join(this.dir, RESERVE_FILE));
       named(this.logger, 'outbox').warn('the disk is full: using the reserved space to record message states');
       return true;
     } catch {

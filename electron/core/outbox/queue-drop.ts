@@ -10,10 +10,11 @@ import type { AccountProfile } from '../../shared/account';
 import { AppError } from '../../shared/errors';
 import type { OutboxMessage } from '../../shared/message';
 import { DirSyncer } from '../fs/dir-sync';
+import { FILE_MODE } from '../fs/private-files';
 import { systemClock, type Clock } from '../ports';
 import { attachmentError } from './composer';
 import type { EngineAccounts, RawEnqueueRequest } from './engine-api';
-import { DEFAULT_RESERVE_BYTES, ensureReserve } from './journal';
+import { DEFAULT_RESERVE_BYTES, ensureReserve, RESERVE_FILE } from './journal';
 import { prepareRawMessage } from './raw-message';
 import { recordFromSpool, toOutboxMessage } from './record';
 import { writeSpoolFile, type SpoolEntryInfo, type SpoolMeta, type TempFile } from './spool-file';
@@ -69,6 +70,8 @@ export async function prepareRawSpool(
 export interface QueueWriteDeps {
   paths: SpoolPaths;
   reserveBytes: number;
+  /** Whether the caller already found the journal's reserve in place (no second look). */
+  reserveChecked?: boolean;
   /** A new, empty, open file in tmp/. */
   openTemp(): Promise<TempFile>;
   /** fsyncs the queue folder (coalescing concurrent calls in the engine). */
@@ -78,7 +81,7 @@ export interface QueueWriteDeps {
 /** The durable write: once this resolves, the message survives a crash, a kill or a power cut. */
 export async function writeToQueue(deps: QueueWriteDeps, meta: SpoolMeta, body: Readable): Promise<SpoolEntryInfo> {
   // Without the journal's reserve, accepting more mail could leave no room to record what happens to it.
-  if (!(await ensureReserve(deps.paths.state, deps.reserveBytes))) {
+  if (!deps.reserveChecked && !(await ensureReserve(deps.paths.state, deps.reserveBytes))) {
     body.destroy();
     throw new AppError('DISK_FULL', { detail: deps.paths.root });
   }
@@ -102,16 +105,29 @@ export interface DropOptions {
 /** Queues sendmail-style input as a message for whichever process sends (`outbox send --queue-only`). */
 export async function dropRawMessage(options: DropOptions, request: RawEnqueueRequest): Promise<OutboxMessage> {
   const paths = spoolPaths(options.dataDir);
-  await ensureSpool(paths);
+  const reserveBytes = options.reserveBytes ?? DEFAULT_RESERVE_BYTES;
+  // Once per script call, so the usual case costs one look: the reserve is made after the folders, so finding it
+  // means an earlier run set the spool up. Otherwise (a new data folder) the folders are made and checked first.
+  // Folders that went missing since are made again when the temporary file or the rename says ENOENT.
+  const reserveChecked = await hasReserve(paths.state, reserveBytes);
+  if (!reserveChecked) await ensureSpool(paths);
   const { meta, body } = await prepareRawSpool(request, options.accounts, (options.clock ?? systemClock).now());
   const dirs = new DirSyncer();
   const info = await writeToQueue(
     {
       paths,
-      reserveBytes: options.reserveBytes ?? DEFAULT_RESERVE_BYTES,
+      reserveBytes,
+      reserveChecked,
+      // Opening the file is also the proof that tmp/ can be written (mkdir succeeds on a read-only folder).
       openTemp: async () => {
         const file = path.join(paths.tmp, `new-${process.pid}-${randomUUID()}.tmp`);
-        return { handle: await fs.open(file, 'wx', 0o600), path: file };
+        try {
+          return { handle: await fs.open(file, 'wx', FILE_MODE), path: file };
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+          await ensureSpool(paths);
+          return { handle: await fs.open(file, 'wx', FILE_MODE), path: file };
+        }
       },
       syncQueue: () => dirs.sync(paths.queue),
     },
@@ -119,4 +135,9 @@ export async function dropRawMessage(options: DropOptions, request: RawEnqueueRe
     body,
   );
   return toOutboxMessage(recordFromSpool(info));
+}
+
+/** Whether the journal's reserve is there, whole (read only: ensureReserve makes it). */
+async function hasReserve(state: string, bytes: number): Promise<boolean> {
+  return ((await fs.stat(path.join(state, RESERVE_FILE)).catch(() => null))?.size ?? 0) >= bytes;
 }

@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { AppError } from '../../shared/errors';
 import type { OutboxMessage } from '../../shared/message';
 import { mapFsError } from '../fs/fs-errors';
+import { DIR_MODE } from '../fs/private-files';
 import { bufferStream } from './body-cache';
 
 export const SPOOL_MAGIC = 'OUTBOX-SPOOL 1 ';
@@ -117,7 +118,14 @@ export async function writeSpoolFile(
 async function finish(handle: fs.FileHandle, tmpPath: string, finalPath: string): Promise<void> {
   await handle.sync();
   await handle.close();
-  await fs.rename(tmpPath, finalPath);
+  try {
+    await fs.rename(tmpPath, finalPath);
+  } catch (error) {
+    // The spool is not set up again before every write: a destination folder removed since is made here.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await fs.mkdir(path.dirname(finalPath), { recursive: true, mode: DIR_MODE });
+    await fs.rename(tmpPath, finalPath);
+  }
 }
 
 function corrupt(file: string, detail: string): AppError {
