@@ -38,6 +38,7 @@ export class CliContext {
   private monitor: ReachabilityMonitor | undefined;
   private engine: OutboxEngine | undefined;
   private hosts: string[] = [];
+  private dataDirReady: Promise<void> | undefined;
 
   constructor(
     readonly dataDir: string,
@@ -69,8 +70,13 @@ export class CliContext {
       throw new AppError('DATA_DIR_INVALID', { message: `The data folder ${this.dataDir} is a file, not a folder.` });
   }
 
-  /** Creates the data folder if needed and proves it can be written: EX_CANTCREAT early, not mid-send. */
-  async ensureDataDir(): Promise<void> {
+  /** Creates the data folder if needed and proves it can be written: EX_CANTCREAT early, not mid-send. Once per run. */
+  ensureDataDir(): Promise<void> {
+    this.dataDirReady ??= this.makeDataDir();
+    return this.dataDirReady;
+  }
+
+  private async makeDataDir(): Promise<void> {
     try {
       await makeFolder(this.dataDir);
       // A folder made and removed, rather than access(W_OK): root passes that check even where no folder can

@@ -1,5 +1,6 @@
-// Temporary files for new spool entries, one always created ahead: creating a file right after the
-// previous enqueue's folder sync waits on the file-system journal, so that wait moves off the enqueue path.
+// Temporary files for new spool entries, one created ahead once a second message comes: creating a file right
+// after the previous enqueue's folder sync waits on the file-system journal, so that wait moves off the enqueue
+// path. A process that takes in one message (`outbox send`) makes no spare it would only delete at exit.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -14,14 +15,16 @@ interface Spare extends TempFile {
 
 export class TempFiles {
   private spare: Promise<Spare | null> | null = null;
+  private taken = false;
 
   constructor(private readonly dir: string) {}
 
   /** A new, empty, open temporary file. */
   async take(): Promise<TempFile> {
     const pending = this.spare;
-    // The next spare is set before any wait, so concurrent takers each get their own file.
-    this.spare = this.create().catch(() => null);
+    // From the second message on, the next spare is set before any wait, so concurrent takers each get their own file.
+    if (this.taken) this.spare = this.create().catch(() => null);
+    else this.taken = true;
     const spare = pending ? await pending : null;
     if (spare && Date.now() - spare.createdAt < SPARE_MAX_AGE_MS) return spare;
     if (spare) await discard(spare);
