@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { mapFsError } from '../fs/fs-errors';
-import { DIR_MODE, FILE_MODE, narrowMode } from '../fs/private-files';
+import { DIR_MODE, FILE_MODE } from '../fs/private-files';
 
 export interface SpoolPaths {
   root: string;
@@ -29,22 +29,39 @@ export function spoolPaths(dataDir: string): SpoolPaths {
   };
 }
 
+/**
+ * Makes the spool's folders (0700) or narrows those an older version made with the umask's mode (0755, or 0777
+ * under umask 000), removes the old requests/ folder, and proves tmp/ can be written. The engine runs it at every
+ * start: each folder costs one stat when it is there (not mkdir, its stat and a second stat), all at once.
+ */
 export async function ensureSpool(paths: SpoolPaths): Promise<void> {
   try {
-    for (const dir of [paths.tmp, paths.queue, paths.sent, paths.quarantine, paths.trash, paths.state]) {
-      await fs.mkdir(dir, { recursive: true, mode: DIR_MODE });
-    }
-    // Folders an older version made with the umask's mode (0755, or 0777 under umask 000) become private.
-    for (const dir of [paths.root, paths.tmp, paths.queue, paths.sent, paths.quarantine, paths.trash, paths.state])
-      await narrowMode(dir, DIR_MODE);
-    // Older versions dropped other processes' commands as files in requests/; the sender channel replaced them.
-    await fs.rm(path.join(paths.root, 'requests'), { recursive: true, force: true });
+    await Promise.all([
+      ...[paths.root, paths.tmp, paths.queue, paths.sent, paths.quarantine, paths.trash, paths.state].map(privateDir),
+      // Older versions dropped other processes' commands as files in requests/; the sender channel replaced them.
+      fs.rm(path.join(paths.root, 'requests'), { recursive: true, force: true }),
+    ]);
     // mkdir succeeds on an existing read-only folder: prove we can write before accepting mail.
     const probe = path.join(paths.tmp, `.probe-${process.pid}`);
-    await fs.writeFile(probe, '', { mode: FILE_MODE });
-    await fs.rm(probe);
+    await (await fs.open(probe, 'w', FILE_MODE)).close();
+    await fs.unlink(probe);
   } catch (error) {
     throw mapFsError(error, paths.root);
+  }
+}
+
+/** A folder of the spool: made private when missing, narrowed when wider (best effort, as narrowMode). */
+async function privateDir(dir: string): Promise<void> {
+  const stat = await fs.stat(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  });
+  if (!stat) {
+    await fs.mkdir(dir, { recursive: true, mode: DIR_MODE });
+  } else if (!stat.isDirectory()) {
+    throw Object.assign(new Error(`ENOTDIR: not a directory, ${dir}`), { code: 'ENOTDIR', path: dir });
+  } else if ((stat.mode & 0o777 & ~DIR_MODE) !== 0) {
+    await fs.chmod(dir, DIR_MODE).catch(() => {});
   }
 }
 
