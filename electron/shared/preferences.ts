@@ -11,6 +11,14 @@ export type UndoSendSeconds = (typeof UNDO_SEND_CHOICES)[number];
 export const DEFAULT_UNDO_SEND_SECONDS: UndoSendSeconds = 10;
 const undoSendSeconds = lazy(() => z.literal(UNDO_SEND_CHOICES));
 
+/** What preferencesSchema() makes of an empty object (a test holds them equal): no schema to build without a file. */
+export const DEFAULT_PREFERENCES: Readonly<{ retryLifetimeHours: number; notifyOnSent: boolean; undoSendSeconds: UndoSendSeconds }> =
+  Object.freeze({
+    retryLifetimeHours: DEFAULT_RETRY_LIFETIME_HOURS,
+    notifyOnSent: true,
+    undoSendSeconds: DEFAULT_UNDO_SEND_SECONDS,
+  });
+
 /** Built at its first use (lazy.ts): preferencesSchema().parse(…). */
 export const preferencesSchema = lazy(() =>
   z.object({

@@ -2,7 +2,13 @@
 // `outbox` command read the same file. An unreadable file means the defaults, never a failure to start.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { preferencesPatchSchema, preferencesSchema, type Preferences, type PreferencesPatch } from '../../shared/preferences';
+import {
+  DEFAULT_PREFERENCES,
+  preferencesPatchSchema,
+  preferencesSchema,
+  type Preferences,
+  type PreferencesPatch,
+} from '../../shared/preferences';
 import { writeFileDurable } from '../fs/durable-write';
 import { mapFsError } from '../fs/fs-errors';
 import { silentLogger, type Logger } from '../ports';
@@ -10,7 +16,7 @@ import { named } from '../logging';
 
 export class PreferencesStore {
   readonly filePath: string;
-  private current: Preferences = preferencesSchema().parse({});
+  private current: Preferences = { ...DEFAULT_PREFERENCES };
   private writes: Promise<unknown> = Promise.resolve();
 
   constructor(
