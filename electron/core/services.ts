@@ -76,9 +76,9 @@ export class CoreServices {
 
   /** The outbox engine over these services, not started yet (one per process: it takes the sender lock on start). */
   async createEngine(choice: EngineChoice): Promise<OutboxEngine> {
-    const preferences = await this.preferences();
-    // Loaded here, not above: commands that never open the outbox never load the engine.
-    const { createOutboxEngine } = await import('./outbox/index');
+    // Loaded here, not above: commands that never open the outbox never load the engine. Its code loads while
+    // the preferences file is read.
+    const [preferences, { createOutboxEngine }] = await Promise.all([this.preferences(), import('./outbox/index')]);
     return createOutboxEngine({
       dataDir: this.dataDir,
       accounts: createEngineAccounts(this.accounts()),
