@@ -61,12 +61,17 @@ function sameLogin(a: Credentials | null, b: Credentials | null): boolean {
   return a.kind === 'password' && b.kind === 'password' && a.user === b.user && a.password === b.password;
 }
 
+/** After a look that found nothing worth a thread, this many messages go before the next look. */
+const READ_AHEAD_REST = 64;
+
 export class Sending {
   readonly inFlight = new Map<string, Flight>();
   /** Bytes of small messages this process just wrote, so sending them soon after needs no re-read. */
   readonly bodyCache = new BodyCache(32 * 1024 * 1024);
   /** Small bodies of a backlog, read and checked by a worker thread before their turn (read-ahead.ts). */
   readonly ahead = new ReadAhead();
+  /** Turns of the pump to skip before looking for bodies to read ahead again. */
+  private readAheadRest = 0;
   /** Each password account's login, read from the keychain once per burst (credentials-cache.ts). */
   readonly logins: CredentialsCache;
   private readonly pendingMoves: MessageRecord[] = [];
@@ -198,6 +203,12 @@ export class Sending {
   readAhead(next: Iterable<string>): void {
     const ahead = this.ahead;
     if (!ahead.hungry) return;
+    // Nothing worth reading was near the front last time (bodies cached, a short queue): look again later, not
+    // at every turn of the pump, which comes once per message.
+    if (this.readAheadRest > 0) {
+      this.readAheadRest--;
+      return;
+    }
     const room = ahead.room;
     const jobs: ReadAheadJob[] = [];
     let looked = 0;
@@ -212,6 +223,7 @@ export class Sending {
       if (jobs.length >= room) break;
     }
     if (ahead.running || jobs.length >= READ_AHEAD_MIN) ahead.want(jobs);
+    else this.readAheadRest = READ_AHEAD_REST;
   }
 
   private async sendTo(account: AccountProfile, record: MessageRecord, to: string[], flight: Flight): Promise<SendResult | SpoolDamage> {
