@@ -33,6 +33,15 @@ export class BodyCache {
   }
 }
 
+/** The bytes as a stream of one chunk (a plain Readable: Readable.from's async iterator costs more per message). */
 export function bufferStream(body: Buffer): Readable {
-  return Readable.from([body]);
+  let pushed = false;
+  return new Readable({
+    read() {
+      if (pushed) return;
+      pushed = true;
+      this.push(body);
+      this.push(null);
+    },
+  });
 }

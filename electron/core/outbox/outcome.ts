@@ -77,12 +77,13 @@ export function recordOutcome(record: MessageRecord, result: SendResult, ctx: Ou
     const fate = fateOf(answer, result);
     const reply = answer?.reply ?? (fate === 'delivered' ? result.reply : result.error?.reply);
     const code = answer?.responseCode ?? (answer ? undefined : fate === 'delivered' ? undefined : result.error?.responseCode);
+    // Deleting only what is there: a delete changes the object's shape, and this runs per recipient per message.
     if (reply) r.reply = reply;
-    else delete r.reply;
+    else if (r.reply !== undefined) delete r.reply;
     if (code) r.responseCode = code;
-    else delete r.responseCode;
+    else if (r.responseCode !== undefined) delete r.responseCode;
     r.state = fate;
-    delete r.nextAttemptAt;
+    if (r.nextAttemptAt !== undefined) delete r.nextAttemptAt;
     if (fate === 'deferred') {
       r.deferrals = (r.deferrals ?? 0) + 1;
       deferred.push(r);
