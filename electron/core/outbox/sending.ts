@@ -201,14 +201,14 @@ export class Sending {
    * neither cached nor asked for already, and only when a backlog makes a thread worth it.
    */
   readAhead(next: Iterable<string>): void {
-    const ahead = this.ahead;
-    if (!ahead.hungry) return;
     // Nothing worth reading was near the front last time (bodies cached, a short queue): look again later, not
     // at every turn of the pump, which comes once per message.
     if (this.readAheadRest > 0) {
       this.readAheadRest--;
       return;
     }
+    const ahead = this.ahead;
+    if (!ahead.hungry) return;
     const room = ahead.room;
     const jobs: ReadAheadJob[] = [];
     let looked = 0;

@@ -125,3 +125,28 @@ describe('a flush of a backlog taken in by another process', () => {
     }
   });
 });
+
+describe('a flush of messages this process just took in', () => {
+  it('reads nothing ahead: their bytes are still in memory, and the pump does not look again at every message', async () => {
+    const dir = await workspace();
+    const engine = makeEngine(dir, { autoSend: false, network: new FakeNetwork(true) });
+    cleanups.push(() => engine.engine.stop({ graceMs: 100 }));
+    await engine.engine.start();
+    const ids: string[] = [];
+    for (let i = 0; i < READ_AHEAD_MIN * 3; i++) {
+      ids.push((await engine.engine.enqueue({ to: ['bob@example.org'], subject: `Warm ${i}`, text: `Message ${i}\n` })).id);
+    }
+    const want = vi.spyOn(ReadAhead.prototype, 'want');
+    const hungry = vi.spyOn(ReadAhead.prototype, 'hungry', 'get');
+    cleanups.push(async () => {
+      want.mockRestore();
+      hungry.mockRestore();
+    });
+    await engine.engine.flush();
+    await Promise.all(ids.map((id) => engine.engine.waitFor(id)));
+    expect(engine.sender.received).toHaveLength(ids.length);
+    expect(want).not.toHaveBeenCalled();
+    // One look, then a rest of 64 messages: a handful of looks for 96 messages, not one per message.
+    expect(hungry.mock.calls.length).toBeLessThan(ids.length / 4);
+  });
+});
