@@ -28,8 +28,9 @@ export interface ReadAheadJob {
 
 interface Answer {
   id: string;
-  /** The checked bytes (transferred), or null when the worker could not vouch for them. */
+  /** The checked bytes (transferred, one byte longer than the body), or null when the worker could not vouch for them. */
   body: ArrayBuffer | null;
+  length: number;
 }
 
 // Plain CommonJS for `eval: true`: the worker needs no file of its own in the app, the command or the tests.
@@ -63,7 +64,7 @@ parentPort.on('message', (jobs) => {
   let transfer = [];
   for (const job of jobs) {
     const body = readOne(job);
-    answers.push({ id: job.id, body });
+    answers.push({ id: job.id, body, length: job.length });
     if (body) transfer.push(body);
     if (answers.length >= ${BATCH}) {
       parentPort.postMessage(answers, transfer);
@@ -79,7 +80,6 @@ export class ReadAhead {
   private worker: Worker | undefined;
   /** Bodies asked for: undefined until the worker answers, null when it could not vouch for one. */
   private readonly bodies = new Map<string, Buffer | null | undefined>();
-  private readonly lengths = new Map<string, number>();
   private idleTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -113,7 +113,6 @@ export class ReadAhead {
     if (this.closed || jobs.length === 0) return;
     for (const job of jobs) {
       this.bodies.set(job.id, undefined);
-      this.lengths.set(job.id, job.length);
     }
     // One message for the lot: each message between threads wakes the other one.
     this.start().postMessage(jobs);
@@ -133,13 +132,11 @@ export class ReadAhead {
   /** The message is gone or will be read otherwise: its body is not kept. */
   forget(id: string): void {
     this.bodies.delete(id);
-    this.lengths.delete(id);
   }
 
   /** Nothing asked for is wanted any more (another process sends now). */
   clear(): void {
     this.bodies.clear();
-    this.lengths.clear();
   }
 
   async close(): Promise<void> {
@@ -158,10 +155,9 @@ export class ReadAhead {
     worker.unref();
     worker.on('message', (answers: Answer[]) => {
       for (const answer of answers) {
-        const length = this.lengths.get(answer.id);
         // Taken (and read by the send path) or forgotten meanwhile.
-        if (length === undefined || this.bodies.get(answer.id) !== undefined) continue;
-        this.bodies.set(answer.id, answer.body ? Buffer.from(answer.body, 0, length) : null);
+        if (!this.bodies.has(answer.id) || this.bodies.get(answer.id) !== undefined) continue;
+        this.bodies.set(answer.id, answer.body ? Buffer.from(answer.body, 0, answer.length) : null);
       }
     });
     // A worker that fails leaves every body it was asked for to the send path.
