@@ -6,7 +6,7 @@ import { makeCerts } from '../peers/certs';
 import { describeDovecot, startDovecot, type DovecotPeer } from '../peers/dovecot';
 import { describeKeyring } from '../peers/keyring';
 import { startSmtpPeer, type SmtpPeer } from '../peers/smtp-peer';
-import { oneLine, relayAccountArgs, startPlainPeer, Workspace } from './harness';
+import { accountAddArgs, oneLine, relayAccountArgs, startPlainPeer, Workspace } from './harness';
 
 const certs = makeCerts();
 const fingerprint = new X509Certificate(certs.cert).fingerprint256;
@@ -20,12 +20,7 @@ describe('outbox account test and trust', () => {
     ws = new Workspace();
     peer = await startSmtpPeer({ certs });
     const add = await ws.run([
-      'account',
-      'add',
-      '--name',
-      'Ann',
-      '--email',
-      'ann@example.com',
+      ...accountAddArgs('Ann', 'ann@example.com'),
       '--host',
       '127.0.0.1',
       '--port',

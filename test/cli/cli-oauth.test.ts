@@ -7,7 +7,7 @@ import type { SecretStore } from '../../electron/core/ports';
 import type { AccountProfile } from '../../electron/shared/account';
 import { describeKeyring } from '../peers/keyring';
 import { browse, startMockOAuth, type MockOAuth } from '../peers/oauth-peer';
-import { Workspace, type RunningCli } from './harness';
+import { accountAddArgs, Workspace, type RunningCli } from './harness';
 
 // No xdg-open on the PATH: the test is the browser.
 const NO_BROWSER = { PATH: '/nonexistent' };
@@ -20,29 +20,18 @@ describe('outbox account add --oauth: bad input', () => {
   afterAll(() => ws.remove());
 
   it('accepts only the known providers', async () => {
-    const r = await ws.run(['account', 'add', '--name', 'Ann', '--email', 'ann@example.com', '--oauth', 'yahoo']);
+    const r = await ws.run([...accountAddArgs('Ann', 'ann@example.com'), '--oauth', 'yahoo']);
     expect(r.code).toBe(64);
     expect(r.stderr).toContain('--oauth must be google or microsoft');
   });
 
   it('takes no server options or password with --oauth: they come from the provider', async () => {
-    const r = await ws.run([
-      'account',
-      'add',
-      '--name',
-      'Ann',
-      '--email',
-      'ann@example.com',
-      '--oauth',
-      'google',
-      '--host',
-      'smtp.example.com',
-    ]);
+    const r = await ws.run([...accountAddArgs('Ann', 'ann@example.com'), '--oauth', 'google', '--host', 'smtp.example.com']);
     expect(r.code).toBe(64);
   });
 
   it('says how to give a client id when the build has none: a missing setting (78, EX_CONFIG), before any browser opens', async () => {
-    const r = await ws.run(['account', 'add', '--name', 'Ann', '--email', 'ann@example.com', '--oauth', 'google'], { env: NO_BROWSER });
+    const r = await ws.run([...accountAddArgs('Ann', 'ann@example.com'), '--oauth', 'google'], { env: NO_BROWSER });
     expect(r.code).toBe(78);
     expect(r.stderr).toContain('--client-id');
     expect(r.stderr).not.toContain('sign in in your browser');
@@ -50,7 +39,7 @@ describe('outbox account add --oauth: bad input', () => {
   });
 
   it('never moves the sign-in endpoints off this computer', async () => {
-    const r = await ws.run(['account', 'add', '--name', 'Ann', '--email', 'ann@example.com', '--oauth', 'google', '--client-id', 'c'], {
+    const r = await ws.run([...accountAddArgs('Ann', 'ann@example.com'), '--oauth', 'google', '--client-id', 'c'], {
       env: { ...NO_BROWSER, OUTBOX_OAUTH_TEST_BASE: 'http://oauth.example.com' },
     });
     expect(r.code).toBe(65);

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCerts } from '../peers/certs';
 import { startSmtpPeer, type SmtpPeer } from '../peers/smtp-peer';
-import { sampleEml, Workspace } from './harness';
+import { accountAddArgs, sampleEml, Workspace } from './harness';
 
 let ws: Workspace;
 let peer: SmtpPeer;
@@ -24,12 +24,7 @@ afterAll(async () => {
 describe('outbox send over STARTTLS', () => {
   it('upgrades the connection and delivers', async () => {
     const add = await ws.run([
-      'account',
-      'add',
-      '--name',
-      'Ann',
-      '--email',
-      'ann@example.com',
+      ...accountAddArgs('Ann', 'ann@example.com'),
       '--host',
       'localhost',
       '--port',

@@ -120,8 +120,13 @@ export function startPlainPeer(options: Partial<SmtpPeerOptions> = {}): Promise<
 }
 
 /** `account add` for a relay that needs no sign-in: no keychain, and no server contact until a send. */
+/** `outbox account add --name NAME --email EMAIL` and the rest of its options. */
+export function accountAddArgs(name: string, email: string, ...more: string[]): string[] {
+  return ['account', 'add', '--name', name, '--email', email, ...more];
+}
+
 export function relayAccountArgs(name: string, email: string, host: string, port: string | number): string[] {
-  return ['account', 'add', '--name', name, '--email', email, '--host', host, '--port', String(port), '--security', 'none', '--insecure'];
+  return accountAddArgs(name, email, '--host', host, '--port', String(port), '--security', 'none', '--insecure');
 }
 
 /** Adds an account with no password (the peer lets anyone send) and returns its id. */

@@ -15,7 +15,7 @@ import { readFolder } from '../core/imap/fixtures';
 import { describeDovecot, startDovecot, type DovecotPeer } from '../peers/dovecot';
 import { describeKeyring } from '../peers/keyring';
 import type { SmtpPeer } from '../peers/smtp-peer';
-import { startPlainPeer, Workspace } from './harness';
+import { accountAddArgs, startPlainPeer, Workspace } from './harness';
 
 const COUNT = 150;
 const KILLS = 8;
@@ -95,12 +95,7 @@ describeKeyring('a flush killed at random moments, with a provider that files it
       });
       const add = await ws.run(
         [
-          'account',
-          'add',
-          '--name',
-          'Ann',
-          '--email',
-          'ann@example.com',
+          ...accountAddArgs('Ann', 'ann@example.com'),
           '--user',
           dovecot.user,
           '--host',
