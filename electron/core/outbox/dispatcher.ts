@@ -153,8 +153,7 @@ export class Dispatcher {
   async hold(id: string): Promise<OutboxMessage> {
     const record = this.must(id);
     transition.hold(record);
-    this.queue.remove(record);
-    this.sending.ahead.forget(id);
+    this.unqueue(record);
     await this.store.commit(record);
     return this.store.view(record);
   }
@@ -162,8 +161,7 @@ export class Dispatcher {
   async cancel(id: string): Promise<OutboxMessage> {
     const record = this.must(id);
     transition.cancel(record, this.sending.inFlight.has(id));
-    this.queue.remove(record);
-    this.sending.ahead.forget(id);
+    this.unqueue(record);
     await this.store.commit(record);
     return this.store.view(record);
   }
@@ -172,8 +170,7 @@ export class Dispatcher {
     const record = this.must(id);
     // Checked and held in one turn: a dispatch (which marks it 'sending' at once) cannot come in between.
     transition.undo(record, this.sending.inFlight.has(id));
-    this.queue.remove(record);
-    this.sending.ahead.forget(id);
+    this.unqueue(record);
     await this.store.commit(record);
     return this.store.view(record);
   }
@@ -197,6 +194,12 @@ export class Dispatcher {
       this.queue.add(record);
     }
     this.pump();
+  }
+
+  /** Out of the due queue, and no body read ahead for it. */
+  private unqueue(record: MessageRecord): void {
+    this.queue.remove(record);
+    this.sending.ahead.forget(record.id);
   }
 
   // ---- scheduling -----------------------------------------------------------------------------
