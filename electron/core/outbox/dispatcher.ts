@@ -87,6 +87,11 @@ export class Dispatcher {
     if (this.sending.inFlight.size === 0) await this.sending.drainMoves();
   }
 
+  /** No send awaits its server and none is due: whatever is recorded now is the last of this burst. */
+  quiet(): boolean {
+    return !this.queue.busyAny && !(this.canSend() && this.queue.hasReady());
+  }
+
   // ---- idle -----------------------------------------------------------------------------------
 
   idle(): Promise<void> {

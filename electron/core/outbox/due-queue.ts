@@ -90,6 +90,12 @@ export class DueQueue {
     this.busy.set(accountId, (this.busy.get(accountId) ?? 0) + 1);
   }
 
+  /** Whether any account has a send in progress. */
+  get busyAny(): boolean {
+    for (const n of this.busy.values()) if (n > 0) return true;
+    return false;
+  }
+
   release(accountId: string): void {
     this.busy.set(accountId, Math.max(0, (this.busy.get(accountId) ?? 1) - 1));
   }

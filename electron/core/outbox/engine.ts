@@ -55,7 +55,14 @@ export class Outbox implements OutboxEngine {
     const lifetime = options.lifetimeMs ?? DEFAULT_LIFETIME_MS;
     const autoSend = options.autoSend ?? true;
     const reserveBytes = options.reserveBytes ?? DEFAULT_RESERVE_BYTES;
-    this.store = new SpoolStore({ paths: this.paths, clock, logger, reserveBytes, progressOf: (id) => this.dispatcher.progressOf(id) });
+    this.store = new SpoolStore({
+      paths: this.paths,
+      clock,
+      logger,
+      reserveBytes,
+      progressOf: (id) => this.dispatcher.progressOf(id),
+      quiet: () => this.dispatcher.quiet(),
+    });
     if (options.sentCopy) {
       this.sentCopies = new SentCopies(
         {

@@ -145,6 +145,11 @@ export class Journal {
    */
   busySyncIntervalMs = 16;
   busyBatchEntries = 4;
+  /**
+   * Whether nothing else is on its way (set by the store: no send awaits its server, none is due). The last
+   * answer of a flush is then synced at once: waiting would only delay reporting it, with nothing left to share the sync.
+   */
+  quiet: () => boolean = () => false;
   private lastBatchEntries = 0;
   healthy = true;
 
@@ -216,8 +221,11 @@ export class Journal {
     if (this.flushing || this.compacting || this.retryTimer || this.pending.length === 0) return;
     // Group commit: leave a few milliseconds between syncs so that a busy engine pays one sync for
     // many changes; nothing on the sending path waits for these, only the events that report them.
-    const interval =
-      this.lastBatchEntries >= this.busyBatchEntries ? Math.max(this.minSyncIntervalMs, this.busySyncIntervalMs) : this.minSyncIntervalMs;
+    const interval = this.quiet()
+      ? 0
+      : this.lastBatchEntries >= this.busyBatchEntries
+        ? Math.max(this.minSyncIntervalMs, this.busySyncIntervalMs)
+        : this.minSyncIntervalMs;
     const wait = this.lastSync + interval - performance.now();
     if (wait > 0) {
       if (!this.syncTimer) {

@@ -61,6 +61,8 @@ export interface StoreOptions {
   reserveBytes: number;
   /** The progress of a message being sent, for its view. */
   progressOf(id: string): { sent: number; total: number } | undefined;
+  /** Nothing else is on its way (no send awaits its server, none is due): a change then need not wait to share a sync. */
+  quiet(): boolean;
 }
 
 export class SpoolStore implements MessageStore {
@@ -87,6 +89,7 @@ export class SpoolStore implements MessageStore {
     const loaded = await loadState(this.options.paths.state);
     this.map = loaded.records;
     this.journal = new Journal(this.options.paths.state, loaded.generation, this.options.logger, this.options.reserveBytes);
+    this.journal.quiet = () => this.options.quiet();
     await this.journal.open();
     this.holding = true;
     return loaded.skippedLines > 0;

@@ -87,4 +87,30 @@ describe('state journal', () => {
     expect(loaded.records.size).toBe(51);
     expect(loaded.records.get('late')!.state).toBe('sent');
   });
+
+  it('while more is on its way a change waits to share a sync; the last one of a burst is synced at once', async () => {
+    const dir = await tempDir();
+    dirs.push(dir);
+    const journal = new Journal(dir, 0, silentLogger);
+    await journal.open();
+    // A burst: after a batch of one entry, the next waits the busy interval (made long here) to share its sync.
+    journal.busyBatchEntries = 1;
+    journal.busySyncIntervalMs = 60_000;
+    let quiet = false;
+    journal.quiet = () => quiet;
+    await journal.append(putEntry(record('first')));
+    const second = journal.append(putEntry(record('second')));
+    const waited = await Promise.race([second.then(() => 'written'), new Promise((r) => setTimeout(() => r('waiting'), 300))]);
+    expect(waited).toBe('waiting');
+    // The burst is over (no send awaits its server, none is due): the last change goes at once, the waiting one with it.
+    quiet = true;
+    const last = journal.append(putEntry(record('last', 'sent')));
+    const done = await Promise.race([
+      Promise.all([second, last]).then(() => 'written'),
+      new Promise((r) => setTimeout(() => r('still waiting'), 10_000)),
+    ]);
+    expect(done).toBe('written');
+    await journal.close();
+    expect([...(await loadState(dir)).records.keys()]).toEqual(['first', 'second', 'last']);
+  });
 });
