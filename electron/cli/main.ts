@@ -13,7 +13,8 @@ const zodConfig = ((globalThis as { __zod_globalConfig?: { jitless?: boolean } }
 zodConfig.jitless = true;
 
 void Promise.all([import('./program'), import('./io')]).then(async ([{ main }, { processIo }]) => {
-  const code = await main(process.argv.slice(2), processIo(), { invokedAs: process.argv[1] ?? '', handleSignals: true });
+  const io = processIo();
+  const code = await main(process.argv.slice(2), io, { invokedAs: process.argv[1] ?? '', handleSignals: true });
   process.exitCode = code;
   // Run by the app's own executable (electron/main/cli-mode.ts), whose process never ends by itself: exit now.
   const embedded = (globalThis as { outboxCliExit?: (exitCode: number) => void }).outboxCliExit;
@@ -22,10 +23,11 @@ void Promise.all([import('./program'), import('./io')]).then(async ([{ main }, {
   // costs every run about 10 ms, and a stray handle (a pooled socket, the keychain's D-Bus link) must not keep the
   // command running. The log file is written synchronously; the timer is there in case a stream never calls back.
   setTimeout(() => process.exit(code), 2_000).unref();
-  let open = 2;
+  const outputs = io.openedOutputs();
+  let open = outputs.length;
+  if (open === 0) process.exit(code);
   const flushed = () => {
     if (--open === 0) process.exit(code);
   };
-  process.stdout.write('', flushed);
-  process.stderr.write('', flushed);
+  for (const output of outputs) output.write('', flushed);
 });

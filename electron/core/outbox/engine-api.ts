@@ -2,14 +2,18 @@
 // The engine itself lives beside this file; callers depend on this interface only.
 import type { SendingLimits } from '../providers/sending-profiles';
 import type { SentSearch } from '../imap/sent-search';
-import type { Readable } from 'node:stream';
 import type { AccountProfile, AccountStatus } from '../../shared/account';
 import type { Clock, Connectivity, Credentials, Logger, MessageSender, SentCopyWriter } from '../ports';
 import type { ComposeRequest, MessageState, OutboxEvent, OutboxMessage, PacingStatus } from '../../shared/message';
 
+/** Bytes read in order (a stream, standard input), and a way to stop reading early. */
+export interface ByteSource extends AsyncIterable<Buffer | string> {
+  destroy(): void;
+}
+
 /** Sendmail-style input: exact bytes the user wrote, with the envelope taken from flags or headers. */
 export interface RawEnqueueRequest {
-  input: Readable;
+  input: ByteSource;
   accountId?: string;
   /** -f: envelope sender; defaults to the account's address. */
   envelopeFrom?: string;

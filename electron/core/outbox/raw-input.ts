@@ -140,8 +140,8 @@ export interface RawInput {
 }
 
 /** Reads and normalises the header block; the rest of the input is read only as `body()` is consumed. */
-export async function readRawInput(input: Readable, options: { ignoreDots: boolean }): Promise<RawInput> {
-  const iterator = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+export async function readRawInput(input: AsyncIterable<Buffer | string>, options: { ignoreDots: boolean }): Promise<RawInput> {
+  const iterator = input[Symbol.asyncIterator]();
   const lines = new LineNormalizer(options.ignoreDots);
   let pending: Buffer = Buffer.alloc(0); // normalised bytes not yet sorted into header or body
   let ended = false;
