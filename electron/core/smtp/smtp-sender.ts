@@ -8,7 +8,7 @@ import type tls from 'node:tls';
 import { AppError, toErrorInfo } from '../../shared/errors';
 import { isOAuthError } from '../oauth/oauth-error';
 import { silentLogger, type Logger, type MessageSender, type SendRequest, type SendResult } from '../ports';
-import { classifyError, classifySuccess, type ClassifyContext } from './smtp-classify';
+import { classifyError, classifySuccess, type Classified, type ClassifyContext } from './smtp-classify';
 import { mergeTransactions, overflowOf } from './smtp-recipients';
 import { explainFailure } from './smtp-explain';
 import {
@@ -62,6 +62,13 @@ function notConnected(kind: 'closed-by-outbox' | 'insecure-refused', ctx: Classi
   };
 }
 
+/** The classified result with its transcript, added to the object itself rather than to a spread copy (see deliver). */
+function withTranscript(classified: Classified, transcript: string[]): SendResult {
+  const result = classified as SendResult;
+  result.transcript = transcript;
+  return result;
+}
+
 /**
  * Hands the message straight to the pool transport: nodemailer's transport contract (a `data` object and
  * a `message` with getEnvelope, messageId and createReadStream). Mail.sendMail would first run its
@@ -77,7 +84,10 @@ function deliver(
   // is only sent to servers that offer it and is harmless for 7-bit content.
   // Domains go as A-labels; a non-ASCII local part only to a connection that offered SMTPUTF8 (smtputf8-guard.ts).
   const wire = wireEnvelope(request.envelope);
-  const envelope = { from: wire.from, to: wire.to, size: request.size, use8BitMime: true };
+  // Each call answers a new object written out as a literal, never a spread copy: nodemailer adds its own
+  // fields to it, and V8 (Node 20) gives every spread copy that gains a field a map of its own, which turns each
+  // of nodemailer's reads of it into a slow lookup (about 16 per message before this).
+  const envelope = (to: string[]) => ({ from: wire.from, to, size: request.size, use8BitMime: true });
   let refusedUtf8 = false;
   let stream: Readable | undefined;
   const message = {
@@ -85,9 +95,9 @@ function deliver(
       if (wire.needsSmtpUtf8 && !connectionOffersSmtpUtf8(mail, message)) {
         // No recipients: nodemailer fails the send (EENVELOPE) before MAIL FROM and keeps the connection.
         refusedUtf8 = true;
-        return { ...envelope, to: [] };
+        return envelope([]);
       }
-      return { ...envelope, to: [...envelope.to] };
+      return envelope([...wire.to]);
     },
     // Never written to the wire (the raw bytes are sent as they are): it names this send in the pool's log.
     messageId: () => messageId,
@@ -256,13 +266,13 @@ export class SmtpSender implements MessageSender {
     pool.sending++;
     try {
       const sent = await deliver(pool.mail, request, transcript.messageId);
-      const result: SendResult = { ...classifySuccess(sent), transcript: pool.recorder.finish(transcript) };
+      const result: SendResult = withTranscript(classifySuccess(sent), pool.recorder.finish(transcript));
       if (result.outcome === 'partial')
         named(this.logger, 'smtp').warn(`${account.id}: some recipients refused (${result.error?.responseCode ?? '?'})`);
       return result;
     } catch (error) {
       const lines = pool.recorder.finish(transcript, error);
-      const result: SendResult = { ...classifyError(error, { ...ctx, closedByOutbox: pool.closed }), transcript: lines };
+      const result: SendResult = withTranscript(classifyError(error, { ...ctx, closedByOutbox: pool.closed }), lines);
       named(this.logger, 'smtp').warn(
         `${account.id}: ${result.outcome}, ${result.error?.code}${result.error?.responseCode ? ` ${result.error.responseCode}` : ''}`,
       );
