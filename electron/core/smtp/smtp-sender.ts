@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import type tls from 'node:tls';
 import { AppError, toErrorInfo } from '../../shared/errors';
 import { isOAuthError } from '../oauth/oauth-error';
-import { silentLogger, type Logger, type MessageSender, type SendRequest, type SendResult } from '../ports';
+import { silentLogger, type Credentials, type Logger, type MessageSender, type SendRequest, type SendResult } from '../ports';
 import { classifyError, classifySuccess, type Classified, type ClassifyContext } from './smtp-classify';
 import { mergeTransactions, overflowOf } from './smtp-recipients';
 import { explainFailure } from './smtp-explain';
@@ -148,6 +148,8 @@ export class SmtpSender implements MessageSender {
   private readonly retiring = new Set<Pool>();
   private readonly inFlight = new Set<Promise<SendResult>>();
   private closed = false;
+  /** Each login's secret forms, for as long as its credentials object lives (formsOf). */
+  private readonly secretForms = new WeakMap<Credentials, { user: string; secret: string; forms: string[] }>();
 
   constructor(options: SmtpSenderOptions = {}) {
     this.logger = options.logger ?? silentLogger;
@@ -160,12 +162,28 @@ export class SmtpSender implements MessageSender {
 
   send(request: SendRequest): Promise<SendResult> {
     // No form of the password or token leaves in a reply, an explanation or a transcript line, whatever the server echoed.
-    const { credentials } = request;
-    const forms = secretForms(credentials ? { ...credentials, user: credentials.user || request.account.smtp.user } : null);
+    const forms = this.formsOf(request);
     const sending = this.sendWithRefresh(request).then((result) => redactDeep(result, forms));
     this.inFlight.add(sending);
     void sending.finally(() => this.inFlight.delete(sending));
     return sending;
+  }
+
+  /**
+   * Every form of the request's secret (the password, its base64 and SASL encodings, the token), worked out once
+   * per login: a burst sends hundreds of messages with the same credentials object.
+   */
+  private formsOf(request: SendRequest): string[] {
+    const { credentials } = request;
+    if (!credentials) return [];
+    const user = credentials.user || request.account.smtp.user;
+    // Checked against the secret too, in case a credentials object is ever updated in place.
+    const secret = credentials.kind === 'oauth2' ? credentials.accessToken : credentials.password;
+    const known = this.secretForms.get(credentials);
+    if (known?.user === user && known.secret === secret) return known.forms;
+    const forms = secretForms({ ...credentials, user });
+    this.secretForms.set(credentials, { user, secret, forms });
+    return forms;
   }
 
   reset(accountId?: string): void {
