@@ -6,7 +6,7 @@ import nodemailer from 'nodemailer';
 import type { AccountProfile } from '../electron/shared/account';
 import { createOutboxEngine } from '../electron/core/outbox';
 import { SmtpSender } from '../electron/core/smtp/smtp-sender';
-import { median, network, tempDataDir } from './fixtures';
+import { median, network, quietDisk, tempDataDir } from './fixtures';
 import type { SubmissionPeer } from './submission-peer';
 
 const COUNT = 1000;
@@ -43,6 +43,7 @@ async function bareNodemailer(peer: SubmissionPeer, raw: Buffer[]): Promise<numb
     maxConnections: 5,
     maxMessages: Infinity,
   });
+  await quietDisk();
   await peer.settled();
   const started = performance.now();
   await Promise.all(raw.map((message) => transport.sendMail({ envelope: { from: peer.user, to: ['sink@example.org'] }, raw: message })));
@@ -88,6 +89,7 @@ async function engineFlush(peer: SubmissionPeer): Promise<{ rate: number; raw: B
     raw.push(buffer);
   }
   // Postfix may still be working through the previous run's messages: each timed run starts on an idle server.
+  await quietDisk();
   await peer.settled();
   const started = performance.now();
   await engine.flush();

@@ -2,7 +2,7 @@
 // nodemailer pooled transport (5 connections, no per-connection limit) sending the same bytes in the same run.
 import fs from 'node:fs/promises';
 import nodemailer from 'nodemailer';
-import { makeBenchEngine, median, tempDataDir } from './fixtures';
+import { makeBenchEngine, median, quietDisk, tempDataDir } from './fixtures';
 
 const COUNT = 1000;
 const WARMUP = 3;
@@ -22,6 +22,7 @@ async function bareNodemailer(port: number, raw: Buffer[]): Promise<number> {
     maxConnections: 5,
     maxMessages: Infinity,
   });
+  await quietDisk();
   const started = performance.now();
   await Promise.all(
     raw.map((message) => transport.sendMail({ envelope: { from: 'bench@example.com', to: ['sink@example.org'] }, raw: message })),
@@ -56,6 +57,7 @@ async function engineFlush(port: number, cold: boolean): Promise<{ rate: number;
     await handle.close();
     raw.push(buffer);
   }
+  await quietDisk();
   const started = performance.now();
   await engine.flush();
   await engine.idle();

@@ -6,7 +6,7 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { createOutboxEngine } from '../electron/core/outbox';
 import { SmtpSender } from '../electron/core/smtp/smtp-sender';
-import { median, network, sinkAccount, staticAccounts, tempDataDir } from './fixtures';
+import { median, network, quietDisk, sinkAccount, staticAccounts, tempDataDir } from './fixtures';
 import { benchLimits, startProviderSink } from './quota';
 
 const COUNT = 1000;
@@ -29,6 +29,7 @@ async function bare(raw: Buffer[]): Promise<number> {
     maxConnections: LIMIT,
     maxMessages: Infinity,
   });
+  await quietDisk();
   const started = performance.now();
   await Promise.all(
     raw.map((message) => transport.sendMail({ envelope: { from: 'bench@example.com', to: ['sink@example.org'] }, raw: message })),
@@ -72,6 +73,7 @@ async function engineRun(): Promise<{ rate: number; raw: Buffer[]; failed: numbe
     }),
   );
   await engine.start();
+  await quietDisk();
   const started = performance.now();
   connectivity.set(true);
   await done;
