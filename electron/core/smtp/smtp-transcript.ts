@@ -323,38 +323,34 @@ export function redactSecrets(text: string, forms: readonly string[]): string {
   return replaceForms(text, longestFirst(forms));
 }
 
-/** Whether any string in `value` (through arrays and plain objects, as redactDeep walks) contains one of `forms`. */
-function holdsAny(value: unknown, forms: readonly string[]): boolean {
-  if (typeof value === 'string') {
-    for (const form of forms) if (value.includes(form)) return true;
-    return false;
-  }
-  if (Array.isArray(value)) {
-    for (const item of value) if (holdsAny(item, forms)) return true;
-    return false;
-  }
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    for (const key in value) if (holdsAny((value as Record<string, unknown>)[key], forms)) return true;
-  }
-  return false;
-}
-
 /**
  * An outcome (a SendResult, an ErrorInfo, a verdict) with no form of the account's secrets in any of its
  * strings: a server that echoes the password in its 535 reply must not get it into the journal, the accounts
- * file or a terminal. A copy when something was replaced; the outcome itself when nothing had to be.
+ * file or a terminal. Copied on write: an array or object is copied only when something in it was replaced, so
+ * an outcome holding no secret (nearly every one) comes back as it is, in one pass.
  */
 export function redactDeep<T>(value: T, forms: readonly string[]): T {
   // Sorted once per outcome, not once per string (an outcome of a flush carries a transcript per message).
   const ordered = longestFirst(forms);
   if (ordered.length === 0) return value;
-  // Nearly every outcome holds no secret: it is looked through once and returned as it is, not rebuilt.
-  if (!holdsAny(value, ordered)) return value;
   const walk = (v: unknown): unknown => {
+    // The same string back when no form was in it.
     if (typeof v === 'string') return replaceForms(v, ordered);
-    if (Array.isArray(v)) return v.map(walk);
+    if (Array.isArray(v)) {
+      let copy: unknown[] | undefined;
+      v.forEach((item, i) => {
+        const redacted = walk(item);
+        if (redacted !== item) (copy ??= [...v])[i] = redacted;
+      });
+      return copy ?? v;
+    }
     if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+      let copy: Record<string, unknown> | undefined;
+      for (const [key, item] of Object.entries(v)) {
+        const redacted = walk(item);
+        if (redacted !== item) (copy ??= { ...v })[key] = redacted;
+      }
+      return copy ?? v;
     }
     return v;
   };
