@@ -62,12 +62,14 @@ export function enableCompileCache(ownDir: string, env: NodeJS.ProcessEnv = proc
   // Stack traces through a source map need Node's own loading of each file.
   if ((process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled) return 'off';
   // Both levels are checked: whoever can write the outer folder could swap the inner one.
+  const own = ownDir.endsWith(path.sep) ? ownDir : `${ownDir}${path.sep}`;
   const root = cacheRoot(env);
-  const dir = path.join(root, `${process.version}-${process.arch}`);
-  if (!privateFolder(root) || !privateFolder(dir)) return 'off';
+  const runtime = path.join(root, `${process.version}-${process.arch}`);
+  // A folder per installed copy: two copies (an installed app, a checkout) never prune each other's files.
+  const dir = path.join(runtime, installKey(own));
+  if (!privateFolder(root) || !privateFolder(runtime) || !privateFolder(dir)) return 'off';
   const internals = Module as unknown as ModuleInternals;
   const compile = internals.prototype._compile;
-  const own = ownDir.endsWith(path.sep) ? ownDir : `${ownDir}${path.sep}`;
   const pending: { file: string; script: vm.Script }[] = [];
 
   internals.prototype._compile = function compileWithCache(this: NodeModule, content: string, filename: string): unknown {
@@ -79,7 +81,7 @@ export function enableCompileCache(ownDir: string, env: NodeJS.ProcessEnv = proc
     } catch {
       return compile.call(this, content, filename);
     }
-    const file = path.join(dir, `${path.relative(own, filename).replace(/[\\/]/g, '_')}-${stamp}.v8`);
+    const file = path.join(dir, `${cacheKey(own, filename)}-${stamp}.v8`);
     const cachedData = readInto(file);
     const script = new vm.Script(internals.wrap(content), { filename, cachedData });
     if (!cachedData || script.cachedDataRejected) pending.push({ file, script });
@@ -89,6 +91,7 @@ export function enableCompileCache(ownDir: string, env: NodeJS.ProcessEnv = proc
 
   // Made after the run, the cache holds the functions this command compiled, not only the top level.
   process.once('exit', () => {
+    if (pending.length === 0) return;
     for (const { file, script } of pending) {
       try {
         const temp = `${file}.${process.pid}.tmp`;
@@ -98,8 +101,86 @@ export function enableCompileCache(ownDir: string, env: NodeJS.ProcessEnv = proc
         // A cache that cannot be written costs the next run its compile time, nothing else.
       }
     }
+    // Something was compiled afresh, most often because the program was updated: the cache of files that are
+    // gone goes too, as do the folders of copies and runtimes not used for a month.
+    pruneCache(dir, own);
+    pruneUnused(runtime, dir);
+    pruneUnused(root, runtime);
   });
   return 'v8';
+}
+
+/** How long the cache folder of a copy (or a runtime) nobody runs any more is kept. */
+const UNUSED_FOLDER_MS = 30 * 24 * 3600_000;
+
+/** The cache file's name for one of the program's files: its path in the program's folder, flattened. */
+function cacheKey(own: string, filename: string): string {
+  return path.relative(own, filename).replace(/[\\/]/g, '_');
+}
+
+/** A short name for the program's folder (FNV-1a): node:crypto is not loaded for this. */
+function installKey(own: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < own.length; i++) hash = Math.imul(hash ^ own.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, '0');
+}
+
+/**
+ * Keeps, for each of the program's files still there, its newest cache file; the cache of files a later build
+ * removed, older caches of the same file and temporary files left by a run that was killed are deleted.
+ */
+function pruneCache(dir: string, own: string): void {
+  try {
+    const present = new Set<string>();
+    for (const name of fs.readdirSync(own)) if (name.endsWith('.cjs')) present.add(cacheKey(own, path.join(own, name)));
+    const chunks = path.join(own, 'chunks');
+    if (fs.existsSync(chunks))
+      for (const name of fs.readdirSync(chunks)) if (name.endsWith('.cjs')) present.add(cacheKey(own, path.join(chunks, name)));
+    const newest = new Map<string, { name: string; mtimeMs: number }>();
+    const now = Date.now();
+    for (const name of fs.readdirSync(dir)) {
+      const file = path.join(dir, name);
+      const match = /^(.*)-\d+-\d+\.v8$/.exec(name);
+      if (!match) {
+        // A temporary file of a run killed while writing (older than any run lasts), or something not ours to keep.
+        if (name.endsWith('.tmp') && now - fs.statSync(file).mtimeMs > 60_000) fs.rmSync(file, { force: true });
+        continue;
+      }
+      const key = match[1]!;
+      if (!present.has(key)) {
+        fs.rmSync(file, { force: true });
+        continue;
+      }
+      const mtimeMs = fs.statSync(file).mtimeMs;
+      const kept = newest.get(key);
+      if (!kept) newest.set(key, { name, mtimeMs });
+      else if (kept.mtimeMs < mtimeMs) {
+        fs.rmSync(path.join(dir, kept.name), { force: true });
+        newest.set(key, { name, mtimeMs });
+      } else fs.rmSync(file, { force: true });
+    }
+  } catch {
+    // Pruning is housekeeping: whatever is left is tried again after the next fresh compile.
+  }
+}
+
+/**
+ * Removes the folders beside `current` in `parent` that nothing has written to for a month, and the cache files
+ * that versions before the folder per copy kept there directly.
+ */
+function pruneUnused(parent: string, current: string): void {
+  try {
+    const now = Date.now();
+    for (const name of fs.readdirSync(parent)) {
+      const entry = path.join(parent, name);
+      if (entry === current) continue;
+      const stat = fs.lstatSync(entry);
+      if (stat.isDirectory() && now - stat.mtimeMs > UNUSED_FOLDER_MS) fs.rmSync(entry, { recursive: true, force: true });
+      else if (stat.isFile() && /\.(v8|tmp)$/.test(name)) fs.rmSync(entry, { force: true });
+    }
+  } catch {
+    // As above.
+  }
 }
 
 /**

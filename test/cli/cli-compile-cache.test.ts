@@ -1,7 +1,19 @@
 // The command's compile cache (electron/cli/compile-cache.ts) is an optimisation only: a damaged cache, a cache
 // folder others could write, or a folder swapped for a symlink must never change what the command does, and the
 // last two must never be read or written. On Node >= 22 Node's own cache is used and these folders stay empty.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import Module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,13 +37,16 @@ afterAll(() => {
   rmSync(cacheParent, { recursive: true, force: true });
 });
 
-/** Every cache file under `root`, with its bytes. */
+/** Every cache file under `root` (runtime/copy/file), with its bytes. */
 function cacheFiles(root: string): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   if (!existsSync(root)) return files;
   for (const version of readdirSync(root)) {
-    const dir = path.join(root, version);
-    for (const name of readdirSync(dir)) files.set(path.join(dir, name), readFileSync(path.join(dir, name)));
+    for (const copy of readdirSync(path.join(root, version))) {
+      const dir = path.join(root, version, copy);
+      if (!statSync(dir).isDirectory()) continue;
+      for (const name of readdirSync(dir)) files.set(path.join(dir, name), readFileSync(path.join(dir, name)));
+    }
   }
   return files;
 }
@@ -66,6 +81,47 @@ describe.skipIf(nodeOwnCache)('the command compile cache (Node without its own)'
     for (const [file, bytes] of cacheFiles(root)) {
       if (before.has(file)) expect(bytes.toString('latin1')).not.toContain('not a V8 code cache');
     }
+  });
+
+  it('keeps only what the program can still use: files of removed chunks, old runtimes and copies unused for a month go', async () => {
+    const parent = path.join(cacheParent, 'prune');
+    mkdirSync(parent);
+    expect((await run(['--version'], parent)).code).toBe(0);
+    const root = path.join(parent, `outbox-compile-cache-${uid}`);
+    const [runtime] = readdirSync(root);
+    const runtimeDir = path.join(root, runtime!);
+    const [copy] = readdirSync(runtimeDir);
+    const dir = path.join(runtimeDir, copy!);
+    const kept = [...cacheFiles(root).keys()];
+    expect(kept.length).toBeGreaterThan(0);
+    // What an earlier build, an older layout, another runtime and other copies of the program left behind.
+    const monthAgo = new Date(Date.now() - 40 * 24 * 3600_000);
+    const gone = path.join(dir, 'chunks_chunk-GONE0000.cjs-1234-1700000000000.v8');
+    writeFileSync(gone, 'cache of a chunk a later build removed');
+    const flat = path.join(runtimeDir, 'chunks_program-OLDLAYOUT.cjs-1-2.v8');
+    writeFileSync(flat, 'cache file of the layout before folders per copy');
+    const oldRuntime = path.join(root, 'v18.0.0-x64');
+    mkdirSync(path.join(oldRuntime, 'abcdef01'), { recursive: true, mode: 0o700 });
+    utimesSync(oldRuntime, monthAgo, monthAgo);
+    const unusedCopy = path.join(runtimeDir, '0badc0de');
+    mkdirSync(unusedCopy, { mode: 0o700 });
+    writeFileSync(path.join(unusedCopy, 'outbox.cjs-1-2.v8'), 'x');
+    utimesSync(unusedCopy, monthAgo, monthAgo);
+    const recentCopy = path.join(runtimeDir, '12345678');
+    mkdirSync(recentCopy, { mode: 0o700 });
+    // Nothing new was compiled: nothing is pruned.
+    expect((await run(['--version'], parent)).code).toBe(0);
+    expect(existsSync(gone)).toBe(true);
+    // A file compiled afresh (its cache damaged, as after an update) prunes the rest.
+    writeFileSync(kept[0]!, 'damaged');
+    const again = await run(['--version'], parent);
+    expect(again).toMatchObject({ code: 0, stdout: `outbox ${packageJson.version}\n` });
+    expect(existsSync(gone)).toBe(false);
+    expect(existsSync(flat)).toBe(false);
+    expect(existsSync(oldRuntime)).toBe(false);
+    expect(existsSync(unusedCopy)).toBe(false);
+    expect(existsSync(recentCopy)).toBe(true);
+    expect([...cacheFiles(root).keys()].sort()).toEqual(kept.sort());
   });
 
   it('neither reads nor writes a cache folder that others can write', async () => {
