@@ -161,6 +161,48 @@ const largeJsonAsString = {
   },
 };
 
+/**
+ * zod is loaded when it is first used rather than when the command starts: building a schema is what uses it, and
+ * a command that validates nothing (a queue-only send whose accounts file was checked before, see
+ * core/accounts/accounts-checked.ts) never does. It is built into a file of its own (chunks/vendor-zod.cjs, see
+ * VENDOR below) holding just the members the sources use, and each `import * as z from 'zod'` of the sources
+ * becomes a namespace whose members are read from that file at their first use. Any other form of importing zod
+ * fails the build rather than load a second copy at start.
+ */
+const ZOD_IMPORT = "import * as z from 'zod';";
+
+function zodImportIn(file, source) {
+  if (!source.includes("from 'zod")) return false;
+  const other = source.split('\n').find((line) => /from 'zod/.test(line) && line.trim() !== ZOD_IMPORT && !line.startsWith('import type '));
+  if (other !== undefined) throw new Error(`build-cli: ${file} imports zod as "${other.trim()}"; the CLI build expects "${ZOD_IMPORT}"`);
+  return source.includes(ZOD_IMPORT);
+}
+
+/** The zod members (values, not types such as z.infer) that the sources under electron/ use. */
+async function zodMembersUsed(root) {
+  const values = new Set(Object.keys(await import('zod')));
+  const used = new Set();
+  for (const file of await fs.readdir(path.join(root, 'electron'), { recursive: true })) {
+    if (!/\.tsx?$/.test(file)) continue;
+    const source = await fs.readFile(path.join(root, 'electron', file), 'utf8');
+    if (!zodImportIn(file, source)) continue;
+    for (const m of source.matchAll(/\bz\.([A-Za-z_$][\w$]*)/g)) if (values.has(m[1])) used.add(m[1]);
+  }
+  return [...used].sort();
+}
+
+const lazyZod = {
+  name: 'lazy-zod',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]electron[\\/].*\.tsx?$/ }, async (args) => {
+      const source = await fs.readFile(args.path, 'utf8');
+      if (!zodImportIn(args.path, source)) return undefined;
+      const lazy = 'const z = new Proxy({} as typeof import(\'zod\'), { get: (_, key) => __outboxVendorRequire("zod")[key] });';
+      return { contents: source.replace(ZOD_IMPORT, () => lazy), loader: args.path.endsWith('x') ? 'tsx' : 'ts' };
+    });
+  },
+};
+
 const lazyLibmimeTables = {
   name: 'lazy-libmime-tables',
   setup(b) {
@@ -186,12 +228,13 @@ const lazyLibmimeTables = {
 
 /**
  * iconv-lite's codec tables and encoding-japanese are about 600 KB of the chunk every `send` loads (3.5 MB of
- * memory), for headers in a charset other than UTF-8. Each is built into a file of its own beside the chunks
- * (chunks/vendor-NAME.cjs) that libmime's lazy getters above require at their first use: the getters call
+ * memory), for headers in a charset other than UTF-8; zod is needed only where something is validated. Each is built
+ * into a file of its own beside the chunks (chunks/vendor-NAME.cjs) that libmime's lazy getters above and the lazy zod
+ * namespace require at their first use: the getters call
  * __outboxVendorRequire (a free name the minifier keeps), which the last step turns into require("./vendor-NAME.cjs"),
  * the form the packaging's file list (electron-builder.config.cjs) follows.
  */
-const VENDOR = ['iconv-lite', 'encoding-japanese'];
+const VENDOR = ['iconv-lite', 'encoding-japanese', 'zod'];
 
 function linkVendors(outdir, file, text) {
   return text.replace(/__outboxVendorRequire\("([a-z-]+)"\)/g, (call, name) => {
@@ -204,12 +247,25 @@ function linkVendors(outdir, file, text) {
   });
 }
 
-async function buildVendors(common, outdir) {
+async function buildVendors(common, outdir, root) {
   const files = [];
+  // zod's file holds only the members the sources use (its whole CommonJS build, every locale included, is 560 KB).
+  const zodMembers = await zodMembersUsed(root);
   for (const name of VENDOR) {
+    const entry =
+      name === 'zod'
+        ? {
+            stdin: {
+              contents: `export { ${zodMembers.join(', ')} } from 'zod';`,
+              resolveDir: root,
+              loader: 'js',
+              sourcefile: 'vendor-zod.js',
+            },
+          }
+        : { entryPoints: [name] };
     const result = await build({
       ...common,
-      entryPoints: [name],
+      ...entry,
       format: 'cjs',
       minify: true,
       sourcemap: false,
@@ -238,7 +294,7 @@ export async function buildCli(common, root) {
     entryNames: '[name]',
     chunkNames: 'chunks/[name]-[hash]',
     outExtension: { '.js': '.cjs' },
-    plugins: [lazyLibmimeTables, lazyNodemailerModules, largeJsonAsString],
+    plugins: [lazyLibmimeTables, lazyNodemailerModules, largeJsonAsString, lazyZod],
     // Inline, so that the second pass reads it and its map leads back to the TypeScript sources.
     sourcemap: 'inline',
     write: false,
@@ -267,7 +323,7 @@ export async function buildCli(common, root) {
       written.push({ path: out.path, text: out.path.endsWith('.cjs') ? linkVendors(outdir, out.path, out.text) : out.text });
   }
   // Before the chunks that require them.
-  written.unshift(...(await buildVendors(common, outdir)));
+  written.unshift(...(await buildVendors(common, outdir, root)));
   const entry = path.join(outdir, 'outbox.cjs');
   written.sort((a, b) => (a.path === entry ? 1 : b.path === entry ? -1 : 0));
   for (const file of written) await writeWhole(file.path, file.text);

@@ -1,12 +1,26 @@
 // Builds the Node-side bundles (main, preload, cli, bench) with esbuild and, unless --node-only, the renderer with Vite.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { buildCli } from './build-cli.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const nodeOnly = process.argv.includes('--node-only');
+
+/**
+ * The accounts schema's identity: the sources that define what a valid accounts.json is, and zod's version. A file
+ * that passed under one identity is taken without validating again only under the same (core/accounts/accounts-checked.ts).
+ */
+function accountsSchemaId() {
+  const hash = createHash('sha256');
+  for (const file of ['electron/shared/account.ts', 'electron/shared/lazy.ts', 'electron/core/accounts/accounts-file.ts'])
+    hash.update(readFileSync(path.join(root, file)));
+  hash.update(JSON.parse(readFileSync(path.join(root, 'node_modules/zod/package.json'), 'utf8')).version);
+  return hash.digest('hex').slice(0, 32);
+}
 
 const common = {
   bundle: true,
@@ -24,6 +38,7 @@ const common = {
     'process.env.OUTBOX_OAUTH_MICROSOFT_CLIENT_ID': JSON.stringify(process.env.OUTBOX_OAUTH_MICROSOFT_CLIENT_ID ?? ''),
     // Google's Desktop-app secret is not confidential (it ships in every copy); Microsoft's public client has none.
     'process.env.OUTBOX_OAUTH_GOOGLE_CLIENT_SECRET': JSON.stringify(process.env.OUTBOX_OAUTH_GOOGLE_CLIENT_SECRET ?? ''),
+    'process.env.OUTBOX_ACCOUNTS_SCHEMA_ID': JSON.stringify(accountsSchemaId()),
   },
 };
 

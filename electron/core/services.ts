@@ -1,6 +1,7 @@
 // The core services both composition roots build (the app's main process, the `outbox` command): the keychain,
 // the accounts with their OAuth tokens, the preferences and the outbox engine with its SMTP sender and Sent-copy writer.
 // Each is made on first use; the engine, SMTP, IMAP and OAuth load only then, so a queue-only send loads none of them.
+import { BUILT_SCHEMA_ID } from './accounts/accounts-checked';
 import { AccountStore } from './accounts/account-store';
 import { redactingSecrets, type Logging } from './logging';
 import { LazySmtpSender, lazyOAuthTokens, lazySentCopyWriter } from './lazy-ports';
@@ -60,6 +61,7 @@ export class CoreServices {
       secrets: this.secrets(),
       logger: this.logger,
       oauthTokens: lazyOAuthTokens(this.secrets(), this.logger),
+      checkedSchemaId: BUILT_SCHEMA_ID,
     });
     return this.store;
   }

@@ -1,6 +1,6 @@
 // The `outbox` command's frame: help, version, usage errors, exit codes for a missing account and an
 // unwritable data folder, accounts without a password, and the human queue table.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountProfile } from '../../electron/shared/account';
@@ -78,6 +78,24 @@ describe('outbox', () => {
       expect(oneLine(r.stderr)).toMatch(/accounts file/);
     } finally {
       broken.remove();
+    }
+  });
+
+  it('notes an accounts file that passed, and still refuses it once edited into something invalid', async () => {
+    const other = new Workspace();
+    try {
+      expect((await other.run(relayAccountArgs('Relay', 'relay@example.com', '127.0.0.1', '2525'))).code).toBe(0);
+      expect((await other.run(['account', 'list'])).code).toBe(0);
+      // The build gives the command the schema's identity (scripts/build.mjs): a passing file is noted.
+      const note = JSON.parse(readFileSync(path.join(other.dataDir, 'accounts.json.checked'), 'utf8')) as { schema: string };
+      expect(note.schema).toMatch(/^[0-9a-f]{32}$/);
+      const file = path.join(other.dataDir, 'accounts.json');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('"port": 2525', '"port": 70000'));
+      const r = await other.run(['account', 'list']);
+      expect(r.code).toBe(78);
+      expect(oneLine(r.stderr)).toMatch(/accounts\.0\.smtp\.port/);
+    } finally {
+      other.remove();
     }
   });
 

@@ -16,6 +16,7 @@ import { AppError, isAppError } from '../../shared/errors';
 import { writeFileDurable } from '../fs/durable-write';
 import { silentLogger, systemClock, type Clock, type Credentials, type Logger, type SecretStore } from '../ports';
 import { uniqueAccountId } from './account-id';
+import { AccountsCheckNote } from './accounts-checked';
 import { withAccountsLock } from './accounts-lock';
 import {
   isMissing,
@@ -52,6 +53,8 @@ export interface AccountStoreOptions {
   logger?: Logger;
   /** Access tokens of OAuth2 accounts (OAuthTokenStore); without it such accounts cannot send. */
   oauthTokens?: OAuthAccessTokens;
+  /** The schema identity under which a file that passed is noted and later taken without validating (accounts-checked.ts). */
+  checkedSchemaId?: string | undefined;
 }
 
 /** The part of OAuthTokenStore the store needs. Throws OAuthError ('needs-sign-in', 'temporary', …). */
@@ -74,6 +77,7 @@ export class AccountStore {
   private readonly clock: Pick<Clock, 'now'>;
   private readonly logger: Logger;
   private readonly oauthTokens: OAuthAccessTokens | undefined;
+  private readonly checkNote: AccountsCheckNote | undefined;
   private accounts: AccountProfile[] = [];
   /** undefined: must read; null: there is no file. */
   private stamp: FileStamp | null | undefined;
@@ -88,6 +92,7 @@ export class AccountStore {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.oauthTokens = options.oauthTokens;
+    this.checkNote = options.checkedSchemaId ? new AccountsCheckNote(this.filePath, options.checkedSchemaId) : undefined;
   }
 
   /** Reads the file now; a missing file means no accounts. Throws ACCOUNTS_CORRUPT for a file it cannot use. */
@@ -329,7 +334,7 @@ export class AccountStore {
       this.stamp = undefined;
       throw error;
     }
-    const parsed = parseAccountsFile(bytes);
+    const parsed = parseAccountsFile(bytes, this.checkNote);
     if (parsed.ok) {
       this.accounts = parsed.file.accounts;
       return;

@@ -3,11 +3,17 @@
 import { access, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ACCOUNTS_SCHEMA_VERSION, accountsFileSchema, type AccountProfile, type AccountsFile } from '../../shared/account';
+import { isDeepStrictEqual } from 'node:util';
 import { writeFileDurable } from '../fs/durable-write';
+import type { AccountsCheckNote } from './accounts-checked';
 
 export type AccountsFileParse = { ok: true; file: AccountsFile } | { ok: false; reason: string; newer: boolean };
 
-export function parseAccountsFile(bytes: Uint8Array): AccountsFileParse {
+/**
+ * Reads accounts.json's bytes. With `note` (accounts-checked.ts), bytes that passed the same schema before are
+ * taken as they are, and bytes that pass now unchanged by the schema are noted.
+ */
+export function parseAccountsFile(bytes: Uint8Array, note?: AccountsCheckNote): AccountsFileParse {
   let json: unknown;
   try {
     // A byte-order mark is what some editors add; it is not damage.
@@ -30,17 +36,25 @@ export function parseAccountsFile(bytes: Uint8Array): AccountsFileParse {
       : `unknown schemaVersion ${JSON.stringify(version) ?? '(missing)'}`;
     return { ok: false, newer, reason };
   }
-  const parsed = accountsFileSchema().safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ');
-    return { ok: false, newer: false, reason: `not in the accounts format: ${issues}` };
+  let file: AccountsFile;
+  if (note?.matches(bytes)) {
+    file = json as AccountsFile;
+  } else {
+    const parsed = accountsFileSchema().safeParse(json);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ');
+      return { ok: false, newer: false, reason: `not in the accounts format: ${issues}` };
+    }
+    file = parsed.data;
+    // Only a file the schema leaves as it is can later be taken without it.
+    if (note && isDeepStrictEqual(json, file)) note.record(bytes);
   }
   const seen = new Set<string>();
-  for (const account of parsed.data.accounts) {
+  for (const account of file.accounts) {
     if (seen.has(account.id)) return { ok: false, newer: false, reason: `account id "${account.id}" appears twice` };
     seen.add(account.id);
   }
-  return { ok: true, file: parsed.data };
+  return { ok: true, file };
 }
 
 export function serializeAccountsFile(accounts: readonly AccountProfile[]): string {
