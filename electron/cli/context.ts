@@ -1,6 +1,6 @@
 // Builds what a command needs on top of core/: the data folder, the core services (core/services.ts),
 // the reachability monitor and the outbox engine, created lazily and closed once at exit.
-import fs from 'node:fs/promises';
+import { mkdirSync, rmdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AccountProfile } from '../shared/account';
 import { AppError, isAppError } from '../shared/errors';
@@ -49,11 +49,15 @@ export class CliContext {
     this.logger = this.services.logger;
   }
 
-  /** A data folder that is a file is a wrong setting (EX_CONFIG), said at once rather than read as "no accounts". */
+  /**
+   * A data folder that is a file is a wrong setting (EX_CONFIG), said at once rather than read as "no accounts".
+   * This and the folder checks below are a few calls on the folder each, made synchronously: through Node's thread
+   * pool each cost a command a trip of about half a millisecond.
+   */
   async checkDataDir(): Promise<void> {
     let stat;
     try {
-      stat = await fs.stat(this.dataDir);
+      stat = statSync(this.dataDir);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return;
@@ -78,12 +82,12 @@ export class CliContext {
 
   private async makeDataDir(): Promise<void> {
     try {
-      await makeFolder(this.dataDir);
+      makeFolder(this.dataDir);
       // A folder made and removed, rather than access(W_OK): root passes that check even where no folder can
       // be made (/proc), and the spool's folders would then be made forever (see makeFolder).
       const probe = path.join(this.dataDir, `.probe-${process.pid}-${Math.random().toString(36).slice(2)}`);
-      await fs.mkdir(probe, { mode: 0o700 });
-      await fs.rmdir(probe);
+      mkdirSync(probe, { mode: 0o700 });
+      rmdirSync(probe);
     } catch (error) {
       const mapped = mapFsError(error, this.dataDir);
       if (mapped.code === 'INTERNAL' && (error as NodeJS.ErrnoException).code !== 'ENOENT') throw mapped;
@@ -181,19 +185,19 @@ export class CliContext {
  * mkdir -p, folder by folder. Node's own recursive mkdir never returns when a folder says ENOENT although its
  * parent exists (anything under /proc): it makes the parent and tries again forever. Here the second ENOENT is the answer.
  */
-async function makeFolder(dir: string): Promise<void> {
+function makeFolder(dir: string): void {
   try {
-    await fs.mkdir(dir, { mode: 0o700 });
+    mkdirSync(dir, { mode: 0o700 });
     return;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return;
     const parent = path.dirname(dir);
     if (code !== 'ENOENT' || parent === dir) throw error;
-    await makeFolder(parent);
+    makeFolder(parent);
   }
   try {
-    await fs.mkdir(dir, { mode: 0o700 });
+    mkdirSync(dir, { mode: 0o700 });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }

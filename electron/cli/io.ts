@@ -1,7 +1,6 @@
 // The streams and environment a command runs with, and the small helpers to print to them:
 // stdout for results (ids, tables, JSON), stderr for the one-line notes and errors.
 import fs from 'node:fs';
-import type { Writable } from 'node:stream';
 import type { ByteSource } from '../core/outbox/engine-api';
 import { AppError } from '../shared/errors';
 import { printable } from './output';
@@ -9,17 +8,22 @@ import { printable } from './output';
 /** Standard input as commands read it: its chunks in order, and a way to stop reading early. */
 export type InputStream = ByteSource;
 
+/** Where a command prints: process.stdout/stderr, a descriptor written directly, a stream in tests. */
+export interface Output {
+  write(chunk: string | Uint8Array, callback?: (error?: Error | null) => void): unknown;
+}
+
 export interface CliIo {
   stdin: InputStream;
-  stdout: Writable;
-  stderr: Writable;
+  stdout: Output;
+  stderr: Output;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
 }
 
 export interface ProcessIo extends CliIo {
   /** The output streams this run used: only they have anything to flush before the process exits. */
-  openedOutputs(): Writable[];
+  openedOutputs(): Output[];
 }
 
 /**
@@ -28,32 +32,83 @@ export interface ProcessIo extends CliIo {
  */
 export function processIo(): ProcessIo {
   let stdin: InputStream | undefined;
-  let stdout: Writable | undefined;
-  let stderr: Writable | undefined;
+  let stdout: Output | undefined;
+  let stderr: Output | undefined;
   return {
     get stdin() {
       return (stdin ??= standardInput());
     },
     get stdout() {
-      if (!stdout) {
-        stdout = process.stdout;
-        // `outbox queue | head` closes the pipe early; that is not an error worth a stack trace.
-        stdout.on('error', (error: NodeJS.ErrnoException) => {
-          if (error.code !== 'EPIPE') throw error;
-        });
-      }
-      return stdout;
+      return (stdout ??= standardOutput());
     },
     get stderr() {
       return (stderr ??= process.stderr);
     },
     env: process.env,
     cwd: process.cwd(),
-    openedOutputs: () => [stdout, stderr].filter((s): s is Writable => s !== undefined),
+    openedOutputs: () => [stdout, stderr].filter((s): s is Output => s !== undefined),
   };
 }
 
 const CHUNK = 64 * 1024;
+
+/** process.stdout, with a pipe closed early (`outbox queue | head`) taken as the end of the output, not an error. */
+function processStdout(): Output {
+  const stdout = process.stdout;
+  stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+  return stdout;
+}
+
+/** Output thrown away (`>/dev/null`, cron's usual): as good as a file. Other devices (a terminal) are not. */
+function isDevNull(stat: fs.Stats): boolean {
+  if (!stat.isCharacterDevice()) return false;
+  try {
+    const devNull = fs.statSync('/dev/null');
+    return devNull.isCharacterDevice() && devNull.rdev === stat.rdev;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Standard output to a file, a pipe (`id=$(outbox send …)`) or /dev/null is written straight to its descriptor, as
+ * Node itself writes to files and pipes on Linux and macOS (synchronously), without making process.stdout (a stream,
+ * and a socket for a pipe: about a millisecond to load and set up). A terminal, Windows, or a descriptor another
+ * process left non-blocking (EAGAIN, from then on) goes through process.stdout.
+ */
+function standardOutput(): Output {
+  let stat: fs.Stats;
+  try {
+    stat = fs.fstatSync(1);
+  } catch {
+    return processStdout();
+  }
+  if (process.platform === 'win32' || !(stat.isFile() || stat.isFIFO() || isDevNull(stat))) return processStdout();
+  let fallback: Output | undefined;
+  let closed = false;
+  return {
+    write(chunk, callback) {
+      if (fallback) return fallback.write(chunk, callback);
+      const bytes = Buffer.from(chunk);
+      let offset = 0;
+      try {
+        while (!closed && offset < bytes.length) offset += fs.writeSync(1, bytes, offset);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') {
+          fallback = processStdout();
+          return fallback.write(bytes.subarray(offset), callback);
+        }
+        if (code !== 'EPIPE') throw error;
+        closed = true;
+      }
+      if (callback) process.nextTick(callback);
+      return true;
+    },
+  };
+}
 
 /**
  * A file (`< message.eml`) or a pipe (`printf … | outbox send`) is read straight from its descriptor, without
