@@ -277,19 +277,51 @@ async function buildVendors(common, outdir, root) {
   return files;
 }
 
+/**
+ * The second pass turns each chunk's imports of Node's modules (and keytar, and the chunks it loads on demand) into
+ * `__toESM(require("node:fs"))`, and esbuild's __toESM copies every property of the module onto a new object as a
+ * getter: node:fs has about a hundred, every chunk does it again for each module it imports, and a queue-only send
+ * spent about 0.5 MB of its allocations (a tenth) on these copies. An object that inherits the module's properties
+ * and has it as `default` reads the same (and a chunk compiled from ESM is already its own namespace): the helper is
+ * replaced by that, padded to its own length so that the source map's columns stay right. A chunk whose helper no
+ * longer has the expected shape keeps it, and the build says so.
+ */
+const TO_ESM = new RegExp(
+  String.raw`var (N)=\((N),(N),(N)\)=>\(\4=\2!=null\?N\(N\(\2\)\):\{\},N\(\3\|\|!\2\|\|!\2\.__esModule\?N\(\4,"default",\{value:\2,enumerable:!0\}\):\4,\2\)\)`.replaceAll(
+    'N',
+    '[\\w$]+',
+  ),
+);
+
+export function cheapBuiltinInterop(file, text) {
+  const match = TO_ESM.exec(text);
+  if (!match) {
+    if (/=[\w$]+\(require\("node:/.test(text))
+      console.warn(`build-cli: ${path.basename(file)} keeps esbuild's __toESM (its shape changed)`);
+    return text;
+  }
+  const [helper, name, mod, nodeMode] = match;
+  // As esbuild's: a module compiled from ESM (__esModule, one of our own chunks loaded on demand) is its own
+  // namespace unless Node's rules apply; anything else is the namespace's default, and its properties are the rest.
+  const cheap = `var ${name}=(${mod},${nodeMode})=>${mod}==null?{default:${mod}}:${nodeMode}||!${mod}.__esModule?Object.create(${mod},{default:{value:${mod},enumerable:!0}}):${mod}`;
+  if (cheap.length > helper.length) return text;
+  return text.replace(helper, () => cheap.padEnd(helper.length, ' '));
+}
+
 /** Chunks of earlier builds are removed once no command started before this build can still need them. */
 const STALE_CHUNK_MS = 10 * 60_000;
 
 /** common: the options every Node bundle shares (scripts/build.mjs); root: the project folder. */
 export async function buildCli(common, root) {
   const outdir = path.join(root, OUT);
+  const minify = process.env.OUTBOX_CLI_MINIFY !== '0';
   const split = await build({
     ...common,
     entryPoints: { outbox: 'electron/cli/main.ts' },
     format: 'esm',
     splitting: true,
     // OUTBOX_CLI_MINIFY=0 keeps names, for reading a CPU profile of the command.
-    minify: process.env.OUTBOX_CLI_MINIFY !== '0',
+    minify,
     outdir,
     entryNames: '[name]',
     chunkNames: 'chunks/[name]-[hash]',
@@ -312,7 +344,7 @@ export async function buildCli(common, root) {
       format: 'cjs',
       platform: 'node',
       target: 'node20',
-      minify: process.env.OUTBOX_CLI_MINIFY !== '0',
+      minify,
       supported: { 'dynamic-import': false },
       sourcemap: 'linked',
       outfile: file.path,
@@ -320,7 +352,12 @@ export async function buildCli(common, root) {
       logLevel: 'warning',
     });
     for (const out of cjs.outputFiles)
-      written.push({ path: out.path, text: out.path.endsWith('.cjs') ? linkVendors(outdir, out.path, out.text) : out.text });
+      written.push({
+        path: out.path,
+        text: out.path.endsWith('.cjs')
+          ? linkVendors(outdir, out.path, minify ? cheapBuiltinInterop(out.path, out.text) : out.text)
+          : out.text,
+      });
   }
   // Before the chunks that require them.
   written.unshift(...(await buildVendors(common, outdir, root)));
