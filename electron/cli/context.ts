@@ -18,6 +18,8 @@ export interface EngineMode {
   mode: 'auto' | 'producer' | 'reader';
   /** Whether the engine sends due messages and retries by itself, rather than only what it is told to. */
   autoSend: boolean;
+  /** See EngineOptions.channelDelayMs. */
+  channelDelayMs?: number;
 }
 
 const WHY_UNWRITABLE: Readonly<Record<string, string>> = {
@@ -163,7 +165,12 @@ export class CliContext {
     // Loaded here: a queue-only send, account and detect commands never ask (node:net stays unloaded).
     const { ReachabilityMonitor } = await import('../core/connectivity/reachability');
     this.monitor ??= new ReachabilityMonitor({ env: this.io.env, hosts: () => this.hosts, intervalMs: 5_000 });
-    const engine = await this.services.createEngine({ connectivity: this.monitor, mode: options.mode, autoSend: options.autoSend });
+    const engine = await this.services.createEngine({
+      connectivity: this.monitor,
+      mode: options.mode,
+      autoSend: options.autoSend,
+      ...(options.channelDelayMs === undefined ? {} : { channelDelayMs: options.channelDelayMs }),
+    });
     await engine.start();
     this.engine = engine;
     return engine;

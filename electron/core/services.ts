@@ -29,6 +29,8 @@ export interface EngineChoice {
   mode?: EngineOptions['mode'];
   /** Whether it sends due messages by itself (the app) or only what it is told to (the command). */
   autoSend?: boolean;
+  /** See EngineOptions.channelDelayMs. */
+  channelDelayMs?: number;
 }
 
 export class CoreServices {
@@ -102,6 +104,7 @@ export class CoreServices {
       lifetimeMs: () => preferences.retryLifetimeMs(),
       ...(choice.mode ? { mode: choice.mode } : {}),
       ...(choice.autoSend === undefined ? {} : { autoSend: choice.autoSend }),
+      ...(choice.channelDelayMs === undefined ? {} : { channelDelayMs: choice.channelDelayMs }),
     });
   }
 }

@@ -35,6 +35,9 @@ Accepted for sendmail compatibility and ignored: -bm, -odi, -odb, -oem, -oep, -o
 ${EXIT_CODES}
 `;
 
+/** How long a one-message send runs before other processes can reach it (EngineOptions.channelDelayMs). */
+const ONE_SHOT_CHANNEL_DELAY_MS = 250;
+
 export interface SendArgs {
   recipients: string[];
   /** -t: take recipients from To, Cc and Bcc. */
@@ -199,8 +202,12 @@ export async function runSend(ctx: CliContext, args: SendArgs): Promise<number> 
     out(ctx.io, (await dropRawMessage({ dataDir: ctx.dataDir, accounts: createEngineAccounts(ctx.accounts()) }, request)).id);
     return EX.OK;
   }
-  // Only --wait keeps this process around to retry; otherwise it attempts this one message and leaves.
-  const [engine, { deliver }] = await Promise.all([ctx.openEngine({ mode: 'auto', autoSend: args.wait }), import('./deliver')]);
+  // Only --wait keeps this process around to retry; otherwise it attempts this one message and leaves, and opens
+  // its channel to other processes only if that takes a while.
+  const [engine, { deliver }] = await Promise.all([
+    ctx.openEngine({ mode: 'auto', autoSend: args.wait, ...(args.wait ? {} : { channelDelayMs: ONE_SHOT_CHANNEL_DELAY_MS }) }),
+    import('./deliver'),
+  ]);
   const message = await engine.enqueueRaw(request);
   out(ctx.io, message.id);
   return deliver(ctx, engine, message, { wait: args.wait, maxWait: args.maxWait });

@@ -100,6 +100,13 @@ export interface EngineOptions {
    * 'reader': only read (`outbox queue`, `show`): creates and writes nothing, so a read-only data folder can be inspected.
    */
   mode?: 'auto' | 'producer' | 'reader';
+  /**
+   * How long a process that becomes the sender waits before it opens its channel to other processes (default:
+   * it opens before sending). A command that sends one message and leaves passes a short wait: done sooner, it
+   * never opens one (listening costs a command about 3 ms); other processes asking meanwhile keep asking
+   * (holder-link.ts) until it answers or has left.
+   */
+  channelDelayMs?: number;
   /** Saves a copy of each sent message in the account's Sent folder (accounts with sentCopy.enabled). */
   sentCopy?: SentCopyWriter;
   /** Messages handed to the sender at once per account (default 10: twice the pool, so no connection waits). */

@@ -103,6 +103,7 @@ export class Outbox implements OutboxEngine {
       root: this.paths.root,
       mode: options.mode,
       autoSend,
+      channelDelayMs: options.channelDelayMs,
       logger,
       holding: () => this.store.holding,
       become: () => this.becomeSender(),

@@ -17,6 +17,8 @@ export interface HolderLinkDeps {
   root: string;
   mode: EngineOptions['mode'];
   autoSend: boolean;
+  /** See EngineOptions.channelDelayMs. */
+  channelDelayMs?: number | undefined;
   logger: Logger;
   /** Whether this process holds the journal now (the store says). */
   holding(): boolean;
@@ -36,6 +38,7 @@ export class HolderLink {
   private becoming: Promise<void> | null = null;
   /** Where other processes reach this one while it holds the sender lock. */
   private channel: ChannelServer | null = null;
+  private channelTimer: NodeJS.Timeout | null = null;
   private stopping = false;
 
   constructor(private readonly deps: HolderLinkDeps) {
@@ -74,16 +77,40 @@ export class HolderLink {
 
   private async becomeSender(): Promise<void> {
     await this.deps.become();
-    this.channel = new ChannelServer(channelAddress(this.deps.root), this.deps.handlers());
-    await this.channel.listen();
+    const delay = this.deps.channelDelayMs ?? 0;
+    if (delay <= 0) {
+      await this.openChannel();
+    } else {
+      this.channelTimer = setTimeout(() => {
+        this.channelTimer = null;
+        this.openChannel().catch((error: unknown) =>
+          named(this.deps.logger, 'outbox').warn(`other processes cannot reach this one: ${(error as Error).message}`),
+        );
+      }, delay);
+      // Never what keeps a process alive.
+      this.channelTimer.unref?.();
+    }
     this.deps.serving();
+  }
+
+  private async openChannel(): Promise<void> {
+    if (this.stopping || this.channel || this.role !== 'sender') return;
+    const channel = new ChannelServer(channelAddress(this.deps.root), this.deps.handlers());
+    this.channel = channel;
+    await channel.listen();
   }
 
   /** Stops watching for the lock and serving other processes (the lock itself is released last: release()). */
   async close(): Promise<void> {
     this.stopping = true;
     if (this.lockPoll) clearInterval(this.lockPoll);
+    this.clearChannelTimer();
     await this.channel?.close();
+  }
+
+  private clearChannelTimer(): void {
+    if (this.channelTimer) clearTimeout(this.channelTimer);
+    this.channelTimer = null;
   }
 
   release(): Promise<void> {
@@ -93,6 +120,7 @@ export class HolderLink {
   private lostLock(): void {
     named(this.deps.logger, 'outbox').warn('another process took the sender lock; this one stops sending');
     this.deps.lost();
+    this.clearChannelTimer();
     void this.channel?.close();
   }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutboxEvent } from '../../../electron/shared/message';
 import { FIRST_RETRY_MS, MAX_RETRY_MS } from '../../../electron/core/outbox/backoff';
+import { channelAddress, sendRequest } from '../../../electron/core/outbox/sender-channel';
 import { account, FakeNetwork, makeEngine, ManualClock, MemoryAccounts, ScriptedSender, tempDir } from './harness';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -375,5 +376,50 @@ describe('outbox engine', () => {
     const cancelled = await other.engine.cancel(later.id);
     expect(cancelled.state).toBe('failed');
     expect(cancelled.lastError?.code).toBe('CANCELLED');
+  });
+
+  it('a sender that opens its channel late (a one-message command) still answers what others asked meanwhile, once it does', async () => {
+    const dir = await tempDir();
+    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+    const address = channelAddress(path.join(dir, 'spool'));
+    // A send that takes a while: the holder is busy past its channel's delay.
+    let release!: () => void;
+    const slow = new ScriptedSender(async () => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return { outcome: 'sent', reply: '250 2.0.0 Ok', transcript: [] };
+    });
+    const holder = makeEngine(dir, { autoSend: false, sender: slow, channelDelayMs: 300 });
+    await holder.engine.start();
+    cleanups.push(() => holder.engine.stop({ graceMs: 0 }));
+    expect(holder.engine.role).toBe('sender');
+    const first = await holder.engine.enqueue(simple);
+    const waiting = await holder.engine.enqueue(simple);
+    const sending = holder.engine.sendNow(first.id);
+    // Within the delay nobody listens yet.
+    expect(await sendRequest(address, { op: 'flush' })).toBeNull();
+    const other = makeEngine(dir, { autoSend: false });
+    await other.engine.start();
+    cleanups.push(() => other.engine.stop());
+    expect(other.engine.role).toBe('producer');
+    const asked = Date.now();
+    const cancelled = await other.engine.cancel(waiting.id);
+    expect(Date.now() - asked).toBeGreaterThanOrEqual(150);
+    expect(cancelled).toMatchObject({ id: waiting.id, state: 'failed', lastError: { code: 'CANCELLED' } });
+    release();
+    expect((await sending).state).toBe('sent');
+  });
+
+  it('a one-message sender that is done within its channel delay never opens the channel', async () => {
+    const dir = await tempDir();
+    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+    const holder = makeEngine(dir, { autoSend: false, channelDelayMs: 300 });
+    await holder.engine.start();
+    const m = await holder.engine.enqueue(simple);
+    expect((await holder.engine.sendNow(m.id)).state).toBe('sent');
+    await holder.engine.stop();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Had the timer outlived stop(), the socket would be there now.
+    expect(await sendRequest(channelAddress(path.join(dir, 'spool')), { op: 'flush' })).toBeNull();
+    expect((await fs.readdir(path.join(dir, 'spool'))).filter((name) => name.includes('sock'))).toEqual([]);
   });
 });

@@ -120,6 +120,7 @@ export function makeEngine(
     clock?: Clock;
     autoSend?: boolean;
     lifetimeMs?: number | (() => number);
+    channelDelayMs?: number;
   } = {},
 ) {
   const accounts = parts.accounts ?? new MemoryAccounts(account());
@@ -133,6 +134,7 @@ export function makeEngine(
     ...(parts.clock ? { clock: parts.clock } : {}),
     ...(parts.autoSend !== undefined ? { autoSend: parts.autoSend } : {}),
     ...(parts.lifetimeMs !== undefined ? { lifetimeMs: parts.lifetimeMs } : {}),
+    ...(parts.channelDelayMs !== undefined ? { channelDelayMs: parts.channelDelayMs } : {}),
   });
   return { engine, accounts, sender, network };
 }
