@@ -82,11 +82,14 @@ const NODEMAILER_LAZY = {
     lazyDefault('index_js_7', './ses-transport/index.js'),
     lazyDefault('index_js_8', './fetch/index.js'),
   ],
-  'shared/index.js': [lazyDefault('index_js_1', '../fetch/index.js')],
+  // DNS and TLS: for a server named by its address, or reached without TLS (a local relay).
+  'shared/index.js': [lazyDefault('index_js_1', '../fetch/index.js'), lazyDefault('node_dns_1', 'node:dns')],
+  'smtp-connection/index.js': [lazyDefault('node_tls_1', 'node:tls')],
   // The MIME type table (about 75 KB), DKIM signing and the HTTP proxy client: for attachments by name, DKIM keys, proxies.
   'mime-funcs/index.js': [lazyNamespace('mimeTypes', './mime-types.js')],
   'mailer/index.js': [
     lazyNamespace('mimeTypes', '../mime-funcs/mime-types.js'),
+    lazyDefault('node_dns_1', 'node:dns'),
     lazyDefault('index_js_2', '../dkim/index.js'),
     lazyDefault('http_proxy_client_js_1', '../smtp-connection/http-proxy-client.js'),
   ],

@@ -8,7 +8,8 @@
 // path reads and checks the file itself, which reports the damage as usual. Memory stays bounded: at most
 // WINDOW bodies are asked for or held, and the worker exits once nothing was asked of it for a while
 // (the bodies it handed back wait for their turn).
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { workerThreads } from '../lazy-builtins';
 
 /** Only a real backlog is worth a thread: below this many waiting messages the send path reads them itself. */
 export const READ_AHEAD_MIN = 32;
@@ -150,7 +151,7 @@ export class ReadAhead {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    const worker = new (workerThreads().Worker)(WORKER_SOURCE, { eval: true });
     // Never what keeps a process alive: nobody waits for its answers.
     worker.unref();
     worker.on('message', (answers: Answer[]) => {

@@ -1,7 +1,8 @@
 // Maps an account's SMTP settings onto nodemailer pool options: TLS is never downgraded, certificate
 // checks are always on, and AUTH crosses plaintext only when the account explicitly allows it.
 import { createHash, X509Certificate } from 'node:crypto';
-import tls from 'node:tls';
+import type tls from 'node:tls';
+import { tlsModule } from '../lazy-builtins';
 import type { SMTPPoolOptions } from 'nodemailer';
 import type { AccountProfile, PinnedCertificate } from '../../shared/account';
 import { xoauth2String } from '../oauth/xoauth2';
@@ -49,12 +50,12 @@ export function pinnedTls(
   ca: tls.ConnectionOptions['ca'],
 ): Pick<tls.ConnectionOptions, 'ca' | 'checkServerIdentity'> {
   // `ca` replaces Node's roots: keep them (or the caller's own list) next to the pinned certificate.
-  const base = ca === undefined ? [...tls.rootCertificates] : Array.isArray(ca) ? [...ca] : [ca];
+  const base = ca === undefined ? [...tlsModule().rootCertificates] : Array.isArray(ca) ? [...ca] : [ca];
   const wanted = normalizeFingerprint(pinned.fingerprint256);
   return {
     ca: [...base, pinned.pem],
     checkServerIdentity: (host, cert) =>
-      normalizeFingerprint(cert.fingerprint256 ?? '') === wanted ? undefined : tls.checkServerIdentity(host, cert),
+      normalizeFingerprint(cert.fingerprint256 ?? '') === wanted ? undefined : tlsModule().checkServerIdentity(host, cert),
   };
 }
 
