@@ -61,6 +61,15 @@ function processStdout(): Output {
   return stdout;
 }
 
+/** What a standard descriptor is, or null when it cannot be told (closed): then Node's own stream is used. */
+function statOf(fd: number): fs.Stats | null {
+  try {
+    return fs.fstatSync(fd);
+  } catch {
+    return null;
+  }
+}
+
 /** Output thrown away (`>/dev/null`, cron's usual): as good as a file. Other devices (a terminal) are not. */
 function isDevNull(stat: fs.Stats): boolean {
   if (!stat.isCharacterDevice()) return false;
@@ -79,13 +88,8 @@ function isDevNull(stat: fs.Stats): boolean {
  * process left non-blocking (EAGAIN, from then on) goes through process.stdout.
  */
 function standardOutput(): Output {
-  let stat: fs.Stats;
-  try {
-    stat = fs.fstatSync(1);
-  } catch {
-    return processStdout();
-  }
-  if (process.platform === 'win32' || !(stat.isFile() || stat.isFIFO() || isDevNull(stat))) return processStdout();
+  const stat = statOf(1);
+  if (!stat || process.platform === 'win32' || !(stat.isFile() || stat.isFIFO() || isDevNull(stat))) return processStdout();
   let fallback: Output | undefined;
   let closed = false;
   return {
@@ -116,12 +120,8 @@ function standardOutput(): Output {
  * process.stdin, whose reads never block the process (Ctrl-C still works while it waits for input).
  */
 function standardInput(): InputStream {
-  let stat: fs.Stats;
-  try {
-    stat = fs.fstatSync(0);
-  } catch {
-    return process.stdin;
-  }
+  const stat = statOf(0);
+  if (!stat) return process.stdin;
   if (stat.isFile()) return descriptorInput((buffer) => Promise.resolve(fs.readSync(0, buffer, 0, buffer.length, null)));
   // A pipe is read on a thread of Node's pool, so the main thread stays free for signals while it waits.
   if (process.platform !== 'win32' && (stat.isFIFO() || stat.isSocket()))
@@ -192,11 +192,7 @@ export async function readAll(input: InputStream): Promise<string> {
 
 /** Whether fd 0 is a regular file (`< message.eml`): then a lone dot never ends the input, as with -i. */
 export function stdinIsFile(): boolean {
-  try {
-    return fs.fstatSync(0).isFile();
-  } catch {
-    return false;
-  }
+  return statOf(0)?.isFile() ?? false;
 }
 
 /** A file named on the command line, read as UTF-8; missing or unreadable is EX_NOINPUT. */
