@@ -3,6 +3,7 @@
 // mode are narrowed where Outbox owns them.
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
+import { writeAll } from './write-all';
 
 export const FILE_MODE = 0o600;
 export const DIR_MODE = 0o700;
@@ -22,7 +23,7 @@ export async function narrowMode(target: string, mode: number): Promise<void> {
 export async function copyPrivate(from: string, to: string): Promise<void> {
   const handle = await fs.open(to, 'wx', FILE_MODE);
   try {
-    for await (const chunk of createReadStream(from, { highWaterMark: 256 * 1024 })) await handle.write(chunk as Buffer);
+    for await (const chunk of createReadStream(from, { highWaterMark: 256 * 1024 })) await writeAll(handle, [chunk as Buffer], null);
     await handle.sync();
   } finally {
     await handle.close();

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fsyncDir } from '../fs/durable-write';
 import { FILE_MODE } from '../fs/private-files';
 import { mapFsError } from '../fs/fs-errors';
+import { appendAll, writeAll } from '../fs/write-all';
 import type { Logger } from '../ports';
 import type { JournalEntry, MessageRecord } from './record';
 import { applyEntry } from './record';
@@ -40,7 +41,8 @@ export async function ensureReserve(dir: string, bytes: number): Promise<boolean
     try {
       // Real zeros, not a sparse hole: the blocks must be allocated to be of use later.
       const zeros = Buffer.alloc(64 * 1024);
-      for (let written = 0; written < bytes; written += zeros.length) await handle.write(zeros, 0, Math.min(zeros.length, bytes - written));
+      for (let written = 0; written < bytes; written += zeros.length)
+        await writeAll(handle, [zeros.subarray(0, Math.min(zeros.length, bytes - written))], null);
       await handle.sync();
     } finally {
       await handle.close();
@@ -262,11 +264,8 @@ export class Journal {
     try {
       // The plain callback calls: this is the hot path, and FileHandle adds a promise and a signal per call.
       const fd = this.handle!.fd;
-      await new Promise<void>((resolve, reject) =>
-        fsCallback.write(fd, data, 0, data.length, null, (error) =>
-          error ? reject(error) : fsCallback.fdatasync(fd, (e) => (e ? reject(e) : resolve())),
-        ),
-      );
+      await appendAll(fd, data);
+      await new Promise<void>((resolve, reject) => fsCallback.fdatasync(fd, (e) => (e ? reject(e) : resolve())));
       this.size += data.length;
       this.logBytes += data.length;
       this.failures = 0;

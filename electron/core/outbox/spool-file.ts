@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { AppError } from '../../shared/errors';
 import type { OutboxMessage } from '../../shared/message';
 import { mapFsError } from '../fs/fs-errors';
+import { writeAll } from '../fs/write-all';
 import { DIR_MODE } from '../fs/private-files';
 import { bufferStream } from './body-cache';
 
@@ -88,7 +89,7 @@ export async function writeSpoolFile(
         if (next.done) {
           // The whole message at once, header final from the start.
           const sha256 = hash.digest('hex');
-          await handle.writev([Buffer.from(headerLine(metaLine.length - 1, bodyLength, sha256), 'latin1'), metaLine, chunk], 0);
+          await writeAll(handle, [Buffer.from(headerLine(metaLine.length - 1, bodyLength, sha256), 'latin1'), metaLine, chunk], 0);
           await finish(handle, tmpPath, finalPath);
           handle = undefined;
           const info: SpoolEntryInfo = { meta, bodyOffset, bodyLength, sha256 };
@@ -96,14 +97,14 @@ export async function writeSpoolFile(
           if (bodyLength > 0) info.bytes = chunk;
           return info;
         }
-        await handle.writev([Buffer.from(headerLine(metaLine.length - 1, 0, '0'.repeat(64)), 'latin1'), metaLine], 0);
+        await writeAll(handle, [Buffer.from(headerLine(metaLine.length - 1, 0, '0'.repeat(64)), 'latin1'), metaLine], 0);
       }
-      if (chunk.length > 0) await handle.write(chunk, 0, chunk.length, position);
+      await writeAll(handle, [chunk], position);
       position += chunk.length;
       if (next.done) break;
     }
     const sha256 = hash.digest('hex');
-    await handle!.write(headerLine(metaLine.length - 1, bodyLength, sha256), 0, 'latin1');
+    await writeAll(handle!, [Buffer.from(headerLine(metaLine.length - 1, bodyLength, sha256), 'latin1')], 0);
     await finish(handle!, tmpPath, finalPath);
     handle = undefined;
     return { meta, bodyOffset, bodyLength, sha256 };

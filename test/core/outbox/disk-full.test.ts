@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSpoolFile } from '../../../electron/core/outbox/spool-file';
 import { makeEngine, tempDir } from './harness';
 
 // A real full disk: a tiny tmpfs. Needs root (CI runs as root); elsewhere the suite says why it skips.
@@ -43,6 +44,10 @@ describe('a full disk', () => {
       const tmp = path.join(mountPoint, 'spool', 'tmp');
       for (const name of await fs.readdir(tmp)) expect((await fs.stat(path.join(tmp, name))).size).toBe(0);
       expect(await fs.readdir(path.join(mountPoint, 'spool', 'queue'))).toHaveLength(accepted.length);
+      // Every message accepted is whole: the disk filling up in the middle of one write (the kernel then takes part of
+      // it without an error) must fail that message, not leave it cut short in the queue.
+      for (const id of accepted)
+        await expect(readSpoolFile(path.join(mountPoint, 'spool', 'queue', `${id}.msg`), { verify: true })).resolves.toBeTruthy();
       // Space comes back (a message is removed); everything accepted before still leaves intact.
       await engine.remove(accepted.pop()!);
       network.set(true);
