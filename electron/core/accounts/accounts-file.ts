@@ -2,8 +2,8 @@
 // A file we cannot understand is copied aside and never rewritten, so no user data is lost to a bug or a downgrade.
 import { access, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ACCOUNTS_SCHEMA_VERSION, accountsFileSchema, type AccountProfile, type AccountsFile } from '../../shared/account';
 import { isDeepStrictEqual } from 'node:util';
+import { ACCOUNTS_SCHEMA_VERSION, accountsFileSchema, type AccountProfile, type AccountsFile } from '../../shared/account';
 import { writeFileDurable } from '../fs/durable-write';
 import type { AccountsCheckNote } from './accounts-checked';
 

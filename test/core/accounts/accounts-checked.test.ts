@@ -87,11 +87,27 @@ describe('accounts.json.checked', () => {
   it('a damaged or foreign note is no note', async () => {
     await addTwo(open('schema-a'));
     const bytes = await readFile(accountsPath);
-    for (const note of ['', 'not json', 'null', '[]', JSON.stringify({ v: 2, schema: 'schema-a', sha256: sha256(bytes) })]) {
+    // Bytes the schema refuses, so that only the note could let them through; the notes that name their hash are
+    // each wrong in one field alone (a note in order for the same bytes does let them through: the forged-note test).
+    const bad = Buffer.from(bytes.toString('utf8').replace('"port": 587', '"port": 99999'));
+    const hash = sha256(bad);
+    const notes = [
+      '',
+      'not json',
+      'null',
+      '[]',
+      JSON.stringify({ v: 2, schema: 'schema-a', sha256: hash }),
+      JSON.stringify({ v: '1', schema: 'schema-a', sha256: hash }),
+      JSON.stringify({ v: 1, schema: 'schema-b', sha256: hash }),
+      JSON.stringify({ v: 1, schema: 'schema-a', sha256: hash.toUpperCase() }),
+      JSON.stringify({ v: 1, schema: 'schema-a' }),
+    ];
+    for (const note of notes) {
       await writeFile(notePath, note);
-      const bad = Buffer.from(bytes.toString('utf8').replace('"port": 587', '"port": 99999'));
-      expect(parseAccountsFile(bad, new AccountsCheckNote(accountsPath, 'schema-a'))).toMatchObject({ ok: false });
+      expect(parseAccountsFile(bad, new AccountsCheckNote(accountsPath, 'schema-a')), note).toMatchObject({ ok: false });
     }
+    await writeFile(notePath, JSON.stringify({ v: 1, schema: 'schema-a', sha256: hash }));
+    expect(parseAccountsFile(bad, new AccountsCheckNote(accountsPath, 'schema-a'))).toMatchObject({ ok: true });
   });
 
   it('a file the schema changes (a default filled in, a name trimmed) is never noted, and reads as the schema makes it', async () => {
