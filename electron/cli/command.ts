@@ -23,6 +23,8 @@ export interface CliCommand<C> {
   run(ctx: CliContext, command: C): Promise<number>;
   /** false: the command works without the data folder (detect), so a wrong one is not checked first. */
   needsDataDir?: boolean;
+  /** True when this run does one short piece of work and leaves (MainOptions.inlineFileOps). */
+  oneShot?(command: C): boolean;
 }
 
 export function helpFor(topic: HelpCommand['topic']): HelpCommand {

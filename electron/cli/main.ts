@@ -14,7 +14,11 @@ zodConfig.jitless = true;
 
 void Promise.all([import('./program'), import('./io')]).then(async ([{ main }, { processIo }]) => {
   const io = processIo();
-  const code = await main(process.argv.slice(2), io, { invokedAs: process.argv[1] ?? '', handleSignals: true });
+  const code = await main(process.argv.slice(2), io, {
+    invokedAs: process.argv[1] ?? '',
+    handleSignals: true,
+    inlineFileOps: true,
+  });
   process.exitCode = code;
   // Run by the app's own executable (electron/main/cli-mode.ts), whose process never ends by itself: exit now.
   const embedded = (globalThis as { outboxCliExit?: (exitCode: number) => void }).outboxCliExit;

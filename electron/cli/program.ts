@@ -2,6 +2,7 @@
 // file only (its options, help and code: commands/*.ts), runs it on top of core/, prints any failure as one
 // line and returns its sysexits code. main.ts runs it for the real process.
 import { version } from '../../package.json';
+import { runFileOpsInline } from '../core/fs/file-ops';
 import { resolveDataDir } from '../core/paths/data-dir';
 import type { CliCommand, HelpCommand } from './command';
 import { readCommandHead, type CommandKey } from './command-line';
@@ -15,6 +16,11 @@ export interface MainOptions {
   invokedAs?: string;
   /** Ctrl-C and SIGTERM stop the engine cleanly (the real process only). */
   handleSignals?: boolean;
+  /**
+   * The process runs this one command and exits (the real process only): a command that leaves as soon as its work
+   * is done (CliCommand.oneShot) runs its file operations on this thread (core/fs/file-ops.ts).
+   */
+  inlineFileOps?: boolean;
 }
 
 /** Time an interrupted command gives a send in flight before it leaves it to the next start. */
@@ -79,6 +85,7 @@ export async function main(argv: readonly string[], io: CliIo, options: MainOpti
       out(io, await helpText(parsed.command.topic));
       return EX.OK;
     }
+    if (options.inlineFileOps && command.oneShot?.(parsed.command)) runFileOpsInline();
     ctx = new Context(resolveDataDir({ flag: parsed.dataDir ?? head.dataDir, env: io.env, cwd: io.cwd }), io);
     if (command.needsDataDir !== false) await ctx.checkDataDir();
     if (options.handleSignals) removeSignalHandlers = onInterrupt(ctx);

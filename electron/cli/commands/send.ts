@@ -221,4 +221,6 @@ export const sendCommand: CliCommand<{ name: 'send'; args: SendArgs }> = {
     return { command: { name: 'send', args }, dataDir: args.dataDir };
   },
   run: (ctx, command) => runSend(ctx, command.args),
+  // Queue and leave, or one attempt and leave; --wait stays to retry, with other work to do while a disk waits.
+  oneShot: (command) => !command.args.wait,
 };

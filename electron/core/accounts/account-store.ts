@@ -1,7 +1,7 @@
 // Account profiles in <dataDir>/accounts.json, their passwords in the keychain under the account id.
 // Shared with the `outbox` command: every call re-reads the file if another process changed it.
-import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileOps as fs } from '../fs/file-ops';
 import type { z } from 'zod';
 import {
   accountProfileSchema,
@@ -303,7 +303,7 @@ export class AccountStore {
   private mutate<T>(fn: () => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
       // The lock lives beside the file: the folder must exist first (a failure resurfaces from the write).
-      await mkdir(this.dataDir, { recursive: true, mode: 0o700 }).catch(() => undefined);
+      await fs.mkdir(this.dataDir, { recursive: true, mode: 0o700 }).catch(() => undefined);
       return withAccountsLock(this.filePath, this.logger, async () => {
         this.stamp = undefined;
         await this.refresh();
@@ -325,7 +325,7 @@ export class AccountStore {
     if (stamp === null) return;
     let bytes: Buffer;
     try {
-      bytes = await readFile(this.filePath);
+      bytes = await fs.readFile(this.filePath);
     } catch (error) {
       if (isMissing(error)) {
         this.stamp = null;
@@ -362,7 +362,7 @@ export class AccountStore {
 
   private async persist(next: AccountProfile[]): Promise<void> {
     // A failure here resurfaces, mapped, from the write below.
-    await mkdir(this.dataDir, { recursive: true, mode: 0o700 }).catch(() => undefined);
+    await fs.mkdir(this.dataDir, { recursive: true, mode: 0o700 }).catch(() => undefined);
     await writeFileDurable(this.filePath, serializeAccountsFile(next));
     this.accounts = next;
     // Our own write changes the stamp; re-reading once beats racing another writer for it.

@@ -1,8 +1,8 @@
 // Reading, writing and quarantining accounts.json: { schemaVersion: 1, accounts: [...] }.
 // A file we cannot understand is copied aside and never rewritten, so no user data is lost to a bug or a downgrade.
-import { access, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { fileOps as fs } from '../fs/file-ops';
 import { ACCOUNTS_SCHEMA_VERSION, accountsFileSchema, type AccountProfile, type AccountsFile } from '../../shared/account';
 import { writeFileDurable } from '../fs/durable-write';
 import type { AccountsCheckNote } from './accounts-checked';
@@ -69,12 +69,12 @@ export function serializeAccountsFile(accounts: readonly AccountProfile[]): stri
 export async function keepCorruptCopy(filePath: string, bytes: Uint8Array, now: number): Promise<string> {
   const dir = path.dirname(filePath);
   const prefix = `${path.basename(filePath)}.corrupt-`;
-  const kept = (await readdir(dir))
+  const kept = (await fs.readdir(dir))
     .filter((name) => name.startsWith(prefix))
     .sort()
     .reverse();
   for (const name of kept) {
-    const existing = await readFile(path.join(dir, name)).catch(() => null);
+    const existing = await fs.readFile(path.join(dir, name)).catch(() => null);
     if (existing !== null && Buffer.compare(existing, bytes) === 0) return path.join(dir, name);
   }
   const base = path.join(dir, prefix + new Date(now).toISOString().replace(/[:.]/g, '-'));
@@ -85,7 +85,7 @@ export async function keepCorruptCopy(filePath: string, bytes: Uint8Array, now: 
 }
 
 async function exists(p: string): Promise<boolean> {
-  return access(p).then(
+  return fs.access(p).then(
     () => true,
     () => false,
   );
@@ -101,7 +101,7 @@ export interface FileStamp {
 /** The file's stamp, or null when there is no file. */
 export async function statStamp(filePath: string): Promise<FileStamp | null> {
   try {
-    const s = await stat(filePath);
+    const s = await fs.stat(filePath);
     return { ino: s.ino, size: s.size, mtimeMs: s.mtimeMs };
   } catch (error) {
     if (isMissing(error)) return null;

@@ -1,8 +1,8 @@
 // Attachments waiting in Compose: each chosen or dropped file is copied into <dataDir>/attachments/<id>/, so a draft
 // keeps its files across restarts and the renderer only ever holds an id, never a path it could point anywhere.
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs/promises';
 import path from 'node:path';
+import { fileOps as fs } from '../fs/file-ops';
 import * as z from 'zod';
 import type { StagedAttachment } from '../../shared/compose';
 import { AppError } from '../../shared/errors';

@@ -1,6 +1,6 @@
 // Compose's work in main: a message from the window goes into the outbox with its staged attachments (after the
 // Undo send delay), then its draft and staged files are let go; Edit and Undo take an unsent message back out into a draft.
-import fs from 'node:fs/promises';
+import { fileOps as fs } from '../fs/file-ops';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { sendRequestSchema, type Draft, type SendRequest } from '../../shared/compose';
 import { AppError } from '../../shared/errors';

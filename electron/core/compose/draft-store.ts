@@ -1,8 +1,8 @@
 // Drafts on disk: one JSON file per draft in <dataDir>/drafts, written durably, so what the user was writing
 // is back after a restart or a crash. Attachments are referred to by staged id.
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs/promises';
 import path from 'node:path';
+import { fileOps as fs } from '../fs/file-ops';
 import * as z from 'zod';
 import { draftFieldsSchema, draftSaveSchema, type Draft, type DraftSave } from '../../shared/compose';
 import { AppError } from '../../shared/errors';

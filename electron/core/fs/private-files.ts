@@ -2,7 +2,7 @@
 // mode given at creation can only narrow under a umask, never widen). Folders made earlier with a wider
 // mode are narrowed where Outbox owns them.
 import { createReadStream } from 'node:fs';
-import fs from 'node:fs/promises';
+import { fileOps as fs } from './file-ops';
 import { writeAll } from './write-all';
 
 export const FILE_MODE = 0o600;

@@ -2,8 +2,7 @@
 // disk fills up (or a quota is reached) part way: the kernel writes what fits and returns the count, and only the
 // next write fails with ENOSPC. Whatever must be on disk whole (a spool file, a journal batch, a copy) is written
 // through these, which write the rest until it is all there or the write fails.
-import fsCallback from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
+import { fileOps, type OpenFile } from './file-ops';
 
 /** What a write that took nothing and said nothing means: there is no room. */
 function noRoom(): NodeJS.ErrnoException {
@@ -30,7 +29,7 @@ function after(buffers: readonly Uint8Array[], bytes: number): Uint8Array[] {
 }
 
 /** Writes every byte of `buffers`, in order, at `position` (null: at the file's current offset). */
-export async function writeAll(handle: Pick<FileHandle, 'writev'>, buffers: readonly Uint8Array[], position: number | null): Promise<void> {
+export async function writeAll(handle: Pick<OpenFile, 'writev'>, buffers: readonly Uint8Array[], position: number | null): Promise<void> {
   let pending = buffers.filter((b) => b.length > 0);
   let at = position;
   while (pending.length > 0) {
@@ -42,7 +41,7 @@ export async function writeAll(handle: Pick<FileHandle, 'writev'>, buffers: read
 }
 
 /** The same for a plain descriptor opened for appending, with Node's callback calls (the journal's hot path). */
-export function appendAll(fd: number, data: Uint8Array, write: typeof fsCallback.write = fsCallback.write): Promise<void> {
+export function appendAll(fd: number, data: Uint8Array, write: typeof fileOps.write = fileOps.write): Promise<void> {
   return new Promise((resolve, reject) => {
     const step = (offset: number): void => {
       write(fd, data, offset, data.length - offset, null, (error, written) => {

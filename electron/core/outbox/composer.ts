@@ -1,10 +1,10 @@
 // Turns what the user asked to send into the exact RFC 5322 bytes, once: nodemailer's composer for
 // structured messages (attachments streamed from disk), and a streaming header pass for sendmail input.
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { domainToASCII } from 'node:url';
+import { fileOps as fs, type OpenFile } from '../fs/file-ops';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { AccountProfile } from '../../shared/account';
 import { needsSmtpUtf8 } from '../../shared/intl-address';
@@ -72,8 +72,8 @@ function parseMailboxes(values: string[], field: string): string[] {
  * cannot block the open, then fstat on the open file, so the file checked is the file read: only regular
  * files are taken.
  */
-async function openAttachments(paths: string[]): Promise<fs.FileHandle[]> {
-  const handles: fs.FileHandle[] = [];
+async function openAttachments(paths: string[]): Promise<OpenFile[]> {
+  const handles: OpenFile[] = [];
   for (const file of paths) {
     try {
       const before = await fs.stat(file);

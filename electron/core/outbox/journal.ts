@@ -1,8 +1,7 @@
 // The spool's state journal: message states and attempts as an append-only log with group commit
 // (one fdatasync covers every change made meanwhile), compacted into a snapshot now and then.
-import fsCallback from 'node:fs';
-import fs from 'node:fs/promises';
 import path from 'node:path';
+import { fileOps as fs, type OpenFile } from '../fs/file-ops';
 import { fsyncDir } from '../fs/durable-write';
 import { FILE_MODE } from '../fs/private-files';
 import { mapFsError } from '../fs/fs-errors';
@@ -130,7 +129,7 @@ interface Waiter {
 
 /** The writer side; only the process holding the sender lock opens it. */
 export class Journal {
-  private handle: fs.FileHandle | null = null;
+  private handle: OpenFile | null = null;
   /** Set when close() begins: what is appended after that is dropped (see `dropped`). */
   private closed = false;
   private size = 0;
@@ -265,7 +264,7 @@ export class Journal {
       // The plain callback calls: this is the hot path, and FileHandle adds a promise and a signal per call.
       const fd = this.handle!.fd;
       await appendAll(fd, data);
-      await new Promise<void>((resolve, reject) => fsCallback.fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+      await fs.fdatasync(fd);
       this.size += data.length;
       this.logBytes += data.length;
       this.failures = 0;
@@ -337,7 +336,7 @@ export class Journal {
     this.pending = [];
     this.waiters = [];
     const tmp = path.join(this.dir, `${SNAPSHOT}.tmp`);
-    let newLog: fs.FileHandle | undefined;
+    let newLog: OpenFile | undefined;
     try {
       const handle = await fs.open(tmp, 'w', 0o600);
       try {

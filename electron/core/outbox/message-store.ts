@@ -2,9 +2,9 @@
 // and reading them back (from memory in the process that holds the journal, from disk in any other). The
 // dispatcher, the sending side and the intake work over the MessageStore interface; only this file writes
 // the journal.
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { finished, type Readable } from 'node:stream';
+import { fileOps as fs } from '../fs/file-ops';
 import type { OutboxEvent, OutboxMessage } from '../../shared/message';
 import type { Clock, Logger } from '../ports';
 import type { ListFilter } from './engine-api';

@@ -1,8 +1,8 @@
 // Quarantine: a message whose stored bytes no longer match what was taken in is never sent, but it stays in
 // the outbox, state 'quarantined', with why and what the user can do. Its file (if any) goes to quarantine/
 // beside a reason file, so the folder alone is enough to list it again even if the journal lost it.
-import fs from 'node:fs/promises';
 import path from 'node:path';
+import { fileOps as fs } from '../fs/file-ops';
 import type { ErrorInfo } from '../../shared/errors';
 import { writeFileDurable } from '../fs/durable-write';
 import { recordFromSpool, type MessageRecord } from './record';

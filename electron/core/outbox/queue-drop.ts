@@ -3,9 +3,9 @@
 // lock, no preferences): a script's sendmail call validates, writes tmp/ (fsync), renames into queue/, syncs
 // the folder and exits. The process holding the sender lock, if any, takes the file in from its watcher.
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { fileOps as fs } from '../fs/file-ops';
 import type { AccountProfile } from '../../shared/account';
 import { AppError } from '../../shared/errors';
 import type { OutboxMessage } from '../../shared/message';

@@ -1,7 +1,7 @@
 // Start-up repair of the spool after a crash, a kill or a stop: finishes interrupted removals, returns
 // messages caught mid-send to the queue, quarantines messages whose file went missing, lists quarantined
 // files the journal lost, and prunes old sent mail.
-import fs from 'node:fs/promises';
+import { fileOps as fs } from '../fs/file-ops';
 import type { Journal } from './journal';
 import { markQuarantined, scanQuarantine } from './quarantine';
 import { putEntry, type MessageRecord } from './record';

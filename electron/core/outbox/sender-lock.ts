@@ -1,9 +1,9 @@
 // The sender lock: one process at a time sends the spool and writes its journal. A lock whose process
 // is gone (or that has not been refreshed for minutes, in case its pid was reused) is taken over.
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileOps as fs } from '../fs/file-ops';
 
 export interface LockOwner {
   pid: number;

@@ -1,6 +1,6 @@
 // Sending one message at a time per connection slot: the attempt itself, its outcome recorded in the
 // journal, holding an account whose sign-in fails, progress for large messages, and moving sent files.
-import fs from 'node:fs/promises';
+import { fileOps as fs } from '../fs/file-ops';
 import type { AccountProfile } from '../../shared/account';
 import { AppError, toErrorInfo } from '../../shared/errors';
 import type { MessageState } from '../../shared/message';

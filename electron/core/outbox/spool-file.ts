@@ -2,9 +2,9 @@
 // Written to tmp/, fsynced, then renamed into queue/ so that a half-written message is never visible.
 import { createHash } from 'node:crypto';
 import fsCallback, { createReadStream } from 'node:fs';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { fileOps as fs, type OpenFile } from '../fs/file-ops';
 import { AppError } from '../../shared/errors';
 import type { OutboxMessage } from '../../shared/message';
 import { mapFsError } from '../fs/fs-errors';
@@ -44,7 +44,7 @@ function headerLine(metaLength: number, bodyLength: number, sha256: string): str
 }
 
 export interface TempFile {
-  handle: fs.FileHandle;
+  handle: OpenFile;
   path: string;
 }
 
@@ -62,7 +62,7 @@ export async function writeSpoolFile(
   const bodyOffset = HEADER_LENGTH + metaLine.length;
   const hash = createHash('sha256');
   let bodyLength = 0;
-  let handle: fs.FileHandle | undefined;
+  let handle: OpenFile | undefined;
   let tmpPath = '';
   try {
     // Gather up to 256 KB: a small message is then written with one call, a large one in 256 KB steps,
@@ -116,7 +116,7 @@ export async function writeSpoolFile(
   }
 }
 
-async function finish(handle: fs.FileHandle, tmpPath: string, finalPath: string): Promise<void> {
+async function finish(handle: OpenFile, tmpPath: string, finalPath: string): Promise<void> {
   await handle.sync();
   await handle.close();
   try {
@@ -248,7 +248,7 @@ export async function checkSpoolBody(file: string, expected: BodyExpectation, wh
   if (expected.bodyLength <= INLINE_BODY) return checkInlineBody(file, expected, when);
   if (expected.bodyLength <= SMALL_BODY) return checkSmallBody(file, expected, when);
   const name = path.basename(file);
-  let handle: fs.FileHandle;
+  let handle: OpenFile;
   try {
     handle = await fs.open(file, 'r');
   } catch (error) {

@@ -1,8 +1,8 @@
 // Where the spool keeps things inside the data directory, and the ids of its messages.
 // tmp/ and queue/ share a file system so that moving a finished message into the queue is one atomic rename.
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
 import path from 'node:path';
+import { fileOps as fs } from '../fs/file-ops';
 import { mapFsError } from '../fs/fs-errors';
 import { DIR_MODE, FILE_MODE } from '../fs/private-files';
 

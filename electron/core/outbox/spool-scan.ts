@@ -1,7 +1,7 @@
 // Reconciles the queue folder with the journal: finds messages dropped by other processes, checks them,
 // and quarantines damaged ones (moved aside with a note saying why, and listed), so the rest carries on.
-import fs from 'node:fs/promises';
 import path from 'node:path';
+import { fileOps as fs } from '../fs/file-ops';
 import { toErrorInfo, type ErrorInfo } from '../../shared/errors';
 import { moveToQuarantine, recordForDamagedFile, unreadableError } from './quarantine';
 import type { MessageRecord } from './record';

@@ -2,8 +2,8 @@
 // after the previous enqueue's folder sync waits on the file-system journal, so that wait moves off the enqueue
 // path. A process that takes in one message (`outbox send`) makes no spare it would only delete at exit.
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs/promises';
 import path from 'node:path';
+import { fileOps as fs } from '../fs/file-ops';
 import type { TempFile } from './spool-file';
 
 /** Younger than the start-up clean-up of tmp/ (an hour), so a spare is never removed under us. */

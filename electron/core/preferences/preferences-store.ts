@@ -1,7 +1,7 @@
 // preferences.json in the data folder: read once, validated, written durably on change; the app and the
 // `outbox` command read the same file. An unreadable file means the defaults, never a failure to start.
-import fs from 'node:fs/promises';
 import path from 'node:path';
+import { fileOps as fs } from '../fs/file-ops';
 import {
   DEFAULT_PREFERENCES,
   preferencesPatchSchema,

@@ -6,24 +6,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { writeFileDurable } from '../../../electron/core/fs/durable-write';
+import { fileOps } from '../../../electron/core/fs/file-ops';
 
 // Lets one test make the disk "fill up" halfway through writing the temp file.
-const disk = vi.hoisted(() => ({ failWith: null as string | null }));
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:fs/promises')>();
-  const open = (async (...args: Parameters<typeof real.open>) => {
-    const handle = await real.open(...args);
-    const code = disk.failWith;
-    if (code !== null) {
-      handle.writeFile = async (data: string | Uint8Array) => {
-        const bytes = Buffer.from(data);
-        await handle.write(bytes.subarray(0, bytes.length >> 1));
-        throw Object.assign(new Error(`${code}: no space left on device, write`), { code });
-      };
-    }
-    return handle;
-  }) as typeof real.open;
-  return { ...real, open, default: { ...real, open } };
+const disk = { failWith: null as string | null };
+const realOpen = fileOps.open;
+vi.spyOn(fileOps, 'open').mockImplementation(async (...args: Parameters<typeof realOpen>) => {
+  const handle = await realOpen(...args);
+  const code = disk.failWith;
+  if (code !== null) {
+    handle.writeFile = async (data: string | Uint8Array) => {
+      const bytes = Buffer.from(data);
+      await handle.writev([bytes.subarray(0, bytes.length >> 1)]);
+      throw Object.assign(new Error(`${code}: no space left on device, write`), { code });
+    };
+  }
+  return handle;
 });
 
 let dir: string;
