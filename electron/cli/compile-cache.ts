@@ -45,10 +45,25 @@ function privateFolder(dir: string): boolean {
 }
 
 /**
- * Turns the compile cache on for the code loaded after this call (`ownDir`: the folder of this program's
- * built files). Returns how: 'node' (Node's own), 'v8' (this file's), or 'off'.
+ * Which kind of run this is, for the cache: V8's cache of a file holds the functions the run that made it compiled,
+ * and the first run after an install is most often `outbox account add`, whose cache of the files every command
+ * shares would leave each later send compiling its own functions again. So each kind of run keeps its own: the
+ * command's name, a queue-only send apart from one that attempts. A guess from the command line, before it is
+ * parsed: a wrong guess costs time, nothing else.
  */
-export function enableCompileCache(ownDir: string, env: NodeJS.ProcessEnv = process.env): 'node' | 'v8' | 'off' {
+export function cacheVariant(argv: readonly string[], invokedAs = ''): string {
+  const sendmail = /^sendmail(\.c?js)?$/.test(path.basename(invokedAs));
+  const first = argv.find((arg, i) => !arg.startsWith('-') && argv[i - 1] !== '--data-dir');
+  const command = sendmail || first === undefined || !/^[a-z]+$/.test(first) ? 'send' : first;
+  if (command !== 'send') return command;
+  return argv.some((arg) => arg === '--queue-only' || arg === '-odq' || arg === '-odd') ? 'send-queue' : 'send';
+}
+
+/**
+ * Turns the compile cache on for the code loaded after this call (`ownDir`: the folder of this program's
+ * built files; `variant`: cacheVariant()). Returns how: 'node' (Node's own), 'v8' (this file's), or 'off'.
+ */
+export function enableCompileCache(ownDir: string, variant = 'any', env: NodeJS.ProcessEnv = process.env): 'node' | 'v8' | 'off' {
   if (env.NODE_DISABLE_COMPILE_CACHE) return 'off';
   const nodeOwn = (Module as unknown as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
   if (typeof nodeOwn === 'function') {
@@ -81,7 +96,7 @@ export function enableCompileCache(ownDir: string, env: NodeJS.ProcessEnv = proc
     } catch {
       return compile.call(this, content, filename);
     }
-    const file = path.join(dir, `${cacheKey(own, filename)}-${stamp}.v8`);
+    const file = path.join(dir, `${cacheKey(own, filename)}@${variant}-${stamp}.v8`);
     const cachedData = readInto(file);
     const script = new vm.Script(internals.wrap(content), { filename, cachedData });
     if (!cachedData || script.cachedDataRejected) pending.push({ file, script });
@@ -126,7 +141,7 @@ function installKey(own: string): string {
 }
 
 /**
- * Keeps, for each of the program's files still there, its newest cache file; the cache of files a later build
+ * Keeps, for each of the program's files still there and each kind of run, its newest cache file; the cache of files a later build
  * removed, older caches of the same file and temporary files left by a run that was killed are deleted.
  */
 function pruneCache(dir: string, own: string): void {
@@ -147,7 +162,8 @@ function pruneCache(dir: string, own: string): void {
         continue;
       }
       const key = match[1]!;
-      if (!present.has(key)) {
+      // Files of the layout before variants (no @) go too.
+      if (!present.has(key.split('@')[0]!) || !key.includes('@')) {
         fs.rmSync(file, { force: true });
         continue;
       }

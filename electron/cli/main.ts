@@ -2,9 +2,9 @@
 // runs the program on the real process and exits with its code.
 // This file stays small: the compile cache goes on first, then the program (in chunks beside this file)
 // is loaded, and each command loads its own code when it runs (program.ts).
-import { enableCompileCache } from './compile-cache';
+import { cacheVariant, enableCompileCache } from './compile-cache';
 
-enableCompileCache(__dirname);
+enableCompileCache(__dirname, cacheVariant(process.argv.slice(2), process.argv[1]));
 
 // zod compiles a parser (new Function) for each object schema when it is built and first used: worth it in the
 // long-running app, about 8 ms of every command here, which parses accounts.json once. The validation is the

@@ -124,6 +124,31 @@ describe.skipIf(nodeOwnCache)('the command compile cache (Node without its own)'
     expect([...cacheFiles(root).keys()].sort()).toEqual(kept.sort());
   });
 
+  it('keeps a cache per kind of run, so a send never runs on the cache that account add made of the files they share', async () => {
+    const parent = path.join(cacheParent, 'variants');
+    mkdirSync(parent);
+    const add = await run([...relayAccountArgs('Ann', 'ann@example.com', '127.0.0.1', '9')], parent);
+    expect(add.code, add.stderr).toBe(0);
+    const root = path.join(parent, `outbox-compile-cache-${uid}`);
+    const afterAdd = [...cacheFiles(root).keys()];
+    const queued = await run(['send', '-t', '--queue-only'], parent);
+    expect(queued.code, queued.stderr).toBe(0);
+    const made = [...cacheFiles(root).keys()].filter((f) => !afterAdd.includes(f));
+    // The program and the context serve both commands: each kind of run has its own cache of them.
+    const kinds = (chunk: string) =>
+      [...cacheFiles(root).keys()]
+        .map((f) => path.basename(f))
+        .filter((f) => f.startsWith(`chunks_${chunk}-`))
+        .map((f) => /@(.+)-\d+-\d+\.v8$/.exec(f)?.[1]);
+    expect(kinds('program').sort()).toEqual(['account', 'send-queue']);
+    expect(kinds('context').sort()).toEqual(['account', 'send-queue']);
+    expect(made.every((f) => path.basename(f).includes('@send-queue-'))).toBe(true);
+    // The same kind of run again reads its own: nothing new is written.
+    const again = await run(['send', '-t', '--queue-only'], parent);
+    expect(again.code).toBe(0);
+    expect(cacheFiles(root).size).toBe(afterAdd.length + made.length);
+  });
+
   it('neither reads nor writes a cache folder that others can write', async () => {
     const parent = path.join(cacheParent, 'open');
     const root = path.join(parent, `outbox-compile-cache-${uid}`);
