@@ -10,18 +10,13 @@ import Module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
-
-interface NodeModule {
-  exports: unknown;
-  filename: string;
-  paths: string[];
-  require(id: string): unknown;
-}
+import { usePacks, type NodeModule } from './chunk-packs';
 
 interface ModuleInternals {
   prototype: { _compile(this: NodeModule, content: string, filename: string): unknown };
   _resolveFilename(request: string, parent: NodeModule, isMain: boolean, options?: { paths?: string[] }): string;
   _cache: Record<string, unknown>;
+  _load(request: string, parent: NodeModule | null, isMain: boolean): unknown;
   wrap(script: string): string;
 }
 
@@ -103,6 +98,11 @@ export function enableCompileCache(ownDir: string, variant = 'any', env: NodeJS.
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
     return wrapper.call(this.exports, this.exports, requireFor(this, internals), this, filename, path.dirname(filename));
   };
+  // Packs pay off with this cache only: each is one script, and its cache holds what the run used of its chunks.
+  usePacks(path.join(own, 'chunks'), {
+    load: (file) => internals._load(file, null, false),
+    requireFor: (module) => requireFor(module, internals),
+  });
 
   // Made after the run, the cache holds the functions this command compiled, not only the top level.
   process.once('exit', () => {
