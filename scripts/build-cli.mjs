@@ -238,7 +238,31 @@ const lazyLibmimeTables = {
  * __outboxVendorRequire (a free name the minifier keeps), which the last step turns into require("./vendor-NAME.cjs"),
  * the form the packaging's file list (electron-builder.config.cjs) follows.
  */
-const VENDOR = ['iconv-lite', 'encoding-japanese', 'zod'];
+const VENDOR = ['iconv-lite', 'encoding-japanese', 'zod', 'providers'];
+
+/**
+ * The bundled provider data (electron/core/autodetect/data/providers.json, 87 KB) is read by autodetection and, at a
+ * send's first look at its sending limits, only when the account's server is Gmail's (to tell Gmail's own addresses
+ * from a Google Workspace domain): about 1 ms of every other send for the chunk that held it. It is built into a
+ * vendor file of its own (chunks/vendor-providers.cjs), and each import of it becomes an object whose properties are
+ * read from that file at their first read.
+ */
+const PROVIDERS_JSON = /[\\/]electron[\\/]core[\\/]autodetect[\\/]data[\\/]providers\.json$/;
+
+const lazyProviders = {
+  name: 'lazy-providers',
+  setup(b) {
+    b.onResolve({ filter: /[\\/]providers\.json$/ }, async (args) => {
+      const file = path.resolve(args.resolveDir, args.path);
+      return PROVIDERS_JSON.test(file) ? { path: file, namespace: 'lazy-providers' } : undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-providers' }, () => ({
+      contents:
+        'export default new Proxy({}, { get: (_, key) => __outboxVendorRequire("providers")[key], has: (_, key) => key in __outboxVendorRequire("providers") });',
+      loader: 'js',
+    }));
+  },
+};
 
 function linkVendors(outdir, file, text) {
   return text.replace(/__outboxVendorRequire\("([a-z-]+)"\)/g, (call, name) => {
@@ -266,7 +290,9 @@ async function buildVendors(common, outdir, root) {
               sourcefile: 'vendor-zod.js',
             },
           }
-        : { entryPoints: [name] };
+        : name === 'providers'
+          ? { entryPoints: [path.join(root, 'electron/core/autodetect/data/providers.json')], plugins: [largeJsonAsString] }
+          : { entryPoints: [name] };
     const result = await build({
       ...common,
       ...entry,
@@ -408,7 +434,7 @@ export async function buildCli(common, root) {
     entryNames: '[name]',
     chunkNames: 'chunks/[name]-[hash]',
     outExtension: { '.js': '.cjs' },
-    plugins: [lazyLibmimeTables, lazyNodemailerModules, largeJsonAsString, lazyZod],
+    plugins: [lazyLibmimeTables, lazyNodemailerModules, lazyProviders, largeJsonAsString, lazyZod],
     // Inline, so that the second pass reads it and its map leads back to the TypeScript sources.
     sourcemap: 'inline',
     write: false,

@@ -98,4 +98,19 @@ describe('outbox account set', () => {
     expect(r.stderr).toContain('has no IMAP server');
     expect(r.stderr).toMatch(/add it again with --imap-host, --imap-port and --imap-security/);
   });
+
+  it("matches Gmail's server to Gmail for a gmail.com address and to Google Workspace for an address of one's own", async () => {
+    // The bundled provider data that tells the two apart is read only then (the CLI build loads it at its first read).
+    const own = new Workspace();
+    try {
+      const gmail = await own.run([...relayAccountArgs('Gmail', 'ann@gmail.com', 'smtp.gmail.com', '587')]);
+      const domain = await own.run([...relayAccountArgs('Work', 'ann@example.com', 'smtp.gmail.com', '587')]);
+      expect([gmail.code, domain.code], gmail.stderr + domain.stderr).toEqual([0, 0]);
+      const said = async (account: string) => (await own.run(['account', 'set', account, '--profile', 'auto'])).stdout;
+      expect(await said(gmail.stdout.trim())).toMatch(/\(Gmail's profile \(gmail\)/);
+      expect(await said(domain.stdout.trim())).toMatch(/\(Google Workspace's profile \(google-workspace\)/);
+    } finally {
+      own.remove();
+    }
+  });
 });
