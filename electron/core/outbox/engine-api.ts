@@ -104,7 +104,8 @@ export interface EngineOptions {
    * How long a process that becomes the sender waits before it opens its channel to other processes (default:
    * it opens before sending). A command that sends one message and leaves passes a short wait: done sooner, it
    * never opens one (listening costs a command about 3 ms); other processes asking meanwhile keep asking
-   * (holder-link.ts) until it answers or has left.
+   * (holder-link.ts) until it answers or has left. Watching the queue folder for other processes' drops starts
+   * then too: such a command sends only its own message, and a request naming a drop takes it in anyway.
    */
   channelDelayMs?: number;
   /** Saves a copy of each sent message in the account's Sent folder (accounts with sentCopy.enabled). */

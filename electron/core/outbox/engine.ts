@@ -107,6 +107,10 @@ export class Outbox implements OutboxEngine {
       logger,
       holding: () => this.store.holding,
       become: () => this.becomeSender(),
+      reachable: (late) => {
+        this.intake.watch();
+        if (late) void this.intake.ingestNew();
+      },
       handlers: () =>
         requestHandlers(
           this,
@@ -147,7 +151,6 @@ export class Outbox implements OutboxEngine {
     const damaged = await this.store.open();
     await this.intake.recover(damaged);
     this.sentCopies?.kick();
-    this.intake.watch();
   }
 
   /** Another process took the sender lock: this one stops sending and reads from disk again. */

@@ -22,8 +22,13 @@ export interface HolderLinkDeps {
   logger: Logger;
   /** Whether this process holds the journal now (the store says). */
   holding(): boolean;
-  /** Takes over as the holder: opens the journal, recovers the spool, watches the queue folder. */
+  /** Takes over as the holder: opens the journal, recovers the spool. */
   become(): Promise<void>;
+  /**
+   * The holder is there for other processes (its channel opens now): watch for their drops, and take in those made
+   * since it took over when this comes `late` (after EngineOptions.channelDelayMs).
+   */
+  reachable(late: boolean): void;
   /** What other processes' requests are answered with, once this process holds the lock. */
   handlers(): RequestHandlers;
   /** The channel listens: sending may start. */
@@ -79,11 +84,11 @@ export class HolderLink {
     await this.deps.become();
     const delay = this.deps.channelDelayMs ?? 0;
     if (delay <= 0) {
-      await this.openChannel();
+      await this.openChannel(false);
     } else {
       this.channelTimer = setTimeout(() => {
         this.channelTimer = null;
-        this.openChannel().catch((error: unknown) =>
+        this.openChannel(true).catch((error: unknown) =>
           named(this.deps.logger, 'outbox').warn(`other processes cannot reach this one: ${(error as Error).message}`),
         );
       }, delay);
@@ -93,8 +98,9 @@ export class HolderLink {
     this.deps.serving();
   }
 
-  private async openChannel(): Promise<void> {
+  private async openChannel(late: boolean): Promise<void> {
     if (this.stopping || this.channel || this.role !== 'sender') return;
+    this.deps.reachable(late);
     const channel = new ChannelServer(channelAddress(this.deps.root), this.deps.handlers());
     this.channel = channel;
     await channel.listen();
@@ -121,7 +127,10 @@ export class HolderLink {
     named(this.deps.logger, 'outbox').warn('another process took the sender lock; this one stops sending');
     this.deps.lost();
     this.clearChannelTimer();
-    void this.channel?.close();
+    // Closed for good: becoming the holder again opens a new one.
+    const channel = this.channel;
+    this.channel = null;
+    void channel?.close();
   }
 
   // ---- commands: the holder applies them; others ask the holder ---------------------------------

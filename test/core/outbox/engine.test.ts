@@ -409,6 +409,34 @@ describe('outbox engine', () => {
     expect((await sending).state).toBe('sent');
   });
 
+  it('a one-message sender still busy when its channel opens takes in what other processes dropped meanwhile', async () => {
+    const dir = await tempDir();
+    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+    let release!: () => void;
+    const slow = new ScriptedSender(async () => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return { outcome: 'sent', reply: '250 2.0.0 Ok', transcript: [] };
+    });
+    const holder = makeEngine(dir, { autoSend: false, sender: slow, channelDelayMs: 300 });
+    await holder.engine.start();
+    cleanups.push(() => holder.engine.stop({ graceMs: 0 }));
+    const own = await holder.engine.enqueue(simple);
+    const sending = holder.engine.sendNow(own.id);
+    const other = makeEngine(dir, { autoSend: false });
+    await other.engine.start();
+    cleanups.push(() => other.engine.stop());
+    const dropped = await other.engine.enqueue(simple);
+    const deadline = Date.now() + 5_000;
+    while (!(await holder.engine.get(dropped.id)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(await holder.engine.get(dropped.id)).toMatchObject({ id: dropped.id, state: 'queued' });
+    // And from then on, as they come.
+    const later = await other.engine.enqueue(simple);
+    while (!(await holder.engine.get(later.id)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(await holder.engine.get(later.id)).toMatchObject({ id: later.id, state: 'queued' });
+    release();
+    expect((await sending).state).toBe('sent');
+  });
+
   it('a one-message sender that is done within its channel delay never opens the channel', async () => {
     const dir = await tempDir();
     cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
