@@ -141,8 +141,9 @@ function installKey(own: string): string {
 }
 
 /**
- * Keeps, for each of the program's files still there and each kind of run, its newest cache file; the cache of files a later build
- * removed, older caches of the same file and temporary files left by a run that was killed are deleted.
+ * Keeps, for each of the program's files still there and each kind of run, its newest cache file; the cache of
+ * files a later build removed, older caches of the same file and temporary files left by a run that was killed are
+ * deleted.
  */
 function pruneCache(dir: string, own: string): void {
   try {

@@ -378,11 +378,10 @@ describe('outbox engine', () => {
     expect(cancelled.lastError?.code).toBe('CANCELLED');
   });
 
-  it('a sender that opens its channel late (a one-message command) still answers what others asked meanwhile, once it does', async () => {
+  /** A one-message sender (its channel opens after 300 ms) whose send takes until release(): busy past the delay. */
+  async function busyOneMessageSender() {
     const dir = await tempDir();
     cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
-    const address = channelAddress(path.join(dir, 'spool'));
-    // A send that takes a while: the holder is busy past its channel's delay.
     let release!: () => void;
     const slow = new ScriptedSender(async () => {
       await new Promise<void>((resolve) => (release = resolve));
@@ -391,6 +390,12 @@ describe('outbox engine', () => {
     const holder = makeEngine(dir, { autoSend: false, sender: slow, channelDelayMs: 300 });
     await holder.engine.start();
     cleanups.push(() => holder.engine.stop({ graceMs: 0 }));
+    return { dir, holder, release: () => release() };
+  }
+
+  it('a sender that opens its channel late (a one-message command) still answers what others asked meanwhile, once it does', async () => {
+    const { dir, holder, release } = await busyOneMessageSender();
+    const address = channelAddress(path.join(dir, 'spool'));
     expect(holder.engine.role).toBe('sender');
     const first = await holder.engine.enqueue(simple);
     const waiting = await holder.engine.enqueue(simple);
@@ -410,16 +415,7 @@ describe('outbox engine', () => {
   });
 
   it('a one-message sender still busy when its channel opens takes in what other processes dropped meanwhile', async () => {
-    const dir = await tempDir();
-    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
-    let release!: () => void;
-    const slow = new ScriptedSender(async () => {
-      await new Promise<void>((resolve) => (release = resolve));
-      return { outcome: 'sent', reply: '250 2.0.0 Ok', transcript: [] };
-    });
-    const holder = makeEngine(dir, { autoSend: false, sender: slow, channelDelayMs: 300 });
-    await holder.engine.start();
-    cleanups.push(() => holder.engine.stop({ graceMs: 0 }));
+    const { dir, holder, release } = await busyOneMessageSender();
     const own = await holder.engine.enqueue(simple);
     const sending = holder.engine.sendNow(own.id);
     const other = makeEngine(dir, { autoSend: false });
