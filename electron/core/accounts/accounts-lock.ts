@@ -6,11 +6,16 @@ import { mapFsError } from '../fs/fs-errors';
 import type { Logger } from '../ports';
 import { named } from '../logging';
 
-/** proper-lockfile makes its lock folder with a bare mkdir (0777 under umask 000): this one is private whatever the umask. */
-const privateFs = {
+/**
+ * proper-lockfile makes its lock folder with a bare mkdir (0777 under umask 000): this one is private whatever the umask.
+ * Made at the first lock: copying node:fs reads its every property, fs.promises too, which loads Node's promises API
+ * (and readline) into a command that only reads accounts.
+ */
+const privateFs = (): typeof fsCallback => ({
   ...fsCallback,
-  mkdir: (dir: string, callback: (error: NodeJS.ErrnoException | null) => void) => fsCallback.mkdir(dir, { mode: 0o700 }, callback),
-};
+  mkdir: ((dir: string, callback: (error: NodeJS.ErrnoException | null) => void) =>
+    fsCallback.mkdir(dir, { mode: 0o700 }, callback)) as typeof fsCallback.mkdir,
+});
 
 /** A holder that dies leaves the lock behind; after this long without a refresh it counts as abandoned. */
 const STALE_MS = 10_000;
@@ -27,7 +32,7 @@ export async function withAccountsLock<T>(file: string, logger: Logger, fn: () =
   try {
     release = await lockfile.lock(file, {
       realpath: false,
-      fs: privateFs,
+      fs: privateFs(),
       stale: STALE_MS,
       retries: { retries: 60, factor: 1.3, minTimeout: 10, maxTimeout: 400, randomize: true },
       // A lock taken over while we held it (we were frozen past STALE_MS): say so; the write still replaces the file whole.
