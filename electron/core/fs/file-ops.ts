@@ -55,26 +55,28 @@ export interface FileOps {
   readonly constants: typeof fs.constants;
 }
 
-type Named = Exclude<keyof FileOps, 'open' | 'fdatasync' | 'write' | 'constants'>;
-const NAMED: readonly Named[] = [
-  'readFile',
-  'writeFile',
-  'stat',
-  'lstat',
-  'readdir',
-  'mkdir',
-  'rename',
-  'unlink',
-  'rm',
-  'access',
-  'chmod',
-  'utimes',
-  'symlink',
-  'readlink',
-  'copyFile',
-];
-
 type AnyFn = (...args: unknown[]) => unknown;
+type Named = Exclude<keyof FileOps, 'open' | 'fdatasync' | 'write' | 'constants'>;
+
+/** The synchronous twin of each path operation: what runs inline, and the list of names both ways have. */
+const SYNC: Record<Named, AnyFn> = {
+  readFile: fs.readFileSync as AnyFn,
+  writeFile: fs.writeFileSync as AnyFn,
+  stat: fs.statSync as AnyFn,
+  lstat: fs.lstatSync as AnyFn,
+  readdir: fs.readdirSync as AnyFn,
+  mkdir: fs.mkdirSync as AnyFn,
+  rename: fs.renameSync as AnyFn,
+  unlink: fs.unlinkSync as AnyFn,
+  rm: fs.rmSync as AnyFn,
+  access: fs.accessSync as AnyFn,
+  chmod: fs.chmodSync as AnyFn,
+  utimes: fs.utimesSync as AnyFn,
+  symlink: fs.symlinkSync as AnyFn,
+  readlink: fs.readlinkSync as AnyFn,
+  copyFile: fs.copyFileSync as AnyFn,
+};
+const NAMED = Object.keys(SYNC) as Named[];
 
 /** Node's promises API, read at each call: node:fs/promises loads at its first use, not with this module. */
 function pooledOps(): FileOps {
@@ -151,23 +153,6 @@ class InlineFile implements OpenFile {
 }
 
 function inlineOps(): FileOps {
-  const sync: Record<Named, AnyFn> = {
-    readFile: fs.readFileSync as AnyFn,
-    writeFile: fs.writeFileSync as AnyFn,
-    stat: fs.statSync as AnyFn,
-    lstat: fs.lstatSync as AnyFn,
-    readdir: fs.readdirSync as AnyFn,
-    mkdir: fs.mkdirSync as AnyFn,
-    rename: fs.renameSync as AnyFn,
-    unlink: fs.unlinkSync as AnyFn,
-    rm: fs.rmSync as AnyFn,
-    access: fs.accessSync as AnyFn,
-    chmod: fs.chmodSync as AnyFn,
-    utimes: fs.utimesSync as AnyFn,
-    symlink: fs.symlinkSync as AnyFn,
-    readlink: fs.readlinkSync as AnyFn,
-    copyFile: fs.copyFileSync as AnyFn,
-  };
   const ops = {
     open: (file: string, flags: string | number, mode?: number) => settled(() => new InlineFile(fs.openSync(file, flags, mode))),
     fdatasync: (fd: number) => settled(() => fs.fdatasyncSync(fd)),
@@ -184,7 +169,7 @@ function inlineOps(): FileOps {
     constants: fs.constants,
   } as Partial<Record<keyof FileOps, unknown>>;
   for (const name of NAMED) {
-    const call = sync[name];
+    const call = SYNC[name];
     ops[name] = (...args: unknown[]) => settled(() => call(...args));
   }
   return ops as FileOps;

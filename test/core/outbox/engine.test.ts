@@ -422,13 +422,11 @@ describe('outbox engine', () => {
     await other.engine.start();
     cleanups.push(() => other.engine.stop());
     const dropped = await other.engine.enqueue(simple);
-    const deadline = Date.now() + 5_000;
-    while (!(await holder.engine.get(dropped.id)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
-    expect(await holder.engine.get(dropped.id)).toMatchObject({ id: dropped.id, state: 'queued' });
+    const takenIn = (id: string) => expect.poll(() => holder.engine.get(id), { timeout: 5_000, interval: 25 });
+    await takenIn(dropped.id).toMatchObject({ id: dropped.id, state: 'queued' });
     // And from then on, as they come.
     const later = await other.engine.enqueue(simple);
-    while (!(await holder.engine.get(later.id)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
-    expect(await holder.engine.get(later.id)).toMatchObject({ id: later.id, state: 'queued' });
+    await takenIn(later.id).toMatchObject({ id: later.id, state: 'queued' });
     release();
     expect((await sending).state).toBe('sent');
   });
